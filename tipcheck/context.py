@@ -1,0 +1,55 @@
+"""What a rule sees of one file: its source, tree and facts, and the means to report on it."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from tipcheck.diagnostics import Diagnostic, Fix
+from tipcheck.facts import ModuleFacts
+from tipcheck.source import SourceFile
+
+
+class RuleContext:
+    def __init__(self, source: SourceFile, module: cst.Module, facts: ModuleFacts) -> None:
+        self.source = source
+        self.module = module
+        self.facts = facts
+        self.diagnostics: List[Diagnostic] = []
+        self._positions: Optional[Dict[cst.CSTNode, object]] = None
+        self._rule = None  # set by the engine while a rule runs
+
+    # -- positions, computed only when a rule reports something ------------------------------
+    def range(self, node: cst.CSTNode) -> Tuple[int, int]:
+        """Start and end offsets of a node in the source text."""
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        code_range = self._positions[node]
+        return (
+            self.source.offset(code_range.start.line, code_range.start.column),
+            self.source.offset(code_range.end.line, code_range.end.column),
+        )
+
+    def text(self, node: cst.CSTNode) -> str:
+        """The node's source text, exactly as written."""
+        start, end = self.range(node)
+        return self.source.text[start:end]
+
+    def report(self, node: cst.CSTNode, message: str, fix: Optional[Fix] = None) -> None:
+        start, end = self.range(node)
+        start_loc = self.source.location(start)
+        self.diagnostics.append(
+            Diagnostic(
+                code=self._rule.code,
+                name=self._rule.name,
+                message=message,
+                path=self.source.path,
+                start=start_loc,
+                end=self.source.location(end),
+                fix=fix,
+                source_line=self.source.line_text(start_loc.row),
+            )
+        )

@@ -1,0 +1,71 @@
+"""What a rule reports: diagnostics, fixes and the text edits a fix is made of."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+class Applicability(str, enum.Enum):
+    """How much a fix can be trusted, as in Ruff."""
+
+    SAFE = "safe"  # keeps behaviour, or makes only the intended correction
+    UNSAFE = "unsafe"  # may change behaviour: needs a look
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based line and a 1-based column (in characters)."""
+
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``content``; offsets index the decoded source."""
+
+    start: int
+    end: int
+    content: str
+
+    @classmethod
+    def insert(cls, at: int, content: str) -> "Edit":
+        return cls(at, at, content)
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: Tuple[Edit, ...]
+    message: str
+    applicability: Applicability
+
+    @property
+    def is_safe(self) -> bool:
+        return self.applicability is Applicability.SAFE
+
+
+# Codes of the findings the engine itself makes; they cannot be selected or ignored.
+INVALID_SYNTAX = "invalid-syntax"
+IO_ERROR = "io-error"
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    name: str
+    message: str
+    path: str
+    start: Location
+    end: Location
+    fix: Optional[Fix] = None
+    # The decoded source the locations refer to; output formats use it to show the line.
+    source_line: str = field(default="", compare=False, repr=False)
+
+    @property
+    def sort_key(self):
+        return (self.path, self.start.row, self.start.column, self.code)
+
+    def fixable(self, unsafe: bool) -> bool:
+        return self.fix is not None and (self.fix.is_safe or unsafe)

@@ -1,0 +1,108 @@
+"""Which files to lint: walk the given paths, skip what a Python project never wants linted."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from typing import Iterable, List, Optional, Set
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+# Folder names that are never walked into (a file named explicitly is still linted).
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".eggs",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tipcheck_cache",
+        ".ipynb_checkpoints",
+        "build",
+        "dist",
+        "node_modules",
+        "site-packages",
+        "__pypackages__",
+    }
+)
+
+
+@dataclass
+class Discovery:
+    files: List[str] = field(default_factory=list)
+    missing: List[str] = field(default_factory=list)  # paths given that do not exist
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def _git_visible_files(directory: str) -> Optional[Set[str]]:
+    """Absolute paths of the files git does not ignore under ``directory``; None outside a repo."""
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            cwd=directory,
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:  # not a git work tree, or git refused
+        return None
+    base = os.path.abspath(directory)
+    return {
+        os.path.normpath(os.path.join(base, name))
+        for name in result.stdout.decode("utf-8", "surrogateescape").split("\0")
+        if name
+    }
+
+
+def _walk(directory: str, respect_gitignore: bool) -> Iterable[str]:
+    visible = _git_visible_files(directory) if respect_gitignore else None
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not d.endswith(".egg-info")
+            and not _is_virtualenv(os.path.join(root, d))
+        )
+        for name in sorted(files):
+            if not name.endswith(PYTHON_SUFFIXES):
+                continue
+            path = os.path.join(root, name)
+            if visible is not None and os.path.normpath(os.path.abspath(path)) not in visible:
+                continue
+            yield path
+
+
+def discover(paths: Iterable[str], respect_gitignore: bool = True) -> Discovery:
+    """Files to lint, deduplicated, in a deterministic order."""
+    found = Discovery()
+    seen: Set[str] = set()
+    for given in paths:
+        if os.path.isdir(given):
+            candidates = _walk(given, respect_gitignore)
+        elif os.path.lexists(given):
+            candidates = [given]  # named explicitly: always linted, whatever its name
+        else:
+            found.missing.append(given)
+            continue
+        for path in candidates:
+            path = os.path.normpath(path)
+            key = os.path.abspath(path)
+            if key not in seen:
+                seen.add(key)
+                found.files.append(path)
+    found.files.sort()
+    return found

@@ -1,0 +1,43 @@
+"""Facts about a module that every rule shares: built once per parsed file."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from tipcheck.facts.scopes import Scope, ScopeBuilder, dotted_name, resolve
+
+
+class ModuleFacts:
+    """Names, imports and calls of one module, computed in a single pass over its tree."""
+
+    def __init__(self, module: cst.Module) -> None:
+        builder = ScopeBuilder()
+        module.visit(builder)
+        self.module = module
+        self.module_scope: Scope = builder.module_scope
+        self.calls: List[Tuple[cst.Call, Scope]] = builder.calls
+        self.scope_of: Dict[cst.CSTNode, Scope] = builder.scope_of
+
+    def qualified_name(self, expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        return resolve(expr, scope)
+
+    def calls_to(self, prefix: str):
+        """(call, scope, qualified name) for every call whose callee resolves under ``prefix``."""
+        dotted_prefix = prefix + "."
+        for call, scope in self.calls:
+            name = resolve(call.func, scope)
+            if name is not None and (name == prefix or name.startswith(dotted_prefix)):
+                yield call, scope, name
+
+    def is_bound(self, name: str) -> bool:
+        """Whether ``name`` is bound anywhere in the module (any scope)."""
+        return any(name in scope.bindings for scope in self._all_scopes())
+
+    def _all_scopes(self):
+        yield self.module_scope
+        yield from self.scope_of.values()
+
+
+__all__ = ["ModuleFacts", "Scope", "dotted_name", "resolve"]

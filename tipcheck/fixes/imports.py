@@ -1,0 +1,69 @@
+"""Making a name importable where a fix uses it, without colliding with anything in the file."""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import libcst as cst
+
+from tipcheck.context import RuleContext
+from tipcheck.diagnostics import Edit
+from tipcheck.facts import Scope
+
+
+def _insert_after_line(ctx: RuleContext, line: cst.SimpleStatementLine, statement: str) -> Edit:
+    """An edit that adds ``statement`` on its own line after ``line``, at the same indentation."""
+    source = ctx.source
+    start, end = ctx.range(line)
+    start_row = source.location(start).row
+    row_text = source.line_text(start_row)
+    indent = row_text[: len(row_text) - len(row_text.lstrip(" \t"))]
+    end_row = source.location(end).row
+    newline = source.newline
+    if end_row < len(source.line_starts):
+        return Edit.insert(source.line_starts[end_row], f"{indent}{statement}{newline}")
+    return Edit.insert(len(source.text), f"{newline}{indent}{statement}")
+
+
+def _visible_as(scope: Scope, qualified: str) -> Optional[str]:
+    """An expression that reaches ``qualified`` through a name already imported in ``scope``."""
+    candidates = []
+    current: Optional[Scope] = scope
+    while current is not None:
+        for name, bindings in current.bindings.items():
+            if len(set(bindings)) != 1 or bindings[0] is None or scope.lookup_scope(name) is not current:
+                continue
+            target = bindings[0]
+            if qualified == target or qualified.startswith(target + "."):
+                candidates.append(name + qualified[len(target):])
+        current = current.parent
+    return min(candidates, key=lambda c: (len(c), c)) if candidates else None
+
+
+def reach(
+    ctx: RuleContext, scope: Scope, anchor_name: str, module: str, name: str
+) -> Optional[Tuple[str, Tuple[Edit, ...]]]:
+    """How to refer to ``module.name`` in ``scope``: (expression, edits that make it valid).
+
+    ``anchor_name`` is a name bound by an import in ``scope`` (the one the reported call goes
+    through); a new import goes right after that import, so it runs under the same conditions.
+    Preference: a name that already refers to it; a new ``from module import name`` when the name is
+    free in the whole file; an attribute of a module the file already imports; an aliased import.
+    """
+    qualified = f"{module}.{name}"
+    if scope.lookup(name) is not None and scope.lookup(name) == [qualified]:
+        return name, ()
+    anchor_scope = scope.lookup_scope(anchor_name)
+    line = anchor_scope.import_lines.get(anchor_name) if anchor_scope is not None else None
+    if line is not None and not ctx.facts.is_bound(name):
+        return name, (_insert_after_line(ctx, line, f"from {module} import {name}"),)
+    through = _visible_as(scope, qualified)
+    if through is not None:
+        return through, ()
+    if line is None:
+        return None
+    for suffix in range(1, 100):
+        alias = f"{name}_{suffix}" if suffix > 1 else f"tv_{name}"
+        if not ctx.facts.is_bound(alias):
+            return alias, (_insert_after_line(ctx, line, f"from {module} import {name} as {alias}"),)
+    return None

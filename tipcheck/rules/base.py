@@ -1,0 +1,23 @@
+"""The shape of a rule. Each rule lives in its own module and has a page in rules/CODE.md."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Tuple
+
+from tipcheck.context import RuleContext
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line, for `tipcheck rules`
+    # The cheap prefilter: a file is parsed for this rule only if its text contains one of these.
+    needs_text: ClassVar[Tuple[str, ...]]
+    # Whether some findings of this rule come with a fix ("always", "sometimes", "never").
+    fixable: ClassVar[str] = "never"
+
+    def check(self, ctx: RuleContext) -> None:
+        raise NotImplementedError
+
+    def wanted(self, text: str) -> bool:
+        return any(token in text for token in self.needs_text)

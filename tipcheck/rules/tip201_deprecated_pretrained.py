@@ -1,0 +1,232 @@
+"""TIP201 deprecated-pretrained: torchvision's `pretrained=` becomes the exact `weights=` member.
+
+The builder-to-enum table (tipcheck/data/torchvision_builders.json) is generated from the
+installed torchvision by scripts/generate_torchvision_table.py and records the member torchvision's
+own legacy handler picks, which is often not `.DEFAULT`.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from tipcheck.context import RuleContext
+from tipcheck.data import Builder, LegacyCase, LegacyParam, torchvision_table
+from tipcheck.diagnostics import Applicability, Edit, Fix
+from tipcheck.facts import Scope, dotted_name
+from tipcheck.fixes.imports import reach
+from tipcheck.rules.base import Rule
+
+GET_MODEL = {"torchvision.models.get_model", "torchvision.models._api.get_model"}
+
+_UNKNOWN = object()  # an argument whose value the linter cannot know
+_ABSENT = object()
+
+
+def literal(node: cst.BaseExpression) -> object:
+    """The value of a literal True/False/None, string or integer; _UNKNOWN otherwise."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else _UNKNOWN
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0) if node.value.isdigit() or node.value.startswith("0") else _UNKNOWN
+    return _UNKNOWN
+
+
+class _Call:
+    """A builder call's arguments, keyed by the parameter each one binds."""
+
+    def __init__(self, call: cst.Call, builder: Builder, positional_params: bool) -> None:
+        self.call = call
+        self.builder = builder
+        self.has_star = any(arg.star for arg in call.args)
+        self.keywords: Dict[str, cst.Arg] = {}
+        self.positional: List[cst.Arg] = []
+        for arg in call.args:
+            if arg.star:
+                continue
+            if arg.keyword is not None:
+                self.keywords[arg.keyword.value] = arg
+            else:
+                self.positional.append(arg)
+        # kwonly_to_pos_or_kw maps positional arguments onto the keyword-only parameters, in order.
+        self.by_param: Dict[str, cst.Arg] = dict(self.keywords)
+        self.positional_ok = positional_params and len(self.positional) <= len(builder.params)
+        if self.positional_ok:
+            for param, arg in zip(builder.params, self.positional):
+                self.by_param.setdefault(param, arg)
+
+    def value_of(self, param: str) -> object:
+        arg = self.by_param.get(param)
+        if arg is None:
+            return _UNKNOWN if self.has_star else _ABSENT
+        return literal(arg.value)
+
+
+def _matching_case(legacy: LegacyParam, call: _Call) -> Tuple[Optional[LegacyCase], Optional[str]]:
+    """The case torchvision's legacy handler would pick, or (None, why not)."""
+    values = {key: call.value_of(key) for key in legacy.depends_on}
+    unknown = [key for key, value in values.items() if value is _UNKNOWN]
+    if unknown:
+        return None, f"the weights depend on `{unknown[0]}`, which is not a literal"
+    for case in legacy.cases:
+        if all(
+            (key in case.when and values[key] == case.when[key] and values[key] is not _ABSENT)
+            or (key not in case.when and values[key] is _ABSENT)
+            for key in legacy.depends_on
+        ):
+            return case, None
+    return None, None
+
+
+class DeprecatedPretrained(Rule):
+    code = "TIP201"
+    name = "deprecated-pretrained"
+    summary = "torchvision `pretrained=` is deprecated: use the exact `weights=` enum member"
+    needs_text = ("torchvision",)
+    fixable = "sometimes"
+
+    def check(self, ctx: RuleContext) -> None:
+        table = torchvision_table()
+        for call, scope, qualified in ctx.facts.calls_to("torchvision"):
+            builder = table.by_path.get(qualified)
+            positional_params = True
+            if builder is None and qualified in GET_MODEL:
+                builder = self._builder_from_get_model(call, table)
+                positional_params = False  # get_model(name, **config): config is keyword-only
+            if builder is None:
+                continue
+            args = _Call(call, builder, positional_params)
+            for legacy in builder.legacy:
+                self._check_param(ctx, scope, args, legacy)
+
+    @staticmethod
+    def _builder_from_get_model(call: cst.Call, table) -> Optional[Builder]:
+        name_arg = next((a for a in call.args if a.keyword and a.keyword.value == "name"), None)
+        if name_arg is None and call.args and not call.args[0].keyword and not call.args[0].star:
+            name_arg = call.args[0]
+        if name_arg is None:
+            return None
+        name = literal(name_arg.value)
+        return table.by_registry_name.get(name) if isinstance(name, str) else None
+
+    def _check_param(self, ctx: RuleContext, scope: Scope, call: _Call, legacy: LegacyParam) -> None:
+        pretrained = call.keywords.get(legacy.pretrained_param)
+        weights = call.by_param.get(legacy.weights_param)
+        if pretrained is not None:
+            anchor, value = pretrained, literal(pretrained.value)
+            if weights is not None:
+                ctx.report(
+                    anchor,
+                    f"`{legacy.pretrained_param}` and `{legacy.weights_param}` are both passed to "
+                    f"`{call.builder.name}`: torchvision forwards `{legacy.pretrained_param}` to the model, "
+                    f"which raises a TypeError; keep only `{legacy.weights_param}`",
+                )
+                return
+        elif weights is not None and literal(weights.value) in (True, False) and isinstance(
+            literal(weights.value), bool
+        ):
+            # `weights=True` or a positional `resnet18(True)`: the legacy boolean in disguise.
+            anchor, value = weights, literal(weights.value)
+        else:
+            return
+        shown = self._arg_text(ctx, anchor)
+        if anchor.keyword is None:
+            message = (
+                f"`{call.builder.name}({shown})` passes the deprecated `{legacy.pretrained_param}` flag "
+                "positionally"
+            )
+        elif anchor.keyword.value == legacy.weights_param:
+            message = (
+                f"`{call.builder.name}({shown})` passes a boolean as `{legacy.weights_param}`, "
+                f"the deprecated `{legacy.pretrained_param}` interface"
+            )
+        else:
+            message = f"`{call.builder.name}({shown})` uses the deprecated `{legacy.pretrained_param}` parameter"
+        target, applicability, why_not = self._target(ctx, scope, call, legacy, value)
+        if target is None:
+            ctx.report(anchor, f"{message}; {why_not}" if why_not else message)
+            return
+        expression, import_edits = target
+        edits = self._rewrite(ctx, call, legacy, anchor, expression)
+        if edits is None:
+            ctx.report(anchor, message)
+            return
+        fix = Fix(
+            edits=tuple(edits) + import_edits,
+            message=f"Replace with `{legacy.weights_param}={expression}`",
+            applicability=applicability,
+        )
+        ctx.report(anchor, message, fix)
+
+    @staticmethod
+    def _arg_text(ctx: RuleContext, arg: cst.Arg) -> str:
+        text = f"{arg.keyword.value}={ctx.text(arg.value)}" if arg.keyword else ctx.text(arg.value)
+        return text if len(text) <= 60 and "\n" not in text else text.split("\n", 1)[0][:57] + "..."
+
+    def _target(self, ctx, scope, call: _Call, legacy: LegacyParam, value):
+        """((expression, import edits), applicability, None) or (None, None, why there is no fix)."""
+        if call.has_star:
+            return None, None, "no fix: `*args`/`**kwargs` may also pass the weights"
+        if value is _UNKNOWN or value not in (True, False, None):
+            condition = self._condition(ctx, call.by_param.get(legacy.pretrained_param))
+            if condition is None:
+                return None, None, None
+        else:
+            condition = None
+        if value in (False, None) and condition is None:
+            return ("None", ()), Applicability.SAFE, None
+        case, why = _matching_case(legacy, call)
+        if case is None:
+            why = why or (
+                f"torchvision raises here: `{call.builder.name}` has no legacy weights for these "
+                f"arguments; pick a `{legacy.weights_param}=` enum member explicitly"
+            )
+            return None, None, why
+        head = dotted_name(call.call.func).split(".", 1)[0]
+        reached = reach(ctx, scope, head, case.module, case.class_name)
+        if reached is None:
+            return None, None, None
+        enum_expr, import_edits = reached
+        member = f"{enum_expr}.{case.member}"
+        if condition is None:
+            return (member, import_edits), Applicability.SAFE, None
+        return (f"({member} if {condition} else None)", import_edits), Applicability.UNSAFE, None
+
+    @staticmethod
+    def _condition(ctx: RuleContext, arg: Optional[cst.Arg]) -> Optional[str]:
+        if arg is None or arg.keyword is None:
+            return None  # a non-literal positional value may already be a weights enum
+        text = ctx.text(arg.value)
+        if isinstance(arg.value, (cst.IfExp, cst.Lambda, cst.NamedExpr)):
+            text = f"({text})"
+        return text
+
+    @staticmethod
+    def _rewrite(
+        ctx: RuleContext, call: _Call, legacy: LegacyParam, anchor: cst.Arg, expression: str
+    ) -> Optional[List[Edit]]:
+        start, end = ctx.range(anchor.value)
+        if anchor.keyword is not None:
+            edits = [Edit(start, end, expression)]
+            if anchor.keyword.value != legacy.weights_param:
+                k_start, k_end = ctx.range(anchor.keyword)
+                edits.append(Edit(k_start, k_end, legacy.weights_param))
+            return edits
+        # Positional: name every positional argument, so that none follows a keyword one.
+        if not call.positional_ok:
+            return None
+        others = {lp.weights_param: lp.pretrained_param for lp in call.builder.legacy}
+        edits = []
+        for param, arg in zip(call.builder.params, call.positional):
+            a_start, a_end = ctx.range(arg.value)
+            if arg is anchor:
+                edits.append(Edit(a_start, a_end, f"{legacy.weights_param}={expression}"))
+            elif param in others and isinstance(literal(arg.value), bool):
+                edits.append(Edit.insert(a_start, f"{others[param]}="))  # fixed on the next pass
+            else:
+                edits.append(Edit.insert(a_start, f"{param}="))
+        return edits

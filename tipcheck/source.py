@@ -1,0 +1,109 @@
+"""Reading a Python file the way Python itself would, and writing it back unchanged but for the fix.
+
+Bytes are decoded by PEP 263 / BOM rules (``tokenize.detect_encoding``), line endings are kept as
+they are (no universal-newline translation), and the same encoding and BOM are used to write back.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import os
+import re
+import tempfile
+import tokenize
+from dataclasses import dataclass, field
+from typing import List
+
+from tipcheck.diagnostics import Location
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class SourceError(Exception):
+    """A file that cannot be read as Python source; the message is shown to the user."""
+
+
+@dataclass
+class SourceFile:
+    path: str  # the path as shown to the user
+    text: str
+    encoding: str = "utf-8"  # "utf-8-sig" when the file starts with a BOM
+    _line_starts: List[int] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def from_bytes(cls, path: str, data: bytes) -> "SourceFile":
+        if b"\x00" in data:
+            raise SourceError("binary file (contains NUL bytes), not Python source")
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as exc:  # unknown or inconsistent coding declaration
+            raise SourceError(f"bad encoding declaration: {exc.msg if hasattr(exc, 'msg') else exc}")
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise SourceError(f"cannot decode as {encoding}: {exc}")
+        return cls(path=path, text=text, encoding=encoding)
+
+    @classmethod
+    def read(cls, path: str) -> "SourceFile":
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
+            raise SourceError("no such file or directory")
+        except IsADirectoryError:
+            raise SourceError("is a directory")
+        except OSError as exc:
+            raise SourceError(exc.strerror or str(exc))
+        return cls.from_bytes(path, data)
+
+    def encode(self, text: str) -> bytes:
+        return text.encode(self.encoding)
+
+    @property
+    def newline(self) -> str:
+        match = _NEWLINE.search(self.text)
+        return match.group(0) if match else "\n"
+
+    # -- positions -------------------------------------------------------------------------
+    @property
+    def line_starts(self) -> List[int]:
+        if not self._line_starts:
+            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        return self._line_starts
+
+    def offset(self, line: int, column: int) -> int:
+        """Offset of a 1-based line and 0-based column (LibCST's convention)."""
+        return self.line_starts[line - 1] + column
+
+    def location(self, offset: int) -> Location:
+        """The 1-based (row, column) of an offset."""
+        row = bisect.bisect_right(self.line_starts, offset)
+        return Location(row, offset - self.line_starts[row - 1] + 1)
+
+    def line_text(self, row: int) -> str:
+        starts = self.line_starts
+        begin = starts[row - 1]
+        end = starts[row] if row < len(starts) else len(self.text)
+        return self.text[begin:end].rstrip("\r\n")
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` through a temporary file and a rename, keeping its mode."""
+    directory = os.path.dirname(os.path.abspath(path))
+    mode = os.stat(path).st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=".tipcheck-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
