@@ -28,6 +28,9 @@ class Scope:
     star_imports: List[str] = field(default_factory=list)
     # name -> the statement line of the (last) import that binds it here; fixes add imports beside it
     import_lines: Dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
+    # top-level package -> the first import of it that stands directly in this scope's body
+    first_import_lines: Dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
+    direct_lines: Set[int] = field(default_factory=set)  # ids of the statement lines of the body
 
     def bind(self, name: str, qualified: Optional[str] = OTHER) -> None:
         if name in self.globals:
@@ -136,10 +139,16 @@ class ScopeBuilder(cst.CSTVisitor):
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
         self._line = None
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self.module_scope.direct_lines = {id(stmt) for stmt in node.body}
+
     def _bind_import(self, name: str, qualified: str) -> None:
         self.scope.bind(name, qualified)
-        if self._line is not None:
-            self.scope.import_lines[name] = self._line
+        line = self._line
+        if line is not None:
+            self.scope.import_lines[name] = line
+            if id(line) in self.scope.direct_lines:
+                self.scope.first_import_lines.setdefault(qualified.split(".", 1)[0], line)
 
     def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
@@ -229,7 +238,9 @@ class ScopeBuilder(cst.CSTVisitor):
         node.params.visit(self)  # defaults and annotations run in the enclosing scope
         if node.returns is not None:
             node.returns.visit(self)
-        self._push("function", node)
+        scope = self._push("function", node)
+        if isinstance(node.body, cst.IndentedBlock):
+            scope.direct_lines = {id(stmt) for stmt in node.body.body}
         self._bind_params(node.params)
         node.body.visit(self)
         self._pop()
