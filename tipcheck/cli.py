@@ -72,6 +72,11 @@ def _missing_diagnostics(missing: Sequence[str]) -> List[Diagnostic]:
     return [_file_diagnostic(path, IO_ERROR, "cannot read file: no such file or directory") for path in missing]
 
 
+def _order(diags: List[Diagnostic]) -> None:
+    """Sort by the path as shown, so that `a.py` and `/abs/a.py` sort alike whatever the argument order."""
+    diags.sort(key=lambda d: (display_path(d.path), *d.sort_key[1:]))
+
+
 def _emit(diags: List[Diagnostic], sources: Dict[str, SourceFile], output_format: str, unsafe: bool) -> None:
     if output_format == "json":
         click.echo(json_format(diags, sources), nl=False)
@@ -95,7 +100,7 @@ def lint(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, 
     files, missing = _files(paths, respect_gitignore)
     results: List[FileResult] = [check_file(path, rules) for path in files]
     diags = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
-    diags.sort(key=lambda d: d.sort_key)
+    _order(diags)
     sources = {r.path: r.source for r in results if r.source is not None}
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
@@ -116,6 +121,8 @@ def fix(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, v
     files, missing = _files(paths, respect_gitignore)
     results = [fix_file(path, rules, unsafe_fixes) for path in files]
     errors = [e for r in results for e in r.errors]
+    if not files and not missing:
+        click.echo("warning: No Python files found under the given path(s)", err=True)
     fixed = 0
     for result in results:
         for message in dict.fromkeys(result.dropped_fixes):
@@ -143,8 +150,13 @@ def fix(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, v
                 continue
         fixed += result.fixed_count
     remaining = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
-    remaining.sort(key=lambda d: d.sort_key)
-    sources = {r.path: r.source for r in results if r.source is not None}
+    _order(remaining)
+    # What remains is located in the fixed text, not in the text that was read.
+    sources = {
+        r.path: r.source if r.fixed_text is None else SourceFile(r.path, r.fixed_text, r.source.encoding)
+        for r in results
+        if r.source is not None
+    }
     if diff:
         # Nothing was written: what remains is what a real run would leave.
         pass

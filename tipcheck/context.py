@@ -13,10 +13,11 @@ from tipcheck.source import SourceFile
 
 
 class RuleContext:
-    def __init__(self, source: SourceFile, module: cst.Module, facts: ModuleFacts) -> None:
+    def __init__(self, source: SourceFile, module: cst.Module, facts: ModuleFacts, project=None) -> None:
         self.source = source
         self.module = module
         self.facts = facts
+        self.project = project  # tipcheck.facts.training.ProjectFacts, for project rules
         self.diagnostics: List[Diagnostic] = []
         self._positions: Optional[Dict[cst.CSTNode, object]] = None
         self._rule = None  # set by the engine while a rule runs

@@ -68,8 +68,11 @@ def _git_visible_files(directory: str) -> Optional[Set[str]]:
 
 
 def _walk(directory: str, respect_gitignore: bool) -> Iterable[str]:
-    visible = _git_visible_files(directory) if respect_gitignore else None
+    # The files git shows, per folder: a nested repository (a submodule, or a clone inside the
+    # project) is listed by its parent only as a folder, so it gets its own `git ls-files`.
+    visible_in = {directory: _git_visible_files(directory) if respect_gitignore else None}
     for root, dirs, files in os.walk(directory):
+        visible = visible_in.pop(root)
         dirs[:] = sorted(
             d
             for d in dirs
@@ -77,6 +80,15 @@ def _walk(directory: str, respect_gitignore: bool) -> Iterable[str]:
             and not d.endswith(".egg-info")
             and not _is_virtualenv(os.path.join(root, d))
         )
+        for d in list(dirs):
+            sub = os.path.join(root, d)
+            visible_in[sub] = visible
+            if visible is not None and os.path.lexists(os.path.join(sub, ".git")):
+                if os.path.normpath(os.path.abspath(sub)) in visible:
+                    visible_in[sub] = _git_visible_files(sub)
+                else:  # a repository that the parent's .gitignore ignores
+                    dirs.remove(d)
+                    del visible_in[sub]
         for name in sorted(files):
             if not name.endswith(PYTHON_SUFFIXES):
                 continue

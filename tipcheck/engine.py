@@ -5,6 +5,8 @@ Files that no enabled rule can match (a cheap text check) are never parsed.
 
 from __future__ import annotations
 
+import ast
+import re
 import traceback
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
@@ -49,12 +51,31 @@ def parse(source: SourceFile) -> cst.Module:
     return cst.parse_module(source.text)
 
 
+_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _python_syntax_error(text: str) -> Optional[SyntaxError]:
+    """CPython's own error for text LibCST cannot parse: its message and position are precise."""
+    try:
+        compile(text, "<tipcheck>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return exc
+    except Exception:  # RecursionError, MemoryError, ValueError: fall back to LibCST's report
+        return None
+    return None
+
+
 def syntax_diagnostic(source: SourceFile, exc: cst.ParserSyntaxError) -> Diagnostic:
     message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
-    row = max(1, exc.raw_line)
-    if row > len(source.line_starts):
-        row = len(source.line_starts)
-    column = exc.raw_column + 1
+    # LibCST's native parser leaves raw_column at 0; its position is only in the message.
+    position = _LIBCST_POSITION.search(message)
+    row, column = (int(position.group(1)), int(position.group(2)) + 1) if position else (exc.raw_line, exc.raw_column + 1)
+    python_error = _python_syntax_error(source.text)
+    if python_error is not None and python_error.lineno:
+        message = python_error.msg or message
+        row, column = python_error.lineno, python_error.offset or 1
+    row = min(max(1, row), len(source.line_starts))
+    column = min(max(1, column), len(source.line_text(row)) + 1)
     return _file_diagnostic(
         source.path, INVALID_SYNTAX, f"SyntaxError: {message}", row, column, source.line_text(row)
     )
@@ -120,6 +141,13 @@ def _parses(text: str) -> bool:
         return False
 
 
+def _dropped_message(diag: Diagnostic) -> str:
+    return (
+        f"{diag.path}:{diag.start.row}:{diag.start.column}: {diag.code} fix dropped: "
+        "it would have made the file unparseable"
+    )
+
+
 def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool) -> FileResult:
     """Apply fixes until nothing changes (bounded); the result carries what remains."""
     original = source.text
@@ -145,10 +173,7 @@ def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool) -> FileR
                 if _parses(trial):
                     good.append(diag.fix)
                 else:
-                    dropped.append(
-                        f"{diag.path}:{diag.start.row}:{diag.start.column}: {diag.code} fix dropped: "
-                        "it would have made the file unparseable"
-                    )
+                    dropped.append(_dropped_message(diag))
             if not good:
                 break
             chosen = good
@@ -158,7 +183,14 @@ def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool) -> FileR
         fixed += len(chosen)
         current = SourceFile(path=source.path, text=text, encoding=source.encoding)
     final = check_source(current, rules) if fixed else result
-    # A fix that was dropped leaves its finding behind, unfixed.
+    # A fix that was dropped leaves its finding behind, unfixed. It was tried again on each pass, at
+    # positions that moved as other fixes went in: report it once, where it is in the final text.
+    if dropped:
+        dropped = [
+            _dropped_message(diag)
+            for diag in final.diagnostics
+            if diag.fixable(unsafe) and not _parses(apply_fixes(current.text, [diag.fix]))
+        ]
     final.fixed_count = fixed
     final.dropped_fixes = dropped
     final.source = source

@@ -19,6 +19,15 @@ class ModuleFacts:
         self.module_scope: Scope = builder.module_scope
         self.calls: List[Tuple[cst.Call, Scope]] = builder.calls
         self.scope_of: Dict[cst.CSTNode, Scope] = builder.scope_of
+        self._flow = None
+
+    def flow(self, module_id: str):
+        """The module's flow summary (tipcheck.facts.flow), built on first use."""
+        if self._flow is None:
+            from tipcheck.facts.flow import build_summary
+
+            self._flow = build_summary(module_id, self.module, self.module_scope, self.scope_of)
+        return self._flow
 
     def qualified_name(self, expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
         return resolve(expr, scope)

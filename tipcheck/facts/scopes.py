@@ -103,6 +103,7 @@ class ScopeBuilder(cst.CSTVisitor):
         self.calls: List[Tuple[cst.Call, Scope]] = []
         self.scope_of: Dict[cst.CSTNode, Scope] = {}  # function/class/lambda node -> its scope
         self._line: Optional[cst.SimpleStatementLine] = None
+        self._def_path: List[str] = []  # names of the enclosing defs and classes
 
     # -- helpers ---------------------------------------------------------------------------
     def _bind_target(self, target: cst.BaseExpression, scope: Optional[Scope] = None) -> None:
@@ -231,8 +232,12 @@ class ScopeBuilder(cst.CSTVisitor):
             self._bind_target(node.rest)
 
     # -- scopes ----------------------------------------------------------------------------
+    def _local_name(self, name: str) -> str:
+        """Defs and classes of the module are bound to ``$.path.name`` (``$`` is this module)."""
+        return ".".join(["$", *self._def_path, name])
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.scope.bind(node.name.value)
+        self.scope.bind(node.name.value, self._local_name(node.name.value))
         for decorator in node.decorators:
             decorator.visit(self)
         node.params.visit(self)  # defaults and annotations run in the enclosing scope
@@ -242,7 +247,9 @@ class ScopeBuilder(cst.CSTVisitor):
         if isinstance(node.body, cst.IndentedBlock):
             scope.direct_lines = {id(stmt) for stmt in node.body.body}
         self._bind_params(node.params)
+        self._def_path.append(node.name.value)
         node.body.visit(self)
+        self._def_path.pop()
         self._pop()
         return False
 
@@ -255,13 +262,15 @@ class ScopeBuilder(cst.CSTVisitor):
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.scope.bind(node.name.value)
+        self.scope.bind(node.name.value, self._local_name(node.name.value))
         for decorator in node.decorators:
             decorator.visit(self)
         for arg in (*node.bases, *node.keywords):
             arg.visit(self)
         self._push("class", node)
+        self._def_path.append(node.name.value)
         node.body.visit(self)
+        self._def_path.pop()
         self._pop()
         return False
 

@@ -8,11 +8,29 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Edit
-from tipcheck.facts import Scope
+from tipcheck.facts import Scope, dotted_name
 
 
-def _insert_after_line(ctx: RuleContext, line: cst.SimpleStatementLine, statement: str) -> Edit:
-    """An edit that adds ``statement`` on its own line after ``line``, at the same indentation."""
+def _imported_top(small: cst.BaseSmallStatement) -> Tuple[str, ...]:
+    """The top-level packages an import statement imports from (none for anything else)."""
+    if isinstance(small, cst.Import):
+        return tuple(dotted_name(alias.name).split(".", 1)[0] for alias in small.names)
+    if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
+        return (dotted_name(small.module).split(".", 1)[0],)
+    return ()
+
+
+def _insert_after_line(ctx: RuleContext, line: cst.SimpleStatementLine, statement: str, package: str) -> Edit:
+    """An edit that adds ``statement`` on its own line after ``line``, at the same indentation.
+
+    When ``line`` holds several statements (``import torchvision; m = torchvision.models...``), a
+    later one may already use the name: the statement then goes right after the line's first import
+    of ``package``, joined by ``; ``.
+    """
+    if len(line.body) > 1:
+        for small in line.body:
+            if package in _imported_top(small):
+                return Edit.insert(ctx.range(small)[1], f"; {statement}")
     source = ctx.source
     start, end = ctx.range(line)
     start_row = source.location(start).row
@@ -51,6 +69,7 @@ def reach(
     free in the whole file; an attribute of a module the file already imports; an aliased import.
     """
     qualified = f"{module}.{name}"
+    package = module.split(".", 1)[0]
     if scope.lookup(name) is not None and scope.lookup(name) == [qualified]:
         return name, ()
     anchor_scope = scope.lookup_scope(anchor_name)
@@ -58,9 +77,9 @@ def reach(
     if line is not None and id(line) in anchor_scope.direct_lines:
         # Every fix in the file that needs an import from this package adds it at one place, the
         # first plain import of the package, so that identical imports merge into one.
-        line = anchor_scope.first_import_lines.get(module.split(".", 1)[0], line)
+        line = anchor_scope.first_import_lines.get(package, line)
     if line is not None and not ctx.facts.is_bound(name):
-        return name, (_insert_after_line(ctx, line, f"from {module} import {name}"),)
+        return name, (_insert_after_line(ctx, line, f"from {module} import {name}", package),)
     through = _visible_as(scope, qualified)
     if through is not None:
         return through, ()
@@ -69,5 +88,5 @@ def reach(
     for suffix in range(1, 100):
         alias = f"{name}_{suffix}" if suffix > 1 else f"tv_{name}"
         if not ctx.facts.is_bound(alias):
-            return alias, (_insert_after_line(ctx, line, f"from {module} import {name} as {alias}"),)
+            return alias, (_insert_after_line(ctx, line, f"from {module} import {name} as {alias}", package),)
     return None

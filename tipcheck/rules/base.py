@@ -15,9 +15,16 @@ class Rule:
     needs_text: ClassVar[Tuple[str, ...]]
     # Whether some findings of this rule come with a fix ("always", "sometimes", "never").
     fixable: ClassVar[str] = "never"
+    project: ClassVar[bool] = False  # needs the project-wide training facts
 
     def check(self, ctx: RuleContext) -> None:
         raise NotImplementedError
 
     def wanted(self, text: str) -> bool:
         return any(token in text for token in self.needs_text)
+
+
+class ProjectRule(Rule):
+    """A rule that reads the training-script facts of the whole linted project (ctx.project)."""
+
+    project: ClassVar[bool] = True

@@ -226,7 +226,9 @@ class DeprecatedPretrained(Rule):
             if arg is anchor:
                 edits.append(Edit(a_start, a_end, f"{legacy.weights_param}={expression}"))
             elif param in others and isinstance(literal(arg.value), bool):
-                edits.append(Edit.insert(a_start, f"{others[param]}="))  # fixed on the next pass
+                # Fixed on the next pass. A replacement, not an insertion: the other flag's own fix
+                # replaces this same range, and the two must conflict so that one waits a pass.
+                edits.append(Edit(a_start, a_end, f"{others[param]}={ctx.text(arg.value)}"))
             else:
                 edits.append(Edit.insert(a_start, f"{param}="))
         return edits

@@ -1,0 +1,31 @@
+"""Shared helpers for the rule tests: lint or fix a source string in memory."""
+
+from __future__ import annotations
+
+from typing import Iterable, List
+
+from tipcheck.diagnostics import Diagnostic
+from tipcheck.engine import check_source, fix_source
+from tipcheck.rules import select_rules
+from tipcheck.source import SourceFile
+
+
+def _rules(select: Iterable[str]):
+    rules = select_rules(list(select))
+    assert rules, f"no rule selected by {select!r}"
+    return rules
+
+
+def lint(source: str, select=("TIP201",)) -> List[Diagnostic]:
+    """The findings of the selected rules on ``source``; internal errors fail the test."""
+    result = check_source(SourceFile(path="t.py", text=source), _rules(select))
+    assert not result.errors, [e.trace for e in result.errors]
+    return result.diagnostics
+
+
+def fix(source: str, unsafe: bool = False, select=("TIP201",)) -> str:
+    """``source`` after the selected rules' fixes (safe ones, unsafe ones too when asked)."""
+    result = fix_source(SourceFile(path="t.py", text=source), _rules(select), unsafe)
+    assert not result.errors, [e.trace for e in result.errors]
+    assert not result.dropped_fixes, result.dropped_fixes
+    return source if result.fixed_text is None else result.fixed_text

@@ -1,0 +1,290 @@
+"""Writing fixes back: the file's encoding, BOM and line endings are kept byte for byte; a file with
+nothing to fix is not touched; writes are atomic and keep the permission mode; a second run changes
+nothing; fixes are re-applied until nothing changes; a fix that would break the code is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import List
+
+import libcst as cst
+import pytest
+from click.testing import CliRunner
+
+from tipcheck import engine
+from tipcheck.cli import cli
+from tipcheck.diagnostics import Applicability, Edit, Fix
+from tipcheck.rules.tip201_deprecated_pretrained import DeprecatedPretrained
+
+SOURCE = "import torchvision\nfrom torchvision import models\n\nmodel = models.resnet18(pretrained=True)\n"
+FIXED = (
+    "import torchvision\nfrom torchvision.models import ResNet18_Weights\nfrom torchvision import models\n\n"
+    "model = models.resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)\n"
+)
+UNSAFE_ONLY = "from torchvision import models\n\n\ndef build(flag):\n    return models.resnet18(pretrained=flag)\n"
+OLD_MTIME_NS = 1_000_000_000 * 10**9  # 2001-09-09
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def put(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    os.utime(path, ns=(OLD_MTIME_NS, OLD_MTIME_NS))
+    return path
+
+
+def untouched(path: Path, data: bytes) -> bool:
+    return path.read_bytes() == data and path.stat().st_mtime_ns == OLD_MTIME_NS
+
+
+# -- encodings and line endings ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bom, newline",
+    [(b"", "\r\n"), (BOM, "\n"), (BOM, "\r\n")],
+    ids=["crlf", "bom", "bom+crlf"],
+)
+def test_bom_and_line_endings_are_kept(project, bom, newline):
+    path = put(project / "train.py", bom + SOURCE.replace("\n", newline).encode("utf-8"))
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    assert data == bom + FIXED.replace("\n", newline).encode("utf-8")
+    assert data.startswith(BOM) == bool(bom)
+    assert data.count(BOM) == len(bom) // 3
+    if newline == "\r\n":
+        assert data.count(b"\n") == data.count(b"\r\n") == FIXED.count("\n")
+
+
+def test_latin1_file_with_a_coding_line_round_trips(project):
+    source = (
+        "# -*- coding: latin-1 -*-\n"
+        "# Modèle de démo, entraîné à Genève\n"
+        "import torchvision\n"
+        "from torchvision import models\n"
+        "model = models.resnet18(pretrained=True)  # réseau pré-entraîné\n"
+        "label = 'café'\n"
+    )
+    data = source.encode("latin-1")
+    assert b"\xe8" in data  # not UTF-8
+    path = put(project / "demo.py", data)
+    result = invoke("fix", "demo.py")
+    assert result.exit_code == 0, result.output
+    expected = (
+        source.replace("import torchvision\n", "import torchvision\nfrom torchvision.models import ResNet18_Weights\n")
+        .replace("pretrained=True", "weights=ResNet18_Weights.IMAGENET1K_V1")
+        .encode("latin-1")
+    )
+    assert path.read_bytes() == expected
+
+
+def test_utf8_non_ascii_columns_and_fix(project):
+    source = "from torchvision import models\nmodèle = models.resnet18(pretrained=True)  # é\n"
+    path = put(project / "t.py", source.encode("utf-8"))
+    lint = invoke("lint", "--format", "concise", "t.py")
+    assert lint.stdout.startswith("t.py:2:26: TIP201 [*]")  # columns count characters
+    assert invoke("fix", "t.py").exit_code == 0
+    assert path.read_text("utf-8") == (
+        "from torchvision import models\nfrom torchvision.models import ResNet18_Weights\n"
+        "modèle = models.resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)  # é\n"
+    )
+
+
+# -- files that are not changed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"import torch\n",
+        BOM + b"from torchvision import models\r\nm = models.resnet18(weights=None)\r\n",
+        "# coding: latin-1\nimport torchvision  # \xe9\n".encode("latin-1"),
+        UNSAFE_ONLY.encode(),  # only an unsafe fix, and no --unsafe-fixes
+        b"",
+    ],
+    ids=["no-torchvision", "bom-crlf-clean", "latin1-clean", "unsafe-only", "empty"],
+)
+def test_a_file_with_nothing_to_fix_stays_byte_identical(project, data):
+    path = put(project / "train.py", data)
+    result = invoke("fix", "train.py")
+    assert result.exit_code in (0, 1)
+    assert untouched(path, data)
+    assert sorted(os.listdir(project)) == ["train.py"]
+
+
+def test_only_the_files_with_fixes_are_written(project):
+    fixed = put(project / "a.py", SOURCE.encode())
+    clean = put(project / "b.py", b"import torchvision\n")
+    result = invoke("fix", ".")
+    assert result.exit_code == 0
+    assert fixed.read_text() == FIXED and fixed.stat().st_mtime_ns != OLD_MTIME_NS
+    assert untouched(clean, b"import torchvision\n")
+
+
+# -- atomic writes -----------------------------------------------------------------------------
+
+
+def test_write_keeps_the_mode_and_leaves_no_temporary_file(project):
+    path = put(project / "train.py", SOURCE.encode())
+    path.chmod(0o754)
+    inode = path.stat().st_ino
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 0
+    assert path.read_text() == FIXED
+    assert stat.S_IMODE(path.stat().st_mode) == 0o754
+    assert sorted(os.listdir(project)) == ["train.py"]
+    # Replaced by a rename, not rewritten in place.
+    assert path.stat().st_ino != inode
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary_file(project, monkeypatch):
+    path = put(project / "train.py", SOURCE.encode())
+    other = put(project / "z.py", SOURCE.encode())
+
+    real_replace = os.replace
+
+    def failing_replace(src, dst, *args, **kwargs):
+        if os.path.basename(dst) == "train.py":
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    result = invoke("fix", ".")
+    assert result.exit_code == 2
+    assert "cannot write the fixed file" in result.stderr and "No space left on device" in result.stderr
+    assert untouched(path, SOURCE.encode())
+    assert other.read_text() == FIXED  # the run went on
+    assert sorted(os.listdir(project)) == ["train.py", "z.py"]
+
+
+# -- idempotence and repeated passes -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_a_second_fix_run_changes_nothing(project, unsafe):
+    source = SOURCE + "\n\ndef build(flag):\n    return models.resnet18(pretrained=flag)\n"
+    path = put(project / "train.py", (BOM + source.replace("\n", "\r\n").encode()))
+    flags = ["--unsafe-fixes"] if unsafe else []
+    first = invoke("fix", *flags, "train.py")
+    assert first.exit_code == (0 if unsafe else 1)
+    after_first = path.read_bytes()
+    assert after_first != BOM + source.replace("\n", "\r\n").encode()
+    os.utime(path, ns=(OLD_MTIME_NS, OLD_MTIME_NS))
+
+    second = invoke("fix", *flags, "train.py")
+    assert second.exit_code == first.exit_code
+    assert untouched(path, after_first)
+    if unsafe:
+        assert second.stdout == "All checks passed!\n"
+    else:
+        assert "Found 1 error" in second.stdout  # the unsafe fix is left, as in the first run
+    assert invoke("fix", "--diff", *flags, "train.py").stdout == ""
+
+
+def _names(module: cst.Module, value: str) -> List[cst.Name]:
+    found: List[cst.Name] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == value:
+                found.append(node)
+
+    module.visit(Finder())
+    return found
+
+
+@pytest.fixture
+def one_rename_per_pass(monkeypatch):
+    """TIP201 also reports the first `OLD` name only, with a safe fix renaming it to `NEW`: fixing
+    every `OLD` takes one pass each."""
+    original = DeprecatedPretrained.check
+
+    def check(self, ctx):
+        original(self, ctx)
+        names = _names(ctx.module, "OLD")
+        if names:
+            start, end = ctx.range(names[0])
+            ctx.report(names[0], "OLD is old", Fix((Edit(start, end, "NEW"),), "Rename to NEW", Applicability.SAFE))
+
+    monkeypatch.setattr(DeprecatedPretrained, "check", check)
+
+
+def test_fix_relints_until_nothing_changes(project, one_rename_per_pass):
+    path = put(project / "train.py", (SOURCE + "OLD = 1\nsteps = OLD + OLD * OLD\n").encode())
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == FIXED + "NEW = 1\nsteps = NEW + NEW * NEW\n"
+    assert result.stdout == "Found 5 errors (5 fixed, 0 remaining).\n"
+
+
+def test_fix_passes_are_bounded(project, one_rename_per_pass):
+    count = engine.MAX_FIX_PASSES + 2
+    path = put(project / "train.py", ("import torchvision\n" + "OLD\n" * count).encode())
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 1
+    assert path.read_text() == "import torchvision\n" + "NEW\n" * engine.MAX_FIX_PASSES + "OLD\n" * 2
+    assert f"({engine.MAX_FIX_PASSES} fixed, 1 remaining)" in result.stdout
+
+
+# -- a fix that would break the code ---------------------------------------------------------
+
+
+@pytest.fixture
+def breaking_fix(monkeypatch):
+    """TIP201 also reports every `steps = ...` statement with a 'safe' fix that does not parse."""
+    original = DeprecatedPretrained.check
+
+    def check(self, ctx):
+        original(self, ctx)
+        for statement in ctx.module.body:
+            if ctx.text(statement).startswith("steps ="):
+                start, end = ctx.range(statement)
+                fix = Fix((Edit(start, end, "steps = ("),), "Break the code", Applicability.SAFE)
+                ctx.report(statement, "steps is suspicious", fix)
+
+    monkeypatch.setattr(DeprecatedPretrained, "check", check)
+
+
+def test_a_fix_that_breaks_the_code_is_dropped_and_reported(project, breaking_fix):
+    data = b"import torchvision\nsteps = 1\n"
+    path = put(project / "train.py", data)
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 1
+    assert untouched(path, data)
+    assert result.stderr.count("fix dropped") == 1
+    assert "warning: train.py:2:1: TIP201 fix dropped: it would have made the file unparseable\n" in result.stderr
+    assert "train.py:2:1: TIP201 [*] steps is suspicious" in result.stdout  # the finding remains
+    assert sorted(os.listdir(project)) == ["train.py"]
+
+    diff = invoke("fix", "--diff", "train.py")
+    assert diff.stdout == ""
+    assert "fix dropped" in diff.stderr
+    assert untouched(path, data)
+
+
+def test_a_breaking_fix_is_dropped_and_the_other_fixes_are_applied(project, breaking_fix):
+    path = put(project / "train.py", (SOURCE + "steps = 1\n").encode())
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 1
+    assert path.read_text() == FIXED + "steps = 1\n"
+    # Reported once, at its place in the file as written (one line lower: an import was added).
+    assert result.stderr.count("fix dropped") == 1
+    assert "warning: train.py:6:1: TIP201 fix dropped" in result.stderr
+    assert "Found 2 errors (1 fixed, 1 remaining)." in result.stdout

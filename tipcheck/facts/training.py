@@ -1,0 +1,771 @@
+"""Training-script facts across the modules of the linted project.
+
+The module summaries (tipcheck.facts.flow) are combined into one picture:
+
+- which values are what: models, optimizers, LR schedulers, DataLoaders, DistributedSamplers,
+  DDP/DataParallel wrappers, GradScalers (torch classes by qualified name, project subclasses by
+  their bases);
+- where each value flows: a union-find over key paths, with fields for attributes and simple
+  dict entries (aliasing is merged, Steensgaard style); helper arguments bind to parameters, return
+  values to the call's result, imports of project modules to what those modules define;
+- which values escape what the facts can see (passed to an unknown function, returned to an
+  unknown caller): rules stay silent on them;
+- which loops are batch loops (they iterate a DataLoader) and epoch loops (they enclose one, or
+  call a function that runs one).
+
+Everything is computed once per lint run, from summaries computed once per parsed module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from tipcheck.facts.flow import HARMLESS_CALLS, CallSite, ClassRecord, FuncRecord, Key, KeyPath, LoopRecord, ModuleSummary
+
+# -- what torch's classes are --------------------------------------------------------------------
+DATALOADERS = {"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"}
+DISTRIBUTED_SAMPLERS = {"torch.utils.data.DistributedSampler", "torch.utils.data.distributed.DistributedSampler"}
+BATCH_SAMPLERS = {"torch.utils.data.BatchSampler", "torch.utils.data.sampler.BatchSampler"}
+WRAPPERS = {
+    "torch.nn.parallel.DistributedDataParallel",
+    "torch.nn.parallel.distributed.DistributedDataParallel",
+    "torch.nn.DataParallel",
+    "torch.nn.parallel.DataParallel",
+    "torch.nn.parallel.data_parallel.DataParallel",
+}
+GRAD_SCALERS = {"torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler", "torch.cpu.amp.GradScaler"}
+MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module"}
+NOT_MODULES = {"Parameter", "Buffer", "ParameterList", "ParameterDict", "UninitializedParameter"}
+COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
+PER_BATCH_SCHEDULERS = {"OneCycleLR", "CyclicLR"}
+
+
+def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
+    """(kind, class name) for a torch/torchvision/timm callable that creates a tracked value."""
+    parts = qualified.split(".")
+    last = parts[-1]
+    if qualified.startswith("torch.optim.lr_scheduler.") and last[:1].isupper():
+        return "scheduler", last.lstrip("_")
+    if parts[:2] == ["torch", "optim"] and last[:1].isupper() and last != "Optimizer" and "lr_scheduler" not in parts:
+        return "optimizer", last
+    if qualified in DATALOADERS:
+        return "loader", "DataLoader"
+    if qualified in DISTRIBUTED_SAMPLERS:
+        return "sampler", "DistributedSampler"
+    if qualified in BATCH_SAMPLERS:
+        return "batch_sampler", "BatchSampler"
+    if qualified in WRAPPERS:
+        return "wrapper", last
+    if qualified in GRAD_SCALERS:
+        return "scaler", "GradScaler"
+    if qualified == "timm.create_model":
+        return "model", "timm"
+    if parts[:2] == ["torch", "nn"] and len(parts) == 3 and last[:1].isupper() and last not in NOT_MODULES:
+        return "model", last
+    if qualified.startswith("torchvision.models."):
+        from tipcheck.data import torchvision_table
+
+        if qualified in torchvision_table().by_path:
+            return "model", last
+    return None
+
+
+@dataclass(eq=False)
+class Value:
+    kind: str
+    cls: str  # class name: "StepLR", "OneCycleLR", "DistributedSampler", ...; custom ones too
+    site: CallSite  # where it is created
+    module_id: str
+    custom: bool = False  # a project subclass
+
+    def kwarg(self, name: str, position: Optional[int] = None) -> Optional[cst.Arg]:
+        for arg in self.site.node.args:
+            if arg.keyword is not None and arg.keyword.value == name:
+                return arg
+        if position is not None:
+            positional = [a for a in self.site.node.args if a.keyword is None and not a.star]
+            if len(positional) > position:
+                return positional[position]
+        return None
+
+
+class Graph:
+    """Union-find over keys, where every class has fields (attributes, dict entries, tuple items)."""
+
+    def __init__(self) -> None:
+        self.parent: Dict[Key, Key] = {}
+        self.fields: Dict[Key, Dict[str, Key]] = {}
+        self._count = 0
+
+    def find(self, key: Key) -> Key:
+        parent = self.parent
+        root = key
+        while root in parent:
+            root = parent[root]
+        while key in parent and parent[key] != root:
+            parent[key], key = root, parent[key]
+        return root
+
+    def field(self, key: Key, name: str) -> Key:
+        root = self.find(key)
+        fields = self.fields.setdefault(root, {})
+        child = fields.get(name)
+        if child is None:
+            self._count += 1
+            child = fields[name] = ("field", self._count)
+        return self.find(child)
+
+    def node(self, path: KeyPath) -> Key:
+        key, names = path
+        key = self.find(key)
+        for name in names:
+            key = self.field(key, name)
+        return key
+
+    def existing(self, path: KeyPath) -> Optional[Key]:
+        """Like node(), without creating fields that nothing assigned."""
+        key, names = path
+        key = self.find(key)
+        for name in names:
+            child = self.fields.get(key, {}).get(name)
+            if child is None:
+                return None
+            key = self.find(child)
+        return key
+
+    def union(self, a: Key, b: Key) -> None:
+        work = [(a, b)]
+        while work:
+            x, y = work.pop()
+            rx, ry = self.find(x), self.find(y)
+            if rx == ry:
+                continue
+            self.parent[ry] = rx
+            moved = self.fields.pop(ry, None)
+            if moved:
+                target = self.fields.setdefault(rx, {})
+                for name, child in moved.items():
+                    if name in target:
+                        work.append((target[name], child))
+                    else:
+                        target[name] = child
+
+    def reachable(self, root: Key) -> Iterable[Key]:
+        seen = {root}
+        stack = [root]
+        while stack:
+            key = stack.pop()
+            yield key
+            for child in self.fields.get(key, {}).values():
+                child = self.find(child)
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+
+
+def module_name_for(path: str) -> str:
+    """The dotted module name of a file: its package folders (those with __init__.py) and stem."""
+    path = os.path.abspath(path)
+    directory, filename = os.path.split(path)
+    parts = [os.path.splitext(filename)[0]]
+    if parts[0] == "__init__":
+        parts = []
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+    return ".".join(parts)
+
+
+@dataclass(eq=False)
+class Loop:
+    record: LoopRecord
+    module_id: str
+    loaders: List[Value] = field(default_factory=list)  # the DataLoaders it iterates
+
+    @property
+    def node(self) -> cst.CSTNode:
+        return self.record.node
+
+    @property
+    def is_batch_loop(self) -> bool:
+        return bool(self.loaders)
+
+
+class ProjectFacts:
+    def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
+        self.summaries = {s.module_id: s for s in summaries}
+        self.graph = Graph()
+        self.values: List[Value] = []
+        self.escaped: Set[Key] = set()
+        self.funcs: Dict[Key, FuncRecord] = {}
+        self.classes: Dict[Key, ClassRecord] = {}
+        self.call_targets: Dict[int, Key] = {}  # id(call site) -> the project function it calls
+        self.calls_by_func: Dict[Key, List[CallSite]] = {}
+        self.callers: Dict[Key, List[CallSite]] = {}
+        self.loops: List[Loop] = []
+        self._module_names: Dict[str, str] = {}
+        for summary in summaries:
+            self.funcs.update(summary.funcs)
+            self.classes.update(summary.classes)
+            self._module_names[module_name_for(summary.module_id)] = summary.module_id
+        self._class_kind_cache: Dict[Key, Optional[Tuple[str, str]]] = {}
+        self._pending_method_args: List[CallSite] = []
+        self._pending_optimizers: List[Tuple[CallSite, Key]] = []
+        self._build()
+
+    # -- resolving names across modules ----------------------------------------------------
+    def _split_qualified(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
+        """(module id, attribute names) for a qualified name that points into the project."""
+        if qualified.startswith("$."):
+            return importer, qualified[2:].split(".")
+        if qualified.startswith("."):
+            level = len(qualified) - len(qualified.lstrip("."))
+            package = module_name_for(importer).split(".")
+            is_init = os.path.basename(importer) == "__init__.py"
+            base = package if is_init else package[:-1]
+            base = base[: len(base) - (level - 1)] if level > 1 else base
+            qualified = ".".join([*base, qualified.lstrip(".")]).strip(".")
+        parts = qualified.split(".")
+        for cut in range(len(parts), 0, -1):
+            name = ".".join(parts[:cut])
+            module_id = self._module_names.get(name)
+            if module_id is None:
+                matches = [m for n, m in self._module_names.items() if n.endswith("." + name)]
+                module_id = matches[0] if len(matches) == 1 else None
+            if module_id is not None:
+                return module_id, parts[cut:]
+        return None
+
+    def _definition(self, qualified: str, importer: str) -> Optional[Key]:
+        """The project function or class a qualified name refers to."""
+        split = self._split_qualified(qualified, importer)
+        if split is None or not split[1]:
+            return None
+        module_id, names = split
+        local = "$." + ".".join(names)
+        for kind in ("func", "class"):
+            key = (kind, module_id, local)
+            if key in self.funcs or key in self.classes:
+                return key
+        return None
+
+    # -- building --------------------------------------------------------------------------
+    def _build(self) -> None:
+        graph = self.graph
+        for summary in self.summaries.values():
+            scope = summary.module_scope
+            modobj = ("modobj", summary.module_id)
+            for name in scope.bindings:
+                graph.union(graph.field(modobj, name), ("var", summary.module_id, id(scope), name))
+            for a, b in summary.unions:
+                graph.union(graph.node(a), graph.node(b))
+        self._link_imports()
+        methods: List[Tuple[CallSite, str]] = []
+        for summary in self.summaries.values():
+            for site in summary.calls:
+                self.calls_by_func.setdefault(site.ctx.func, []).append(site)
+                if not self._link_call(site, summary.module_id):
+                    methods.append((site, summary.module_id))
+        # Method calls resolve once instances are unified with their classes; binding their
+        # arguments can make more of them resolvable, so go round a few times.
+        for _ in range(3):
+            self_roots = {self.graph.find(("self",) + key[1:]): key for key in self.classes}
+            unresolved = []
+            for site, module_id in methods:
+                if not self._link_method(site, self_roots):
+                    unresolved.append((site, module_id))
+            if len(unresolved) == len(methods):
+                break
+            methods = unresolved
+        for site, module_id in methods:
+            self._link_unknown(site)
+        self._close_items()
+        self._mark_unused_returns()
+        self._classify_loops()
+
+    def _link_imports(self) -> None:
+        """Unify ("ext", "pkg.mod.name") keys with what the project module defines."""
+        for summary in self.summaries.values():
+            for name in summary.ext_names:
+                self._link_ext(("ext", name), summary.module_id)
+
+    def _link_ext(self, key: Key, importer: str) -> None:
+        split = self._split_qualified(key[1], importer)
+        if split is None:
+            return
+        module_id, names = split
+        target = ("modobj", module_id)
+        for name in names:
+            target = self.graph.field(target, name)
+        self.graph.union(key, target)
+
+    def _class_kind(self, key: Key, seen: Optional[Set[Key]] = None) -> Optional[Tuple[str, str]]:
+        """(kind, class) for a project class deriving from a tracked torch class."""
+        if key in self._class_kind_cache:
+            return self._class_kind_cache[key]
+        seen = seen or set()
+        seen.add(key)
+        result = None
+        record = self.classes[key]
+        for base in record.bases:
+            if base is None:
+                continue
+            if base in MODULE_BASES:
+                result = ("model", record.node.name.value)
+            else:
+                known = classify_torch(base)
+                if known is not None and known[0] != "model":
+                    result = known
+                elif known is not None:
+                    result = ("model", record.node.name.value)
+                else:
+                    target = self._definition(base, key[1])
+                    if target is not None and target[0] == "class" and target not in seen:
+                        result = self._class_kind(target, seen)
+            if result is not None:
+                break
+        self._class_kind_cache[key] = result
+        return result
+
+    def _escape(self, path: Optional[KeyPath]) -> None:
+        if path is not None:
+            self.escaped.add(self.graph.node(path))
+            if path[1] and path[1][-1] in ("step", "set_epoch"):
+                # A bound method handed on (`register(scheduler.step)`): its object is used there.
+                self.escaped.add(self.graph.node((path[0], path[1][:-1])))
+
+    def _bind_params(self, func: FuncRecord, site: CallSite, skip_self: bool) -> None:
+        graph = self.graph
+        params = list(func.params[1:] if skip_self else func.params)
+        scope_id = id(func.scope)
+        module_id = func.key[1]
+        for name, path in zip(params, site.args):
+            if path is not None:
+                graph.union(("var", module_id, scope_id, name), graph.node(path))
+        for name, path in site.kwargs.items():
+            if path is not None and (name in params or name in func.kwonly):
+                graph.union(("var", module_id, scope_id, name), graph.node(path))
+
+    def _lookup_method(self, class_key: Key, name: str, seen: Set[Key]) -> Optional[Key]:
+        record = self.classes.get(class_key)
+        if record is None or class_key in seen:
+            return None
+        seen.add(class_key)
+        if name in record.methods:
+            return record.methods[name]
+        for base in record.bases:
+            target = self._definition(base, class_key[1]) if base else None
+            if target is not None and target[0] == "class":
+                found = self._lookup_method(target, name, seen)
+                if found is not None:
+                    return found
+        return None
+
+    def _call_function(self, site: CallSite, target: Key, skip_self: bool) -> None:
+        func = self.funcs[target]
+        self.call_targets[id(site)] = target
+        self.callers.setdefault(target, []).append(site)
+        self._bind_params(func, site, skip_self=skip_self and func.class_key is not None and not func.is_static)
+        self.graph.union(self.graph.node((site.result, ())), ("ret",) + target[1:])
+
+    def _link_call(self, site: CallSite, module_id: str) -> bool:
+        """Link a call whose callee is known by name; False for a call to resolve as a method."""
+        graph = self.graph
+        target = self._definition(site.callee, module_id) if site.callee else None
+        if target is not None and target[0] == "func":
+            self._call_function(site, target, skip_self=False)
+            return True
+        if target is not None and target[0] == "class":
+            graph.union(graph.node((site.result, ())), ("self",) + target[1:])
+            init = self._lookup_method(target, "__init__", set())
+            if init is not None:
+                self.call_targets[id(site)] = init
+                self.callers.setdefault(init, []).append(site)
+                self._bind_params(self.funcs[init], site, skip_self=True)
+            kind = self._class_kind(target)
+            if kind is not None:
+                self.values.append(Value(kind[0], kind[1], site, module_id, custom=True))
+            return True
+        known = classify_torch(site.callee) if site.callee else None
+        if known is not None:
+            self._known_constructor(known, site, module_id)
+            return True
+        if site.callee in HARMLESS_CALLS:
+            return True
+        return False
+
+    def _link_method(self, site: CallSite, self_roots: Dict[Key, Key]) -> bool:
+        if site.receiver is None or site.method is None:
+            return False
+        class_key = self_roots.get(self.graph.find(self.graph.node(site.receiver)))
+        if class_key is None:
+            return False
+        target = self._lookup_method(("class",) + class_key[1:], site.method, set())
+        if target is None:
+            return False
+        self._call_function(site, target, skip_self=True)
+        return True
+
+    def _link_unknown(self, site: CallSite) -> None:
+        if site.receiver is not None and site.method is not None:
+            # A method call on something: its receiver is not handed anywhere. Arguments of method
+            # calls on tracked values (scaler.step(optimizer)) are sorted out once kinds are known.
+            self._pending_method_args.append(site)
+            return
+        for path in (*site.args, *site.kwargs.values()):
+            self._escape(path)
+
+    def _known_constructor(self, known: Tuple[str, str], site: CallSite, module_id: str) -> None:
+        graph = self.graph
+        kind, cls = known
+        result = graph.node((site.result, ()))
+        self.values.append(Value(kind, cls, site, module_id))
+        if kind == "loader":
+            for name in ("sampler", "batch_sampler"):
+                path = site.kwargs.get(name)
+                if path is not None:
+                    graph.union(graph.field(result, name), graph.node(path))
+            if site.star:
+                self.escaped.add(result)
+        elif kind == "batch_sampler":
+            path = site.kwargs.get("sampler") or (site.args[0] if site.args else None)
+            if path is not None:
+                graph.union(graph.field(result, "sampler"), graph.node(path))
+        elif kind == "scheduler":
+            path = site.kwargs.get("optimizer") or (site.args[0] if site.args else None)
+            if path is not None:
+                graph.union(graph.field(result, "optimizer"), graph.node(path))
+            if cls in COMPOSITE_SCHEDULERS:
+                # The inner schedulers are stepped by the composite one.
+                for inner in (*site.args[1:], *site.kwargs.values()):
+                    self._escape(inner)
+                    if inner is not None:
+                        node = graph.existing(inner)
+                        for child in graph.fields.get(node, {}).values() if node else ():
+                            self.escaped.add(graph.find(child))
+        elif kind == "optimizer":
+            self._pending_optimizers.append((site, result))
+        elif kind == "wrapper":
+            path = site.kwargs.get("module") or (site.args[0] if site.args else None)
+            if path is not None:
+                graph.union(graph.field(result, "module"), graph.node(path))
+
+    def _close_items(self) -> None:
+        """A dict whose entries are also read by a non-literal key: all its entries are one."""
+        graph = self.graph
+        changed = True
+        while changed:
+            changed = False
+            for root, fields in list(graph.fields.items()):
+                if graph.find(root) != root or "[*]" not in fields:
+                    continue
+                items = [child for name, child in fields.items() if name.startswith("[") and name != "[*]"]
+                for child in items:
+                    if graph.find(child) != graph.find(fields["[*]"]):
+                        graph.union(fields["[*]"], child)
+                        changed = True
+
+    def _mark_unused_returns(self) -> None:
+        """A value returned by a function that no analysed code calls escapes to its caller."""
+        for summary in self.summaries.values():
+            for func_key, path in summary.returns:
+                if not self.callers.get(func_key):
+                    self.escaped.add(self.graph.node(path))
+
+    # -- after linking: kinds, escapes, loops ----------------------------------------------
+    def _classify_loops(self) -> None:
+        graph = self.graph
+        by_root: Dict[Key, List[Value]] = {}
+        for value in self.values:
+            by_root.setdefault(graph.find(value.site.result), []).append(value)
+        self.by_root = by_root
+        # Optimizers: which model's parameters they take.
+        for site, result in self._pending_optimizers:
+            first = site.args[0] if site.args else site.kwargs.get("params")
+            model = self._parameters_owner(first)
+            if model is not None:
+                graph.union(graph.field(result, "model"), model)
+        # Method calls on tracked values keep their arguments; others hand them on.
+        for site in self._pending_method_args:
+            receiver = graph.find(graph.node(site.receiver))
+            if receiver in by_root or site.method in ("step", "set_epoch", "backward", "zero_grad", "unscale_", "scale", "update"):
+                continue
+            for path in (*site.args, *site.kwargs.values()):
+                self._escape(path)
+        # Escape spreads to everything reachable from an escaped value.
+        spread: Set[Key] = set()
+        for key in list(self.escaped):
+            spread.update(graph.reachable(graph.find(key)))
+        self.escaped = spread
+        by_root = {}
+        for value in self.values:
+            by_root.setdefault(graph.find(value.site.result), []).append(value)
+        self.by_root = by_root
+        for summary in self.summaries.values():
+            for record in summary.loops:
+                loop = Loop(record, summary.module_id)
+                for path in record.iterated:
+                    node = graph.existing(path)
+                    if node is None:
+                        continue
+                    loop.loaders.extend(v for v in by_root.get(graph.find(node), []) if v.kind == "loader")
+                self.loops.append(loop)
+        self._loop_of = {id(loop.record): loop for loop in self.loops}
+        self._runs_batch_loop: Dict[Key, bool] = {}
+        self._reach_cache: Dict[Key, Set[Key]] = {}
+
+    def _parameters_owner(self, path: Optional[KeyPath]) -> Optional[Key]:
+        if path is None:
+            return None
+        site = self._site_by_result().get(path[0]) if not path[1] else None
+        if site is None:
+            return None
+        if site.method == "parameters" and site.receiver is not None:
+            return self.graph.node(site.receiver)
+        if site.callee in ("filter", "list") and site.args:
+            return self._parameters_owner(site.args[-1])
+        return None
+
+    def _site_by_result(self) -> Dict[Key, CallSite]:
+        if not hasattr(self, "_sites"):
+            self._sites = {site.result: site for s in self.summaries.values() for site in s.calls}
+        return self._sites
+
+    # -- queries for rules -----------------------------------------------------------------
+    def root(self, path: Optional[KeyPath]) -> Optional[Key]:
+        if path is None:
+            return None
+        node = self.graph.existing(path)
+        return self.graph.find(node) if node is not None else None
+
+    def values_at(self, root: Optional[Key]) -> List[Value]:
+        return self.by_root.get(root, []) if root is not None else []
+
+    def root_of(self, value: Value) -> Key:
+        return self.graph.find(value.site.result)
+
+    def is_escaped(self, value: Value) -> bool:
+        return self.root_of(value) in self.escaped
+
+    def values_of_kind(self, kind: str) -> List[Value]:
+        return [v for v in self.values if v.kind == kind]
+
+    def field_root(self, value: Value, name: str) -> Optional[Key]:
+        child = self.graph.fields.get(self.root_of(value), {}).get(name)
+        return self.graph.find(child) if child is not None else None
+
+    def method_calls(self, root: Key, method: str) -> List[Tuple[CallSite, str]]:
+        """Calls ``x.method(...)`` where x is the value at ``root``, with their module."""
+        found = []
+        for summary in self.summaries.values():
+            for site in summary.calls:
+                if site.method == method and site.receiver is not None and self.root(site.receiver) == root:
+                    found.append((site, summary.module_id))
+        return found
+
+    def all_method_calls(self, method: str) -> List[Tuple[CallSite, str, Optional[Key]]]:
+        found = []
+        for summary in self.summaries.values():
+            for site in summary.calls:
+                if site.method == method and site.receiver is not None:
+                    found.append((site, summary.module_id, self.root(site.receiver)))
+        return found
+
+    def loop_of(self, record: LoopRecord) -> Loop:
+        return self._loop_of[id(record)]
+
+    def target_of(self, site: CallSite) -> Optional[Key]:
+        return self.call_targets.get(id(site))
+
+    def reachable_funcs(self, func: Key) -> Set[Key]:
+        """Project functions called, directly or not, from ``func`` (itself included)."""
+        cached = self._reach_cache.get(func)
+        if cached is not None:
+            return cached
+        seen = {func}
+        stack = [func]
+        while stack:
+            current = stack.pop()
+            for site in self.calls_by_func.get(current, ()):
+                target = self.call_targets.get(id(site))
+                if target is not None and target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        self._reach_cache[func] = seen
+        return seen
+
+    def funcs_called_in(self, loop: Loop) -> Set[Key]:
+        """Project functions that run, directly or not, inside a loop's body."""
+        result: Set[Key] = set()
+        for site in self.calls_by_func.get(loop.record.ctx.func, ()):
+            if loop.record in site.ctx.loops:
+                target = self.call_targets.get(id(site))
+                if target is not None:
+                    result |= self.reachable_funcs(target)
+        return result
+
+    def inside(self, site: CallSite, loop: Loop) -> bool:
+        """Whether a call runs inside a loop's body, directly or through helpers."""
+        if site.ctx.func == loop.record.ctx.func and loop.record in site.ctx.loops:
+            return True
+        return site.ctx.func in self.funcs_called_in(loop)
+
+    def loop_inside(self, inner: Loop, outer: Loop) -> bool:
+        record = inner.record
+        if record.ctx.func == outer.record.ctx.func and outer.record in record.ctx.loops:
+            return True
+        return record.ctx.func in self.funcs_called_in(outer)
+
+    def enclosing_loops(self, inner: Loop) -> List[Loop]:
+        """Loops that run ``inner`` in their body (in its function, or calling it through helpers)."""
+        return [loop for loop in self.loops if loop is not inner and self.loop_inside(inner, loop)]
+
+    def call_statement_in(self, loop: Loop, site: CallSite) -> Optional[cst.CSTNode]:
+        """The statement of ``loop``'s function, inside the loop, through which ``site`` runs."""
+        func = loop.record.ctx.func
+        if site.ctx.func == func:
+            return site.ctx.stmt
+        for call in self.calls_by_func.get(func, ()):
+            if loop.record in call.ctx.loops:
+                target = self.call_targets.get(id(call))
+                if target is not None and site.ctx.func in self.reachable_funcs(target):
+                    return call.ctx.stmt
+        return None
+
+    def optimizer_steps(self) -> List[Tuple[CallSite, str, Key]]:
+        """`opt.step()` on an optimizer, and `scaler.step(opt)`, with the optimizer's root."""
+        cached = getattr(self, "_optimizer_steps", None)
+        if cached is not None:
+            return cached
+        steps = []
+        for site, module_id, root in self.all_method_calls("step"):
+            kinds = {v.kind for v in self.values_at(root)}
+            if kinds == {"optimizer"}:
+                steps.append((site, module_id, root))
+            elif kinds == {"scaler"} and site.args:
+                arg_root = self.root(site.args[0])
+                if {v.kind for v in self.values_at(arg_root)} == {"optimizer"}:
+                    steps.append((site, module_id, arg_root))
+        self._optimizer_steps = steps
+        return steps
+
+    def backward_calls(self) -> List[Tuple[CallSite, str]]:
+        cached = getattr(self, "_backward_calls", None)
+        if cached is None:
+            cached = self._backward_calls = [(s, m) for s, m, _ in self.all_method_calls("backward")]
+        return cached
+
+    def anchor_site(self, value: Value) -> Tuple[CallSite, str]:
+        """Where to report a value: its creation, or the helper call in another module that returns it."""
+        site, module_id = value.site, value.module_id
+        func = site.ctx.func
+        if func[0] == "func":
+            ret = self.graph.find(("ret",) + func[1:])
+            if ret == self.root_of(value) or self._returned_inside(func, value):
+                outside = [c for c in self.callers.get(func, []) if self._module_of_site(c) != module_id]
+                if outside and not any(self._module_of_site(c) == module_id for c in self.callers.get(func, [])):
+                    first = outside[0]
+                    return first, self._module_of_site(first)
+        return site, module_id
+
+    def _returned_inside(self, func: Key, value: Value) -> bool:
+        ret = self.graph.find(("ret",) + func[1:])
+        return any(self.graph.find(child) == self.root_of(value) for child in self.graph.fields.get(ret, {}).values())
+
+    def _module_of_site(self, site: CallSite) -> str:
+        func = site.ctx.func
+        return func[1]
+
+    # -- helpers for fixes -----------------------------------------------------------------
+    def scope_of_func(self, func: Key):
+        if func[0] == "module":
+            return self.summaries[func[1]].module_scope
+        record = self.funcs.get(func)
+        return record.scope if record is not None else None
+
+    def expression_for(self, root: Key, func: Key) -> Optional[str]:
+        """A name (``sampler``) or attribute (``self.sampler``, ``args.sampler``) that refers to
+        the value at ``root`` from inside ``func``."""
+        scope = self.scope_of_func(func)
+        module_id = func[1]
+        graph = self.graph
+        candidates: List[str] = []
+        attributes: List[str] = []
+        while scope is not None:
+            if scope.kind != "class":
+                for name in sorted(scope.bindings):
+                    node = graph.existing((("var", module_id, id(scope), name), ()))
+                    if node is None:
+                        continue
+                    if graph.find(node) == root:
+                        candidates.append(name)
+                    for attr, child in sorted(graph.fields.get(graph.find(node), {}).items()):
+                        if not attr.startswith(("[", "#")) and graph.find(child) == root:
+                            attributes.append(f"{name}.{attr}")
+            scope = scope.parent
+        found = candidates or attributes
+        return found[0] if found else None
+
+    @staticmethod
+    def direct_child(ctx_path, loop: "Loop") -> Optional[cst.CSTNode]:
+        """The statement of ``loop``'s body through which something at ``ctx_path`` runs."""
+        body = loop.node.body
+        block = body.body if isinstance(body, cst.IndentedBlock) else None
+        if block is None:
+            return None
+        for stmt, parent_block in ctx_path:
+            if parent_block is block:
+                return stmt
+        return None
+
+    def statement_in(self, site: CallSite, loop: "Loop") -> Optional[cst.CSTNode]:
+        """The statement of ``loop``'s body through which ``site`` runs (directly or via helpers)."""
+        func = loop.record.ctx.func
+        if site.ctx.func == func and loop.record in site.ctx.loops:
+            return self.direct_child(site.ctx.stmt_path, loop)
+        for call in self.calls_by_func.get(func, ()):
+            if loop.record in call.ctx.loops:
+                target = self.call_targets.get(id(call))
+                if target is not None and site.ctx.func in self.reachable_funcs(target):
+                    return self.direct_child(call.ctx.stmt_path, loop)
+        return None
+
+    def runs_backward_or_step(self, loop: "Loop") -> bool:
+        """Whether a loop trains: an optimizer step or a `.backward()` runs in it."""
+        return any(self.inside(site, loop) for site, _, _ in self.optimizer_steps()) or any(
+            self.inside(site, loop) for site, _ in self.backward_calls()
+        )
+
+    def loops_in(self, module_id: str) -> List["Loop"]:
+        return [loop for loop in self.loops if loop.module_id == module_id]
+
+    def unambiguous(self, value: Value) -> bool:
+        """Whether every value that may be where this one is has its kind and class (a variable
+        that holds a ReduceLROnPlateau on one branch and a MultiStepLR on another does not)."""
+        return all(v.kind == value.kind and v.cls == value.cls for v in self.values_at(self.root_of(value)))
+
+    def tracked(self, kind: str, module_id: str) -> List[Tuple[Value, CallSite]]:
+        """Unambiguous, non-escaping values of a kind whose report belongs in ``module_id``, with
+        the call to anchor the report on."""
+        found = []
+        for value in self.values_of_kind(kind):
+            if self.is_escaped(value) or not self.unambiguous(value):
+                continue
+            site, anchor_module = self.anchor_site(value)
+            if anchor_module == module_id:
+                found.append((value, site))
+        return found
+
+    def epoch_loops(self) -> List["Loop"]:
+        """Loops that run a batch loop in their body (directly or through helpers)."""
+        cached = getattr(self, "_epoch_loops", None)
+        if cached is None:
+            batch = [loop for loop in self.loops if loop.is_batch_loop]
+            cached = self._epoch_loops = [
+                loop for loop in self.loops if any(self.loop_inside(b, loop) for b in batch if b is not loop)
+            ]
+        return cached

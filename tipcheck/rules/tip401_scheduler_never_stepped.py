@@ -1,0 +1,64 @@
+"""TIP401 scheduler-never-stepped: an LR scheduler is created and nothing ever steps it."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from tipcheck.context import RuleContext
+from tipcheck.diagnostics import Applicability, Fix
+from tipcheck.facts.training import PER_BATCH_SCHEDULERS, ProjectFacts, Value
+from tipcheck.fixes.statements import indentation, insert_after
+from tipcheck.rules.base import ProjectRule
+
+
+class SchedulerNeverStepped(ProjectRule):
+    code = "TIP401"
+    name = "scheduler-never-stepped"
+    summary = "An LR scheduler is created but `.step()` never reaches it: training runs at the initial LR"
+    needs_text = ("lr_scheduler",)
+    fixable = "sometimes"
+
+    def check(self, ctx: RuleContext) -> None:
+        project: ProjectFacts = ctx.project
+        for value, site in project.tracked("scheduler", ctx.source.path):
+            root = project.root_of(value)
+            if project.method_calls(root, "step"):
+                continue
+            message = f"`{value.cls}` is created but never stepped: the learning rate stays at its initial value"
+            ctx.report(site.node, message, self._fix(ctx, project, value))
+
+    def _fix(self, ctx: RuleContext, project: ProjectFacts, value: Value) -> Optional[Fix]:
+        if value.cls == "ReduceLROnPlateau" or value.site.node is None:
+            return None  # its step needs a metric only the author knows
+        optimizer = project.field_root(value, "optimizer")
+        steps = [s for s, module_id, root in project.optimizer_steps() if root == optimizer and module_id == ctx.source.path]
+        if len(steps) != 1:
+            return None
+        step = steps[0]
+        if value.cls in PER_BATCH_SCHEDULERS:
+            # After the optimizer step, in the batch loop.
+            if not any(loop.is_batch_loop for loop in map(project.loop_of, step.ctx.loops)):
+                return None
+            name = project.expression_for(project.root_of(value), step.ctx.func)
+            if name is None or step.ctx.stmt is None:
+                return None
+            edit = insert_after(ctx, step.ctx.stmt, f"{name}.step()")
+            return Fix((edit,), f"Call `{name}.step()` after the optimizer step", Applicability.UNSAFE)
+        # Other schedulers: at the end of the epoch loop's body, after the batch loop.
+        epochs: List = [
+            loop for loop in project.epoch_loops() if loop.module_id == ctx.source.path and project.inside(step, loop)
+        ]
+        innermost = [e for e in epochs if not any(o is not e and project.loop_inside(o, e) for o in epochs)]
+        if len(innermost) != 1:
+            return None
+        epoch = innermost[0]
+        if epoch.record in value.site.ctx.loops:
+            return None  # created anew in each epoch: stepping it there would not help
+        body = getattr(epoch.node.body, "body", None)
+        if not body or not hasattr(epoch.node.body, "indent"):
+            return None
+        name = project.expression_for(project.root_of(value), epoch.record.ctx.func)
+        if name is None:
+            return None
+        edit = insert_after(ctx, body[-1], f"{name}.step()", indent=indentation(ctx, body[0]))
+        return Fix((edit,), f"Call `{name}.step()` at the end of each epoch", Applicability.UNSAFE)

@@ -1,0 +1,149 @@
+"""TIP402 scheduler-step-before-optimizer: in the training loop, the scheduler steps first."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from tipcheck.context import RuleContext
+from tipcheck.diagnostics import Applicability, Fix
+from tipcheck.facts.flow import CallSite
+from tipcheck.facts.training import Loop, ProjectFacts, Value
+from tipcheck.fixes.statements import delete_line, insert_after, is_lone_call
+from tipcheck.rules.base import ProjectRule
+
+NOT_CHECKED = {"ReduceLROnPlateau", "CosineAnnealingWarmRestarts"}
+
+
+def _names(expr: cst.CSTNode) -> set:
+    names = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            names.add(node.value)
+
+    expr.visit(Collect())
+    return names
+
+
+def _loop_var(loop: Loop) -> Optional[str]:
+    target = loop.record.target
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Tuple) and target.elements and isinstance(target.elements[0].value, cst.Name):
+        return target.elements[0].value.value
+    return None
+
+
+class SchedulerStepBeforeOptimizer(ProjectRule):
+    code = "TIP402"
+    name = "scheduler-step-before-optimizer"
+    summary = "`scheduler.step()` runs before `optimizer.step()` in the loop: the first LR of the schedule is skipped"
+    needs_text = ("lr_scheduler",)
+    fixable = "sometimes"
+
+    def check(self, ctx: RuleContext) -> None:
+        project: ProjectFacts = ctx.project
+        for value in project.values_of_kind("scheduler"):
+            if value.cls in NOT_CHECKED or not project.unambiguous(value) or project.is_escaped(value):
+                continue
+            optimizer = project.field_root(value, "optimizer")
+            opt_steps = [s for s, _, root in project.optimizer_steps() if root == optimizer]
+            sched_steps = [s for s, m in project.method_calls(project.root_of(value), "step") if m == ctx.source.path]
+            if not opt_steps or not sched_steps:
+                continue
+            for sched_step in sched_steps:
+                found = self._first_before(project, sched_step, opt_steps, sched_steps)
+                if found is None:
+                    continue
+                loop, sched_stmt, opt_stmt, opt_step = found
+                arg = self._epoch_argument(sched_step, loop)
+                if arg is False:
+                    continue
+                message = (
+                    f"`{value.cls}.step()` runs before `optimizer.step()` in this loop: the schedule's first "
+                    "learning rate is skipped"
+                )
+                ctx.report(sched_step.node, message, self._fix(ctx, loop, sched_step, sched_stmt, opt_stmt, opt_step, arg))
+
+    @staticmethod
+    def _first_before(
+        project: ProjectFacts, sched_step: CallSite, opt_steps: List[CallSite], sched_steps: List[CallSite]
+    ) -> Optional[Tuple[Loop, cst.CSTNode, cst.CSTNode, CallSite]]:
+        """The innermost loop running both steps, if this scheduler step is its first one and runs
+        before the first optimizer step."""
+        loops = [
+            loop
+            for loop in project.loops
+            if loop.module_id == sched_step.ctx.func[1]
+            and project.inside(sched_step, loop)
+            and any(project.inside(s, loop) for s in opt_steps)
+        ]
+        loops = [l for l in loops if not any(o is not l and project.loop_inside(o, l) for o in loops)]
+        if len(loops) != 1:
+            return None
+        loop = loops[0]
+        body = getattr(loop.node.body, "body", None)
+        if not body:
+            return None
+        index = {id(stmt): i for i, stmt in enumerate(body)}
+
+        def position(site: CallSite) -> Optional[int]:
+            stmt = project.statement_in(site, loop)
+            return index.get(id(stmt)) if stmt is not None else None
+
+        sched_stmt = project.statement_in(sched_step, loop)
+        mine = position(sched_step)
+        if mine is None:
+            return None
+        others = [position(s) for s in sched_steps if s is not sched_step and project.inside(s, loop)]
+        if any(p is not None and p < mine for p in others):
+            return None  # not the first scheduler step of the loop
+        opt_positions = sorted((p, i) for i, s in enumerate(opt_steps) if project.inside(s, loop) for p in [position(s)] if p is not None)
+        if not opt_positions or opt_positions[0][0] <= mine:
+            return None
+        first_opt = opt_steps[opt_positions[0][1]]
+        return loop, sched_stmt, body[opt_positions[0][0]], first_opt
+
+    @staticmethod
+    def _epoch_argument(sched_step: CallSite, loop: Loop):
+        """None for `step()`; the loop variable's name for `step(epoch)`; False for anything else
+        (an explicit epoch such as `step(epoch + i / iters)` is deliberate)."""
+        # A step under a condition on the loop variable (`if epoch > 0:`) runs after earlier epochs.
+        var = _loop_var(loop)
+        for condition in sched_step.ctx.conditions:
+            if var is not None and var in _names(condition):
+                return False
+        args = sched_step.node.args
+        if not args:
+            return None
+        if len(args) == 1 and args[0].keyword is None and isinstance(args[0].value, cst.Name) and args[0].value.value == var:
+            return var
+        return False
+
+    @staticmethod
+    def _fix(ctx: RuleContext, loop: Loop, sched_step: CallSite, sched_stmt, opt_stmt, opt_step: CallSite, arg) -> Optional[Fix]:
+        if loop.module_id != ctx.source.path or not is_lone_call(sched_stmt, sched_step.node):
+            return None
+        # The optimizer step is a statement of the same block, or in a batch loop of that block.
+        if not (is_lone_call(opt_stmt, opt_step.node) or isinstance(opt_stmt, (cst.For, cst.While))):
+            return None
+        if opt_step.ctx.func != loop.record.ctx.func:
+            return None  # the optimizer steps inside a helper: moving past it is not for a fix
+        removal = delete_line(ctx, sched_stmt)
+        if removal is None:
+            return None
+        call_text = ctx.text(sched_step.node)
+        row = ctx.source.location(ctx.range(sched_stmt)[0]).row
+        line = ctx.source.line_text(row).strip()  # keeps a trailing comment
+        if arg is not None:
+            fixed_call = f"{ctx.text(sched_step.node.func)}()"
+            line = line.replace(call_text, fixed_call, 1)
+            call_text = fixed_call
+        where = "the optimizer step" if is_lone_call(opt_stmt, opt_step.node) else "the batch loop"
+        return Fix(
+            (removal, insert_after(ctx, opt_stmt, line)),
+            f"Move `{call_text}` after {where}",
+            Applicability.SAFE,
+        )

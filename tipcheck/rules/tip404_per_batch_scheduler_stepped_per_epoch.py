@@ -1,0 +1,82 @@
+"""TIP404 per-batch-scheduler-stepped-per-epoch: OneCycleLR/CyclicLR stepped once an epoch."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from tipcheck.context import RuleContext
+from tipcheck.diagnostics import Applicability, Fix
+from tipcheck.facts.flow import CallSite
+from tipcheck.facts.training import PER_BATCH_SCHEDULERS, ProjectFacts, Value
+from tipcheck.fixes.statements import delete_line, insert_after, is_lone_call
+from tipcheck.rules.base import ProjectRule
+
+
+def _designed_per_epoch(value: Value) -> bool:
+    """A OneCycleLR sized in epochs (`total_steps=epochs`, `steps_per_epoch=1`) is meant to step per epoch."""
+    if value.cls != "OneCycleLR":
+        return False
+    steps_per_epoch = value.kwarg("steps_per_epoch", 4)
+    if steps_per_epoch is not None:
+        return isinstance(steps_per_epoch.value, cst.Integer) and steps_per_epoch.value.value == "1"
+    total = value.kwarg("total_steps", 2)
+    if total is None:
+        return False
+    text = cst.Module([]).code_for_node(total.value)
+    return "len(" not in text and "iter" not in text.lower() and "step" not in text.lower()
+
+
+class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
+    code = "TIP404"
+    name = "per-batch-scheduler-stepped-per-epoch"
+    summary = "OneCycleLR/CyclicLR is stepped once an epoch: its schedule counts batches, so it barely moves"
+    needs_text = ("OneCycleLR", "CyclicLR")
+    fixable = "sometimes"
+
+    def check(self, ctx: RuleContext) -> None:
+        project: ProjectFacts = ctx.project
+        batch_loops = [loop for loop in project.loops if loop.is_batch_loop]
+        epoch_loops = project.epoch_loops()
+        for value in project.values_of_kind("scheduler"):
+            if value.cls not in PER_BATCH_SCHEDULERS or _designed_per_epoch(value):
+                continue
+            if not project.unambiguous(value) or project.is_escaped(value):
+                continue
+            steps = project.method_calls(project.root_of(value), "step")
+            if not steps or any(project.inside(s, loop) for s, _ in steps for loop in batch_loops):
+                continue
+            for site, module_id in steps:
+                if module_id != ctx.source.path or not any(project.inside(site, loop) for loop in epoch_loops):
+                    continue
+                ctx.report(
+                    site.node,
+                    f"`{value.cls}` counts batches but is stepped once per epoch: the learning rate barely moves",
+                    self._fix(ctx, project, value, site),
+                )
+
+    @staticmethod
+    def _fix(ctx: RuleContext, project: ProjectFacts, value: Value, site: CallSite) -> Optional[Fix]:
+        if not is_lone_call(site.ctx.stmt, site.node):
+            return None
+        optimizer = project.field_root(value, "optimizer")
+        candidates = [
+            s
+            for s, module_id, root in project.optimizer_steps()
+            if root == optimizer
+            and module_id == ctx.source.path
+            and s.ctx.func == site.ctx.func
+            and any(loop.is_batch_loop for loop in map(project.loop_of, s.ctx.loops))
+        ]
+        if len(candidates) != 1 or candidates[0].ctx.stmt is None:
+            return None
+        removal = delete_line(ctx, site.ctx.stmt)
+        if removal is None:
+            return None
+        line = ctx.source.line_text(ctx.source.location(ctx.range(site.ctx.stmt)[0]).row).strip()
+        return Fix(
+            (removal, insert_after(ctx, candidates[0].ctx.stmt, line)),
+            "Move the scheduler step into the batch loop, after the optimizer step",
+            Applicability.UNSAFE,
+        )

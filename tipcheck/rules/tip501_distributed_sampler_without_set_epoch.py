@@ -1,0 +1,150 @@
+"""TIP501 distributed-sampler-without-set-epoch: every epoch of a DDP run sees the same order."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from tipcheck.context import RuleContext
+from tipcheck.diagnostics import Applicability, Fix
+from tipcheck.facts.scopes import resolve
+from tipcheck.facts.training import Loop, ProjectFacts, Value
+from tipcheck.fixes.statements import insert_before
+from tipcheck.rules.base import ProjectRule
+
+RANGE_LIKE = {"range", "tqdm.trange", "tqdm.auto.trange"}
+
+
+def _shuffles(value: Value) -> bool:
+    """Only a literal True (or the default) counts; a computed `shuffle=` may well be False."""
+    arg = value.kwarg("shuffle", 3)
+    return arg is None or (isinstance(arg.value, cst.Name) and arg.value.value == "True")
+
+
+class DistributedSamplerWithoutSetEpoch(ProjectRule):
+    code = "TIP501"
+    name = "distributed-sampler-without-set-epoch"
+    summary = "A shuffling DistributedSampler is iterated epoch after epoch without `set_epoch`: same order every epoch"
+    needs_text = ("DistributedSampler",)
+    fixable = "sometimes"
+
+    def check(self, ctx: RuleContext) -> None:
+        project: ProjectFacts = ctx.project
+        for sampler, anchor in project.tracked("sampler", ctx.source.path):
+            if not _shuffles(sampler):
+                continue
+            found = self._unset_epoch_loop(project, sampler)
+            if found is None:
+                continue
+            loader, batch_loop, epoch_loop = found
+            if epoch_loop is None:
+                ctx.report(
+                    anchor.node,
+                    "This shuffling DistributedSampler's loader is cycled forever (`itertools.cycle`) and "
+                    "`set_epoch` is never called: every pass repeats the same order",
+                )
+                continue
+            ctx.report(
+                anchor.node,
+                "A shuffling DistributedSampler is iterated in an epoch loop with no `set_epoch(epoch)`: "
+                "every epoch sees the same order",
+                self._fix(ctx, project, sampler, loader, epoch_loop),
+            )
+
+    @staticmethod
+    def _unset_epoch_loop(project: ProjectFacts, sampler: Value) -> Optional[Tuple[Value, Loop, Optional[Loop]]]:
+        root = project.root_of(sampler)
+        loaders = [
+            v
+            for v in project.values_of_kind("loader")
+            if root in (project.field_root(v, "sampler"), _batch_sampler_root(project, v))
+        ]
+        set_epochs = [s for s, _, r in project.all_method_calls("set_epoch") if r is not None]
+        for loader in loaders:
+            if project.is_escaped(loader):
+                continue
+            reaching = {
+                id(s)
+                for s, _, r in project.all_method_calls("set_epoch")
+                if r in (root, project.root_of(loader), project.field_root(loader, "batch_sampler"))
+            }
+            reaching_sites = [s for s in set_epochs if id(s) in reaching]
+            for loop in project.loops:
+                if loader not in loop.loaders or not project.runs_backward_or_step(loop):
+                    continue
+                if loop.record.cycle and not reaching_sites:
+                    return loader, loop, None
+                enclosing = project.enclosing_loops(loop)
+                innermost = [e for e in enclosing if not any(o is not e and project.loop_inside(o, e) for o in enclosing)]
+                for epoch in innermost:
+                    if not any(project.inside(s, epoch) for s in reaching_sites):
+                        return loader, loop, epoch
+        return None
+
+    def _fix(self, ctx: RuleContext, project: ProjectFacts, sampler: Value, loader: Value, epoch: Loop) -> Optional[Fix]:
+        node = epoch.node
+        if epoch.module_id != ctx.source.path or not isinstance(node.body, cst.IndentedBlock):
+            return None
+        if epoch.record in sampler.site.ctx.loops or epoch.record in loader.site.ctx.loops:
+            return None  # made anew inside the loop
+        func = epoch.record.ctx.func
+        target = project.expression_for(project.root_of(sampler), func)
+        if target is None:
+            loader_name = project.expression_for(project.root_of(loader), func)
+            if loader_name is None:
+                return None
+            target = f"{loader_name}.sampler"
+        first = node.body.body[0]
+        variable = self._epoch_variable(epoch, ctx)
+        if variable is not None:
+            code = f"{target}.set_epoch({variable})"
+            return Fix((insert_before(ctx, first, code),), f"Call `{code}` at the start of each epoch", Applicability.SAFE)
+        # No usable variable: count the epochs.
+        counter = next(n for n in ("epoch", "epoch_index", "tipcheck_epoch") if not ctx.facts.is_bound(n))
+        code = f"{target}.set_epoch({counter})"
+        edits = (
+            insert_before(ctx, node, f"{counter} = 0"),
+            insert_before(ctx, first, code),
+            insert_before(ctx, first, f"{counter} += 1"),
+        )
+        return Fix(edits, f"Count the epochs and call `{code}` at the start of each", Applicability.SAFE)
+
+    @staticmethod
+    def _epoch_variable(epoch: Loop, ctx: RuleContext) -> Optional[str]:
+        """The loop variable, when it is an epoch number (`for epoch in range(...)` and the like)."""
+        node = epoch.node
+        if not isinstance(node, cst.For):
+            return None
+        target, iterable = node.target, node.iter
+        scope = epoch.record.ctx
+        resolved = ctx.facts.qualified_name
+        while isinstance(iterable, cst.Call) and iterable.args:
+            name = _callee(ctx, iterable, epoch)
+            if name in RANGE_LIKE:
+                break
+            if name in ("tqdm.tqdm", "tqdm.auto.tqdm") and iterable.args:
+                iterable = iterable.args[0].value
+                continue
+            if name == "enumerate" and isinstance(target, cst.Tuple) and target.elements:
+                target = target.elements[0].value
+                break
+            return None
+        else:
+            return None
+        if isinstance(target, cst.Name) and target.value != "_":
+            return target.value
+        return None
+
+
+def _callee(ctx: RuleContext, call: cst.Call, epoch: Loop) -> Optional[str]:
+    scope = ctx.project.scope_of_func(epoch.record.ctx.func)
+    return resolve(call.func, scope) or (call.func.value if isinstance(call.func, cst.Name) else None)
+
+
+def _batch_sampler_root(project: ProjectFacts, loader: Value):
+    batch_sampler = project.field_root(loader, "batch_sampler")
+    if batch_sampler is None:
+        return None
+    child = project.graph.fields.get(batch_sampler, {}).get("sampler")
+    return project.graph.find(child) if child is not None else None
