@@ -306,3 +306,17 @@ def test_an_unexpected_crash_of_the_whole_run_exits_2_without_traceback(project,
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
     assert "error: internal error: RuntimeError('discovery exploded')" in captured.err
+
+
+def test_syntax_error_location_ignores_warnings_of_the_file(project):
+    # An invalid escape sequence makes Python warn; even when warnings are errors, the finding is
+    # the syntax error on line 3, not the warning on line 2.
+    import warnings
+
+    (project / "w.py").write_text("import torchvision\npattern = '\\d+'\nprint 'x'\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, items = lint_json("w.py")
+    item = one_finding(items, "w.py")
+    assert item["location"] == {"row": 3, "column": 1}
+    assert "Missing parentheses" in item["message"]

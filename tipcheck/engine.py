@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import re
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
@@ -57,7 +58,9 @@ _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
 def _python_syntax_error(text: str) -> Optional[SyntaxError]:
     """CPython's own error for text LibCST cannot parse: its message and position are precise."""
     try:
-        compile(text, "<tipcheck>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # e.g. invalid escape sequences: not ours to report here
+            warnings.simplefilter("ignore")
+            compile(text, "<tipcheck>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
         return exc
     except Exception:  # RecursionError, MemoryError, ValueError: fall back to LibCST's report
@@ -69,7 +72,10 @@ def syntax_diagnostic(source: SourceFile, exc: cst.ParserSyntaxError) -> Diagnos
     message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
     # LibCST's native parser leaves raw_column at 0; its position is only in the message.
     position = _LIBCST_POSITION.search(message)
-    row, column = (int(position.group(1)), int(position.group(2)) + 1) if position else (exc.raw_line, exc.raw_column + 1)
+    if position:
+        row, column = int(position.group(1)), int(position.group(2)) + 1
+    else:
+        row, column = exc.raw_line, exc.raw_column + 1
     python_error = _python_syntax_error(source.text)
     if python_error is not None and python_error.lineno:
         message = python_error.msg or message

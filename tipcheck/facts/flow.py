@@ -221,8 +221,10 @@ class FlowBuilder(cst.CSTVisitor):
             key = self.fresh(expr)
             for index, element in enumerate(expr.elements):
                 if isinstance(element, cst.Element):
-                    self.union((key, (f"#{index}",)), self.keypath(element.value))
-                    self.union((key, (ANY_ITEM,)), self.keypath(element.value))
+                    path = self.keypath(element.value)
+                    self.union((key, (f"#{index}",)), path)
+                    if isinstance(expr, cst.List):  # lists are iterated; tuples mostly unpacked
+                        self.union((key, (ANY_ITEM,)), path)
             return (key, ())
         if isinstance(expr, cst.Dict):
             key = self.fresh(expr)

@@ -1,0 +1,1011 @@
+"""TIP201 deprecated-pretrained: what is reported, where, and what the fix writes.
+
+The last part executes fixed code: for every builder in the table (each legacy case), a small
+script calling it the deprecated way is fixed with the real ``fix_source`` and both versions are
+run under torchvision, with weight loading patched out. The fixed call must load exactly the
+member that the deprecated call loads, and must not warn about the deprecated interface. Those
+tests are skipped when torch or torchvision is not installed.
+
+Expected enum members are written out only for a few documented facts (the torchvision docs give
+``resnet50(pretrained=True)`` == ``resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)``); everything
+else is compared with what torchvision itself does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import importlib
+import textwrap
+import warnings
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+from unittest import mock
+
+import pytest
+from conftest import fix, lint
+
+from tipcheck.data import torchvision_table
+from tipcheck.diagnostics import Applicability, Diagnostic
+
+CODE = "TIP201"
+
+
+def src(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def position(source: str, row: int, needle: str) -> Tuple[int, int]:
+    """(row, 1-based column) of the first ``needle`` on line ``row``."""
+    line = source.splitlines()[row - 1]
+    assert needle in line, f"{needle!r} not on line {row}: {line!r}"
+    return row, line.index(needle) + 1
+
+
+def where(diags: Sequence[Diagnostic]) -> List[Tuple[str, int, int]]:
+    return [(d.code, d.start.row, d.start.column) for d in diags]
+
+
+def assert_fixes_to(source: str, expected: str, unsafe: bool = False) -> None:
+    """``source`` fixes to ``expected``; fixing that again changes nothing, and no fixable finding
+    is left in it."""
+    fixed = fix(source, unsafe=unsafe)
+    assert fixed == expected
+    assert fix(fixed, unsafe=True) == fixed
+    assert [d for d in lint(fixed) if d.fix is not None] == []
+    compile(fixed, "t.py", "exec")
+
+
+# ------------------------------------------------------------------------------------------
+# Positives: every way of reaching a builder
+# ------------------------------------------------------------------------------------------
+
+# (id, source, [(row, needle)]) -- one finding per (row, needle), at the needle.
+POSITIVES = [
+    (
+        "import-torchvision",
+        "import torchvision\nm = torchvision.models.resnet18(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "import-models-as",
+        "import torchvision.models as models\nm = models.resnet18(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "from-torchvision-import-models-as",
+        "from torchvision import models as tvm\nm = tvm.resnet18(pretrained=False)\n",
+        [(2, "pretrained=False")],
+    ),
+    (
+        "from-models-import-builder-as",
+        "from torchvision.models import resnet18 as r\nm = r(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "defining-submodule-attribute",
+        "import torchvision\nm = torchvision.models.resnet.resnet50(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "defining-submodule-detection",
+        "from torchvision.models.detection.faster_rcnn import fasterrcnn_resnet50_fpn\n"
+        "m = fasterrcnn_resnet50_fpn(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "import-defining-submodule-as",
+        "import torchvision.models.detection.faster_rcnn as frcnn\n"
+        "m = frcnn.fasterrcnn_resnet50_fpn(pretrained_backbone=True)\n",
+        [(2, "pretrained_backbone=True")],
+    ),
+    (
+        "get_model",
+        "import torchvision\nm = torchvision.models.get_model(\"resnet50\", pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "get_model-imported-name-keyword",
+        "from torchvision.models import get_model\nm = get_model(name=\"resnet50\", pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "positional",
+        "from torchvision.models import resnet18\nm = resnet18(True)\n",
+        [(2, "True")],
+    ),
+    (
+        "weights-true",
+        "from torchvision.models import resnet18\nm = resnet18(weights=True)\n",
+        [(2, "weights=True")],
+    ),
+    (
+        "quantized-quantize-true",
+        "import torchvision\nm = torchvision.models.quantization.resnet50(pretrained=True, quantize=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "quantized-quantize-absent",
+        "from torchvision.models.quantization import mobilenet_v2\nm = mobilenet_v2(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "detection-both-flags",
+        "import torchvision\n"
+        "m = torchvision.models.detection.fasterrcnn_resnet50_fpn(pretrained=True, pretrained_backbone=False)\n",
+        [(2, "pretrained=True"), (2, "pretrained_backbone=False")],
+    ),
+    (
+        "keypointrcnn",
+        "from torchvision.models.detection import keypointrcnn_resnet50_fpn\n"
+        "m = keypointrcnn_resnet50_fpn(pretrained=False, pretrained_backbone=True, num_keypoints=17)\n",
+        [(2, "pretrained=False"), (2, "pretrained_backbone=True")],
+    ),
+    (
+        "segmentation",
+        "import torchvision\nm = torchvision.models.segmentation.deeplabv3_resnet50(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "video",
+        "from torchvision.models import video\nm = video.r3d_18(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "optical-flow",
+        "from torchvision.models.optical_flow import raft_large\nm = raft_large(pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "resnet_fpn_backbone",
+        "from torchvision.models.detection.backbone_utils import resnet_fpn_backbone\n"
+        "b = resnet_fpn_backbone(backbone_name=\"resnet50\", pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "mobilenet_backbone",
+        "from torchvision.models.detection import backbone_utils\n"
+        "b = backbone_utils.mobilenet_backbone(backbone_name=\"mobilenet_v3_large\", fpn=True, pretrained=True)\n",
+        [(2, "pretrained=True")],
+    ),
+    (
+        "imported-inside-function",
+        src(
+            """
+            def build():
+                from torchvision.models import resnet50
+                return resnet50(pretrained=True)
+            """
+        ),
+        [(3, "pretrained=True")],
+    ),
+    (
+        "multi-line-call",
+        src(
+            """
+            import torchvision.models as models
+
+            model = models.resnet50(
+                num_classes=10,
+                pretrained=False,
+            )
+            """
+        ),
+        [(5, "pretrained=False")],
+    ),
+    (
+        "class-body-and-comprehension",
+        src(
+            """
+            import torchvision.models as models
+
+            class Net:
+                backbone = models.resnet18(pretrained=True)
+
+            ensemble = [models.resnet18(pretrained=True) for _ in range(3)]
+            """
+        ),
+        [(4, "pretrained=True"), (6, "pretrained=True")],
+    ),
+]
+
+
+@pytest.mark.parametrize("source,expected", [p[1:] for p in POSITIVES], ids=[p[0] for p in POSITIVES])
+def test_reported(source, expected):
+    diags = lint(source)
+    assert where(diags) == [(CODE, *position(source, row, needle)) for row, needle in expected]
+    for diag, (row, needle) in zip(diags, expected):
+        assert diag.name == "deprecated-pretrained"
+        # The finding spans the argument, keyword included.
+        assert diag.end.row == row and diag.end.column == diag.start.column + len(needle)
+        assert diag.fix is not None and diag.fix.applicability is Applicability.SAFE
+    assert_fixes_to(source, fix(source))  # and the fix leaves nothing behind
+
+
+def test_messages_name_the_parameter():
+    source = src(
+        """
+        import torchvision
+        a = torchvision.models.detection.fcos_resnet50_fpn(pretrained_backbone=True)
+        b = torchvision.models.resnet18(True)
+        """
+    )
+    first, second = lint(source)
+    assert "`fcos_resnet50_fpn(pretrained_backbone=True)`" in first.message
+    assert "deprecated `pretrained_backbone`" in first.message
+    assert "positionally" in second.message and "`resnet18(True)`" in second.message
+
+
+# ------------------------------------------------------------------------------------------
+# Negatives
+# ------------------------------------------------------------------------------------------
+
+NEGATIVES = {
+    "timm": """
+        import torchvision
+        import timm
+        m = timm.create_model("resnet50", pretrained=True)
+        """,
+    "from_pretrained": """
+        import torchvision
+        from transformers import AutoModel
+        m = AutoModel.from_pretrained("bert-base-uncased")
+        n = torchvision.models.resnet50(weights=None).from_pretrained("x", pretrained=True)
+        """,
+    "own-function-named-like-a-builder": """
+        import torchvision
+
+        def resnet50(pretrained=False, num_classes=10):
+            return MyResNet(num_classes)
+
+        m = resnet50(pretrained=True)
+        """,
+    "own-class-named-like-a-builder": """
+        import torchvision
+
+        class resnet18:
+            def __init__(self, pretrained=False):
+                pass
+
+        m = resnet18(pretrained=True)
+        """,
+    "hub-entry-point-definitions": """
+        import torchvision
+        dependencies = ["torch", "torchvision"]
+
+        def resnet50(pretrained=True, **kwargs):
+            \"\"\"torch.hub entry point.\"\"\"
+            return MyNet(**kwargs)
+
+        def vgg16(pretrained: bool = True, progress: bool = True):
+            return MyVGG()
+        """,
+    "strings-and-comments": """
+        import torchvision
+        # model = torchvision.models.resnet50(pretrained=True)
+        code = "torchvision.models.resnet50(pretrained=True)"
+        \"\"\"
+        torchvision.models.resnet18(pretrained=True)
+        \"\"\"
+        """,
+    "shadowed-by-parameter": """
+        import torchvision
+        import torchvision.models as models
+
+        def build(models, resnet18):
+            return models.resnet50(pretrained=True), resnet18(pretrained=True)
+        """,
+    "shadowed-by-local-assignment": """
+        import torchvision
+        from torchvision.models import resnet50
+
+        def build():
+            resnet50 = make_my_resnet
+            return resnet50(pretrained=True)
+        """,
+    "shadowed-by-module-assignment": """
+        import torchvision
+        from torchvision.models import resnet50
+        resnet50 = my_resnet50
+        m = resnet50(pretrained=True)
+        """,
+    "module-alias-rebound": """
+        import torchvision
+        import torchvision.models as models
+        models = something()
+        m = models.resnet50(pretrained=True)
+        """,
+    "new-api-default": """
+        import torchvision
+        from torchvision.models import ResNet50_Weights
+        m = torchvision.models.resnet50(weights=ResNet50_Weights.DEFAULT)
+        """,
+    "new-api-strings-and-none": """
+        import torchvision
+        a = torchvision.models.resnet50(weights="IMAGENET1K_V2")
+        b = torchvision.models.resnet50(weights=None, progress=False)
+        c = torchvision.models.resnet50()
+        d = torchvision.models.resnet50(weights)
+        """,
+    "dynamic-dict-lookup": """
+        import torchvision
+        import torchvision.models as models
+        m = models.__dict__[arch](pretrained=True)
+        n = getattr(models, arch)(pretrained=True)
+        """,
+    "dynamic-get_model-name": """
+        import torchvision
+        m = torchvision.models.get_model(arch, pretrained=True)
+        """,
+    "builder-name-from-another-module": """
+        import torchvision
+        from mylib.models import resnet50
+        from .models import resnet18
+        a = resnet50(pretrained=True)
+        b = resnet18(pretrained=True)
+        """,
+    "other-torchvision-callables": """
+        import torchvision
+        t = torchvision.transforms.Resize(pretrained=True)
+        d = torchvision.datasets.CIFAR10("data", download=True)
+        """,
+}
+
+# A call that must be reported: appended to each negative to show that the rule did run on it.
+CANARY = "canary = torchvision.models.alexnet(pretrained=False)\n"
+
+
+@pytest.mark.parametrize("source", [src(s) for s in NEGATIVES.values()], ids=list(NEGATIVES))
+def test_not_reported(source):
+    assert lint(source) == []
+    assert fix(source, unsafe=True) == source
+    with_canary = source + CANARY
+    assert where(lint(with_canary)) == [(CODE, *position(with_canary, with_canary.count("\n"), "pretrained="))]
+
+
+# ------------------------------------------------------------------------------------------
+# Fix output, exact text
+# ------------------------------------------------------------------------------------------
+
+SEED_TIP2 = (
+    "import torch\nimport torchvision.models as models\n\n# Load a pre-trained ResNet18 model\n"
+    "model = models.resnet18(pretrained=True)\n\n# Replace the classifier with your own\n"
+    "model.fc = torch.nn.Linear(512, 10)\n"
+)
+
+
+def test_seed_chapter_tip2():
+    (diag,) = lint(SEED_TIP2)
+    assert where([diag]) == [(CODE, *position(SEED_TIP2, 5, "pretrained=True"))]
+    assert diag.fix.applicability is Applicability.SAFE
+    # Documented fact: resnet18(pretrained=True) loads ResNet18_Weights.IMAGENET1K_V1.
+    assert_fixes_to(
+        SEED_TIP2,
+        "import torch\nimport torchvision.models as models\nfrom torchvision.models import ResNet18_Weights\n\n"
+        "# Load a pre-trained ResNet18 model\nmodel = models.resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)\n\n"
+        "# Replace the classifier with your own\nmodel.fc = torch.nn.Linear(512, 10)\n",
+    )
+
+
+def test_fix_true_import_goes_after_first_torchvision_import():
+    source = src(
+        '''
+        """Train a classifier."""
+        import os
+
+        import torch
+        import torchvision.transforms as T
+        import torchvision.models as models
+
+        model = models.resnet50(pretrained=True)
+        '''
+    )
+    # Documented fact: resnet50(pretrained=True) loads IMAGENET1K_V1, although DEFAULT is V2.
+    assert_fixes_to(
+        source,
+        src(
+            '''
+            """Train a classifier."""
+            import os
+
+            import torch
+            import torchvision.transforms as T
+            from torchvision.models import ResNet50_Weights
+            import torchvision.models as models
+
+            model = models.resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)
+            '''
+        ),
+    )
+
+
+def test_fix_false_adds_no_import():
+    source = "import torchvision\nm = torchvision.models.resnet50(pretrained=False, num_classes=3)\n"
+    assert_fixes_to(source, "import torchvision\nm = torchvision.models.resnet50(weights=None, num_classes=3)\n")
+
+
+def test_fix_positional():
+    source = "from torchvision.models import resnet18\nm = resnet18(True, False)\nn = resnet18(False)\n"
+    assert_fixes_to(
+        source,
+        "from torchvision.models import resnet18\nfrom torchvision.models import ResNet18_Weights\n"
+        "m = resnet18(weights=ResNet18_Weights.IMAGENET1K_V1, progress=False)\nn = resnet18(weights=None)\n",
+    )
+
+
+def test_fix_weights_true():
+    source = "from torchvision.models import resnet18\nm = resnet18(weights=True)\n"
+    assert_fixes_to(
+        source,
+        "from torchvision.models import resnet18\nfrom torchvision.models import ResNet18_Weights\n"
+        "m = resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)\n",
+    )
+
+
+def test_fix_keeps_layout_comments_and_crlf():
+    source = (
+        "import torchvision.models as models\r\n"
+        "model = models.resnet50(\r\n"
+        "    pretrained=True,  # ImageNet\r\n"
+        "    progress=False,\r\n"
+        ")\r\n"
+    )
+    assert_fixes_to(
+        source,
+        "import torchvision.models as models\r\n"
+        "from torchvision.models import ResNet50_Weights\r\n"
+        "model = models.resnet50(\r\n"
+        "    weights=ResNet50_Weights.IMAGENET1K_V1,  # ImageNet\r\n"
+        "    progress=False,\r\n"
+        ")\r\n",
+    )
+
+
+def test_fix_import_inside_function_and_try():
+    source = src(
+        """
+        def build():
+            try:
+                from torchvision.models import resnet50
+            except ImportError:
+                return None
+            return resnet50(pretrained=True)
+        """
+    )
+    assert_fixes_to(
+        source,
+        src(
+            """
+            def build():
+                try:
+                    from torchvision.models import resnet50
+                    from torchvision.models import ResNet50_Weights
+                except ImportError:
+                    return None
+                return resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)
+            """
+        ),
+    )
+
+
+def test_fix_import_and_call_on_one_line():
+    # The new import must run before the call that uses it, on the same line.
+    source = "import torchvision.models as models; model = models.resnet50(pretrained=True)\n"
+    expected = (
+        "import torchvision.models as models; from torchvision.models import ResNet50_Weights; "
+        "model = models.resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)\n"
+    )
+    assert_fixes_to(source, expected)
+
+
+def test_fix_get_model():
+    source = "import torchvision\nm = torchvision.models.get_model(\"resnet50\", pretrained=True)\n"
+    assert_fixes_to(
+        source,
+        "import torchvision\nfrom torchvision.models import ResNet50_Weights\n"
+        "m = torchvision.models.get_model(\"resnet50\", weights=ResNet50_Weights.IMAGENET1K_V1)\n",
+    )
+
+
+# -- safe / unsafe ---------------------------------------------------------------------------
+
+
+def test_literal_is_safe_non_literal_is_unsafe():
+    source = src(
+        """
+        import torchvision.models as models
+        a = models.resnet50(pretrained=True)
+        b = models.resnet50(pretrained=args.pretrained)
+        """
+    )
+    first, second = lint(source)
+    assert first.fix.applicability is Applicability.SAFE
+    assert second.fix is not None and second.fix.applicability is Applicability.UNSAFE
+    assert (second.start.row, second.start.column) == position(source, 3, "pretrained=args")
+    safe_only = src(
+        """
+        import torchvision.models as models
+        from torchvision.models import ResNet50_Weights
+        a = models.resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)
+        b = models.resnet50(pretrained=args.pretrained)
+        """
+    )
+    assert fix(source, unsafe=False) == safe_only
+    assert fix(safe_only, unsafe=False) == safe_only  # the unsafe one stays, reported
+    assert where(lint(safe_only)) == [(CODE, *position(safe_only, 4, "pretrained="))]
+    assert_fixes_to(
+        source,
+        src(
+            """
+            import torchvision.models as models
+            from torchvision.models import ResNet50_Weights
+            a = models.resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)
+            b = models.resnet50(weights=(ResNet50_Weights.IMAGENET1K_V1 if args.pretrained else None))
+            """
+        ),
+        unsafe=True,
+    )
+
+
+def test_non_literal_conditional_keeps_complex_conditions_grouped():
+    source = "import torchvision.models as models\nm = models.resnet18(pretrained=a if b else c)\n"
+    assert_fixes_to(
+        source,
+        "import torchvision.models as models\nfrom torchvision.models import ResNet18_Weights\n"
+        "m = models.resnet18(weights=(ResNet18_Weights.IMAGENET1K_V1 if (a if b else c) else None))\n",
+        unsafe=True,
+    )
+
+
+def test_non_literal_positional_is_not_a_flag():
+    # `resnet18(w)` may well pass a weights enum: nothing to report.
+    assert lint("from torchvision.models import resnet18\nm = resnet18(w)\n") == []
+
+
+# -- reported without a fix --------------------------------------------------------------------
+
+
+def assert_reported_without_fix(source: str, row: int, needle: str, *message_parts: str) -> Diagnostic:
+    (diag,) = lint(source)
+    assert where([diag]) == [(CODE, *position(source, row, needle))]
+    assert diag.fix is None
+    for part in message_parts:
+        assert part in diag.message
+    assert fix(source, unsafe=True) == source
+    return diag
+
+
+def test_quantize_non_literal_has_no_fix():
+    source = "import torchvision\nm = torchvision.models.quantization.resnet50(pretrained=True, quantize=args.q)\n"
+    assert_reported_without_fix(source, 2, "pretrained=True", "`quantize`", "not a literal")
+
+
+def test_quantize_non_literal_with_pretrained_false_is_fixed():
+    # pretrained=False never reads `quantize`: weights=None whatever it is.
+    source = "import torchvision\nm = torchvision.models.quantization.resnet50(pretrained=False, quantize=args.q)\n"
+    assert_fixes_to(
+        source, "import torchvision\nm = torchvision.models.quantization.resnet50(weights=None, quantize=args.q)\n"
+    )
+
+
+@pytest.mark.parametrize("builder", ["vit_h_14", "regnet_y_128gf"])
+def test_no_legacy_weights(builder):
+    source = f"import torchvision\nm = torchvision.models.{builder}(pretrained=True)\n"
+    assert_reported_without_fix(source, 2, "pretrained=True", "torchvision raises")
+    source = f"import torchvision\nm = torchvision.models.{builder}(pretrained=False)\n"
+    assert_fixes_to(source, f"import torchvision\nm = torchvision.models.{builder}(weights=None)\n")
+
+
+def test_both_pretrained_and_weights_has_no_fix():
+    source = "from torchvision.models import resnet50\nm = resnet50(pretrained=True, weights=None)\n"
+    assert_reported_without_fix(source, 2, "pretrained=True", "`pretrained` and `weights`")
+
+
+@pytest.mark.parametrize("splat", ["**kwargs", "*args"])
+def test_star_arguments_have_no_fix(splat):
+    source = f"from torchvision.models import resnet50\nm = resnet50({splat}, pretrained=True)\n"
+    assert_reported_without_fix(source, 2, "pretrained=True", "no fix")
+
+
+def test_star_import_has_no_fix():
+    # There is no import to put the enum's import beside.
+    source = "from torchvision.models import *\nm = resnet18(pretrained=True)\n"
+    assert_reported_without_fix(source, 2, "pretrained=True")
+
+
+# -- the enum's import ------------------------------------------------------------------------
+
+
+def test_existing_import_of_the_enum_is_reused():
+    source = src(
+        """
+        import torchvision
+        from torchvision.models import ResNet50_Weights
+        m = torchvision.models.resnet50(pretrained=True)
+        """
+    )
+    assert_fixes_to(
+        source,
+        src(
+            """
+            import torchvision
+            from torchvision.models import ResNet50_Weights
+            m = torchvision.models.resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)
+            """
+        ),
+    )
+
+
+def test_two_findings_one_import():
+    source = src(
+        """
+        import torchvision
+        from torchvision.models import resnet50
+
+        student = resnet50(pretrained=True)
+        teacher = torchvision.models.resnet50(pretrained=True)
+        """
+    )
+    fixed = fix(source)
+    assert fixed.count("import ResNet50_Weights") == 1
+    assert_fixes_to(
+        source,
+        src(
+            """
+            import torchvision
+            from torchvision.models import ResNet50_Weights
+            from torchvision.models import resnet50
+
+            student = resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)
+            teacher = torchvision.models.resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)
+            """
+        ),
+    )
+
+
+LOCAL_ENUM_THROUGH_MODULE = src(
+    """
+    import torchvision.models as models
+
+    class ResNet50_Weights:
+        mine = True
+
+    model = models.resnet50(pretrained=True)
+    """
+)
+LOCAL_ENUM_ALIASED = src(
+    """
+    from torchvision.models import resnet50
+
+    def ResNet50_Weights():
+        return "mine"
+
+    model = resnet50(pretrained=True)
+    """
+)
+
+
+def test_local_name_collision_through_imported_module():
+    assert_fixes_to(
+        LOCAL_ENUM_THROUGH_MODULE,
+        LOCAL_ENUM_THROUGH_MODULE.replace(
+            "pretrained=True", "weights=models.ResNet50_Weights.IMAGENET1K_V1"
+        ),
+    )
+
+
+def test_local_name_collision_aliased_import():
+    fixed = fix(LOCAL_ENUM_ALIASED)
+    assert_fixes_to(
+        LOCAL_ENUM_ALIASED,
+        src(
+            """
+            from torchvision.models import resnet50
+            from torchvision.models import ResNet50_Weights as tv_ResNet50_Weights
+
+            def ResNet50_Weights():
+                return "mine"
+
+            model = resnet50(weights=tv_ResNet50_Weights.IMAGENET1K_V1)
+            """
+        ),
+    )
+    assert "def ResNet50_Weights" in fixed
+
+
+# ==========================================================================================
+# Execution: the fixed code loads exactly what the deprecated code loads
+# ==========================================================================================
+
+
+class _WeightsLoaded(BaseException):
+    """Raised by the patched ``get_state_dict``; a BaseException so no builder swallows it."""
+
+
+@dataclasses.dataclass
+class Run:
+    mode: str
+    loads: List[Any] = dataclasses.field(default_factory=list)  # members get_state_dict was called on
+    error: Optional[BaseException] = None
+    warnings: List[str] = dataclasses.field(default_factory=list)
+    namespace: Dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+# Build modes, cheapest first. "meta": everything on the meta device. "meta-params": only
+# ``torch.empty`` (what layers allocate parameters with) on meta, for builders that compute their
+# architecture with tensors (RegNet's ``.tolist()``). "cpu": for builders that run the model before
+# loading weights (quantize=True calibrates). Random init is skipped on meta: values don't matter,
+# weight loading is patched out.
+MODES = ("meta", "meta-params", "cpu")
+
+
+@functools.lru_cache(maxsize=None)
+def _torch():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("torchvision")
+    from torchvision.models._api import WeightsEnum
+
+    return torch, WeightsEnum
+
+
+def _return_first(tensor, *_args, **_kwargs):
+    return tensor
+
+
+@contextlib.contextmanager
+def _build_mode(mode: str):
+    torch, _ = _torch()
+    if mode == "cpu":
+        with torch.device("cpu"):
+            yield
+        return
+
+    class ParamsOnMeta(torch.overrides.TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = dict(kwargs or {})
+            if func is torch.empty and kwargs.get("device") is None:
+                kwargs["device"] = "meta"
+            return func(*args, **kwargs)
+
+    with contextlib.ExitStack() as stack:
+        for name in ("normal_", "uniform_", "trunc_normal_", "kaiming_normal_", "kaiming_uniform_"):
+            stack.enter_context(mock.patch.object(torch.nn.init, name, _return_first))
+        for name in ("normal_", "uniform_"):
+            stack.enter_context(mock.patch.object(torch.Tensor, name, _return_first))
+        stack.enter_context(torch.device("meta") if mode == "meta" else ParamsOnMeta())
+        yield
+
+
+def execute(code: str, first_mode: str = MODES[0]) -> Run:
+    """Run ``code`` as a script with weight loading patched out, in the cheapest mode that gets past
+    building the model (an exception other than the load moves on to the next mode)."""
+    _, WeightsEnum = _torch()
+    compiled = compile(code, "t.py", "exec")
+    for mode in MODES[MODES.index(first_mode) :]:
+        run = Run(mode)
+
+        def fake_get_state_dict(self, *_args, **_kwargs):
+            run.loads.append(self)
+            raise _WeightsLoaded
+
+        with mock.patch.object(WeightsEnum, "get_state_dict", fake_get_state_dict), warnings.catch_warnings(
+            record=True
+        ) as caught, _build_mode(mode):
+            warnings.simplefilter("always")
+            try:
+                exec(compiled, run.namespace)
+            except _WeightsLoaded:
+                pass
+            except Exception as exc:  # noqa: BLE001
+                run.error = exc
+        run.warnings = [str(w.message) for w in caught]
+        if run.error is None:
+            return run
+    return run
+
+
+# torch warns about its own deprecation when the quantize=True builders run torch.ao.quantization.
+UNRELATED = ("torch.ao.quantization is deprecated",)
+
+
+def interface_warnings(run: Run) -> List[str]:
+    return [
+        m for m in run.warnings if not m.startswith(UNRELATED) and ("pretrained" in m.lower() or "deprecated" in m.lower())
+    ]
+
+
+def assert_same_behaviour(legacy_code: str, unsafe: bool = False, expect_load: bool = True) -> str:
+    """Fix ``legacy_code``, run both, and compare what they load; returns the fixed code."""
+    fixed = fix(legacy_code, unsafe=unsafe)
+    assert fixed != legacy_code
+    assert lint(fixed) == []
+    assert fix(fixed, unsafe=True) == fixed
+    old = execute(legacy_code)
+    assert old.error is None, f"the legacy script raised {old.error!r}:\n{legacy_code}"
+    assert any("deprecated" in m for m in old.warnings), old.warnings  # it did take the legacy path
+    new = execute(fixed, first_mode=old.mode)
+    assert new.error is None, f"the fixed script raised {new.error!r}:\n{fixed}"
+    if expect_load:
+        assert len(old.loads) == 1, f"the legacy script loaded {old.loads}:\n{legacy_code}"
+    else:
+        assert old.loads == []
+    assert len(new.loads) == len(old.loads) and all(a is b for a, b in zip(new.loads, old.loads)), (
+        f"legacy loads {old.loads}, fixed loads {new.loads}:\n{fixed}"
+    )
+    assert interface_warnings(new) == [], f"{interface_warnings(new)}:\n{fixed}"
+    return fixed
+
+
+# -- one script per builder and legacy case ----------------------------------------------------
+
+FORMS = ("import torchvision", "import defining module as m", "from module import builder as b",
+         "from parent import module as tvm", "get_model")
+
+
+def script_for(builder, form: str, kwargs: Dict[str, Any]) -> str:
+    """A two-line script calling ``builder`` with ``kwargs``, reaching it in the given form."""
+    short, defining = builder.paths[0], builder.paths[-1]
+    module = short.rsplit(".", 1)[0]
+    args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+    if form == "get_model" and builder.registry_name is None:
+        form = FORMS[0]
+    if form == "import torchvision":
+        import_line, call = "import torchvision", f"{short}({args})"
+    elif form == "import defining module as m":
+        import_line, call = f"import {defining.rsplit('.', 1)[0]} as m", f"m.{builder.name}({args})"
+    elif form == "from module import builder as b":
+        import_line, call = f"from {module} import {builder.name} as b", f"b({args})"
+    elif form == "from parent import module as tvm":
+        parent, last = module.rsplit(".", 1)
+        import_line, call = f"from {parent} import {last} as tvm", f"tvm.{builder.name}({args})"
+    else:
+        import_line, call = "from torchvision.models import get_model", f"get_model({builder.registry_name!r}, {args})"
+    return f"{import_line}\nmodel = {call}\n"
+
+
+def _builder_cases():
+    """One case per builder, legacy parameter and legacy case; the import forms take turns."""
+    cases = []
+    for builder in torchvision_table().builders:
+        for legacy in builder.legacy:
+            for case in legacy.cases:
+                kwargs = dict(case.when)
+                if "fpn" in builder.params:
+                    kwargs["fpn"] = True  # mobilenet_backbone: required
+                for other in builder.legacy:
+                    if other is not legacy:
+                        kwargs[other.pretrained_param] = False
+                kwargs[legacy.pretrained_param] = True
+                form = FORMS[len(cases) % len(FORMS)]
+                label = f"{builder.paths[0]}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+                cases.append(pytest.param(script_for(builder, form, kwargs), id=label))
+    return cases
+
+
+BUILDER_CASES = _builder_cases()
+
+
+def test_builder_cases_cover_the_table():
+    table = torchvision_table()
+    with_cases = [b for b in table.builders if any(legacy.cases for legacy in b.legacy)]
+    assert len(with_cases) >= 121  # every registered builder but vit_h_14 / regnet_y_128gf, plus 2 helpers
+    assert len(BUILDER_CASES) == sum(len(legacy.cases) for b in table.builders for legacy in b.legacy)
+    scripts = "".join(p.values[0] for p in BUILDER_CASES)
+    for form_marker in ("import torchvision\n", " as m\n", " as b\n", " as tvm\n", "import get_model\n"):
+        assert form_marker in scripts
+    for subpackage in ("detection", "segmentation", "video", "optical_flow", "quantization"):
+        assert f"torchvision.models.{subpackage}" in scripts or f"models import {subpackage} as tvm" in scripts
+
+
+@pytest.mark.parametrize("code", BUILDER_CASES)
+def test_fixed_call_loads_the_same_weights(code):
+    fixed = assert_same_behaviour(code)
+    assert "pretrained" not in fixed
+
+
+# -- hand-written scripts ------------------------------------------------------------------------
+
+EXECUTED = {
+    "positional": """
+        import torchvision.models as models
+        model = models.resnet18(True)
+        """,
+    "positional-detection-both-flags": """
+        import torchvision
+        model = torchvision.models.detection.fasterrcnn_resnet50_fpn(False, True, 91, True)
+        """,
+    "positional-backbone-helper": """
+        from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
+        backbone = resnet_fpn_backbone("resnet34", True)
+        """,
+    "weights-true": """
+        from torchvision.models import efficientnet_b0
+        model = efficientnet_b0(weights=True)
+        """,
+    "get_model-quantized": """
+        import torchvision
+        model = torchvision.models.get_model("quantized_shufflenet_v2_x0_5", pretrained=True, quantize=True)
+        """,
+    "get_model-detection-backbone": """
+        from torchvision.models import get_model
+        model = get_model("retinanet_resnet50_fpn", pretrained=False, pretrained_backbone=True)
+        """,
+    "import-and-call-on-one-line": """
+        import torchvision.models as models; model = models.resnet50(pretrained=True)
+        """,
+    "local-enum-through-module": LOCAL_ENUM_THROUGH_MODULE,
+    "local-enum-aliased": LOCAL_ENUM_ALIASED,
+    "seed-tip2": SEED_TIP2,
+    "imported-inside-function": """
+        def build():
+            from torchvision.models import resnet50
+            return resnet50(pretrained=True)
+        model = build()
+        """,
+}
+
+
+@pytest.mark.parametrize("code", [src(c) for c in EXECUTED.values()], ids=list(EXECUTED))
+def test_executed_script(code):
+    assert_same_behaviour(code)
+
+
+@pytest.mark.parametrize("code", [LOCAL_ENUM_THROUGH_MODULE, LOCAL_ENUM_ALIASED], ids=["module", "aliased"])
+def test_local_enum_untouched_at_run_time(code):
+    fixed = fix(code)
+    run = execute(fixed)
+    assert run.error is None
+    assert type(run.loads[0]).__module__.startswith("torchvision.")
+    local = run.namespace["ResNet50_Weights"]
+    assert getattr(local, "mine", None) is True or local() == "mine"
+
+
+# pretrained=False: the fix is weights=None, and what loads (nothing, or the detection builders'
+# default ImageNet backbone) stays the same.
+FALSE_CASES = {
+    "resnet50": ("import torchvision\nmodel = torchvision.models.resnet50(pretrained=False)\n", False),
+    "vit_h_14": ("import torchvision\nmodel = torchvision.models.vit_h_14(pretrained=False)\n", False),
+    "fasterrcnn-default-backbone": (
+        "import torchvision\nmodel = torchvision.models.detection.fasterrcnn_resnet50_fpn(pretrained=False)\n",
+        True,
+    ),
+    "keypointrcnn-no-backbone": (
+        "import torchvision\nmodel = torchvision.models.detection.keypointrcnn_resnet50_fpn("
+        "pretrained=False, pretrained_backbone=False)\n",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("code,loads", list(FALSE_CASES.values()), ids=list(FALSE_CASES))
+def test_executed_pretrained_false(code, loads):
+    assert "weights=None" in assert_same_behaviour(code, expect_load=loads)
+
+
+# Non-literal flags: the unsafe conditional fix behaves like the legacy handler for either value.
+NON_LITERAL = {
+    "resnet50": "model = torchvision.models.resnet50(pretrained=flag)\n",
+    "get_model": "model = torchvision.models.get_model(\"convnext_tiny\", pretrained=flag)\n",
+    "quantized": "model = torchvision.models.quantization.shufflenet_v2_x0_5(pretrained=flag, quantize=True)\n",
+    "detection": "model = torchvision.models.detection.ssd300_vgg16(pretrained=flag, pretrained_backbone=flag)\n",
+    "backbone-helper": "model = torchvision.models.detection.backbone_utils.resnet_fpn_backbone("
+    "backbone_name=\"resnet18\", pretrained=flag)\n",
+}
+
+
+@pytest.mark.parametrize("value", [True, False])
+@pytest.mark.parametrize("line", list(NON_LITERAL.values()), ids=list(NON_LITERAL))
+def test_executed_non_literal_flag(line, value):
+    code = f"import torchvision\nflag = {value}\n{line}"
+    assert fix(code, unsafe=False) == code
+    fixed = assert_same_behaviour(code, unsafe=True, expect_load=value)
+    assert " if flag else None)" in fixed
+
+
+def test_executed_legacy_member_is_not_default():
+    # The point of the rule's exactness: for resnet50 the legacy weights are not DEFAULT.
+    fixed = assert_same_behaviour("import torchvision.models as models\nmodel = models.resnet50(pretrained=True)\n")
+    run = execute(fixed)
+    (member,) = run.loads
+    assert member is not type(member).DEFAULT
+    assert f"{type(member).__name__}.{member.name}" in fixed
