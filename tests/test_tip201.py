@@ -838,7 +838,7 @@ def assert_same_behaviour(legacy_code: str, unsafe: bool = False, expect_load: b
 
 # -- one script per builder and legacy case ----------------------------------------------------
 
-FORMS = ("import torchvision", "import defining module as m", "from module import builder as b",
+FORMS = ("import torchvision", "from defining module import builder as b", "import module as m",
          "from parent import module as tvm", "get_model")
 
 
@@ -851,10 +851,12 @@ def script_for(builder, form: str, kwargs: Dict[str, Any]) -> str:
         form = FORMS[0]
     if form == "import torchvision":
         import_line, call = "import torchvision", f"{short}({args})"
-    elif form == "import defining module as m":
-        import_line, call = f"import {defining.rsplit('.', 1)[0]} as m", f"m.{builder.name}({args})"
-    elif form == "from module import builder as b":
-        import_line, call = f"from {module} import {builder.name} as b", f"b({args})"
+    elif form == "from defining module import builder as b":
+        # (not `import torchvision.models.googlenet as m`: that binds the function, which shadows
+        # its own module as an attribute of the package)
+        import_line, call = f"from {defining.rsplit('.', 1)[0]} import {builder.name} as b", f"b({args})"
+    elif form == "import module as m":
+        import_line, call = f"import {module} as m", f"m.{builder.name}({args})"
     elif form == "from parent import module as tvm":
         parent, last = module.rsplit(".", 1)
         import_line, call = f"from {parent} import {last} as tvm", f"tvm.{builder.name}({args})"

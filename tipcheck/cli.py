@@ -13,7 +13,7 @@ from tipcheck import __version__
 from tipcheck.diagnostics import Diagnostic
 from tipcheck.discovery import discover
 from tipcheck.docs import rule_page, rule_url
-from tipcheck.engine import FileResult, InternalError, check_file, fix_file
+from tipcheck.engine import FileResult, InternalError, fix_paths, lint_paths
 from tipcheck.output import FORMATS, concise, display_path, fix_summary, full, json_format, lint_summary
 from tipcheck.rules import ALL_RULES, RULES_BY_CODE, SelectionError, select_rules
 from tipcheck.source import SourceFile, write_atomic
@@ -51,7 +51,7 @@ def _rules(select, ignore):
 
 
 def _files(paths, respect_gitignore) -> List[str]:
-    found = discover(paths or ("."), respect_gitignore=respect_gitignore)
+    found = discover(paths or (".",), respect_gitignore=respect_gitignore)
     return found.files, found.missing
 
 
@@ -98,7 +98,7 @@ def lint(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, 
     """Report the findings in PATHS (default: the current folder)."""
     rules = _rules(select, ignore)
     files, missing = _files(paths, respect_gitignore)
-    results: List[FileResult] = [check_file(path, rules) for path in files]
+    results: List[FileResult] = lint_paths(files, rules)
     diags = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
     _order(diags)
     sources = {r.path: r.source for r in results if r.source is not None}
@@ -119,7 +119,7 @@ def fix(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, v
     """Apply the fixes to PATHS (safe ones; unsafe ones too with --unsafe-fixes)."""
     rules = _rules(select, ignore)
     files, missing = _files(paths, respect_gitignore)
-    results = [fix_file(path, rules, unsafe_fixes) for path in files]
+    results = fix_paths(files, rules, unsafe_fixes)
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
         click.echo("warning: No Python files found under the given path(s)", err=True)
@@ -145,7 +145,7 @@ def fix(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, v
         else:
             try:
                 write_atomic(source.path, source.encode(result.fixed_text))
-            except OSError as exc:
+            except (OSError, UnicodeEncodeError) as exc:
                 errors.append(InternalError(source.path, None, f"cannot write the fixed file: {exc}", ""))
                 continue
         fixed += result.fixed_count

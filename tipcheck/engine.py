@@ -1,6 +1,8 @@
-"""The engine: read a file once, parse it once, build its facts once, run every enabled rule.
+"""The engine: read each file once, parse it once, build its facts once, run every enabled rule.
 
-Files that no enabled rule can match (a cheap text check) are never parsed.
+Files that no enabled rule can match (a cheap text check) are never parsed. Rules that need the
+training-script facts of the whole project (tipcheck.facts.training) get them combined from
+per-module summaries, so that the files are linted together.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import re
 import traceback
 import warnings
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic, Fix, Location
 from tipcheck.facts import ModuleFacts
+from tipcheck.facts.training import module_name_for
 from tipcheck.fixes import apply_fixes, select_fixes
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceError, SourceFile
@@ -87,37 +90,112 @@ def syntax_diagnostic(source: SourceFile, exc: cst.ParserSyntaxError) -> Diagnos
     )
 
 
-def check_source(source: SourceFile, rules: Sequence[Rule]) -> FileResult:
-    """Lint one decoded source text."""
-    result = FileResult(source.path, source=source)
-    wanted = [rule for rule in rules if rule.wanted(source.text)]
-    if not wanted:
-        return result
+@dataclass
+class _Parsed:
+    source: SourceFile
+    module: cst.Module
+    facts: ModuleFacts
+    rules: List[Rule]
+
+
+def _related_to(texts: Dict[str, str], anchors: Sequence[str]) -> Set[str]:
+    """Paths of the files that import one of the ``anchors`` files by module name.
+
+    Cross-module facts need the modules on both sides of an import; a file that mentions nothing a
+    project rule looks for (a training loop in train.py that imports its sampler from data.py) is
+    parsed when it imports a module that does. One level of imports is followed.
+    """
+    names = sorted({module_name_for(path).rsplit(".", 1)[-1] for path in anchors} - {""})
+    if not names:
+        return set()
+    alternatives = "|".join(re.escape(name) for name in names)
+    pattern = re.compile(
+        rf"^[ \t]*(?:from[ \t]+[\w.]*\b(?:{alternatives})\b|from[ \t]+\.+[ \t]+import\b.*\b(?:{alternatives})\b"
+        rf"|import[ \t]+[\w., \t]*\b(?:{alternatives})\b)",
+        re.MULTILINE,
+    )
+    return {path for path, text in texts.items() if pattern.search(text)}
+
+
+def _parse(source: SourceFile, result: FileResult) -> Optional[Tuple[cst.Module, ModuleFacts]]:
     try:
         module = parse(source)
     except cst.ParserSyntaxError as exc:
         result.diagnostics.append(syntax_diagnostic(source, exc))
-        return result
+        return None
     except (RecursionError, MemoryError, Exception) as exc:  # the parser itself failed
         result.errors.append(InternalError(source.path, None, f"parser failed: {exc!r}", traceback.format_exc()))
-        return result
+        return None
     try:
-        facts = ModuleFacts(module)
+        return module, ModuleFacts(module)
     except Exception as exc:
         result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
-        return result
-    ctx = RuleContext(source, module, facts)
-    for rule in wanted:
-        ctx._rule = rule
-        before = len(ctx.diagnostics)
-        try:
-            rule.check(ctx)
-        except Exception as exc:
-            del ctx.diagnostics[before:]
-            result.errors.append(InternalError(source.path, rule.code, repr(exc), traceback.format_exc()))
-    result.diagnostics.extend(ctx.diagnostics)
-    result.diagnostics.sort(key=lambda d: d.sort_key)
-    return result
+        return None
+
+
+def _project_facts(parsed: Sequence[_Parsed], results: Dict[str, FileResult]):
+    """The training-script facts of every parsed file a project rule wants, combined."""
+    from tipcheck.facts.training import ProjectFacts
+
+    summaries = []
+    for item in parsed:
+        if any(rule.project for rule in item.rules):
+            try:
+                summaries.append(item.facts.flow(item.source.path))
+            except Exception as exc:
+                results[item.source.path].errors.append(
+                    InternalError(item.source.path, None, f"analysis failed: {exc!r}", traceback.format_exc())
+                )
+    try:
+        return ProjectFacts(summaries)
+    except Exception as exc:
+        first = parsed[0].source.path
+        results[first].errors.append(InternalError(first, None, f"project analysis failed: {exc!r}", traceback.format_exc()))
+        return None
+
+
+def check_sources(sources: Sequence[SourceFile], rules: Sequence[Rule]) -> List[FileResult]:
+    """Lint decoded sources together: each file is parsed once, facts are shared by all rules,
+    and project rules see the training-script facts of all the files."""
+    results = {source.path: FileResult(source.path, source=source) for source in sources}
+    wanted = {source.path: [rule for rule in rules if rule.wanted(source.text)] for source in sources}
+    project_rules = [rule for rule in rules if rule.project]
+    if project_rules:
+        anchors = [path for path, chosen in wanted.items() if any(rule.project for rule in chosen)]
+        others = {s.path: s.text for s in sources if not any(rule.project for rule in wanted[s.path])}
+        for path in _related_to(others, anchors) if anchors else ():
+            wanted[path] = [rule for rule in rules if rule in wanted[path] or rule.project]
+    parsed: List[_Parsed] = []
+    for source in sources:
+        if not wanted[source.path]:
+            continue
+        tree = _parse(source, results[source.path])
+        if tree is not None:
+            parsed.append(_Parsed(source, tree[0], tree[1], wanted[source.path]))
+    project = None
+    if parsed and any(rule.project for item in parsed for rule in item.rules):
+        project = _project_facts(parsed, results)
+    for item in parsed:
+        result = results[item.source.path]
+        ctx = RuleContext(item.source, item.module, item.facts, project)
+        for rule in item.rules:
+            if rule.project and project is None:
+                continue
+            ctx._rule = rule
+            before = len(ctx.diagnostics)
+            try:
+                rule.check(ctx)
+            except Exception as exc:
+                del ctx.diagnostics[before:]
+                result.errors.append(InternalError(item.source.path, rule.code, repr(exc), traceback.format_exc()))
+        result.diagnostics.extend(ctx.diagnostics)
+        result.diagnostics.sort(key=lambda d: d.sort_key)
+    return [results[source.path] for source in sources]
+
+
+def check_source(source: SourceFile, rules: Sequence[Rule]) -> FileResult:
+    """Lint one decoded source text on its own."""
+    return check_sources([source], rules)[0]
 
 
 def read(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnostic":
@@ -154,55 +232,71 @@ def _dropped_message(diag: Diagnostic) -> str:
     )
 
 
-def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool) -> FileResult:
-    """Apply fixes until nothing changes (bounded); the result carries what remains."""
-    original = source.text
-    current = source
-    fixed = 0
+def _fix_pass(result: FileResult, text: str, unsafe: bool) -> Tuple[str, int, List[str]]:
+    """Apply one pass of non-overlapping fixes; a fix that would break the code is dropped."""
+    candidates = [d for d in result.diagnostics if d.fixable(unsafe)]
+    chosen = select_fixes([d.fix for d in candidates])
+    if not chosen:
+        return text, 0, []
+    fixed = apply_fixes(text, chosen)
+    if _parses(fixed):
+        return fixed, len(chosen), []
+    # Keep the fixes that are fine on their own; report the others.
+    good: List[Fix] = []
     dropped: List[str] = []
+    for diag in candidates:
+        if diag.fix not in chosen:
+            continue
+        if _parses(apply_fixes(text, [*good, diag.fix])):
+            good.append(diag.fix)
+        else:
+            dropped.append(_dropped_message(diag))
+    return (apply_fixes(text, good), len(good), dropped) if good else (text, 0, dropped)
+
+
+def fix_sources(sources: Sequence[SourceFile], rules: Sequence[Rule], unsafe: bool) -> List[FileResult]:
+    """Apply fixes to all the sources until nothing changes (bounded), re-linting them together
+    after each pass; the results carry what remains and the fixed text."""
+    current = {source.path: source for source in sources}
+    fixed = {source.path: 0 for source in sources}
+    dropped_any = False
+    results = check_sources(sources, rules)
     for _ in range(MAX_FIX_PASSES):
-        result = check_source(current, rules)
-        if result.errors:
+        changed = False
+        for result in results:
+            if result.errors or result.source is None:
+                continue
+            source = current[result.path]
+            text, count, dropped = _fix_pass(result, source.text, unsafe)
+            dropped_any = dropped_any or bool(dropped)
+            if count and text != source.text:
+                fixed[result.path] += count
+                current[result.path] = SourceFile(path=source.path, text=text, encoding=source.encoding)
+                changed = True
+        if not changed:
             break
-        candidates = [d for d in result.diagnostics if d.fixable(unsafe)]
-        chosen = select_fixes([d.fix for d in candidates])
-        if not chosen:
-            break
-        text = apply_fixes(current.text, chosen)
-        if not _parses(text):
-            # Keep the fixes that are fine on their own; report the others.
-            good: List[Fix] = []
-            for diag in candidates:
-                if diag.fix not in chosen:
-                    continue
-                trial = apply_fixes(current.text, [*good, diag.fix])
-                if _parses(trial):
-                    good.append(diag.fix)
-                else:
-                    dropped.append(_dropped_message(diag))
-            if not good:
-                break
-            chosen = good
-            text = apply_fixes(current.text, chosen)
-        if text == current.text:
-            break
-        fixed += len(chosen)
-        current = SourceFile(path=source.path, text=text, encoding=source.encoding)
-    final = check_source(current, rules) if fixed else result
-    # A fix that was dropped leaves its finding behind, unfixed. It was tried again on each pass, at
-    # positions that moved as other fixes went in: report it once, where it is in the final text.
-    if dropped:
-        dropped = [
-            _dropped_message(diag)
-            for diag in final.diagnostics
-            if diag.fixable(unsafe) and not _parses(apply_fixes(current.text, [diag.fix]))
-        ]
-    final.fixed_count = fixed
-    final.dropped_fixes = dropped
-    final.source = source
-    if current.text != original:
-        final.fixed_text = current.text
-    return final
+        results = check_sources(list(current.values()), rules)
+    originals = {source.path: source for source in sources}
+    for result in results:
+        text = current[result.path].text
+        # A fix that was dropped leaves its finding behind, unfixed. It was tried again on each
+        # pass, at positions that moved as other fixes went in: report it once, where it is now.
+        if dropped_any:
+            result.dropped_fixes = [
+                _dropped_message(diag)
+                for diag in result.diagnostics
+                if diag.fixable(unsafe) and not _parses(apply_fixes(text, [diag.fix]))
+            ]
+        result.fixed_count = fixed[result.path]
+        result.source = originals[result.path]
+        if text != originals[result.path].text:
+            result.fixed_text = text
+    return results
+
+
+def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool) -> FileResult:
+    """Fix one decoded source text on its own."""
+    return fix_sources([source], rules, unsafe)[0]
 
 
 def fix_file(path: str, rules: Sequence[Rule], unsafe: bool) -> FileResult:
@@ -210,3 +304,29 @@ def fix_file(path: str, rules: Sequence[Rule], unsafe: bool) -> FileResult:
     if isinstance(source, Diagnostic):
         return FileResult(path, diagnostics=[source])
     return fix_source(source, rules, unsafe)
+
+
+def _read_all(paths: Sequence[str]) -> Tuple[List[SourceFile], Dict[str, FileResult]]:
+    sources: List[SourceFile] = []
+    unreadable: Dict[str, FileResult] = {}
+    for path in paths:
+        source = read(path)
+        if isinstance(source, Diagnostic):
+            unreadable[path] = FileResult(path, diagnostics=[source])
+        else:
+            sources.append(source)
+    return sources, unreadable
+
+
+def lint_paths(paths: Sequence[str], rules: Sequence[Rule]) -> List[FileResult]:
+    """Read and lint files together, in the given order."""
+    sources, unreadable = _read_all(paths)
+    linted = {r.path: r for r in check_sources(sources, rules)}
+    return [unreadable.get(path) or linted[path] for path in paths]
+
+
+def fix_paths(paths: Sequence[str], rules: Sequence[Rule], unsafe: bool) -> List[FileResult]:
+    """Read and fix files together (nothing is written here), in the given order."""
+    sources, unreadable = _read_all(paths)
+    fixed = {r.path: r for r in fix_sources(sources, rules, unsafe)}
+    return [unreadable.get(path) or fixed[path] for path in paths]
