@@ -159,12 +159,16 @@ def check_sources(sources: Sequence[SourceFile], rules: Sequence[Rule]) -> List[
     and project rules see the training-script facts of all the files."""
     results = {source.path: FileResult(source.path, source=source) for source in sources}
     wanted = {source.path: [rule for rule in rules if rule.wanted(source.text)] for source in sources}
-    project_rules = [rule for rule in rules if rule.project]
-    if project_rules:
+    # A project rule that some file wants runs on every file of the project: its finding may be
+    # anchored in a file that does not mention what it looks for (a helper call in train.py).
+    active = [rule for rule in rules if rule.project and any(rule in chosen for chosen in wanted.values())]
+    if active:
         anchors = [path for path, chosen in wanted.items() if any(rule.project for rule in chosen)]
         others = {s.path: s.text for s in sources if not any(rule.project for rule in wanted[s.path])}
-        for path in _related_to(others, anchors) if anchors else ():
-            wanted[path] = [rule for rule in rules if rule in wanted[path] or rule.project]
+        related = _related_to(others, anchors)
+        for path in wanted:
+            if path in related or any(rule.project for rule in wanted[path]):
+                wanted[path] = [rule for rule in rules if rule in wanted[path] or rule in active]
     parsed: List[_Parsed] = []
     for source in sources:
         if not wanted[source.path]:

@@ -6,9 +6,19 @@ from typing import Dict, Iterable, List
 
 from tipcheck.rules.base import Rule
 from tipcheck.rules.tip201_deprecated_pretrained import DeprecatedPretrained
+from tipcheck.rules.tip401_scheduler_never_stepped import SchedulerNeverStepped
+from tipcheck.rules.tip402_scheduler_step_before_optimizer import SchedulerStepBeforeOptimizer
+from tipcheck.rules.tip403_plateau_step_without_metric import PlateauStepWithoutMetric
+from tipcheck.rules.tip404_per_batch_scheduler_stepped_per_epoch import PerBatchSchedulerSteppedPerEpoch
+from tipcheck.rules.tip501_distributed_sampler_without_set_epoch import DistributedSamplerWithoutSetEpoch
 
 ALL_RULES: List[Rule] = [
     DeprecatedPretrained(),
+    SchedulerNeverStepped(),
+    SchedulerStepBeforeOptimizer(),
+    PlateauStepWithoutMetric(),
+    PerBatchSchedulerSteppedPerEpoch(),
+    DistributedSamplerWithoutSetEpoch(),
 ]
 
 RULES_BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
