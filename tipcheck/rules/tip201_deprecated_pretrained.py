@@ -72,7 +72,7 @@ def _matching_case(legacy: LegacyParam, call: _Call) -> Tuple[Optional[LegacyCas
     unknown = [key for key, value in values.items() if value is _UNKNOWN]
     if unknown:
         return None, f"the weights depend on `{unknown[0]}`, which is not a literal"
-    for case in legacy.cases:
+    for case in legacy.cases[:1]:
         if all(
             (key in case.when and values[key] == case.when[key] and values[key] is not _ABSENT)
             or (key not in case.when and values[key] is _ABSENT)
