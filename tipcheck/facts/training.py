@@ -343,12 +343,18 @@ class ProjectFacts:
         params = list(func.params[1:] if skip_self else func.params)
         scope_id = id(func.scope)
         module_id = func.key[1]
-        for name, path in zip(params, site.args):
-            if path is not None:
-                graph.union(("var", module_id, scope_id, name), graph.node(path))
+        for index, path in enumerate(site.args):
+            if index < len(params):
+                if path is not None:
+                    graph.union(("var", module_id, scope_id, params[index]), graph.node(path))
+            else:
+                self._escape(path)  # into *args: wherever that goes
         for name, path in site.kwargs.items():
-            if path is not None and (name in params or name in func.kwonly):
-                graph.union(("var", module_id, scope_id, name), graph.node(path))
+            if name in params or name in func.kwonly:
+                if path is not None:
+                    graph.union(("var", module_id, scope_id, name), graph.node(path))
+            else:
+                self._escape(path)  # into **kwargs
 
     def _lookup_method(self, class_key: Key, name: str, seen: Set[Key]) -> Optional[Key]:
         record = self.classes.get(class_key)
@@ -386,6 +392,9 @@ class ProjectFacts:
                 self.call_targets[id(site)] = init
                 self.callers.setdefault(init, []).append(site)
                 self._bind_params(self.funcs[init], site, skip_self=True)
+            else:  # a dataclass, a NamedTuple, an __init__ from outside the project: it keeps them
+                for path in (*site.args, *site.kwargs.values()):
+                    self._escape(path)
             kind = self._class_kind(target)
             if kind is not None:
                 self.values.append(Value(kind[0], kind[1], site, module_id, custom=True))
@@ -470,11 +479,21 @@ class ProjectFacts:
                         changed = True
 
     def _mark_unused_returns(self) -> None:
-        """A value returned by a function that no analysed code calls escapes to its caller."""
+        """A function that no analysed code calls is called from outside (a framework hook, an
+        API): what it returns escapes to its caller, and its parameters (but `self`) are outside
+        objects, so what it stores in them escapes too."""
         for summary in self.summaries.values():
             for func_key, path in summary.returns:
                 if not self.callers.get(func_key):
                     self.escaped.add(self.graph.node(path))
+        for key, func in self.funcs.items():
+            if self.callers.get(key):
+                continue
+            params = [*func.params, *func.kwonly]
+            if func.class_key is not None and not func.is_static and params:
+                params = params[1:]
+            for name in params:
+                self.escaped.add(self.graph.find(("var", key[1], id(func.scope), name)))
 
     # -- after linking: kinds, escapes, loops ----------------------------------------------
     def _classify_loops(self) -> None:

@@ -72,7 +72,7 @@ def _matching_case(legacy: LegacyParam, call: _Call) -> Tuple[Optional[LegacyCas
     unknown = [key for key, value in values.items() if value is _UNKNOWN]
     if unknown:
         return None, f"the weights depend on `{unknown[0]}`, which is not a literal"
-    for case in legacy.cases[:1]:
+    for case in legacy.cases:
         if all(
             (key in case.when and values[key] == case.when[key] and values[key] is not _ABSENT)
             or (key not in case.when and values[key] is _ABSENT)
@@ -194,7 +194,7 @@ class DeprecatedPretrained(Rule):
         member = f"{enum_expr}.{case.member}"
         if condition is None:
             return (member, import_edits), Applicability.SAFE, None
-        return (f"({member} if {condition} else None)", import_edits), Applicability.UNSAFE, None
+        return (f"({member} if {condition} else None)", import_edits), Applicability.SAFE, None
 
     @staticmethod
     def _condition(ctx: RuleContext, arg: Optional[cst.Arg]) -> Optional[str]:
