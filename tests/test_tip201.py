@@ -27,6 +27,7 @@ from conftest import fix, lint
 
 from tipcheck.data import torchvision_table
 from tipcheck.diagnostics import Applicability, Diagnostic
+from tipcheck.fixes import apply_fixes, select_fixes
 
 CODE = "TIP201"
 
@@ -433,6 +434,26 @@ def test_fix_positional():
     )
 
 
+def test_fix_positional_flags_of_one_call_do_not_conflict():
+    # Both flags passed positionally: each finding's fix names every positional argument. The fixes
+    # of one pass, chosen as the engine chooses them, must still give valid code.
+    source = "import torchvision\nm = torchvision.models.detection.fasterrcnn_resnet50_fpn(False, True, 91, True)\n"
+    diags = lint(source)
+    assert where(diags) == [(CODE, *position(source, 2, "False")), (CODE, *position(source, 2, "True)"))]
+    one_pass = apply_fixes(source, select_fixes([d.fix for d in diags]))
+    compile(one_pass, "t.py", "exec")
+    fixed = fix(source)
+    assert "fasterrcnn_resnet50_fpn(weights=None, progress=True, num_classes=91, weights_backbone=" in fixed
+    assert_fixes_to(source, fixed)
+
+
+def test_fix_pretrained_none():
+    source = "from torchvision.models import resnet18\nm = resnet18(pretrained=None)\n"
+    (diag,) = lint(source)
+    assert diag.fix.applicability is Applicability.SAFE
+    assert_fixes_to(source, "from torchvision.models import resnet18\nm = resnet18(weights=None)\n")
+
+
 def test_fix_weights_true():
     source = "from torchvision.models import resnet18\nm = resnet18(weights=True)\n"
     assert_fixes_to(
@@ -711,6 +732,57 @@ def test_local_name_collision_aliased_import():
         ),
     )
     assert "def ResNet50_Weights" in fixed
+
+
+@pytest.mark.parametrize(
+    "source,expected",
+    [
+        pytest.param(
+            "import torchvision as tv\nm = tv.models.resnet50(pretrained=True)\n",
+            "import torchvision as tv\nfrom torchvision.models import ResNet50_Weights\n"
+            "m = tv.models.resnet50(weights=ResNet50_Weights.IMAGENET1K_V1)\n",
+            id="import-torchvision-as",
+        ),
+        pytest.param(
+            "import torchvision.models as models\ndef f(ResNet50_Weights):\n    return models.resnet50(pretrained=True)\n",
+            "import torchvision.models as models\ndef f(ResNet50_Weights):\n"
+            "    return models.resnet50(weights=models.ResNet50_Weights.IMAGENET1K_V1)\n",
+            id="enum-name-is-a-parameter",
+        ),
+        pytest.param(
+            "from torchvision.models.detection import *\nimport torchvision\nm = fasterrcnn_resnet50_fpn(pretrained=False)\n",
+            "from torchvision.models.detection import *\nimport torchvision\nm = fasterrcnn_resnet50_fpn(weights=None)\n",
+            id="star-import-false",
+        ),
+    ],
+)
+def test_enum_reached_through_existing_names(source, expected):
+    assert_fixes_to(source, expected)
+
+
+def test_backbone_name_non_literal_has_no_fix():
+    source = (
+        "from torchvision.models.detection.backbone_utils import resnet_fpn_backbone\n"
+        "b = resnet_fpn_backbone(backbone_name=args.backbone, pretrained=True)\n"
+    )
+    assert_reported_without_fix(source, 2, "pretrained=True", "`backbone_name`", "not a literal")
+
+
+@pytest.mark.xfail(strict=True, raises=NameError, reason="known bug: an import of the enum after the call is reused")
+def test_enum_imported_only_after_the_call():
+    pytest.importorskip("torchvision")
+    source = src(
+        """
+        import torchvision
+        model = torchvision.models.resnet50(pretrained=True)
+        from torchvision.models import ResNet50_Weights
+        """
+    )
+    fixed = fix(source)
+    namespace: Dict[str, Any] = {}
+    with mock.patch("torchvision.models.resnet50") as builder:
+        exec(compile(fixed, "t.py", "exec"), namespace)  # NameError: ResNet50_Weights
+    builder.assert_called_once()
 
 
 # ==========================================================================================

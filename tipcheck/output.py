@@ -94,7 +94,9 @@ def json_format(diags: Sequence[Diagnostic], sources: Dict[str, SourceFile]) -> 
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word}es" if word.endswith(("x", "s", "sh", "ch")) else f"{count} {word}s"
 
 
 def lint_summary(diags: Sequence[Diagnostic], unsafe: bool) -> str:

@@ -95,6 +95,7 @@ class CallSite:
     kwargs: Dict[str, Optional[KeyPath]]
     result: Key  # fresh key of the call's value
     star: bool = False  # *args / **kwargs present
+    func_path: Optional[KeyPath] = None  # what is called, when it is a tracked value (`model(x)`)
 
 
 @dataclass(eq=False)
@@ -244,8 +245,11 @@ class FlowBuilder(cst.CSTVisitor):
             return (key, ())
         if isinstance(expr, cst.IfExp):
             key = self.fresh(expr)
+            self.keypath(expr.test)
+            self.conditions.append(expr.test)
             self.union((key, ()), self.keypath(expr.body))
             self.union((key, ()), self.keypath(expr.orelse))
+            self.conditions.pop()
             return (key, ())
         if isinstance(expr, cst.BooleanOperation):
             key = self.fresh(expr)
@@ -300,6 +304,7 @@ class FlowBuilder(cst.CSTVisitor):
             kwargs=kwargs,
             result=self.fresh(call),
             star=star,
+            func_path=self.keypath(func) if callee is None and isinstance(func, (cst.Name, cst.Attribute, cst.Subscript)) else None,
         )
         self._calls_seen[id(call)] = site
         self.summary.calls.append(site)
@@ -341,6 +346,14 @@ class FlowBuilder(cst.CSTVisitor):
             if path is not None:
                 self.summary.returns.append((self.func, path))
                 self.union((("ret",) + self.func[1:], ()), path)
+
+    def visit_IfExp(self, node: cst.IfExp) -> bool:
+        node.test.visit(self)
+        self.conditions.append(node.test)
+        node.body.visit(self)
+        node.orelse.visit(self)
+        self.conditions.pop()
+        return False
 
     def visit_If(self, node: cst.If) -> None:
         self.conditions.append(node.test)

@@ -1,18 +1,23 @@
 """Run training scripts under instrumentation and read what they did.
 
 `run_instrumented` runs a script in a subprocess (or in `nproc` processes of a gloo group) under
-`python -m tipcheck.harness.instrument` and returns the per-rank JSON reports (see that module for
-what they hold). The other helpers read observables out of reports; none of them needs torch, and
+`tipcheck.harness.instrument` and returns the per-rank JSON reports (see that module for what they
+hold). Each process is either a fresh interpreter (`python -m tipcheck.harness.instrument`, the
+default) or, with `preload=True`, a fork of a server that has imported torch once (much faster: a
+fresh interpreter spends seconds importing torch and torch._dynamo before the script does
+anything). The other helpers read observables out of reports; none of them needs torch, and
 nothing here imports it.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from typing import Dict, List, Mapping, Optional, Sequence
 
@@ -55,7 +60,137 @@ def _tail(path: str, limit: int = 4000) -> str:
         return ""
 
 
-def _launch(script, args, out_dir, env, nproc, port, tag):
+#: Set in the fork server's environment, unless the caller's has them: libraries read them once,
+#: when they load (in the server), so a run's own value of these would not take effect.
+PRELOAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
+
+class _ForkServer:
+    """A `python -m tipcheck.harness.instrument --serve` process (see there) and the runs it forked."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        server_env = dict(env)
+        for name, value in PRELOAD_ENV.items():
+            server_env.setdefault(name, value)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", INSTRUMENT, "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=server_env,
+        )
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.runs: Dict[int, dict] = {}
+        self.next_id = 0
+        self.alive = True
+        threading.Thread(target=self._read, name="tipcheck-fork-server", daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            message = json.loads(line)
+            with self.changed:
+                run = self.runs.get(message.get("id"))
+                if run is not None:
+                    run.update({k: v for k, v in message.items() if k in ("pid", "exit")})
+                self.changed.notify_all()
+        with self.changed:
+            self.alive = False
+            for run in self.runs.values():
+                if run.get("exit") is None:
+                    run["exit"] = -1  # the server died with it
+            self.changed.notify_all()
+
+    def _send(self, message: dict) -> None:
+        self.proc.stdin.write((json.dumps(message) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def start(self, request: dict) -> int:
+        with self.changed:
+            if not self.alive:
+                raise HarnessError("the fork server has stopped")
+            ident = self.next_id
+            self.next_id += 1
+            self.runs[ident] = {"pid": None, "exit": None}
+            self._send({"id": ident, **request})
+            self.changed.wait_for(lambda: self.runs[ident]["pid"] is not None or self.runs[ident]["exit"] is not None)
+        return ident
+
+    def exit_code(self, ident: int) -> Optional[int]:
+        with self.lock:
+            return self.runs[ident]["exit"]
+
+    def kill(self, ident: int) -> None:
+        with self.lock:
+            if self.alive and self.runs[ident]["exit"] is None:
+                self._send({"kill": ident})
+
+    def wait(self, ident: int) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.runs[ident]["exit"] is not None)
+            return self.runs[ident]["exit"]
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()  # the server kills what it still runs, and exits
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+
+
+_server: Optional[_ForkServer] = None
+_server_lock = threading.Lock()
+
+
+def _fork_server() -> _ForkServer:
+    global _server
+    with _server_lock:
+        if _server is None or not _server.alive:
+            _server = _ForkServer(_environment(None))
+            atexit.register(_server.close)
+        return _server
+
+
+def stop_fork_server() -> None:
+    """Stop the fork server that `preload=True` started (it stops anyway when this process exits)."""
+    global _server
+    with _server_lock:
+        if _server is not None:
+            _server.close()
+            _server = None
+
+
+class _Process:
+    """One process of a run: a fresh interpreter (subprocess.Popen) or a child of the fork server."""
+
+    def __init__(self, script, args, out, env, cwd, stdout_path, stderr_path, preload):
+        if preload:
+            self.server = _fork_server()
+            request = dict(script=script, args=list(args), out=out, env=env, cwd=cwd, stdout=stdout_path, stderr=stderr_path)
+            self.ident = self.server.start(request)
+            self.proc = None
+        else:
+            self.server = None
+            with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", INSTRUMENT, "--out", out, script, *args],
+                    env=env, cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+                )
+
+    def poll(self) -> Optional[int]:
+        return self.server.exit_code(self.ident) if self.server else self.proc.poll()
+
+    def kill(self) -> None:
+        if self.server:
+            self.server.kill(self.ident)
+        elif self.proc.poll() is None:
+            self.proc.kill()
+
+    def wait(self) -> int:
+        return self.server.wait(self.ident) if self.server else self.proc.wait()
+
+
+def _launch(script, args, out_dir, env, nproc, port, tag, preload):
     procs = []
     for rank in range(nproc):
         child_env = dict(env)
@@ -69,10 +204,19 @@ def _launch(script, args, out_dir, env, nproc, port, tag):
                 LOCAL_WORLD_SIZE=str(nproc),
             )
         name = f"{tag}{rank}" if nproc > 1 else tag
-        stdout = open(os.path.join(out_dir, f"{name}.stdout"), "wb")
-        stderr = open(os.path.join(out_dir, f"{name}.stderr"), "wb")
-        command = [sys.executable, "-m", INSTRUMENT, "--out", os.path.join(out_dir, REPORT_NAME), script, *args]
-        procs.append((subprocess.Popen(command, env=child_env, stdout=stdout, stderr=stderr, cwd=out_dir), stdout, stderr))
+        out = os.path.join(out_dir, REPORT_NAME)
+        procs.append(
+            _Process(
+                script,
+                args,
+                out,
+                child_env,
+                out_dir,
+                os.path.join(out_dir, f"{name}.stdout"),
+                os.path.join(out_dir, f"{name}.stderr"),
+                preload,
+            )
+        )
     return procs
 
 
@@ -81,20 +225,19 @@ def _wait(procs, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     failed_at = None
     while True:
-        codes = [p.poll() for p, _, _ in procs]
+        codes = [p.poll() for p in procs]
         if all(c is not None for c in codes):
             return False
         now = time.monotonic()
         if failed_at is None and any(c not in (None, 0) for c in codes):
             failed_at = now
         if now > deadline or (failed_at is not None and now - failed_at > FAILED_PEER_GRACE_S):
-            for p, _, _ in procs:
-                if p.poll() is None:
-                    p.kill()
-            for p, _, _ in procs:
+            for p in procs:
+                p.kill()
+            for p in procs:
                 p.wait()
             return now > deadline
-        time.sleep(0.05)
+        time.sleep(0.02)
 
 
 def run_instrumented(
@@ -104,6 +247,7 @@ def run_instrumented(
     timeout: float = 120,
     nproc: int = 1,
     args: Sequence[str] = (),
+    preload: bool = False,
 ) -> List[dict]:
     """Run `script` (with `args`) under the instrumentation and return its reports, by rank.
 
@@ -111,8 +255,17 @@ def run_instrumented(
     `torch.distributed`'s env:// initialisation set (MASTER_ADDR/MASTER_PORT on a free port, RANK,
     WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE), as `torchrun --nproc_per_node` would set them. The
     processes' output goes to `out_dir` (`run.stdout`/`run.stderr`, `rank{N}.*` when several);
-    each report gets `stderr_tail`, the end of its process's stderr. Raises HarnessError when a
-    process left no report.
+    each report gets `stderr_tail`, the end of its process's stderr. The working directory is
+    `out_dir`, so that what the script writes lands there. Raises HarnessError when a process left
+    no report (a rank that fails brings the others down FAILED_PEER_GRACE_S later).
+
+    `preload=False` starts each process as a fresh `python -m tipcheck.harness.instrument`.
+    `preload=True` forks each from a fork server (`python -m tipcheck.harness.instrument --serve`,
+    one per calling process, started on first use) that has imported torch once: a run then costs
+    tenths of a second instead of seconds. The child takes the run's environment, working
+    directory and output files before it runs the script as a fresh process would; what differs
+    is what libraries read only when they load, in the server: its environment is this process's
+    plus PRELOAD_ENV (torch's thread count is set from the run's OMP_NUM_THREADS).
     """
     script = os.path.abspath(script)
     out_dir = os.path.abspath(out_dir)
@@ -123,13 +276,14 @@ def run_instrumented(
         for name in os.listdir(out_dir):
             if name.startswith("report.") and name.endswith(".json"):
                 os.remove(os.path.join(out_dir, name))
-        procs = _launch(script, args, out_dir, merged, nproc, free_port() if nproc > 1 else None, tag)
+        procs = _launch(script, args, out_dir, merged, nproc, free_port() if nproc > 1 else None, tag, preload)
         try:
             timed_out = _wait(procs, timeout)
         finally:
-            for _, stdout, stderr in procs:
-                stdout.close()
-                stderr.close()
+            for p in procs:
+                p.kill()
+            for p in procs:
+                p.wait()
         names = [f"{tag}{r}" if nproc > 1 else tag for r in range(nproc)]
         stderrs = [_tail(os.path.join(out_dir, f"{n}.stderr")) for n in names]
         # The free port was taken between finding it and binding it: try another.
@@ -138,9 +292,11 @@ def run_instrumented(
         break
     reports = []
     for rank, name in enumerate(names):
-        path = os.path.join(out_dir, f"report.rank{rank}.json" if nproc > 1 else REPORT_NAME)
+        path = os.path.join(out_dir, f"report.rank{rank}.json")
+        if nproc == 1 and not os.path.exists(path):  # a lone process writes report.rank0.json only
+            path = os.path.join(out_dir, REPORT_NAME)  # if it initialised a process group
         if not os.path.exists(path):
-            why = "timed out" if timed_out else f"exit code {procs[rank][0].returncode}"
+            why = "timed out" if timed_out else f"exit code {procs[rank].poll()}"
             raise HarnessError(f"{script}: rank {rank} left no report ({why}); stderr:\n{stderrs[rank]}")
         with open(path, encoding="utf-8") as handle:
             report = json.load(handle)

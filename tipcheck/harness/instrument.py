@@ -401,7 +401,133 @@ def run(script: str, args: List[str], out: str) -> int:
     return recorder.exit_code
 
 
+# -- the fork server ------------------------------------------------------------------------------
+#
+# A fresh interpreter spends seconds importing torch (and torch._dynamo, which the first optimizer
+# step imports) before the script does anything. `serve` imports them once and forks a child per
+# run; the child then becomes what `python -m tipcheck.harness.instrument` would be at that point
+# (stdio, environment, working directory, fresh RNG seeds) and runs the script the same way.
+#
+# Protocol, one JSON object a line. Requests on stdin: {"id", "script", "args", "out", "env",
+# "cwd", "stdout", "stderr"} starts a run; {"kill": id} kills one. Replies on stdout: {"ready": true}
+# once, then {"id", "pid"} when a run started and {"id", "exit"} when it ended (the exit code; minus
+# the signal number if killed). At the end of stdin the server kills its children and exits.
+
+PRELOAD = (
+    "torch",
+    "torch._dynamo",
+    "torch.distributed",
+    "torch.nn.parallel",
+    "torch.optim",
+    "torch.utils.data",
+)
+
+
+def _send(message: Dict[str, Any]) -> None:
+    data = (json.dumps(message) + "\n").encode()
+    while data:
+        data = data[os.write(1, data) :]
+
+
+def _child(request: Dict[str, Any]) -> None:  # pragma: no cover - runs in a forked process
+    code = 1
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+            target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(target, fd)
+            os.close(target)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        # What a fresh process would have: torch's thread count from OMP_NUM_THREADS (read when
+        # the library loaded, in the server), numpy's global RNG seeded anew (`random` is reseeded
+        # at fork by Python itself; torch's default generator was never drawn from in the server).
+        import torch
+
+        threads = request["env"].get("OMP_NUM_THREADS", "")
+        if threads.isdigit() and int(threads) > 0:
+            torch.set_num_threads(int(threads))
+        if "numpy.random" in sys.modules:
+            sys.modules["numpy.random"].seed()
+        code = run(request["script"], list(request["args"]), request["out"])
+        import threading
+
+        threading._shutdown()  # as the interpreter does at exit: join the script's non-daemon threads
+        import atexit
+
+        atexit._run_exitfuncs()
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(code)
+
+
+def serve() -> None:
+    """Import PRELOAD, then fork a child for each run asked for on stdin (see above)."""
+    import importlib
+    import select
+    import signal
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a missing piece only makes the children slower
+            pass
+    children: Dict[int, Any] = {}  # pid -> request id
+    by_id: Dict[Any, int] = {}
+    buffer = b""
+    reading = True
+    _send({"ready": True})
+    while reading or children:
+        ready, _, _ = select.select([0] if reading else [], [], [], 0.02)
+        if ready:
+            data = os.read(0, 65536)
+            if not data:
+                reading = False
+                for pid in children:
+                    os.kill(pid, signal.SIGKILL)
+            buffer += data
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                if not line.strip():
+                    continue
+                request = json.loads(line)
+                if "kill" in request:
+                    pid = by_id.get(request["kill"])
+                    if pid in children:
+                        os.kill(pid, signal.SIGKILL)
+                    continue
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    _child(request)
+                children[pid] = request["id"]
+                by_id[request["id"]] = pid
+                _send({"id": request["id"], "pid": pid})
+        while children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            if pid in children:
+                ident = children.pop(pid)
+                by_id.pop(ident, None)
+                _send({"id": ident, "exit": os.waitstatus_to_exitcode(status)})
+
+
 def main(argv: Optional[List[str]] = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--serve"]:
+        serve()
+        return
     parser = argparse.ArgumentParser(
         prog="python -m tipcheck.harness.instrument",
         description="Run a training script under tipcheck's instrumentation and write a JSON report.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Dict, Iterable, List
 
 from tipcheck.rules.base import Rule
+from tipcheck.rules.tip102_cuda_without_fallback import CudaWithoutFallback
 from tipcheck.rules.tip201_deprecated_pretrained import DeprecatedPretrained
 from tipcheck.rules.tip401_scheduler_never_stepped import SchedulerNeverStepped
 from tipcheck.rules.tip402_scheduler_step_before_optimizer import SchedulerStepBeforeOptimizer
@@ -13,6 +14,7 @@ from tipcheck.rules.tip404_per_batch_scheduler_stepped_per_epoch import PerBatch
 from tipcheck.rules.tip501_distributed_sampler_without_set_epoch import DistributedSamplerWithoutSetEpoch
 
 ALL_RULES: List[Rule] = [
+    CudaWithoutFallback(),
     DeprecatedPretrained(),
     SchedulerNeverStepped(),
     SchedulerStepBeforeOptimizer(),

@@ -194,7 +194,7 @@ class DeprecatedPretrained(Rule):
         member = f"{enum_expr}.{case.member}"
         if condition is None:
             return (member, import_edits), Applicability.SAFE, None
-        return (f"({member} if {condition} else None)", import_edits), Applicability.SAFE, None
+        return (f"({member} if {condition} else None)", import_edits), Applicability.UNSAFE, None
 
     @staticmethod
     def _condition(ctx: RuleContext, arg: Optional[cst.Arg]) -> Optional[str]:

@@ -1,0 +1,35 @@
+"""[TIP501] Iteration-based training: `while True` around the batch loop, no epoch number, no set_epoch (real-world pattern: GAN / LM trainers counting steps)."""
+import torch
+import torch.distributed as dist
+from torch.utils.data import DataLoader
+from torch.utils.data.distributed import DistributedSampler
+
+from corpus import TokenDataset
+from gpt import GPT
+
+MAX_STEPS = 100_000
+
+
+def train():
+    dist.init_process_group("nccl")
+    dataset = TokenDataset("/data/owt", block_size=1024)
+    sampler = DistributedSampler(dataset, drop_last=True)  # expect: TIP501
+    loader = DataLoader(dataset, batch_size=12, sampler=sampler, pin_memory=True)
+    model = torch.nn.parallel.DistributedDataParallel(GPT().cuda())
+    optimizer = torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95))
+
+    step = 0
+    while True:
+        for idx, targets in loader:
+            logits, loss = model(idx.cuda(), targets.cuda())
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            step += 1
+            if step >= MAX_STEPS:
+                return
+
+
+if __name__ == "__main__":
+    train()

@@ -1,0 +1,324 @@
+"""Run each fixture before and after `tipcheck fix --unsafe-fixes`, under the instrumentation of
+tipcheck.harness, and check that the fix changes what its rule promises.
+
+The expected learning rates come from torch's own schedulers, rebuilt from the constructor
+arguments the instrumentation recorded in the run and stepped on a dummy optimizer; the
+DistributedSampler checks run over a real 2-process gloo group on CPU.
+
+Runs are forked from a server that has imported torch once (`preload=True`): a fresh interpreter
+spends seconds importing torch; one test covers that path too.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from typing import List, Sequence, Tuple
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from tipcheck.engine import fix_paths, lint_paths  # noqa: E402
+from tipcheck.harness import (  # noqa: E402
+    epoch_lrs,
+    failures,
+    lrs_by_loader_iter,
+    run_instrumented,
+    sampler_orders,
+    sampler_problems,
+    sampler_repeats_every_epoch,
+    step_lrs,
+    warnings_matching,
+)
+from tipcheck.rules import select_rules  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+BEFORE_OPTIMIZER = "Detected call of `lr_scheduler.step()` before `optimizer.step()`"
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def codes(path: Path) -> List[str]:
+    [result] = lint_paths([str(path)], select_rules())
+    assert not result.errors, [e.trace for e in result.errors]
+    return sorted(d.code for d in result.diagnostics)
+
+
+def original_and_fixed(tmp_path: Path, name: str, expected_codes: Sequence[str]) -> Tuple[Path, Path]:
+    """Copies of the fixture as it is and after `tipcheck fix --unsafe-fixes` (all rules); checks
+    that tipcheck reports exactly `expected_codes` on it and nothing after the fix."""
+    original = tmp_path / "original" / name
+    fixed = tmp_path / "fixed" / name
+    for path in (original, fixed):
+        path.parent.mkdir(parents=True)
+        shutil.copy(FIXTURES / name, path)
+    assert codes(original) == sorted(expected_codes)
+    [result] = fix_paths([str(fixed)], select_rules(), unsafe=True)
+    assert not result.errors and not result.dropped_fixes
+    if expected_codes:
+        assert result.fixed_text is not None, "tipcheck fixed nothing"
+        fixed.write_text(result.fixed_text, encoding="utf-8")
+    else:
+        assert result.fixed_text is None
+    assert codes(fixed) == []
+    return original, fixed
+
+
+def run(script: Path, out: Path, nproc: int = 1, preload: bool = True) -> List[dict]:
+    """The reports of a run that must succeed: exit 0, no exception, a finite loss, on every rank."""
+    reports = run_instrumented(str(script), str(out), nproc=nproc, timeout=120, preload=preload)
+    assert len(reports) == nproc
+    for report in reports:
+        assert failures(report) == [], report["stderr_tail"]
+    return reports
+
+
+def scheduler_record(report: dict, cls: str) -> dict:
+    [record] = report["schedulers"]
+    assert record["class"] == cls
+    return record
+
+
+def reference_lrs(record: dict, count: int) -> List[float]:
+    """The first `count` LRs of the recorded scheduler: the same class and arguments, on a dummy
+    optimizer of the same class and initial LR, stepped `count - 1` times."""
+    from torch.optim import lr_scheduler
+
+    param = torch.zeros(1, requires_grad=True)
+    optimizer = getattr(torch.optim, record["optimizer_class"])([param], lr=record["optimizer_lrs"][0])
+    swap = lambda v: optimizer if v == "<optimizer>" else v  # noqa: E731
+    args = [swap(a) for a in record["args"]]
+    kwargs = {k: swap(v) for k, v in record["kwargs"].items()}
+    assert all(not isinstance(v, dict) for v in (*args, *kwargs.values())), "an argument could not be recorded"
+    scheduler = getattr(lr_scheduler, record["class"])(*args, **kwargs)
+    lrs = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for index in range(count):
+            lrs.append(optimizer.param_groups[0]["lr"])
+            if index < count - 1:
+                optimizer.step()
+                scheduler.step()
+    return lrs
+
+
+def same(actual: Sequence[float], expected: Sequence[float]) -> bool:
+    return len(actual) == len(expected) and all(math.isclose(a, e, rel_tol=1e-9, abs_tol=1e-15) for a, e in zip(actual, expected))
+
+
+def constant_within_epochs(report: dict) -> bool:
+    return all(len(set(lrs)) == 1 for lrs in lrs_by_loader_iter(report))
+
+
+def rises_then_falls(lrs: Sequence[float]) -> bool:
+    peak = max(range(len(lrs)), key=lrs.__getitem__)
+    return 0 < peak < len(lrs) - 1 and lrs[0] < lrs[peak] > lrs[-1]
+
+
+def sampler_fix_holds(before: Sequence[dict], after: Sequence[dict]) -> bool:
+    """TIP501's promise: before, each rank repeats its order every epoch; after, it reshuffles
+    every epoch, and the ranks shard the dataset (disjoint, covering it) within each epoch."""
+    return sampler_repeats_every_epoch(before) and not sampler_problems(after)
+
+
+# -- TIP401 --------------------------------------------------------------------------------------
+
+
+def test_tip401_steplr_never_stepped(tmp_path):
+    original, fixed = original_and_fixed(tmp_path, "tip401_steplr_never_stepped.py", ["TIP401"])
+    [before] = run(original, tmp_path / "before")
+    [after] = run(fixed, tmp_path / "after")
+    record = scheduler_record(before, "StepLR")
+    initial = record["optimizer_lrs"][0]
+    epochs = len(lrs_by_loader_iter(before))
+    assert epochs >= 4
+
+    # Before: every step of every epoch at the initial LR.
+    assert set(step_lrs(before)) == {initial}
+    # After: one LR per epoch, StepLR's own sequence (it halves every 2 epochs).
+    expected = reference_lrs(record, epochs)
+    assert len(set(expected)) >= 3, "the fixture's schedule should move within its epochs"
+    assert constant_within_epochs(after)
+    assert same(epoch_lrs(after), expected), (epoch_lrs(after), expected)
+    assert not warnings_matching(after, BEFORE_OPTIMIZER)
+
+
+def test_tip401_onecycle_never_stepped(tmp_path):
+    original, fixed = original_and_fixed(tmp_path, "tip401_onecycle_never_stepped.py", ["TIP401"])
+    [before] = run(original, tmp_path / "before")
+    [after] = run(fixed, tmp_path / "after")
+    record = scheduler_record(before, "OneCycleLR")
+    steps = len(step_lrs(before))
+    expected = reference_lrs(record, steps)
+
+    # Before: stuck at OneCycleLR's starting LR (max_lr / div_factor), every batch.
+    assert set(step_lrs(before)) == {expected[0]}
+    # After: batch by batch, OneCycleLR's own sequence, which warms up then anneals.
+    assert len(step_lrs(after)) == steps
+    assert same(step_lrs(after), expected), (step_lrs(after), expected)
+    assert rises_then_falls(step_lrs(after))
+
+
+# -- TIP402 --------------------------------------------------------------------------------------
+
+
+def test_tip402_step_before_optimizer(tmp_path):
+    original, fixed = original_and_fixed(tmp_path, "tip402_step_before_optimizer.py", ["TIP402"])
+    [before] = run(original, tmp_path / "before")
+    [after] = run(fixed, tmp_path / "after")
+    record = scheduler_record(before, "StepLR")
+    epochs = len(lrs_by_loader_iter(before))
+    expected = reference_lrs(record, epochs + 1)
+
+    # Before: torch's warning, and the schedule is one step ahead from the first epoch on.
+    assert warnings_matching(before, BEFORE_OPTIMIZER, "UserWarning")
+    assert epoch_lrs(before)[0] != record["optimizer_lrs"][0]
+    assert same(epoch_lrs(before), expected[1:]), (epoch_lrs(before), expected)
+    # After: no warning; the schedule from its first value, the initial LR.
+    assert not warnings_matching(after, BEFORE_OPTIMIZER)
+    assert constant_within_epochs(after)
+    assert same(epoch_lrs(after), expected[:-1]), (epoch_lrs(after), expected)
+
+
+# -- TIP404 --------------------------------------------------------------------------------------
+
+
+def test_tip404_onecycle_per_epoch(tmp_path):
+    original, fixed = original_and_fixed(tmp_path, "tip404_onecycle_per_epoch.py", ["TIP404"])
+    [before] = run(original, tmp_path / "before")
+    [after] = run(fixed, tmp_path / "after")
+    record = scheduler_record(before, "OneCycleLR")
+    epochs = len(lrs_by_loader_iter(before))
+    steps = len(step_lrs(before))
+    assert steps > epochs
+    expected = reference_lrs(record, steps)
+
+    # Before: the LR moves once per epoch, through the first `epochs` values of a schedule sized
+    # in batches: it never gets near max_lr.
+    assert constant_within_epochs(before)
+    assert same(epoch_lrs(before), expected[:epochs]), (epoch_lrs(before), expected)
+    assert max(step_lrs(before)) < max(expected)
+    # After: the whole schedule, one value per batch.
+    assert same(step_lrs(after), expected), (step_lrs(after), expected)
+    assert rises_then_falls(step_lrs(after))
+
+
+# -- TIP501 --------------------------------------------------------------------------------------
+
+
+def _check_tip501(before: List[dict], after: List[dict]) -> None:
+    assert sampler_repeats_every_epoch(before), sampler_orders(before)
+    assert any("repeats the order" in p for p in sampler_problems(before))
+    assert sampler_problems(after) == []
+    assert sampler_fix_holds(before, after)
+    for report in after:
+        [sampler] = report["sampler_epochs"]
+        assert sampler["set_epoch_calls"] == list(range(len(sampler["epochs"])))
+
+
+def test_tip501_sampler_without_set_epoch(tmp_path):
+    original, fixed = original_and_fixed(tmp_path, "tip501_sampler_without_set_epoch.py", ["TIP501"])
+    before = run(original, tmp_path / "before", nproc=2)
+    after = run(fixed, tmp_path / "after", nproc=2)
+    assert [r["rank"] for r in after] == [0, 1] and {r["world_size"] for r in after} == {2}
+    _check_tip501(before, after)
+
+
+def test_tip501_constant_set_epoch_is_caught(tmp_path):
+    """A wrong fix, `sampler.set_epoch(0)`, silences the rule but not the bug: the comparison fails."""
+    source = (FIXTURES / "tip501_sampler_without_set_epoch.py").read_text(encoding="utf-8")
+    marker = "    for epoch in range(3):\n"
+    assert source.count(marker) == 1
+    wrong = tmp_path / "wrong" / "tip501_constant_set_epoch.py"
+    wrong.parent.mkdir()
+    wrong.write_text(source.replace(marker, marker + "        sampler.set_epoch(0)\n"), encoding="utf-8")
+    assert codes(wrong) == []  # tipcheck is satisfied: a set_epoch call reaches the sampler
+    original = tmp_path / "original.py"
+    shutil.copy(FIXTURES / "tip501_sampler_without_set_epoch.py", original)
+    before = run(original, tmp_path / "before", nproc=2)
+    after = run(wrong, tmp_path / "after", nproc=2)
+    problems = sampler_problems(after)
+    assert problems and all("repeats the order" in p for p in problems), problems
+    assert sampler_fix_holds(before, after) is False
+
+
+# -- the seed chapter ----------------------------------------------------------------------------
+
+
+def test_seed_tip4_scheduler_is_clean_and_follows_steplr(tmp_path):
+    """The chapter's Tip 4 steps its StepLR right: nothing to report or fix, and the LR it trains
+    with is StepLR's sequence."""
+    original, _ = original_and_fixed(tmp_path, "seed_tip4_scheduler.py", [])
+    [report] = run(original, tmp_path / "run")
+    record = scheduler_record(report, "StepLR")
+    epochs = len(lrs_by_loader_iter(report))
+    assert epochs == 100
+    assert not warnings_matching(report, BEFORE_OPTIMIZER)
+    assert constant_within_epochs(report)
+    assert same(epoch_lrs(report), reference_lrs(record, epochs))
+
+
+def test_seed_tip5_distributed(tmp_path):
+    original, fixed = original_and_fixed(tmp_path, "seed_tip5_distributed.py", ["TIP501"])
+    before = run(original, tmp_path / "before", nproc=2)
+    after = run(fixed, tmp_path / "after", nproc=2)
+    _check_tip501(before, after)
+
+
+# -- the instrumentation itself ------------------------------------------------------------------
+
+
+def test_fresh_interpreter_matches_preloaded_fork(tmp_path):
+    """`python -m tipcheck.harness.instrument` in a fresh interpreter records what a preloaded fork does."""
+    script = FIXTURES / "tip402_step_before_optimizer.py"
+    [fresh] = run(script, tmp_path / "fresh", preload=False)
+    [forked] = run(script, tmp_path / "forked")
+    assert fresh["lr"] == forked["lr"]
+    assert fresh["loss"] == forked["loss"]
+    assert [w["message"] for w in fresh["warnings"]] == [w["message"] for w in forked["warnings"]]
+    assert fresh["schedulers"] == forked["schedulers"]
+
+
+@pytest.mark.parametrize(
+    "body, code, exception",
+    [
+        ("raise ValueError('boom')", 1, ("ValueError", "boom")),
+        ("import sys; sys.exit(3)", 3, None),
+        ("import sys; sys.exit()", 0, None),
+    ],
+)
+def test_exit_and_exception_are_recorded(tmp_path, body, code, exception):
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import torch, warnings\n"
+        "w = torch.ones(2, requires_grad=True)\n"
+        "opt = torch.optim.SGD([w], lr=0.5)\n"
+        "(w * w).sum().backward()\n"
+        "opt.step()\n"
+        "warnings.warn('careful', RuntimeWarning)\n" + body + "\n",
+        encoding="utf-8",
+    )
+    [report] = run_instrumented(str(script), str(tmp_path / "out"), preload=True)
+    assert report["exit"] == code
+    assert report["loss"] == 2.0 and report["backward_calls"] == 1
+    assert [e["lrs"] for e in report["lr"]] == [[0.5]]
+    assert [(w["category"], w["message"]) for w in report["warnings"]] == [("RuntimeWarning", "careful")]
+    if exception is None:
+        assert report["exception"] is None
+    else:
+        assert (report["exception"]["type"], report["exception"]["message"]) == exception
+        assert failures(report)
+
+
+def test_tipcheck_imports_no_torch():
+    code = (
+        "import sys, tipcheck.cli, tipcheck.harness, tipcheck.harness.instrument\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,130 @@
+"""Facts about device placement in one module: CUDA-only placements and what governs them.
+
+A placement is CUDA-only when it names CUDA outright: `.cuda()`, `.to("cuda")`,
+`torch.device("cuda")`, `device="cuda"`, or `torch.accelerator.current_accelerator()` without
+`check_available=True` (which answers cuda on a CUDA build with no GPU). It is governed when a
+CUDA check decides whether it runs: an enclosing `if` or conditional expression about CUDA or the
+GPU, an early `if not torch.cuda.is_available(): raise` or an `assert` in its function, or a module
+that is GPU-only by design (an NCCL process group, `torch.cuda.set_device`, `device_ids=[...]`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+import libcst as cst
+
+from tipcheck.facts.flow import CallSite, ModuleSummary
+
+_CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
+_GPU_ONLY = re.compile(r"""nccl|\.set_device\(|device_ids\s*=\s*\[""")
+_EXITS = {"sys.exit", "exit", "quit", "os._exit"}
+
+_CODE = cst.Module([])
+
+
+def code(node: cst.CSTNode) -> str:
+    return _CODE.code_for_node(node)
+
+
+def is_cuda_string(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return isinstance(value, str) and (value == "cuda" or value.startswith("cuda:"))
+    return False
+
+
+def mentions_cuda(node: cst.CSTNode) -> bool:
+    return bool(_CUDA_WORDS.search(code(node)))
+
+
+@dataclass
+class Placement:
+    site: CallSite
+    anchor: cst.CSTNode  # the call, or the `device="cuda"` argument
+    form: str  # "cuda()", "to", "device", "device=", "accelerator"
+    literal: Optional[cst.CSTNode] = None  # the "cuda" string to replace, for "to" and "device="
+
+
+def _exits(stmt: cst.CSTNode) -> bool:
+    """Whether a block ends by leaving: raise, return, sys.exit(...)."""
+    body = getattr(getattr(stmt, "body", None), "body", None)
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine) and last.body:
+        small = last.body[-1]
+        if isinstance(small, (cst.Raise, cst.Return)):
+            return True
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            func = small.value.func
+            name = code(func)
+            return name in _EXITS
+    return False
+
+
+def _guarded_body(body: Sequence[cst.CSTNode]) -> bool:
+    """A body that checks for CUDA up front: `if not torch.cuda.is_available(): raise ...`, or
+    `assert torch.cuda.is_available()`."""
+    for stmt in body:
+        if isinstance(stmt, cst.If) and mentions_cuda(stmt.test) and _exits(stmt):
+            return True
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assert) and mentions_cuda(small.test):
+                    return True
+    return False
+
+
+class DeviceFacts:
+    def __init__(self, text: str, module: cst.Module, summary: ModuleSummary) -> None:
+        self.gpu_only = bool(_GPU_ONLY.search(text))
+        self.summary = summary
+        self._guarded: Dict[tuple, bool] = {}
+        self.module = module
+
+    def governed(self, site: CallSite) -> bool:
+        if self.gpu_only or any(mentions_cuda(test) for test in site.ctx.conditions):
+            return True
+        func = site.ctx.func
+        if func not in self._guarded:
+            if func[0] == "module":
+                body = self.module.body
+            else:
+                record = self.summary.funcs.get(func)
+                body = getattr(record.node.body, "body", ()) if record else ()
+            self._guarded[func] = _guarded_body(body) or (func[0] != "module" and _guarded_body(self.module.body))
+        return self._guarded[func]
+
+    def cuda_placements(self) -> List[Placement]:
+        found: List[Placement] = []
+        for site in self.summary.calls:
+            call = site.node
+            untracked = site.callee is None or not site.callee.startswith("torch.")
+            if site.method == "cuda" and untracked:
+                found.append(Placement(site, call, "cuda()"))
+            elif site.method == "to" and untracked:
+                for arg in call.args:
+                    if arg.keyword in (None,) or (arg.keyword is not None and arg.keyword.value == "device"):
+                        if is_cuda_string(arg.value):
+                            found.append(Placement(site, call, "to", arg.value))
+                            break
+                        if isinstance(arg.value, cst.Call) and _is_cuda_device_call(arg.value):
+                            break  # reported as torch.device("cuda") itself
+            elif site.callee == "torch.device" and call.args and is_cuda_string(call.args[0].value):
+                found.append(Placement(site, call, "device"))
+            elif site.callee == "torch.accelerator.current_accelerator":
+                if not any(a.keyword is not None and a.keyword.value == "check_available" for a in call.args):
+                    found.append(Placement(site, call, "accelerator"))
+            if site.callee != "torch.device":
+                for arg in call.args:
+                    if arg.keyword is not None and arg.keyword.value == "device" and is_cuda_string(arg.value):
+                        if not (site.method == "to" and untracked):
+                            found.append(Placement(site, arg, "device=", arg.value))
+        return found
+
+
+def _is_cuda_device_call(call: cst.Call) -> bool:
+    return code(call.func) in ("torch.device", "device") and bool(call.args) and is_cuda_string(call.args[0].value)

@@ -1,0 +1,68 @@
+"""The device idiom: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`."""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import libcst as cst
+
+from tipcheck.context import RuleContext
+from tipcheck.diagnostics import Edit
+from tipcheck.facts.flow import CallSite
+from tipcheck.fixes.statements import insert_after
+
+IDIOM_VALUE = 'torch.device("cuda" if torch.cuda.is_available() else "cpu")'
+
+
+def _module_device_variable(ctx: RuleContext) -> Optional[str]:
+    """A module-level variable that already holds a CUDA-or-CPU device choice."""
+    for stmt in ctx.module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                text = ctx.module.code_for_node(small.value)
+                if "torch.device(" in text and "is_available" in text:
+                    name = small.targets[0].target.value
+                    if ctx.facts.module_scope.bindings.get(name, []) == [None]:
+                        return name
+    return None
+
+
+def device_variable(ctx: RuleContext, site: CallSite) -> Optional[Tuple[str, Tuple[Edit, ...]]]:
+    """The name of a device variable usable at ``site``, and the edits that define it if needed.
+
+    An existing module-level device choice is reused; otherwise `device = <idiom>` is added right
+    after the module's first `import torch`, once (identical edits from several fixes merge).
+    """
+    module_scope = ctx.facts.module_scope
+    summary = ctx.facts.flow(ctx.source.path)
+    record = summary.funcs.get(site.ctx.func)
+    scope = record.scope if record is not None else module_scope
+    existing = _module_device_variable(ctx)
+    name = existing or "device"
+    if scope.lookup_scope(name) not in (None, module_scope):
+        return None  # a local `device` would shadow the module's
+    if existing is not None:
+        return existing, ()
+    if "device" in module_scope.bindings or module_scope.lookup("torch") != ["torch"]:
+        return None
+    line = _last_leading_import(ctx.module)
+    if line is None:
+        return None
+    return "device", (insert_after(ctx, line, f"device = {IDIOM_VALUE}"),)
+
+
+def _last_leading_import(module: cst.Module) -> Optional[cst.SimpleStatementLine]:
+    """The last import of the module's opening block of imports (after its docstring)."""
+    last = None
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        if all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body):
+            last = stmt
+        elif index == 0 and isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value, cst.SimpleString):
+            continue  # the docstring
+        else:
+            break
+    return last
