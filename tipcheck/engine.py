@@ -141,7 +141,7 @@ def _project_facts(parsed: Sequence[_Parsed], results: Dict[str, FileResult]):
     for item in parsed:
         if any(rule.project for rule in item.rules):
             try:
-                summaries.append(item.facts.flow(item.source.path))
+                summaries.append(item.facts.flow(item.source.path, item.source.text))
             except Exception as exc:
                 results[item.source.path].errors.append(
                     InternalError(item.source.path, None, f"analysis failed: {exc!r}", traceback.format_exc())

@@ -21,12 +21,14 @@ class ModuleFacts:
         self.scope_of: Dict[cst.CSTNode, Scope] = builder.scope_of
         self._flow = None
 
-    def flow(self, module_id: str):
+    def flow(self, module_id: str, text: str = ""):
         """The module's flow summary (tipcheck.facts.flow), built on first use."""
         if self._flow is None:
             from tipcheck.facts.flow import build_summary
 
             self._flow = build_summary(module_id, self.module, self.module_scope, self.scope_of)
+        if text:
+            self._flow.text = text
         return self._flow
 
     def qualified_name(self, expr: cst.BaseExpression, scope: Scope) -> Optional[str]:

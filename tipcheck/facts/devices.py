@@ -128,3 +128,137 @@ class DeviceFacts:
 
 def _is_cuda_device_call(call: cst.Call) -> bool:
     return code(call.func) in ("torch.device", "device") and bool(call.args) and is_cuda_string(call.args[0].value)
+
+
+# -- batches ------------------------------------------------------------------------------------
+_NOT_PLACEMENT = re.compile(r"float|half|double|bfloat|int\d|dtype|memory_format|\"cpu\"|'cpu'")
+
+
+def is_device_move(call: cst.Call) -> bool:
+    """`.cuda()`, or `.to(x)` where x is a device rather than a dtype or the CPU."""
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return False
+    if func.attr.value == "cuda":
+        return True
+    if func.attr.value != "to" or not call.args:
+        return False
+    first = call.args[0]
+    if first.keyword is not None and first.keyword.value != "device":
+        return False
+    return not _NOT_PLACEMENT.search(code(first.value))
+
+
+def _names_in(node: cst.CSTNode) -> List[str]:
+    names: List[str] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            names.append(n.value)
+
+        def visit_Attribute(self, n: cst.Attribute) -> bool:
+            n.value.visit(self)  # `x.shape`: x, not shape
+            return False
+
+    node.visit(Collect())
+    return names
+
+
+def target_names(target: Optional[cst.BaseExpression]) -> List[str]:
+    """Names a loop target binds: `x`, `(x, y)`, `i, (x, y)` (enumerate: the item part only)."""
+    if target is None:
+        return []
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for element in target.elements for n in target_names(element.value)]
+    return []
+
+
+@dataclass
+class BatchUse:
+    """How one batch loop feeds the model: the names the batch is unpacked into, and the first
+    statement that hands one of them, unmoved, to the model or the loss."""
+
+    names: List[str]  # the batch's names, in order
+    unmoved: List[str]  # of those, the ones that reach the model or the loss unmoved
+    first_use: Optional[cst.CSTNode]  # the statement of the loop body where that first happens
+    unpack: Optional[cst.CSTNode] = None  # `x, y = batch` at the top of the body, if any
+    batch_name: Optional[str] = None  # `for batch in loader:`
+    subscripted: Optional[str] = None  # "str" for batch["image"], "int" for batch[0]
+
+
+def loop_batch_names(loop_node: cst.For) -> List[str]:
+    target = loop_node.target
+    iterable = loop_node.iter
+    if isinstance(iterable, cst.Call) and code(iterable.func).endswith("enumerate") and isinstance(target, cst.Tuple):
+        if len(target.elements) == 2:
+            return target_names(target.elements[1].value)
+        return []
+    return target_names(target)
+
+
+def batch_use(loop_node: cst.For, is_consumer) -> Optional[BatchUse]:
+    """Analyse a batch loop's body. ``is_consumer(call)`` says whether a call is the model or a loss.
+
+    Returns None when the batch goes somewhere the analysis cannot follow (an unknown function
+    that may move it, a reassignment from something else)."""
+    body = getattr(loop_node.body, "body", None)
+    if not body:
+        return None
+    names = loop_batch_names(loop_node)
+    if not names:
+        return None
+    use = BatchUse(names=list(names), unmoved=[], first_use=None)
+    if len(names) == 1:
+        use.batch_name = names[0]
+        first = body[0]
+        if (
+            isinstance(first, cst.SimpleStatementLine)
+            and len(first.body) == 1
+            and isinstance(first.body[0], cst.Assign)
+            and isinstance(first.body[0].value, cst.Name)
+            and first.body[0].value.value == names[0]
+            and len(first.body[0].targets) == 1
+        ):
+            unpacked = target_names(first.body[0].targets[0].target)
+            if unpacked:
+                use.unpack = first
+                use.names = unpacked
+                use.batch_name = None
+    pending = set(use.names)
+    state = {"stop": False}
+
+    class Walk(cst.CSTVisitor):
+        def __init__(self, stmt) -> None:
+            self.stmt = stmt
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            targets = [n for t in node.targets for n in target_names(t.target)]
+            for name in targets:
+                if name in pending:
+                    pending.discard(name)  # moved, or replaced by something else: no longer the CPU batch
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if not is_consumer(node):
+                return
+            for arg in node.args:
+                if ".to(" in code(arg.value) or ".cuda(" in code(arg.value):
+                    continue
+                for name in _names_in(arg.value):
+                    if name in pending and name not in use.unmoved:
+                        use.unmoved.append(name)
+                        if use.first_use is None:
+                            use.first_use = self.stmt
+
+    for stmt in body:
+        if stmt is use.unpack:
+            continue
+        stmt.visit(Walk(stmt))
+    if use.batch_name is not None:
+        text = code(loop_node.body)
+        if re.search(rf"\b{re.escape(use.batch_name)}\[\s*['\"]", text):
+            use.subscripted = "str"
+        elif re.search(rf"\b{re.escape(use.batch_name)}\[\s*\d", text):
+            use.subscripted = "int"
+    return use

@@ -128,6 +128,7 @@ class ModuleSummary:
     returns: List[Tuple[Key, KeyPath]] = field(default_factory=list)
     module_scope: Optional[Scope] = None
     ext_names: set = field(default_factory=set)  # imported qualified names used as values
+    text: str = ""  # the module's source, for rules that look at it as text
 
 
 def _subscript_field(node: cst.Subscript) -> str:

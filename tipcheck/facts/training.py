@@ -788,3 +788,38 @@ class ProjectFacts:
                 loop for loop in self.loops if any(self.loop_inside(b, loop) for b in batch if b is not loop)
             ]
         return cached
+
+    # -- models and devices ----------------------------------------------------------------
+    def site_of(self, call: cst.Call, module_id: str) -> Optional[CallSite]:
+        index = getattr(self, "_site_index", None)
+        if index is None:
+            index = self._site_index = {id(s.node): s for m in self.summaries.values() for s in m.calls}
+        return index.get(id(call))
+
+    def sites_with_result(self, root: Key) -> List[CallSite]:
+        """The calls whose value is the value at ``root`` (its constructions, helpers returning it)."""
+        return [s for m in self.summaries.values() for s in m.calls if self.graph.find(s.result) == root]
+
+    def model_calls_in(self, loop: "Loop", root: Key) -> List[CallSite]:
+        """Calls of the value at ``root`` (`model(x)`) in a loop's body, in the loop's function."""
+        return [
+            site
+            for site in self.calls_by_func.get(loop.record.ctx.func, ())
+            if loop.record in site.ctx.loops and site.func_path is not None and self.root(site.func_path) == root
+        ]
+
+    def is_loss(self, site: CallSite) -> bool:
+        if site.callee and site.callee.startswith("torch.nn.functional."):
+            name = site.callee.rsplit(".", 1)[1]
+            return name.endswith("loss") or name in {"cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div"}
+        root = self.root(site.func_path) if site.func_path is not None else None
+        return any(v.kind == "model" and v.cls.endswith("Loss") for v in self.values_at(root))
+
+    def trains(self, model: Value) -> bool:
+        """Whether the model's parameters reach an optimizer."""
+        root = self.root_of(model)
+        return any(self.field_root(o, "model") == root for o in self.values_of_kind("optimizer"))
+
+    def placements(self, root: Key) -> List[CallSite]:
+        """`.to(...)` and `.cuda(...)` calls on the value at ``root``."""
+        return [s for method in ("to", "cuda") for s, _ in self.method_calls(root, method)]

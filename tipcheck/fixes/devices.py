@@ -66,3 +66,29 @@ def _last_leading_import(module: cst.Module) -> Optional[cst.SimpleStatementLine
         else:
             break
     return last
+
+
+def batch_move_edit(ctx: RuleContext, loop_node: cst.For, use, names, device: str) -> Optional[Edit]:
+    """An edit that moves the batch tensors ``names`` to ``device`` at the top of a batch loop,
+    matching how the batch is unpacked: names, a tuple, a dict or a list."""
+    from tipcheck.fixes.statements import insert_after, insert_before
+
+    body = loop_node.body.body
+    if use.batch_name is not None:
+        name = use.batch_name
+        if use.subscripted == "str":
+            code = f"{name} = {{k: v.to({device}) for k, v in {name}.items()}}"
+        elif use.subscripted == "int":
+            code = f"{name} = [t.to({device}) for t in {name}]"
+        else:
+            code = f"{name} = {name}.to({device})"
+        return insert_before(ctx, body[0], code)
+    if not names:
+        return None
+    targets = ", ".join(names)
+    values = ", ".join(f"{n}.to({device})" for n in names)
+    code = f"{targets} = {values}"
+    if use.unpack is not None:
+        return insert_after(ctx, use.unpack, code)
+    first = body[0]
+    return insert_before(ctx, first, code)

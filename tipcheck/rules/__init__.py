@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Dict, Iterable, List
 
 from tipcheck.rules.base import Rule
+from tipcheck.rules.tip101_model_not_on_device import ModelNotOnDevice
 from tipcheck.rules.tip102_cuda_without_fallback import CudaWithoutFallback
+from tipcheck.rules.tip103_batch_not_on_device import BatchNotOnDevice
 from tipcheck.rules.tip201_deprecated_pretrained import DeprecatedPretrained
 from tipcheck.rules.tip401_scheduler_never_stepped import SchedulerNeverStepped
 from tipcheck.rules.tip402_scheduler_step_before_optimizer import SchedulerStepBeforeOptimizer
@@ -14,7 +16,9 @@ from tipcheck.rules.tip404_per_batch_scheduler_stepped_per_epoch import PerBatch
 from tipcheck.rules.tip501_distributed_sampler_without_set_epoch import DistributedSamplerWithoutSetEpoch
 
 ALL_RULES: List[Rule] = [
+    ModelNotOnDevice(),
     CudaWithoutFallback(),
+    BatchNotOnDevice(),
     DeprecatedPretrained(),
     SchedulerNeverStepped(),
     SchedulerStepBeforeOptimizer(),

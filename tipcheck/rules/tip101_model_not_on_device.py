@@ -1,0 +1,81 @@
+"""TIP101 model-not-on-device: a trained model that is never placed on a device."""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+import libcst as cst
+
+from tipcheck.context import RuleContext
+from tipcheck.diagnostics import Applicability, Fix
+from tipcheck.facts.devices import batch_use
+from tipcheck.facts.training import ProjectFacts, Value
+from tipcheck.fixes.devices import batch_move_edit, device_variable
+from tipcheck.fixes.statements import insert_after
+from tipcheck.rules.base import ProjectRule
+from tipcheck.rules.tip103_batch_not_on_device import consumers
+
+# A script that mentions any of these chooses (or delegates) a device somewhere: stay silent.
+_CHOOSES_DEVICE = re.compile(r"cuda|device|mps|xpu|accelerat|tpu|xla|lightning|Trainer", re.IGNORECASE)
+
+
+class ModelNotOnDevice(ProjectRule):
+    code = "TIP101"
+    name = "model-not-on-device"
+    summary = "A trained model is never placed on a device and the script never chooses one: it trains on the CPU"
+    needs_text = ("optim",)
+    fixable = "sometimes"
+
+    def check(self, ctx: RuleContext) -> None:
+        project: ProjectFacts = ctx.project
+        for model, anchor in project.tracked("model", ctx.source.path):
+            if model.cls.endswith("Loss") or not project.trains(model):
+                continue
+            root = project.root_of(model)
+            if project.placements(root) or model.kwarg("device") is not None:
+                continue
+            loops = [l for l in project.loops if l.is_batch_loop and project.model_calls_in(l, root)]
+            if not loops:
+                continue
+            modules = {model.module_id, *(loop.module_id for loop in loops)}
+            if any(_CHOOSES_DEVICE.search(project.summaries[m].text) for m in modules):
+                continue
+            ctx.report(
+                anchor.node,
+                "This model is trained but never placed on a device, and the script never chooses one: "
+                "it trains on the CPU even where a GPU is available",
+                self._fix(ctx, project, model, anchor, loops),
+            )
+
+    @staticmethod
+    def _fix(ctx: RuleContext, project: ProjectFacts, model: Value, anchor, loops) -> Optional[Fix]:
+        if anchor is not model.site or any(l.module_id != ctx.source.path for l in loops):
+            return None
+        stmt = model.site.ctx.stmt
+        if not (
+            isinstance(stmt, cst.SimpleStatementLine)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], cst.Assign)
+            and stmt.body[0].value is model.site.node
+            and len(stmt.body[0].targets) == 1
+        ):
+            return None
+        variable = device_variable(ctx, model.site)
+        if variable is None:
+            return None
+        device, idiom = variable
+        target = ctx.module.code_for_node(stmt.body[0].targets[0].target)
+        edits = [insert_after(ctx, stmt, f"{target}.to({device})"), *idiom]
+        root = project.root_of(model)
+        for loop in loops:
+            if not isinstance(loop.node, cst.For):
+                return None
+            use = batch_use(loop.node, consumers(project, ctx.source.path, root))
+            if use is None or (not use.unmoved and use.batch_name is None):
+                return None
+            edit = batch_move_edit(ctx, loop.node, use, use.unmoved, device)
+            if edit is None:
+                return None
+            edits.append(edit)
+        return Fix(tuple(edits), f"Choose a device, move the model and each batch to it", Applicability.UNSAFE)
