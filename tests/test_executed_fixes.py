@@ -274,15 +274,45 @@ def test_seed_tip5_distributed(tmp_path):
 # -- the instrumentation itself ------------------------------------------------------------------
 
 
+SMALL_RUN = """
+import sys
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+if sys.argv[1:] == ["--seed"]:
+    torch.manual_seed(0)
+
+loader = DataLoader(TensorDataset(torch.randn(12, 3), torch.randn(12, 1)), batch_size=4, shuffle=True)
+model = torch.nn.Linear(3, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9)
+for epoch in range(2):
+    scheduler.step()  # before the optimizer: torch warns
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+"""
+
+
 def test_fresh_interpreter_matches_preloaded_fork(tmp_path):
-    """`python -m tipcheck.harness.instrument` in a fresh interpreter records what a preloaded fork does."""
-    script = FIXTURES / "tip402_step_before_optimizer.py"
-    [fresh] = run(script, tmp_path / "fresh", preload=False)
-    [forked] = run(script, tmp_path / "forked")
-    assert fresh["lr"] == forked["lr"]
-    assert fresh["loss"] == forked["loss"]
+    """`python -m tipcheck.harness.instrument` in a fresh interpreter records what a child of the
+    fork server does; and like fresh interpreters, the children do not share torch's random seed."""
+    script = tmp_path / "small_run.py"
+    script.write_text(SMALL_RUN, encoding="utf-8")
+    [fresh] = run_instrumented(str(script), str(tmp_path / "fresh"), args=["--seed"])
+    [forked] = run_instrumented(str(script), str(tmp_path / "forked"), args=["--seed"], preload=True)
+    assert failures(fresh) == failures(forked) == []
+    assert fresh["argv"][1:] == ["--seed"]
+    assert len(fresh["lr"]) == 6 and fresh["lr"] == forked["lr"]
+    assert fresh["loss"] == forked["loss"] and fresh["backward_calls"] == forked["backward_calls"] == 6
+    assert warnings_matching(fresh, BEFORE_OPTIMIZER)
     assert [w["message"] for w in fresh["warnings"]] == [w["message"] for w in forked["warnings"]]
     assert fresh["schedulers"] == forked["schedulers"]
+    assert fresh["rank"] is None and fresh["exit"] == 0
+
+    unseeded = [run_instrumented(str(script), str(tmp_path / f"unseeded{i}"), preload=True)[0] for i in range(2)]
+    assert unseeded[0]["loss"] != unseeded[1]["loss"]
 
 
 @pytest.mark.parametrize(

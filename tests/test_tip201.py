@@ -851,8 +851,19 @@ def _build_mode(mode: str):
 def execute(code: str, first_mode: str = MODES[0]) -> Run:
     """Run ``code`` as a script with weight loading patched out, in the cheapest mode that gets past
     building the model (an exception other than the load moves on to the next mode)."""
-    _, WeightsEnum = _torch()
+    torch, WeightsEnum = _torch()
     compiled = compile(code, "t.py", "exec")
+    # One thread: the CPU builds (quantize=True calibration) slow down many times over with more
+    # threads than free cores, as when other tests run beside these.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _execute(compiled, first_mode, WeightsEnum)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _execute(compiled, first_mode: str, WeightsEnum) -> Run:
     for mode in MODES[MODES.index(first_mode) :]:
         run = Run(mode)
 
@@ -976,6 +987,59 @@ def test_builder_cases_cover_the_table():
 def test_fixed_call_loads_the_same_weights(code):
     fixed = assert_same_behaviour(code)
     assert "pretrained" not in fixed
+
+
+# -- exact fix text, the member read from torchvision ---------------------------------------------
+
+TEXT_CASES = [
+    # (call, the flag that is True, the public module the fix imports the enum from)
+    ("torchvision.models.quantization.resnet50(pretrained=True, quantize=True)", "pretrained", "torchvision.models.quantization"),
+    ("torchvision.models.quantization.resnet50(quantize=False, pretrained=True)", "pretrained", "torchvision.models"),
+    (
+        "torchvision.models.detection.fasterrcnn_resnet50_fpn(pretrained=False, pretrained_backbone=True)",
+        "pretrained_backbone",
+        "torchvision.models",
+    ),
+    (
+        "torchvision.models.detection.keypointrcnn_resnet50_fpn(pretrained=True, pretrained_backbone=False)",
+        "pretrained",
+        "torchvision.models.detection",
+    ),
+    (
+        "torchvision.models.detection.backbone_utils.mobilenet_backbone("
+        "backbone_name=\"mobilenet_v3_small\", fpn=True, pretrained=True)",
+        "pretrained",
+        "torchvision.models",
+    ),
+    ("torchvision.models.video.mvit_v2_s(pretrained=True)", "pretrained", "torchvision.models.video"),
+]
+
+
+@pytest.mark.parametrize("call,flag,module", TEXT_CASES, ids=[c[0].split("(")[0] for c in TEXT_CASES])
+def test_fix_text_names_what_torchvision_loads(call, flag, module):
+    source = f"import torchvision\nmodel = {call}\n"
+    run = execute(source, first_mode="cpu" if "quantize=True" in call else MODES[0])
+    assert run.error is None
+    (member,) = run.loads
+    enum = type(member)
+    assert getattr(importlib.import_module(module), enum.__name__) is enum
+    weights = {"pretrained": "weights", "pretrained_backbone": "weights_backbone"}
+    expected_call = call.replace(f"{flag}=True", f"{weights[flag]}={enum.__name__}.{member.name}")
+    for old, new in weights.items():
+        expected_call = expected_call.replace(f"{old}=False", f"{new}=None")
+    assert_fixes_to(source, f"import torchvision\nfrom {module} import {enum.__name__}\nmodel = {expected_call}\n")
+
+
+def test_no_legacy_weights_for_these_arguments_matches_torchvision():
+    # A literal backbone_name that the helper has no legacy weights for: torchvision raises, so
+    # there is nothing to keep, and the fix must not guess one.
+    source = (
+        "from torchvision.models.detection.backbone_utils import mobilenet_backbone\n"
+        "b = mobilenet_backbone(backbone_name=\"resnet50\", fpn=True, pretrained=True)\n"
+    )
+    assert_reported_without_fix(source, 2, "pretrained=True", "torchvision raises")
+    run = execute(source)
+    assert run.error is not None and run.loads == []
 
 
 # -- hand-written scripts ------------------------------------------------------------------------

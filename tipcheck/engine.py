@@ -98,23 +98,49 @@ class _Parsed:
     rules: List[Rule]
 
 
-def _related_to(texts: Dict[str, str], anchors: Sequence[str]) -> Set[str]:
-    """Paths of the files that import one of the ``anchors`` files by module name.
+_IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w., \t]+))", re.MULTILINE)
+_FROM_PACKAGE = re.compile(r"^[ \t]*from[ \t]+[\w.]*[ \t]+import[ \t]+\(?([\w, \t]+)", re.MULTILINE)
 
-    Cross-module facts need the modules on both sides of an import; a file that mentions nothing a
-    project rule looks for (a training loop in train.py that imports its sampler from data.py) is
-    parsed when it imports a module that does. One level of imports is followed.
+
+def _imported_names(text: str) -> Set[str]:
+    """The last components of the modules a file imports (`from pkg.engine import x`: engine;
+    `from pkg import engine`: engine too, as it may be a module)."""
+    names: Set[str] = set()
+    for match in _IMPORTED.finditer(text):
+        modules = [match.group(1)] if match.group(1) else match.group(2).split(",")
+        for module in modules:
+            module = module.strip().split(" ", 1)[0]
+            if module:
+                names.add(module.rsplit(".", 1)[-1])
+    for match in _FROM_PACKAGE.finditer(text):
+        names.update(part.strip().split(" ", 1)[0] for part in match.group(1).split(","))
+    return names
+
+
+def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2) -> Set[str]:
+    """Paths of the files in ``texts`` linked to the ``anchors`` files by imports, either way.
+
+    Cross-module facts need the modules on both sides of an import: a training loop in train.py
+    that imports its sampler from data.py, or a main.py that calls `engine.train_one_epoch`. A file
+    that mentions nothing a project rule looks for is parsed when it is linked that way, up to
+    ``levels`` imports away. This works on the text, before anything is parsed.
     """
-    names = sorted({module_name_for(path).rsplit(".", 1)[-1] for path in anchors} - {""})
-    if not names:
-        return set()
-    alternatives = "|".join(re.escape(name) for name in names)
-    pattern = re.compile(
-        rf"^[ \t]*(?:from[ \t]+[\w.]*\b(?:{alternatives})\b|from[ \t]+\.+[ \t]+import\b.*\b(?:{alternatives})\b"
-        rf"|import[ \t]+[\w., \t]*\b(?:{alternatives})\b)",
-        re.MULTILINE,
-    )
-    return {path for path, text in texts.items() if pattern.search(text)}
+    related: Set[str] = set()
+    frontier = dict(anchors)
+    module_of = {path: module_name_for(path).rsplit(".", 1)[-1] for path in texts}
+    for _ in range(levels):
+        names = {module_name_for(path).rsplit(".", 1)[-1] for path in frontier} - {""}
+        imported = set().union(*(_imported_names(text) for text in frontier.values())) if frontier else set()
+        found = {
+            path
+            for path, text in texts.items()
+            if path not in related and (module_of[path] in imported or names & _imported_names(text))
+        }
+        if not found:
+            break
+        related |= found
+        frontier = {path: texts[path] for path in found}
+    return related
 
 
 def _parse(source: SourceFile, result: FileResult) -> Optional[Tuple[cst.Module, ModuleFacts]]:
@@ -163,8 +189,8 @@ def check_sources(sources: Sequence[SourceFile], rules: Sequence[Rule]) -> List[
     # anchored in a file that does not mention what it looks for (a helper call in train.py).
     active = [rule for rule in rules if rule.project and any(rule in chosen for chosen in wanted.values())]
     if active:
-        anchors = [path for path, chosen in wanted.items() if any(rule.project for rule in chosen)]
-        others = {s.path: s.text for s in sources if not any(rule.project for rule in wanted[s.path])}
+        anchors = {s.path: s.text for s in sources if any(rule.project for rule in wanted[s.path])}
+        others = {s.path: s.text for s in sources if s.path not in anchors}
         related = _related_to(others, anchors)
         for path in wanted:
             if path in related or any(rule.project for rule in wanted[path]):

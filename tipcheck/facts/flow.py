@@ -51,6 +51,9 @@ ITER_WRAPPERS = {
     "itertools.cycle": "cycle",
 }
 
+# Calls whose value is their first argument, for what the facts need.
+PASS_THROUGH = frozenset({"iter", "torch.compile"})
+
 # Callables that may receive a value without it escaping the analysis.
 HARMLESS_CALLS = frozenset(
     {
@@ -280,6 +283,9 @@ class FlowBuilder(cst.CSTVisitor):
         receiver: Optional[KeyPath] = None
         method: Optional[str] = None
         callee = resolve(func, self.scope)
+        if callee is None and isinstance(func, cst.Name) and self.scope.lookup(func.value) is None:
+            if self.scope.star_import_for(func.value) is None:
+                callee = func.value  # a builtin: enumerate, zip, len, isinstance, ...
         if isinstance(func, cst.Attribute):
             receiver = self.keypath(func.value)
             method = func.attr.value
@@ -311,8 +317,10 @@ class FlowBuilder(cst.CSTVisitor):
         self.summary.calls.append(site)
         if receiver is not None and method in SELF_RETURNING:
             self.union((site.result, ()), receiver)
-        if callee in ("iter", "torch.compile") and args:
-            self.union((site.result, ()), args[0])
+        if (callee in PASS_THROUGH or ITER_WRAPPERS.get(callee or "") == "first") and args and callee != "enumerate":
+            self.union((site.result, ()), args[0])  # `pbar = tqdm(loader)` is the loader
+        if callee == "itertools.cycle" and args:
+            self.union((site.result, ("cycled",)), args[0])  # `next(it)` pulls from the loader forever
         return (site.result, ())
 
     _calls_seen: Dict[int, CallSite]

@@ -48,7 +48,7 @@ def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
     """(kind, class name) for a torch/torchvision/timm callable that creates a tracked value."""
     parts = qualified.split(".")
     last = parts[-1]
-    if qualified.startswith("torch.optim.lr_scheduler.") and last[:1].isupper():
+    if qualified.startswith("torch.optim.lr_scheduler.") and last.lstrip("_")[:1].isupper():
         return "scheduler", last.lstrip("_")
     if parts[:2] == ["torch", "optim"] and last[:1].isupper() and last != "Optimizer" and "lr_scheduler" not in parts:
         return "optimizer", last
@@ -131,7 +131,10 @@ class Graph:
         key, names = path
         key = self.find(key)
         for name in names:
-            child = self.fields.get(key, {}).get(name)
+            fields = self.fields.get(key, {})
+            child = fields.get(name)
+            if child is None and name.startswith("[") and "[*]" in fields:
+                child = fields["[*]"]  # `loaders["train"]` of a dict built by a comprehension
             if child is None:
                 return None
             key = self.find(child)
@@ -185,6 +188,7 @@ class Loop:
     record: LoopRecord
     module_id: str
     loaders: List[Value] = field(default_factory=list)  # the DataLoaders it iterates
+    cycled: bool = False  # iterates itertools.cycle(loader), directly or through next()
 
     @property
     def node(self) -> cst.CSTNode:
@@ -398,6 +402,10 @@ class ProjectFacts:
             kind = self._class_kind(target)
             if kind is not None:
                 self.values.append(Value(kind[0], kind[1], site, module_id, custom=True))
+                if kind[0] == "scheduler":  # a project scheduler takes its optimizer like torch's
+                    path = site.kwargs.get("optimizer") or (site.args[0] if site.args else None)
+                    if path is not None:
+                        graph.union(graph.field(graph.node((site.result, ())), "optimizer"), graph.node(path))
             return True
         known = classify_torch(site.callee) if site.callee else None
         if known is not None:
@@ -526,7 +534,7 @@ class ProjectFacts:
         self.by_root = by_root
         for summary in self.summaries.values():
             for record in summary.loops:
-                loop = Loop(record, summary.module_id)
+                loop = Loop(record, summary.module_id, cycled=record.cycle)
                 for path in record.iterated:
                     node = graph.existing(path)
                     if node is None:
@@ -534,6 +542,17 @@ class ProjectFacts:
                     loop.loaders.extend(v for v in by_root.get(graph.find(node), []) if v.kind == "loader")
                 self.loops.append(loop)
         self._loop_of = {id(loop.record): loop for loop in self.loops}
+        # `it = itertools.cycle(loader)` ... `next(it)` in a loop: that loop cycles the loader.
+        for summary in self.summaries.values():
+            for site in summary.calls:
+                if site.callee == "next" and site.args and site.args[0] is not None and site.ctx.loops:
+                    path = site.args[0]
+                    node = graph.existing((path[0], path[1] + ("cycled",)))
+                    cycled = [v for v in by_root.get(graph.find(node), []) if v.kind == "loader"] if node else []
+                    if cycled:
+                        loop = self._loop_of[id(site.ctx.loops[-1])]
+                        loop.loaders.extend(cycled)
+                        loop.cycled = True
         self._runs_batch_loop: Dict[Key, bool] = {}
         self._reach_cache: Dict[Key, Set[Key]] = {}
 
@@ -767,14 +786,15 @@ class ProjectFacts:
         that holds a ReduceLROnPlateau on one branch and a MultiStepLR on another does not)."""
         return all(v.kind == value.kind and v.cls == value.cls for v in self.values_at(self.root_of(value)))
 
-    def tracked(self, kind: str, module_id: str) -> List[Tuple[Value, CallSite]]:
+    def tracked(self, kind: str, module_id: str, at_helper: bool = True) -> List[Tuple[Value, CallSite]]:
         """Unambiguous, non-escaping values of a kind whose report belongs in ``module_id``, with
-        the call to anchor the report on."""
+        the call to anchor the report on: the construction, or with ``at_helper`` the call of a
+        helper in another module that returns the value."""
         found = []
         for value in self.values_of_kind(kind):
             if self.is_escaped(value) or not self.unambiguous(value):
                 continue
-            site, anchor_module = self.anchor_site(value)
+            site, anchor_module = self.anchor_site(value) if at_helper else (value.site, value.module_id)
             if anchor_module == module_id:
                 found.append((value, site))
         return found

@@ -17,6 +17,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from typing import Dict, List, Mapping, Optional, Sequence
@@ -72,11 +73,12 @@ class _ForkServer:
         server_env = dict(env)
         for name, value in PRELOAD_ENV.items():
             server_env.setdefault(name, value)
+        self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", INSTRUMENT, "--serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.stderr,
             env=server_env,
         )
         self.lock = threading.Lock()
@@ -94,12 +96,17 @@ class _ForkServer:
                 if run is not None:
                     run.update({k: v for k, v in message.items() if k in ("pid", "exit")})
                 self.changed.notify_all()
+        self.proc.stdout.close()
         with self.changed:
             self.alive = False
             for run in self.runs.values():
                 if run.get("exit") is None:
                     run["exit"] = -1  # the server died with it
             self.changed.notify_all()
+
+    def stderr_tail(self, limit: int = 4000) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read().decode(errors="replace")[-limit:]
 
     def _send(self, message: dict) -> None:
         self.proc.stdin.write((json.dumps(message) + "\n").encode())
@@ -123,7 +130,10 @@ class _ForkServer:
     def kill(self, ident: int) -> None:
         with self.lock:
             if self.alive and self.runs[ident]["exit"] is None:
-                self._send({"kill": ident})
+                try:
+                    self._send({"kill": ident})
+                except OSError:  # the server is gone, and its children with it
+                    pass
 
     def wait(self, ident: int) -> int:
         with self.changed:
@@ -136,6 +146,8 @@ class _ForkServer:
             self.proc.wait(timeout=10)
         except Exception:
             self.proc.kill()
+            self.proc.wait()
+        self.stderr.close()
 
 
 _server: Optional[_ForkServer] = None
@@ -297,6 +309,9 @@ def run_instrumented(
             path = os.path.join(out_dir, REPORT_NAME)  # if it initialised a process group
         if not os.path.exists(path):
             why = "timed out" if timed_out else f"exit code {procs[rank].poll()}"
+            server = procs[rank].server
+            if server is not None and not server.alive:
+                why += f"; the fork server stopped:\n{server.stderr_tail()}"
             raise HarnessError(f"{script}: rank {rank} left no report ({why}); stderr:\n{stderrs[rank]}")
         with open(path, encoding="utf-8") as handle:
             report = json.load(handle)

@@ -443,13 +443,15 @@ def _child(request: Dict[str, Any]) -> None:  # pragma: no cover - runs in a for
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
         # What a fresh process would have: torch's thread count from OMP_NUM_THREADS (read when
-        # the library loaded, in the server), numpy's global RNG seeded anew (`random` is reseeded
-        # at fork by Python itself; torch's default generator was never drawn from in the server).
+        # the library loaded, in the server), and RNGs seeded anew: torch's default generator
+        # starts from a random seed in each process (so must each child, not the server's),
+        # numpy's global one too; `random` is reseeded at fork by Python itself.
         import torch
 
         threads = request["env"].get("OMP_NUM_THREADS", "")
         if threads.isdigit() and int(threads) > 0:
             torch.set_num_threads(int(threads))
+        torch.seed()
         if "numpy.random" in sys.modules:
             sys.modules["numpy.random"].seed()
         code = run(request["script"], list(request["args"]), request["out"])

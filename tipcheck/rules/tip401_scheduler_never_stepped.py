@@ -20,7 +20,7 @@ class SchedulerNeverStepped(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for value, site in project.tracked("scheduler", ctx.source.path):
+        for value, site in project.tracked("scheduler", ctx.source.path, at_helper=False):
             root = project.root_of(value)
             if project.method_calls(root, "step"):
                 continue

@@ -27,6 +27,14 @@ def _names(expr: cst.CSTNode) -> set:
     return names
 
 
+def _compares_to_string(condition: cst.BaseExpression) -> bool:
+    """`phase == "train"`: a condition on what the loop iterates, not on how far it got."""
+    return isinstance(condition, cst.Comparison) and any(
+        isinstance(part, (cst.SimpleString, cst.ConcatenatedString))
+        for part in (condition.left, *(c.comparator for c in condition.comparisons))
+    )
+
+
 def _loop_var(loop: Loop) -> Optional[str]:
     target = loop.record.target
     if isinstance(target, cst.Name):
@@ -113,7 +121,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         # A step under a condition on the loop variable (`if epoch > 0:`) runs after earlier epochs.
         var = _loop_var(loop)
         for condition in sched_step.ctx.conditions:
-            if var is not None and var in _names(condition):
+            if var is not None and var in _names(condition) and not _compares_to_string(condition):
                 return False
         args = sched_step.node.args
         if not args:

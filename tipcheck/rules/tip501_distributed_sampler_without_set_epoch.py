@@ -58,7 +58,7 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
         loaders = [
             v
             for v in project.values_of_kind("loader")
-            if root in (project.field_root(v, "sampler"), _batch_sampler_root(project, v))
+            if root in (project.field_root(v, "sampler"), project.field_root(v, "batch_sampler"), _batch_sampler_root(project, v))
         ]
         set_epochs = [s for s, _, r in project.all_method_calls("set_epoch") if r is not None]
         for loader in loaders:
@@ -73,7 +73,7 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
             for loop in project.loops:
                 if loader not in loop.loaders or not project.runs_backward_or_step(loop):
                     continue
-                if loop.record.cycle and not reaching_sites:
+                if loop.cycled and not reaching_sites:
                     return loader, loop, None
                 enclosing = project.enclosing_loops(loop)
                 innermost = [e for e in enclosing if not any(o is not e and project.loop_inside(o, e) for o in enclosing)]

@@ -1,4 +1,5 @@
-"""[TIP401] train.py: scheduler from optim_factory.build_scheduler, never stepped; reported at the factory call, as TIP501 reports helpers of another module (real-world pattern: factories)."""
+# expect: none
+"""[TIP401] train.py: scheduler from optim_factory.build_scheduler, never stepped; reported at its construction in optim_factory.py (real-world pattern: factories)."""
 import torch
 from torch.utils.data import DataLoader
 
@@ -10,7 +11,7 @@ def main(epochs=60):
     loader = DataLoader(OxfordPets("trainval"), batch_size=64, shuffle=True, num_workers=8)
     model = ResNet34(num_classes=37).cuda()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    scheduler = build_scheduler(optimizer, epochs)  # expect: TIP401
+    scheduler = build_scheduler(optimizer, epochs)
     for epoch in range(epochs):
         for images, labels in loader:
             loss = torch.nn.functional.cross_entropy(model(images.cuda()), labels.cuda())
