@@ -44,29 +44,33 @@ BEFORE_OPTIMIZER = "Detected call of `lr_scheduler.step()` before `optimizer.ste
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def codes(path: Path) -> List[str]:
-    [result] = lint_paths([str(path)], select_rules())
+def codes(path: Path, select: Sequence[str] = ()) -> List[str]:
+    [result] = lint_paths([str(path)], select_rules(select))
     assert not result.errors, [e.trace for e in result.errors]
     return sorted(d.code for d in result.diagnostics)
 
 
-def original_and_fixed(tmp_path: Path, name: str, expected_codes: Sequence[str]) -> Tuple[Path, Path]:
-    """Copies of the fixture as it is and after `tipcheck fix --unsafe-fixes` (all rules); checks
-    that tipcheck reports exactly `expected_codes` on it and nothing after the fix."""
+def fixed_text(path: Path, select: Sequence[str] = ()) -> str:
+    """The text `tipcheck fix --unsafe-fixes [--select ...]` would write for `path`."""
+    [result] = fix_paths([str(path)], select_rules(select), unsafe=True)
+    assert not result.errors and not result.dropped_fixes, (result.errors, result.dropped_fixes)
+    return result.source.text if result.fixed_text is None else result.fixed_text
+
+
+def original_and_fixed(tmp_path: Path, name: str, code: str) -> Tuple[Path, Path]:
+    """Copies of the fixture as it is and after `tipcheck fix --unsafe-fixes --select CODE`: the
+    rule under test only, so that what changes is what that rule promises. Checks that tipcheck
+    reports CODE on the fixture (among all its findings) and no longer after the fix."""
     original = tmp_path / "original" / name
     fixed = tmp_path / "fixed" / name
     for path in (original, fixed):
         path.parent.mkdir(parents=True)
         shutil.copy(FIXTURES / name, path)
-    assert codes(original) == sorted(expected_codes)
-    [result] = fix_paths([str(fixed)], select_rules(), unsafe=True)
-    assert not result.errors and not result.dropped_fixes
-    if expected_codes:
-        assert result.fixed_text is not None, "tipcheck fixed nothing"
-        fixed.write_text(result.fixed_text, encoding="utf-8")
-    else:
-        assert result.fixed_text is None
-    assert codes(fixed) == []
+    assert code in codes(original)
+    text = fixed_text(fixed, [code])
+    assert text != original.read_text(encoding="utf-8"), f"tipcheck did not fix {code}"
+    fixed.write_text(text, encoding="utf-8")
+    assert codes(fixed, [code]) == []
     return original, fixed
 
 
@@ -81,7 +85,7 @@ def run(script: Path, out: Path, nproc: int = 1, preload: bool = True) -> List[d
 
 def scheduler_record(report: dict, cls: str) -> dict:
     [record] = report["schedulers"]
-    assert record["class"] == cls
+    assert (record["module"], record["class"]) == ("torch.optim.lr_scheduler", cls)
     return record
 
 
@@ -121,6 +125,11 @@ def rises_then_falls(lrs: Sequence[float]) -> bool:
     return 0 < peak < len(lrs) - 1 and lrs[0] < lrs[peak] > lrs[-1]
 
 
+def follows_per_epoch(report: dict, expected: Sequence[float]) -> bool:
+    """One LR per epoch (constant over its batches), and these are `expected`."""
+    return constant_within_epochs(report) and same(epoch_lrs(report), expected)
+
+
 def sampler_fix_holds(before: Sequence[dict], after: Sequence[dict]) -> bool:
     """TIP501's promise: before, each rank repeats its order every epoch; after, it reshuffles
     every epoch, and the ranks shard the dataset (disjoint, covering it) within each epoch."""
@@ -131,7 +140,7 @@ def sampler_fix_holds(before: Sequence[dict], after: Sequence[dict]) -> bool:
 
 
 def test_tip401_steplr_never_stepped(tmp_path):
-    original, fixed = original_and_fixed(tmp_path, "tip401_steplr_never_stepped.py", ["TIP401"])
+    original, fixed = original_and_fixed(tmp_path, "tip401_steplr_never_stepped.py", "TIP401")
     [before] = run(original, tmp_path / "before")
     [after] = run(fixed, tmp_path / "after")
     record = scheduler_record(before, "StepLR")
@@ -144,13 +153,27 @@ def test_tip401_steplr_never_stepped(tmp_path):
     # After: one LR per epoch, StepLR's own sequence (it halves every 2 epochs).
     expected = reference_lrs(record, epochs)
     assert len(set(expected)) >= 3, "the fixture's schedule should move within its epochs"
-    assert constant_within_epochs(after)
-    assert same(epoch_lrs(after), expected), (epoch_lrs(after), expected)
+    assert follows_per_epoch(after, expected), (lrs_by_loader_iter(after), expected)
     assert not warnings_matching(after, BEFORE_OPTIMIZER)
+    assert not follows_per_epoch(before, expected)
+
+
+def test_tip401_steplr_stepped_per_batch_is_caught(tmp_path):
+    """A wrong fix, `scheduler.step()` after each optimizer step, silences the rule but decays the
+    LR per batch: the comparison fails."""
+    source = (FIXTURES / "tip401_steplr_never_stepped.py").read_text(encoding="utf-8")
+    marker = "        optimizer.step()\n"
+    assert source.count(marker) == 1
+    wrong = tmp_path / "tip401_per_batch.py"
+    wrong.write_text(source.replace(marker, marker + "        scheduler.step()\n"), encoding="utf-8")
+    assert "TIP401" not in codes(wrong)
+    [report] = run(wrong, tmp_path / "run")
+    expected = reference_lrs(scheduler_record(report, "StepLR"), len(lrs_by_loader_iter(report)))
+    assert not follows_per_epoch(report, expected)
 
 
 def test_tip401_onecycle_never_stepped(tmp_path):
-    original, fixed = original_and_fixed(tmp_path, "tip401_onecycle_never_stepped.py", ["TIP401"])
+    original, fixed = original_and_fixed(tmp_path, "tip401_onecycle_never_stepped.py", "TIP401")
     [before] = run(original, tmp_path / "before")
     [after] = run(fixed, tmp_path / "after")
     record = scheduler_record(before, "OneCycleLR")
@@ -169,7 +192,7 @@ def test_tip401_onecycle_never_stepped(tmp_path):
 
 
 def test_tip402_step_before_optimizer(tmp_path):
-    original, fixed = original_and_fixed(tmp_path, "tip402_step_before_optimizer.py", ["TIP402"])
+    original, fixed = original_and_fixed(tmp_path, "tip402_step_before_optimizer.py", "TIP402")
     [before] = run(original, tmp_path / "before")
     [after] = run(fixed, tmp_path / "after")
     record = scheduler_record(before, "StepLR")
@@ -179,18 +202,17 @@ def test_tip402_step_before_optimizer(tmp_path):
     # Before: torch's warning, and the schedule is one step ahead from the first epoch on.
     assert warnings_matching(before, BEFORE_OPTIMIZER, "UserWarning")
     assert epoch_lrs(before)[0] != record["optimizer_lrs"][0]
-    assert same(epoch_lrs(before), expected[1:]), (epoch_lrs(before), expected)
+    assert follows_per_epoch(before, expected[1:]), (lrs_by_loader_iter(before), expected)
     # After: no warning; the schedule from its first value, the initial LR.
     assert not warnings_matching(after, BEFORE_OPTIMIZER)
-    assert constant_within_epochs(after)
-    assert same(epoch_lrs(after), expected[:-1]), (epoch_lrs(after), expected)
+    assert follows_per_epoch(after, expected[:-1]), (lrs_by_loader_iter(after), expected)
 
 
 # -- TIP404 --------------------------------------------------------------------------------------
 
 
 def test_tip404_onecycle_per_epoch(tmp_path):
-    original, fixed = original_and_fixed(tmp_path, "tip404_onecycle_per_epoch.py", ["TIP404"])
+    original, fixed = original_and_fixed(tmp_path, "tip404_onecycle_per_epoch.py", "TIP404")
     [before] = run(original, tmp_path / "before")
     [after] = run(fixed, tmp_path / "after")
     record = scheduler_record(before, "OneCycleLR")
@@ -201,8 +223,7 @@ def test_tip404_onecycle_per_epoch(tmp_path):
 
     # Before: the LR moves once per epoch, through the first `epochs` values of a schedule sized
     # in batches: it never gets near max_lr.
-    assert constant_within_epochs(before)
-    assert same(epoch_lrs(before), expected[:epochs]), (epoch_lrs(before), expected)
+    assert follows_per_epoch(before, expected[:epochs]), (lrs_by_loader_iter(before), expected)
     assert max(step_lrs(before)) < max(expected)
     # After: the whole schedule, one value per batch.
     assert same(step_lrs(after), expected), (step_lrs(after), expected)
@@ -223,7 +244,7 @@ def _check_tip501(before: List[dict], after: List[dict]) -> None:
 
 
 def test_tip501_sampler_without_set_epoch(tmp_path):
-    original, fixed = original_and_fixed(tmp_path, "tip501_sampler_without_set_epoch.py", ["TIP501"])
+    original, fixed = original_and_fixed(tmp_path, "tip501_sampler_without_set_epoch.py", "TIP501")
     before = run(original, tmp_path / "before", nproc=2)
     after = run(fixed, tmp_path / "after", nproc=2)
     assert [r["rank"] for r in after] == [0, 1] and {r["world_size"] for r in after} == {2}
@@ -231,14 +252,15 @@ def test_tip501_sampler_without_set_epoch(tmp_path):
 
 
 def test_tip501_constant_set_epoch_is_caught(tmp_path):
-    """A wrong fix, `sampler.set_epoch(0)`, silences the rule but not the bug: the comparison fails."""
+    """A wrong fix, `sampler.set_epoch(0)`, does not fix the bug: the comparison fails (and tipcheck
+    still reports the sampler: a constant epoch does not count as reaching it)."""
     source = (FIXTURES / "tip501_sampler_without_set_epoch.py").read_text(encoding="utf-8")
     marker = "    for epoch in range(3):\n"
     assert source.count(marker) == 1
     wrong = tmp_path / "wrong" / "tip501_constant_set_epoch.py"
     wrong.parent.mkdir()
     wrong.write_text(source.replace(marker, marker + "        sampler.set_epoch(0)\n"), encoding="utf-8")
-    assert codes(wrong) == []  # tipcheck is satisfied: a set_epoch call reaches the sampler
+    assert "TIP501" in codes(wrong)
     original = tmp_path / "original.py"
     shutil.copy(FIXTURES / "tip501_sampler_without_set_epoch.py", original)
     before = run(original, tmp_path / "before", nproc=2)
@@ -252,23 +274,48 @@ def test_tip501_constant_set_epoch_is_caught(tmp_path):
 
 
 def test_seed_tip4_scheduler_is_clean_and_follows_steplr(tmp_path):
-    """The chapter's Tip 4 steps its StepLR right: nothing to report or fix, and the LR it trains
-    with is StepLR's sequence."""
-    original, _ = original_and_fixed(tmp_path, "seed_tip4_scheduler.py", [])
+    """The chapter's Tip 4 steps its StepLR right: no scheduler or sampler finding, and the LR it
+    trains with is StepLR's sequence."""
+    original = FIXTURES / "seed_tip4_scheduler.py"
+    assert codes(original, ["TIP4", "TIP5"]) == []
     [report] = run(original, tmp_path / "run")
     record = scheduler_record(report, "StepLR")
     epochs = len(lrs_by_loader_iter(report))
     assert epochs == 100
     assert not warnings_matching(report, BEFORE_OPTIMIZER)
-    assert constant_within_epochs(report)
-    assert same(epoch_lrs(report), reference_lrs(record, epochs))
+    assert follows_per_epoch(report, reference_lrs(record, epochs))
 
 
 def test_seed_tip5_distributed(tmp_path):
-    original, fixed = original_and_fixed(tmp_path, "seed_tip5_distributed.py", ["TIP501"])
+    original, fixed = original_and_fixed(tmp_path, "seed_tip5_distributed.py", "TIP501")
     before = run(original, tmp_path / "before", nproc=2)
     after = run(fixed, tmp_path / "after", nproc=2)
     _check_tip501(before, after)
+
+
+# -- every rule's fixes at once -------------------------------------------------------------------
+
+EXECUTED = {  # the fixtures that run on CPU: (the rule each is for, processes)
+    "tip401_steplr_never_stepped.py": ("TIP401", 1),
+    "tip401_onecycle_never_stepped.py": ("TIP401", 1),
+    "tip402_step_before_optimizer.py": ("TIP402", 1),
+    "tip404_onecycle_per_epoch.py": ("TIP404", 1),
+    "tip501_sampler_without_set_epoch.py": ("TIP501", 2),
+    "seed_tip4_scheduler.py": (None, 1),
+    "seed_tip5_distributed.py": ("TIP501", 2),
+}
+
+
+def test_all_fixes_at_once_keep_the_fixtures_running(tmp_path):
+    """`tipcheck fix --unsafe-fixes` with every rule (as a user runs it): each fixed fixture still
+    runs to the end with a finite loss, and its own finding is gone. (seed_tip2_pretrained.py is
+    left out: it would download weights.)"""
+    for name, (code, nproc) in EXECUTED.items():
+        fixed = tmp_path / name
+        fixed.write_text(fixed_text(FIXTURES / name), encoding="utf-8")
+        if code is not None:
+            assert code not in codes(fixed)
+        run(fixed, tmp_path / name[:-3], nproc=nproc)
 
 
 # -- the instrumentation itself ------------------------------------------------------------------

@@ -102,6 +102,9 @@ _IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([
 _FROM_PACKAGE = re.compile(r"^[ \t]*from[ \t]+[\w.]*[ \t]+import[ \t]+\(?([\w, \t]+)", re.MULTILINE)
 
 
+_TRAINING_WORDS = re.compile(r"\.step\(|\.backward\(|set_epoch|[Ll]oader|[Ss]ampler|[Ss]cheduler|[Oo]ptimizer")
+
+
 def _imported_names(text: str) -> Set[str]:
     """The last components of the modules a file imports (`from pkg.engine import x`: engine;
     `from pkg import engine`: engine too, as it may be a module)."""
@@ -127,6 +130,8 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
     """
     related: Set[str] = set()
     frontier = dict(anchors)
+    # Only files that could take part in training are worth parsing for it.
+    texts = {path: text for path, text in texts.items() if _TRAINING_WORDS.search(text)}
     module_of = {path: module_name_for(path).rsplit(".", 1)[-1] for path in texts}
     for _ in range(levels):
         names = {module_name_for(path).rsplit(".", 1)[-1] for path in frontier} - {""}

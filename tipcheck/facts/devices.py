@@ -102,32 +102,59 @@ class DeviceFacts:
         found: List[Placement] = []
         for site in self.summary.calls:
             call = site.node
+            func = site.ctx.func
+            if func[0] == "func" and func[2].rsplit(".", 1)[-1] in ("cuda", "to"):
+                continue  # the implementation of a `.cuda()`/`.to()` of its own: it forwards
             untracked = site.callee is None or not site.callee.startswith("torch.")
             if site.method == "cuda" and untracked:
-                found.append(Placement(site, call, "cuda()"))
+                if _torch_cuda_signature(call):
+                    found.append(Placement(site, call, "cuda()"))
             elif site.method == "to" and untracked:
                 for arg in call.args:
-                    if arg.keyword in (None,) or (arg.keyword is not None and arg.keyword.value == "device"):
-                        if is_cuda_string(arg.value):
+                    if arg.keyword is None or arg.keyword.value == "device":
+                        if is_cuda_string(arg.value) or _is_cuda_device_call(arg.value):
                             found.append(Placement(site, call, "to", arg.value))
-                            break
-                        if isinstance(arg.value, cst.Call) and _is_cuda_device_call(arg.value):
-                            break  # reported as torch.device("cuda") itself
-            elif site.callee == "torch.device" and call.args and is_cuda_string(call.args[0].value):
-                found.append(Placement(site, call, "device"))
-            elif site.callee == "torch.accelerator.current_accelerator":
-                if not any(a.keyword is not None and a.keyword.value == "check_available" for a in call.args):
+                        break
+            elif site.callee in ("torch.device", "torch.accelerator.current_accelerator") and _assigned(site):
+                if site.callee == "torch.device" and call.args and is_cuda_string(call.args[0].value):
+                    found.append(Placement(site, call, "device"))
+                elif site.callee == "torch.accelerator.current_accelerator" and not any(
+                    a.keyword is not None and a.keyword.value == "check_available" for a in call.args
+                ):
                     found.append(Placement(site, call, "accelerator"))
-            if site.callee != "torch.device":
+            if not (site.method == "to" and untracked):
                 for arg in call.args:
-                    if arg.keyword is not None and arg.keyword.value == "device" and is_cuda_string(arg.value):
-                        if not (site.method == "to" and untracked):
+                    if arg.keyword is not None and arg.keyword.value == "device":
+                        if is_cuda_string(arg.value) or _is_cuda_device_call(arg.value):
                             found.append(Placement(site, arg, "device=", arg.value))
         return found
 
 
-def _is_cuda_device_call(call: cst.Call) -> bool:
-    return code(call.func) in ("torch.device", "device") and bool(call.args) and is_cuda_string(call.args[0].value)
+def _assigned(site: CallSite) -> bool:
+    """Whether the call is the whole value of an assignment (`DEVICE = torch.device("cuda")`):
+    a device kept for placement, rather than one built to be compared or returned."""
+    stmt = site.ctx.stmt
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return False
+    return any(isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is site.node for small in stmt.body)
+
+
+def _torch_cuda_signature(call: cst.Call) -> bool:
+    """`Tensor.cuda(device=None, non_blocking=False, memory_format=...)` and `Module.cuda(device=None)`:
+    a `.cuda(...)` with other arguments belongs to something else."""
+    positional = [a for a in call.args if a.keyword is None]
+    if len(positional) > 1 or any(a.star for a in call.args):
+        return False
+    return all(a.keyword is None or a.keyword.value in ("device", "non_blocking", "memory_format") for a in call.args)
+
+
+def _is_cuda_device_call(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and code(node.func) == "torch.device"
+        and len(node.args) == 1
+        and is_cuda_string(node.args[0].value)
+    )
 
 
 # -- batches ------------------------------------------------------------------------------------

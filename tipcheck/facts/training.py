@@ -596,22 +596,24 @@ class ProjectFacts:
         child = self.graph.fields.get(self.root_of(value), {}).get(name)
         return self.graph.find(child) if child is not None else None
 
+    def _method_index(self) -> Dict[str, List[Tuple[CallSite, str, Optional[Key]]]]:
+        """Method calls by method name, with their module and receiver root (built once, after
+        every union is done)."""
+        index = getattr(self, "_methods", None)
+        if index is None:
+            index = self._methods = {}
+            for summary in self.summaries.values():
+                for site in summary.calls:
+                    if site.method is not None and site.receiver is not None:
+                        index.setdefault(site.method, []).append((site, summary.module_id, self.root(site.receiver)))
+        return index
+
     def method_calls(self, root: Key, method: str) -> List[Tuple[CallSite, str]]:
         """Calls ``x.method(...)`` where x is the value at ``root``, with their module."""
-        found = []
-        for summary in self.summaries.values():
-            for site in summary.calls:
-                if site.method == method and site.receiver is not None and self.root(site.receiver) == root:
-                    found.append((site, summary.module_id))
-        return found
+        return [(site, module_id) for site, module_id, r in self._method_index().get(method, ()) if r == root]
 
     def all_method_calls(self, method: str) -> List[Tuple[CallSite, str, Optional[Key]]]:
-        found = []
-        for summary in self.summaries.values():
-            for site in summary.calls:
-                if site.method == method and site.receiver is not None:
-                    found.append((site, summary.module_id, self.root(site.receiver)))
-        return found
+        return list(self._method_index().get(method, ()))
 
     def loop_of(self, record: LoopRecord) -> Loop:
         return self._loop_of[id(record)]
@@ -819,6 +821,16 @@ class ProjectFacts:
     def sites_with_result(self, root: Key) -> List[CallSite]:
         """The calls whose value is the value at ``root`` (its constructions, helpers returning it)."""
         return [s for m in self.summaries.values() for s in m.calls if self.graph.find(s.result) == root]
+
+    def models_called_in(self, loop: "Loop") -> List[Key]:
+        """Roots of the models called in a loop's body, in the loop's function (`model(x)`)."""
+        roots = []
+        for site in self.calls_by_func.get(loop.record.ctx.func, ()):
+            if loop.record in site.ctx.loops and site.func_path is not None:
+                root = self.root(site.func_path)
+                if root not in roots and any(v.kind == "model" for v in self.values_at(root)):
+                    roots.append(root)
+        return roots
 
     def model_calls_in(self, loop: "Loop", root: Key) -> List[CallSite]:
         """Calls of the value at ``root`` (`model(x)`) in a loop's body, in the loop's function."""

@@ -43,13 +43,15 @@ def _insert_after_line(ctx: RuleContext, line: cst.SimpleStatementLine, statemen
     return Edit.insert(len(source.text), f"{newline}{indent}{statement}")
 
 
-def _visible_as(scope: Scope, qualified: str) -> Optional[str]:
+def _visible_as(scope: Scope, qualified: str, skip: Optional[str] = None) -> Optional[str]:
     """An expression that reaches ``qualified`` through a name already imported in ``scope``."""
     candidates = []
     current: Optional[Scope] = scope
     while current is not None:
         for name, bindings in current.bindings.items():
             if len(set(bindings)) != 1 or bindings[0] is None or scope.lookup_scope(name) is not current:
+                continue
+            if name == skip:
                 continue
             target = bindings[0]
             if qualified == target or qualified.startswith(target + "."):
@@ -59,7 +61,7 @@ def _visible_as(scope: Scope, qualified: str) -> Optional[str]:
 
 
 def reach(
-    ctx: RuleContext, scope: Scope, anchor_name: str, module: str, name: str
+    ctx: RuleContext, scope: Scope, anchor_name: str, module: str, name: str, at: Optional[int] = None
 ) -> Optional[Tuple[str, Tuple[Edit, ...]]]:
     """How to refer to ``module.name`` in ``scope``: (expression, edits that make it valid).
 
@@ -70,8 +72,14 @@ def reach(
     """
     qualified = f"{module}.{name}"
     package = module.split(".", 1)[0]
+    late = False
     if scope.lookup(name) is not None and scope.lookup(name) == [qualified]:
-        return name, ()
+        # At module level, an import further down has not run yet where ``at`` runs.
+        where = scope.lookup_scope(name)
+        line = where.import_lines.get(name) if where is not None else None
+        late = at is not None and scope.kind == "module" and line is not None and ctx.range(line)[0] > at
+        if not late:
+            return name, ()
     anchor_scope = scope.lookup_scope(anchor_name)
     line = anchor_scope.import_lines.get(anchor_name) if anchor_scope is not None else None
     if line is not None and id(line) in anchor_scope.direct_lines:
@@ -80,7 +88,7 @@ def reach(
         line = anchor_scope.first_import_lines.get(package, line)
     if line is not None and not ctx.facts.is_bound(name):
         return name, (_insert_after_line(ctx, line, f"from {module} import {name}", package),)
-    through = _visible_as(scope, qualified)
+    through = _visible_as(scope, qualified, skip=name if late else None)
     if through is not None:
         return through, ()
     if line is None:

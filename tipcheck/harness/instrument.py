@@ -40,6 +40,7 @@ import runpy
 import sys
 import traceback
 import warnings
+import weakref
 from typing import Any, Dict, List, Optional
 
 OPTIMIZER_PLACEHOLDER = "<optimizer>"
@@ -95,9 +96,11 @@ class Recorder:
         self.exception: Optional[Dict[str, str]] = None
         self.rank: Optional[int] = None
         self.world_size: Optional[int] = None
-        self._optimizers: Dict[int, int] = {}  # id(optimizer) -> index
-        self._keep: List[Any] = []  # optimizers seen, kept alive so that their ids stay unique
-        self._sampler_index: Dict[int, int] = {}
+        # optimizer -> index, sampler -> index of its record (weakly: the script's objects die
+        # when it drops them)
+        self._optimizers: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+        self._sampler_index: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+        self._optimizer_count = 0
         self._handles: List[Any] = []
 
     # -- patches -------------------------------------------------------------------------------
@@ -131,50 +134,24 @@ class Recorder:
         warnings.showwarning = showwarning
 
     def _on_step(self, optimizer) -> None:
-        key = id(optimizer)
-        if key not in self._optimizers:
-            self._optimizers[key] = len(self._optimizers)
-            self._keep.append(optimizer)
+        if optimizer not in self._optimizers:
+            self._optimizers[optimizer] = self._optimizer_count
+            self._optimizer_count += 1
         self._note_rank()
         self.lr.append(
             {
                 "step": len(self.lr),
-                "optimizer": self._optimizers[key],
+                "optimizer": self._optimizers[optimizer],
                 "loader_iter": self.loader_iters - 1,
                 "lrs": [_float(group.get("lr")) for group in optimizer.param_groups],
             }
         )
 
     def _install_optimizer_hook(self, torch) -> None:
-        from torch.optim import optimizer as optimizer_module
+        # Global: it runs after the `step` of every optimizer, whatever its class (torch >= 2.0).
+        from torch.optim.optimizer import register_optimizer_step_post_hook
 
-        register = getattr(optimizer_module, "register_optimizer_step_post_hook", None)
-        if register is not None:
-            self._handles.append(register(lambda opt, args, kwargs: self._on_step(opt)))
-            return
-        # Older torch: wrap `step` on every optimizer class torch.optim defines (a step that
-        # calls its parent's is recorded once: the outermost call records).
-        import functools
-
-        active = set()
-
-        for obj in vars(torch.optim).values():
-            if isinstance(obj, type) and issubclass(obj, torch.optim.Optimizer) and "step" in vars(obj):
-                original = obj.step
-
-                @functools.wraps(original)
-                def step(opt, *args, __original=original, **kwargs):
-                    if id(opt) in active:
-                        return __original(opt, *args, **kwargs)
-                    active.add(id(opt))
-                    try:
-                        result = __original(opt, *args, **kwargs)
-                    finally:
-                        active.discard(id(opt))
-                    self._on_step(opt)
-                    return result
-
-                obj.step = step
+        self._handles.append(register_optimizer_step_post_hook(lambda opt, args, kwargs: self._on_step(opt)))
 
     def _install_loader(self, torch) -> None:
         from torch.utils.data import DataLoader
@@ -188,10 +165,8 @@ class Recorder:
         DataLoader.__iter__ = __iter__
 
     def _sampler_record(self, sampler) -> Dict[str, Any]:
-        key = id(sampler)
-        if key not in self._sampler_index:
-            self._sampler_index[key] = len(self.samplers)
-            self._keep.append(sampler)
+        if sampler not in self._sampler_index:
+            self._sampler_index[sampler] = len(self.samplers)
             try:
                 length = len(sampler.dataset)
             except Exception:
@@ -209,7 +184,7 @@ class Recorder:
                     "epochs": [],
                 }
             )
-        return self.samplers[self._sampler_index[key]]
+        return self.samplers[self._sampler_index[sampler]]
 
     def _install_sampler(self, torch) -> None:
         from torch.utils.data.distributed import DistributedSampler
@@ -238,22 +213,15 @@ class Recorder:
         base = getattr(lr_scheduler, "LRScheduler", None) or getattr(lr_scheduler, "_LRScheduler")
         building = set()  # ids of schedulers whose outermost __init__ is running
 
-        for name, cls in sorted(vars(lr_scheduler).items()):
-            if not (isinstance(cls, type) and issubclass(cls, base) and "__init__" in vars(cls)):
-                continue
-            if name.startswith("_") or cls.__module__ != lr_scheduler.__name__:
-                continue
-            original = cls.__init__
-
+        def wrap(original):
             @functools.wraps(original)
-            def __init__(sched, *args, __original=original, **kwargs):
-                outer = id(sched) not in building
-                if not outer:
-                    return __original(sched, *args, **kwargs)
+            def __init__(sched, *args, **kwargs):
+                if id(sched) in building:  # a parent's __init__, called by the class's own
+                    return original(sched, *args, **kwargs)
                 building.add(id(sched))
                 try:
                     record = self._scheduler_record(sched, args, kwargs)
-                    __original(sched, *args, **kwargs)
+                    original(sched, *args, **kwargs)
                     self.schedulers.append(record)
                 finally:
                     building.discard(id(sched))
@@ -262,7 +230,14 @@ class Recorder:
                 __init__.__signature__ = inspect.signature(original)
             except (TypeError, ValueError):
                 pass
-            cls.__init__ = __init__
+            return __init__
+
+        for name, cls in sorted(vars(lr_scheduler).items()):
+            if not (isinstance(cls, type) and issubclass(cls, base) and "__init__" in vars(cls)):
+                continue
+            if name.startswith("_") or cls.__module__ != lr_scheduler.__name__:
+                continue
+            cls.__init__ = wrap(cls.__init__)
 
     def _scheduler_record(self, sched, args, kwargs) -> Dict[str, Any]:
         import torch
@@ -277,6 +252,7 @@ class Recorder:
         )
         return {
             "class": type(sched).__name__,
+            "module": type(sched).__module__,
             "args": [encode(a) for a in args],
             "kwargs": {k: encode(v) for k, v in kwargs.items()},
             "optimizer_lrs": [_float(g.get("lr")) for g in optimizer.param_groups] if optimizer else None,

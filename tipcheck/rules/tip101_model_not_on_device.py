@@ -17,22 +17,28 @@ from tipcheck.rules.base import ProjectRule
 from tipcheck.rules.tip103_batch_not_on_device import consumers
 
 # A script that mentions any of these chooses (or delegates) a device somewhere: stay silent.
-_CHOOSES_DEVICE = re.compile(r"cuda|device|mps|xpu|accelerat|tpu|xla|lightning|Trainer", re.IGNORECASE)
+_CHOOSES_DEVICE = re.compile(r"cuda|device|mps|xpu|accelerat|tpu|xla|lightning|Trainer|init_process_group", re.IGNORECASE)
 
 
 class ModelNotOnDevice(ProjectRule):
     code = "TIP101"
     name = "model-not-on-device"
     summary = "A trained model is never placed on a device and the script never chooses one: it trains on the CPU"
-    needs_text = ("optim",)
+    needs_text = ("DataLoader",)
     fixable = "sometimes"
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for model, anchor in project.tracked("model", ctx.source.path):
-            if model.cls.endswith("Loss") or not project.trains(model):
-                continue
+        called = {root for loop in project.loops if loop.is_batch_loop for root in project.models_called_in(loop)}
+        for model in project.values_of_kind("model"):
             root = project.root_of(model)
+            if root not in called or model.cls.endswith("Loss") or project.is_escaped(model):
+                continue
+            if any(v.kind == "wrapper" for v in project.values_at(root)):
+                continue  # wrapped for DDP or DataParallel: the device is a deliberate choice
+            anchor, module_id = project.anchor_site(model)
+            if module_id != ctx.source.path or not project.trains(model):
+                continue
             if project.placements(root) or model.kwarg("device") is not None:
                 continue
             loops = [l for l in project.loops if l.is_batch_loop and project.model_calls_in(l, root)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+import re
+from typing import Optional
 
 import libcst as cst
 
@@ -32,6 +33,10 @@ class CudaWithoutFallback(Rule):
     summary = "`.cuda()`, `.to(\"cuda\")`, `torch.device(\"cuda\")` or `device=\"cuda\"` with no CUDA check: crashes without a GPU"
     needs_text = ("cuda", "current_accelerator")
     fixable = "sometimes"
+    _PATTERN = re.compile(r"""\.cuda\(|["']cuda(?::\d+)?["']|current_accelerator""")
+
+    def wanted(self, text: str) -> bool:
+        return "cuda" in text and bool(self._PATTERN.search(text)) or "current_accelerator" in text
 
     def check(self, ctx: RuleContext) -> None:
         summary = ctx.facts.flow(ctx.source.path)

@@ -46,26 +46,24 @@ class BatchNotOnDevice(ProjectRule):
     code = "TIP103"
     name = "batch-not-on-device"
     summary = "The model is placed on a device but the batch from the loader reaches it (or the loss) unmoved"
-    needs_text = ("cuda", ".to(")
+    needs_text = ("DataLoader",)
     fixable = "sometimes"
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for model in project.values_of_kind("model"):
-            root = project.root_of(model)
-            if model.cls.endswith("Loss") or project.is_escaped(model):
+        for loop in project.loops_in(ctx.source.path):
+            if not loop.is_batch_loop or not isinstance(loop.node, cst.For):
                 continue
-            if any(v.kind == "wrapper" for v in project.values_at(root)):
-                continue  # DataParallel and DDP move the inputs themselves
-            moves = [s for s in project.placements(root) if is_device_move(s.node)]
-            if not moves:
+            if any(data_already_placed(project, loader) for loader in loop.loaders):
                 continue
-            for loop in project.loops_in(ctx.source.path):
-                if not loop.is_batch_loop or not isinstance(loop.node, cst.For):
+            for root in project.models_called_in(loop):
+                models = project.values_at(root)
+                if any(v.kind == "wrapper" for v in models):
+                    continue  # DataParallel and DDP move the inputs themselves
+                if any(v.cls.endswith("Loss") or project.is_escaped(v) for v in models if v.kind == "model"):
                     continue
-                if not project.model_calls_in(loop, root):
-                    continue
-                if any(data_already_placed(project, loader) for loader in loop.loaders):
+                moves = [s for s in project.placements(root) if is_device_move(s.node)]
+                if not moves:
                     continue
                 use = batch_use(loop.node, consumers(project, ctx.source.path, root))
                 if use is None or not use.unmoved or use.first_use is None:

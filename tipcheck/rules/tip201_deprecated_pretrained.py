@@ -66,6 +66,11 @@ class _Call:
         return literal(arg.value)
 
 
+def _same(value: object, expected: object) -> bool:
+    """torchvision tests flags such as `quantize` for truth (`quantize=None` is false)."""
+    return bool(value) == expected if isinstance(expected, bool) else value == expected
+
+
 def _matching_case(legacy: LegacyParam, call: _Call) -> Tuple[Optional[LegacyCase], Optional[str]]:
     """The case torchvision's legacy handler would pick, or (None, why not)."""
     values = {key: call.value_of(key) for key in legacy.depends_on}
@@ -74,7 +79,7 @@ def _matching_case(legacy: LegacyParam, call: _Call) -> Tuple[Optional[LegacyCas
         return None, f"the weights depend on `{unknown[0]}`, which is not a literal"
     for case in legacy.cases:
         if all(
-            (key in case.when and values[key] == case.when[key] and values[key] is not _ABSENT)
+            (key in case.when and values[key] is not _ABSENT and _same(values[key], case.when[key]))
             or (key not in case.when and values[key] is _ABSENT)
             for key in legacy.depends_on
         ):
@@ -187,7 +192,7 @@ class DeprecatedPretrained(Rule):
             )
             return None, None, why
         head = dotted_name(call.call.func).split(".", 1)[0]
-        reached = reach(ctx, scope, head, case.module, case.class_name)
+        reached = reach(ctx, scope, head, case.module, case.class_name, at=ctx.range(call.call)[0])
         if reached is None:
             return None, None, None
         enum_expr, import_edits = reached

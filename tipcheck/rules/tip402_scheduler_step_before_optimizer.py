@@ -69,10 +69,16 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                 arg = self._epoch_argument(sched_step, loop)
                 if arg is False:
                     continue
-                message = (
-                    f"`{value.cls}.step()` runs before `optimizer.step()` in this loop: the schedule's first "
-                    "learning rate is skipped"
-                )
+                if arg is None:
+                    message = (
+                        f"`{value.cls}.step()` runs before `optimizer.step()` in this loop: the schedule's first "
+                        "learning rate is skipped"
+                    )
+                else:
+                    message = (
+                        f"`{value.cls}.step({arg})` runs before `optimizer.step()` in this loop: the pre-1.1 idiom, "
+                        "deprecated (PyTorch warns about the order and the epoch argument)"
+                    )
                 ctx.report(sched_step.node, message, self._fix(ctx, loop, sched_step, sched_stmt, opt_stmt, opt_step, arg))
 
     @staticmethod

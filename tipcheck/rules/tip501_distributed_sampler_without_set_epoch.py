@@ -68,6 +68,7 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
                 id(s)
                 for s, _, r in project.all_method_calls("set_epoch")
                 if r in (root, project.root_of(loader), project.field_root(loader, "batch_sampler"))
+                and not _constant_epoch(s.node)
             }
             reaching_sites = [s for s in set_epochs if id(s) in reaching]
             for loop in project.loops:
@@ -135,6 +136,11 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
         if isinstance(target, cst.Name) and target.value != "_":
             return target.value
         return None
+
+
+def _constant_epoch(call: cst.Call) -> bool:
+    """`set_epoch(0)`: the same seed every epoch, as if it were not called."""
+    return len(call.args) == 1 and isinstance(call.args[0].value, (cst.Integer, cst.Float))
 
 
 def _callee(ctx: RuleContext, call: cst.Call, epoch: Loop) -> Optional[str]:
