@@ -254,7 +254,6 @@ def batch_use(loop_node: cst.For, is_consumer) -> Optional[BatchUse]:
                 use.names = unpacked
                 use.batch_name = None
     pending = set(use.names)
-    state = {"stop": False}
 
     class Walk(cst.CSTVisitor):
         def __init__(self, stmt) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import Optional
 
 import libcst as cst
 
@@ -84,4 +84,4 @@ class ModelNotOnDevice(ProjectRule):
             if edit is None:
                 return None
             edits.append(edit)
-        return Fix(tuple(edits), f"Choose a device, move the model and each batch to it", Applicability.UNSAFE)
+        return Fix(tuple(edits), "Choose a device, move the model and each batch to it", Applicability.UNSAFE)

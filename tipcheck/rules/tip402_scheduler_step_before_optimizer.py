@@ -9,7 +9,7 @@ import libcst as cst
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts.flow import CallSite
-from tipcheck.facts.training import Loop, ProjectFacts, Value
+from tipcheck.facts.training import Loop, ProjectFacts
 from tipcheck.fixes.statements import delete_line, insert_after, is_lone_call
 from tipcheck.rules.base import ProjectRule
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 import libcst as cst
 
@@ -118,8 +118,6 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
         if not isinstance(node, cst.For):
             return None
         target, iterable = node.target, node.iter
-        scope = epoch.record.ctx
-        resolved = ctx.facts.qualified_name
         while isinstance(iterable, cst.Call) and iterable.args:
             name = _callee(ctx, iterable, epoch)
             if name in RANGE_LIKE:
