@@ -241,11 +241,11 @@ class FlowBuilder(cst.CSTVisitor):
             return (key, ())
         if isinstance(expr, cst.DictComp):
             key = self.fresh(expr)
-            self.pending_comp.append((key, (ANY_ITEM,), expr.value))
+            self.pending_comp.append((key, expr, expr.value))
             return (key, ())
         if isinstance(expr, (cst.ListComp, cst.GeneratorExp)):
             key = self.fresh(expr)
-            self.pending_comp.append((key, (ANY_ITEM,), expr.elt))
+            self.pending_comp.append((key, expr, expr.elt))
             return (key, ())
         if isinstance(expr, cst.IfExp):
             key = self.fresh(expr)
@@ -268,7 +268,8 @@ class FlowBuilder(cst.CSTVisitor):
             return self.keypath(expr.expression)
         return None
 
-    pending_comp: List[Tuple[Key, Tuple[str, ...], cst.BaseExpression]]
+    # (key, comprehension, its element): resolved once the comprehension's own scope is known
+    pending_comp: List[Tuple[Key, cst.CSTNode, cst.BaseExpression]]
 
     def union(self, a: Optional[KeyPath], b: Optional[KeyPath]) -> None:
         if a is not None and b is not None and a != b:
@@ -501,19 +502,9 @@ def build_summary(module_id: str, module: cst.Module, module_scope: Scope, scope
     builder._calls_seen = {}
     module.visit(builder)
     # Comprehension elements are evaluated in their own scope: resolve them there.
-    for key, fields, expr in builder.pending_comp:
-        owner = _find_comp_scope(builder, expr)
+    for key, comprehension, expr in builder.pending_comp:
         saved = builder.scope
-        builder.scope = owner or saved
-        builder.union((key, fields), builder.keypath(expr))
+        builder.scope = builder.scope_of.get(comprehension, saved)
+        builder.union((key, (ANY_ITEM,)), builder.keypath(expr))
         builder.scope = saved
     return builder.summary
-
-
-def _find_comp_scope(builder: FlowBuilder, expr: cst.BaseExpression) -> Optional[Scope]:
-    for node, scope in builder.scope_of.items():
-        if isinstance(node, (cst.DictComp, cst.ListComp, cst.GeneratorExp, cst.SetComp)):
-            parts = [node.key, node.value] if isinstance(node, cst.DictComp) else [node.elt]
-            if any(part is expr for part in parts):
-                return scope
-    return None
