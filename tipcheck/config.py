@@ -1,0 +1,781 @@
+"""Configuration: ``[tool.tipcheck]`` in ``pyproject.toml``, or a ``tipcheck.toml``, as Ruff does it.
+
+Discovery ("the closest config wins")
+    Each linted path uses the nearest config file among the folders above it: in each folder,
+    ``tipcheck.toml`` (top-level keys) is preferred to ``pyproject.toml`` (keys under
+    ``[tool.tipcheck]``); a ``pyproject.toml`` without ``[tool.tipcheck]`` is not a config and the
+    search goes on upward. Settings are never merged between levels (Ruff without ``extend``).
+    With no config anywhere above, the defaults apply. With ``--config PATH``, that one file
+    applies to every path, and its relative globs are resolved against the current folder (as
+    Ruff does); otherwise relative globs are resolved against the config file's folder.
+
+Keys (kebab-case, type-checked; an unknown key is an error)
+    ``select``, ``extend-select``, ``ignore``            lists of rule codes or prefixes ("ALL" too)
+    ``per-file-ignores``                                 table: glob -> list of codes or prefixes
+    ``exclude``, ``extend-exclude``                      lists of globs
+    ``unsafe-fixes``, ``respect-gitignore``              booleans
+    ``output-format``                                    one of OUTPUT_FORMATS
+
+Globs (``per-file-ignores``, ``exclude``) follow Ruff's matchers: a pattern matches a path when it
+matches the path relative to the config's folder (``tests/*.py``) or the path's file name alone
+(``__init__.py``, ``*_test.py`` match in any folder). ``*`` and ``?`` also match ``/`` (globset's
+default, so ``tests/*`` covers nested folders too), ``**/`` matches zero or more folders, and
+``[abc]``, ``[!abc]`` and ``{a,b}`` work as usual. A per-file-ignores pattern starting with ``!``
+applies to the files that do NOT match it.
+
+Typical use (the CLI)::
+
+    try:
+        overrides = Overrides(select=..., extend_select=..., ignore=..., ...)   # from the options
+        resolver = Resolver(config=args.config, overrides=overrides)
+        base = resolver.base()            # output-format, respect-gitignore: the cwd's settings
+        for path in files:
+            settings = resolver.for_path(path)
+            rules = settings.enabled_rules_for(path)   # enabled minus per-file-ignores
+    except ConfigError as exc:
+        print(f"error: {exc}"); exit(2)
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from tipcheck.discovery import SKIPPED_DIRS
+from tipcheck.rules import ALL_RULES, SelectionError, select_rules
+from tipcheck.rules.base import Rule
+
+CONFIG_FILE = "tipcheck.toml"
+PYPROJECT = "pyproject.toml"
+# In one folder, the first of these that is a tipcheck config wins.
+CONFIG_FILES = (CONFIG_FILE, PYPROJECT)
+
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github")
+
+# Folders and files never walked into unless the config replaces `exclude` (extend-exclude adds).
+DEFAULT_EXCLUDE: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRS)) + ("*.egg-info",)
+
+# Codes of findings made by tipcheck itself rather than by a rule in ALL_RULES; they can be
+# selected, ignored, listed in per-file-ignores and suppressed like rule codes.
+UNUSED_SUPPRESSION = "TIP001"
+ENGINE_CODES: Tuple[str, ...] = (UNUSED_SUPPRESSION,)
+
+KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "extend-exclude",
+    "unsafe-fixes",
+    "output-format",
+    "respect-gitignore",
+)
+
+
+class ConfigError(Exception):
+    """A config file (or a command-line override) that cannot be used.
+
+    ``str(error)`` is the whole message, naming the file and the key; ``path`` and ``key`` are
+    also kept apart (either may be None). The CLI prints it and exits with status 2.
+    """
+
+    def __init__(self, message: str, path: Optional[str] = None, key: Optional[str] = None):
+        self.path = path
+        self.key = key
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+# -- rule codes ------------------------------------------------------------------------------
+
+
+def all_codes() -> Tuple[str, ...]:
+    """Every code that selection applies to: the rules' codes and the engine's own (TIP001)."""
+    return tuple(rule.code for rule in ALL_RULES) + ENGINE_CODES
+
+
+def _specificity(selector: str, code: str) -> int:
+    """How specifically ``selector`` names ``code`` (-1: not at all). ALL is the least specific."""
+    if selector == "ALL":
+        return 0
+    return len(selector) if code.startswith(selector) else -1
+
+
+def _normalize_selector(raw: str, where: str, path: Optional[str], key: str) -> str:
+    selector = raw.strip().upper()
+    if not selector:
+        raise ConfigError(f"{where}: empty rule selector", path, key)
+    if selector == "ALL" or any(code.startswith(selector) for code in all_codes()):
+        return selector
+    try:  # the registry's own judgement: it also accepts reserved prefixes such as TIP3
+        select_rules([selector])
+    except SelectionError:
+        hint = ""
+        close = difflib.get_close_matches(selector, all_codes(), n=1)
+        if close:
+            hint = f" (did you mean `{close[0]}`?)"
+        raise ConfigError(f"{where}: unknown rule selector `{selector}`{hint}", path, key)
+    return selector
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """One layer of rule selection (the defaults, a config file, or the command line).
+
+    Layers are applied in order, as Ruff does: a layer with ``select`` replaces what the earlier
+    layers enabled (their ``ignore`` included); a layer without it adds ``extend_select`` and
+    removes ``ignore`` on top. Within a layer the more specific selector wins (``TIP401`` over
+    ``TIP4`` over ``ALL``), and ``ignore`` wins a tie.
+    """
+
+    select: Optional[Tuple[str, ...]] = None
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.select is None and not self.extend_select and not self.ignore
+
+
+_DEFAULT_SELECTION = RuleSelection(select=("ALL",))
+
+
+def _resolve_codes(layers: Sequence[RuleSelection], codes: Sequence[str]) -> FrozenSet[str]:
+    enabled: set = set()
+    carried_ignores: Tuple[str, ...] = ()
+    for layer in layers:
+        selectors = (*(layer.select or ()), *layer.extend_select)
+        ignores = (*layer.ignore, *carried_ignores)
+        carried_ignores = ()
+        updates: Dict[str, bool] = {}
+        for code in codes:
+            chosen = max((_specificity(s, code) for s in selectors), default=-1)
+            dropped = max((_specificity(s, code) for s in ignores), default=-1)
+            if chosen >= 0 or dropped >= 0:
+                updates[code] = chosen > dropped
+        if layer.select is not None:
+            enabled = {code for code, on in updates.items() if on}
+            # Ruff: `select = []` with an `ignore` hands the ignores on to the next layer.
+            if not layer.select and not layer.extend_select and layer.ignore:
+                carried_ignores = layer.ignore
+        else:
+            for code, on in updates.items():
+                (enabled.add if on else enabled.discard)(code)
+    return frozenset(enabled)
+
+
+# -- globs -----------------------------------------------------------------------------------
+
+
+def _glob_to_regex(pattern: str) -> str:
+    """Translate a glob to a regex with globset's default semantics (``*`` crosses ``/``)."""
+    out: List[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "*":
+            j = i
+            while j < n and pattern[j] == "*":
+                j += 1
+            stars = j - i
+            at_segment_start = i == 0 or pattern[i - 1] == "/"
+            if stars >= 2 and at_segment_start and j < n and pattern[j] == "/":
+                out.append("(?:.*/)?")  # `**/`: zero or more folders
+                j += 1
+            else:
+                out.append(".*")
+            i = j
+            continue
+        if c == "?":
+            out.append(".")
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] in "!^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 1
+            if j >= n:  # no closing bracket: a literal `[`
+                out.append(re.escape(c))
+            else:
+                body = pattern[i + 1 : j]
+                if body[:1] in ("!", "^"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = j
+        elif c == "{":
+            depth, j = 0, i
+            while j < n:
+                if pattern[j] == "{":
+                    depth += 1
+                elif pattern[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j >= n:
+                out.append(re.escape(c))
+            else:
+                parts, depth, start = [], 0, i + 1
+                for k in range(i + 1, j):
+                    if pattern[k] == "{":
+                        depth += 1
+                    elif pattern[k] == "}":
+                        depth -= 1
+                    elif pattern[k] == "," and depth == 0:
+                        parts.append(pattern[start:k])
+                        start = k + 1
+                parts.append(pattern[start:j])
+                out.append("(?:" + "|".join(_glob_to_regex(p) for p in parts) + ")")
+                i = j
+        elif c == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(pattern[i]))
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
+
+
+def _posix(path: str) -> str:
+    return path.replace(os.sep, "/") if os.sep != "/" else path
+
+
+@dataclass(frozen=True)
+class GlobPattern:
+    """A glob as Ruff matches it: against the path relative to ``root``, or the file name alone.
+
+    An absolute pattern is matched against the absolute path instead of the relative one.
+    """
+
+    pattern: str  # as written (without a leading `!`)
+    root: str
+
+    @cached_property
+    def _absolute(self) -> bool:
+        return os.path.isabs(self.pattern)
+
+    @cached_property
+    def _path_regex(self) -> "re.Pattern[str]":
+        pattern = _posix(self.pattern)
+        if not self._absolute:
+            while pattern.startswith("./"):
+                pattern = pattern[2:]
+        else:
+            pattern = _posix(os.path.normpath(self.pattern))
+        return re.compile(_glob_to_regex(pattern), re.DOTALL)
+
+    @cached_property
+    def _name_regex(self) -> "re.Pattern[str]":
+        return re.compile(_glob_to_regex(_posix(self.pattern)), re.DOTALL)
+
+    def matches(self, path: str) -> bool:
+        """Whether ``path`` (absolute, or relative to the current folder) matches."""
+        absolute = os.path.abspath(path)
+        if self._name_regex.fullmatch(os.path.basename(absolute)):
+            return True
+        if self._absolute:
+            return bool(self._path_regex.fullmatch(_posix(absolute)))
+        relative = _relative_to(absolute, self.root)
+        return relative is not None and bool(self._path_regex.fullmatch(relative))
+
+
+def _relative_to(absolute: str, root: str) -> Optional[str]:
+    """``absolute`` relative to ``root`` in posix form, or None when it is not under ``root``."""
+    if absolute == root:
+        return ""
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if not absolute.startswith(prefix):
+        return None
+    return _posix(absolute[len(prefix) :])
+
+
+@dataclass(frozen=True)
+class PerFileIgnore:
+    pattern: str  # as written, `!` included
+    codes: Tuple[str, ...]
+    root: str
+
+    @cached_property
+    def negated(self) -> bool:
+        return self.pattern.startswith("!")
+
+    @cached_property
+    def glob(self) -> GlobPattern:
+        return GlobPattern(self.pattern[1:] if self.negated else self.pattern, self.root)
+
+    def applies_to(self, path: str) -> bool:
+        return self.glob.matches(path) != self.negated
+
+
+# -- reading and checking a config -------------------------------------------------------------
+
+
+_TOML_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a float", list: "an array", dict: "a table"}
+
+
+def _type_name(value: Any) -> str:
+    return _TOML_TYPES.get(type(value), "a date/time" if hasattr(value, "isoformat") else type(value).__name__)
+
+
+def _string_list(value: Any, path: str, key: str) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        got = _type_name(value) if not isinstance(value, list) else "an array with a non-string item"
+        raise ConfigError(f"`{key}` must be an array of strings, got {got}", path, key)
+    return tuple(value)
+
+
+def _selectors(value: Any, path: str, key: str, where: Optional[str] = None) -> Tuple[str, ...]:
+    return tuple(_normalize_selector(s, where or f"`{key}`", path, key) for s in _string_list(value, path, key))
+
+
+def _bool(value: Any, path: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"`{key}` must be a boolean (true or false), got {_type_name(value)}", path, key)
+    return value
+
+
+def _output_format(value: Any, path: Optional[str], key: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"`{key}` must be a string, got {_type_name(value)}", path, key)
+    if value not in OUTPUT_FORMATS:
+        choices = ", ".join(f'"{f}"' for f in OUTPUT_FORMATS)
+        raise ConfigError(f"`{key}` must be one of {choices}; got \"{value}\"", path, key)
+    return value
+
+
+def _read_toml(path: str) -> Dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError("config file not found", path)
+    except IsADirectoryError:
+        raise ConfigError("config path is a directory, not a file", path)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file: {exc.strerror or exc}", path)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason})", path)
+
+
+def _pyproject_section(data: Mapping[str, Any], path: str) -> Optional[Dict[str, Any]]:
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "tipcheck" not in tool:
+        return None
+    section = tool["tipcheck"]
+    if not isinstance(section, dict):
+        raise ConfigError(f"`tool.tipcheck` must be a table, got {_type_name(section)}", path, "tool.tipcheck")
+    return section
+
+
+def is_tipcheck_config(path: str) -> bool:
+    """Whether ``path`` is a config tipcheck would use during discovery.
+
+    ``tipcheck.toml`` always is; ``pyproject.toml`` only with a ``[tool.tipcheck]`` table (a file
+    that never mentions "tipcheck" is not even parsed). Raises ConfigError for a pyproject that
+    mentions tipcheck but is not valid TOML.
+    """
+    if os.path.basename(path) != PYPROJECT:
+        return os.path.isfile(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return False
+    if b"tipcheck" not in data:
+        return False
+    try:
+        parsed = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path)
+    return _pyproject_section(parsed, path) is not None
+
+
+def find_config(folder: str) -> Optional[str]:
+    """The config file of ``folder`` itself (not of its parents), or None."""
+    for name in CONFIG_FILES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate) and is_tipcheck_config(candidate):
+            return candidate
+    return None
+
+
+# -- settings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings that apply to the files under one config file (or the defaults).
+
+    ``select`` is None when the config does not set it (the default: ALL); ``exclude`` is None
+    when not set (the default: DEFAULT_EXCLUDE). ``cli`` holds the command-line rule selection
+    layered on top by with_overrides (empty when there is none).
+    """
+
+    path: Optional[str] = None  # the config file, absolute; None for the defaults
+    root: str = field(default_factory=os.getcwd)  # relative globs are resolved against it
+    select: Optional[Tuple[str, ...]] = None
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[PerFileIgnore, ...] = ()
+    exclude: Optional[Tuple[str, ...]] = None
+    extend_exclude: Tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    output_format: str = "full"
+    respect_gitignore: bool = True
+    cli: RuleSelection = RuleSelection()
+
+    # -- construction --------------------------------------------------------------------------
+    @classmethod
+    def default(cls, root: Optional[str] = None) -> "Settings":
+        """The settings when there is no config file; relative globs resolve against ``root``
+        (the current folder by default)."""
+        return cls(root=os.path.abspath(root or os.getcwd()))
+
+    @classmethod
+    def from_file(cls, path: str, root: Optional[str] = None) -> "Settings":
+        """Read and check one config file (tipcheck.toml, or pyproject.toml's [tool.tipcheck]).
+
+        ``root`` is what relative globs are resolved against: the file's folder by default (pass
+        the current folder for ``--config``, as Ruff does). A pyproject.toml without
+        [tool.tipcheck] gives the defaults. Raises ConfigError.
+        """
+        path = os.path.abspath(path)
+        data = _read_toml(path)
+        if os.path.basename(path) == PYPROJECT:
+            section = _pyproject_section(data, path)
+            table = section if section is not None else {}
+        else:
+            table = data
+        return cls.from_mapping(table, path=path, root=root or os.path.dirname(path))
+
+    @classmethod
+    def from_mapping(cls, table: Mapping[str, Any], path: Optional[str] = None, root: Optional[str] = None) -> "Settings":
+        """Settings from the keys of a config table (already parsed TOML). Raises ConfigError."""
+        shown = path or "<config>"
+        pyproject = path is not None and os.path.basename(path) == PYPROJECT
+        root = os.path.abspath(root or (os.path.dirname(path) if path else os.getcwd()))
+        values: Dict[str, Any] = {}
+        for key, value in table.items():
+            if key not in KEYS:
+                where = " in [tool.tipcheck]" if pyproject else ""
+                close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1, cutoff=0.6)
+                hint = f" (did you mean `{close[0]}`?)" if close else ""
+                known = ", ".join(KEYS)
+                raise ConfigError(f"unknown key `{key}`{where}{hint}; known keys: {known}", shown, key)
+            if key in ("select", "extend-select", "ignore"):
+                values[key.replace("-", "_")] = _selectors(value, shown, key)
+            elif key in ("exclude", "extend-exclude"):
+                values[key.replace("-", "_")] = _string_list(value, shown, key)
+            elif key in ("unsafe-fixes", "respect-gitignore"):
+                values[key.replace("-", "_")] = _bool(value, shown, key)
+            elif key == "output-format":
+                values["output_format"] = _output_format(value, shown, key)
+            elif key == "per-file-ignores":
+                if not isinstance(value, dict):
+                    raise ConfigError(
+                        f"`per-file-ignores` must be a table of glob = [codes], got {_type_name(value)}", shown, key
+                    )
+                entries = []
+                for pattern, codes in value.items():
+                    entry_key = f"per-file-ignores.{json.dumps(pattern)}"
+                    entries.append(PerFileIgnore(pattern, _selectors(codes, shown, entry_key), root))
+                values["per_file_ignores"] = tuple(entries)
+        return cls(path=path, root=root, **values)
+
+    # -- command line --------------------------------------------------------------------------
+    def with_overrides(self, overrides: Optional["Overrides"] = None, **options: Any) -> "Settings":
+        """These settings with command-line options on top (see Overrides for the precedence).
+
+        Either pass an Overrides, or its fields as keywords:
+        ``settings.with_overrides(select=["TIP2"], ignore=["TIP201"], unsafe_fixes=True)``.
+        """
+        if overrides is None:
+            overrides = Overrides(**options)
+        elif options:
+            raise TypeError("pass an Overrides or keywords, not both")
+        return overrides.apply(self)
+
+    # -- rules ---------------------------------------------------------------------------------
+    @property
+    def layers(self) -> Tuple[RuleSelection, ...]:
+        config = RuleSelection(self.select, self.extend_select, self.ignore)
+        return tuple(layer for layer in (_DEFAULT_SELECTION, config, self.cli) if not layer.empty)
+
+    @cached_property
+    def enabled_codes(self) -> FrozenSet[str]:
+        """Every enabled code (rule codes and TIP001), before per-file-ignores."""
+        return _resolve_codes(self.layers, all_codes())
+
+    def enabled_rules(self) -> List[Rule]:
+        """The enabled rules, in ALL_RULES order (select, extend-select, ignore, then the CLI)."""
+        return [rule for rule in ALL_RULES if rule.code in self.enabled_codes]
+
+    def is_enabled(self, code: str) -> bool:
+        """Whether ``code`` is enabled at all (before per-file-ignores)."""
+        return code in self.enabled_codes
+
+    def codes_ignored_for(self, path: str) -> FrozenSet[str]:
+        """The codes and prefixes that per-file-ignores turn off for ``path`` ("ALL" included)."""
+        ignored = set()
+        for entry in self.per_file_ignores:
+            if entry.applies_to(path):
+                ignored.update(entry.codes)
+        return frozenset(ignored)
+
+    def enabled_codes_for(self, path: str) -> FrozenSet[str]:
+        """The codes enabled for ``path``: enabled_codes minus what per-file-ignores turn off."""
+        ignored = self.codes_ignored_for(path)
+        if not ignored:
+            return self.enabled_codes
+        return frozenset(c for c in self.enabled_codes if not any(_specificity(s, c) >= 0 for s in ignored))
+
+    def enabled_rules_for(self, path: str) -> List[Rule]:
+        """The rules to run on ``path``: the enabled ones that per-file-ignores leave on."""
+        codes = self.enabled_codes_for(path)
+        return [rule for rule in ALL_RULES if rule.code in codes]
+
+    def is_ignored_for(self, path: str, code: str) -> bool:
+        """Whether per-file-ignores turn ``code`` off for ``path``."""
+        return any(_specificity(s, code) >= 0 for s in self.codes_ignored_for(path))
+
+    # -- files ---------------------------------------------------------------------------------
+    @property
+    def effective_exclude(self) -> Tuple[str, ...]:
+        return (DEFAULT_EXCLUDE if self.exclude is None else self.exclude) + self.extend_exclude
+
+    @cached_property
+    def _exclude_globs(self) -> Tuple[GlobPattern, ...]:
+        return tuple(GlobPattern(p, self.root) for p in self.effective_exclude)
+
+    def is_excluded(self, path: str) -> bool:
+        """Whether ``path`` (a file or a folder) is excluded by exclude/extend-exclude.
+
+        The path and its parent folders below ``root`` are checked (a file inside an excluded
+        folder is excluded); for a path outside ``root``, only the path itself. The root itself
+        is never excluded. Walkers should call it on each entry, and skip what is excluded;
+        files named on the command line are linted anyway, as in Ruff.
+        """
+        absolute = os.path.abspath(path)
+        candidates = [absolute]
+        if _relative_to(absolute, self.root):
+            parent = os.path.dirname(absolute)
+            while parent != self.root and len(parent) > len(self.root):
+                candidates.append(parent)
+                parent = os.path.dirname(parent)
+        elif absolute == self.root:
+            return False
+        return any(glob.matches(candidate) for candidate in candidates for glob in self._exclude_globs)
+
+    # -- display -------------------------------------------------------------------------------
+    def describe(self) -> str:
+        """Stable text for ``--show-settings``: the config file and every key's effective value."""
+
+        def value(v: Any) -> str:
+            if isinstance(v, bool):
+                return "true" if v else "false"
+            if isinstance(v, (tuple, list)):
+                return "[" + ", ".join(json.dumps(x) for x in v) + "]"
+            return json.dumps(v)
+
+        lines = [
+            f"config-file = {json.dumps(self.path) if self.path else 'none (defaults)'}",
+            f"root = {json.dumps(self.root)}",
+            "",
+            f"select = {value(self.select if self.select is not None else ('ALL',))}"
+            + ("" if self.select is not None else "  # default"),
+            f"extend-select = {value(self.extend_select)}",
+            f"ignore = {value(self.ignore)}",
+        ]
+        if self.per_file_ignores:
+            lines.append("per-file-ignores = {")
+            for entry in self.per_file_ignores:
+                lines.append(f"    {json.dumps(entry.pattern)} = {value(entry.codes)},")
+            lines.append("}")
+        else:
+            lines.append("per-file-ignores = {}")
+        lines += [
+            f"exclude = {value(DEFAULT_EXCLUDE if self.exclude is None else self.exclude)}"
+            + ("  # default" if self.exclude is None else ""),
+            f"extend-exclude = {value(self.extend_exclude)}",
+            f"unsafe-fixes = {value(self.unsafe_fixes)}",
+            f"output-format = {value(self.output_format)}",
+            f"respect-gitignore = {value(self.respect_gitignore)}",
+        ]
+        if not self.cli.empty:
+            lines.append("")
+            if self.cli.select is not None:
+                lines.append(f"command-line select = {value(self.cli.select)}")
+            if self.cli.extend_select:
+                lines.append(f"command-line extend-select = {value(self.cli.extend_select)}")
+            if self.cli.ignore:
+                lines.append(f"command-line ignore = {value(self.cli.ignore)}")
+        lines += ["", f"enabled-codes = {value(sorted(self.enabled_codes))}"]
+        return "\n".join(lines) + "\n"
+
+
+def _split_codes(values: Optional[Iterable[str]]) -> Tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    return tuple(part for value in values for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line options that override every resolved config, with Ruff's precedence.
+
+    - ``select`` (None: not given) replaces the config's whole rule selection (its select,
+      extend-select and ignore); ``extend_select`` and ``ignore`` are applied on top of what the
+      config enabled (a command-line --extend-select re-enables what the config ignores).
+    - ``exclude`` (None: not given) replaces the config's exclude; ``extend_exclude`` adds.
+    - ``unsafe_fixes``, ``output_format``, ``respect_gitignore``: None means "not given"; a value
+      replaces the config's. (Click flags should default to None for this to work.)
+
+    Code lists may hold comma-joined items ("TIP2,TIP401"), as click's multiple options give.
+    The selectors are checked here: ConfigError(key="--select" ...) for an unknown one.
+    """
+
+    select: Optional[Sequence[str]] = None
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    exclude: Optional[Sequence[str]] = None
+    extend_exclude: Sequence[str] = ()
+    unsafe_fixes: Optional[bool] = None
+    output_format: Optional[str] = None
+    respect_gitignore: Optional[bool] = None
+
+    def __post_init__(self) -> None:
+        def check(values, option):
+            return tuple(_normalize_selector(v, option, None, option) for v in _split_codes(values))
+
+        object.__setattr__(self, "select", None if self.select is None else check(self.select, "--select"))
+        object.__setattr__(self, "extend_select", check(self.extend_select, "--extend-select"))
+        object.__setattr__(self, "ignore", check(self.ignore, "--ignore"))
+        def globs(values):
+            return (values,) if isinstance(values, str) else tuple(values)
+
+        if self.exclude is not None:
+            object.__setattr__(self, "exclude", globs(self.exclude))
+        object.__setattr__(self, "extend_exclude", globs(self.extend_exclude))
+        if self.output_format is not None:
+            _output_format(self.output_format, None, "--output-format")
+
+    def apply(self, settings: Settings) -> Settings:
+        changes: Dict[str, Any] = {}
+        layer = RuleSelection(self.select, tuple(self.extend_select), tuple(self.ignore))
+        if not layer.empty:
+            changes["cli"] = layer
+        if self.exclude is not None:
+            changes["exclude"] = tuple(self.exclude)
+        if self.extend_exclude:
+            changes["extend_exclude"] = settings.extend_exclude + tuple(self.extend_exclude)
+        for name in ("unsafe_fixes", "output_format", "respect_gitignore"):
+            if getattr(self, name) is not None:
+                changes[name] = getattr(self, name)
+        return replace(settings, **changes) if changes else settings
+
+
+# -- resolution ------------------------------------------------------------------------------
+
+
+class Resolver:
+    """Finds the settings of each path, with a per-folder cache (make one per CLI run).
+
+    ``config``: the ``--config`` file, used for every path (relative globs resolve against
+    ``cwd``). ``overrides``: the command-line options, applied to every resolved config.
+    ``cwd`` (default: the current folder) is the root of --config and of the defaults; relative
+    paths given to the methods are taken from the process's current folder, like everywhere.
+    Each config file is read once; each folder is looked at once.
+    """
+
+    def __init__(self, config: Optional[str] = None, overrides: Optional[Overrides] = None, cwd: Optional[str] = None):
+        self.cwd = os.path.abspath(cwd or os.getcwd())
+        self.overrides = overrides or Overrides()
+        self._by_folder: Dict[str, Settings] = {}
+        self._by_config: Dict[str, Settings] = {}
+        self._default: Optional[Settings] = None
+        self._fixed: Optional[Settings] = None
+        if config is not None:
+            self._fixed = self.overrides.apply(Settings.from_file(config, root=self.cwd))
+
+    def _load(self, config: str) -> Settings:
+        settings = self._by_config.get(config)
+        if settings is None:
+            settings = self._by_config[config] = self.overrides.apply(Settings.from_file(config))
+        return settings
+
+    def default(self) -> Settings:
+        if self._default is None:
+            self._default = self.overrides.apply(Settings.default(self.cwd))
+        return self._default
+
+    def for_folder(self, folder: str) -> Settings:
+        """The settings of the files inside ``folder``: the nearest config in it or above."""
+        if self._fixed is not None:
+            return self._fixed
+        folder = os.path.abspath(folder)
+        visited: List[str] = []
+        current = folder
+        while True:
+            cached = self._by_folder.get(current)
+            if cached is not None:
+                settings = cached
+                break
+            visited.append(current)
+            config = find_config(current)
+            if config is not None:
+                settings = self._load(config)
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                settings = self.default()
+                break
+            current = parent
+        for seen in visited:
+            self._by_folder[seen] = settings
+        return settings
+
+    def for_path(self, path: str) -> Settings:
+        """The settings that govern ``path`` (a file, or a folder as an entry of its parent):
+        the nearest config in the folder that holds it, or above. No file-system check of
+        ``path`` itself."""
+        if self._fixed is not None:
+            return self._fixed
+        return self.for_folder(os.path.dirname(os.path.abspath(path)))
+
+    def base(self) -> Settings:
+        """The settings of the current folder (or --config): for run-wide options such as
+        output-format and respect-gitignore, as Ruff takes them."""
+        return self.for_folder(self.cwd)
+
+
+_shared: Dict[Optional[str], Resolver] = {}
+
+
+def resolve_settings(path: str, config: Optional[str] = None) -> Settings:
+    """The settings for ``path`` (a file, or a folder's own files if it is a folder), through a
+    module-wide Resolver per ``config`` (cached per folder; see clear_cache). A CLI run should
+    rather hold its own Resolver, with its Overrides."""
+    resolver = _shared.get(config)
+    if resolver is None:
+        resolver = _shared[config] = Resolver(config=config)
+    if os.path.isdir(path):
+        return resolver.for_folder(path)
+    return resolver.for_path(path)
+
+
+def clear_cache() -> None:
+    """Forget what resolve_settings has cached (config files edited, cwd changed)."""
+    _shared.clear()
