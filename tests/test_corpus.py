@@ -1,4 +1,4 @@
-"""The TIP4xx/TIP5xx corpus: realistic training scripts, each stating what the linter must report.
+"""The corpus: realistic training scripts, each stating what the linter must report.
 
 Every case in tests/corpus/ is one ``.py`` file or a folder of ``.py`` files linted together
 (cross-module cases: modules resolve by file name). Each file states its expectations in comments,
@@ -10,10 +10,11 @@ one per finding:
 
 A case's first docstring starts with the rules it covers, in brackets: ``[TIP402, TIP501] ...``.
 
-The tests lint each case with TIP4 and TIP5 selected and compare the exact set of
+The tests lint each case with its family's rules selected (TIP1 for cases named ``p10*``/``n10*``,
+TIP4 and TIP5 for the others) and compare the exact set of
 (file, line, code) with the expectations; for cases whose findings carry fixes, they check that the
 fixed code (unsafe fixes included) parses, that fixing it again changes nothing, and that no finding
-with a safe fix is left. A last test keeps the corpus from shrinking or tilting to one side.
+with a safe fix is left. A last test keeps each family from shrinking or tilting to one side.
 """
 
 from __future__ import annotations
@@ -37,9 +38,20 @@ CORPUS = Path(__file__).parent / "corpus"
 RULES = select_rules(["TIP4", "TIP5"])
 CODES = sorted(rule.code for rule in RULES)
 
-MIN_CASES = 70
-MIN_CROSS_MODULE = 6
+# Families of cases: (name prefixes, rules selected, minimum cases, minimum cross-module cases).
+# A case belongs to the first family whose prefixes its name starts with ("" matches any).
+FAMILIES = {
+    "TIP1": (("p10", "n10"), ["TIP1"], 50, 4),
+    "TIP4/TIP5": (("",), ["TIP4", "TIP5"], 70, 6),
+}
+FAMILY_RULES = {family: select_rules(select) for family, (_, select, _, _) in FAMILIES.items()}
+FAMILY_CODES = {family: sorted(rule.code for rule in rules) for family, rules in FAMILY_RULES.items()}
+
 MIN_PER_RULE = 3  # positive cases and negative cases for each rule
+
+
+def family_of(name: str) -> str:
+    return next(family for family, (prefixes, _, _, _) in FAMILIES.items() if name.startswith(prefixes))
 
 _EXPECT = re.compile(r"#\s*expect(-next-line)?:\s*(.*?)\s*$")
 _CODE = re.compile(r"^TIP\d{3}$")
@@ -55,6 +67,14 @@ class Case:
     expected: Counter = field(default_factory=Counter)  # Finding -> how many
     negative_files: Set[str] = field(default_factory=set)
     covers: Set[str] = field(default_factory=set)
+
+    @property
+    def family(self) -> str:
+        return family_of(self.name)
+
+    @property
+    def rules(self) -> List:
+        return FAMILY_RULES[self.family]
 
     @property
     def positive(self) -> bool:
@@ -132,7 +152,7 @@ def _ids(cases):
 
 
 def _lint(case: Case) -> Tuple[Counter, List]:
-    results = engine.lint_paths([str(p) for p in case.files], RULES)
+    results = engine.lint_paths([str(p) for p in case.files], case.rules)
     got: Counter = Counter()
     diagnostics = []
     for result in results:
@@ -158,8 +178,8 @@ def test_case_findings(case: Case) -> None:
     )
 
 
-def _fix_all(paths: List[Path]):
-    results = engine.fix_paths([str(p) for p in paths], RULES, unsafe=True)
+def _fix_all(paths: List[Path], rules: List):
+    results = engine.fix_paths([str(p) for p in paths], rules, unsafe=True)
     for result in results:
         assert not result.errors, "\n".join(e.trace for e in result.errors)
         assert not result.dropped_fixes, result.dropped_fixes
@@ -172,12 +192,12 @@ FIX_CASES = [case for case in CASES if case.positive]
 @pytest.mark.parametrize("case", FIX_CASES, ids=_ids(FIX_CASES))
 def test_case_fixes(case: Case, tmp_path: Path) -> None:
     """Fixed code parses, fixing it again changes nothing, and no safe-fixable finding is left."""
-    before = [d for r in engine.lint_paths([str(p) for p in case.files], RULES) for d in r.diagnostics]
+    before = [d for r in engine.lint_paths([str(p) for p in case.files], case.rules) for d in r.diagnostics]
     if not any(d.fix is not None for d in before):
         pytest.skip("no finding of this case has a fix")
     safe_before = Counter((Path(d.path).name, d.code) for d in before if d.fix is not None and d.fix.is_safe)
 
-    results = _fix_all(case.files)
+    results = _fix_all(case.files, case.rules)
     fixed_dir = tmp_path / case.name
     fixed_dir.mkdir()
     fixed_paths = []
@@ -190,12 +210,12 @@ def test_case_fixes(case: Case, tmp_path: Path) -> None:
     assert any(r.fixed_text is not None for r in results), f"{case.name}: fixes were offered but none applied"
 
     # Fixing again changes nothing.
-    again = _fix_all(fixed_paths)
+    again = _fix_all(fixed_paths, case.rules)
     for path, result in zip(fixed_paths, again):
         assert result.fixed_text is None, f"{case.name}/{path.name}: a second fix pass changed the code:\n{result.fixed_text}"
 
     # What had a safe fix is gone; nothing left offers one.
-    after = [d for r in engine.lint_paths([str(p) for p in fixed_paths], RULES) for d in r.diagnostics]
+    after = [d for r in engine.lint_paths([str(p) for p in fixed_paths], case.rules) for d in r.diagnostics]
     left_safe = [d for d in after if d.fix is not None and d.fix.is_safe]
     assert not left_safe, [f"{Path(d.path).name}:{d.start.row}: {d.code}" for d in left_safe]
     remaining = Counter((Path(d.path).name, d.code) for d in after)
@@ -204,28 +224,32 @@ def test_case_fixes(case: Case, tmp_path: Path) -> None:
         assert remaining[key] <= total_before[key] - fixed_count, f"{case.name}: {key} still reported after its safe fix"
 
 
-def test_corpus_size_and_balance(capsys) -> None:
-    """The corpus stays big and balanced: per-rule positive and negative cases are counted."""
-    positives = [c for c in CASES if c.positive]
-    negatives = [c for c in CASES if not c.positive]
-    cross = [c for c in CASES if c.cross_module]
-    findings = Counter(code for c in CASES for (_, _, code), n in c.expected.items() for _ in range(n))
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_corpus_size_and_balance(family: str, capsys) -> None:
+    """Each family stays big and balanced: per-rule positive and negative cases are counted."""
+    _, _, min_cases, min_cross = FAMILIES[family]
+    codes = FAMILY_CODES[family]
+    cases = [c for c in CASES if c.family == family]
+    positives = [c for c in cases if c.positive]
+    negatives = [c for c in cases if not c.positive]
+    cross = [c for c in cases if c.cross_module]
+    findings = Counter(code for c in cases for (_, _, code), n in c.expected.items() for _ in range(n))
     per_rule = {}
-    for code in CODES:
+    for code in codes:
         pos = [c for c in positives if any(k[2] == code for k in c.expected)]
         neg = [c for c in negatives if code in c.covers]
         per_rule[code] = (len(pos), len(neg), findings[code])
     with capsys.disabled():
-        print(f"\ncorpus: {len(CASES)} cases ({len(positives)} positive, {len(negatives)} negative, {len(cross)} cross-module)")
+        print(f"\ncorpus {family}: {len(cases)} cases ({len(positives)} positive, {len(negatives)} negative, {len(cross)} cross-module)")
         for code, (pos, neg, count) in per_rule.items():
             print(f"  {code}: {pos} positive cases ({count} findings), {neg} negative cases")
-    for case in CASES:
-        unknown = case.covers - set(CODES)
-        assert case.covers and not unknown, f"{case.name}: its docstring must start with the rules it covers, e.g. [TIP501]"
+    for case in cases:
+        unknown = case.covers - set(codes)
+        assert case.covers and not unknown, f"{case.name}: its docstring must start with the rules it covers, e.g. [{codes[0]}]"
         for code in {k[2] for k in case.expected}:
             assert code in case.covers, f"{case.name}: expects {code} but does not say it covers it"
-    assert len(CASES) >= MIN_CASES
-    assert len(cross) >= MIN_CROSS_MODULE
-    assert abs(len(positives) - len(negatives)) <= len(CASES) // 5, (len(positives), len(negatives))
+    assert len(cases) >= min_cases
+    assert len(cross) >= min_cross
+    assert abs(len(positives) - len(negatives)) <= len(cases) // 5, (len(positives), len(negatives))
     for code, (pos, neg, _) in per_rule.items():
         assert pos >= MIN_PER_RULE and neg >= MIN_PER_RULE, (code, pos, neg)

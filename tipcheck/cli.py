@@ -205,6 +205,33 @@ def show_rule(code):
     click.echo(page, nl=not page.endswith("\n"))
 
 
+@cli.command("harness")
+@click.argument("fixtures", nargs=-1, type=click.Path())
+@click.option("--device", "devices", multiple=True, type=click.Choice(["cpu", "cuda"]), help="Run on this device (repeat for both; default cpu).")
+@click.option("--nproc", type=click.IntRange(min=1), default=None, help="Processes for the distributed fixtures (default: theirs).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="REPORT", help="Write the JSON report (and a .md summary beside it).")
+@click.option("--fixed-dir", type=click.Path(exists=True, file_okay=False), help="Take the fixed copies from DIR (a --prepare'd folder, or NAME.py files).")
+@click.option("--prepare", type=click.Path(file_okay=False), metavar="DIR", help="Write originals, fixed copies, expectations and the harness runtime to DIR; run nothing.")
+@click.option("--timeout", type=float, default=None, help="Seconds per run (default: the expectation's, or 120).")
+@click.option("--keep", type=click.Path(file_okay=False), metavar="DIR", help="Keep the scripts and the runs' outputs in DIR.")
+@click.option("--preload/--no-preload", default=True, show_default=True, help="Fork runs from a process that imported torch once.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Fixture×environment pairs to run at once.")
+@click.option("--list-checks", is_flag=True, help="List the checks expectation files can use.")
+def harness(fixtures, devices, nproc, json_path, fixed_dir, prepare, timeout, keep, preload, jobs, list_checks):
+    """Run FIXTURES before and after tipcheck's fixes (unsafe ones too) and check each against its
+    expectation file, NAME.expect.json (default: every fixtures/*.py that has one). Needs the
+    harness extra (torch, torchvision)."""
+    from tipcheck.harness.runner import command
+
+    sys.exit(
+        command(
+            fixtures, devices=devices or ("cpu",), nproc=nproc, json_path=json_path, fixed_dir=fixed_dir,
+            prepare=prepare, timeout=timeout, keep=keep, preload=preload, jobs=jobs, list_checks=list_checks,
+            out=sys.stdout, err=sys.stderr, argv=None,
+        )
+    )
+
+
 def main() -> None:
     try:
         cli(prog_name="tipcheck")

@@ -252,6 +252,80 @@ def _wait(procs, timeout: float) -> bool:
         time.sleep(0.02)
 
 
+class RunOutcome:
+    """What `run_processes` found: a report per rank (None where a rank left none, with why in
+    `errors`), whether it timed out, the exit codes, and how long it took (seconds)."""
+
+    def __init__(self, reports, errors, timed_out, exit_codes, duration, script):
+        self.reports: List[Optional[dict]] = reports
+        self.errors: List[str] = errors
+        self.timed_out: bool = timed_out
+        self.exit_codes: List[Optional[int]] = exit_codes
+        self.duration: float = duration
+        self.script: str = script
+
+    @property
+    def complete(self) -> bool:
+        return all(r is not None for r in self.reports)
+
+
+def run_processes(
+    script: str,
+    out_dir: str,
+    env: Optional[Mapping[str, str]] = None,
+    timeout: float = 120,
+    nproc: int = 1,
+    args: Sequence[str] = (),
+    preload: bool = False,
+) -> RunOutcome:
+    """`run_instrumented`, except that a rank that left no report is a None in the outcome's
+    reports (with why in its errors) rather than a HarnessError."""
+    script = os.path.abspath(script)
+    out_dir = os.path.abspath(out_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    merged = _environment(env)
+    tag = "rank" if nproc > 1 else "run"
+    started = time.monotonic()
+    for attempt in range(3):
+        for name in os.listdir(out_dir):
+            if name.startswith("report.") and name.endswith(".json"):
+                os.remove(os.path.join(out_dir, name))
+        procs = _launch(script, args, out_dir, merged, nproc, free_port() if nproc > 1 else None, tag, preload)
+        try:
+            timed_out = _wait(procs, timeout)
+        finally:
+            for p in procs:
+                p.kill()
+            for p in procs:
+                p.wait()
+        names = [f"{tag}{r}" if nproc > 1 else tag for r in range(nproc)]
+        stderrs = [_tail(os.path.join(out_dir, f"{n}.stderr")) for n in names]
+        # The free port was taken between finding it and binding it: try another.
+        if nproc > 1 and any("address already in use" in s.lower() or "EADDRINUSE" in s for s in stderrs) and attempt < 2:
+            continue
+        break
+    reports: List[Optional[dict]] = []
+    errors: List[str] = []
+    for rank, name in enumerate(names):
+        path = os.path.join(out_dir, f"report.rank{rank}.json")
+        if nproc == 1 and not os.path.exists(path):  # a lone process writes report.rank0.json only
+            path = os.path.join(out_dir, REPORT_NAME)  # if it initialised a process group
+        if not os.path.exists(path):
+            why = "timed out" if timed_out else f"exit code {procs[rank].poll()}"
+            server = procs[rank].server
+            if server is not None and not server.alive:
+                why += f"; the fork server stopped:\n{server.stderr_tail()}"
+            reports.append(None)
+            errors.append(f"{script}: rank {rank} left no report ({why}); stderr:\n{stderrs[rank]}")
+            continue
+        with open(path, encoding="utf-8") as handle:
+            report = json.load(handle)
+        report["stderr_tail"] = stderrs[rank]
+        reports.append(report)
+    codes = [p.poll() for p in procs]
+    return RunOutcome(reports, errors, timed_out, codes, time.monotonic() - started, script)
+
+
 def run_instrumented(
     script: str,
     out_dir: str,
@@ -279,45 +353,10 @@ def run_instrumented(
     is what libraries read only when they load, in the server: its environment is this process's
     plus PRELOAD_ENV (torch's thread count is set from the run's OMP_NUM_THREADS).
     """
-    script = os.path.abspath(script)
-    out_dir = os.path.abspath(out_dir)
-    os.makedirs(out_dir, exist_ok=True)
-    merged = _environment(env)
-    tag = "rank" if nproc > 1 else "run"
-    for attempt in range(3):
-        for name in os.listdir(out_dir):
-            if name.startswith("report.") and name.endswith(".json"):
-                os.remove(os.path.join(out_dir, name))
-        procs = _launch(script, args, out_dir, merged, nproc, free_port() if nproc > 1 else None, tag, preload)
-        try:
-            timed_out = _wait(procs, timeout)
-        finally:
-            for p in procs:
-                p.kill()
-            for p in procs:
-                p.wait()
-        names = [f"{tag}{r}" if nproc > 1 else tag for r in range(nproc)]
-        stderrs = [_tail(os.path.join(out_dir, f"{n}.stderr")) for n in names]
-        # The free port was taken between finding it and binding it: try another.
-        if nproc > 1 and any("address already in use" in s.lower() or "EADDRINUSE" in s for s in stderrs) and attempt < 2:
-            continue
-        break
-    reports = []
-    for rank, name in enumerate(names):
-        path = os.path.join(out_dir, f"report.rank{rank}.json")
-        if nproc == 1 and not os.path.exists(path):  # a lone process writes report.rank0.json only
-            path = os.path.join(out_dir, REPORT_NAME)  # if it initialised a process group
-        if not os.path.exists(path):
-            why = "timed out" if timed_out else f"exit code {procs[rank].poll()}"
-            server = procs[rank].server
-            if server is not None and not server.alive:
-                why += f"; the fork server stopped:\n{server.stderr_tail()}"
-            raise HarnessError(f"{script}: rank {rank} left no report ({why}); stderr:\n{stderrs[rank]}")
-        with open(path, encoding="utf-8") as handle:
-            report = json.load(handle)
-        report["stderr_tail"] = stderrs[rank]
-        reports.append(report)
-    return reports
+    outcome = run_processes(script, out_dir, env=env, timeout=timeout, nproc=nproc, args=args, preload=preload)
+    if outcome.errors:
+        raise HarnessError(outcome.errors[0])
+    return outcome.reports
 
 
 # -- observables --------------------------------------------------------------------------------

@@ -16,8 +16,32 @@ rules promise to change. The JSON report, one per process, holds:
   dataset length, the `set_epoch` values it was given, and the list of index orders it yielded
   (`epochs`, one per `__iter__` call).
 - `schedulers`: each LR scheduler built: class, constructor arguments (the optimizer as the string
-  "<optimizer>", values JSON cannot hold as `{"repr": ...}`), and the optimizer's LRs just before.
-- `loss` (the last scalar `.backward()` was called on), `backward_calls`, `loss_all_finite`.
+  "<optimizer>", values JSON cannot hold as `{"repr": ...}`), the optimizer's LRs just before,
+  `optimizer` (the index of that optimizer among those that stepped, None if it never did) and
+  `reference_lrs`: what the schedule itself gives, computed when the script has ended by building
+  the same class with the same arguments on a stand-in optimizer (same class, same param group
+  hyperparameters) and stepping it alone: entry k is the LR of every group after k steps, for
+  k = 0 .. (number of optimizer steps + 1); None (with `reference_error`) when it cannot be
+  rebuilt (a scheduler that wraps others, one that needs a metric).
+- `loss` (the last scalar `.backward()` was called on), `backward_calls`, `loss_all_finite`, and
+  `loss_epochs`: per DataLoader iteration, the mean, first and last of the losses backpropagated
+  in it (`loader_iter`, `mean`, `first`, `last`, `count`, `finite`).
+- `forward`: the devices of top-level module calls (a global forward pre-hook; calls nested in
+  another module's forward, DDP's inner module included, are not counted): one entry per distinct
+  (module class, devices of its parameters, devices of the tensors among its positional inputs),
+  with the number of calls and the index of the first (`first_call`); at most FORWARD_KINDS
+  entries (`forward_capped` says when more were dropped), and `forward_calls`, the number of
+  top-level calls (only the first FORWARD_DETAILED are looked at).
+- `weights`: each torchvision weights enum member whose state dict a builder asked for
+  (`WeightsEnum.get_state_dict`), with the builder (`builder`: the outermost public function of
+  torchvision.models on the stack); nothing is downloaded: get_state_dict returns an empty marker
+  that `nn.Module.load_state_dict` takes as a no-op, so the model keeps its random init.
+  `weights_resolved`: what every `WeightsEnum.verify` call returned (the member, or None), with
+  the builder.
+- `globals`: for the script's module-level tensors and modules when it ended normally, their
+  devices (a module's: those of its parameters): `{"x": ["cuda:0"]}`.
+- `dist_backend`: the backend of the default process group once initialised (None otherwise);
+  `cuda_available`: `torch.cuda.is_available()` when the script ended.
 - `exit` (the SystemExit code, or 0; 1 after an exception) and `exception` (type, message,
   traceback), `rank` and `world_size` (from torch.distributed once initialised, else `RANK` /
   `WORLD_SIZE`), `script`, `argv`, `pid`.
@@ -44,6 +68,12 @@ import weakref
 from typing import Any, Dict, List, Optional
 
 OPTIMIZER_PLACEHOLDER = "<optimizer>"
+#: Top-level forward calls looked at, and distinct (module, devices) kinds kept, per process.
+FORWARD_DETAILED = 2000
+FORWARD_KINDS = 50
+#: The most scheduler steps replayed for `reference_lrs`.
+REFERENCE_STEPS_LIMIT = 100_000
+WEIGHTS_MODULE = "torchvision.models._api"
 
 
 def report_path(out: str, rank: Optional[int]) -> str:
@@ -78,6 +108,82 @@ def _float(value: Any) -> Any:
         return repr(value)
 
 
+def _tensor_devices(value: Any, depth: int = 0) -> set:
+    """The devices of the tensors in `value` (through lists, tuples and dicts, a few levels deep)."""
+    found = set()
+    device = getattr(value, "device", None)
+    if device is not None and hasattr(value, "dtype") and hasattr(value, "shape"):
+        found.add(str(device))
+    elif isinstance(value, (list, tuple)) and depth < 4:
+        for item in value[:64]:
+            found |= _tensor_devices(item, depth + 1)
+    elif isinstance(value, dict) and depth < 4:
+        for item in list(value.values())[:64]:
+            found |= _tensor_devices(item, depth + 1)
+    return found
+
+
+def _cuda_available() -> Optional[bool]:
+    torch = sys.modules.get("torch")
+    try:
+        return bool(torch.cuda.is_available()) if torch is not None else None
+    except Exception:
+        return None
+
+
+class SkippedWeights(dict):
+    """What `WeightsEnum.get_state_dict` returns under the instrumentation: no weights (nothing is
+    downloaded); `nn.Module.load_state_dict` takes it as a no-op. Empty, so code that walks the
+    state dict's keys (densenet's builder does) walks nothing."""
+
+    def __init__(self, member: str) -> None:
+        super().__init__()
+        self.member = member
+
+
+def _torchvision_builder() -> Optional[str]:
+    """The outermost public function of torchvision.models on the stack: the builder called."""
+    frame = sys._getframe(2)
+    found = None
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        name = frame.f_code.co_name
+        if module.startswith("torchvision.models") and not name.startswith("_") and "wrapper" not in name:
+            found = name
+        frame = frame.f_back
+    return found
+
+
+class _AfterImport:
+    """A meta path finder that calls `callback(module)` once `name` has been imported."""
+
+    def __init__(self, name: str, callback) -> None:
+        self.name = name
+        self.callback = callback
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        import importlib.util
+
+        sys.meta_path.remove(self)  # once; and find_spec below must not find this finder again
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        loader, callback = spec.loader, self.callback
+
+        class Loader:
+            def create_module(self, spec):
+                return loader.create_module(spec)
+
+            def exec_module(self, module):
+                loader.exec_module(module)
+                callback(module)
+
+        spec.loader = Loader()
+        return spec
+
+
 class Recorder:
     """Holds the observables of one process and installs the patches that feed them."""
 
@@ -102,6 +208,19 @@ class Recorder:
         self._sampler_index: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
         self._optimizer_count = 0
         self._handles: List[Any] = []
+        self.loss_epochs: Dict[int, Dict[str, Any]] = {}
+        self.forward: List[Dict[str, Any]] = []
+        self.forward_calls = 0
+        self.forward_capped = False
+        self._forward_index: Dict[Any, int] = {}
+        self.weights: List[Dict[str, Any]] = []
+        self.weights_resolved: List[Dict[str, Any]] = []
+        self.dist_backend: Optional[str] = None
+        # Per scheduler record: (class, args, kwargs, optimizer, param group hyperparameters), kept
+        # until the report to replay the schedule; `_paused` while replaying (nothing is recorded).
+        self._scheduler_builds: List[Any] = []
+        self._paused = False
+        self.globals: Dict[str, List[str]] = {}
 
     # -- patches -------------------------------------------------------------------------------
 
@@ -115,6 +234,8 @@ class Recorder:
         self._install_schedulers(torch)
         self._install_backward(torch)
         self._install_distributed(torch)
+        self._install_forward(torch)
+        self._install_weights(torch)
 
     def _install_warnings(self) -> None:
         original = warnings.showwarning
@@ -134,6 +255,8 @@ class Recorder:
         warnings.showwarning = showwarning
 
     def _on_step(self, optimizer) -> None:
+        if self._paused:
+            return
         if optimizer not in self._optimizers:
             self._optimizers[optimizer] = self._optimizer_count
             self._optimizer_count += 1
@@ -216,13 +339,15 @@ class Recorder:
         def wrap(original):
             @functools.wraps(original)
             def __init__(sched, *args, **kwargs):
-                if id(sched) in building:  # a parent's __init__, called by the class's own
+                if id(sched) in building or self._paused:  # a parent's __init__, or a replay
                     return original(sched, *args, **kwargs)
                 building.add(id(sched))
                 try:
                     record = self._scheduler_record(sched, args, kwargs)
+                    build = self._scheduler_build(sched, args, kwargs)
                     original(sched, *args, **kwargs)
                     self.schedulers.append(record)
+                    self._scheduler_builds.append(build)
                 finally:
                     building.discard(id(sched))
 
@@ -259,6 +384,77 @@ class Recorder:
             "optimizer_class": type(optimizer).__name__ if optimizer else None,
         }
 
+    def _scheduler_build(self, sched, args, kwargs):
+        import copy
+
+        import torch
+
+        optimizer = next(
+            (v for v in (*args, *kwargs.values()) if isinstance(v, torch.optim.Optimizer)), None
+        )
+        groups = None
+        if optimizer is not None:
+            try:
+                groups = [
+                    {k: copy.deepcopy(v) for k, v in group.items() if k != "params"} for group in optimizer.param_groups
+                ]
+            except Exception:
+                groups = None
+        return (type(sched), args, kwargs, optimizer, groups)
+
+    def _reference_lrs(self, build, count: int):
+        """The LRs the schedule gives (see the module's doc), or raise why it cannot tell."""
+        import torch
+        from torch.optim import lr_scheduler
+
+        cls, args, kwargs, optimizer, groups = build
+        base = getattr(lr_scheduler, "LRScheduler", None) or getattr(lr_scheduler, "_LRScheduler")
+        if optimizer is None or groups is None:
+            raise ValueError("no optimizer among the arguments")
+        if cls.__name__ == "ReduceLROnPlateau":
+            raise ValueError("ReduceLROnPlateau follows a metric")
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, base) or (
+                isinstance(value, (list, tuple)) and any(isinstance(v, base) for v in value)
+            ):
+                raise ValueError("it wraps other schedulers")
+        params = [{"params": [torch.zeros(1, requires_grad=True)], **group} for group in groups]
+        try:
+            stand_in = type(optimizer)(params)
+        except Exception:
+            stand_in = torch.optim.SGD(params, lr=groups[0].get("lr", 0.1))
+        swap = lambda v: stand_in if v is optimizer else v  # noqa: E731
+        values = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scheduler = cls(*[swap(a) for a in args], **{k: swap(v) for k, v in kwargs.items()})
+            for index in range(count):
+                values.append([_float(group["lr"]) for group in stand_in.param_groups])
+                if index == count - 1:
+                    break
+                try:
+                    scheduler.step()
+                except Exception:  # OneCycleLR past its total steps: the schedule ends there
+                    break
+        return values
+
+    def _finish_schedulers(self) -> None:
+        count = min(len(self.lr) + 2, REFERENCE_STEPS_LIMIT)
+        self._paused = True
+        try:
+            for record, build in zip(self.schedulers, self._scheduler_builds):
+                optimizer = build[3]
+                record["optimizer"] = self._optimizers.get(optimizer) if optimizer is not None else None
+                try:
+                    record["reference_lrs"] = self._reference_lrs(build, count)
+                    record["reference_error"] = None
+                except Exception as exc:
+                    record["reference_lrs"] = None
+                    record["reference_error"] = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._paused = False
+            self._scheduler_builds = []
+
     def _install_backward(self, torch) -> None:
         original = torch.Tensor.backward
 
@@ -268,6 +464,7 @@ class Recorder:
                     value = float(tensor.detach())
                     self.loss = value
                     self.loss_all_finite = self.loss_all_finite and math.isfinite(value)
+                    self._note_loss(value)
             except Exception:
                 pass
             self.backward_calls += 1
@@ -275,6 +472,123 @@ class Recorder:
 
         backward.__doc__ = original.__doc__
         torch.Tensor.backward = backward
+
+    def _note_loss(self, value: float) -> None:
+        key = self.loader_iters - 1
+        entry = self.loss_epochs.get(key)
+        if entry is None:
+            entry = self.loss_epochs[key] = {
+                "loader_iter": key, "count": 0, "sum": 0.0, "first": value, "last": value, "finite": True
+            }
+        entry["count"] += 1
+        entry["last"] = value
+        if math.isfinite(value):
+            entry["sum"] += value
+        else:
+            entry["finite"] = False
+
+    def _loss_epochs(self) -> List[Dict[str, Any]]:
+        out = []
+        for key in sorted(self.loss_epochs):
+            entry = dict(self.loss_epochs[key])
+            total = entry.pop("sum")
+            entry["mean"] = total / entry["count"] if entry["finite"] and entry["count"] else None
+            out.append(entry)
+        return out
+
+    # -- devices of forward calls ---------------------------------------------------------------
+
+    def _on_forward(self, module, args) -> None:
+        self.forward_calls += 1
+        if self.forward_calls > FORWARD_DETAILED:
+            return
+        try:
+            params = sorted({str(p.device) for p in module.parameters()})
+        except Exception:
+            params = []
+        inputs = sorted(_tensor_devices(args))
+        key = (type(module).__name__, tuple(params), tuple(inputs))
+        index = self._forward_index.get(key)
+        if index is not None:
+            self.forward[index]["count"] += 1
+        elif len(self.forward) < FORWARD_KINDS:
+            self._forward_index[key] = len(self.forward)
+            self.forward.append(
+                {
+                    "module": f"{type(module).__module__}.{type(module).__qualname__}",
+                    "params": params,
+                    "inputs": inputs,
+                    "count": 1,
+                    "first_call": self.forward_calls - 1,
+                    "rank": self.rank,
+                }
+            )
+        else:
+            self.forward_capped = True
+
+    def _install_forward(self, torch) -> None:
+        from torch.nn.modules import module as module_api
+
+        depth = [0]  # module calls under way; not per thread: DataParallel's replicas run in threads
+
+        def pre_hook(module, args):
+            depth[0] += 1
+            if depth[0] == 1 and not self._paused:
+                try:
+                    self._on_forward(module, args)
+                except Exception:
+                    pass
+
+        def post_hook(module, args, output):
+            depth[0] = max(0, depth[0] - 1)
+
+        self._handles.append(module_api.register_module_forward_pre_hook(pre_hook))
+        try:  # always_call: the depth comes down when a forward raises too
+            self._handles.append(module_api.register_module_forward_hook(post_hook, always_call=True))
+        except TypeError:
+            self._handles.append(module_api.register_module_forward_hook(post_hook))
+
+    # -- torchvision weights ------------------------------------------------------------------
+
+    def _install_weights(self, torch) -> None:
+        original_load = torch.nn.Module.load_state_dict
+
+        def load_state_dict(module, state_dict, *args, **kwargs):
+            if isinstance(state_dict, SkippedWeights):
+                from torch.nn.modules.module import _IncompatibleKeys
+
+                return _IncompatibleKeys([], [])
+            return original_load(module, state_dict, *args, **kwargs)
+
+        load_state_dict.__doc__ = original_load.__doc__
+        load_state_dict.__wrapped__ = original_load
+        torch.nn.Module.load_state_dict = load_state_dict
+        if WEIGHTS_MODULE in sys.modules:
+            self._patch_weights(sys.modules[WEIGHTS_MODULE])
+        else:  # patch it when (if) the script imports torchvision: importing it here costs a second
+            sys.meta_path.insert(0, _AfterImport(WEIGHTS_MODULE, self._patch_weights))
+
+    def _patch_weights(self, api) -> None:
+        enum = api.WeightsEnum
+        if getattr(enum, "_tipcheck_patched", False):
+            return
+        original_verify = enum.__dict__["verify"].__func__
+
+        def get_state_dict(member, *args, **kwargs):
+            name = f"{type(member).__name__}.{member.name}"
+            self.weights.append({"member": name, "builder": _torchvision_builder(), "rank": self.rank})
+            return SkippedWeights(name)
+
+        def verify(cls, obj):
+            result = original_verify(cls, obj)
+            if not self._paused:
+                member = None if result is None else f"{type(result).__name__}.{result.name}"
+                self.weights_resolved.append({"member": member, "enum": cls.__name__, "builder": _torchvision_builder()})
+            return result
+
+        enum.get_state_dict = get_state_dict
+        enum.verify = classmethod(verify)
+        enum._tipcheck_patched = True
 
     def _install_distributed(self, torch) -> None:
         import torch.distributed as dist
@@ -286,6 +600,10 @@ class Recorder:
         def init_process_group(*args, **kwargs):
             result = original(*args, **kwargs)
             self._note_rank()
+            try:
+                self.dist_backend = str(dist.get_backend())
+            except Exception:
+                pass
             return result
 
         init_process_group.__wrapped__ = original
@@ -304,6 +622,22 @@ class Recorder:
         except Exception:
             pass
 
+    def note_globals(self, namespace: Dict[str, Any]) -> None:
+        """The devices of the script's module-level tensors and modules, once it has ended."""
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return
+        for name, value in list(namespace.items()):
+            if name.startswith("_") or len(self.globals) >= 100:
+                continue
+            try:
+                if isinstance(value, torch.Tensor):
+                    self.globals[name] = [str(value.device)]
+                elif isinstance(value, torch.nn.Module):
+                    self.globals[name] = sorted({str(p.device) for p in value.parameters()})
+            except Exception:
+                pass
+
     # -- the report ----------------------------------------------------------------------------
 
     def final_rank(self) -> Optional[int]:
@@ -315,6 +649,7 @@ class Recorder:
         return None
 
     def report(self) -> Dict[str, Any]:
+        self._finish_schedulers()
         rank = self.final_rank()
         world_size = self.world_size
         if world_size is None and os.environ.get("WORLD_SIZE", "").isdigit():
@@ -335,6 +670,15 @@ class Recorder:
             "loss": self.loss,
             "backward_calls": self.backward_calls,
             "loss_all_finite": self.loss_all_finite,
+            "loss_epochs": self._loss_epochs(),
+            "forward": self.forward,
+            "forward_calls": self.forward_calls,
+            "forward_capped": self.forward_capped,
+            "weights": self.weights,
+            "weights_resolved": self.weights_resolved,
+            "dist_backend": self.dist_backend,
+            "cuda_available": _cuda_available(),
+            "globals": self.globals,
         }
 
 
@@ -354,7 +698,8 @@ def run(script: str, args: List[str], out: str) -> int:
     sys.argv = [script, *args]
     sys.path[0] = os.path.dirname(os.path.abspath(script))
     try:
-        runpy.run_path(script, run_name="__main__")
+        namespace = runpy.run_path(script, run_name="__main__")
+        recorder.note_globals(namespace)
     except SystemExit as exc:
         recorder.exit_code = _exit_code(exc)
         if isinstance(exc.code, str):
@@ -396,6 +741,7 @@ PRELOAD = (
     "torch.nn.parallel",
     "torch.optim",
     "torch.utils.data",
+    "torchvision",  # an optional piece: a second or more to import, for the scripts that use it
 )
 
 
