@@ -19,7 +19,10 @@ import libcst as cst
 from tipcheck.facts.flow import CallSite, ModuleSummary
 
 _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
-_GPU_ONLY = re.compile(r"""nccl|\.set_device\(|device_ids\s*=\s*\[""")
+# GPU-only by design: an NCCL process group (not `"nccl" if cuda else "gloo"`), a pinned device.
+_GPU_ONLY = re.compile(
+    r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']|\.set_device\(|device_ids\s*=\s*\["""
+)
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
 
 _CODE = cst.Module([])
@@ -27,6 +30,11 @@ _CODE = cst.Module([])
 
 def code(node: cst.CSTNode) -> str:
     return _CODE.code_for_node(node)
+
+
+def is_plain_cuda(node: cst.BaseExpression) -> bool:
+    """The literal "cuda", with no device index."""
+    return isinstance(node, cst.SimpleString) and node.evaluated_value == "cuda"
 
 
 def is_cuda_string(node: cst.BaseExpression) -> bool:

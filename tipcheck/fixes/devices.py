@@ -48,8 +48,12 @@ def device_variable(ctx: RuleContext, site: CallSite) -> Optional[Tuple[str, Tup
     if "device" in module_scope.bindings or module_scope.lookup("torch") != ["torch"]:
         return None
     line = _last_leading_import(ctx.module)
-    if line is None:
+    torch_line = module_scope.first_import_lines.get("torch")
+    if torch_line is None:
         return None
+    body = list(ctx.module.body)
+    if line is None or (torch_line in body and line in body and body.index(torch_line) > body.index(line)):
+        line = torch_line  # torch is imported after the opening block (os.environ set first, say)
     return "device", (insert_after(ctx, line, f"device = {IDIOM_VALUE}"),)
 
 
@@ -76,10 +80,11 @@ def batch_move_edit(ctx: RuleContext, loop_node: cst.For, use, names, device: st
     body = loop_node.body.body
     if use.batch_name is not None:
         name = use.batch_name
+        # Batches often hold more than tensors (file names, lengths as lists): move what can move.
         if use.subscripted == "str":
-            code = f"{name} = {{k: v.to({device}) for k, v in {name}.items()}}"
+            code = f'{name} = {{k: v.to({device}) if hasattr(v, "to") else v for k, v in {name}.items()}}'
         elif use.subscripted == "int":
-            code = f"{name} = [t.to({device}) for t in {name}]"
+            code = f'{name} = [t.to({device}) if hasattr(t, "to") else t for t in {name}]'
         else:
             code = f"{name} = {name}.to({device})"
         return insert_before(ctx, body[0], code)

@@ -17,7 +17,9 @@ from tipcheck.rules.base import ProjectRule
 from tipcheck.rules.tip103_batch_not_on_device import consumers
 
 # A script that mentions any of these chooses (or delegates) a device somewhere: stay silent.
-_CHOOSES_DEVICE = re.compile(r"cuda|device|mps|xpu|accelerat|tpu|xla|lightning|Trainer|init_process_group", re.IGNORECASE)
+_CHOOSES_DEVICE = re.compile(
+    r"\b(?:cuda|device|devices|mps|xpu|tpu|xla|accelerate|accelerator|Accelerator|lightning|Trainer|init_process_group)\b"
+)
 
 
 class ModelNotOnDevice(ProjectRule):

@@ -9,22 +9,30 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
-from tipcheck.facts.devices import DeviceFacts, Placement, code
+from tipcheck.facts.devices import DeviceFacts, Placement, code, is_plain_cuda
 from tipcheck.fixes.devices import device_variable
 from tipcheck.rules.base import Rule
 
 IDIOM = 'torch.device("cuda" if torch.cuda.is_available() else "cpu")'
 
-MESSAGES = {
-    "cuda()": "`.cuda()` with no CUDA check: this crashes on a machine without CUDA",
-    "to": "`.to(\"cuda\")` with no CUDA check: this crashes on a machine without CUDA",
-    "device": "`torch.device(\"cuda\")` with no CUDA check: this crashes on a machine without CUDA",
-    "device=": "`device=\"cuda\"` with no CUDA check: this crashes on a machine without CUDA",
-    "accelerator": (
-        "`torch.accelerator.current_accelerator()` without `check_available=True` answers cuda on a CUDA "
-        "build with no GPU: placement on it crashes there"
-    ),
-}
+CRASHES = "with no CUDA check: this crashes on a machine without CUDA"
+ACCELERATOR = (
+    "`torch.accelerator.current_accelerator()` without `check_available=True` answers cuda on a CUDA "
+    "build with no GPU: placement on it crashes there"
+)
+
+
+def message(placement: Placement) -> str:
+    """The message, quoting the placement as written (`.cuda(1)`, `"cuda:1"`)."""
+    if placement.form == "accelerator":
+        return ACCELERATOR
+    if placement.form == "cuda()":
+        args = ", ".join(code(a) .rstrip(", ") for a in placement.site.node.args)
+        return f"`.cuda({args})` {CRASHES}"
+    if placement.form == "device":
+        return f"`{code(placement.site.node)}` {CRASHES}"
+    shown = code(placement.literal)
+    return f"`.to({shown})` {CRASHES}" if placement.form == "to" else f"`device={shown}` {CRASHES}"
 
 
 class CudaWithoutFallback(Rule):
@@ -46,7 +54,7 @@ class CudaWithoutFallback(Rule):
         for placement in devices.cuda_placements():
             if devices.governed(placement.site):
                 continue
-            ctx.report(placement.anchor, MESSAGES[placement.form], self._fix(ctx, placement))
+            ctx.report(placement.anchor, message(placement), self._fix(ctx, placement))
 
     @staticmethod
     def _fix(ctx: RuleContext, placement: Placement) -> Optional[Fix]:
@@ -54,8 +62,8 @@ class CudaWithoutFallback(Rule):
         if placement.form == "accelerator":
             return None
         if placement.form == "device":
-            if len(call.args) != 1:
-                return None  # torch.device("cuda", 1): an explicit index is the author's to keep
+            if len(call.args) != 1 or not is_plain_cuda(call.args[0].value):
+                return None  # torch.device("cuda", 1), "cuda:1": an explicit index is the author's to keep
             start, end = ctx.range(call)
             return Fix((Edit(start, end, IDIOM),), f"Replace with `{IDIOM}`", Applicability.UNSAFE)
         variable = device_variable(ctx, placement.site)
@@ -63,15 +71,27 @@ class CudaWithoutFallback(Rule):
             return None
         name, idiom_edits = variable
         if placement.form in ("to", "device="):
+            if not (is_plain_cuda(placement.literal) or _plain_cuda_device(placement.literal)):
+                return None  # "cuda:1": the index is the author's to keep
             start, end = ctx.range(placement.literal)
             return Fix((Edit(start, end, name), *idiom_edits), f"Use `{name}`, CUDA when it is available", Applicability.UNSAFE)
         # x.cuda(...) -> x.to(device, ...), keeping keyword arguments such as non_blocking=True.
         if not isinstance(call.func, cst.Attribute):
             return None
-        keywords = [f"{a.keyword.value}={code(a.value)}" for a in call.args if a.keyword is not None and a.keyword.value != "device"]
-        if any(a.star for a in call.args):
-            return None
+        if any(a.keyword is None or a.keyword.value == "device" for a in call.args):
+            return None  # .cuda(1), .cuda(args.gpu): the index is the author's to keep
+        keywords = [f"{a.keyword.value}={code(a.value)}" for a in call.args]
         start = ctx.range(call.func.attr)[0]
         end = ctx.range(call)[1]
         replacement = f"to({', '.join([name, *keywords])})"
         return Fix((Edit(start, end, replacement), *idiom_edits), f"Replace with `.{replacement}`", Applicability.UNSAFE)
+
+
+def _plain_cuda_device(node: cst.BaseExpression) -> bool:
+    """`torch.device("cuda")`, passed to `.to(...)` or `device=`."""
+    return (
+        isinstance(node, cst.Call)
+        and code(node.func) == "torch.device"
+        and len(node.args) == 1
+        and is_plain_cuda(node.args[0].value)
+    )

@@ -38,7 +38,13 @@ def data_already_placed(project: ProjectFacts, loader: Value) -> bool:
     root = project.root(path)
     text = code(loader.site.node)
     if root is not None:
-        text += "".join(code(s.node) for s in project.sites_with_result(root))
+        for site in project.sites_with_result(root):
+            text += code(site.node)
+            # TensorDataset(x_all, y_all) after `x_all = x_all.to(device)`: its tensors are placed.
+            for arg in (*site.args, *site.kwargs.values()):
+                arg_root = project.root(arg)
+                if arg_root is not None and any(is_device_move(s.node) for s in project.placements(arg_root)):
+                    return True
     return ".cuda(" in text or ".to(" in text or "device" in text
 
 
