@@ -160,7 +160,7 @@ def test_base_is_the_cwd_settings(tmp_path):
         ('select = []', []),
         ('extend-select = ["TIP2"]', ALL_CODES),  # on top of the default ALL
         ('select = ["TIP2"]\nextend-select = ["TIP5"]', ["TIP201", "TIP501"]),
-        ('ignore = ["TIP1", "TIP4"]', ["TIP201", "TIP501"]),
+        ('ignore = ["TIP1", "TIP4"]', ["TIP001", "TIP201", "TIP501"]),  # TIP001 is TIP0
         ('select = ["ALL"]\nignore = ["TIP"]', []),
         ('select = ["TIP3"]', []),  # a reserved prefix: accepted, selects nothing yet
     ],

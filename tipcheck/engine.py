@@ -21,6 +21,7 @@ from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic, Fix, Loca
 from tipcheck.facts import ModuleFacts
 from tipcheck.facts.training import module_name_for
 from tipcheck.fixes import apply_fixes, select_fixes
+from tipcheck.policy import Policy
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceError, SourceFile
 
@@ -185,7 +186,7 @@ def _project_facts(parsed: Sequence[_Parsed], results: Dict[str, FileResult]):
         return None
 
 
-def check_sources(sources: Sequence[SourceFile], rules: Sequence[Rule]) -> List[FileResult]:
+def check_sources(sources: Sequence[SourceFile], rules: Sequence[Rule], policy: Optional[Policy] = None) -> List[FileResult]:
     """Lint decoded sources together: each file is parsed once, facts are shared by all rules,
     and project rules see the training-script facts of all the files."""
     results = {source.path: FileResult(source.path, source=source) for source in sources}
@@ -224,13 +225,17 @@ def check_sources(sources: Sequence[SourceFile], rules: Sequence[Rule]) -> List[
                 del ctx.diagnostics[before:]
                 result.errors.append(InternalError(item.source.path, rule.code, repr(exc), traceback.format_exc()))
         result.diagnostics.extend(ctx.diagnostics)
-        result.diagnostics.sort(key=lambda d: d.sort_key)
+    policy = policy or Policy()
+    for source in sources:
+        result = results[source.path]
+        crashed = {error.rule for error in result.errors if error.rule}
+        result.diagnostics = policy.apply(source, sorted(result.diagnostics, key=lambda d: d.sort_key), crashed)
     return [results[source.path] for source in sources]
 
 
-def check_source(source: SourceFile, rules: Sequence[Rule]) -> FileResult:
+def check_source(source: SourceFile, rules: Sequence[Rule], policy: Optional[Policy] = None) -> FileResult:
     """Lint one decoded source text on its own."""
-    return check_sources([source], rules)[0]
+    return check_sources([source], rules, policy)[0]
 
 
 def read(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnostic":
@@ -289,13 +294,15 @@ def _fix_pass(result: FileResult, text: str, unsafe: bool) -> Tuple[str, int, Li
     return (apply_fixes(text, good), len(good), dropped) if good else (text, 0, dropped)
 
 
-def fix_sources(sources: Sequence[SourceFile], rules: Sequence[Rule], unsafe: bool) -> List[FileResult]:
+def fix_sources(
+    sources: Sequence[SourceFile], rules: Sequence[Rule], unsafe: bool, policy: Optional[Policy] = None
+) -> List[FileResult]:
     """Apply fixes to all the sources until nothing changes (bounded), re-linting them together
     after each pass; the results carry what remains and the fixed text."""
     current = {source.path: source for source in sources}
     fixed = {source.path: 0 for source in sources}
     dropped_any = False
-    results = check_sources(sources, rules)
+    results = check_sources(sources, rules, policy)
     for _ in range(MAX_FIX_PASSES):
         changed = False
         for result in results:
@@ -310,7 +317,7 @@ def fix_sources(sources: Sequence[SourceFile], rules: Sequence[Rule], unsafe: bo
                 changed = True
         if not changed:
             break
-        results = check_sources(list(current.values()), rules)
+        results = check_sources(list(current.values()), rules, policy)
     originals = {source.path: source for source in sources}
     for result in results:
         text = current[result.path].text
@@ -329,9 +336,9 @@ def fix_sources(sources: Sequence[SourceFile], rules: Sequence[Rule], unsafe: bo
     return results
 
 
-def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool) -> FileResult:
+def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool, policy: Optional[Policy] = None) -> FileResult:
     """Fix one decoded source text on its own."""
-    return fix_sources([source], rules, unsafe)[0]
+    return fix_sources([source], rules, unsafe, policy)[0]
 
 
 def fix_file(path: str, rules: Sequence[Rule], unsafe: bool) -> FileResult:
@@ -353,15 +360,15 @@ def _read_all(paths: Sequence[str]) -> Tuple[List[SourceFile], Dict[str, FileRes
     return sources, unreadable
 
 
-def lint_paths(paths: Sequence[str], rules: Sequence[Rule]) -> List[FileResult]:
+def lint_paths(paths: Sequence[str], rules: Sequence[Rule], policy: Optional[Policy] = None) -> List[FileResult]:
     """Read and lint files together, in the given order."""
     sources, unreadable = _read_all(paths)
-    linted = {r.path: r for r in check_sources(sources, rules)}
+    linted = {r.path: r for r in check_sources(sources, rules, policy)}
     return [unreadable.get(path) or linted[path] for path in paths]
 
 
-def fix_paths(paths: Sequence[str], rules: Sequence[Rule], unsafe: bool) -> List[FileResult]:
+def fix_paths(paths: Sequence[str], rules: Sequence[Rule], unsafe: bool, policy: Optional[Policy] = None) -> List[FileResult]:
     """Read and fix files together (nothing is written here), in the given order."""
     sources, unreadable = _read_all(paths)
-    fixed = {r.path: r for r in fix_sources(sources, rules, unsafe)}
+    fixed = {r.path: r for r in fix_sources(sources, rules, unsafe, policy)}
     return [unreadable.get(path) or fixed[path] for path in paths]

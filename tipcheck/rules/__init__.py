@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Dict, Iterable, List
 
 from tipcheck.rules.base import Rule
+from tipcheck.rules.tip001_unused_suppression import UnusedSuppression
 from tipcheck.rules.tip101_model_not_on_device import ModelNotOnDevice
 from tipcheck.rules.tip102_cuda_without_fallback import CudaWithoutFallback
 from tipcheck.rules.tip103_batch_not_on_device import BatchNotOnDevice
@@ -16,6 +17,7 @@ from tipcheck.rules.tip404_per_batch_scheduler_stepped_per_epoch import PerBatch
 from tipcheck.rules.tip501_distributed_sampler_without_set_epoch import DistributedSamplerWithoutSetEpoch
 
 ALL_RULES: List[Rule] = [
+    UnusedSuppression(),
     ModelNotOnDevice(),
     CudaWithoutFallback(),
     BatchNotOnDevice(),

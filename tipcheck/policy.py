@@ -1,0 +1,35 @@
+"""What happens to a file's findings once the rules have run: the rules enabled for that file
+(select/ignore, per-file-ignores, from the closest config), suppression comments (`# noqa`,
+`# tipcheck: ignore[...]`, `# tipcheck: file-ignore[...]`), and the unused ones (TIP001)."""
+
+from __future__ import annotations
+
+from typing import Collection, List, Optional
+
+from tipcheck.config import UNUSED_SUPPRESSION, Resolver, Settings
+from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic
+from tipcheck.source import SourceFile
+from tipcheck.suppression import Suppressions
+
+ENGINE_CODES = frozenset({INVALID_SYNTAX, IO_ERROR})
+
+
+class Policy:
+    def __init__(self, resolver: Optional[Resolver] = None) -> None:
+        self.resolver = resolver
+        self._default = Settings.default() if resolver is None else None
+
+    def settings(self, path: str) -> Settings:
+        return self._default if self.resolver is None else self.resolver.for_path(path)
+
+    def apply(self, source: SourceFile, diagnostics: List[Diagnostic], crashed: Collection[str] = ()) -> List[Diagnostic]:
+        settings = self.settings(source.path)
+        enabled = settings.enabled_codes_for(source.path) - set(crashed)
+        kept = [d for d in diagnostics if d.code in ENGINE_CODES or d.code in enabled]
+        suppressions = Suppressions.from_source(source)
+        if not suppressions:
+            return kept
+        remaining, _ = suppressions.filter(kept)
+        if UNUSED_SUPPRESSION in enabled and not any(d.code == INVALID_SYNTAX for d in kept):
+            remaining += suppressions.unused(kept, source.path, enabled)
+        return sorted(remaining, key=lambda d: d.sort_key)
