@@ -4,38 +4,43 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import sys
-from typing import Dict, List, Sequence
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import click
 
 from tipcheck import __version__
-from tipcheck.diagnostics import Diagnostic
+from tipcheck.config import ConfigError, Overrides, Resolver, Settings
+from tipcheck.diagnostics import IO_ERROR, Diagnostic
 from tipcheck.discovery import discover
 from tipcheck.docs import rule_page, rule_url
-from tipcheck.engine import FileResult, InternalError, fix_paths, lint_paths
-from tipcheck.output import FORMATS, concise, display_path, fix_summary, full, json_format, lint_summary
-from tipcheck.rules import ALL_RULES, RULES_BY_CODE, SelectionError, select_rules
-from tipcheck.source import SourceFile, write_atomic
+from tipcheck.engine import FileResult, InternalError, check_sources, file_diagnostic, fix_paths, fix_sources, lint_paths
+from tipcheck.output import FORMATS, concise, display_path, fix_summary, lint_summary, render, use_color
+from tipcheck.output import statistics as output_statistics
+from tipcheck.policy import Policy
+from tipcheck.rules import ALL_RULES, RULES_BY_CODE
+from tipcheck.rules.base import Rule
+from tipcheck.source import SourceError, SourceFile, write_atomic
+from tipcheck.suppression import add_noqa
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _split(values: Sequence[str]) -> List[str]:
-    return [part for value in values for part in value.split(",") if part.strip()]
 
 
 def _common(func):
     options = [
         click.argument("paths", nargs=-1, type=click.Path()),
-        click.option("--select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable (e.g. TIP2)."),
+        click.option("--select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable, replacing the config's (e.g. TIP2)."),
+        click.option("--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of the config's."),
         click.option("--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to disable."),
-        click.option("--format", "output_format", type=click.Choice(FORMATS), default="full", show_default=True),
-        click.option("--unsafe-fixes/--no-unsafe-fixes", default=False, help="Include fixes that may change behaviour."),
-        click.option(
-            "--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
-            help="Skip files that .gitignore ignores.",
-        ),
+        click.option("--format", "output_format", type=click.Choice(FORMATS), default=None, help="Output format (default: full, or the config's)."),
+        click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Include fixes that may change behaviour."),
+        click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip files that .gitignore ignores (default: yes)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Use this config file (pyproject.toml or tipcheck.toml) for every file."),
+        click.option("--show-settings", is_flag=True, help="Print the settings that apply to the first path, and exit."),
+        click.option("--stdin-filename", default=None, help="The file name to give the source read from stdin (`-`)."),
+        click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the findings to this file instead of stdout."),
         click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
     ]
     for option in reversed(options):
@@ -43,15 +48,50 @@ def _common(func):
     return func
 
 
-def _rules(select, ignore):
+@dataclass
+class _Run:
+    """What one invocation resolved: settings per file, the rules, and how to report."""
+
+    resolver: Resolver
+    base: Settings
+    policy: Policy
+    output_format: str
+    unsafe: bool
+    respect_gitignore: bool
+
+    def rules_for(self, paths: Sequence[str]) -> List[Rule]:
+        """Every rule enabled for at least one of the files (the policy drops the others' findings)."""
+        codes = set().union(*(self.resolver.for_path(p).enabled_codes_for(p) for p in paths)) if paths else set()
+        return [rule for rule in ALL_RULES if rule.code in codes]
+
+
+def _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path) -> _Run:
     try:
-        return select_rules(_split(select), _split(ignore))
-    except SelectionError as exc:
-        raise click.UsageError(str(exc))
+        overrides = Overrides(
+            select=list(select) or None,
+            extend_select=list(extend_select),
+            ignore=list(ignore),
+            unsafe_fixes=unsafe_fixes,
+            output_format=output_format,
+            respect_gitignore=respect_gitignore,
+        )
+        resolver = Resolver(config=config_path, overrides=overrides)
+        base = resolver.base()
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    return _Run(resolver, base, Policy(resolver), base.output_format, base.unsafe_fixes, base.respect_gitignore)
 
 
-def _files(paths, respect_gitignore) -> List[str]:
-    found = discover(paths or (".",), respect_gitignore=respect_gitignore)
+def _files(run: _Run, paths) -> Tuple[List[str], List[str]]:
+    def excluded(path: str) -> bool:
+        try:
+            return run.resolver.for_path(path).is_excluded(path)
+        except ConfigError as exc:  # a broken config further down the tree
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    found = discover(paths or (".",), respect_gitignore=run.respect_gitignore, excluded=excluded)
     return found.files, found.missing
 
 
@@ -66,10 +106,7 @@ def _report_errors(errors: List[InternalError], verbose: bool) -> None:
 
 
 def _missing_diagnostics(missing: Sequence[str]) -> List[Diagnostic]:
-    from tipcheck.engine import _file_diagnostic
-    from tipcheck.diagnostics import IO_ERROR
-
-    return [_file_diagnostic(path, IO_ERROR, "cannot read file: no such file or directory") for path in missing]
+    return [file_diagnostic(path, IO_ERROR, "cannot read file: no such file or directory") for path in missing]
 
 
 def _order(diags: List[Diagnostic]) -> None:
@@ -77,13 +114,37 @@ def _order(diags: List[Diagnostic]) -> None:
     diags.sort(key=lambda d: (display_path(d.path), *d.sort_key[1:]))
 
 
-def _emit(diags: List[Diagnostic], sources: Dict[str, SourceFile], output_format: str, unsafe: bool) -> None:
-    if output_format == "json":
-        click.echo(json_format(diags, sources), nl=False)
-    elif output_format == "concise":
-        click.echo(concise(diags, unsafe), nl=False)
-    else:
-        click.echo(full(diags, unsafe), nl=False)
+def _emit(text: str, output_file: Optional[str]) -> None:
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output_file, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        click.echo(f"error: cannot write {output_file}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _render(run: _Run, diags: List[Diagnostic], sources: Dict[str, SourceFile], output_file: Optional[str]) -> str:
+    color = output_file is None and use_color(sys.stdout)
+    return render(run.output_format, diags, sources, run.unsafe, color=color)
+
+
+def _read_stdin(filename: Optional[str]) -> SourceFile:
+    data = click.get_binary_stream("stdin").read()
+    try:
+        return SourceFile.from_bytes(filename or "-", data)
+    except SourceError as exc:
+        click.echo(f"error: cannot read stdin: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _show_settings(run: _Run, paths) -> None:
+    target = paths[0] if paths and paths[0] != "-" else "."
+    settings = run.resolver.for_folder(target) if os.path.isdir(target) else run.resolver.for_path(target)
+    click.echo(settings.describe())
+    sys.exit(EXIT_OK)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,32 +155,72 @@ def cli() -> None:
 
 @cli.command()
 @_common
-def lint(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, verbose):
-    """Report the findings in PATHS (default: the current folder)."""
-    rules = _rules(select, ignore)
-    files, missing = _files(paths, respect_gitignore)
-    results: List[FileResult] = lint_paths(files, rules)
+@click.option("--statistics", is_flag=True, help="Count the findings per rule instead of listing them.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (to adopt tipcheck in a legacy code base).")
+def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
+         show_settings, stdin_filename, output_file, verbose, statistics, add_noqa):
+    """Report the findings in PATHS (default: the current folder; `-` reads stdin)."""
+    run = _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path)
+    if show_settings:
+        _show_settings(run, paths)
+    if paths == ("-",):
+        source = _read_stdin(stdin_filename)
+        results = check_sources([source], run.rules_for([source.path]), run.policy)
+        files, missing = [source.path], []
+    else:
+        files, missing = _files(run, paths)
+        results = lint_paths(files, run.rules_for(files), run.policy)
     diags = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
     _order(diags)
     sources = {r.path: r.source for r in results if r.source is not None}
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
         click.echo("warning: No Python files found under the given path(s)", err=True)
-    _emit(diags, sources, output_format, unsafe_fixes)
-    if output_format != "json":
-        click.echo(lint_summary(diags, unsafe_fixes), nl=False)
+    if add_noqa:
+        _add_noqa(results, paths == ("-",))
+        _report_errors(errors, verbose)
+        sys.exit(EXIT_ERROR if errors else EXIT_OK)
+    if statistics:
+        _emit(output_statistics(diags, run.unsafe), output_file)
+    else:
+        _emit(_render(run, diags, sources, output_file), output_file)
+        if run.output_format in ("full", "concise"):
+            click.echo(lint_summary(diags, run.unsafe), nl=False)
     _report_errors(errors, verbose)
     sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diags else EXIT_OK)
+
+
+def _add_noqa(results: List[FileResult], stdin: bool) -> None:
+    added = skipped = 0
+    for result in results:
+        source = result.source
+        if source is None or not result.diagnostics:
+            continue
+        outcome = add_noqa(source.text, result.diagnostics)
+        added, skipped = added + outcome.added, skipped + outcome.skipped
+        if stdin:
+            click.echo(outcome.text, nl=False)
+        elif outcome.text != source.text:
+            write_atomic(source.path, source.encode(outcome.text))
+    click.echo(f"Added {added} noqa directive{'' if added == 1 else 's'}.", err=stdin)
+    if skipped:
+        click.echo(f"{skipped} finding(s) could not take a comment (inside a multi-line string).", err=True)
 
 
 @cli.command()
 @_common
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff and write nothing.")
-def fix(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, verbose, diff):
-    """Apply the fixes to PATHS (safe ones; unsafe ones too with --unsafe-fixes)."""
-    rules = _rules(select, ignore)
-    files, missing = _files(paths, respect_gitignore)
-    results = fix_paths(files, rules, unsafe_fixes)
+def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
+        show_settings, stdin_filename, output_file, verbose, diff):
+    """Apply the fixes to PATHS (safe ones; unsafe ones too with --unsafe-fixes). With `-`, read
+    stdin and write the fixed source to stdout (for editors)."""
+    run = _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path)
+    if show_settings:
+        _show_settings(run, paths)
+    if paths == ("-",):
+        _fix_stdin(run, stdin_filename, verbose)
+    files, missing = _files(run, paths)
+    results = fix_paths(files, run.rules_for(files), run.unsafe, run.policy)
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
         click.echo("warning: No Python files found under the given path(s)", err=True)
@@ -157,19 +258,26 @@ def fix(paths, select, ignore, output_format, unsafe_fixes, respect_gitignore, v
         for r in results
         if r.source is not None
     }
-    if diff:
-        # Nothing was written: what remains is what a real run would leave.
-        pass
-    elif remaining:
-        _emit(remaining, sources, output_format, unsafe_fixes)
-    if output_format != "json":
-        click.echo(fix_summary(fixed, remaining, unsafe_fixes, diff), nl=False, err=diff)
-    elif diff:
-        pass
+    if not diff and remaining:
+        _emit(_render(run, remaining, sources, output_file), output_file)
+    if run.output_format in ("full", "concise"):
+        click.echo(fix_summary(fixed, remaining, run.unsafe, diff), nl=False, err=diff)
     _report_errors(errors, verbose)
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if remaining or (diff and fixed) else EXIT_OK)
+
+
+def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
+    """`tipcheck fix -`: the fixed source on stdout, what remains on stderr."""
+    source = _read_stdin(stdin_filename)
+    [result] = fix_sources([source], run.rules_for([source.path]), run.unsafe, run.policy)
+    text = result.fixed_text if result.fixed_text is not None else source.text
+    click.get_binary_stream("stdout").write(source.encode(text))
+    if result.diagnostics:
+        click.echo(concise(result.diagnostics, run.unsafe), nl=False, err=True)
+    _report_errors(result.errors, verbose)
+    sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if result.diagnostics else EXIT_OK)
 
 
 @cli.command("rules")

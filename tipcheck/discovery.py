@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
-from typing import Iterable, List, Optional, Set
+from typing import Callable, Iterable, List, Optional, Set
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -67,7 +67,7 @@ def _git_visible_files(directory: str) -> Optional[Set[str]]:
     }
 
 
-def _walk(directory: str, respect_gitignore: bool) -> Iterable[str]:
+def _walk(directory: str, respect_gitignore: bool, excluded: Optional[Callable[[str], bool]] = None) -> Iterable[str]:
     # The files git shows, per folder: a nested repository (a submodule, or a clone inside the
     # project) is listed by its parent only as a folder, so it gets its own `git ls-files`.
     visible_in = {directory: _git_visible_files(directory) if respect_gitignore else None}
@@ -79,6 +79,7 @@ def _walk(directory: str, respect_gitignore: bool) -> Iterable[str]:
             if d not in SKIPPED_DIRS
             and not d.endswith(".egg-info")
             and not _is_virtualenv(os.path.join(root, d))
+            and not (excluded and excluded(os.path.join(root, d)))
         )
         for d in list(dirs):
             sub = os.path.join(root, d)
@@ -95,16 +96,21 @@ def _walk(directory: str, respect_gitignore: bool) -> Iterable[str]:
             path = os.path.join(root, name)
             if visible is not None and os.path.normpath(os.path.abspath(path)) not in visible:
                 continue
+            if excluded and excluded(path):
+                continue
             yield path
 
 
-def discover(paths: Iterable[str], respect_gitignore: bool = True) -> Discovery:
-    """Files to lint, deduplicated, in a deterministic order."""
+def discover(
+    paths: Iterable[str], respect_gitignore: bool = True, excluded: Optional[Callable[[str], bool]] = None
+) -> Discovery:
+    """Files to lint, deduplicated, in a deterministic order. ``excluded`` (the config's exclude)
+    prunes what the walk finds; a file named explicitly is always linted, as in Ruff."""
     found = Discovery()
     seen: Set[str] = set()
     for given in paths:
         if os.path.isdir(given):
-            candidates = _walk(given, respect_gitignore)
+            candidates = _walk(given, respect_gitignore, excluded)
         elif os.path.lexists(given):
             candidates = [given]  # named explicitly: always linted, whatever its name
         else:

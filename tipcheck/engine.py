@@ -47,7 +47,7 @@ class FileResult:
     dropped_fixes: List[str] = field(default_factory=list)  # fixes dropped for breaking the code
 
 
-def _file_diagnostic(path: str, code: str, message: str, row: int = 1, column: int = 1, line: str = "") -> Diagnostic:
+def file_diagnostic(path: str, code: str, message: str, row: int = 1, column: int = 1, line: str = "") -> Diagnostic:
     loc = Location(row, column)
     return Diagnostic(code, code, message, path, loc, loc, None, line)
 
@@ -86,7 +86,7 @@ def syntax_diagnostic(source: SourceFile, exc: cst.ParserSyntaxError) -> Diagnos
         row, column = python_error.lineno, python_error.offset or 1
     row = min(max(1, row), len(source.line_starts))
     column = min(max(1, column), len(source.line_text(row)) + 1)
-    return _file_diagnostic(
+    return file_diagnostic(
         source.path, INVALID_SYNTAX, f"SyntaxError: {message}", row, column, source.line_text(row)
     )
 
@@ -242,7 +242,7 @@ def read(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnos
     try:
         return SourceFile.read(path) if display_path is None else _renamed(SourceFile.read(path), display_path)
     except SourceError as exc:
-        return _file_diagnostic(display_path or path, IO_ERROR, f"cannot read file: {exc}")
+        return file_diagnostic(display_path or path, IO_ERROR, f"cannot read file: {exc}")
 
 
 def _renamed(source: SourceFile, display_path: str) -> SourceFile:
