@@ -533,7 +533,7 @@ def statistics(diags: Sequence[Diagnostic], unsafe: bool = False, color: bool = 
     """Ruff's ``--statistics`` table: one row per code, ``COUNT<TAB>CODE<TAB>[*] name``.
 
     Counts are right-aligned and codes left-aligned to their widest; rows are sorted by count
-    (largest first), then code. When any finding is fixable a marker column shows ``[*]`` (all of
+    (largest first), then code (the engine's findings, which show no code, first). When any finding is fixable a marker column shows ``[*]`` (all of
     that code's findings fixable), ``[-]`` (some) or ``[ ]`` (none), as Ruff does; with nothing
     fixable there is no marker column. The engine's own findings (invalid-syntax, io-error) have an
     empty code column and their name. Empty string for no findings.
