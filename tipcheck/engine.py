@@ -103,7 +103,7 @@ _IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([
 _FROM_PACKAGE = re.compile(r"^[ \t]*from[ \t]+[\w.]*[ \t]+import[ \t]+\(?([\w, \t]+)", re.MULTILINE)
 
 
-_TRAINING_WORDS = re.compile(r"\.step\(|\.backward\(|set_epoch|[Ll]oader|[Ss]ampler|[Ss]cheduler|[Oo]ptimizer")
+_TRAINING_WORDS = re.compile(r"\.step\(|\.backward\(|set_epoch|[Ll]oader|[Ss]ampler|[Ss]cheduler|[Oo]ptimizer|nn\.Module\b")
 
 
 def _imported_names(text: str) -> Set[str]:

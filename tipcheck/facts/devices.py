@@ -89,22 +89,54 @@ def _guarded_body(body: Sequence[cst.CSTNode]) -> bool:
 class DeviceFacts:
     def __init__(self, text: str, module: cst.Module, summary: ModuleSummary) -> None:
         self.gpu_only = bool(_GPU_ONLY.search(text))
+        self.text = text
+        self._flag_patterns: Dict[str, bool] = {}
         self.summary = summary
         self._guarded: Dict[tuple, bool] = {}
         self.module = module
 
-    def governed(self, site: CallSite) -> bool:
-        if self.gpu_only or any(mentions_cuda(test) for test in site.ctx.conditions):
+    def _about_cuda(self, test: cst.BaseExpression) -> bool:
+        """A condition about CUDA: it says so (`torch.cuda.is_available()`, `args.cuda`), or it tests
+        a flag computed from such a check (`use_accel = torch.accelerator.is_available()`)."""
+        if mentions_cuda(test):
             return True
-        func = site.ctx.func
-        if func not in self._guarded:
-            if func[0] == "module":
-                body = self.module.body
-            else:
-                record = self.summary.funcs.get(func)
-                body = getattr(record.node.body, "body", ()) if record else ()
-            self._guarded[func] = _guarded_body(body) or (func[0] != "module" and _guarded_body(self.module.body))
-        return self._guarded[func]
+        for name in {n.value for n in _names(test)}:
+            pattern = self._flag_patterns.get(name)
+            if pattern is None:
+                pattern = self._flag_patterns[name] = bool(
+                    re.search(rf"^[ \t]*{re.escape(name)}\s*=[^\n]*(?:cuda|gpu|is_available|accelerator)", self.text, re.M | re.I)
+                )
+            if pattern:
+                return True
+        return False
+
+    def governed(self, site: CallSite) -> bool:
+        if self.gpu_only or any(self._about_cuda(test) for test in site.ctx.conditions):
+            return True
+        return self._function_governed(site.ctx.func, set())
+
+    def _function_governed(self, func: tuple, seen: set) -> bool:
+        """A function that checks for CUDA up front, or whose every caller in the module runs
+        only where CUDA was checked (main() asserts it, then calls train())."""
+        if func in self._guarded:
+            return self._guarded[func]
+        if func in seen:
+            return False
+        seen.add(func)
+        if func[0] == "module":
+            guarded = _guarded_body(self.module.body)
+        else:
+            record = self.summary.funcs.get(func)
+            body = getattr(record.node.body, "body", ()) if record else ()
+            guarded = _guarded_body(body) or _guarded_body(self.module.body)
+            if not guarded:
+                callers = [c for c in self.summary.calls if c.callee == func[2]]
+                guarded = bool(callers) and all(
+                    any(self._about_cuda(test) for test in c.ctx.conditions) or self._function_governed(c.ctx.func, seen)
+                    for c in callers
+                )
+        self._guarded[func] = guarded
+        return guarded
 
     def cuda_placements(self) -> List[Placement]:
         found: List[Placement] = []
@@ -182,6 +214,17 @@ def is_device_move(call: cst.Call) -> bool:
     if first.keyword is not None and first.keyword.value != "device":
         return False
     return not _NOT_PLACEMENT.search(code(first.value))
+
+
+def _names(node: cst.CSTNode) -> List[cst.Name]:
+    found: List[cst.Name] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            found.append(n)
+
+    node.visit(Collect())
+    return found
 
 
 def _names_in(node: cst.CSTNode) -> List[str]:
@@ -268,6 +311,8 @@ def batch_use(loop_node: cst.For, is_consumer) -> Optional[BatchUse]:
             self.stmt = stmt
 
         def visit_Assign(self, node: cst.Assign) -> None:
+            if _reshaped_in_place(node.value, pending):
+                return  # `images = images.reshape(-1, 784)`: still the CPU batch
             targets = [n for t in node.targets for n in target_names(t.target)]
             for name in targets:
                 if name in pending:
@@ -296,3 +341,13 @@ def batch_use(loop_node: cst.For, is_consumer) -> Optional[BatchUse]:
         elif re.search(rf"\b{re.escape(use.batch_name)}\[\s*\d", text):
             use.subscripted = "int"
     return use
+
+
+def _reshaped_in_place(value: cst.BaseExpression, pending) -> bool:
+    """`x.reshape(...)`, `x.view(...).float()`: a method chain on a batch name that does not move it."""
+    node = value
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        if node.func.attr.value in ("to", "cuda"):
+            return False
+        node = node.func.value
+    return node is not value and isinstance(node, cst.Name) and node.value in pending

@@ -60,7 +60,7 @@ HARMLESS_CALLS = frozenset(
         "print", "len", "str", "repr", "isinstance", "hasattr", "getattr", "type", "id", "format",
         "enumerate", "zip", "iter", "next", "range", "bool", "int", "float", "max", "min", "sorted",
         "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "itertools.islice", "itertools.cycle",
-        "reversed",
+        "reversed", "super",
     }
 )
 

@@ -43,6 +43,10 @@ NOT_MODULES = {"Parameter", "Buffer", "ParameterList", "ParameterDict", "Uniniti
 COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
 PER_BATCH_SCHEDULERS = {"OneCycleLR", "CyclicLR"}
 
+# The optimizer's relation to the model whose parameters it updates. Fields named with "@" are
+# relations the facts derive, not attributes: an escape does not spread through them.
+TRAINS = "@trains"
+
 
 def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
     """(kind, class name) for a torch/torchvision/timm callable that creates a tracked value."""
@@ -64,6 +68,8 @@ def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
         return "scaler", "GradScaler"
     if qualified == "timm.create_model":
         return "model", "timm"
+    if qualified.startswith("transformers.") and last == "from_pretrained" and "Model" in parts[-2]:
+        return "model", parts[-2]
     if parts[:2] == ["torch", "nn"] and len(parts) == 3 and last[:1].isupper() and last not in NOT_MODULES:
         return "model", last
     if qualified.startswith("torchvision.models."):
@@ -163,7 +169,9 @@ class Graph:
         while stack:
             key = stack.pop()
             yield key
-            for child in self.fields.get(key, {}).values():
+            for name, child in self.fields.get(key, {}).items():
+                if name.startswith("@"):
+                    continue  # a relation, not an attribute: the optimizer does not hold the model
                 child = self.find(child)
                 if child not in seen:
                     seen.add(child)
@@ -515,7 +523,20 @@ class ProjectFacts:
             first = site.args[0] if site.args else site.kwargs.get("params")
             model = self._parameters_owner(first)
             if model is not None:
-                graph.union(graph.field(result, "model"), model)
+                graph.union(graph.field(result, TRAINS), model)
+        # What hands its parameters to an optimizer is a model, even when its class is not in sight
+        # (imported from a module that is not linted): such values are marked "inferred".
+        known = {graph.find(v.site.result) for v in self.values if v.kind == "model"}
+        for site, result in self._pending_optimizers:
+            owner = self.graph.fields.get(graph.find(result), {}).get(TRAINS)
+            if owner is None or graph.find(owner) in known:
+                continue
+            owner = graph.find(owner)
+            for constructed in self._site_by_result().values():
+                if graph.find(constructed.result) == owner and constructed.callee is not None:
+                    self.values.append(Value("model", "inferred", constructed, constructed.ctx.func[1], custom=True))
+                    known.add(owner)
+                    break
         # Method calls on tracked values keep their arguments; others hand them on.
         for site in self._pending_method_args:
             receiver = graph.find(graph.node(site.receiver))
@@ -850,7 +871,7 @@ class ProjectFacts:
     def trains(self, model: Value) -> bool:
         """Whether the model's parameters reach an optimizer."""
         root = self.root_of(model)
-        return any(self.field_root(o, "model") == root for o in self.values_of_kind("optimizer"))
+        return any(self.field_root(o, TRAINS) == root for o in self.values_of_kind("optimizer"))
 
     def placements(self, root: Key) -> List[CallSite]:
         """`.to(...)` and `.cuda(...)` calls on the value at ``root``."""

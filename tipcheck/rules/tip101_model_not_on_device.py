@@ -32,15 +32,17 @@ class ModelNotOnDevice(ProjectRule):
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
         called = {root for loop in project.loops if loop.is_batch_loop for root in project.models_called_in(loop)}
+        reported = set()
         for model in project.values_of_kind("model"):
             root = project.root_of(model)
-            if root not in called or model.cls.endswith("Loss") or project.is_escaped(model):
+            if root not in called or model.cls.endswith("Loss") or model.cls == "inferred" or project.is_escaped(model):
                 continue
             if any(v.kind == "wrapper" for v in project.values_at(root)):
                 continue  # wrapped for DDP or DataParallel: the device is a deliberate choice
             anchor, module_id = project.anchor_site(model)
-            if module_id != ctx.source.path or not project.trains(model):
+            if module_id != ctx.source.path or id(anchor) in reported or not project.trains(model):
                 continue
+            reported.add(id(anchor))  # one report for a helper that builds the model on several branches
             if project.placements(root) or model.kwarg("device") is not None:
                 continue
             loops = [l for l in project.loops if l.is_batch_loop and project.model_calls_in(l, root)]
@@ -74,7 +76,7 @@ class ModelNotOnDevice(ProjectRule):
             return None
         device, idiom = variable
         target = ctx.module.code_for_node(stmt.body[0].targets[0].target)
-        edits = [insert_after(ctx, stmt, f"{target}.to({device})"), *idiom]
+        edits = [insert_after(ctx, _last_change(ctx, model, stmt, target), f"{target}.to({device})"), *idiom]
         root = project.root_of(model)
         for loop in loops:
             if not isinstance(loop.node, cst.For):
@@ -87,3 +89,22 @@ class ModelNotOnDevice(ProjectRule):
                 return None
             edits.append(edit)
         return Fix(tuple(edits), "Choose a device, move the model and each batch to it", Applicability.UNSAFE)
+
+
+def _last_change(ctx: RuleContext, model: Value, stmt: cst.SimpleStatementLine, target: str) -> cst.CSTNode:
+    """The statement after which to move the model: its construction, or the last statement of
+    the same block that changes it (`model.fc = nn.Linear(...)` replaces the head on the CPU)."""
+    block = next((b for s, b in model.site.ctx.stmt_path if s is stmt), None)
+    if not block:
+        return stmt
+    last = stmt
+    for later in list(block)[list(block).index(stmt) + 1 :]:
+        if not isinstance(later, cst.SimpleStatementLine):
+            continue
+        for small in later.body:
+            targets = small.targets if isinstance(small, cst.Assign) else []
+            for assign_target in targets:
+                text = ctx.module.code_for_node(assign_target.target)
+                if text.startswith((f"{target}.", f"{target}[")):
+                    last = later
+    return last

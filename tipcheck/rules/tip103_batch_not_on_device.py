@@ -15,15 +15,16 @@ from tipcheck.fixes.devices import batch_move_edit
 from tipcheck.rules.base import ProjectRule
 
 
-def consumers(project: ProjectFacts, module_id: str, root):
-    """A predicate: is a call the model (at ``root``) or a loss?"""
+def consumers(project: ProjectFacts, module_id: str, root, model_moves_inputs: bool = False):
+    """A predicate: is a call the model (at ``root``) or a loss? With ``model_moves_inputs``
+    (DataParallel, DDP), only losses count: the wrapper moves the model's inputs itself."""
 
     def is_consumer(call: cst.Call) -> bool:
         site = project.site_of(call, module_id)
         if site is None:
             return False
         if site.func_path is not None and project.root(site.func_path) == root:
-            return True
+            return not model_moves_inputs
         return project.is_loss(site)
 
     return is_consumer
@@ -64,14 +65,13 @@ class BatchNotOnDevice(ProjectRule):
                 continue
             for root in project.models_called_in(loop):
                 models = project.values_at(root)
-                if any(v.kind == "wrapper" for v in models):
-                    continue  # DataParallel and DDP move the inputs themselves
+                wrapped = any(v.kind == "wrapper" for v in models)  # DataParallel/DDP move the inputs
                 if any(v.cls.endswith("Loss") or project.is_escaped(v) for v in models if v.kind == "model"):
                     continue
                 moves = [s for s in project.placements(root) if is_device_move(s.node)]
                 if not moves:
                     continue
-                use = batch_use(loop.node, consumers(project, ctx.source.path, root))
+                use = batch_use(loop.node, consumers(project, ctx.source.path, root, model_moves_inputs=wrapped))
                 if use is None or not use.unmoved or use.first_use is None:
                     continue
                 shown = ", ".join(f"`{n}`" for n in use.unmoved)

@@ -1,0 +1,711 @@
+"""Run fixtures before and after their fix, in each environment, and judge them by their expectation.
+
+    tipcheck harness [FIXTURES]... [--device cpu|cuda]... [--nproc N] [--json REPORT]
+    python -m tipcheck.harness.run [FIXTURES|PREPARED_DIR]... [same options]
+
+For each case (a fixture: its original, its fixed copy, its expectation) and each environment
+(`cpu`, `cuda` for one process; `gloo×N`, `nccl×N` for the distributed ones), the original and
+the fixed script each run in their own process(es) under `tipcheck.harness.instrument`, with a
+timeout; the checks of the expectation (`tipcheck.harness.expectations`) then give a verdict:
+pass, fail, skip (the environment is not there: no GPU, too few GPUs), or error (no case could be
+made: tipcheck failed to fix the file).
+
+The environments reach the scripts through their environment variables only:
+- `TIPCHECK_DEVICE`: `cpu` or `cuda`; on `cpu` (and `gloo×N`) `CUDA_VISIBLE_DEVICES` is emptied,
+  so that scripts that follow the device idiom pick the CPU even on a GPU machine;
+- `TIPCHECK_DIST_BACKEND`: `gloo` or `nccl` for the distributed environments, with the variables
+  of torch.distributed's env:// initialisation (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE,
+  LOCAL_RANK, LOCAL_WORLD_SIZE) as torchrun sets them.
+
+Nothing here imports libcst, click or tipcheck's linter: the fixed copies come either from
+`tipcheck.harness.prepare` (imported only when needed) or from a folder it prepared
+(`--fixed-dir`), so that this runs where only torch is installed. torch itself is imported only
+to describe the machine in the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO
+
+from tipcheck.harness import _package_root, run_processes
+from tipcheck.harness.expectations import (
+    DEVICES,
+    EXPECT_SUFFIX,
+    Environment,
+    Expectation,
+    ExpectationError,
+    evaluate,
+    expectation_path,
+    help_text,
+    load_expectation,
+)
+
+MANIFEST = "manifest.json"
+#: The modules a prepared folder carries: all that `python -m tipcheck.harness.run` imports.
+RUNTIME_MODULES = ("__init__.py", "instrument.py", "expectations.py", "runner.py", "run.py")
+DEFAULT_TIMEOUT = 120.0
+REPORT_FORMAT = "tipcheck-harness-report/1"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+VERDICTS = ("pass", "fail", "error", "skip")
+
+
+class UsageError(Exception):
+    """A command that cannot run at all: bad arguments, missing files or expectation, no torch."""
+
+
+@dataclass
+class Case:
+    """A fixture to judge: its original script, the fixed copy, the expectation, what the fix did."""
+
+    name: str
+    original: str
+    fixed: str
+    expectation: Expectation
+    fix: Dict[str, Any] = field(default_factory=dict)
+    source: Optional[str] = None  # the fixture itself
+    error: Optional[str] = None  # why no fixed copy could be made (the case is an error)
+
+
+def case_name(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+# -- finding the cases -----------------------------------------------------------------------------
+
+
+def default_fixtures_dir() -> str:
+    here = os.path.join(os.getcwd(), "fixtures")
+    return here if os.path.isdir(here) else os.path.join(_package_root(), "fixtures")
+
+
+def find_fixtures(paths: Sequence[str] = ()) -> List[str]:
+    """The fixture scripts named by `paths` (files, or folders: their `*.py` that have an
+    expectation file beside them); no paths: the default fixtures folder's."""
+    found: List[str] = []
+    for path in paths or [default_fixtures_dir()]:
+        if os.path.isdir(path):
+            for name in sorted(os.listdir(path)):
+                script = os.path.join(path, name)
+                if name.endswith(".py") and os.path.isfile(expectation_path(script)):
+                    found.append(script)
+        elif os.path.isfile(path):
+            if path.endswith(EXPECT_SUFFIX):
+                path = path[: -len(EXPECT_SUFFIX)] + ".py"
+            if not os.path.isfile(expectation_path(path)):
+                raise UsageError(f"{path}: no expectation file ({os.path.basename(expectation_path(path))}) beside it")
+            found.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    seen = set()
+    unique = []
+    for path in found:
+        key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    if not unique:
+        raise UsageError("no fixture with an expectation file found")
+    return unique
+
+
+def is_prepared_dir(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, MANIFEST))
+
+
+def cases_from_prepared(path: str, names: Sequence[str] = ()) -> List[Case]:
+    """The cases of a folder written by `tipcheck harness --prepare` (all, or those `names`)."""
+    with open(os.path.join(path, MANIFEST), encoding="utf-8") as handle:
+        manifest = json.load(handle)
+    wanted = {case_name(n) for n in names}
+    cases = []
+    for entry in manifest["fixtures"]:
+        if wanted and entry["name"] not in wanted:
+            continue
+        cases.append(
+            Case(
+                entry["name"],
+                os.path.join(path, entry["original"]),
+                os.path.join(path, entry["fixed"]),
+                load_expectation(os.path.join(path, entry["expect"])),
+                entry.get("fix", {}),
+                source=entry.get("source"),
+            )
+        )
+    missing = wanted - {c.name for c in cases}
+    if missing:
+        raise UsageError(f"{path}: no prepared case {', '.join(sorted(missing))}")
+    return cases
+
+
+def cases_with_fixed_copies(fixtures: Sequence[str], fixed_dir: str) -> List[Case]:
+    """Cases of `fixtures` whose fixed copies are `fixed_dir/NAME.py` (made elsewhere)."""
+    cases = []
+    for path in fixtures:
+        fixed = os.path.join(fixed_dir, os.path.basename(path))
+        if not os.path.isfile(fixed):
+            raise UsageError(f"{fixed_dir}: no fixed copy of {os.path.basename(path)}")
+        cases.append(
+            Case(case_name(path), path, fixed, load_expectation(expectation_path(path)),
+                 {"substituted": os.path.abspath(fixed)}, source=os.path.abspath(path))
+        )
+    return cases
+
+
+def make_cases(
+    fixtures: Sequence[str] = (),
+    fixed_dir: Optional[str] = None,
+    fixed: Optional[Mapping[str, str]] = None,
+    scripts_dir: Optional[str] = None,
+) -> List[Case]:
+    """The cases to run. With `fixed_dir`: a prepared folder (then `fixtures` only selects among
+    its cases by name), or a folder of fixed copies `NAME.py`. Otherwise tipcheck fixes each
+    fixture (`tipcheck.harness.prepare`, which needs the linter) into `scripts_dir`, save those
+    named in `fixed` ({fixture name or path: the fixed file to use instead})."""
+    if fixed_dir is not None:
+        if is_prepared_dir(fixed_dir):
+            return cases_from_prepared(fixed_dir, fixtures)
+        return cases_with_fixed_copies(find_fixtures(fixtures), fixed_dir)
+    if scripts_dir is None:
+        raise ValueError("scripts_dir is needed to write the fixed copies")
+    try:
+        from tipcheck.harness.prepare import prepare_cases
+    except ImportError as exc:
+        raise UsageError(
+            f"making the fixed copies needs tipcheck's linter ({exc}): prepare them where it is installed "
+            "(tipcheck harness --prepare DIR) and pass DIR (--fixed-dir DIR)"
+        )
+
+    cases = prepare_cases(find_fixtures(fixtures), scripts_dir, fixed)
+    for case in cases:
+        if case.fix.get("errors"):
+            case.error = "tipcheck could not fix it: " + "; ".join(case.fix["errors"])
+    return cases
+
+
+# -- environments ----------------------------------------------------------------------------------
+
+
+def environments(expectation: Expectation, devices: Sequence[str], nproc: Optional[int] = None) -> List[Environment]:
+    """The environments a case runs in: per device asked for (and meant for), one process, or
+    `nproc` (default: the expectation's) under torch.distributed for the distributed ones."""
+    envs = []
+    for device in devices:
+        if device not in expectation.devices:
+            continue
+        if expectation.distributed:
+            envs.append(Environment(device, nproc or expectation.nproc, distributed=True))
+        else:
+            envs.append(Environment(device))
+    return envs
+
+
+def run_env(env: Environment) -> Dict[str, str]:
+    """The variables a run in `env` gets (see the module's doc)."""
+    variables = {"TIPCHECK_DEVICE": env.device}
+    if env.device == "cpu":
+        variables["CUDA_VISIBLE_DEVICES"] = ""
+    if env.distributed:
+        variables["TIPCHECK_DIST_BACKEND"] = env.backend
+    return variables
+
+
+class Machine:
+    """What this machine offers (torch, CUDA, GPUs), found once, lazily (it imports torch)."""
+
+    def __init__(self) -> None:
+        self._info: Optional[Dict[str, Any]] = None
+        self._lock = threading.Lock()
+
+    def info(self) -> Dict[str, Any]:
+        with self._lock:
+            if self._info is None:
+                self._info = describe_machine()
+            return self._info
+
+    def unavailable(self, env: Environment) -> Optional[str]:
+        """Why `env` cannot run here, or None."""
+        if env.device != "cuda":
+            return None
+        info = self.info()
+        if not info.get("cuda_available"):
+            return "no CUDA device"
+        needed = env.nproc if env.distributed else 1
+        if info.get("gpu_count", 0) < needed:
+            return f"{env.name} needs {needed} GPUs, {info.get('gpu_count', 0)} visible"
+        return None
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def describe_machine() -> Dict[str, Any]:
+    info: Dict[str, Any] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+    }
+    try:
+        from tipcheck import __version__
+
+        info["tipcheck"] = __version__
+    except Exception:  # pragma: no cover
+        info["tipcheck"] = None
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_cuda"] = torch.version.cuda
+        info["cuda_available"] = bool(torch.cuda.is_available())
+        info["gpu_count"] = torch.cuda.device_count() if info["cuda_available"] else 0
+        info["gpus"] = [torch.cuda.get_device_name(i) for i in range(info["gpu_count"])]
+    except Exception as exc:
+        info.setdefault("torch", None)
+        info["torch_error"] = f"{type(exc).__name__}: {exc}"
+        info.setdefault("cuda_available", False)
+        info.setdefault("gpu_count", 0)
+    try:
+        import torchvision
+
+        info["torchvision"] = torchvision.__version__
+    except Exception:
+        info["torchvision"] = None
+    return info
+
+
+# -- running -----------------------------------------------------------------------------------------
+
+
+def _short_path(path: str) -> str:
+    """`original/NAME.py`, `fixed/NAME.py`: enough to tell the scripts apart in a report."""
+    return os.path.join(os.path.basename(os.path.dirname(path)), os.path.basename(path))
+
+
+def _run_summary(outcome, script: str) -> Dict[str, Any]:
+    summary: Dict[str, Any] = {
+        "script": _short_path(script),
+        "duration_s": round(outcome.duration, 3),
+        "timed_out": outcome.timed_out,
+        "exit": [r["exit"] if r is not None else None for r in outcome.reports],
+        "exceptions": [
+            f"{r['exception']['type']}: {r['exception']['message'][:300]}" for r in outcome.reports if r and r["exception"]
+        ],
+        "loss": [r.get("loss") if r is not None else None for r in outcome.reports],
+        "missing_reports": outcome.errors,
+    }
+    return summary
+
+
+def _run_line(outcome) -> str:
+    if outcome.timed_out:
+        state = "timed out"
+    elif not outcome.complete:
+        state = f"{sum(r is None for r in outcome.reports)} rank(s) left no report"
+    else:
+        codes = sorted({r["exit"] for r in outcome.reports})
+        state = "exit " + "/".join(map(str, codes))
+        excs = [r["exception"]["type"] for r in outcome.reports if r["exception"]]
+        if excs:
+            state += f" ({excs[0]})"
+    return f"{state}, {outcome.duration:.1f}s"
+
+
+class Progress:
+    """A line to `stream` per run as it finishes, and per verdict."""
+
+    def __init__(self, total_runs: int, stream: Optional[TextIO]) -> None:
+        self.total = total_runs
+        self.done = 0
+        self.stream = stream
+        self.lock = threading.Lock()
+
+    def run(self, case: Case, env: Environment, phase: str, outcome) -> None:
+        with self.lock:
+            self.done += 1
+            self._print(f"[{self.done:>{len(str(self.total))}}/{self.total}] {case.name} {env.name} {phase}: {_run_line(outcome)}")
+
+    def verdict(self, result: Dict[str, Any]) -> None:
+        with self.lock:
+            checks = result["checks"]
+            passed = sum(c["ok"] for c in checks)
+            text = f"    {result['fixture']} {result['environment']}: {result['verdict'].upper()}"
+            if checks:
+                text += f" ({passed}/{len(checks)} checks)"
+            if result.get("reason"):
+                text += f": {result['reason']}"
+            self._print(text)
+            for check in checks:
+                if not check["ok"]:
+                    self._print(f"        {check['phase']}: {check['label']}: {check['detail'][:400]}")
+
+    def _print(self, text: str) -> None:
+        if self.stream is not None:
+            print(text, file=self.stream, flush=True)
+
+
+def _safe(name: str) -> str:
+    return name.replace("×", "x")
+
+
+def run_case(
+    case: Case,
+    env: Environment,
+    work_dir: str,
+    timeout: Optional[float] = None,
+    preload: bool = True,
+    progress: Optional[Progress] = None,
+) -> Dict[str, Any]:
+    """Run `case` in `env` (the original, then the fixed copy) and judge it: a result record."""
+    result: Dict[str, Any] = {
+        "fixture": case.name,
+        "rule": case.expectation.rule,
+        "environment": env.name,
+        "device": env.device,
+        "nproc": env.nproc,
+        "backend": env.backend,
+        "verdict": None,
+        "reason": None,
+        "checks": [],
+        "runs": {},
+        "fix": case.fix,
+    }
+    if case.error:
+        result.update(verdict="error", reason=case.error)
+        return result
+    limit = timeout or case.expectation.timeout or DEFAULT_TIMEOUT
+    outcomes = {}
+    for phase, script in (("before", case.original), ("after", case.fixed)):
+        out = os.path.join(work_dir, case.name, _safe(env.name), phase)
+        outcome = run_processes(
+            script, out, env=run_env(env), timeout=limit, nproc=env.nproc if env.distributed else 1,
+            args=case.expectation.args, preload=preload,
+        )
+        outcomes[phase] = outcome
+        result["runs"][phase] = _run_summary(outcome, script)
+        result["runs"][phase]["output_dir"] = out
+        if progress:
+            progress.run(case, env, phase, outcome)
+    checks = evaluate(
+        case.expectation, env, outcomes["before"].reports, outcomes["after"].reports,
+        outcomes["before"].errors, outcomes["after"].errors,
+    )
+    result["checks"] = [c.to_json() for c in checks]
+    result["verdict"] = "pass" if checks and all(c.ok for c in checks) else "fail"
+    if not checks:
+        result["reason"] = "no check applies in this environment"
+    for phase, outcome in outcomes.items():
+        if not all(c.ok for c in checks) or outcome.errors:
+            result["runs"][phase]["stderr_tails"] = [
+                (r or {}).get("stderr_tail", "")[-1500:] for r in outcome.reports
+            ]
+    return result
+
+
+def run_cases(
+    cases: Sequence[Case],
+    devices: Sequence[str] = ("cpu",),
+    nproc: Optional[int] = None,
+    work_dir: Optional[str] = None,
+    timeout: Optional[float] = None,
+    preload: bool = True,
+    jobs: int = 1,
+    progress: Optional[TextIO] = None,
+    machine: Optional[Machine] = None,
+    command: Optional[Sequence[str]] = None,
+) -> Dict[str, Any]:
+    """Run every case in every environment it has among `devices`; the report (see `REPORT_FORMAT`).
+
+    `work_dir` keeps the runs' outputs (a temporary folder, removed, when None); `jobs` runs that
+    many (case, environment) pairs at once; `progress` gets a line per run and per verdict."""
+    machine = machine or Machine()
+    pairs = [(case, env) for case in cases for env in environments(case.expectation, devices, nproc)]
+    runnable = [(c, e) for c, e in pairs if not c.error and machine.unavailable(e) is None]
+    tracker = Progress(2 * len(runnable), progress)
+    own_dir = work_dir is None
+    work = tempfile.mkdtemp(prefix="tipcheck-harness-") if own_dir else os.path.abspath(work_dir)
+
+    def one(pair):
+        case, env = pair
+        why = machine.unavailable(env)
+        if why is not None:
+            result = {
+                "fixture": case.name, "rule": case.expectation.rule, "environment": env.name, "device": env.device,
+                "nproc": env.nproc, "backend": env.backend, "verdict": "skip", "reason": why, "checks": [],
+                "runs": {}, "fix": case.fix,
+            }
+        else:
+            result = run_case(case, env, work, timeout, preload, tracker)
+        tracker.verdict(result)
+        return result
+
+    try:
+        if jobs > 1:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(one, pairs))
+        else:
+            results = [one(pair) for pair in pairs]
+    finally:
+        if own_dir:
+            shutil.rmtree(work, ignore_errors=True)
+    if own_dir:
+        for result in results:
+            for run in result["runs"].values():
+                run.pop("output_dir", None)
+    summary = {verdict: sum(r["verdict"] == verdict for r in results) for verdict in VERDICTS}
+    summary["total"] = len(results)
+    env_names = []
+    for case, env in pairs:
+        if env.name not in env_names:
+            env_names.append(env.name)
+    return {
+        "format": REPORT_FORMAT,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "command": list(command) if command is not None else None,
+        "machine": machine.info(),
+        "devices": list(devices),
+        "environments": env_names,
+        "summary": summary,
+        "results": results,
+    }
+
+
+def failed(report: Dict[str, Any]) -> bool:
+    return any(r["verdict"] in ("fail", "error") for r in report["results"])
+
+
+# -- output ------------------------------------------------------------------------------------------
+
+
+def table(report: Dict[str, Any], markdown: bool = False) -> str:
+    """Fixture × environment: the verdicts."""
+    envs = report["environments"]
+    cells: Dict[tuple, str] = {}
+    rows: List[tuple] = []
+    for result in report["results"]:
+        key = (result["fixture"], result["rule"] or "-")
+        if key not in rows:
+            rows.append(key)
+        cells[(result["fixture"], result["environment"])] = result["verdict"].upper() if result["verdict"] != "pass" else "pass"
+    header = ["fixture", "rule", *envs]
+    body = [[name, rule, *[cells.get((name, env), "-") for env in envs]] for name, rule in rows]
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in body]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *body]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(report: Dict[str, Any]) -> str:
+    s = report["summary"]
+    parts = [f"{s[v]} {v}" for v in VERDICTS if s[v] or v in ("pass", "fail")]
+    return f"{s['total']} fixture×environment pairs: " + ", ".join(parts)
+
+
+def problems(report: Dict[str, Any]) -> List[str]:
+    out = []
+    for result in report["results"]:
+        if result["verdict"] == "error":
+            out.append(f"{result['fixture']} @ {result['environment']}: error: {result['reason']}")
+        for check in result["checks"]:
+            if not check["ok"]:
+                out.append(f"{result['fixture']} @ {result['environment']}: {check['phase']}: {check['label']}: {check['detail']}")
+    return out
+
+
+def _device_line(machine: Dict[str, Any]) -> str:
+    gpus = machine.get("gpus") or []
+    text = f"CPU: {machine.get('cpu')} ({machine.get('cpu_count')} cores)"
+    if gpus:
+        text += "; GPU: " + ", ".join(sorted(set(gpus))) + (f" ×{len(gpus)}" if len(gpus) > 1 else "")
+    return text
+
+
+def markdown(report: Dict[str, Any]) -> str:
+    m = report["machine"]
+    lines = [
+        "# tipcheck harness report",
+        "",
+        f"- Date: {report['created']}",
+        f"- Device: {_device_line(m)}",
+        f"- torch {m.get('torch')} (CUDA {m.get('torch_cuda')}), torchvision {m.get('torchvision')}, "
+        f"Python {m.get('python')}, tipcheck {m.get('tipcheck')}",
+    ]
+    if report.get("command"):
+        lines.append(f"- Command: `{' '.join(report['command'])}`")
+    lines += ["", table(report, markdown=True), summary_line(report) + "."]
+    found = problems(report)
+    if found:
+        lines += ["", "## Failures", ""] + [f"- {p[:600]}" for p in found]
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(report: Dict[str, Any], json_path: str) -> List[str]:
+    """The JSON report at `json_path`, and its markdown summary beside it (`.md`)."""
+    folder = os.path.dirname(os.path.abspath(json_path))
+    os.makedirs(folder, exist_ok=True)
+    with open(json_path, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    md_path = os.path.splitext(json_path)[0] + ".md"
+    with open(md_path, "w", encoding="utf-8") as handle:
+        handle.write(markdown(report))
+    return [json_path, md_path]
+
+
+# -- the command -------------------------------------------------------------------------------------
+
+
+def harness_missing() -> Optional[str]:
+    """Why the harness cannot run here (its extra is not installed), or None."""
+    missing = [name for name in ("torch", "torchvision") if importlib.util.find_spec(name) is None]
+    if missing:
+        return (
+            f"the harness needs {' and '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not installed: "
+            "pip install 'tipcheck[harness]'"
+        )
+    return None
+
+
+def command(
+    fixtures: Sequence[str] = (),
+    devices: Sequence[str] = ("cpu",),
+    nproc: Optional[int] = None,
+    json_path: Optional[str] = None,
+    fixed_dir: Optional[str] = None,
+    prepare: Optional[str] = None,
+    timeout: Optional[float] = None,
+    keep: Optional[str] = None,
+    preload: bool = True,
+    jobs: int = 1,
+    list_checks: bool = False,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    argv: Optional[Sequence[str]] = None,
+) -> int:
+    """What `tipcheck harness` and `python -m tipcheck.harness.run` do; the exit code."""
+    if argv is None:  # as `tipcheck harness` would be typed for these options
+        argv = ["tipcheck", "harness", *fixtures]
+        for device in devices:
+            argv += ["--device", device]
+        for flag, value in (("--nproc", nproc), ("--json", json_path), ("--fixed-dir", fixed_dir),
+                            ("--timeout", timeout), ("--keep", keep)):
+            if value is not None:
+                argv += [flag, str(value)]
+        if not preload:
+            argv.append("--no-preload")
+        if jobs != 1:
+            argv += ["--jobs", str(jobs)]
+    if list_checks:
+        print(help_text(), file=out)
+        return EXIT_OK
+    try:
+        if prepare is not None:
+            if fixed_dir is not None:
+                raise UsageError("--prepare and --fixed-dir do not go together")
+            from tipcheck.harness.prepare import prepare_dir
+
+            manifest = prepare_dir(find_fixtures(fixtures), prepare)
+            with open(manifest, encoding="utf-8") as handle:
+                entries = json.load(handle)["fixtures"]
+            for entry in entries:
+                fix = entry["fix"]
+                state = "fixed" if fix.get("changed") else "unchanged"
+                print(f"{entry['name']}: {state}; findings {fix.get('findings_before')} -> {fix.get('findings_after')}", file=err)
+            print(f"prepared {len(entries)} case(s) in {prepare}; run them with:\n"
+                  f"    cd {prepare} && python -m tipcheck.harness.run . --device cuda --json reports/cuda.json", file=out)
+            return EXIT_OK
+        why = harness_missing()
+        if why:
+            print(f"error: {why}", file=err)
+            return EXIT_USAGE
+        for device in devices:
+            if device not in DEVICES:
+                raise UsageError(f"unknown device {device!r} (cpu or cuda)")
+        if nproc is not None and nproc < 1:
+            raise UsageError("--nproc must be 1 or more")
+        work = keep or tempfile.mkdtemp(prefix="tipcheck-harness-")
+        try:
+            cases = make_cases(fixtures, fixed_dir=fixed_dir, scripts_dir=os.path.join(work, "_scripts"))
+            report = run_cases(
+                cases, devices=devices, nproc=nproc, work_dir=work, timeout=timeout, preload=preload, jobs=jobs,
+                progress=err, command=argv,
+            )
+        finally:
+            if keep is None:
+                shutil.rmtree(work, ignore_errors=True)
+    except (UsageError, ExpectationError) as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_USAGE
+    if keep is None:
+        for result in report["results"]:
+            for run in result["runs"].values():
+                run.pop("output_dir", None)
+    print(table(report), file=out, end="")
+    print(summary_line(report), file=out)
+    if json_path:
+        written = write_reports(report, json_path)
+        print(f"report: {', '.join(written)}", file=err)
+    return EXIT_FAILED if failed(report) else EXIT_OK
+
+
+def parser(prog: str = "python -m tipcheck.harness.run") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description="Run fixtures before and after tipcheck's fixes under instrumentation, and check each "
+        "against its expectation file (NAME.expect.json).",
+    )
+    p.add_argument("fixtures", nargs="*", help="fixture files or folders (default: fixtures/); with --fixed-dir "
+                   "of a prepared folder, names to select")
+    p.add_argument("--device", dest="devices", action="append", choices=DEVICES,
+                   help="run on this device (repeat for both; default cpu)")
+    p.add_argument("--nproc", type=int, default=None, help="processes for the distributed fixtures (default: theirs)")
+    p.add_argument("--json", dest="json_path", metavar="REPORT", help="write the JSON report (and REPORT's .md summary)")
+    p.add_argument("--fixed-dir", metavar="DIR", help="take the fixed copies from DIR (a --prepare'd folder, or NAME.py files)")
+    p.add_argument("--prepare", metavar="DIR", help="write originals, fixed copies, expectations and the runtime to DIR, "
+                   "and run nothing (needs tipcheck's linter)")
+    p.add_argument("--timeout", type=float, default=None, help=f"seconds per run (default: the expectation's, or {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--keep", metavar="DIR", help="keep the scripts and the runs' outputs in DIR")
+    p.add_argument("--no-preload", dest="preload", action="store_false",
+                   help="start each run as a fresh interpreter instead of forking it from one that imported torch")
+    p.add_argument("--jobs", type=int, default=1, help="fixture×environment pairs to run at once (default 1)")
+    p.add_argument("--list-checks", action="store_true", help="list the checks expectation files can use, and exit")
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    options = parser().parse_args(argv)
+    fixtures = options.fixtures
+    fixed_dir = options.fixed_dir
+    # `python -m tipcheck.harness.run PREPARED_DIR [NAME]...`: the prepared folder first.
+    if fixed_dir is None and options.prepare is None and fixtures and is_prepared_dir(fixtures[0]):
+        fixed_dir, fixtures = fixtures[0], fixtures[1:]
+    return command(
+        fixtures, devices=options.devices or ["cpu"], nproc=options.nproc, json_path=options.json_path,
+        fixed_dir=fixed_dir, prepare=options.prepare, timeout=options.timeout, keep=options.keep,
+        preload=options.preload, jobs=options.jobs, list_checks=options.list_checks,
+        argv=["python", "-m", "tipcheck.harness.run", *argv],
+    )
