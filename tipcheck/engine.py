@@ -103,7 +103,8 @@ _IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([
 _FROM_PACKAGE = re.compile(r"^[ \t]*from[ \t]+[\w.]*[ \t]+import[ \t]+\(?([\w, \t]+)", re.MULTILINE)
 
 
-_TRAINING_WORDS = re.compile(r"\.step\(|\.backward\(|set_epoch|[Ll]oader|[Ss]ampler|[Ss]cheduler|[Oo]ptimizer|nn\.Module\b")
+_TRAINING_WORDS = re.compile(r"\.step\(|\.backward\(|set_epoch|[Ll]oader|[Ss]ampler|[Ss]cheduler|[Oo]ptimizer")
+_DEFINES_MODEL = re.compile(r"\bnn\.Module\b")
 
 
 def _imported_names(text: str) -> Set[str]:
@@ -131,10 +132,14 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
     """
     related: Set[str] = set()
     frontier = dict(anchors)
-    # Only files that could take part in training are worth parsing for it.
-    texts = {path: text for path, text in texts.items() if _TRAINING_WORDS.search(text)}
+    # Only files that could take part in training are worth parsing for it; a file that only
+    # defines models (`class Net(nn.Module)`) counts when a training file imports it directly.
+    models = {path for path, text in texts.items() if _DEFINES_MODEL.search(text)}
+    texts = {path: text for path, text in texts.items() if _TRAINING_WORDS.search(text) or path in models}
     module_of = {path: module_name_for(path).rsplit(".", 1)[-1] for path in texts}
-    for _ in range(levels):
+    for level in range(levels):
+        if level:
+            texts = {path: text for path, text in texts.items() if path not in models or _TRAINING_WORDS.search(text)}
         names = {module_name_for(path).rsplit(".", 1)[-1] for path in frontier} - {""}
         imported = set().union(*(_imported_names(text) for text in frontier.values())) if frontier else set()
         found = {
