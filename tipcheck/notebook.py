@@ -3,13 +3,13 @@
 A notebook is linted as ONE Python text, :attr:`Notebook.text`: the code cells concatenated in order,
 each ending with a newline, so that facts work across cells (a model built in cell 2 and trained in
 a loop in cell 5). IPython syntax that is not Python is replaced, line for line, by placeholder lines
-that parse (``pass  # tipcheck: magic``, at the line's indentation), so that every line keeps its
-position in its cell:
+that parse (``pass  # tipcheck placeholder for IPython syntax``, at the line's indentation; the
+comment is not a suppression directive), so that every line keeps its position in its cell:
 
 - line magics ``%time x``, shell escapes ``!pip install x``, help ``?obj`` / ``obj?`` / ``obj??``,
   and the autocall escapes ``/f x``, ``,f x``, ``;f x`` at the start of a logical line (a line
   ending in ``\\`` carries the magic on to the next line);
-- ``x = !ls`` / ``x = %sx ls`` become ``x = None  # tipcheck: magic`` (the name stays bound);
+- ``x = !ls`` / ``x = %sx ls`` become ``x = None  # ...`` (the same comment; the name stays bound);
 - a cell magic on the first line of a cell: ``%%time``, ``%%timeit``, ``%%capture``, ``%%prun``,
   ``%%debug``, ``%%python``, ``%%python3``, ``%%pypy``, ``%%ipytest`` run their body as Python in
   the notebook's namespace, so only that first line is a placeholder; any other cell magic
@@ -44,8 +44,9 @@ from tipcheck.source import SourceFile
 
 __all__ = ["Notebook", "NotebookError", "format_location", "is_notebook_path", "PLACEHOLDER"]
 
-PLACEHOLDER = "pass  # tipcheck: magic"
-_ASSIGN_PLACEHOLDER = "None  # tipcheck: magic"
+# The comment must not read as a suppression directive (`# tipcheck: ...`, `# noqa`).
+PLACEHOLDER = "pass  # tipcheck placeholder for IPython syntax"
+_ASSIGN_PLACEHOLDER = "None  # tipcheck placeholder for IPython syntax"
 
 # Cell magics whose body is Python run in the notebook's namespace (Ruff's list).
 PYTHON_CELL_MAGICS = frozenset(
@@ -310,6 +311,25 @@ def _placeholders(lines: List[str], magic_line: Optional[int]) -> Tuple[List[str
     return out, magic
 
 
+def _line_opcodes(old: List[str], new: List[str]) -> List[Tuple[str, int, int, int, int]]:
+    """difflib's opcodes from ``old`` to ``new``, computed on what lies between their common first
+    and last lines (fixes change little: this keeps big notebooks fast)."""
+    n, m = len(old), len(new)
+    lo = 0
+    while lo < n and lo < m and old[lo] == new[lo]:
+        lo += 1
+    hi = 0
+    while hi < n - lo and hi < m - lo and old[n - 1 - hi] == new[m - 1 - hi]:
+        hi += 1
+    ops: List[Tuple[str, int, int, int, int]] = [("equal", 0, lo, 0, lo)] if lo else []
+    matcher = difflib.SequenceMatcher(None, old[lo : n - hi], new[lo : m - hi], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        ops.append((tag, i1 + lo, i2 + lo, j1 + lo, j2 + lo))
+    if hi:
+        ops.append(("equal", n - hi, n, m - hi, m))
+    return ops
+
+
 # -- the notebook ----------------------------------------------------------------------------------
 @dataclass
 class _Cell:
@@ -333,13 +353,16 @@ class Notebook:
     """
 
     def __init__(self, raw: str, path: Optional[str] = None, encoding: str = "utf-8"):
+        if raw.startswith("\ufeff"):  # text decoded without utf-8-sig
+            raw, encoding = raw[1:], "utf-8-sig"
         self.path = path
         self.raw = raw
         self.encoding = encoding
         try:
             self.data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise NotebookError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", exc.lineno, exc.colno)
+            message = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            raise NotebookError(message, exc.lineno, exc.colno)
         except RecursionError:
             raise NotebookError("not valid JSON: nested too deeply")
         self._validate()
@@ -382,7 +405,7 @@ class Notebook:
         ``{`` or ``[``, or bytes). ``path`` names a notebook given as text. Raises :class:`NotebookError`."""
         if isinstance(source, (bytes, bytearray)):
             return cls.from_bytes(bytes(source), path)
-        if isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
+        if isinstance(source, str) and source.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
             return cls(source, path)
         return cls.from_path(os.fspath(source))
 
@@ -417,7 +440,9 @@ class Notebook:
         if not isinstance(data, dict):
             raise NotebookError("not a Jupyter notebook: the JSON is not an object")
         if "worksheets" in data and "cells" not in data:
-            raise NotebookError("not supported: an nbformat 3 notebook (convert it with `jupyter nbconvert --to notebook`)")
+            raise NotebookError(
+                "not supported: an nbformat 3 notebook (convert it with `jupyter nbconvert --to notebook`)"
+            )
         major = data.get("nbformat")
         if isinstance(major, int) and not isinstance(major, bool) and major < 4:
             raise NotebookError(f"not supported: nbformat {major} (only nbformat 4 notebooks are)")
@@ -544,8 +569,7 @@ class Notebook:
         owners = [(pos, row) for pos, cell in enumerate(self._cells) for row in range(len(cell.lines))]
         new = _split_lines(fixed_text)
         out: List[List[str]] = [[] for _ in self._cells]
-        matcher = difflib.SequenceMatcher(None, original, new, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in _line_opcodes(original, new):
             if tag == "equal":
                 for k in range(i2 - i1):
                     pos, row = owners[i1 + k]
@@ -594,7 +618,7 @@ class Notebook:
         return changed
 
     def _ensure_ascii(self) -> bool:
-        if any(ord(c) > 127 for c in self.raw):
+        if not self.raw.isascii():
             return False
         return any(int(m.group(1), 16) > 127 for m in re.finditer(r"\\u([0-9a-fA-F]{4})", self.raw))
 

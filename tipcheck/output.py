@@ -285,8 +285,56 @@ def _what_it_does(page: Optional[str]) -> Optional[str]:
     match = re.search(r"^##[ \t]+What it does[ \t]*\r?\n(.*?)(?=^##[ \t]|\Z)", page, re.MULTILINE | re.DOTALL)
     if not match:
         return None
-    text = match.group(1).strip()
-    return text or None
+    return _unwrap(match.group(1).strip()) or None
+
+
+def _unwrap(markdown: str) -> str:
+    """Markdown with hard-wrapped paragraphs joined into one line each; list items, headings and
+    code blocks keep their lines."""
+    out: List[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        starts_block = not stripped or stripped.startswith(("- ", "* ", "#", "|", ">")) or bool(
+            re.match(r"\d+[.)] ", stripped)
+        )
+        if stripped.startswith("```"):
+            fenced = not fenced
+            out.append(line)
+            continue
+        if fenced or starts_block or not out or not out[-1].strip() or out[-1].lstrip().startswith("```"):
+            out.append(line if fenced else line.rstrip())
+        else:
+            out[-1] = out[-1].rstrip() + " " + stripped
+    return "\n".join(out)
+
+
+def _first_sentence(text: str) -> str:
+    paragraph = " ".join(text.split("\n\n", 1)[0].split())
+    match = re.match(r"(.+?[.!?])(?:\s|$)", paragraph)
+    return match.group(1) if match else paragraph
+
+
+def _page_descriptor(code: str, name: Optional[str] = None) -> Dict[str, Any]:
+    """A descriptor for a code that is not a rule of ALL_RULES (TIP001 unused-suppression, or any
+    other code the engine reports), from its page when it has one."""
+    page = rule_page(code)
+    heading = re.match(r"#[ \t]+([\w-]+)[ \t]+\(" + re.escape(code) + r"\)", page or "")
+    name = heading.group(1) if heading else (name or code)
+    described = _what_it_does(page)
+    descriptor: Dict[str, Any] = {
+        "id": code,
+        "name": name,
+        "shortDescription": {"text": _first_sentence(described) if described else name},
+        "fullDescription": {"text": described or name},
+        "defaultConfiguration": {"level": "warning"},
+    }
+    if page:
+        url = rule_url(code)
+        if url:
+            descriptor["helpUri"] = url
+        descriptor["help"] = {"text": page, "markdown": page}
+    return descriptor
 
 
 def _sarif_rules() -> List[Dict[str, Any]]:
@@ -325,17 +373,18 @@ def _sarif_rules() -> List[Dict[str, Any]]:
     return rules
 
 
-_ROOTS: Dict[str, str] = {}
+_ROOTS: Dict[Tuple[str, str], str] = {}
 
 
 def repository_root(path: str) -> str:
-    """The git top-level folder of ``path`` (the nearest folder above it holding ``.git``), else
-    the current folder. Absolute, cached per folder."""
+    """The git top-level folder of ``path`` (the nearest folder above it holding ``.git``, a folder
+    or a worktree's file), else the current folder. Absolute; cached per folder."""
     folder = os.path.dirname(os.path.abspath(path))
-    if folder in _ROOTS:
-        return _ROOTS[folder]
+    cwd = os.getcwd()
+    if (folder, cwd) in _ROOTS:
+        return _ROOTS[(folder, cwd)]
     current = folder
-    root = os.getcwd()
+    root = cwd
     while True:
         if os.path.exists(os.path.join(current, ".git")):
             root = current
@@ -344,7 +393,7 @@ def repository_root(path: str) -> str:
         if parent == current:
             break
         current = parent
-    _ROOTS[folder] = root
+    _ROOTS[(folder, cwd)] = root
     return root
 
 
@@ -431,8 +480,9 @@ def sarif(
 
     - ``tool.driver``: name ``tipcheck``, version, informationUri, and ``rules``: every rule of
       ``tipcheck.rules.ALL_RULES`` (id = code, name, shortDescription = summary, fullDescription =
-      the rule page's "What it does" section or the summary, helpUri, help = the page) followed by
-      two descriptors for the engine's own findings, ``invalid-syntax`` and ``io-error``.
+      the rule page's "What it does" section, unwrapped, or the summary; helpUri; help = the
+      page), then ``invalid-syntax`` and ``io-error``, then any other code among the findings
+      (described from its page when it has one).
     - each result: ruleId, ruleIndex, level (``error`` for invalid-syntax and io-error, ``warning``
       for every rule), message.text, one location (artifactLocation relative to ``%SRCROOT%``, see
       below; region startLine/startColumn/endLine/endColumn, columns in Unicode code points as
@@ -451,6 +501,10 @@ def sarif(
 
     rules = _sarif_rules()
     index = {rule["id"]: i for i, rule in enumerate(rules)}
+    for d in diags:  # a code no descriptor covers yet: describe it too
+        if d.code not in index:
+            index[d.code] = len(rules)
+            rules.append(_page_descriptor(d.code, d.name))
     roots = Counter(repository_root(d.path) for d in diags)
     if roots:
         srcroot = min(roots, key=lambda r: (-roots[r], r))
@@ -533,10 +587,11 @@ def statistics(diags: Sequence[Diagnostic], unsafe: bool = False, color: bool = 
     """Ruff's ``--statistics`` table: one row per code, ``COUNT<TAB>CODE<TAB>[*] name``.
 
     Counts are right-aligned and codes left-aligned to their widest; rows are sorted by count
-    (largest first), then code (the engine's findings, which show no code, first). When any finding is fixable a marker column shows ``[*]`` (all of
-    that code's findings fixable), ``[-]`` (some) or ``[ ]`` (none), as Ruff does; with nothing
-    fixable there is no marker column. The engine's own findings (invalid-syntax, io-error) have an
-    empty code column and their name. Empty string for no findings.
+    (largest first), then code (the engine's findings, which show no code, first). When any
+    finding is fixable a marker column shows ``[*]`` (all of that code's findings fixable), ``[-]``
+    (some) or ``[ ]`` (none), as Ruff does; with nothing fixable there is no marker column. The
+    engine's own findings (invalid-syntax, io-error) have an empty code column and their name.
+    Empty string for no findings.
     """
     rows = _statistics_rows(diags, unsafe)
     if not rows:
