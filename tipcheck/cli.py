@@ -19,6 +19,7 @@ from tipcheck.docs import rule_page, rule_url
 from tipcheck.engine import FileResult, InternalError, check_sources, file_diagnostic, fix_paths, fix_sources, lint_paths
 from tipcheck.output import FORMATS, concise, display_path, fix_summary, lint_summary, render, use_color
 from tipcheck.output import statistics as output_statistics
+from tipcheck.notebook import Notebook
 from tipcheck.policy import Policy
 from tipcheck.rules import ALL_RULES, RULES_BY_CODE
 from tipcheck.rules.base import Rule
@@ -128,7 +129,8 @@ def _emit(text: str, output_file: Optional[str]) -> None:
 
 def _render(run: _Run, diags: List[Diagnostic], sources: Dict[str, SourceFile], output_file: Optional[str]) -> str:
     color = output_file is None and use_color(sys.stdout)
-    return render(run.output_format, diags, sources, run.unsafe, color=color)
+    notebooks = {path: source.notebook for path, source in sources.items() if source.notebook is not None}
+    return render(run.output_format, diags, sources, run.unsafe, color=color, notebooks=notebooks)
 
 
 def _read_stdin(filename: Optional[str]) -> SourceFile:
@@ -231,7 +233,9 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
         if result.fixed_text is None:
             continue
         source = result.source
-        if diff:
+        if diff and source.notebook is not None:
+            click.echo(source.notebook.diff(result.fixed_text, display_path(source.path)), nl=False)
+        elif diff:
             click.echo(
                 "".join(
                     difflib.unified_diff(
@@ -245,7 +249,7 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
             )
         else:
             try:
-                write_atomic(source.path, source.encode(result.fixed_text))
+                write_atomic(source.path, source.encode_fixed(result.fixed_text))
             except (OSError, UnicodeEncodeError) as exc:
                 errors.append(InternalError(source.path, None, f"cannot write the fixed file: {exc}", ""))
                 continue
@@ -253,11 +257,7 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
     remaining = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
     _order(remaining)
     # What remains is located in the fixed text, not in the text that was read.
-    sources = {
-        r.path: r.source if r.fixed_text is None else SourceFile(r.path, r.fixed_text, r.source.encoding)
-        for r in results
-        if r.source is not None
-    }
+    sources = {r.path: _after_fix(r) for r in results if r.source is not None}
     if not diff and remaining:
         _emit(_render(run, remaining, sources, output_file), output_file)
     if run.output_format in ("full", "concise"):
@@ -266,6 +266,17 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if remaining or (diff and fixed) else EXIT_OK)
+
+
+def _after_fix(result: FileResult) -> SourceFile:
+    """The source the remaining findings are located in: the fixed text, when there is one."""
+    source = result.source
+    if result.fixed_text is None:
+        return source
+    fixed = SourceFile(source.path, result.fixed_text, source.encoding)
+    if source.notebook is not None:
+        fixed.notebook = Notebook.read(source.notebook.write_fixed(result.fixed_text), path=source.path)
+    return fixed
 
 
 def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:

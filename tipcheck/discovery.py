@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, List, Optional, Set
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 # Folder names that are never walked into (a file named explicitly is still linted).
 SKIPPED_DIRS = frozenset(

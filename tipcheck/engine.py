@@ -8,6 +8,7 @@ per-module summaries, so that the files are linted together.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import traceback
 import warnings
@@ -21,6 +22,7 @@ from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic, Fix, Loca
 from tipcheck.facts import ModuleFacts
 from tipcheck.facts.training import module_name_for
 from tipcheck.fixes import apply_fixes, select_fixes
+from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.policy import Policy
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceError, SourceFile
@@ -244,10 +246,23 @@ def check_source(source: SourceFile, rules: Sequence[Rule], policy: Optional[Pol
 
 
 def read(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnostic":
+    if is_notebook_path(path):
+        return _read_notebook(path, display_path)
     try:
         return SourceFile.read(path) if display_path is None else _renamed(SourceFile.read(path), display_path)
     except SourceError as exc:
         return file_diagnostic(display_path or path, IO_ERROR, f"cannot read file: {exc}")
+
+
+def _read_notebook(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnostic":
+    """A notebook's code cells, joined into one module (so facts work across cells)."""
+    try:
+        notebook = Notebook.read(os.fspath(path), path=display_path or path)
+    except NotebookError as exc:
+        return file_diagnostic(display_path or path, IO_ERROR, f"cannot read notebook: {exc}")
+    source = notebook.source_file()
+    source.notebook = notebook
+    return source
 
 
 def _renamed(source: SourceFile, display_path: str) -> SourceFile:
@@ -318,7 +333,7 @@ def fix_sources(
             dropped_any = dropped_any or bool(dropped)
             if count and text != source.text:
                 fixed[result.path] += count
-                current[result.path] = SourceFile(path=source.path, text=text, encoding=source.encoding)
+                current[result.path] = SourceFile(path=source.path, text=text, encoding=source.encoding, notebook=source.notebook)
                 changed = True
         if not changed:
             break

@@ -13,7 +13,7 @@ import re
 import tempfile
 import tokenize
 from dataclasses import dataclass, field
-from typing import List
+from typing import List, Optional
 
 from tipcheck.diagnostics import Location
 
@@ -30,6 +30,15 @@ class SourceFile:
     text: str
     encoding: str = "utf-8"  # "utf-8-sig" when the file starts with a BOM
     _line_starts: List[int] = field(default_factory=list, repr=False)
+    # For a Jupyter notebook, the tipcheck.notebook.Notebook whose code cells `text` joins: fixes
+    # are written back through it (see `encode_fixed`).
+    notebook: Optional[object] = field(default=None, repr=False, compare=False)
+
+    def encode_fixed(self, fixed_text: str) -> bytes:
+        """The bytes to write for a fixed text: the same encoding, or the notebook with its cells."""
+        if self.notebook is not None:
+            return self.notebook.encode(self.notebook.write_fixed(fixed_text))
+        return self.encode(fixed_text)
 
     @classmethod
     def from_bytes(cls, path: str, data: bytes) -> "SourceFile":
