@@ -17,7 +17,7 @@ from tipcheck.diagnostics import IO_ERROR, Diagnostic
 from tipcheck.discovery import discover
 from tipcheck.docs import rule_page, rule_url
 from tipcheck.engine import FileResult, InternalError, check_sources, file_diagnostic, fix_paths, fix_sources, lint_paths
-from tipcheck.output import FORMATS, concise, display_path, fix_summary, lint_summary, render, use_color
+from tipcheck.output import FORMATS, Progress, concise, display_path, fix_summary, lint_summary, render, use_color
 from tipcheck.output import statistics as output_statistics
 from tipcheck.notebook import Notebook
 from tipcheck.policy import Policy
@@ -171,7 +171,8 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
         files, missing = [source.path], []
     else:
         files, missing = _files(run, paths)
-        results = lint_paths(files, run.rules_for(files), run.policy)
+        with Progress(len(files), sys.stderr) as progress:  # drawn only on a terminal, for long runs
+            results = lint_paths(files, run.rules_for(files), run.policy, on_file=progress.update)
     diags = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
     _order(diags)
     sources = {r.path: r.source for r in results if r.source is not None}

@@ -13,7 +13,7 @@ import re
 import traceback
 import warnings
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -193,7 +193,12 @@ def _project_facts(parsed: Sequence[_Parsed], results: Dict[str, FileResult]):
         return None
 
 
-def check_sources(sources: Sequence[SourceFile], rules: Sequence[Rule], policy: Optional[Policy] = None) -> List[FileResult]:
+def check_sources(
+    sources: Sequence[SourceFile],
+    rules: Sequence[Rule],
+    policy: Optional[Policy] = None,
+    on_file: Optional[Callable[[], None]] = None,
+) -> List[FileResult]:
     """Lint decoded sources together: each file is parsed once, facts are shared by all rules,
     and project rules see the training-script facts of all the files."""
     results = {source.path: FileResult(source.path, source=source) for source in sources}
@@ -210,6 +215,8 @@ def check_sources(sources: Sequence[SourceFile], rules: Sequence[Rule], policy: 
                 wanted[path] = [rule for rule in rules if rule in wanted[path] or rule in active]
     parsed: List[_Parsed] = []
     for source in sources:
+        if on_file is not None:
+            on_file()
         if not wanted[source.path]:
             continue
         tree = _parse(source, results[source.path])
@@ -380,10 +387,12 @@ def _read_all(paths: Sequence[str]) -> Tuple[List[SourceFile], Dict[str, FileRes
     return sources, unreadable
 
 
-def lint_paths(paths: Sequence[str], rules: Sequence[Rule], policy: Optional[Policy] = None) -> List[FileResult]:
-    """Read and lint files together, in the given order."""
+def lint_paths(
+    paths: Sequence[str], rules: Sequence[Rule], policy: Optional[Policy] = None, on_file: Optional[Callable[[], None]] = None
+) -> List[FileResult]:
+    """Read and lint files together, in the given order (``on_file`` is called as each is done)."""
     sources, unreadable = _read_all(paths)
-    linted = {r.path: r for r in check_sources(sources, rules, policy)}
+    linted = {r.path: r for r in check_sources(sources, rules, policy, on_file)}
     return [unreadable.get(path) or linted[path] for path in paths]
 
 

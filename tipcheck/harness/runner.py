@@ -91,10 +91,14 @@ def default_fixtures_dir() -> str:
 
 
 def find_fixtures(paths: Sequence[str] = ()) -> List[str]:
-    """The fixture scripts named by `paths` (files, or folders: their `*.py` that have an
-    expectation file beside them); no paths: the default fixtures folder's."""
+    """The fixture scripts named by `paths` (files; folders: their `*.py` that have an expectation
+    file beside them; names of the default folder's fixtures, `.py` optional); no paths: the
+    default fixtures folder's (`./fixtures`, else the repository's)."""
     found: List[str] = []
     for path in paths or [default_fixtures_dir()]:
+        if not os.path.exists(path):  # a fixture's name: `tip501_sampler_without_set_epoch[.py]`
+            named = os.path.join(default_fixtures_dir(), path if path.endswith(".py") else path + ".py")
+            path = named if os.sep not in path and os.path.isfile(named) else path
         if os.path.isdir(path):
             for name in sorted(os.listdir(path)):
                 script = os.path.join(path, name)
@@ -473,10 +477,8 @@ def run_cases(
                 run.pop("output_dir", None)
     summary = {verdict: sum(r["verdict"] == verdict for r in results) for verdict in VERDICTS}
     summary["total"] = len(results)
-    env_names = []
-    for case, env in pairs:
-        if env.name not in env_names:
-            env_names.append(env.name)
+    order = {env.name: (env.distributed, DEVICES.index(env.device), env.nproc) for _, env in pairs}
+    env_names = sorted(order, key=order.get)  # cpu, cuda, gloo×N, nccl×N
     return {
         "format": REPORT_FORMAT,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
