@@ -97,3 +97,10 @@ def test_cli_prints_tip201():
 def test_every_page_belongs_to_a_rule():
     codes = {rule.code for rule in ALL_RULES}
     assert {path.stem for path in PAGES.glob("TIP*.md")} <= codes
+
+
+def test_readme_rule_table_lists_every_rule():
+    """The README's rule table keeps up with the registry."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for rule in ALL_RULES:
+        assert f"| [{rule.code}](rules/{rule.code}.md) | {rule.name} |" in readme, rule.code
