@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from tipcheck.source import SourceFile
+from tipcheck.source import SourceError, SourceFile, read_bytes
 
 __all__ = ["Notebook", "NotebookError", "format_location", "is_notebook_path", "PLACEHOLDER"]
 
@@ -412,14 +412,9 @@ class Notebook:
     @classmethod
     def from_path(cls, path: str) -> "Notebook":
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except FileNotFoundError:
-            raise NotebookError("no such file or directory")
-        except IsADirectoryError:
-            raise NotebookError("is a directory")
-        except OSError as exc:
-            raise NotebookError(exc.strerror or str(exc))
+            data = read_bytes(path)
+        except SourceError as exc:
+            raise NotebookError(str(exc))
         return cls.from_bytes(data, path)
 
     @classmethod

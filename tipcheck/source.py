@@ -56,16 +56,7 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: str) -> "SourceFile":
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except FileNotFoundError:
-            raise SourceError("no such file or directory")
-        except IsADirectoryError:
-            raise SourceError("is a directory")
-        except OSError as exc:
-            raise SourceError(exc.strerror or str(exc))
-        return cls.from_bytes(path, data)
+        return cls.from_bytes(path, read_bytes(path))
 
     def encode(self, text: str) -> bytes:
         return text.encode(self.encoding)
@@ -96,6 +87,19 @@ class SourceFile:
         begin = starts[row - 1]
         end = starts[row] if row < len(starts) else len(self.text)
         return self.text[begin:end].rstrip("\r\n")
+
+
+def read_bytes(path: str) -> bytes:
+    """A file's bytes; a SourceError with a short, clear message when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise SourceError("no such file or directory")
+    except IsADirectoryError:
+        raise SourceError("is a directory")
+    except OSError as exc:
+        raise SourceError(exc.strerror or str(exc))
 
 
 def write_atomic(path: str, data: bytes) -> None:
