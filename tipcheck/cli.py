@@ -115,9 +115,9 @@ def _order(diags: List[Diagnostic]) -> None:
     diags.sort(key=lambda d: (display_path(d.path), *d.sort_key[1:]))
 
 
-def _emit(text: str, output_file: Optional[str]) -> None:
+def _emit(text: str, output_file: Optional[str], color: bool = False) -> None:
     if output_file is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color or None)  # click strips colour off a terminal unless told
         return
     try:
         with open(output_file, "w", encoding="utf-8") as handle:
@@ -134,7 +134,7 @@ def _render(run: _Run, diags: List[Diagnostic], sources: Dict[str, SourceFile], 
 
 
 def _read_stdin(filename: Optional[str]) -> SourceFile:
-    data = click.get_binary_stream("stdin").read()
+    data = sys.stdin.buffer.read()
     try:
         return SourceFile.from_bytes(filename or "-", data)
     except SourceError as exc:
@@ -186,7 +186,7 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
     if statistics:
         _emit(output_statistics(diags, run.unsafe), output_file)
     else:
-        _emit(_render(run, diags, sources, output_file), output_file)
+        _emit(_render(run, diags, sources, output_file), output_file, color=output_file is None and use_color(sys.stdout))
         if run.output_format in ("full", "concise"):
             click.echo(lint_summary(diags, run.unsafe), nl=False)
     _report_errors(errors, verbose)
@@ -285,7 +285,8 @@ def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
     source = _read_stdin(stdin_filename)
     [result] = fix_sources([source], run.rules_for([source.path]), run.unsafe, run.policy)
     text = result.fixed_text if result.fixed_text is not None else source.text
-    click.get_binary_stream("stdout").write(source.encode(text))
+    sys.stdout.buffer.write(source.encode(text))
+    sys.stdout.flush()
     if result.diagnostics:
         click.echo(concise(result.diagnostics, run.unsafe), nl=False, err=True)
     _report_errors(result.errors, verbose)
