@@ -7,6 +7,14 @@ default) or, with `preload=True`, a fork of a server that has imported torch onc
 fresh interpreter spends seconds importing torch and torch._dynamo before the script does
 anything). The other helpers read observables out of reports; none of them needs torch, and
 nothing here imports it.
+
+The rest of the harness (`tipcheck harness`, `python -m tipcheck.harness.run`):
+- `expectations`: the expectation files (`fixtures/NAME.expect.json`) and the checks they name;
+- `runner`: runs each fixture's original and fixed copy per environment (cpu, cuda, gloo×N,
+  nccl×N), judges them, prints the table, writes the JSON and markdown reports;
+- `prepare`: the fixed copies, made by tipcheck itself (the only module that needs the linter),
+  and `--prepare DIR` folders for machines where only torch is installed;
+- `run`: `python -m tipcheck.harness.run`, the command without click or libcst.
 """
 
 from __future__ import annotations
