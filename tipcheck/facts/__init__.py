@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import libcst as cst
 
@@ -30,9 +30,6 @@ class ModuleFacts:
         if text:
             self._flow.text = text
         return self._flow
-
-    def qualified_name(self, expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
-        return resolve(expr, scope)
 
     def calls_to(self, prefix: str):
         """(call, scope, qualified name) for every call whose callee resolves under ``prefix``."""

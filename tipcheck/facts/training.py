@@ -639,9 +639,6 @@ class ProjectFacts:
     def loop_of(self, record: LoopRecord) -> Loop:
         return self._loop_of[id(record)]
 
-    def target_of(self, site: CallSite) -> Optional[Key]:
-        return self.call_targets.get(id(site))
-
     def reachable_funcs(self, func: Key) -> Set[Key]:
         """Project functions called, directly or not, from ``func`` (itself included)."""
         cached = self._reach_cache.get(func)
@@ -684,18 +681,6 @@ class ProjectFacts:
     def enclosing_loops(self, inner: Loop) -> List[Loop]:
         """Loops that run ``inner`` in their body (in its function, or calling it through helpers)."""
         return [loop for loop in self.loops if loop is not inner and self.loop_inside(inner, loop)]
-
-    def call_statement_in(self, loop: Loop, site: CallSite) -> Optional[cst.CSTNode]:
-        """The statement of ``loop``'s function, inside the loop, through which ``site`` runs."""
-        func = loop.record.ctx.func
-        if site.ctx.func == func:
-            return site.ctx.stmt
-        for call in self.calls_by_func.get(func, ()):
-            if loop.record in call.ctx.loops:
-                target = self.call_targets.get(id(call))
-                if target is not None and site.ctx.func in self.reachable_funcs(target):
-                    return call.ctx.stmt
-        return None
 
     def optimizer_steps(self) -> List[Tuple[CallSite, str, Key]]:
         """`opt.step()` on an optimizer, and `scaler.step(opt)`, with the optimizer's root."""
