@@ -8,6 +8,7 @@ import: a training loop in train.py whose sampler comes from data.py, or a main.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Dict, List, Sequence, Set
 
@@ -15,27 +16,77 @@ from tipcheck.facts.training import module_name_for
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceFile
 
-_IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w., \t]+))", re.MULTILINE)
-_FROM_PACKAGE = re.compile(r"^[ \t]*from[ \t]+[\w.]*[ \t]+import[ \t]+\(?([\w, \t]+)", re.MULTILINE)
+_IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([\w, \t\n#]*)|([\w, \t]+))", re.MULTILINE)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
 
 
-_TRAINING_WORDS = re.compile(r"\.step\(|\.backward\(|set_epoch|[Ll]oader|[Ss]ampler|[Ss]cheduler|[Oo]ptimizer")
+# Words of a training script (Loader/loader, Sampler/sampler, ...): plain substring tests, which
+# are much faster than one regular expression over a large tree.
+_TRAINING_WORDS = (".step(", ".backward(", "set_epoch", "oader", "ampler", "cheduler", "ptimizer")
 _DEFINES_MODEL = re.compile(r"\bnn\.Module\b")
 
 
-def _imported_names(text: str) -> Set[str]:
-    """The last components of the modules a file imports (`from pkg.engine import x`: engine;
-    `from pkg import engine`: engine too, as it may be a module)."""
-    names: Set[str] = set()
-    for match in _IMPORTED.finditer(text):
-        modules = [match.group(1)] if match.group(1) else match.group(2).split(",")
-        for module in modules:
-            module = module.strip().split(" ", 1)[0]
-            if module:
-                names.add(module.rsplit(".", 1)[-1])
-    for match in _FROM_PACKAGE.finditer(text):
-        names.update(part.strip().split(" ", 1)[0] for part in match.group(1).split(","))
-    return names
+def _training(text: str) -> bool:
+    return any(word in text for word in _TRAINING_WORDS)
+
+
+def _defines_model(text: str) -> bool:
+    return "nn.Module" in text and bool(_DEFINES_MODEL.search(text))
+_HUB_IMPORTERS = 8
+
+
+class _Modules:
+    """The dotted module names of the files, and which files an import statement can mean."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.name_of = {path: module_name_for(path) for path in paths}
+        self.exact: Dict[str, Set[str]] = {}
+        self.suffix: Dict[str, Set[str]] = {}  # "engine", "pkg.engine" -> paths of ...pkg.engine
+        for path, name in self.name_of.items():
+            parts = name.split(".")
+            self.exact.setdefault(name, set()).add(path)
+            for cut in range(1, len(parts)):
+                self.suffix.setdefault(".".join(parts[cut:]), set()).add(path)
+
+    def imported_by(self, path: str, text: str) -> Set[str]:
+        """The files that the imports in ``text`` (the file at ``path``) may refer to.
+
+        Mirrors how the training facts resolve names (tipcheck.facts.training): relative imports
+        from the file's package, and for a dotted name the longest prefix that names a file,
+        exactly or as the end of a longer name (a tree linted from inside a package)."""
+        found: Set[str] = set()
+        for dotted in self._imported(path, text):
+            parts = dotted.split(".")
+            for cut in range(len(parts), 0, -1):
+                name = ".".join(parts[:cut])
+                hits = self.exact.get(name) or self.suffix.get(name)
+                if hits:
+                    found |= hits
+                    break
+        found.discard(path)
+        return found
+
+    def _imported(self, path: str, text: str) -> List[str]:
+        names: List[str] = []
+        for match in _IMPORT.finditer(text):
+            for part in match.group(1).split(","):
+                module = part.strip().split(" ", 1)[0]
+                if module:
+                    names.append(module)
+        for match in _IMPORT_FROM.finditer(text):
+            dots, module = match.group(1), match.group(2)
+            imported = match.group(3) if match.group(3) is not None else match.group(4)
+            if dots:
+                package = self.name_of.get(path) or module_name_for(path)
+                base = package.split(".") if os.path.basename(path) == "__init__.py" else package.split(".")[:-1]
+                base = base[: len(base) - (len(dots) - 1)] if len(dots) > 1 else base
+                module = ".".join([*base, module]).strip(".")
+            if not module:
+                continue
+            parts = [p.strip().split(" ", 1)[0] for p in imported.split(",")]
+            # `from pkg import engine`: engine may be a module; the longest match wins below.
+            names.extend([f"{module}.{part}" for part in parts if part] or [module])
+        return names
 
 
 def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2) -> Set[str]:
@@ -46,27 +97,29 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
     that mentions nothing a project rule looks for is parsed when it is linked that way, up to
     ``levels`` imports away. This works on the text, before anything is parsed.
     """
-    related: Set[str] = set()
-    frontier = dict(anchors)
     # Only files that could take part in training are worth parsing for it; a file that only
     # defines models (`class Net(nn.Module)`) counts when a training file imports it directly.
-    models = {path for path, text in texts.items() if _DEFINES_MODEL.search(text)}
-    texts = {path: text for path, text in texts.items() if _TRAINING_WORDS.search(text) or path in models}
-    module_of = {path: module_name_for(path).rsplit(".", 1)[-1] for path in texts}
+    models = {path for path, text in texts.items() if _defines_model(text)}
+    texts = {path: text for path, text in texts.items() if _training(text) or path in models}
+    modules = _Modules([*anchors, *texts])
+    imports = {path: modules.imported_by(path, text) for path, text in {**texts, **anchors}.items()}
+    importers: Dict[str, Set[str]] = {}
+    for path, imported in imports.items():
+        for target in imported:
+            importers.setdefault(target, set()).add(path)
+    # A module imported from all over (a package's __init__, a library's base classes) is library
+    # code, not part of a training script: what imports it is not followed.
+    hubs = {path for path, found in importers.items() if len(found) > _HUB_IMPORTERS}
+    related: Set[str] = set()
+    frontier = set(anchors)
     for level in range(levels):
-        if level:
-            texts = {path: text for path, text in texts.items() if path not in models or _TRAINING_WORDS.search(text)}
-        names = {module_name_for(path).rsplit(".", 1)[-1] for path in frontier} - {""}
-        imported = set().union(*(_imported_names(text) for text in frontier.values())) if frontier else set()
-        found = {
-            path
-            for path, text in texts.items()
-            if path not in related and (module_of[path] in imported or names & _imported_names(text))
-        }
+        candidates = {path for path in texts if not level or path not in models or _training(texts[path])}
+        linked = set().union(*(imports[path] | (set() if path in hubs else importers.get(path, set())) for path in frontier)) if frontier else set()
+        found = (linked & candidates) - related
         if not found:
             break
         related |= found
-        frontier = {path: texts[path] for path in found}
+        frontier = found
     return related
 
 
