@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Iterable, List
 
+import pytest
+
 from tipcheck.diagnostics import Diagnostic
 from tipcheck.engine import check_source, fix_source
 from tipcheck.rules import select_rules
 from tipcheck.source import SourceFile
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """Each test gets a cache of its own (CLI runs use the cache by default): nothing is written
+    into the repository, and no test sees what another one left."""
+    monkeypatch.setenv("TIPCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("TIPCHECK_NO_CACHE", raising=False)
 
 
 def _rules(select: Iterable[str]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -14,6 +15,10 @@ import click
 from tipcheck import __version__
 from tipcheck.config import ConfigError, Overrides, Resolver, Settings
 from tipcheck.diagnostics import IO_ERROR, Diagnostic
+from tipcheck.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from tipcheck.cache import ENV_VAR as ENV_CACHE_DIR
+from tipcheck.cache import Cache
+from tipcheck.cache import default_dir as default_cache_dir
 from tipcheck.discovery import discover
 from tipcheck.docs import rule_page, rule_url
 from tipcheck.engine import FileResult, InternalError, check_sources, file_diagnostic, fix_paths, fix_sources, lint_paths
@@ -21,6 +26,7 @@ from tipcheck.output import FORMATS, Progress, concise, display_path, fix_summar
 from tipcheck.output import statistics as output_statistics
 from tipcheck.notebook import Notebook
 from tipcheck.policy import Policy
+from tipcheck.pool import default_jobs
 from tipcheck.rules import ALL_RULES, RULES_BY_CODE
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceError, SourceFile, write_atomic
@@ -43,6 +49,9 @@ def _common(func):
         click.option("--stdin-filename", default=None, help="The file name to give the source read from stdin (`-`)."),
         click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the findings to this file instead of stdout."),
         click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N", help="Processes for parsing and analysis (default: the number of CPUs)."),
+        click.option("--no-cache", is_flag=True, envvar="TIPCHECK_NO_CACHE", help="Neither read nor write the cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), envvar=ENV_CACHE_DIR, default=None, help=f"Where to keep the cache (default: {DEFAULT_CACHE_DIR}/ in the project root; also ${ENV_CACHE_DIR})."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -59,6 +68,8 @@ class _Run:
     output_format: str
     unsafe: bool
     respect_gitignore: bool
+    jobs: int = 1
+    cache: Optional[Cache] = None
 
     def rules_for(self, paths: Sequence[str]) -> List[Rule]:
         """Every rule enabled for at least one of the files (the policy drops the others' findings)."""
@@ -66,7 +77,8 @@ class _Run:
         return [rule for rule in ALL_RULES if rule.code in codes]
 
 
-def _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path) -> _Run:
+def _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
+           jobs=None, no_cache=False, cache_dir=None) -> _Run:
     try:
         overrides = Overrides(
             select=list(select) or None,
@@ -81,7 +93,13 @@ def _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_g
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    return _Run(resolver, base, Policy(resolver), base.output_format, base.unsafe_fixes, base.respect_gitignore)
+    run = _Run(resolver, base, Policy(resolver), base.output_format, base.unsafe_fixes, base.respect_gitignore)
+    run.jobs = jobs or default_jobs()
+    if not no_cache:
+        # As Ruff: in the project root (the folder of the config file in use), else here.
+        root = os.path.dirname(base.path) if base.path else os.getcwd()
+        run.cache = Cache(cache_dir or default_cache_dir(root))
+    return run
 
 
 def _files(run: _Run, paths) -> Tuple[List[str], List[str]]:
@@ -160,9 +178,10 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead of listing them.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (to adopt tipcheck in a legacy code base).")
 def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
-         show_settings, stdin_filename, output_file, verbose, statistics, add_noqa):
+         show_settings, stdin_filename, output_file, verbose, jobs, no_cache, cache_dir, statistics, add_noqa):
     """Report the findings in PATHS (default: the current folder; `-` reads stdin)."""
-    run = _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path)
+    run = _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
+                 jobs, no_cache, cache_dir)
     if show_settings:
         _show_settings(run, paths)
     if paths == ("-",):
@@ -172,7 +191,7 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
     else:
         files, missing = _files(run, paths)
         with Progress(len(files), sys.stderr) as progress:  # drawn only on a terminal, for long runs
-            results = lint_paths(files, run.rules_for(files), run.policy, on_file=progress.update)
+            results = lint_paths(files, run.rules_for(files), run.policy, progress.update, run.jobs, run.cache)
     diags = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
     _order(diags)
     sources = {r.path: r.source for r in results if r.source is not None}
@@ -214,16 +233,17 @@ def _add_noqa(results: List[FileResult], stdin: bool) -> None:
 @_common
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff and write nothing.")
 def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
-        show_settings, stdin_filename, output_file, verbose, diff):
+        show_settings, stdin_filename, output_file, verbose, jobs, no_cache, cache_dir, diff):
     """Apply the fixes to PATHS (safe ones; unsafe ones too with --unsafe-fixes). With `-`, read
     stdin and write the fixed source to stdout (for editors)."""
-    run = _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path)
+    run = _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
+                 jobs, no_cache, cache_dir)
     if show_settings:
         _show_settings(run, paths)
     if paths == ("-",):
         _fix_stdin(run, stdin_filename, verbose)
     files, missing = _files(run, paths)
-    results = fix_paths(files, run.rules_for(files), run.unsafe, run.policy)
+    results = fix_paths(files, run.rules_for(files), run.unsafe, run.policy, run.jobs, run.cache)
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
         click.echo("warning: No Python files found under the given path(s)", err=True)
@@ -291,6 +311,22 @@ def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
         click.echo(concise(result.diagnostics, run.unsafe), nl=False, err=True)
     _report_errors(result.errors, verbose)
     sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if result.diagnostics else EXIT_OK)
+
+
+@cli.command("clean")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar=ENV_CACHE_DIR, default=None, help=f"The cache to remove (default: {DEFAULT_CACHE_DIR}/ here).")
+def clean(cache_dir):
+    """Remove the cache folder."""
+    directory = cache_dir or default_cache_dir(os.getcwd())
+    if not os.path.isdir(directory):
+        click.echo(f"No cache at {directory}")
+        return
+    marker = os.path.join(directory, "CACHEDIR.TAG")
+    if not os.path.exists(marker):
+        click.echo(f"error: {directory} is not a tipcheck cache (no CACHEDIR.TAG); not removing it", err=True)
+        sys.exit(EXIT_ERROR)
+    shutil.rmtree(directory, ignore_errors=True)
+    click.echo(f"Removed {directory}")
 
 
 @cli.command("rules")

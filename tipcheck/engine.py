@@ -17,25 +17,22 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from tipcheck.analysis import FileAnalysis, InternalError, Task, pickle_tree, run_rules
+from tipcheck.cache import Cache, content_hash
+from tipcheck.cache import key as cache_key
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic, Fix, Location
 from tipcheck.facts import ModuleFacts
 from tipcheck.fixes import apply_fixes, select_fixes
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.policy import Policy
+from tipcheck.pool import run_tasks
 from tipcheck.prefilter import rules_per_file
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceError, SourceFile
+from tipcheck.suppression import may_hold_directives
 
 MAX_FIX_PASSES = 10
-
-
-@dataclass
-class InternalError:
-    path: str
-    rule: Optional[str]
-    detail: str  # the exception, one line
-    trace: str  # the full traceback, shown with --verbose only
 
 
 @dataclass
@@ -93,15 +90,8 @@ def syntax_diagnostic(source: SourceFile, exc: cst.ParserSyntaxError) -> Diagnos
     )
 
 
-@dataclass
-class _Parsed:
-    source: SourceFile
-    module: cst.Module
-    facts: ModuleFacts
-    rules: List[Rule]
-
-
-def _parse(source: SourceFile, result: FileResult) -> Optional[Tuple[cst.Module, ModuleFacts]]:
+def parse_source(source: SourceFile, result) -> Optional[Tuple[cst.Module, ModuleFacts]]:
+    """The tree and facts of a source; a syntax error or a crash is recorded on ``result``."""
     try:
         module = parse(source)
     except cst.ParserSyntaxError as exc:
@@ -117,69 +107,169 @@ def _parse(source: SourceFile, result: FileResult) -> Optional[Tuple[cst.Module,
         return None
 
 
-def _project_facts(parsed: Sequence[_Parsed], results: Dict[str, FileResult]):
-    """The training-script facts of every parsed file a project rule wants, combined."""
-    from tipcheck.facts.training import ProjectFacts
-
-    summaries = []
-    for item in parsed:
-        if any(rule.project for rule in item.rules):
-            try:
-                summaries.append(item.facts.flow(item.source.path, item.source.text))
-            except Exception as exc:
-                results[item.source.path].errors.append(
-                    InternalError(item.source.path, None, f"analysis failed: {exc!r}", traceback.format_exc())
-                )
-    try:
-        return ProjectFacts(summaries)
-    except Exception as exc:
-        first = parsed[0].source.path
-        results[first].errors.append(InternalError(first, None, f"project analysis failed: {exc!r}", traceback.format_exc()))
-        return None
-
-
 def check_sources(
     sources: Sequence[SourceFile],
     rules: Sequence[Rule],
     policy: Optional[Policy] = None,
     on_file: Optional[Callable[[], None]] = None,
+    jobs: int = 1,
+    cache: Optional[Cache] = None,
 ) -> List[FileResult]:
     """Lint decoded sources together: each file is parsed once, facts are shared by all rules,
-    and project rules see the training-script facts of all the files."""
+    and project rules see the training-script facts of all the files.
+
+    The per-file work runs on ``jobs`` processes (tipcheck.pool); with a ``cache``, a file whose
+    content, path and rules are unchanged is not analysed again, and the project rules are not
+    run again when none of the files they read has changed."""
     results = {source.path: FileResult(source.path, source=source) for source in sources}
-    wanted = rules_per_file(sources, rules)
-    parsed: List[_Parsed] = []
+    hashes = {source.path: content_hash(source.text) for source in sources} if cache is not None else {}
+    wanted = _plan(sources, rules, cache, hashes)
     for source in sources:
+        # A file no rule reads and with no suppression comment needs no text from here on.
+        if not wanted[source.path] and not may_hold_directives(source.text):
+            source.release()
+    analyses: Dict[str, FileAnalysis] = {}
+    file_keys: Dict[str, str] = {}
+    tasks: List[Task] = []
+    for source in sources:
+        codes = tuple(rule.code for rule in wanted[source.path])
+        if not codes:
+            if on_file is not None:
+                on_file()
+            continue
+        if cache is not None:
+            file_keys[source.path] = cache.file_key(source.path, hashes[source.path], codes)
+            hit = cache.get("files", file_keys[source.path])
+            if hit is not None:
+                analyses[source.path] = hit
+                if on_file is not None:
+                    on_file()
+                continue
+        tasks.append(Task(source.path, source.text, source.encoding, codes))
+
+    def done(analysis: FileAnalysis) -> None:
         if on_file is not None:
             on_file()
-        if not wanted[source.path]:
-            continue
-        tree = _parse(source, results[source.path])
-        if tree is not None:
-            parsed.append(_Parsed(source, tree[0], tree[1], wanted[source.path]))
-    project = None
-    if parsed and any(rule.project for item in parsed for rule in item.rules):
-        project = _project_facts(parsed, results)
-    for item in parsed:
-        result = results[item.source.path]
-        ctx = RuleContext(item.source, item.module, item.facts, project)
-        for rule in item.rules:
-            if rule.project and project is None:
-                continue
-            ctx._rule = rule
-            before = len(ctx.diagnostics)
-            try:
-                rule.check(ctx)
-            except Exception as exc:
-                del ctx.diagnostics[before:]
-                result.errors.append(InternalError(item.source.path, rule.code, repr(exc), traceback.format_exc()))
-        result.diagnostics.extend(ctx.diagnostics)
+        if cache is not None:
+            _store(cache, file_keys[analysis.path], analysis)
+
+    analyses.update(run_tasks(tasks, jobs, done))
+    for path, analysis in analyses.items():
+        results[path].diagnostics.extend(analysis.diagnostics)
+        results[path].errors.extend(analysis.errors)
+    project_paths = [
+        source.path
+        for source in sources
+        if source.path in analyses and analyses[source.path].parsed and any(rule.project for rule in wanted[source.path])
+    ]
+    if project_paths:
+        _project_rules(
+            [results[path].source for path in project_paths], wanted, analyses, results, cache, file_keys
+        )
     policy = policy or Policy()
     for source in sources:
         result = results[source.path]
+        if source.released and not result.diagnostics:
+            continue  # nothing to filter, and no suppression comment to check
         crashed = {error.rule for error in result.errors if error.rule}
         result.diagnostics = policy.apply(source, sorted(result.diagnostics, key=lambda d: d.sort_key), crashed)
     return [results[source.path] for source in sources]
+
+
+def _plan(sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[Cache], hashes: Dict[str, str]) -> Dict[str, List[Rule]]:
+    """The rules to run on each file (tipcheck.prefilter), from the cache when no file changed."""
+    if cache is None:
+        return rules_per_file(sources, rules)
+    plan_key = cache_key("plan", cache.runtime, [r.code for r in rules], [(s.path, os.path.abspath(s.path), hashes[s.path]) for s in sources])
+    by_code = {rule.code: rule for rule in rules}
+    cached = cache.get("plan", plan_key)
+    if isinstance(cached, list) and len(cached) == len(sources):
+        return {source.path: [by_code[code] for code in codes] for source, codes in zip(sources, cached)}
+    wanted = rules_per_file(sources, rules)
+    cache.put("plan", plan_key, [[rule.code for rule in wanted[source.path]] for source in sources])
+    return wanted
+
+
+def _store(cache: Cache, file_key: str, analysis: FileAnalysis) -> None:
+    """Store an analysis in the cache: the findings in one entry, the tree (large) in another."""
+    tree = analysis.tree
+    if tree is not None:
+        data = tree if isinstance(tree, bytes) else pickle_tree(tree)
+        if data is not None:
+            cache.put("trees", file_key, data)
+    analysis.tree = None
+    cache.put("files", file_key, analysis)
+    analysis.tree = tree
+
+
+def _project_rules(
+    sources: Sequence[SourceFile],
+    wanted: Dict[str, List[Rule]],
+    analyses: Dict[str, FileAnalysis],
+    results: Dict[str, FileResult],
+    cache: Optional[Cache],
+    file_keys: Dict[str, str],
+) -> None:
+    """Combine the flow summaries of the files into the project's training facts and run the
+    project rules on each file. With a cache, the findings are kept for this exact set of files."""
+    project_key = None
+    if cache is not None:
+        project_key = cache_key("project", cache.runtime, [file_keys[source.path] for source in sources])
+        cached = cache.get("project", project_key)
+        if isinstance(cached, dict):
+            for source in sources:
+                diagnostics, errors = cached.get(source.path, ([], []))
+                results[source.path].diagnostics.extend(diagnostics)
+                results[source.path].errors.extend(errors)
+            return
+    trees = {}
+    for source in sources:
+        tree = _tree(source, analyses[source.path], cache, file_keys.get(source.path))
+        if tree is not None:
+            trees[source.path] = tree
+    from tipcheck.facts.training import ProjectFacts
+
+    found: Dict[str, FileAnalysis] = {source.path: FileAnalysis(source.path) for source in sources}
+    try:
+        project = ProjectFacts([trees[path][1].flow(path) for path in trees])
+    except Exception as exc:
+        first = sources[0].path
+        found[first].errors.append(InternalError(first, None, f"project analysis failed: {exc!r}", traceback.format_exc()))
+        project = None
+    if project is not None:
+        for source in sources:
+            if source.path not in trees:
+                continue
+            module, facts = trees[source.path]
+            ctx = RuleContext(source, module, facts, project)
+            run_rules(ctx, [rule for rule in wanted[source.path] if rule.project], found[source.path])
+            found[source.path].diagnostics = ctx.diagnostics
+    for path, analysis in found.items():
+        results[path].diagnostics.extend(analysis.diagnostics)
+        results[path].errors.extend(analysis.errors)
+    if cache is not None and project_key is not None:
+        cache.put("project", project_key, {path: (a.diagnostics, a.errors) for path, a in found.items()})
+
+
+def _tree(source: SourceFile, analysis: FileAnalysis, cache: Optional[Cache], file_key: Optional[str]):
+    """A file's tree and facts for the project step: as analysed, from the cache, or parsed again."""
+    if analysis.tree is None and cache is not None and file_key is not None:
+        analysis.tree = cache.get_bytes("trees", file_key)
+    try:
+        tree = analysis.unpickled_tree()
+    except Exception:
+        tree = None
+    if tree is not None:
+        return tree
+    again = FileAnalysis(source.path)  # a tree too deep to pickle, or a cache entry gone
+    parsed = parse_source(source, again)
+    if parsed is None:
+        return None
+    try:
+        parsed[1].flow(source.path, source.text)
+    except Exception:
+        return None  # recorded already when the file was first analysed
+    return parsed
 
 
 def check_source(source: SourceFile, rules: Sequence[Rule], policy: Optional[Policy] = None) -> FileResult:
@@ -257,18 +347,23 @@ def _fix_pass(result: FileResult, text: str, unsafe: bool) -> Tuple[str, int, Li
 
 
 def fix_sources(
-    sources: Sequence[SourceFile], rules: Sequence[Rule], unsafe: bool, policy: Optional[Policy] = None
+    sources: Sequence[SourceFile],
+    rules: Sequence[Rule],
+    unsafe: bool,
+    policy: Optional[Policy] = None,
+    jobs: int = 1,
+    cache: Optional[Cache] = None,
 ) -> List[FileResult]:
     """Apply fixes to all the sources until nothing changes (bounded), re-linting them together
     after each pass; the results carry what remains and the fixed text."""
     current = {source.path: source for source in sources}
     fixed = {source.path: 0 for source in sources}
     dropped_any = False
-    results = check_sources(sources, rules, policy)
+    results = check_sources(sources, rules, policy, jobs=jobs, cache=cache)
     for _ in range(MAX_FIX_PASSES):
         changed = False
         for result in results:
-            if result.errors or result.source is None:
+            if result.errors or result.source is None or not any(d.fixable(unsafe) for d in result.diagnostics):
                 continue
             source = current[result.path]
             text, count, dropped = _fix_pass(result, source.text, unsafe)
@@ -279,9 +374,13 @@ def fix_sources(
                 changed = True
         if not changed:
             break
-        results = check_sources(list(current.values()), rules, policy)
+        results = check_sources(list(current.values()), rules, policy, jobs=jobs, cache=cache)
     originals = {source.path: source for source in sources}
     for result in results:
+        result.fixed_count = fixed[result.path]
+        result.source = originals[result.path]
+        if not fixed[result.path] and not dropped_any:
+            continue  # untouched: its text need not even be looked at
         text = current[result.path].text
         # A fix that was dropped leaves its finding behind, unfixed. It was tried again on each
         # pass, at positions that moved as other fixes went in: report it once, where it is now.
@@ -291,8 +390,6 @@ def fix_sources(
                 for diag in result.diagnostics
                 if diag.fixable(unsafe) and not _parses(apply_fixes(text, [diag.fix]))
             ]
-        result.fixed_count = fixed[result.path]
-        result.source = originals[result.path]
         if text != originals[result.path].text:
             result.fixed_text = text
     return results
@@ -323,16 +420,28 @@ def _read_all(paths: Sequence[str]) -> Tuple[List[SourceFile], Dict[str, FileRes
 
 
 def lint_paths(
-    paths: Sequence[str], rules: Sequence[Rule], policy: Optional[Policy] = None, on_file: Optional[Callable[[], None]] = None
+    paths: Sequence[str],
+    rules: Sequence[Rule],
+    policy: Optional[Policy] = None,
+    on_file: Optional[Callable[[], None]] = None,
+    jobs: int = 1,
+    cache: Optional[Cache] = None,
 ) -> List[FileResult]:
     """Read and lint files together, in the given order (``on_file`` is called as each is done)."""
     sources, unreadable = _read_all(paths)
-    linted = {r.path: r for r in check_sources(sources, rules, policy, on_file)}
+    linted = {r.path: r for r in check_sources(sources, rules, policy, on_file, jobs, cache)}
     return [unreadable.get(path) or linted[path] for path in paths]
 
 
-def fix_paths(paths: Sequence[str], rules: Sequence[Rule], unsafe: bool, policy: Optional[Policy] = None) -> List[FileResult]:
+def fix_paths(
+    paths: Sequence[str],
+    rules: Sequence[Rule],
+    unsafe: bool,
+    policy: Optional[Policy] = None,
+    jobs: int = 1,
+    cache: Optional[Cache] = None,
+) -> List[FileResult]:
     """Read and fix files together (nothing is written here), in the given order."""
     sources, unreadable = _read_all(paths)
-    fixed = {r.path: r for r in fix_sources(sources, rules, unsafe, policy)}
+    fixed = {r.path: r for r in fix_sources(sources, rules, unsafe, policy, jobs, cache)}
     return [unreadable.get(path) or fixed[path] for path in paths]

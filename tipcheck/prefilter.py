@@ -32,7 +32,7 @@ def _training(text: str) -> bool:
 
 def _defines_model(text: str) -> bool:
     return "nn.Module" in text and bool(_DEFINES_MODEL.search(text))
-_HUB_IMPORTERS = 8
+_HUB_IMPORTERS = 20
 
 
 class _Modules:
@@ -108,14 +108,16 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
         for target in imported:
             importers.setdefault(target, set()).add(path)
     # A module imported from all over (a package's __init__, a library's base classes) is library
-    # code, not part of a training script: what imports it is not followed.
+    # code, not part of a training script: it is left out (what it defines is unknown to the
+    # analysis, which then stays silent about what goes through it), and what imports it is not
+    # followed. Anchors are always in.
     hubs = {path for path, found in importers.items() if len(found) > _HUB_IMPORTERS}
     related: Set[str] = set()
     frontier = set(anchors)
     for level in range(levels):
         candidates = {path for path in texts if not level or path not in models or _training(texts[path])}
         linked = set().union(*(imports[path] | (set() if path in hubs else importers.get(path, set())) for path in frontier)) if frontier else set()
-        found = (linked & candidates) - related
+        found = (linked & candidates) - related - hubs
         if not found:
             break
         related |= found

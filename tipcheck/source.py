@@ -33,6 +33,8 @@ class SourceFile:
     # For a Jupyter notebook, the tipcheck.notebook.Notebook whose code cells `text` joins: fixes
     # are written back through it (see `encode_fixed`).
     notebook: Optional[object] = field(default=None, repr=False, compare=False)
+    # The file it was read from, so that a text nobody needs can be dropped and read again.
+    origin: Optional[str] = field(default=None, repr=False, compare=False)
 
     def encode_fixed(self, fixed_text: str) -> bytes:
         """The bytes to write for a fixed text: the same encoding, or the notebook with its cells."""
@@ -56,7 +58,31 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: str) -> "SourceFile":
-        return cls.from_bytes(path, read_bytes(path))
+        source = cls.from_bytes(path, read_bytes(path))
+        source.origin = path
+        return source
+
+    # -- memory ----------------------------------------------------------------------------
+    def release(self) -> bool:
+        """Drop the text (of a file nothing will look at) to save memory; reading `text` again
+        reads the file again. Only for a plain file read from disk."""
+        if self.origin is None or self.notebook is not None or "text" not in self.__dict__:
+            return False
+        del self.__dict__["text"]
+        self._line_starts = []
+        return True
+
+    @property
+    def released(self) -> bool:
+        return "text" not in self.__dict__
+
+    def __getattr__(self, name: str):
+        # Only reached for an attribute that is not set: `text` after release().
+        if name == "text" and self.__dict__.get("origin") is not None:
+            text = SourceFile.from_bytes(self.path, read_bytes(self.origin)).text
+            self.__dict__["text"] = text
+            return text
+        raise AttributeError(name)
 
     def encode(self, text: str) -> bytes:
         return text.encode(self.encoding)

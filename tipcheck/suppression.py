@@ -77,7 +77,7 @@ _CODE = re.compile(r"[A-Z]+[0-9]+")
 NOQA, IGNORE, FILE_IGNORE = "noqa", "ignore", "file-ignore"
 
 
-def _may_hold_directives(text: str) -> bool:
+def may_hold_directives(text: str) -> bool:
     """The cheap pre-check: "noqa" (any case), or "tipcheck" then ":" (not `from tipcheck import`).
     A text without either is never tokenized. (Plain `in` tests: far faster than one regex.)"""
     lowered = text.lower()
@@ -302,7 +302,7 @@ class Suppressions:
     def parse(cls, text: str) -> "Suppressions":
         """Read the directives of ``text`` (decoded source). A text without "noqa" or "tipcheck"
         anywhere is not tokenized."""
-        if not _may_hold_directives(text):
+        if not may_hold_directives(text):
             return cls(text)
         return cls._tokenized(text)
 
@@ -310,7 +310,8 @@ class Suppressions:
     def from_source(cls, source: SourceFile) -> "Suppressions":
         """Like parse(source.text), reusing the source's line offsets."""
         result = cls.parse(source.text)
-        result._line_starts = source.line_starts
+        if result or result.warnings:  # line offsets are only needed to report on directives
+            result._line_starts = source.line_starts
         return result
 
     @classmethod
@@ -318,7 +319,7 @@ class Suppressions:
         comments, commentable = _tokenize(text)
         result = cls(text, commentable=commentable)
         for row, column, comment in comments:
-            if not _may_hold_directives(comment):
+            if not may_hold_directives(comment):
                 continue
             parsed = _CommentParser(row, column, comment).parse()
             result.warnings.extend(parsed.warnings)

@@ -213,7 +213,7 @@ class FlowBuilder(cst.CSTVisitor):
             if len(set(bindings)) == 1 and bindings[0] is not None and not bindings[0].startswith("$"):
                 self.summary.ext_names.add(bindings[0])
                 return (("ext", bindings[0]), ())  # an imported name: resolved across modules
-            return (("var", self.module_id, id(scope), expr.value), ())
+            return (("var", self.module_id, scope.uid, expr.value), ())
         if isinstance(expr, cst.Attribute):
             base = self.keypath(expr.value)
             return (base[0], base[1] + (expr.attr.value,)) if base else None
@@ -444,7 +444,7 @@ class FlowBuilder(cst.CSTVisitor):
         if owner is not None:
             owner.methods[node.name.value] = key
             if record.params and not record.is_static and "classmethod" not in decorators:
-                self.union((("var", self.module_id, id(scope), record.params[0]), ()), (("self",) + owner.key[1:], ()))
+                self.union((("var", self.module_id, scope.uid, record.params[0]), ()), (("self",) + owner.key[1:], ()))
         saved = (self.scope, self.func, self.loops, self.conditions)
         self.scope, self.func, self.loops, self.conditions = scope, key, [], []
         self.def_path.append(node.name.value)

@@ -8,6 +8,7 @@ bound in more than one way. That is all this module does.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple, Union
 
@@ -16,6 +17,9 @@ import libcst as cst
 # A binding is either the qualified name an import gives the name, or OTHER (any other binding:
 # assignment, parameter, def, class, loop target, ...).
 OTHER = None
+
+
+_SCOPE_UIDS = itertools.count()
 
 
 @dataclass(eq=False)
@@ -30,7 +34,10 @@ class Scope:
     import_lines: Dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     # top-level package -> the first import of it that stands directly in this scope's body
     first_import_lines: Dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
-    direct_lines: Set[int] = field(default_factory=set)  # ids of the statement lines of the body
+    direct_lines: Set[cst.CSTNode] = field(default_factory=set)  # the statement lines of the body
+    # Tells scopes apart in the keys of the flow facts. Unlike id(), it survives pickling (trees
+    # and facts travel between processes and through the cache).
+    uid: int = field(default_factory=lambda: next(_SCOPE_UIDS))
 
     def bind(self, name: str, qualified: Optional[str] = OTHER) -> None:
         if name in self.globals:
@@ -141,14 +148,14 @@ class ScopeBuilder(cst.CSTVisitor):
         self._line = None
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.module_scope.direct_lines = {id(stmt) for stmt in node.body}
+        self.module_scope.direct_lines = set(node.body)
 
     def _bind_import(self, name: str, qualified: str) -> None:
         self.scope.bind(name, qualified)
         line = self._line
         if line is not None:
             self.scope.import_lines[name] = line
-            if id(line) in self.scope.direct_lines:
+            if line in self.scope.direct_lines:
                 self.scope.first_import_lines.setdefault(qualified.split(".", 1)[0], line)
 
     def visit_Import(self, node: cst.Import) -> bool:
@@ -245,7 +252,7 @@ class ScopeBuilder(cst.CSTVisitor):
             node.returns.visit(self)
         scope = self._push("function", node)
         if isinstance(node.body, cst.IndentedBlock):
-            scope.direct_lines = {id(stmt) for stmt in node.body.body}
+            scope.direct_lines = set(node.body.body)
         self._bind_params(node.params)
         self._def_path.append(node.name.value)
         node.body.visit(self)

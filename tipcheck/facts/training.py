@@ -272,7 +272,7 @@ class ProjectFacts:
             scope = summary.module_scope
             modobj = ("modobj", summary.module_id)
             for name in scope.bindings:
-                graph.union(graph.field(modobj, name), ("var", summary.module_id, id(scope), name))
+                graph.union(graph.field(modobj, name), ("var", summary.module_id, scope.uid, name))
             for a, b in summary.unions:
                 graph.union(graph.node(a), graph.node(b))
         self._link_imports()
@@ -353,7 +353,7 @@ class ProjectFacts:
     def _bind_params(self, func: FuncRecord, site: CallSite, skip_self: bool) -> None:
         graph = self.graph
         params = list(func.params[1:] if skip_self else func.params)
-        scope_id = id(func.scope)
+        scope_id = func.scope.uid
         module_id = func.key[1]
         for index, path in enumerate(site.args):
             if index < len(params):
@@ -509,7 +509,7 @@ class ProjectFacts:
             if func.class_key is not None and not func.is_static and params:
                 params = params[1:]
             for name in params:
-                self.escaped.add(self.graph.find(("var", key[1], id(func.scope), name)))
+                self.escaped.add(self.graph.find(("var", key[1], func.scope.uid, name)))
 
     # -- after linking: kinds, escapes, loops ----------------------------------------------
     def _classify_loops(self) -> None:
@@ -744,7 +744,7 @@ class ProjectFacts:
         while scope is not None:
             if scope.kind != "class":
                 for name in sorted(scope.bindings):
-                    node = graph.existing((("var", module_id, id(scope), name), ()))
+                    node = graph.existing((("var", module_id, scope.uid, name), ()))
                     if node is None:
                         continue
                     if graph.find(node) == root:

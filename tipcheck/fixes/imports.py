@@ -82,7 +82,7 @@ def reach(
             return name, ()
     anchor_scope = scope.lookup_scope(anchor_name)
     line = anchor_scope.import_lines.get(anchor_name) if anchor_scope is not None else None
-    if line is not None and id(line) in anchor_scope.direct_lines:
+    if line is not None and line in anchor_scope.direct_lines:
         # Every fix in the file that needs an import from this package adds it at one place, the
         # first plain import of the package, so that identical imports merge into one.
         line = anchor_scope.first_import_lines.get(package, line)

@@ -1,0 +1,101 @@
+"""The work done on one file by itself: parse it, build its facts, run the rules that need nothing
+else, and keep what the project rules will need (its tree and facts, with the flow summary).
+
+This is the unit that runs in a worker process (tipcheck.pool) and that the cache stores
+(tipcheck.cache). The tree travels and is stored pickled: unpickling a tree is several times faster
+than parsing it again. Everything here is a plain function of the file's path, text and rules.
+"""
+
+from __future__ import annotations
+
+import pickle
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, List, Optional, Sequence, Tuple
+
+from tipcheck.diagnostics import Diagnostic
+from tipcheck.source import SourceFile
+
+
+@dataclass
+class InternalError:
+    path: str
+    rule: Optional[str]
+    detail: str  # the exception, one line
+    trace: str  # the full traceback, shown with --verbose only
+
+
+@dataclass
+class Task:
+    """One file to analyse, as sent to a worker."""
+
+    path: str
+    text: str
+    encoding: str
+    codes: Tuple[str, ...]  # the rules to run on it (file rules now, project rules later)
+    pickle_tree: bool = False  # return the tree pickled (for another process or the cache)
+
+
+@dataclass
+class FileAnalysis:
+    path: str
+    diagnostics: List[Diagnostic] = field(default_factory=list)  # from the file rules
+    errors: List[InternalError] = field(default_factory=list)
+    parsed: bool = False
+    # For project rules: (module, ModuleFacts with its flow summary built), or those pickled.
+    tree: Any = None
+
+    def unpickled_tree(self):
+        if isinstance(self.tree, bytes):
+            self.tree = pickle.loads(self.tree)
+        return self.tree
+
+
+def analyse(task: Task) -> FileAnalysis:
+    """Parse, build facts, run the file rules; build the flow summary when project rules need it."""
+    from tipcheck.context import RuleContext
+    from tipcheck.engine import parse_source
+    from tipcheck.rules import RULES_BY_CODE
+
+    source = SourceFile(path=task.path, text=task.text, encoding=task.encoding)
+    result = FileAnalysis(task.path)
+    rules = [RULES_BY_CODE[code] for code in task.codes]
+    parsed = parse_source(source, result)
+    if parsed is None:
+        return result
+    module, facts = parsed
+    result.parsed = True
+    ctx = RuleContext(source, module, facts)
+    run_rules(ctx, [rule for rule in rules if not rule.project], result)
+    result.diagnostics = ctx.diagnostics
+    if any(rule.project for rule in rules):
+        try:
+            facts.flow(source.path, source.text)
+        except Exception as exc:
+            result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
+            return result
+        result.tree = (module, facts)
+        if task.pickle_tree:
+            result.tree = pickle_tree(result.tree)
+    return result
+
+
+def pickle_tree(tree) -> Optional[bytes]:
+    """The tree and facts pickled, or None when the tree is too deep to pickle (the project step
+    then parses the file again)."""
+    try:
+        return pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
+    except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
+        return None
+
+
+def run_rules(ctx, rules: Sequence, result: FileAnalysis) -> None:
+    """Run rules on one file's context; a rule that crashes loses its findings and is recorded."""
+    for rule in rules:
+        ctx._rule = rule
+        before = len(ctx.diagnostics)
+        try:
+            rule.check(ctx)
+        except Exception as exc:
+            del ctx.diagnostics[before:]
+            result.errors.append(InternalError(ctx.source.path, rule.code, repr(exc), traceback.format_exc()))
