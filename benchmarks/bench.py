@@ -67,6 +67,9 @@ DEFAULT_CORPORA = "timm,ignite,lightning"
 TARGET_LINT_PARSE = 1.0  # lint / parse <= 1.0
 TARGET_TORCHFIX_LINT = 20.0  # TorchFix / lint >= 20
 TARGET_RSS_MB = 250.0  # peak RSS of a tipcheck run <= 250 MB
+TARGET_JOBS_SPEEDUP = 1.7  # cold --jobs 1 / cold default jobs >= 1.7 (on 2 cores)
+TARGET_WARM_RUFF = 1.0  # warm / ruff (cold, its default rules) <= 1.0
+TARGET_FIX_LINT = 1.2  # fix / lint <= 1.2 (when there is little to fix)
 
 NOT_AVAILABLE = "not available"
 NA = "n/a"
@@ -335,6 +338,7 @@ def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[st
         "jobs1": Row("tipcheck lint, cold, `--jobs 1`"),
         "warm": Row("tipcheck lint, warm"),
         "edited": Row("tipcheck lint, warm, 1 file edited"),
+        "fix": Row("tipcheck fix, cold (`--no-cache`), on a copy"),
         "torchfix": Row(f"TorchFix 0.7.0 (`torchfix PATH`: {os.cpu_count()} jobs, its default)"),
         "ruff_cold": Row("ruff check, cold (`--no-cache`)"),
         "ruff_warm": Row("ruff check, warm"),
@@ -358,6 +362,8 @@ def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[st
             handle.write("".join(f"{f}\n" for f in files))
         copy = None
         edited_file = None
+        fix_copy = os.path.join(work, "fix-tree")
+        shutil.copytree(path, fix_copy)
         if has_cache:  # the warm runs work on a copy, whose cache they prime and edit
             copy = os.path.join(work, "tree")
             shutil.copytree(path, copy)
@@ -386,6 +392,8 @@ def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[st
             tipcheck_run(rows["cold"], cold)
             if has_jobs:
                 tipcheck_run(rows["jobs1"], cold + ["--jobs", "1"])
+            fix = [python, "-m", "tipcheck", "fix", fix_copy, "--format", "concise", "--no-respect-gitignore"]
+            tipcheck_run(rows["fix"], fix + (["--no-cache"] if has_cache else []))
             if has_cache:
                 warm = [python, "-m", "tipcheck", "lint", copy, "--format", "concise", "--no-respect-gitignore"]
                 tipcheck_run(rows["warm"], warm)
@@ -436,7 +444,7 @@ def _verdict(value: Optional[float], target: float, higher_is_better: bool) -> s
 def ratios(result: CorpusResult) -> Dict[str, Optional[float]]:
     rows = result.rows
     cold, parse = rows["cold"].median, rows["parse"].median
-    tipcheck_rss = [rows[key].peak_mb for key in ("cold", "jobs1", "warm", "edited") if rows[key].peak_mb is not None]
+    tipcheck_rss = [rows[key].peak_mb for key in ("cold", "jobs1", "warm", "edited", "fix") if rows[key].peak_mb is not None]
     warm = rows["warm"].median
     ruff_warm = rows["ruff_warm"].median
     return {
@@ -445,6 +453,9 @@ def ratios(result: CorpusResult) -> Dict[str, Optional[float]]:
         "torchfix_lint_cpu": rows["torchfix"].cpu / rows["cold"].cpu if rows["torchfix"].median and rows["torchfix"].cpu and rows["cold"].cpu else None,
         "warm_ruff": warm / ruff_warm if warm and ruff_warm else None,
         "cold_ruff": cold / ruff_warm if cold and ruff_warm else None,
+        "warm_ruff_cold": warm / rows["ruff_cold"].median if warm and rows["ruff_cold"].median else None,
+        "jobs_speedup": rows["jobs1"].median / cold if rows["jobs1"].median and cold else None,
+        "fix_lint": rows["fix"].median / cold if rows["fix"].median and cold else None,
         "rss": max(tipcheck_rss) if tipcheck_rss else None,
     }
 
@@ -463,9 +474,9 @@ def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) 
 
     line("files / lines", [f"{r.files:,} / {r.lines:,}" for r in results])
     line("tipcheck findings", [str(r.findings) if r.findings is not None else "?" for r in results])
-    keys = ["parse", "cold", "jobs1", "warm", "edited", "torchfix", "ruff_cold", "ruff_warm"]
+    keys = ["parse", "cold", "jobs1", "warm", "edited", "fix", "torchfix", "ruff_cold", "ruff_warm"]
     for key in keys:
-        rss = key in ("parse", "cold", "jobs1", "warm", "edited", "torchfix")
+        rss = key in ("parse", "cold", "jobs1", "warm", "edited", "fix", "torchfix")
         line(results[0].rows[key].label if results else key, [_cell(r.rows[key], rss) for r in results])
     line(
         "parse loop alone (in the process)",
@@ -486,6 +497,9 @@ def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) 
             for c in computed
         ],
     )
+    line(f"**`--jobs 1` / default jobs** (target ≥ {TARGET_JOBS_SPEEDUP:g})", [ratio_cell(c["jobs_speedup"], TARGET_JOBS_SPEEDUP, True) for c in computed])
+    line(f"**fix / lint** (target ≤ {TARGET_FIX_LINT:g})", [ratio_cell(c["fix_lint"], TARGET_FIX_LINT, False) for c in computed])
+    line(f"**warm / ruff cold** (target ≤ {TARGET_WARM_RUFF:g})", [ratio_cell(c["warm_ruff_cold"], TARGET_WARM_RUFF, False) for c in computed])
     line("**warm / ruff warm**", [ratio_cell(c["warm_ruff"], None, False, "{:.1f}") if c["warm_ruff"] else f"{NA} (cold / ruff warm: {c['cold_ruff']:.0f})" if c["cold_ruff"] else NA for c in computed])
     line(f"**peak RSS of tipcheck** (target ≤ {TARGET_RSS_MB:g} MB)", [ratio_cell(c["rss"], TARGET_RSS_MB, False, "{:.0f} MB") for c in computed])
     out.append("")
@@ -498,7 +512,7 @@ def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) 
             extra.append("tipcheck internal errors: " + "; ".join(r.internal_errors[:3]))
         extra.append(f"load average before/after: {r.load_before} / {r.load_after}")
         notes.append(f"- {r.label} (`{r.path}`): " + "; ".join(extra) + ".")
-        for key in ("parse", "cold", "torchfix"):
+        for key in ("parse", "cold", "jobs1", "warm", "edited", "torchfix"):
             row = r.rows[key]
             if row.runs and row.note is None:
                 notes.append(f"  - {row.label}: runs {', '.join(f'{w:.2f}' for w in row.walls)} s")

@@ -1,4 +1,4 @@
-from tipcheck.cli import main
+from tipcheck.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

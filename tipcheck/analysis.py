@@ -34,6 +34,7 @@ class Task:
     encoding: str
     codes: Tuple[str, ...]  # the rules to run on it (file rules now, project rules later)
     pickle_tree: bool = False  # return the tree pickled (for another process or the cache)
+    wants_tree: bool = False  # project rules will read its tree
 
 
 @dataclass

@@ -145,7 +145,8 @@ def check_sources(
                 if on_file is not None:
                     on_file()
                 continue
-        tasks.append(Task(source.path, source.text, source.encoding, codes))
+        wants_tree = any(rule.project for rule in wanted[source.path])
+        tasks.append(Task(source.path, source.text, source.encoding, codes, wants_tree=wants_tree))
 
     def done(analysis: FileAnalysis) -> None:
         if on_file is not None:
@@ -153,7 +154,7 @@ def check_sources(
         if cache is not None:
             _store(cache, file_keys[analysis.path], analysis)
 
-    analyses.update(run_tasks(tasks, jobs, done))
+    analyses.update(run_tasks(tasks, jobs, done, trees_here=cache is None))
     for path, analysis in analyses.items():
         results[path].diagnostics.extend(analysis.diagnostics)
         results[path].errors.extend(analysis.errors)
