@@ -279,7 +279,9 @@ class GlobPattern:
 
     def matches(self, path: str) -> bool:
         """Whether ``path`` (absolute, or relative to the current folder) matches."""
-        absolute = os.path.abspath(path)
+        return self.matches_absolute(os.path.abspath(path))
+
+    def matches_absolute(self, absolute: str) -> bool:
         if self._name_regex.fullmatch(os.path.basename(absolute)):
             return True
         if self._absolute:
@@ -567,15 +569,29 @@ class Settings:
         files named on the command line are linted anyway, as in Ruff.
         """
         absolute = os.path.abspath(path)
-        candidates = [absolute]
-        if _relative_to(absolute, self.root):
-            parent = os.path.dirname(absolute)
-            while parent != self.root and len(parent) > len(self.root):
-                candidates.append(parent)
-                parent = os.path.dirname(parent)
-        elif absolute == self.root:
+        if absolute == self.root:
             return False
-        return any(glob.matches(candidate) for candidate in candidates for glob in self._exclude_globs)
+        if self._matches_exclude(absolute):
+            return True
+        return bool(_relative_to(absolute, self.root)) and self._folder_excluded(os.path.dirname(absolute))
+
+    def _matches_exclude(self, absolute: str) -> bool:
+        return any(glob.matches_absolute(absolute) for glob in self._exclude_globs)
+
+    def _folder_excluded(self, folder: str) -> bool:
+        """Whether a folder below ``root`` or one of its parents below ``root`` is excluded
+        (remembered: the files of one folder share the answer)."""
+        if folder == self.root or len(folder) <= len(self.root):
+            return False
+        known = self._excluded_folders.get(folder)
+        if known is None:
+            known = self._matches_exclude(folder) or self._folder_excluded(os.path.dirname(folder))
+            self._excluded_folders[folder] = known
+        return known
+
+    @cached_property
+    def _excluded_folders(self) -> Dict[str, bool]:
+        return {}
 
     # -- display -------------------------------------------------------------------------------
     def describe(self) -> str:

@@ -35,6 +35,19 @@ def _defines_model(text: str) -> bool:
 _HUB_IMPORTERS = 20
 
 
+def _import_lines(text: str):
+    """The start of every line that contains the word "import": found with str.find, which is
+    much faster than a regular expression anchored at each line start over a whole file."""
+    seen = -1
+    at = text.find("import")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        if start != seen:
+            seen = start
+            yield start
+        at = text.find("import", at + 6)
+
+
 class _Modules:
     """The dotted module names of the files, and which files an import statement can mean."""
 
@@ -68,12 +81,19 @@ class _Modules:
 
     def _imported(self, path: str, text: str) -> List[str]:
         names: List[str] = []
-        for match in _IMPORT.finditer(text):
-            for part in match.group(1).split(","):
-                module = part.strip().split(" ", 1)[0]
-                if module:
-                    names.append(module)
-        for match in _IMPORT_FROM.finditer(text):
+        froms = []
+        for start in _import_lines(text):
+            match = _IMPORT.match(text, start)
+            if match is not None:
+                for part in match.group(1).split(","):
+                    module = part.strip().split(" ", 1)[0]
+                    if module:
+                        names.append(module)
+                continue
+            match = _IMPORT_FROM.match(text, start)
+            if match is not None:
+                froms.append(match)
+        for match in froms:
             dots, module = match.group(1), match.group(2)
             imported = match.group(3) if match.group(3) is not None else match.group(4)
             if dots:
