@@ -167,6 +167,21 @@ def test_edit_reanalyses_that_file_and_reruns_the_project_rules(tmp_path, counte
     assert counted == ["data.py"]
 
 
+def test_adding_an_init_file_renames_modules_and_reruns_the_project_rules(tmp_path):
+    # pkg/train.py imports pkg.data; without pkg/__init__.py that name points nowhere (silence),
+    # with it the sampler in pkg/data.py is seen. __init__.py is not read by any rule, yet the
+    # cached project findings must not survive its creation.
+    package = _project(tmp_path / "p" / "pkg")
+    (package / "models.py").unlink()
+    train = package / "train.py"
+    train.write_text("# uses a DistributedSampler\n" + train.read_text().replace("from data import", "from pkg.data import"))
+    cache_dir = str(tmp_path / "cache")
+    assert _signature(_lint(package, Cache(cache_dir))) == []
+    (package / "__init__.py").write_text("")
+    assert [row[1] for row in _signature(_lint(package, Cache(cache_dir)))] == ["TIP501"]
+    assert [row[1] for row in _signature(_lint(package, None))] == ["TIP501"]
+
+
 def test_cache_is_keyed_by_the_rules(tmp_path):
     project = _project(tmp_path / "p")
     cache_dir = str(tmp_path / "cache")

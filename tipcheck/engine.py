@@ -23,6 +23,7 @@ from tipcheck.cache import key as cache_key
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic, Fix, Location
 from tipcheck.facts import ModuleFacts
+from tipcheck.facts.training import ProjectFacts, module_name_for
 from tipcheck.fixes import apply_fixes, select_fixes
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.policy import Policy
@@ -215,7 +216,10 @@ def _project_rules(
     project rules on each file. With a cache, the findings are kept for this exact set of files."""
     project_key = None
     if cache is not None:
-        project_key = cache_key("project", cache.runtime, [file_keys[source.path] for source in sources])
+        # Module names come from the folders' __init__.py files, which are not among these files.
+        project_key = cache_key(
+            "project", cache.runtime, [(file_keys[source.path], module_name_for(source.path)) for source in sources]
+        )
         cached = cache.get("project", project_key)
         if isinstance(cached, dict):
             for source in sources:
@@ -228,8 +232,6 @@ def _project_rules(
         tree = _tree(source, analyses[source.path], cache, file_keys.get(source.path))
         if tree is not None:
             trees[source.path] = tree
-    from tipcheck.facts.training import ProjectFacts
-
     found: Dict[str, FileAnalysis] = {source.path: FileAnalysis(source.path) for source in sources}
     try:
         project = ProjectFacts([trees[path][1].flow(path) for path in trees])

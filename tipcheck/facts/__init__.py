@@ -7,6 +7,7 @@ from typing import Dict, List, Tuple
 import libcst as cst
 
 from tipcheck.facts.scopes import Scope, ScopeBuilder, dotted_name, resolve
+from tipcheck.facts.walk import walk
 
 
 class ModuleFacts:
@@ -14,7 +15,7 @@ class ModuleFacts:
 
     def __init__(self, module: cst.Module) -> None:
         builder = ScopeBuilder()
-        module.visit(builder)
+        walk(module, builder)
         self.module = module
         self.module_scope: Scope = builder.module_scope
         self.calls: List[Tuple[cst.Call, Scope]] = builder.calls

@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence
 import libcst as cst
 
 from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.walk import walk
 
 _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
 # GPU-only by design: an NCCL process group (not `"nccl" if cuda else "gloo"`), a pinned device.
@@ -223,7 +224,7 @@ def _names(node: cst.CSTNode) -> List[cst.Name]:
         def visit_Name(self, n: cst.Name) -> None:
             found.append(n)
 
-    node.visit(Collect())
+    walk(node, Collect())
     return found
 
 
@@ -235,10 +236,10 @@ def _names_in(node: cst.CSTNode) -> List[str]:
             names.append(n.value)
 
         def visit_Attribute(self, n: cst.Attribute) -> bool:
-            n.value.visit(self)  # `x.shape`: x, not shape
+            walk(n.value, self)  # `x.shape`: x, not shape
             return False
 
-    node.visit(Collect())
+    walk(node, Collect())
     return names
 
 
@@ -333,7 +334,7 @@ def batch_use(loop_node: cst.For, is_consumer) -> Optional[BatchUse]:
     for stmt in body:
         if stmt is use.unpack:
             continue
-        stmt.visit(Walk(stmt))
+        walk(stmt, Walk(stmt))
     if use.batch_name is not None:
         text = code(loop_node.body)
         if re.search(rf"\b{re.escape(use.batch_name)}\[\s*['\"]", text):

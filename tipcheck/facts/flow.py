@@ -22,6 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from tipcheck.facts.scopes import Scope, dotted_name, resolve
+from tipcheck.facts.walk import walk
 
 Key = tuple
 KeyPath = Tuple[Key, Tuple[str, ...]]
@@ -358,10 +359,10 @@ class FlowBuilder(cst.CSTVisitor):
                 self.union((("ret",) + self.func[1:], ()), path)
 
     def visit_IfExp(self, node: cst.IfExp) -> bool:
-        node.test.visit(self)
+        walk(node.test, self)
         self.conditions.append(node.test)
-        node.body.visit(self)
-        node.orelse.visit(self)
+        walk(node.body, self)
+        walk(node.orelse, self)
         self.conditions.pop()
         return False
 
@@ -372,30 +373,30 @@ class FlowBuilder(cst.CSTVisitor):
         self.conditions.pop()
 
     def visit_For(self, node: cst.For) -> bool:
-        node.iter.visit(self)
+        walk(node.iter, self)
         iterated, cycle = self._iterated(node.iter)
         record = LoopRecord(node, self.ctx(), iterated, cycle, node.target, node.iter)
         self.summary.loops.append(record)
         # `for name in dict_or_list`: the name is an item of what is iterated.
         if iterated and isinstance(node.target, cst.Name) and not cycle:
             self.union(self.keypath(node.target), (iterated[0][0], iterated[0][1] + (ANY_ITEM,)))
-        node.target.visit(self)
+        walk(node.target, self)
         self.loops.append(record)
-        node.body.visit(self)
+        walk(node.body, self)
         self.loops.pop()
         if node.orelse is not None:
-            node.orelse.visit(self)
+            walk(node.orelse, self)
         return False
 
     def visit_While(self, node: cst.While) -> bool:
-        node.test.visit(self)
+        walk(node.test, self)
         record = LoopRecord(node, self.ctx(), ())
         self.summary.loops.append(record)
         self.loops.append(record)
-        node.body.visit(self)
+        walk(node.body, self)
         self.loops.pop()
         if node.orelse is not None:
-            node.orelse.visit(self)
+            walk(node.orelse, self)
         return False
 
     def _iterated(self, expr: cst.BaseExpression) -> Tuple[Tuple[KeyPath, ...], bool]:
@@ -424,7 +425,7 @@ class FlowBuilder(cst.CSTVisitor):
     # -- definitions -----------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         for decorator in node.decorators:
-            decorator.visit(self)
+            walk(decorator, self)
         scope = self.scope_of[node]
         name = ".".join(["$", *self.def_path, node.name.value])
         key = ("func", self.module_id, name)
@@ -449,7 +450,7 @@ class FlowBuilder(cst.CSTVisitor):
         self.scope, self.func, self.loops, self.conditions = scope, key, [], []
         self.def_path.append(node.name.value)
         self.class_stack.append(None)
-        node.body.visit(self)
+        walk(node.body, self)
         self.class_stack.pop()
         self.def_path.pop()
         self.scope, self.func, self.loops, self.conditions = saved
@@ -465,7 +466,7 @@ class FlowBuilder(cst.CSTVisitor):
         self.scope = self.scope_of[node]
         self.def_path.append(node.name.value)
         self.class_stack.append(record)
-        node.body.visit(self)
+        walk(node.body, self)
         self.class_stack.pop()
         self.def_path.pop()
         self.scope = saved
@@ -474,7 +475,7 @@ class FlowBuilder(cst.CSTVisitor):
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         saved = self.scope
         self.scope = self.scope_of.get(node, self.scope)
-        node.body.visit(self)
+        walk(node.body, self)
         self.scope = saved
         return False
 
@@ -483,13 +484,13 @@ class FlowBuilder(cst.CSTVisitor):
         self.scope = self.scope_of.get(node, self.scope)
         for_in = node.for_in
         while for_in is not None:
-            for_in.iter.visit(self)
+            walk(for_in.iter, self)
             for condition in for_in.ifs:
-                condition.visit(self)
+                walk(condition, self)
             for_in = for_in.inner_for_in
         parts = [node.key, node.value] if isinstance(node, cst.DictComp) else [node.elt]
         for part in parts:
-            part.visit(self)
+            walk(part, self)
         self.scope = saved
         return False
 
@@ -500,7 +501,7 @@ def build_summary(module_id: str, module: cst.Module, module_scope: Scope, scope
     builder = FlowBuilder(module_id, module_scope, scope_of)
     builder.pending_comp = []
     builder._calls_seen = {}
-    module.visit(builder)
+    walk(module, builder)
     # Comprehension elements are evaluated in their own scope: resolve them there.
     for key, comprehension, expr in builder.pending_comp:
         saved = builder.scope

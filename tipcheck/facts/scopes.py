@@ -14,6 +14,8 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
+from tipcheck.facts.walk import walk
+
 # A binding is either the qualified name an import gives the name, or OTHER (any other binding:
 # assignment, parameter, def, class, loop target, ...).
 OTHER = None
@@ -246,57 +248,57 @@ class ScopeBuilder(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.scope.bind(node.name.value, self._local_name(node.name.value))
         for decorator in node.decorators:
-            decorator.visit(self)
-        node.params.visit(self)  # defaults and annotations run in the enclosing scope
+            walk(decorator, self)
+        walk(node.params, self)  # defaults and annotations run in the enclosing scope
         if node.returns is not None:
-            node.returns.visit(self)
+            walk(node.returns, self)
         scope = self._push("function", node)
         if isinstance(node.body, cst.IndentedBlock):
             scope.direct_lines = set(node.body.body)
         self._bind_params(node.params)
         self._def_path.append(node.name.value)
-        node.body.visit(self)
+        walk(node.body, self)
         self._def_path.pop()
         self._pop()
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        node.params.visit(self)
+        walk(node.params, self)
         self._push("lambda", node)
         self._bind_params(node.params)
-        node.body.visit(self)
+        walk(node.body, self)
         self._pop()
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.scope.bind(node.name.value, self._local_name(node.name.value))
         for decorator in node.decorators:
-            decorator.visit(self)
+            walk(decorator, self)
         for arg in (*node.bases, *node.keywords):
-            arg.visit(self)
+            walk(arg, self)
         self._push("class", node)
         self._def_path.append(node.name.value)
-        node.body.visit(self)
+        walk(node.body, self)
         self._def_path.pop()
         self._pop()
         return False
 
     def _visit_comprehension(self, node, parts) -> bool:
         # The first iterable is evaluated in the enclosing scope.
-        node.for_in.iter.visit(self)
+        walk(node.for_in.iter, self)
         self._push("comprehension", node)
         for_in = node.for_in
         first = True
         while for_in is not None:
             if not first:
-                for_in.iter.visit(self)
+                walk(for_in.iter, self)
             first = False
             self._bind_target(for_in.target)
             for condition in for_in.ifs:
-                condition.visit(self)
+                walk(condition, self)
             for_in = for_in.inner_for_in
         for part in parts:
-            part.visit(self)
+            walk(part, self)
         self._pop()
         return False
 
