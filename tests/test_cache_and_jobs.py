@@ -280,3 +280,15 @@ def test_clean_refuses_a_folder_that_is_not_a_cache(tmp_path):
     (folder / "keep.txt").write_text("data")
     result = _cli(["clean", "--cache-dir", str(folder)], tmp_path)
     assert result.exit_code == 2 and (folder / "keep.txt").exists()
+
+
+def test_texts_nobody_reads_are_dropped_and_read_again_on_demand(tmp_path):
+    project = _project(tmp_path / "p")
+    (project / "notes.py").write_text("x = 1  # mentions no rule's words\n")
+    (project / "kept.py").write_text("y = 2  # noqa: TIP101\n")  # a suppression: TIP001 needs it
+    results = {Path(r.path).name: r for r in engine.lint_paths(_files(project), select_rules(["TIP"]))}
+    assert results["notes.py"].source.released and results["models.py"].source.released
+    assert not results["kept.py"].source.released and not results["train.py"].source.released
+    assert [d.code for d in results["kept.py"].diagnostics] == ["TIP001"]  # unused suppression
+    assert results["notes.py"].source.text == "x = 1  # mentions no rule's words\n"  # read again
+    assert not results["notes.py"].source.released

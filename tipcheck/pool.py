@@ -1,8 +1,9 @@
 """Running the per-file analysis (tipcheck.analysis) on several processes.
 
 Results come back keyed by path, so the output order never depends on which worker finished first.
-Large files are sent first, so that one big file does not end the run alone. A run with one job,
-or too little work to pay for starting workers, stays in this process.
+This process works too: workers take the largest files, this process the smallest (see
+run_tasks). A run with one job, or too little work to pay for starting workers, stays in this
+process.
 """
 
 from __future__ import annotations
