@@ -32,6 +32,9 @@ def _training(text: str) -> bool:
 
 def _defines_model(text: str) -> bool:
     return "nn.Module" in text and bool(_DEFINES_MODEL.search(text))
+
+
+# A module imported by more files than this is library code (see _related_to).
 _HUB_IMPORTERS = 20
 
 
