@@ -62,8 +62,6 @@ class Cache:
         self.directory = os.path.abspath(directory)
         self.runtime = _runtime()
         self.base = os.path.join(self.directory, key(self.runtime)[:16])
-        self.hits = 0
-        self.misses = 0
         self._usable = True
 
     # -- keys ------------------------------------------------------------------------------
@@ -76,13 +74,8 @@ class Cache:
         try:
             with open(self._path(kind, entry_key), "rb") as handle:
                 value = pickle.load(handle)
-        except FileNotFoundError:
-            self.misses += 1
+        except Exception:  # absent, unreadable or from an incompatible run: a miss
             return None
-        except Exception:  # unreadable or from an incompatible run: a miss
-            self.misses += 1
-            return None
-        self.hits += 1
         return value
 
     def get_bytes(self, kind: str, entry_key: str) -> Optional[bytes]:

@@ -125,9 +125,11 @@ def check_sources(
     results = {source.path: FileResult(source.path, source=source) for source in sources}
     hashes = {source.path: content_hash(source.text) for source in sources} if cache is not None else {}
     wanted = _plan(sources, rules, cache, hashes)
+    # Suppression comments are looked for once; a file with none and no finding skips the policy.
+    directives = {source.path: may_hold_directives(source.text) for source in sources}
     for source in sources:
         # A file no rule reads and with no suppression comment needs no text from here on.
-        if not wanted[source.path] and not may_hold_directives(source.text):
+        if not wanted[source.path] and not directives[source.path]:
             source.release()
     analyses: Dict[str, FileAnalysis] = {}
     file_keys: Dict[str, str] = {}
@@ -171,7 +173,7 @@ def check_sources(
     policy = policy or Policy()
     for source in sources:
         result = results[source.path]
-        if source.released and not result.diagnostics:
+        if not result.diagnostics and not directives[source.path]:
             continue  # nothing to filter, and no suppression comment to check
         crashed = {error.rule for error in result.errors if error.rule}
         result.diagnostics = policy.apply(source, sorted(result.diagnostics, key=lambda d: d.sort_key), crashed)
