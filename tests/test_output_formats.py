@@ -14,6 +14,7 @@ import pytest
 from tipcheck import output
 from tipcheck.diagnostics import (
     INVALID_SYNTAX,
+    TOO_COMPLEX,
     IO_ERROR,
     Applicability,
     Diagnostic,
@@ -138,7 +139,7 @@ def test_sarif_validates_and_lists_every_rule(repo):
     driver = run["tool"]["driver"]
     assert driver["name"] == "tipcheck"
     ids = [rule["id"] for rule in driver["rules"]]
-    assert ids == [rule.code for rule in ALL_RULES] + [INVALID_SYNTAX, IO_ERROR]
+    assert ids == [rule.code for rule in ALL_RULES] + [INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX]
     tip201 = driver["rules"][ids.index("TIP201")]
     assert tip201["name"] == "deprecated-pretrained"
     assert tip201["helpUri"].endswith("/rules/TIP201.md")

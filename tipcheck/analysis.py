@@ -13,7 +13,8 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Tuple
 
-from tipcheck.diagnostics import Diagnostic
+from tipcheck.diagnostics import TOO_COMPLEX, Diagnostic, located_diagnostic
+from tipcheck.limits import NESTED_TOO_DEEPLY
 from tipcheck.source import SourceFile
 
 
@@ -72,6 +73,9 @@ def analyse(task: Task) -> FileAnalysis:
     if any(rule.project for rule in rules):
         try:
             facts.flow(source.path, source.text)
+        except RecursionError:
+            result.diagnostics.append(too_complex(source))
+            return result
         except Exception as exc:
             result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
             return result
@@ -79,6 +83,11 @@ def analyse(task: Task) -> FileAnalysis:
         if task.pickle_tree:
             result.tree = pickle_tree(result.tree)
     return result
+
+
+def too_complex(source: SourceFile) -> Diagnostic:
+    """The finding for a file whose analysis ran out of stack."""
+    return located_diagnostic(source, TOO_COMPLEX, f"Cannot analyse: {NESTED_TOO_DEEPLY}", 1, 1)
 
 
 def pickle_tree(tree) -> Optional[bytes]:
@@ -97,6 +106,12 @@ def run_rules(ctx, rules: Sequence, result: FileAnalysis) -> None:
         before = len(ctx.diagnostics)
         try:
             rule.check(ctx)
+        except RecursionError:
+            # Nesting deeper than the stack allows (tipcheck.limits): the file is not fully checked,
+            # and says so once, rather than an internal error.
+            del ctx.diagnostics[before:]
+            if not any(d.code == TOO_COMPLEX for d in ctx.diagnostics):
+                ctx.diagnostics.append(too_complex(ctx.source))
         except Exception as exc:
             del ctx.diagnostics[before:]
             result.errors.append(InternalError(ctx.source.path, rule.code, repr(exc), traceback.format_exc()))

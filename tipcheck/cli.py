@@ -16,6 +16,7 @@ import click
 from tipcheck import __version__
 from tipcheck.config import ConfigError, Overrides, Resolver, Settings
 from tipcheck.diagnostics import IO_ERROR, Diagnostic
+from tipcheck.limits import run_with_deep_stack
 from tipcheck.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from tipcheck.cache import ENV_VAR as ENV_CACHE_DIR
 from tipcheck.cache import Cache
@@ -125,6 +126,11 @@ def _report_errors(errors: List[InternalError], verbose: bool) -> None:
         click.echo("(run with --verbose to see the traceback; please report it)", err=True)
 
 
+def _unchecked(errors: List[InternalError]) -> int:
+    """How many files an internal error kept from being fully checked."""
+    return len({error.path for error in errors})
+
+
 def _missing_diagnostics(missing: Sequence[str]) -> List[Diagnostic]:
     return [file_diagnostic(path, IO_ERROR, "cannot read file: no such file or directory") for path in missing]
 
@@ -208,7 +214,7 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
     else:
         _emit(_render(run, diags, sources, output_file), output_file, color=output_file is None and use_color(sys.stdout))
         if run.output_format in ("full", "concise"):
-            click.echo(lint_summary(diags, run.unsafe), nl=False)
+            click.echo(lint_summary(diags, run.unsafe, _unchecked(errors)), nl=False)
     _report_errors(errors, verbose)
     sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diags else EXIT_OK)
 
@@ -283,7 +289,7 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
     if not diff and remaining:
         _emit(_render(run, remaining, sources, output_file), output_file)
     if run.output_format in ("full", "concise"):
-        click.echo(fix_summary(fixed, remaining, run.unsafe, diff), nl=False, err=diff)
+        click.echo(fix_summary(fixed, remaining, run.unsafe, diff, _unchecked(errors)), nl=False, err=diff)
     _report_errors(errors, verbose)
     if errors:
         sys.exit(EXIT_ERROR)
@@ -405,11 +411,15 @@ def main() -> None:
 
 
 def run() -> None:
-    """The `tipcheck` command: main(), then a fast exit."""
+    """The `tipcheck` command: main() on a thread with a deep stack (tipcheck.limits), then a fast
+    exit."""
     try:
-        main()
+        run_with_deep_stack(main)
     except SystemExit as exc:
         _exit(exc.code)
+    except KeyboardInterrupt:  # while this thread waits for main's
+        click.echo("interrupted", err=True)
+        _exit(130)
 
 
 def _exit(code) -> None:

@@ -49,6 +49,7 @@ class Fix:
 # Codes of the findings the engine itself makes; they cannot be selected or ignored.
 INVALID_SYNTAX = "invalid-syntax"
 IO_ERROR = "io-error"
+TOO_COMPLEX = "too-complex"  # a file tipcheck cannot analyse (tipcheck.limits)
 
 
 @dataclass
@@ -69,3 +70,17 @@ class Diagnostic:
 
     def fixable(self, unsafe: bool) -> bool:
         return self.fix is not None and (self.fix.is_safe or unsafe)
+
+
+def file_diagnostic(path: str, code: str, message: str, row: int = 1, column: int = 1, line: str = "") -> Diagnostic:
+    """An engine finding about a whole file (no fix), at a given place."""
+    loc = Location(row, column)
+    return Diagnostic(code, code, message, path, loc, loc, None, line)
+
+
+def located_diagnostic(source, code: str, message: str, row: int, column: int) -> Diagnostic:
+    """An engine finding at a place in a decoded ``source`` (a tipcheck.source.SourceFile), the
+    place clamped to the text."""
+    row = min(max(1, row), len(source.line_starts))
+    column = min(max(1, column), len(source.line_text(row)) + 1)
+    return file_diagnostic(source.path, code, message, row, column, source.line_text(row))

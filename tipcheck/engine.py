@@ -17,13 +17,22 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from tipcheck.analysis import FileAnalysis, InternalError, Task, pickle_tree, run_rules
+from tipcheck.analysis import FileAnalysis, InternalError, Task, pickle_tree, run_rules, too_complex
 from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
 from tipcheck.context import RuleContext
-from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic, Fix, Location
+from tipcheck.diagnostics import (
+    INVALID_SYNTAX,
+    IO_ERROR,
+    TOO_COMPLEX,
+    Diagnostic,
+    Fix,
+    file_diagnostic,
+    located_diagnostic,
+)
 from tipcheck.facts import ModuleFacts
 from tipcheck.facts.training import ProjectFacts, module_name_for
+from tipcheck.limits import TooComplex, precheck
 from tipcheck.fixes import apply_fixes, select_fixes
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.policy import Policy
@@ -47,11 +56,6 @@ class FileResult:
     dropped_fixes: List[str] = field(default_factory=list)  # fixes dropped for breaking the code
 
 
-def file_diagnostic(path: str, code: str, message: str, row: int = 1, column: int = 1, line: str = "") -> Diagnostic:
-    loc = Location(row, column)
-    return Diagnostic(code, code, message, path, loc, loc, None, line)
-
-
 def parse(source: SourceFile) -> cst.Module:
     return cst.parse_module(source.text)
 
@@ -72,37 +76,70 @@ def _python_syntax_error(text: str) -> Optional[SyntaxError]:
     return None
 
 
-def syntax_diagnostic(source: SourceFile, exc: cst.ParserSyntaxError) -> Diagnostic:
-    message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+def _first_line(exc: cst.ParserSyntaxError) -> str:
+    return str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+
+
+def _libcst_position(exc: cst.ParserSyntaxError) -> Tuple[int, int]:
     # LibCST's native parser leaves raw_column at 0; its position is only in the message.
-    position = _LIBCST_POSITION.search(message)
+    position = _LIBCST_POSITION.search(_first_line(exc))
     if position:
-        row, column = int(position.group(1)), int(position.group(2)) + 1
-    else:
-        row, column = exc.raw_line, exc.raw_column + 1
+        return int(position.group(1)), int(position.group(2)) + 1
+    return exc.raw_line, exc.raw_column + 1
+
+
+def syntax_diagnostic(source: SourceFile, exc: cst.ParserSyntaxError) -> Diagnostic:
+    message = _first_line(exc)
+    row, column = _libcst_position(exc)
     python_error = _python_syntax_error(source.text)
     if python_error is not None and python_error.lineno:
-        message = python_error.msg or message
-        row, column = python_error.lineno, python_error.offset or 1
-    row = min(max(1, row), len(source.line_starts))
-    column = min(max(1, column), len(source.line_text(row)) + 1)
-    return file_diagnostic(
-        source.path, INVALID_SYNTAX, f"SyntaxError: {message}", row, column, source.line_text(row)
-    )
+        return python_syntax_diagnostic(source, python_error)
+    return located_diagnostic(source, INVALID_SYNTAX, f"SyntaxError: {message}", row, column)
+
+
+def python_syntax_diagnostic(source: SourceFile, error: SyntaxError) -> Diagnostic:
+    """An invalid-syntax finding from CPython's own error (its message and position are precise)."""
+    message = error.msg or "invalid syntax"
+    return located_diagnostic(source, INVALID_SYNTAX, f"SyntaxError: {message}", error.lineno or 1, error.offset or 1)
+
+
+def too_complex_diagnostic(source: SourceFile, problem: Optional[TooComplex] = None) -> Diagnostic:
+    if problem is None:
+        return too_complex(source)
+    return located_diagnostic(source, TOO_COMPLEX, f"Cannot analyse: {problem.message}", problem.row, problem.column)
 
 
 def parse_source(source: SourceFile, result) -> Optional[Tuple[cst.Module, ModuleFacts]]:
-    """The tree and facts of a source; a syntax error or a crash is recorded on ``result``."""
+    """The tree and facts of a source; a syntax error, a file too deep to analyse or a crash is
+    recorded on ``result``. CPython parses the text first (tipcheck.limits): LibCST never sees
+    nesting that would crash it or take minutes to parse."""
+    verdict = precheck(source.text)
+    if isinstance(verdict.problem, SyntaxError):
+        result.diagnostics.append(python_syntax_diagnostic(source, verdict.problem))
+        return None
+    if verdict.problem is not None:
+        result.diagnostics.append(too_complex_diagnostic(source, verdict.problem))
+        return None
     try:
         module = parse(source)
     except cst.ParserSyntaxError as exc:
-        result.diagnostics.append(syntax_diagnostic(source, exc))
+        if verdict.python_accepts:  # LibCST's limit, not the file's fault (5,000 joined strings)
+            problem = TooComplex(f"Python accepts this file but LibCST cannot parse it ({_first_line(exc)})", *_libcst_position(exc))
+            result.diagnostics.append(too_complex_diagnostic(source, problem))
+        else:
+            result.diagnostics.append(syntax_diagnostic(source, exc))
         return None
-    except (RecursionError, MemoryError, Exception) as exc:  # the parser itself failed
+    except RecursionError:
+        result.diagnostics.append(too_complex_diagnostic(source))
+        return None
+    except (MemoryError, Exception) as exc:  # the parser itself failed
         result.errors.append(InternalError(source.path, None, f"parser failed: {exc!r}", traceback.format_exc()))
         return None
     try:
         return module, ModuleFacts(module)
+    except RecursionError:
+        result.diagnostics.append(too_complex_diagnostic(source))
+        return None
     except Exception as exc:
         result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
         return None

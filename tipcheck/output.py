@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
-from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic
+from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX, Diagnostic
 from tipcheck.docs import DOCS_BASE, rule_page, rule_url
 from tipcheck.source import SourceFile
 
@@ -45,7 +45,7 @@ HUMAN_FORMATS = ("full", "concise")
 
 # Codes of the engine's own findings: reported as SARIF level "error", shown without a code column
 # in the statistics (as Ruff does with invalid-syntax).
-ENGINE_CODES = (INVALID_SYNTAX, IO_ERROR)
+ENGINE_CODES = (INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX)
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -360,6 +360,7 @@ def _sarif_rules() -> List[Dict[str, Any]]:
     for code, text in (
         (INVALID_SYNTAX, "The file cannot be parsed as Python."),
         (IO_ERROR, "The file cannot be read."),
+        (TOO_COMPLEX, "The file nests too deeply for tipcheck to analyse it."),
     ):
         rules.append(
             {
@@ -670,9 +671,15 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}es" if word.endswith(("x", "s", "sh", "ch")) else f"{count} {word}s"
 
 
-def lint_summary(diags: Sequence[Diagnostic], unsafe: bool) -> str:
+def _unchecked(count: int) -> str:
+    return f"{_plural(count, 'file')} could not be checked (see the errors below).\n"
+
+
+def lint_summary(diags: Sequence[Diagnostic], unsafe: bool, unchecked: int = 0) -> str:
+    """The closing lines of `lint`; ``unchecked`` files (an internal error) keep it from saying
+    that all checks passed."""
     if not diags:
-        return "All checks passed!\n"
+        return _unchecked(unchecked) if unchecked else "All checks passed!\n"
     lines = [f"Found {_plural(len(diags), 'error')}."]
     fixable = sum(1 for d in diags if d.fixable(unsafe))
     hidden = sum(1 for d in diags if d.fix is not None and not d.fixable(unsafe))
@@ -681,19 +688,20 @@ def lint_summary(diags: Sequence[Diagnostic], unsafe: bool) -> str:
         lines.append(f"[*] {fixable} fixable with `tipcheck fix`{hint}.")
     elif hidden:
         lines.append(f"No fixes available{hint}.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + (_unchecked(unchecked) if unchecked else "")
 
 
-def fix_summary(fixed: int, remaining: Sequence[Diagnostic], unsafe: bool, diff: bool) -> str:
+def fix_summary(fixed: int, remaining: Sequence[Diagnostic], unsafe: bool, diff: bool, unchecked: int = 0) -> str:
     if diff:
-        return f"Would fix {_plural(fixed, 'error')}.\n" if fixed else "No errors would be fixed.\n"
+        text = f"Would fix {_plural(fixed, 'error')}.\n" if fixed else "No errors would be fixed.\n"
+        return text + (_unchecked(unchecked) if unchecked else "")
     if not fixed and not remaining:
-        return "All checks passed!\n"
+        return _unchecked(unchecked) if unchecked else "All checks passed!\n"
     text = f"Found {_plural(fixed + len(remaining), 'error')} ({fixed} fixed, {len(remaining)} remaining).\n"
     hidden = sum(1 for d in remaining if d.fix is not None and not d.fixable(unsafe))
     if hidden:
         text += f"No fixes available ({_plural(hidden, 'hidden fix')} can be enabled with the `--unsafe-fixes` option).\n"
-    return text
+    return text + (_unchecked(unchecked) if unchecked else "")
 
 
 # -- progress --------------------------------------------------------------------------------------
