@@ -7,7 +7,6 @@ they are (no universal-newline translation), and the same encoding and BOM are u
 from __future__ import annotations
 
 import bisect
-import io
 import os
 import re
 import tempfile
@@ -46,8 +45,11 @@ class SourceFile:
     def from_bytes(cls, path: str, data: bytes) -> "SourceFile":
         if b"\x00" in data:
             raise SourceError("binary file (contains NUL bytes), not Python source")
+        # The declaration is looked for in the first two lines, whatever ends them: Python reads a
+        # file with old Mac line endings (\r alone) too, and finds its declaration.
+        lines = iter(data.splitlines(keepends=True)[:2])
         try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            encoding, _ = tokenize.detect_encoding(lambda: next(lines, b""))
         except SyntaxError as exc:  # unknown or inconsistent coding declaration
             raise SourceError(f"bad encoding declaration: {exc.msg if hasattr(exc, 'msg') else exc}")
         try:
