@@ -50,6 +50,7 @@ class Fix:
 INVALID_SYNTAX = "invalid-syntax"
 IO_ERROR = "io-error"
 TOO_COMPLEX = "too-complex"  # a file tipcheck cannot analyse (tipcheck.limits)
+ENGINE_CODES = (INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX)
 
 
 @dataclass

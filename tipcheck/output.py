@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
-from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX, Diagnostic
+from tipcheck.diagnostics import ENGINE_CODES, INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX, Diagnostic
 from tipcheck.docs import DOCS_BASE, rule_page, rule_url
 from tipcheck.source import SourceFile
 
@@ -43,9 +43,8 @@ FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github")
 # The formats meant for people: the CLI prints the summary lines after these only.
 HUMAN_FORMATS = ("full", "concise")
 
-# Codes of the engine's own findings: reported as SARIF level "error", shown without a code column
-# in the statistics (as Ruff does with invalid-syntax).
-ENGINE_CODES = (INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX)
+# The engine's own findings (diagnostics.ENGINE_CODES) are reported as SARIF level "error" and
+# shown without a code column in the statistics (as Ruff does with invalid-syntax).
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

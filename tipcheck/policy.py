@@ -7,11 +7,9 @@ from __future__ import annotations
 from typing import Collection, List, Optional
 
 from tipcheck.config import UNUSED_SUPPRESSION, Resolver, Settings
-from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX, Diagnostic
+from tipcheck.diagnostics import ENGINE_CODES, INVALID_SYNTAX, Diagnostic
 from tipcheck.source import SourceFile
 from tipcheck.suppression import Suppressions
-
-ENGINE_CODES = frozenset({INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX})
 
 
 class Policy:
