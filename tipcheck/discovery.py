@@ -137,7 +137,7 @@ def _identity(path: str) -> object:
     return (info.st_dev, info.st_ino)
 
 
-def _rank(path: str) -> tuple:
-    """Of two names of one file, the one to show: a name reached through no symbolic link, then
-    the first in order."""
-    return (os.path.realpath(path) != os.path.abspath(path), path)
+def _rank(path: str) -> bool:
+    """Of two names of one file, the one to show: a name reached through no symbolic link, else
+    the first found."""
+    return os.path.realpath(path) != os.path.abspath(path)
