@@ -348,7 +348,11 @@ def clean(cache_dir):
         click.echo(f"No cache at {directory}")
         return
     real = os.path.realpath(directory)  # a link to the cache: the cache is where it points
-    own = Cache.own_entries(real)
+    try:
+        own = Cache.own_entries(real)
+    except OSError as exc:
+        click.echo(f"error: cannot read {directory}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
     if own is None:
         click.echo(f"error: {directory} is not a tipcheck cache (no CACHEDIR.TAG written by tipcheck); not removing it", err=True)
         sys.exit(EXIT_ERROR)
@@ -362,7 +366,10 @@ def clean(cache_dir):
         except OSError as exc:
             click.echo(f"error: cannot remove {path}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
-    others = os.listdir(real)
+    try:
+        others = os.listdir(real)
+    except OSError:
+        others = ["?"]
     if others:
         listed = ", ".join(sorted(others)[:5]) + (", ..." if len(others) > 5 else "")
         click.echo(f"Removed tipcheck's cache from {directory}; kept the folder, which holds other files ({listed})")
