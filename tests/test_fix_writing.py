@@ -1,6 +1,10 @@
 """Writing fixes back: the file's encoding, BOM and line endings are kept byte for byte; a file with
 nothing to fix is not touched; writes are atomic and keep the permission mode; a second run changes
 nothing; fixes are re-applied until nothing changes; a fix that would break the code is dropped.
+
+Writing through links, once per file, keeping the owner; read-only files and folders refused (as
+root too: the tests run as root in CI); `lint --add-noqa` on notebooks and stdin; `fix --diff -o`;
+`tipcheck clean` removing only what tipcheck wrote.
 """
 
 from __future__ import annotations
@@ -168,10 +172,14 @@ def test_a_failed_write_leaves_the_file_and_no_temporary_file(project, monkeypat
     monkeypatch.setattr(os, "replace", failing_replace)
     result = invoke("fix", ".")
     assert result.exit_code == 2
-    assert "cannot write the fixed file" in result.stderr and "No space left on device" in result.stderr
+    assert "error: cannot write train.py: No space left on device" in result.stderr
+    assert "internal error" not in result.stderr and "please report" not in result.stderr
     assert untouched(path, SOURCE.encode())
     assert other.read_text() == FIXED  # the run went on
     assert sorted(os.listdir(project)) == ["train.py", "z.py"]
+    # Not counted as fixed: its finding remains, located in the file as it is.
+    assert "Found 2 errors (1 fixed, 1 remaining)." in result.stdout
+    assert "train.py:4:25: TIP201" in result.stdout and "z.py:" not in result.stdout
 
 
 # -- idempotence and repeated passes -----------------------------------------------------------
@@ -288,3 +296,244 @@ def test_a_breaking_fix_is_dropped_and_the_other_fixes_are_applied(project, brea
     assert result.stderr.count("fix dropped") == 1
     assert "warning: train.py:6:1: TIP201 fix dropped" in result.stderr
     assert "Found 2 errors (1 fixed, 1 remaining)." in result.stdout
+
+
+# -- links -------------------------------------------------------------------------------------
+
+
+def test_fix_through_a_symbolic_link_writes_the_file_it_points_to(project):
+    (project / "real").mkdir()
+    target = put(project / "real" / "train.py", SOURCE.encode())
+    (project / "link.py").symlink_to(os.path.join("real", "train.py"))
+    result = invoke("fix", "link.py")
+    assert result.exit_code == 0, result.output
+    assert (project / "link.py").is_symlink()
+    assert os.readlink(project / "link.py") == os.path.join("real", "train.py")
+    assert target.read_text() == FIXED
+    assert sorted(os.listdir(project / "real")) == ["train.py"]  # the temporary file beside the target
+
+
+def test_add_noqa_through_a_symbolic_link_writes_the_file_it_points_to(project):
+    target = put(project / "target.py", SOURCE.encode())
+    (project / "link.py").symlink_to("target.py")
+    result = invoke("lint", "--add-noqa", "link.py")
+    assert result.exit_code == 0, result.output
+    assert (project / "link.py").is_symlink()
+    assert target.read_text().splitlines()[3].endswith("# noqa: TIP201")
+
+
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_a_file_reached_under_two_names_is_linted_and_fixed_once(project, link):
+    (project / "real").mkdir()
+    target = put(project / "real" / "train.py", SOURCE.encode())
+    if link == "symbolic":
+        (project / "link.py").symlink_to(os.path.join("real", "train.py"))
+    else:
+        os.link(target, project / "link.py")
+    linted = invoke("lint", "--format", "concise", ".")
+    assert linted.exit_code == 1
+    findings = [line for line in linted.stdout.splitlines() if "TIP201" in line]
+    # Once, and under its own name rather than the symbolic link's.
+    assert len(findings) == 1
+    assert findings[0].startswith("link.py:" if link == "hard" else os.path.join("real", "train.py") + ":")
+    fixed = invoke("fix", ".")
+    assert fixed.exit_code == 0
+    assert fixed.stdout == "Found 1 error (1 fixed, 0 remaining).\n"
+    assert target.read_text() == FIXED
+
+
+def test_a_hard_linked_file_is_written_in_place(project):
+    path = put(project / "train.py", SOURCE.encode())
+    os.link(path, project / "other_name.txt")  # not a Python name: the walk does not list it
+    inode = path.stat().st_ino
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 0
+    assert path.stat().st_ino == inode and path.stat().st_nlink == 2
+    assert (project / "other_name.txt").read_text() == FIXED
+    assert sorted(os.listdir(project)) == ["other_name.txt", "train.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_write_keeps_the_owner(project):
+    path = put(project / "train.py", SOURCE.encode())
+    os.chown(path, 4321, 4321)
+    path.chmod(0o640)
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == FIXED
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4321, 4321, 0o640)
+
+
+def test_a_file_whose_owner_cannot_be_kept_by_a_rename_is_written_in_place(project, monkeypatch):
+    """Not root, writing another user's file that this user may write: the owner cannot be copied
+    onto a new file, so the file itself is overwritten (it keeps its owner and its inode)."""
+    path = put(project / "train.py", SOURCE.encode())
+    real_stat = os.stat
+
+    def foreign_owner(target, *args, **kwargs):  # the file looks as if another user owned it
+        info = real_stat(target, *args, **kwargs)
+        if os.path.basename(os.fspath(target)) != "train.py":
+            return info
+        fields = list(info)
+        fields[stat.ST_UID] += 1
+        return os.stat_result(fields)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "stat", foreign_owner)
+    monkeypatch.setattr(os, "fchown", refused)
+    inode = real_stat(path).st_ino
+    result = invoke("fix", "train.py")
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == FIXED
+    assert real_stat(path).st_ino == inode
+    assert sorted(os.listdir(project)) == ["train.py"]
+
+
+# -- permissions -------------------------------------------------------------------------------
+
+
+def test_a_read_only_file_is_not_written_and_the_run_goes_on(project):
+    read_only = put(project / "a.py", SOURCE.encode())
+    read_only.chmod(0o444)
+    other = put(project / "b.py", SOURCE.encode())
+    result = invoke("fix", ".")
+    assert result.exit_code == 2
+    assert untouched(read_only, SOURCE.encode()) and stat.S_IMODE(read_only.stat().st_mode) == 0o444
+    assert other.read_text() == FIXED
+    assert "error: cannot write a.py: Permission denied (the file is read-only)" in result.stderr
+    assert "internal error" not in result.stderr
+    assert "Found 2 errors (1 fixed, 1 remaining)." in result.stdout
+    assert "a.py:4:25: TIP201" in result.stdout
+
+    noqa = invoke("lint", "--add-noqa", "a.py")
+    assert noqa.exit_code == 2
+    assert "Added 0 noqa directives." in noqa.stdout and "cannot write a.py: Permission denied" in noqa.stderr
+    assert untouched(read_only, SOURCE.encode())
+
+
+def test_a_fix_in_a_read_only_folder_is_an_error_for_that_file(project):
+    folder = project / "locked"
+    folder.mkdir()
+    path = put(folder / "train.py", SOURCE.encode())
+    folder.chmod(0o555)
+    try:
+        result = invoke("fix", "locked")
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 2
+    assert untouched(path, SOURCE.encode())
+    assert sorted(os.listdir(folder)) == ["train.py"]
+    assert f"error: cannot write {os.path.join('locked', 'train.py')}: Permission denied (its folder is read-only" in result.stderr
+    assert "internal error" not in result.stderr and "please report" not in result.stderr
+    assert "Found 1 error (0 fixed, 1 remaining)." in result.stdout
+
+
+# -- lint --add-noqa ---------------------------------------------------------------------------
+
+
+def _notebook(*cells) -> dict:
+    return {
+        "cells": list(cells),
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def test_add_noqa_on_a_notebook_comments_the_line_in_its_cell_and_keeps_the_rest(project):
+    import json
+
+    output = {"name": "stdout", "output_type": "stream", "text": ["ok\n"]}
+    nb = _notebook(
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Training\n", "A model."]},
+        {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+         "source": ["import torchvision\n", "from torchvision import models"]},
+        {"cell_type": "markdown", "metadata": {"tags": ["x"]}, "source": ["Build it:"]},
+        {"cell_type": "code", "execution_count": 2, "metadata": {"scrolled": True}, "outputs": [output],
+         "source": ["%matplotlib inline\n", "model = models.resnet18(pretrained=True)\n", "print(model)"]},
+    )
+    path = put(project / "nb.ipynb", (json.dumps(nb, indent=1) + "\n").encode())
+    result = invoke("lint", "--add-noqa", "nb.ipynb")
+    assert result.exit_code == 0, result.output
+    assert "Added 1 noqa directive." in result.stdout
+    written = json.loads(path.read_text())
+    expected = json.loads(json.dumps(nb))
+    expected["cells"][3]["source"][1] = "model = models.resnet18(pretrained=True)  # noqa: TIP201\n"
+    assert written == expected  # markdown, outputs, metadata and the magic line kept
+    assert invoke("lint", "nb.ipynb").exit_code == 0
+
+
+def test_add_noqa_on_stdin_always_echoes_the_source(project):
+    clean = "import torchvision\r\nx = 1\r\n"
+    result = CliRunner().invoke(cli, ["lint", "--add-noqa", "-", "--stdin-filename", "train.py"], input=clean.encode())
+    assert result.exit_code == 0
+    assert result.stdout_bytes == clean.encode()
+    assert "Added 0 noqa directives." in result.stderr
+
+    with_finding = CliRunner().invoke(cli, ["lint", "--add-noqa", "-", "--stdin-filename", "train.py"], input=SOURCE)
+    assert with_finding.exit_code == 0
+    assert with_finding.stdout == SOURCE.replace("(pretrained=True)\n", "(pretrained=True)  # noqa: TIP201\n")
+
+
+# -- fix --diff -o -----------------------------------------------------------------------------
+
+
+def test_fix_diff_goes_to_the_output_file(project):
+    path = put(project / "train.py", SOURCE.encode())
+    result = invoke("fix", "--diff", "-o", "changes.diff", "train.py")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    diff = (project / "changes.diff").read_text()
+    assert diff.startswith("--- a/train.py\n+++ b/train.py\n")
+    assert "+model = models.resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)\n" in diff
+    assert untouched(path, SOURCE.encode())
+
+
+# -- tipcheck clean ----------------------------------------------------------------------------
+
+
+def test_clean_leaves_a_folder_with_another_tools_cache_tag(project):
+    target = project / "target"
+    target.mkdir()
+    tag = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by cargo.\n"
+    (target / "CACHEDIR.TAG").write_text(tag)
+    (target / "build.bin").write_bytes(b"\x00data")
+    result = invoke("clean", "--cache-dir", "target")
+    assert result.exit_code == 2 and "not a tipcheck cache" in result.stderr
+    assert sorted(os.listdir(target)) == ["CACHEDIR.TAG", "build.bin"]
+    assert (target / "CACHEDIR.TAG").read_text() == tag
+
+
+def test_clean_removes_only_what_tipcheck_wrote(project):
+    target = project / "target"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    put(project / "train.py", SOURCE.encode())
+    assert invoke("lint", "--cache-dir", "target", "train.py").exit_code == 1
+    assert {"CACHEDIR.TAG", ".gitignore", "notes.txt"} < set(os.listdir(target))
+    result = invoke("clean", "--cache-dir", "target")
+    assert result.exit_code == 0
+    assert os.listdir(target) == ["notes.txt"]
+    assert "kept the folder" in result.stdout
+
+    # A folder holding nothing but the cache goes entirely.
+    assert invoke("lint", "--cache-dir", "cache", "train.py").exit_code == 1
+    assert invoke("clean", "--cache-dir", "cache").exit_code == 0
+    assert not (project / "cache").exists()
+
+
+def test_clean_through_a_symbolic_link_removes_the_cache_it_points_to(project):
+    put(project / "train.py", SOURCE.encode())
+    (project / "elsewhere").mkdir()
+    (project / "cache").symlink_to("elsewhere")
+    assert invoke("lint", "--cache-dir", "cache", "train.py").exit_code == 1
+    assert os.listdir(project / "elsewhere")
+    result = invoke("clean", "--cache-dir", "cache")
+    assert result.exit_code == 0
+    assert os.listdir(project / "elsewhere") == []
+    assert (project / "cache").is_symlink()  # kept, so it still points where the cache should go
+    assert invoke("lint", "--cache-dir", "cache", "train.py").exit_code == 1
+    assert os.listdir(project / "elsewhere")

@@ -19,14 +19,20 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, List, Optional
 
 from tipcheck import __version__
 
 DEFAULT_DIR = ".tipcheck_cache"
 ENV_VAR = "TIPCHECK_CACHE_DIR"
+# What `Cache._prepare` writes, and the name of a version's folder (`Cache.base`): how `tipcheck
+# clean` tells tipcheck's own entries from anything else in the folder.
+_GITIGNORE = "# Created by tipcheck automatically.\n*\n"
+_CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by tipcheck.\n"
+_VERSION_FOLDER = re.compile(r"[0-9a-f]{16}")
 
 
 def _runtime() -> str:
@@ -124,11 +130,32 @@ class Cache:
         os.makedirs(self.directory, exist_ok=True)
         gitignore = os.path.join(self.directory, ".gitignore")
         if not os.path.exists(gitignore):
-            self._write_small(gitignore, "# Created by tipcheck automatically.\n*\n")
-            self._write_small(
-                os.path.join(self.directory, "CACHEDIR.TAG"),
-                "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by tipcheck.\n",
-            )
+            self._write_small(gitignore, _GITIGNORE)
+            self._write_small(os.path.join(self.directory, "CACHEDIR.TAG"), _CACHEDIR_TAG)
+
+    @staticmethod
+    def own_entries(directory: str) -> Optional[List[str]]:
+        """What tipcheck wrote in ``directory`` (for `tipcheck clean`), the CACHEDIR.TAG last; None
+        when the folder is not a tipcheck cache (no CACHEDIR.TAG with the text `_prepare` writes:
+        another tool's tag does not make it ours). Any other file in it is not tipcheck's."""
+
+        def holds(name: str, text: str) -> bool:
+            try:
+                with open(os.path.join(directory, name), encoding="utf-8") as handle:
+                    return handle.read(len(text) + 1) == text
+            except (OSError, ValueError):
+                return False
+
+        if not holds("CACHEDIR.TAG", _CACHEDIR_TAG):
+            return None
+        own = [
+            name
+            for name in sorted(os.listdir(directory))
+            if (name == ".gitignore" and holds(name, _GITIGNORE))
+            or name.startswith(".tmp-")  # left by a run that was killed while writing
+            or (_VERSION_FOLDER.fullmatch(name) and os.path.isdir(os.path.join(directory, name)))
+        ]
+        return own + ["CACHEDIR.TAG"]
 
     @staticmethod
     def _write_small(path: str, text: str) -> None:

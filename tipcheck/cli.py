@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import click
 
@@ -26,13 +26,14 @@ from tipcheck.docs import rule_page, rule_url
 from tipcheck.engine import FileResult, InternalError, check_sources, file_diagnostic, fix_paths, fix_sources, lint_paths
 from tipcheck.output import FORMATS, Progress, concise, display_path, fix_summary, lint_summary, render, use_color
 from tipcheck.output import statistics as output_statistics
-from tipcheck.notebook import Notebook
+from tipcheck.notebook import Notebook, NotebookError
 from tipcheck.policy import Policy
 from tipcheck.pool import default_jobs, tune_gc
 from tipcheck.rules import ALL_RULES, RULES_BY_CODE
 from tipcheck.rules.base import Rule
-from tipcheck.source import SourceError, SourceFile, write_atomic
+from tipcheck.source import SourceError, SourceFile
 from tipcheck.suppression import add_noqa
+from tipcheck.writing import write_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -131,6 +132,22 @@ def _unchecked(errors: List[InternalError]) -> int:
     return len({error.path for error in errors})
 
 
+def _write_back(path: str, encode: Callable[[], bytes], failures: List[Tuple[str, str]]) -> bool:
+    """Write a file's new bytes (tipcheck.writing); False, with the reason added to ``failures``,
+    when they cannot be made (an encoding, a notebook) or written (permissions, a full disk)."""
+    try:
+        write_file(path, encode())
+    except (OSError, UnicodeEncodeError, NotebookError) as exc:
+        failures.append((path, exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)))
+        return False
+    return True
+
+
+def _report_write_failures(failures: List[Tuple[str, str]]) -> None:
+    for path, reason in failures:
+        click.echo(f"error: cannot write {display_path(path)}: {reason}; it was left unchanged", err=True)
+
+
 def _missing_diagnostics(missing: Sequence[str]) -> List[Diagnostic]:
     return [file_diagnostic(path, IO_ERROR, "cannot read file: no such file or directory") for path in missing]
 
@@ -206,9 +223,10 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
     if not files and not missing:
         click.echo("warning: No Python files found under the given path(s)", err=True)
     if add_noqa:
-        _add_noqa(results, paths == ("-",))
+        failures = _add_noqa(results, paths == ("-",))
+        _report_write_failures(failures)
         _report_errors(errors, verbose)
-        sys.exit(EXIT_ERROR if errors else EXIT_OK)
+        sys.exit(EXIT_ERROR if errors or failures else EXIT_OK)
     if statistics:
         _emit(output_statistics(diags, run.unsafe), output_file)
     else:
@@ -219,21 +237,28 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
     sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diags else EXIT_OK)
 
 
-def _add_noqa(results: List[FileResult], stdin: bool) -> None:
+def _add_noqa(results: List[FileResult], stdin: bool) -> List[Tuple[str, str]]:
+    """Add the comments and write the files (with stdin: echo the source, commented or not, as an
+    editor piping its buffer through expects); the files that could not be written."""
     added = skipped = 0
+    failures: List[Tuple[str, str]] = []
     for result in results:
         source = result.source
-        if source is None or not result.diagnostics:
+        if source is None or not (stdin or result.diagnostics):
             continue
         outcome = add_noqa(source.text, result.diagnostics)
-        added, skipped = added + outcome.added, skipped + outcome.skipped
         if stdin:
-            click.echo(outcome.text, nl=False)
+            sys.stdout.buffer.write(source.encode_fixed(outcome.text))
+            sys.stdout.flush()
         elif outcome.text != source.text:
-            write_atomic(source.path, source.encode(outcome.text))
+            # A notebook's text is its code cells joined: the comments go back into the cells.
+            if not _write_back(source.path, lambda: source.encode_fixed(outcome.text), failures):
+                continue
+        added, skipped = added + outcome.added, skipped + outcome.skipped
     click.echo(f"Added {added} noqa directive{'' if added == 1 else 's'}.", err=stdin)
     if skipped:
         click.echo(f"{skipped} finding(s) could not take a comment (inside a multi-line string).", err=True)
+    return failures
 
 
 @cli.command()
@@ -255,6 +280,8 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
     if not files and not missing:
         click.echo("warning: No Python files found under the given path(s)", err=True)
     fixed = 0
+    diffs: List[str] = []
+    failures: List[Tuple[str, str]] = []
     for result in results:
         for message in dict.fromkeys(result.dropped_fixes):
             click.echo(f"warning: {message}", err=True)
@@ -262,26 +289,23 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
             continue
         source = result.source
         if diff and source.notebook is not None:
-            click.echo(source.notebook.diff(result.fixed_text, display_path(source.path)), nl=False)
+            diffs.append(source.notebook.diff(result.fixed_text, display_path(source.path)))
         elif diff:
-            click.echo(
-                "".join(
-                    difflib.unified_diff(
-                        source.text.splitlines(keepends=True),
-                        result.fixed_text.splitlines(keepends=True),
-                        fromfile=f"a/{display_path(source.path)}",
-                        tofile=f"b/{display_path(source.path)}",
-                    )
-                ),
-                nl=False,
+            diffs.extend(
+                difflib.unified_diff(
+                    source.text.splitlines(keepends=True),
+                    result.fixed_text.splitlines(keepends=True),
+                    fromfile=f"a/{display_path(source.path)}",
+                    tofile=f"b/{display_path(source.path)}",
+                )
             )
-        else:
-            try:
-                write_atomic(source.path, source.encode_fixed(result.fixed_text))
-            except (OSError, UnicodeEncodeError) as exc:
-                errors.append(InternalError(source.path, None, f"cannot write the fixed file: {exc}", ""))
-                continue
+        elif not _write_back(source.path, lambda: source.encode_fixed(result.fixed_text), failures):
+            # Not written: nothing was fixed, and what was found in the file as it is remains.
+            result.fixed_text, result.fixed_count, result.diagnostics = None, 0, result.unfixed_diagnostics
+            continue
         fixed += result.fixed_count
+    if diff:
+        _emit("".join(diffs), output_file)
     remaining = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
     _order(remaining)
     # What remains is located in the fixed text, not in the text that was read.
@@ -290,8 +314,9 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
         _emit(_render(run, remaining, sources, output_file), output_file)
     if run.output_format in ("full", "concise"):
         click.echo(fix_summary(fixed, remaining, run.unsafe, diff, _unchecked(errors)), nl=False, err=diff)
+    _report_write_failures(failures)
     _report_errors(errors, verbose)
-    if errors:
+    if errors or failures:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if remaining or (diff and fixed) else EXIT_OK)
 
@@ -323,17 +348,46 @@ def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
 @cli.command("clean")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar=ENV_CACHE_DIR, default=None, help=f"The cache to remove (default: {DEFAULT_CACHE_DIR}/ here).")
 def clean(cache_dir):
-    """Remove the cache folder."""
+    """Remove the cache folder: what tipcheck wrote in it, and the folder when nothing else is left."""
     directory = cache_dir or default_cache_dir(os.getcwd())
     if not os.path.isdir(directory):
         click.echo(f"No cache at {directory}")
         return
-    marker = os.path.join(directory, "CACHEDIR.TAG")
-    if not os.path.exists(marker):
-        click.echo(f"error: {directory} is not a tipcheck cache (no CACHEDIR.TAG); not removing it", err=True)
+    real = os.path.realpath(directory)  # a link to the cache: the cache is where it points
+    try:
+        own = Cache.own_entries(real)
+    except OSError as exc:
+        click.echo(f"error: cannot read {directory}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_ERROR)
-    shutil.rmtree(directory, ignore_errors=True)
-    click.echo(f"Removed {directory}")
+    if own is None:
+        click.echo(f"error: {directory} is not a tipcheck cache (no CACHEDIR.TAG written by tipcheck); not removing it", err=True)
+        sys.exit(EXIT_ERROR)
+    for name in own:  # the CACHEDIR.TAG last: a folder half cleaned is still known as a cache
+        path = os.path.join(real, name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError as exc:
+            click.echo(f"error: cannot remove {path}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
+    try:
+        others = os.listdir(real)
+    except OSError:
+        others = ["?"]
+    if others:
+        listed = ", ".join(sorted(others)[:5]) + (", ..." if len(others) > 5 else "")
+        click.echo(f"Removed tipcheck's cache from {directory}; kept the folder, which holds other files ({listed})")
+    elif os.path.islink(directory):
+        click.echo(f"Removed the cache in {directory}; kept the folder, a symbolic link to {real}")
+    else:
+        try:
+            os.rmdir(real)
+        except OSError as exc:
+            click.echo(f"error: cannot remove {directory}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        click.echo(f"Removed {directory}")
 
 
 @cli.command("rules")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Optional, Set
+from typing import Callable, Dict, Iterable, List, Optional, Set
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
@@ -104,10 +104,12 @@ def _walk(directory: str, respect_gitignore: bool, excluded: Optional[Callable[[
 def discover(
     paths: Iterable[str], respect_gitignore: bool = True, excluded: Optional[Callable[[str], bool]] = None
 ) -> Discovery:
-    """Files to lint, deduplicated, in a deterministic order. ``excluded`` (the config's exclude)
-    prunes what the walk finds; a file named explicitly is always linted, as in Ruff."""
+    """Files to lint, in a deterministic order, each file once: a file reached under two names (a
+    symbolic link and its target, hard links) is listed under one, so it is linted, reported and
+    fixed once. ``excluded`` (the config's exclude) prunes what the walk finds; a file named
+    explicitly is always linted, as in Ruff."""
     found = Discovery()
-    seen: Set[str] = set()
+    chosen: Dict[object, str] = {}  # one name per file
     for given in paths:
         if os.path.isdir(given):
             candidates = _walk(given, respect_gitignore, excluded)
@@ -118,9 +120,24 @@ def discover(
             continue
         for path in candidates:
             path = os.path.normpath(path)
-            key = os.path.abspath(path)
-            if key not in seen:
-                seen.add(key)
-                found.files.append(path)
-    found.files.sort()
+            key = _identity(path)
+            if key not in chosen or _rank(path) < _rank(chosen[key]):
+                chosen[key] = path
+    found.files = sorted(chosen.values())
     return found
+
+
+def _identity(path: str) -> object:
+    """What makes two names one file: its device and inode (a symbolic link and its target, two
+    hard links), else, for a name that cannot be stat'ed, its absolute path."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+    return (info.st_dev, info.st_ino)
+
+
+def _rank(path: str) -> bool:
+    """Of two names of one file, the one to show: a name reached through no symbolic link, else
+    the first found."""
+    return os.path.realpath(path) != os.path.abspath(path)

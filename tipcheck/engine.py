@@ -54,6 +54,8 @@ class FileResult:
     fixed_text: Optional[str] = None  # set by fix_file when the fixes changed the text
     fixed_count: int = 0
     dropped_fixes: List[str] = field(default_factory=list)  # fixes dropped for breaking the code
+    # With fixed_text: the findings in the text as read, which remain if the fix cannot be written.
+    unfixed_diagnostics: List[Diagnostic] = field(default_factory=list)
 
 
 def parse(source: SourceFile) -> cst.Module:
@@ -402,6 +404,7 @@ def fix_sources(
     fixed = {source.path: 0 for source in sources}
     dropped_any = False
     results = check_sources(sources, rules, policy, jobs=jobs, cache=cache)
+    unfixed = {result.path: result.diagnostics for result in results}
     for _ in range(MAX_FIX_PASSES):
         changed = False
         for result in results:
@@ -434,6 +437,7 @@ def fix_sources(
             ]
         if text != originals[result.path].text:
             result.fixed_text = text
+            result.unfixed_diagnostics = unfixed[result.path]
     return results
 
 

@@ -1,15 +1,14 @@
 """Reading a Python file the way Python itself would, and writing it back unchanged but for the fix.
 
 Bytes are decoded by PEP 263 / BOM rules (``tokenize.detect_encoding``), line endings are kept as
-they are (no universal-newline translation), and the same encoding and BOM are used to write back.
+they are (no universal-newline translation), and the same encoding and BOM are used to write back
+(tipcheck.writing writes the bytes).
 """
 
 from __future__ import annotations
 
 import bisect
-import os
 import re
-import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -129,22 +128,3 @@ def read_bytes(path: str) -> bytes:
     except OSError as exc:
         raise SourceError(exc.strerror or str(exc))
 
-
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file and a rename, keeping its mode."""
-    directory = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=".tipcheck-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
