@@ -238,6 +238,18 @@ PLACEMENTS = {
         """,
         True,
     ),
+    "torch imported only inside the function": (
+        """
+        def main():
+            import torch
+            model = torch.nn.Linear(2, 2).cuda()  # here
+            print(model)
+
+
+        main()
+        """,
+        False,
+    ),
     "use on the import's line": (
         """
         import os

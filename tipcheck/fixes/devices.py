@@ -8,8 +8,8 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Edit
-from tipcheck.facts.flow import CallSite
 from tipcheck.facts import dotted_name
+from tipcheck.facts.flow import CallSite
 from tipcheck.fixes.order import runs_before
 from tipcheck.fixes.statements import insert_after
 
@@ -78,10 +78,16 @@ def _torch_at_module_level(ctx: RuleContext) -> Optional[Tuple[str, int, bool]]:
     # added by an import where the name is free.
     names = [n for n, bound in module_scope.bindings.items() if bound and all(b == "torch" for b in bound)]
     names.sort(key=lambda n: (n != "torch", n))
+    bound_at = {}
     for name in names:
-        bound_at = next((i for i, stmt in enumerate(body) if _binds_torch(stmt, name)), None)
-        if bound_at is not None:
-            return name, place, bound_at > place
+        at = next((i for i, stmt in enumerate(body) if _binds_torch(stmt, name)), None)
+        if at is not None:
+            bound_at[name] = at
+    for name, at in bound_at.items():
+        if at <= place:
+            return name, place, False
+    if bound_at:
+        return next(iter(bound_at)), place, True
     if ctx.facts.is_bound("torch"):
         return None
     return "torch", place, True

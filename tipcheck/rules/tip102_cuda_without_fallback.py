@@ -13,8 +13,6 @@ from tipcheck.facts.devices import DeviceFacts, Placement, code, is_plain_cuda
 from tipcheck.fixes.devices import device_variable, idiom
 from tipcheck.rules.base import Rule
 
-IDIOM = 'torch.device("cuda" if torch.cuda.is_available() else "cpu")'
-
 CRASHES = "with no CUDA check: this crashes on a machine without CUDA"
 ACCELERATOR = (
     "`torch.accelerator.current_accelerator()` without `check_available=True` answers cuda on a CUDA "
