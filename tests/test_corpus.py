@@ -8,6 +8,9 @@ one per finding:
 - ``# expect-next-line: TIP501`` on its own line, for a finding on the line below;
 - ``# expect: none`` at the top of a file in which nothing may be reported.
 
+A code may also state the fix its finding must carry: ``TIP402[safe-fix]``, ``TIP402[unsafe-fix]``
+or ``TIP402[no-fix]`` (without it, any fix or none is accepted).
+
 A case's first docstring starts with the rules it covers, in brackets: ``[TIP402, TIP501] ...``.
 
 The tests lint each case with its family's rules selected (TIP1 for cases named ``p10*``/``n10*``,
@@ -54,7 +57,7 @@ def family_of(name: str) -> str:
     return next(family for family, (prefixes, _, _, _) in FAMILIES.items() if name.startswith(prefixes))
 
 _EXPECT = re.compile(r"#\s*expect(-next-line)?:\s*(.*?)\s*$")
-_CODE = re.compile(r"^TIP\d{3}$")
+_CODE = re.compile(r"^(TIP\d{3})(?:\[(safe-fix|unsafe-fix|no-fix)\])?$")
 _COVERS = re.compile(r"^[rRuU]?(?:\"\"\"|''')\s*\[([^\]]*)\]", re.MULTILINE)
 
 Finding = Tuple[str, int, str]  # (file name inside the case, 1-based line, code)
@@ -65,6 +68,7 @@ class Case:
     name: str
     files: List[Path]
     expected: Counter = field(default_factory=Counter)  # Finding -> how many
+    fixes: Dict[Finding, str] = field(default_factory=dict)  # Finding -> "safe-fix", "unsafe-fix", "no-fix"
     negative_files: Set[str] = field(default_factory=set)
     covers: Set[str] = field(default_factory=set)
 
@@ -88,10 +92,12 @@ class Case:
         return Path(path).name
 
 
-def _parse_expectations(path: Path) -> Tuple[Counter, bool, Set[str]]:
-    """(expected findings, whether the file says `expect: none`, rules its docstring covers)."""
+def _parse_expectations(path: Path) -> Tuple[Counter, Dict[Finding, str], bool, Set[str]]:
+    """(expected findings, the fixes they must carry, whether the file says `expect: none`, rules
+    its docstring covers)."""
     text = path.read_text(encoding="utf-8")
     expected: Counter = Counter()
+    fixes: Dict[Finding, str] = {}
     none = False
     tokens = tokenize.generate_tokens(io.StringIO(text).readline)
     for token in tokens:
@@ -108,16 +114,19 @@ def _parse_expectations(path: Path) -> Tuple[Counter, bool, Set[str]]:
             none = True
             continue
         for word in words:
-            if not _CODE.match(word):
+            code = _CODE.match(word)
+            if not code:
                 raise AssertionError(f"{path}:{token.start[0]}: bad expectation {word!r}")
-            expected[(path.name, row, word)] += 1
+            expected[(path.name, row, code.group(1))] += 1
+            if code.group(2):
+                fixes[(path.name, row, code.group(1))] = code.group(2)
     if none and expected:
         raise AssertionError(f"{path}: says `expect: none` and expects findings")
     covers: Set[str] = set()
     match = _COVERS.search("\n".join(text.splitlines()[:3]))  # the docstring opens the file
     if match:
         covers = {c.strip() for c in match.group(1).split(",") if c.strip()}
-    return expected, none, covers
+    return expected, fixes, none, covers
 
 
 def _load_cases() -> List[Case]:
@@ -133,9 +142,10 @@ def _load_cases() -> List[Case]:
             continue
         case = Case(entry.name, files)
         for path in files:
-            expected, none, covers = _parse_expectations(path)
+            expected, fixes, none, covers = _parse_expectations(path)
             assert expected or none, f"{path}: states no expectation (`# expect: none` at the top, or `# expect: CODE`)"
             case.expected.update(expected)
+            case.fixes.update(fixes)
             if none:
                 case.negative_files.add(path.name)
             case.covers |= covers
@@ -176,6 +186,13 @@ def test_case_findings(case: Case) -> None:
         f"{case.name}: missing {_show(missing)}, unexpected {_show(unexpected)}; "
         f"messages: {[f'{case.rel(d.path)}:{d.start.row}: {d.code} {d.message}' for d in diagnostics]}"
     )
+    for finding, wanted in case.fixes.items():
+        carried = {
+            "no-fix" if d.fix is None else "safe-fix" if d.fix.is_safe else "unsafe-fix"
+            for d in diagnostics
+            if (case.rel(d.path), d.start.row, d.code) == finding
+        }
+        assert carried == {wanted}, f"{case.name}: {finding} should carry {wanted}, carries {sorted(carried)}"
 
 
 def _fix_all(paths: List[Path], rules: List):

@@ -40,6 +40,11 @@ CASES = [
     ("p102_seed_tip1.py", "TIP102"),
     ("p102_cuda_everywhere.py", "TIP102"),
     ("p102_device_constant.py", "TIP102"),
+    # Where the device variable goes: before every use, after an import of torch it needs.
+    ("p102_late_torch_import.py", "TIP102"),
+    ("p102_import_torch_as_th.py", "TIP102"),
+    ("p102_from_torch_imports_only.py", "TIP102"),
+    ("p102_main_before_late_import.py", "TIP102"),
     ("p101_toy_regression.py", "TIP101"),
     ("p101_replace_head_finetune.py", "TIP101"),
     ("p101_flatten_reshape.py", "TIP101"),

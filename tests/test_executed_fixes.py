@@ -208,6 +208,139 @@ def test_tip402_step_before_optimizer(tmp_path):
     assert follows_per_epoch(after, expected[:-1]), (lrs_by_loader_iter(after), expected)
 
 
+# TIP402's fix moves the step down the loop body. On a path that leaves the iteration between the
+# old and the new place, the step would no longer run: that fix must not be safe. These scripts
+# have such a path; `tipcheck fix` (safe fixes only) must keep their learning rates, except the
+# one correction TIP402 promises (the schedule's first value no longer skipped).
+
+GRAD_ACCUMULATION = """
+import torch
+from torch.optim.lr_scheduler import StepLR
+from torch.utils.data import DataLoader, TensorDataset
+
+torch.manual_seed(0)
+loader = DataLoader(TensorDataset(torch.randn(32, 3), torch.randn(32, 1)), batch_size=2)
+model = torch.nn.Linear(3, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = StepLR(optimizer, step_size=1, gamma=0.9)
+accum = 4
+for epoch in range(2):
+    for i, (x, y) in enumerate(loader):
+        scheduler.step()
+        (torch.nn.functional.mse_loss(model(x), y) / accum).backward()
+        if (i + 1) % accum:
+            continue
+        optimizer.step()
+        optimizer.zero_grad()
+"""
+
+SKIP_DONE_EPOCHS = """
+import torch
+from torch.optim.lr_scheduler import StepLR
+from torch.utils.data import DataLoader, TensorDataset
+
+torch.manual_seed(0)
+loader = DataLoader(TensorDataset(torch.randn(12, 3), torch.randn(12, 1)), batch_size=4)
+model = torch.nn.Linear(3, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
+start_epoch = 3  # resuming: the epochs before are done, the loop fast-forwards the schedule
+for epoch in range(6):
+    scheduler.step()
+    if epoch < start_epoch:
+        continue
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+"""
+
+RESUME_STEP_EPOCH = """
+import torch
+from torch.optim.lr_scheduler import StepLR
+from torch.utils.data import DataLoader, TensorDataset
+
+torch.manual_seed(0)
+loader = DataLoader(TensorDataset(torch.randn(12, 3), torch.randn(12, 1)), batch_size=4)
+model = torch.nn.Linear(3, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = StepLR(optimizer, step_size=2, gamma=0.5)
+start_epoch = 3  # resumed from a checkpoint without the scheduler's state
+for epoch in range(start_epoch, 7):
+    scheduler.step(epoch)
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+"""
+
+
+def _tip402(tmp_path: Path, name: str, source: str, unsafe: bool) -> Tuple[Path, Path, List]:
+    """The script as written and after `tipcheck fix [--unsafe-fixes] --select TIP402`, and the
+    TIP402 findings on the original."""
+    original = tmp_path / "original" / name
+    fixed = tmp_path / ("unsafe" if unsafe else "safe") / name
+    for path in (original, fixed):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+    [linted] = lint_paths([str(original)], select_rules(["TIP402"]))
+    findings = [d for d in linted.diagnostics if d.code == "TIP402"]
+    assert findings, "TIP402 is not reported"
+    [result] = fix_paths([str(fixed)], select_rules(["TIP402"]), unsafe=unsafe)
+    assert not result.errors and not result.dropped_fixes, (result.errors, result.dropped_fixes)
+    if result.fixed_text is not None:
+        fixed.write_text(result.fixed_text, encoding="utf-8")
+    return original, fixed, findings
+
+
+def test_tip402_gradient_accumulation_keeps_its_schedule(tmp_path):
+    original, fixed, [finding] = _tip402(tmp_path, "accumulate.py", GRAD_ACCUMULATION, unsafe=False)
+    [before] = run(original, tmp_path / "before")
+    [after] = run(fixed, tmp_path / "after")
+    # One scheduler step per batch, one optimizer step per 4 batches: optimizer step k trains at
+    # the LR after 4(k+1) scheduler steps.
+    steps = len(step_lrs(before))
+    assert steps == 8
+    expected = reference_lrs(scheduler_record(before, "StepLR"), 4 * steps + 1)
+    assert same(step_lrs(before), expected[4::4])
+    # After the safe fixes: the same schedule, or with its first value restored (one step less at
+    # each optimizer step); not one scheduler step per optimizer step, 4x slower.
+    assert same(step_lrs(after), expected[4::4]) or same(step_lrs(after), expected[3::4]), step_lrs(after)
+
+    # The fix is there for --unsafe-fixes, and says what it changes.
+    assert finding.fix is not None and not finding.fix.is_safe
+    assert "`continue`" in finding.fix.message, finding.fix.message
+    _, unsafe_fixed, _ = _tip402(tmp_path, "accumulate.py", GRAD_ACCUMULATION, unsafe=True)
+    [unsafe_after] = run(unsafe_fixed, tmp_path / "unsafe_after")
+    assert same(step_lrs(unsafe_after), expected[:steps])  # what the message warns about
+
+
+def test_tip402_skipped_epochs_keep_fast_forwarding(tmp_path):
+    original, fixed, [finding] = _tip402(tmp_path, "skip_done.py", SKIP_DONE_EPOCHS, unsafe=False)
+    [before] = run(original, tmp_path / "before")
+    [after] = run(fixed, tmp_path / "after")
+    expected = reference_lrs(scheduler_record(before, "StepLR"), 7)
+    # The three skipped epochs stepped the schedule: the first trained epoch is at its 4th step.
+    assert follows_per_epoch(before, expected[4:7]), lrs_by_loader_iter(before)
+    assert follows_per_epoch(after, expected[4:7]) or follows_per_epoch(after, expected[3:6]), lrs_by_loader_iter(after)
+    assert finding.fix is not None and not finding.fix.is_safe and "`continue`" in finding.fix.message
+
+
+def test_tip402_step_epoch_keeps_the_lr_after_a_resume(tmp_path):
+    """`scheduler.step(epoch)` at the top of a loop resumed at `start_epoch` without the scheduler's
+    state: even with --unsafe-fixes, the LRs stay those of the epochs (no `step()` that starts the
+    schedule over, no `step(epoch)` after the epoch that lags one epoch behind)."""
+    original, fixed, [finding] = _tip402(tmp_path, "resume.py", RESUME_STEP_EPOCH, unsafe=True)
+    [before] = run(original, tmp_path / "before")
+    [after] = run(fixed, tmp_path / "after")
+    record = scheduler_record(before, "StepLR")
+    expected = reference_lrs(record, 7)
+    assert follows_per_epoch(before, expected[3:7]), lrs_by_loader_iter(before)
+    assert follows_per_epoch(after, expected[3:7]), lrs_by_loader_iter(after)
+    assert finding.fix is None
+    assert "step(epoch)" in (tmp_path / "unsafe" / "resume.py").read_text(encoding="utf-8")
+
+
 # -- TIP404 --------------------------------------------------------------------------------------
 
 

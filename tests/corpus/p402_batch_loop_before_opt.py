@@ -16,7 +16,7 @@ def main(epochs=10):
     for epoch in range(epochs):
         model.train()
         for text, label in loader:
-            scheduler.step()  # expect: TIP402
+            scheduler.step()  # expect: TIP402[safe-fix]
             optimizer.zero_grad()
             loss = criterion(model(text.cuda()).squeeze(1), label.float().cuda())
             loss.backward()

@@ -61,3 +61,48 @@ def is_lone_call(stmt: Optional[cst.CSTNode], call: cst.Call) -> bool:
         and isinstance(stmt.body[0], cst.Expr)
         and stmt.body[0].value is call
     )
+
+
+def bound_names(stmt: cst.CSTNode) -> set:
+    """The names and dotted attributes (`self.scheduler`) that running ``stmt`` may assign:
+    assignment, loop, `with ... as`, `:=`, `del`, import, `def` and `class` targets (not those
+    inside the bodies of nested functions and classes, which do not run here)."""
+    from tipcheck.facts import dotted_name
+
+    bound: set = set()
+
+    def add(target: cst.CSTNode) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                add(element.value)
+        elif isinstance(target, cst.StarredElement):
+            add(target.value)
+        else:
+            name = dotted_name(target) if isinstance(target, (cst.Name, cst.Attribute)) else None
+            if name is not None:
+                bound.add(name)
+
+    def visit(node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                add(target.target)
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
+            add(node.target)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            add(node.target)
+        elif isinstance(node, cst.AsName):
+            add(node.name)
+        elif isinstance(node, cst.Del):
+            add(node.target)
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            bound.add(node.name.value)
+            return
+        elif isinstance(node, cst.Lambda):
+            return
+        elif isinstance(node, cst.ImportAlias) and node.asname is None:
+            bound.add(dotted_name(node.name).split(".", 1)[0])
+        for child in node.children:
+            visit(child)
+
+    visit(stmt)
+    return bound

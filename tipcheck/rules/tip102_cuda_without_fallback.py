@@ -10,10 +10,8 @@ import libcst as cst
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
 from tipcheck.facts.devices import DeviceFacts, Placement, code, is_plain_cuda
-from tipcheck.fixes.devices import device_variable
+from tipcheck.fixes.devices import device_variable, idiom
 from tipcheck.rules.base import Rule
-
-IDIOM = 'torch.device("cuda" if torch.cuda.is_available() else "cpu")'
 
 CRASHES = "with no CUDA check: this crashes on a machine without CUDA"
 ACCELERATOR = (
@@ -64,8 +62,11 @@ class CudaWithoutFallback(Rule):
         if placement.form == "device":
             if len(call.args) != 1 or not is_plain_cuda(call.args[0].value):
                 return None  # torch.device("cuda", 1), "cuda:1": an explicit index is the author's to keep
+            torch = _torch_name(ctx, placement)
+            if torch is None:
+                return None  # `device("cuda")` imported from torch: no name of torch to write the idiom with
             start, end = ctx.range(call)
-            return Fix((Edit(start, end, IDIOM),), f"Replace with `{IDIOM}`", Applicability.UNSAFE)
+            return Fix((Edit(start, end, idiom(torch)),), f"Replace with `{idiom(torch)}`", Applicability.UNSAFE)
         variable = device_variable(ctx, placement.site)
         if variable is None:
             return None
@@ -85,6 +86,19 @@ class CudaWithoutFallback(Rule):
         end = ctx.range(call)[1]
         replacement = f"to({', '.join([name, *keywords])})"
         return Fix((Edit(start, end, replacement), *idiom_edits), f"Replace with `.{replacement}`", Applicability.UNSAFE)
+
+
+def _torch_name(ctx: RuleContext, placement: Placement) -> Optional[str]:
+    """For `torch.device("cuda")` (`th.device(...)` with `import torch as th`): the name of torch
+    it is called through, which the idiom then uses in its place."""
+    func = placement.site.node.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+        return None
+    summary = ctx.facts.flow(ctx.source.path)
+    record = summary.funcs.get(placement.site.ctx.func)
+    scope = record.scope if record is not None else ctx.facts.module_scope
+    bound = scope.lookup(func.value.value)
+    return func.value.value if bound and all(b == "torch" for b in bound) else None
 
 
 def _plain_cuda_device(node: cst.BaseExpression) -> bool:

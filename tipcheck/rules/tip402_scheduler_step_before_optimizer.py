@@ -8,9 +8,11 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
+from tipcheck.facts import dotted_name
 from tipcheck.facts.flow import CallSite
 from tipcheck.facts.training import Loop, ProjectFacts
-from tipcheck.fixes.statements import delete_line, insert_after, is_lone_call
+from tipcheck.fixes.exits import early_exits
+from tipcheck.fixes.statements import bound_names, delete_line, insert_after, is_lone_call
 from tipcheck.rules.base import ProjectRule
 
 NOT_CHECKED = {"ReduceLROnPlateau", "CosineAnnealingWarmRestarts"}
@@ -138,6 +140,11 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
 
     @staticmethod
     def _fix(ctx: RuleContext, loop: Loop, sched_step: CallSite, sched_stmt, opt_stmt, opt_step: CallSite, arg) -> Optional[Fix]:
+        if arg is not None:
+            # `scheduler.step(epoch)` at the top of the epoch loop sets the epoch's LR from the
+            # epoch number, also after a resume at `start_epoch` without the scheduler's state.
+            # Moved after the epoch, neither `step()` nor `step(epoch)` gives the same LRs.
+            return None
         if loop.module_id != ctx.source.path or not is_lone_call(sched_stmt, sched_step.node):
             return None
         # The optimizer step is a statement of the same block, or in a batch loop of that block.
@@ -145,19 +152,40 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             return None
         if opt_step.ctx.func != loop.record.ctx.func:
             return None  # the optimizer steps inside a helper: moving past it is not for a fix
+        body = list(loop.node.body.body)
+        passed = body[_index(body, sched_stmt) + 1 : _index(body, opt_stmt) + 1]  # what the step moves past
+        receiver = _prefixes(sched_step.node.func.value) if isinstance(sched_step.node.func, cst.Attribute) else None
+        if not receiver or any(receiver & bound_names(stmt) for stmt in passed):
+            return None  # the scheduler variable is rebound on the way: another object would step
         removal = delete_line(ctx, sched_stmt)
         if removal is None:
             return None
         call_text = ctx.text(sched_step.node)
         row = ctx.source.location(ctx.range(sched_stmt)[0]).row
         line = ctx.source.line_text(row).strip()  # keeps a trailing comment
-        if arg is not None:
-            fixed_call = f"{ctx.text(sched_step.node.func)}()"
-            line = line.replace(call_text, fixed_call, 1)
-            call_text = fixed_call
         where = "the optimizer step" if is_lone_call(opt_stmt, opt_step.node) else "the batch loop"
+        message = f"Move `{call_text}` after {where}"
+        exits = early_exits(passed)
+        if exits:
+            # On the paths that leave the iteration before the new place, the scheduler no
+            # longer steps: with `if (i + 1) % 4: continue`, the schedule would run 4x slower.
+            shown = ", ".join(f"`{keyword}`" for keyword in exits)
+            message += f" (iterations that leave early by {shown} then skip the scheduler step)"
         return Fix(
             (removal, insert_after(ctx, opt_stmt, line)),
-            f"Move `{call_text}` after {where}",
-            Applicability.SAFE,
+            message,
+            Applicability.UNSAFE if exits else Applicability.SAFE,
         )
+
+
+def _index(body: List[cst.CSTNode], stmt: cst.CSTNode) -> int:
+    return next(i for i, s in enumerate(body) if s is stmt)
+
+
+def _prefixes(expr: cst.BaseExpression) -> set:
+    """`{"self", "self.scheduler"}` for `self.scheduler` (empty if it is not a dotted name)."""
+    name = dotted_name(expr)
+    if name is None:
+        return set()
+    parts = name.split(".")
+    return {".".join(parts[: i + 1]) for i in range(len(parts))}
