@@ -112,7 +112,7 @@ def _files(run: _Run, paths) -> Tuple[List[str], List[str]]:
             sys.exit(EXIT_ERROR)
 
     found = discover(paths or (".",), respect_gitignore=run.respect_gitignore, excluded=excluded)
-    return found.files, found.missing
+    return found.files, found.problems()
 
 
 def _report_errors(errors: List[InternalError], verbose: bool) -> None:
@@ -125,8 +125,9 @@ def _report_errors(errors: List[InternalError], verbose: bool) -> None:
         click.echo("(run with --verbose to see the traceback; please report it)", err=True)
 
 
-def _missing_diagnostics(missing: Sequence[str]) -> List[Diagnostic]:
-    return [file_diagnostic(path, IO_ERROR, "cannot read file: no such file or directory") for path in missing]
+def _missing_diagnostics(missing: Sequence[Tuple[str, str]]) -> List[Diagnostic]:
+    """The paths given or met that could not be read (discovery's problems), as io-error findings."""
+    return [file_diagnostic(path, IO_ERROR, message) for path, message in missing]
 
 
 def _order(diags: List[Diagnostic]) -> None:

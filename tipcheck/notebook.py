@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from tipcheck.source import SourceError, SourceFile, read_bytes
+from tipcheck.source import MAX_NOTEBOOK_BYTES, SourceError, SourceFile, read_bytes
 
 __all__ = ["Notebook", "NotebookError", "format_location", "is_notebook_path", "PLACEHOLDER"]
 
@@ -412,7 +412,7 @@ class Notebook:
     @classmethod
     def from_path(cls, path: str) -> "Notebook":
         try:
-            data = read_bytes(path)
+            data = read_bytes(path, MAX_NOTEBOOK_BYTES)
         except SourceError as exc:
             raise NotebookError(str(exc))
         return cls.from_bytes(data, path)
