@@ -78,8 +78,8 @@ def _translate(pattern: str) -> str:
                 j += 1
             while j < n and pattern[j] != "]":
                 j += 2 if pattern[j] == "\\" else 1
-            if j >= n:  # no closing bracket: a literal `[`
-                out.append(re.escape(c))
+            if j >= n:  # no closing bracket: git's wildmatch matches nothing with it
+                raise re.error("unclosed character class")
             else:
                 body = pattern[i + 1 : j]
                 negate = body[:1] in ("!", "^")
@@ -140,7 +140,7 @@ def parse_line(line: str) -> Optional[Pattern]:
         line = line[1:]
     try:
         regex = re.compile(_translate(line), re.DOTALL)
-    except re.error:  # e.g. a range out of order, `[z-a]`: git matches nothing with it
+    except re.error:  # `[z-a]`, an unclosed `[`: git matches nothing with it
         return None
     return Pattern(regex, negated, dir_only, anchored)
 
