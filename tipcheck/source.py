@@ -148,8 +148,8 @@ def read_bytes(path: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
     except OSError as exc:
         raise SourceError(exc.strerror or str(exc))
     try:
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
+        try:
+            info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
                 raise SourceError("is a directory")
             if not stat.S_ISREG(info.st_mode):
@@ -157,6 +157,10 @@ def read_bytes(path: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
                 raise SourceError(f"not a regular file ({kind})")
             if info.st_size > limit:
                 raise SourceError(f"file too large ({info.st_size} bytes; the limit is {_size(limit)})")
+        except BaseException:
+            os.close(fd)
+            raise
+        with os.fdopen(fd, "rb") as handle:
             data = handle.read(limit + 1)  # the file may have grown since fstat
     except OSError as exc:
         raise SourceError(exc.strerror or str(exc))
