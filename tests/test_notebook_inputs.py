@@ -12,7 +12,13 @@ from click.testing import CliRunner
 from tipcheck.cli import cli
 from tipcheck.engine import Skipped, check_file, fix_file, read
 
-R_CELLS = ["library(ggplot2)\n", "x <- c(1, 2, 3)\n", "f <- function(x) { x + 1 }\n"]
+# R's torch and torchvision packages: words the prefilter picks, code Python cannot parse.
+R_CELLS = [
+    "library(torch)\n",
+    "library(torchvision)\n",
+    "model <- model_resnet18(pretrained = TRUE)\n",
+    "optimizer <- optim_adam(model$parameters, lr = 0.01)\n",
+]
 PY_CELLS = ["from torchvision import models\n", "model = models.resnet18(pretrained=True)\n"]
 
 

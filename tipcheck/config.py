@@ -21,7 +21,9 @@ matches the path relative to the config's folder (``tests/*.py``) or the path's 
 (``__init__.py``, ``*_test.py`` match in any folder). ``*`` and ``?`` also match ``/`` (globset's
 default, so ``tests/*`` covers nested folders too), ``**/`` matches zero or more folders, and
 ``[abc]``, ``[!abc]`` and ``{a,b}`` work as usual. A per-file-ignores pattern starting with ``!``
-applies to the files that do NOT match it.
+applies to the files that do NOT match it. An exclude pattern ending with ``/`` (``legacy/``)
+matches folders only. An empty glob, or one globset would refuse (an unclosed ``[`` or ``{``, a
+stray ``}``, a range out of order), is a ConfigError naming the file and the key.
 
 Typical use (the CLI)::
 
