@@ -228,11 +228,17 @@ def _syntax_answer(value) -> bool:
     )
 
 
+# This process's answers of _check_syntax, by content hash: the passes of `fix` lint the same
+# untouched files again.
+_SYNTAX_SEEN: Dict[str, Optional[list]] = {}
+
+
 def _check_syntax(
     sources: Sequence[SourceFile], results: Dict[str, FileResult], cache: Optional[Cache], hashes: Dict[str, str]
 ) -> None:
-    """Report the syntax errors of files no rule reads (python_syntax_check). With a cache, the
-    answers are kept in one entry, by content hash: a rerun compiles only the changed files."""
+    """Report the syntax errors of files no rule reads (python_syntax_check). The answers are
+    kept by content hash, in the cache (one entry) when there is one: a rerun compiles only the
+    changed files."""
     if not sources:
         return
     known: Dict[str, Optional[list]] = {}
@@ -242,16 +248,19 @@ def _check_syntax(
         cached = cache.get("syntax", entry_key)
         if isinstance(cached, dict):
             known = cached
+    if len(_SYNTAX_SEEN) > 100_000:
+        _SYNTAX_SEEN.clear()
     answers: Dict[str, Optional[list]] = {}
     for source in sources:
-        digest = hashes.get(source.path)
-        if digest is not None and digest in known and _syntax_answer(known[digest]):
+        digest = hashes.get(source.path) or content_hash(source.text)
+        if digest in known and _syntax_answer(known[digest]):
             answer = known[digest]
-        else:  # not cached, or a broken entry
+        elif digest in _SYNTAX_SEEN:
+            answer = _SYNTAX_SEEN[digest]
+        else:  # not seen, or a broken cache entry
             error = python_syntax_check(source.text)
             answer = list(error) if error is not None else None
-        if digest is not None:
-            answers[digest] = answer
+        answers[digest] = _SYNTAX_SEEN[digest] = answer
         if answer is not None:
             message, row, column = answer
             results[source.path].diagnostics.append(_syntax_finding(source, message, row, column))

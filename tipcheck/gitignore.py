@@ -168,7 +168,7 @@ class _IgnoreFile:
     def decide(self, relative: str, name: str, is_dir: bool) -> Optional[bool]:
         """True: ignored, False: re-included, None: no line matches (``relative`` is from the root)."""
         if self.base:
-            if not relative.startswith(self.base + "/"):
+            if not relative.startswith(self.base) or relative[len(self.base) : len(self.base) + 1] != "/":
                 return None
             relative = relative[len(self.base) + 1 :]
         for pattern in reversed(self.patterns):
@@ -285,10 +285,13 @@ class IgnoreRules:
         """Whether the entry ``path`` (of the folder these rules are for) is ignored."""
         if self.root is None or not self.files:
             return False
-        absolute = os.path.normpath(os.path.abspath(path))
-        relative = self._relative(absolute)
-        if relative.startswith("../") or relative == "..":
-            return False
+        absolute = os.path.abspath(path)
+        prefix = self.root if self.root.endswith(os.sep) else self.root + os.sep
+        if not absolute.startswith(prefix):
+            return False  # the root itself, or outside the repository
+        relative = absolute[len(prefix) :]
+        if os.sep != "/":
+            relative = relative.replace(os.sep, "/")
         name = relative.rsplit("/", 1)[-1]
         for ignore_file in reversed(self.files):
             decision = ignore_file.decide(relative, name, is_dir)
