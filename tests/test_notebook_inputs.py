@@ -151,3 +151,20 @@ def test_a_broken_notebook_on_stdin_is_one_clear_error(project):
 def test_stdin_with_another_name_is_still_python(project):
     result = invoke("lint", "--format", "concise", "--stdin-filename", "train.py", "-", input="".join(PY_CELLS))
     assert result.stdout.startswith("train.py:2:25: TIP201 ")
+
+
+# -- syntax, when no rule reads the notebook -------------------------------------------------------
+
+
+def test_a_syntax_error_in_a_notebook_no_rule_reads_is_reported_in_its_cell(project):
+    (project / "nb.ipynb").write_text(notebook_text(["import os\n", "def f(:\n"], **PY_KERNEL))
+    result = invoke("lint", "--format", "concise", "nb.ipynb")
+    assert result.exit_code == 1
+    assert result.stdout == "nb.ipynb:cell 2:2:7: invalid-syntax SyntaxError: invalid syntax\nFound 1 error.\n"
+
+
+def test_a_notebook_python_cannot_check_is_not_called_a_syntax_error(project):
+    deep = "x = " + " + ".join(["a"] * 20000) + "\n"  # RecursionError in Python's parser
+    (project / "nb.ipynb").write_text(notebook_text([deep], **PY_KERNEL))
+    result = invoke("lint", "--format", "concise", "nb.ipynb")
+    assert "invalid-syntax" not in result.stdout
