@@ -107,18 +107,57 @@ def test_unclosed_bracket_at_the_end_of_the_file(project):
     assert result.stdout.startswith("cut.py:2:14: invalid-syntax SyntaxError: '(' was never closed\n")
 
 
-def test_a_syntax_error_is_not_reported_in_a_file_no_rule_reads(project):
+def test_a_syntax_error_is_reported_in_a_file_no_rule_reads(project):
     # The prefilter: TIP201 needs "torchvision" in the text, so with only TIP201 enabled the file
-    # is never parsed.
+    # is never parsed by LibCST; Python's own parser still checks it, and says the same.
     (project / "py2.py").write_text("print 'hello'\n")
-    result = invoke("lint", "--select", "TIP201", "py2.py")
-    assert result.exit_code == 0
-    assert result.stdout == "All checks passed!\n"
-    # Once the text mentions torchvision the file is parsed, and the error is found.
+    result = invoke("lint", "--select", "TIP201", "--format", "concise", "py2.py")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("py2.py:1:1: invalid-syntax SyntaxError: Missing parentheses")
+    # Once the text mentions torchvision the file is parsed, and the error is found the same way.
     (project / "py2.py").write_text("# torchvision\nprint 'hello'\n")
     result = invoke("lint", "--select", "TIP201", "--format", "concise", "py2.py")
     assert result.exit_code == 1
     assert result.stdout.startswith("py2.py:2:1: invalid-syntax SyntaxError: Missing parentheses")
+
+
+@pytest.mark.parametrize("select", [(), ("--select", "TIP201"), ("--ignore", "ALL")])
+def test_every_file_is_checked_for_syntax(project, select):
+    # The README's promise: a syntax error is reported in any file, whatever the rules read.
+    (project / "broken.py").write_text("import os\ndef f(:\n")
+    (project / "fine.py").write_text("import os\n\n\ndef f():\n    return 1 if True else 2\n")
+    for _ in range(2):  # the second run answers from the cache
+        result = invoke("lint", "--format", "concise", *select, ".")
+        assert result.exit_code == 1
+        assert result.stdout == "broken.py:2:7: invalid-syntax SyntaxError: invalid syntax\nFound 1 error.\n"
+    # The same finding as for a file a rule reads (LibCST's path).
+    (project / "broken.py").write_text("import torchvision\ndef f(:\n")
+    result = invoke("lint", "--format", "concise", ".")
+    assert result.stdout == "broken.py:2:7: invalid-syntax SyntaxError: invalid syntax\nFound 1 error.\n"
+    (project / "broken.py").write_text("import os\n")  # fixed: the cached answer is not reused
+    assert invoke("lint", *select, ".").stdout == "All checks passed!\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + " + ".join(["a"] * 20000) + "\n",  # RecursionError in Python's parser
+        "x = " + "-" * 100000 + "1\n",  # MemoryError in Python's parser
+    ],
+)
+def test_a_file_python_cannot_check_is_not_called_a_syntax_error(project, text):
+    (project / "deep.py").write_text(text)
+    result = invoke("lint", "--format", "concise", "--select", "TIP201", "deep.py")
+    assert "invalid-syntax" not in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_only_parser_errors_are_reported_not_compiler_checks(project):
+    # `return` outside a function compiles to a SyntaxError but parses: LibCST's path does not
+    # report it either, so neither path does.
+    (project / "script.py").write_text("return 1\n")
+    result = invoke("lint", "script.py")
+    assert result.exit_code == 0, result.stdout
 
 
 def test_undecodable_file_is_reported_even_without_torchvision(project):
@@ -175,18 +214,18 @@ def test_a_folder_with_no_python_files(project, command):
 
 def test_an_unreadable_file(project, monkeypatch):
     # Simulated, so that it also holds when the tests run as root (who can read a 0o000 file).
-    import builtins
-
     import tipcheck.source
+
+    real_open = os.open
 
     def fake_open(path, *args, **kwargs):
         if os.path.basename(str(path)) == "secret.py":
             raise PermissionError(13, "Permission denied", str(path))
-        return builtins.open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
     (project / "secret.py").write_text(FINDING)
     (project / "train.py").write_text(FINDING)
-    monkeypatch.setattr(tipcheck.source, "open", fake_open, raising=False)
+    monkeypatch.setattr(tipcheck.source.os, "open", fake_open)
     result = invoke("lint", "--format", "concise", ".")
     assert result.exit_code == 1
     assert result.stdout.startswith(

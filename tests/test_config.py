@@ -361,6 +361,15 @@ def test_booleans(tmp_path):
         ('select = [""]', "select", "empty rule selector"),
         ('[per-file-ignores]\n"tests/*" = ["TIP4011"]', 'per-file-ignores."tests/*"', "unknown rule selector `TIP4011`"),
         ('[per-file-ignores]\n"tests/*" = "TIP5"', 'per-file-ignores."tests/*"', "must be an array of strings"),
+        ('[per-file-ignores]\n"[abc" = ["TIP5"]', 'per-file-ignores."[abc"', "unclosed character class"),
+        ('[per-file-ignores]\n"" = ["TIP5"]', 'per-file-ignores.""', "empty glob"),
+        ('[per-file-ignores]\n"!" = ["TIP5"]', 'per-file-ignores."!"', "empty glob"),
+        ('[per-file-ignores]\n"!tests/[!a" = ["TIP5"]', 'per-file-ignores."!tests/[!a"', "unclosed character class"),
+        ('[per-file-ignores]\n"{a,b" = ["TIP5"]', 'per-file-ignores."{a,b"', "unclosed alternation"),
+        ('[per-file-ignores]\n"a}.py" = ["TIP5"]', 'per-file-ignores."a}.py"', "without an opening"),
+        ('[per-file-ignores]\n"[z-a].py" = ["TIP5"]', 'per-file-ignores."[z-a].py"', "invalid glob"),
+        ('exclude = ["build", "[abc"]', "exclude", 'invalid glob "[abc": unclosed character class'),
+        ('extend-exclude = [""]', "extend-exclude", "empty glob"),
     ],
 )
 def test_bad_values_name_the_file_and_the_key(tmp_path, text, key, fragment):
@@ -371,6 +380,54 @@ def test_bad_values_name_the_file_and_the_key(tmp_path, text, key, fragment):
     assert str(info.value).startswith(f"{path}: ")
     assert fragment in str(info.value)
     assert key in str(info.value)
+
+
+def test_valid_globs_are_accepted(tmp_path):
+    text = '[per-file-ignores]\n"tests/[!_]*.py" = ["TIP5"]\n"{a,b}/*.py" = ["TIP4"]\n"[]]x.py" = ["TIP1"]\n"\\\\[x.py" = ["TIP2"]\n'
+    settings = toml_settings(tmp_path, text)
+    assert [entry.pattern for entry in settings.per_file_ignores] == ["tests/[!_]*.py", "{a,b}/*.py", "[]]x.py", "\\[x.py"]
+
+
+def test_a_bad_glob_is_a_config_error_on_the_command_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from tipcheck.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "pyproject.toml", '[tool.tipcheck.per-file-ignores]\n"[abc" = ["TIP201"]\n')
+    write(tmp_path / "train.py", "x = 1\n")
+    result = CliRunner().invoke(cli, ["lint", "train.py"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {tmp_path / 'pyproject.toml'}: `per-file-ignores.\"[abc\"`: invalid glob")
+    assert "Traceback" not in result.output
+
+
+def test_exclude_with_a_trailing_slash_means_a_folder(tmp_path):
+    # The README's own example: `extend-exclude = ["legacy/"]`.
+    settings = toml_settings(tmp_path, 'extend-exclude = ["legacy/", "src/old/"]')
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "src" / "old").mkdir(parents=True)
+    assert settings.is_excluded(str(tmp_path / "legacy"))
+    assert settings.is_excluded(str(tmp_path / "legacy" / "train.py"))
+    assert settings.is_excluded(str(tmp_path / "pkg" / "legacy" / "train.py"))  # a name, at any depth
+    assert settings.is_excluded(str(tmp_path / "src" / "old" / "a.py"))
+    assert not settings.is_excluded(str(tmp_path / "old" / "a.py"))  # anchored at the root
+    write(tmp_path / "files" / "legacy", "")  # a file named legacy is not a folder
+    assert not settings.is_excluded(str(tmp_path / "files" / "legacy"))
+
+
+def test_exclude_with_a_trailing_slash_through_the_cli(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from tipcheck.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "pyproject.toml", '[tool.tipcheck]\nextend-exclude = ["legacy/"]\n')
+    write(tmp_path / "legacy" / "old.py", "from torchvision import models\nmodel = models.resnet18(pretrained=True)\n")
+    write(tmp_path / "train.py", "x = 1\n")
+    result = CliRunner().invoke(cli, ["lint", "--no-cache", "--format", "concise", "--select", "TIP201", "."])
+    assert result.stdout == "All checks passed!\n"
+    assert result.exit_code == 0
 
 
 def test_errors_in_pyproject_name_the_section(tmp_path):

@@ -23,10 +23,20 @@ from tipcheck.cache import Cache
 from tipcheck.cache import default_dir as default_cache_dir
 from tipcheck.discovery import discover
 from tipcheck.docs import rule_page, rule_url
-from tipcheck.engine import FileResult, InternalError, check_sources, file_diagnostic, fix_paths, fix_sources, lint_paths
+from tipcheck.engine import (
+    FileResult,
+    InternalError,
+    Skipped,
+    check_sources,
+    file_diagnostic,
+    fix_paths,
+    fix_sources,
+    lint_paths,
+    notebook_source,
+)
 from tipcheck.output import FORMATS, Progress, concise, display_path, fix_summary, lint_summary, render, use_color
 from tipcheck.output import statistics as output_statistics
-from tipcheck.notebook import Notebook, NotebookError
+from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.policy import Policy
 from tipcheck.pool import default_jobs, tune_gc
 from tipcheck.rules import ALL_RULES, RULES_BY_CODE
@@ -114,7 +124,7 @@ def _files(run: _Run, paths) -> Tuple[List[str], List[str]]:
             sys.exit(EXIT_ERROR)
 
     found = discover(paths or (".",), respect_gitignore=run.respect_gitignore, excluded=excluded)
-    return found.files, found.missing
+    return found.files, found.problems()
 
 
 def _report_errors(errors: List[InternalError], verbose: bool) -> None:
@@ -148,8 +158,9 @@ def _report_write_failures(failures: List[Tuple[str, str]]) -> None:
         click.echo(f"error: cannot write {display_path(path)}: {reason}; it was left unchanged", err=True)
 
 
-def _missing_diagnostics(missing: Sequence[str]) -> List[Diagnostic]:
-    return [file_diagnostic(path, IO_ERROR, "cannot read file: no such file or directory") for path in missing]
+def _missing_diagnostics(missing: Sequence[Tuple[str, str]]) -> List[Diagnostic]:
+    """The paths given or met that could not be read (discovery's problems), as io-error findings."""
+    return [file_diagnostic(path, IO_ERROR, message) for path, message in missing]
 
 
 def _order(diags: List[Diagnostic]) -> None:
@@ -175,13 +186,30 @@ def _render(run: _Run, diags: List[Diagnostic], sources: Dict[str, SourceFile], 
     return render(run.output_format, diags, sources, run.unsafe, color=color, notebooks=notebooks)
 
 
-def _read_stdin(filename: Optional[str]) -> SourceFile:
+def _read_stdin(filename: Optional[str], verbose: bool = False) -> Tuple[Optional[SourceFile], bytes]:
+    """The source read from stdin and its bytes; a notebook when ``filename`` ends with .ipynb
+    (None for one that is not Python: it is not linted)."""
     data = sys.stdin.buffer.read()
+    name = filename or "-"
     try:
-        return SourceFile.from_bytes(filename or "-", data)
-    except SourceError as exc:
+        if is_notebook_path(name):
+            source = notebook_source(Notebook.read(data, path=name))
+            if isinstance(source, Skipped):
+                if verbose:
+                    click.echo(f"note: {display_path(name)} skipped: {source.reason}", err=True)
+                return None, data
+            return source, data
+        return SourceFile.from_bytes(name, data), data
+    except (SourceError, NotebookError) as exc:
         click.echo(f"error: cannot read stdin: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+
+
+def _report_skipped(results: List[FileResult], verbose: bool) -> None:
+    if verbose:
+        for result in results:
+            if result.skipped:
+                click.echo(f"note: {display_path(result.path)} skipped: {result.skipped}", err=True)
 
 
 def _show_settings(run: _Run, paths) -> None:
@@ -209,9 +237,12 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
     if show_settings:
         _show_settings(run, paths)
     if paths == ("-",):
-        source = _read_stdin(stdin_filename)
-        results = check_sources([source], run.rules_for([source.path]), run.policy)
-        files, missing = [source.path], []
+        source, data = _read_stdin(stdin_filename, verbose)
+        if source is None and add_noqa:  # a notebook in another language: echoed as it came
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        results = check_sources([source], run.rules_for([source.path]), run.policy) if source is not None else []
+        files, missing = [stdin_filename or "-"], []
     else:
         files, missing = _files(run, paths)
         with Progress(len(files), sys.stderr) as progress:  # drawn only on a terminal, for long runs
@@ -222,6 +253,7 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
         click.echo("warning: No Python files found under the given path(s)", err=True)
+    _report_skipped(results, verbose)
     if add_noqa:
         failures = _add_noqa(results, paths == ("-",))
         _report_write_failures(failures)
@@ -279,6 +311,7 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
         click.echo("warning: No Python files found under the given path(s)", err=True)
+    _report_skipped(results, verbose)
     fixed = 0
     diffs: List[str] = []
     failures: List[Tuple[str, str]] = []
@@ -334,10 +367,19 @@ def _after_fix(result: FileResult) -> SourceFile:
 
 def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
     """`tipcheck fix -`: the fixed source on stdout, what remains on stderr."""
-    source = _read_stdin(stdin_filename)
+    source, data = _read_stdin(stdin_filename, verbose)
+    if source is None:  # a notebook in another language: given back as it came
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        sys.exit(EXIT_OK)
     [result] = fix_sources([source], run.rules_for([source.path]), run.unsafe, run.policy)
-    text = result.fixed_text if result.fixed_text is not None else source.text
-    sys.stdout.buffer.write(source.encode(text))
+    output = data  # nothing fixed: the bytes as they came
+    if result.fixed_text is not None:
+        try:  # a notebook is written back as its JSON, with the fixed cells
+            output = source.encode_fixed(result.fixed_text)
+        except (NotebookError, UnicodeEncodeError) as exc:
+            result.errors.append(InternalError(source.path, None, f"cannot write the fixed source: {exc}", ""))
+    sys.stdout.buffer.write(output)
     sys.stdout.flush()
     if result.diagnostics:
         click.echo(concise(result.diagnostics, run.unsafe), nl=False, err=True)

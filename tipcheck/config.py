@@ -21,7 +21,9 @@ matches the path relative to the config's folder (``tests/*.py``) or the path's 
 (``__init__.py``, ``*_test.py`` match in any folder). ``*`` and ``?`` also match ``/`` (globset's
 default, so ``tests/*`` covers nested folders too), ``**/`` matches zero or more folders, and
 ``[abc]``, ``[!abc]`` and ``{a,b}`` work as usual. A per-file-ignores pattern starting with ``!``
-applies to the files that do NOT match it.
+applies to the files that do NOT match it. An exclude pattern ending with ``/`` (``legacy/``)
+matches folders only. An empty glob, or one globset would refuse (an unclosed ``[`` or ``{``, a
+stray ``}``, a range out of order), is a ConfigError naming the file and the key.
 
 Typical use (the CLI)::
 
@@ -245,6 +247,51 @@ def _glob_to_regex(pattern: str) -> str:
     return "".join(out)
 
 
+def glob_problem(pattern: str) -> Optional[str]:
+    """Why ``pattern`` is not a valid glob (as globset would refuse it), or None when it is."""
+    if not pattern:
+        return "empty glob"
+    i, n, depth = 0, len(pattern), 0
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if j < n and pattern[j] in "!^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 1
+            if j >= n:
+                return "unclosed character class: missing `]`"
+            i = j + 1
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            if not depth:
+                return "`}` without an opening `{` (write `[}]` for the character)"
+            depth -= 1
+        i += 1
+    if depth:
+        return "unclosed alternation: missing `}`"
+    try:
+        re.compile(_glob_to_regex(pattern))
+    except re.error as exc:
+        return f"invalid glob ({exc.msg})"
+    return None
+
+
+def _glob(value: str, path: str, key: str) -> str:
+    problem = glob_problem(value)
+    if problem is not None:
+        raise ConfigError(f"`{key}`: invalid glob {json.dumps(value)}: {problem}", path, key)
+    return value
+
+
 def _posix(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
@@ -253,7 +300,8 @@ def _posix(path: str) -> str:
 class GlobPattern:
     """A glob as Ruff matches it: against the path relative to ``root``, or the file name alone.
 
-    An absolute pattern is matched against the absolute path instead of the relative one.
+    An absolute pattern is matched against the absolute path instead of the relative one. A
+    pattern ending with ``/`` (``legacy/``) matches folders only, as in .gitignore.
     """
 
     pattern: str  # as written (without a leading `!`)
@@ -264,24 +312,42 @@ class GlobPattern:
         return os.path.isabs(self.pattern)
 
     @cached_property
+    def dir_only(self) -> bool:
+        return self.pattern.endswith("/") and bool(self.pattern.rstrip("/"))
+
+    @cached_property
+    def _body(self) -> str:
+        """The pattern without the trailing `/` of a folder-only pattern."""
+        return self.pattern.rstrip("/") if self.dir_only else self.pattern
+
+    @cached_property
     def _path_regex(self) -> "re.Pattern[str]":
-        pattern = _posix(self.pattern)
+        pattern = _posix(self._body)
         if not self._absolute:
             while pattern.startswith("./"):
                 pattern = pattern[2:]
         else:
-            pattern = _posix(os.path.normpath(self.pattern))
+            pattern = _posix(os.path.normpath(self._body))
         return re.compile(_glob_to_regex(pattern), re.DOTALL)
 
     @cached_property
     def _name_regex(self) -> "re.Pattern[str]":
-        return re.compile(_glob_to_regex(_posix(self.pattern)), re.DOTALL)
+        return re.compile(_glob_to_regex(_posix(self._body)), re.DOTALL)
 
     def matches(self, path: str) -> bool:
         """Whether ``path`` (absolute, or relative to the current folder) matches."""
         return self.matches_absolute(os.path.abspath(path))
 
-    def matches_absolute(self, absolute: str) -> bool:
+    def matches_absolute(self, absolute: str, is_dir: Optional[bool] = None) -> bool:
+        """Whether ``absolute`` matches; ``is_dir`` (None: look at the file system, only when it
+        matters) says whether it is a folder, for a folder-only pattern."""
+        if not self._matches_path(absolute):
+            return False
+        if not self.dir_only:
+            return True
+        return os.path.isdir(absolute) if is_dir is None else is_dir
+
+    def _matches_path(self, absolute: str) -> bool:
         if self._name_regex.fullmatch(os.path.basename(absolute)):
             return True
         if self._absolute:
@@ -478,7 +544,7 @@ class Settings:
             if key in ("select", "extend-select", "ignore"):
                 values[key.replace("-", "_")] = _selectors(value, shown, key)
             elif key in ("exclude", "extend-exclude"):
-                values[key.replace("-", "_")] = _string_list(value, shown, key)
+                values[key.replace("-", "_")] = tuple(_glob(g, shown, key) for g in _string_list(value, shown, key))
             elif key in ("unsafe-fixes", "respect-gitignore"):
                 values[key.replace("-", "_")] = _bool(value, shown, key)
             elif key == "output-format":
@@ -491,6 +557,7 @@ class Settings:
                 entries = []
                 for pattern, codes in value.items():
                     entry_key = f"per-file-ignores.{json.dumps(pattern)}"
+                    _glob(pattern[1:] if pattern.startswith("!") else pattern, shown, entry_key)
                     entries.append(PerFileIgnore(pattern, _selectors(codes, shown, entry_key), root))
                 values["per_file_ignores"] = tuple(entries)
         return cls(path=path, root=root, **values)
@@ -575,8 +642,8 @@ class Settings:
             return True
         return bool(_relative_to(absolute, self.root)) and self._folder_excluded(os.path.dirname(absolute))
 
-    def _matches_exclude(self, absolute: str) -> bool:
-        return any(glob.matches_absolute(absolute) for glob in self._exclude_globs)
+    def _matches_exclude(self, absolute: str, is_dir: Optional[bool] = None) -> bool:
+        return any(glob.matches_absolute(absolute, is_dir) for glob in self._exclude_globs)
 
     def _folder_excluded(self, folder: str) -> bool:
         """Whether a folder below ``root`` or one of its parents below ``root`` is excluded
@@ -585,7 +652,7 @@ class Settings:
             return False
         known = self._excluded_folders.get(folder)
         if known is None:
-            known = self._matches_exclude(folder) or self._folder_excluded(os.path.dirname(folder))
+            known = self._matches_exclude(folder, True) or self._folder_excluded(os.path.dirname(folder))
             self._excluded_folders[folder] = known
         return known
 

@@ -1,11 +1,16 @@
-"""Which files to lint: walk the given paths, skip what a Python project never wants linted."""
+"""Which files to lint: walk the given paths, skip what a Python project never wants linted.
+
+What `.gitignore` ignores is read by tipcheck.gitignore (git itself is not run).
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
+import stat
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Set
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+from tipcheck.gitignore import IgnoreRules
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
@@ -40,65 +45,81 @@ SKIPPED_DIRS = frozenset(
 class Discovery:
     files: List[str] = field(default_factory=list)
     missing: List[str] = field(default_factory=list)  # paths given that do not exist
+    # (path, message) for what exists but cannot be read: a path given that cannot be looked at,
+    # a folder of the walk that cannot be listed ("cannot read folder: Permission denied").
+    unreadable: List[Tuple[str, str]] = field(default_factory=list)
+
+    def problems(self) -> List[Tuple[str, str]]:
+        """Every path given or met that could not be linted, with its message."""
+        return [(path, "cannot read file: no such file or directory") for path in self.missing] + self.unreadable
 
 
 def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _git_visible_files(directory: str) -> Optional[Set[str]]:
-    """Absolute paths of the files git does not ignore under ``directory``; None outside a repo."""
-    try:
-        result = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-            cwd=directory,
-            capture_output=True,
-            timeout=60,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if result.returncode != 0:  # not a git work tree, or git refused
-        return None
-    base = os.path.abspath(directory)
-    return {
-        os.path.normpath(os.path.join(base, name))
-        for name in result.stdout.decode("utf-8", "surrogateescape").split("\0")
-        if name
-    }
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    return exc.strerror or str(exc)
 
 
-def _walk(directory: str, respect_gitignore: bool, excluded: Optional[Callable[[str], bool]] = None) -> Iterable[str]:
-    # The files git shows, per folder: a nested repository (a submodule, or a clone inside the
-    # project) is listed by its parent only as a folder, so it gets its own `git ls-files`.
-    visible_in = {directory: _git_visible_files(directory) if respect_gitignore else None}
-    for root, dirs, files in os.walk(directory):
-        visible = visible_in.pop(root)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIPPED_DIRS
-            and not d.endswith(".egg-info")
-            and not _is_virtualenv(os.path.join(root, d))
-            and not (excluded and excluded(os.path.join(root, d)))
-        )
-        for d in list(dirs):
-            sub = os.path.join(root, d)
-            visible_in[sub] = visible
-            if visible is not None and os.path.lexists(os.path.join(sub, ".git")):
-                if os.path.normpath(os.path.abspath(sub)) in visible:
-                    visible_in[sub] = _git_visible_files(sub)
-                else:  # a repository that the parent's .gitignore ignores
-                    dirs.remove(d)
-                    del visible_in[sub]
-        for name in sorted(files):
+def _walk(
+    directory: str,
+    respect_gitignore: bool,
+    excluded: Optional[Callable[[str], bool]] = None,
+    unreadable: Optional[List[Tuple[str, str]]] = None,
+) -> Iterable[str]:
+    """The Python files under ``directory``: regular files only (a FIFO would block the run, a
+    device never ends), or a link to one, or a broken link (reported when read). Folder links are
+    not followed. A folder that cannot be listed goes to ``unreadable``."""
+    stack: List[Tuple[str, Optional[IgnoreRules]]] = [(directory, None)]
+    while stack:
+        folder, parent_rules = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as exc:
+            if unreadable is not None:
+                unreadable.append((folder, f"cannot read folder: {_reason(exc)}"))
+            continue
+        rules: Optional[IgnoreRules] = None
+        if respect_gitignore:
+            if parent_rules is None:
+                rules = IgnoreRules.for_folder(folder)
+            else:
+                rules = parent_rules.enter(folder, [entry.name for entry in entries])
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            path = os.path.join(folder, name)
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                if (
+                    name in SKIPPED_DIRS
+                    or name.endswith(".egg-info")
+                    or entry.is_symlink()
+                    or _is_virtualenv(path)
+                    or (rules is not None and rules.ignored(path, True))
+                    or (excluded and excluded(path))
+                ):
+                    continue
+                subfolders.append(path)
+                continue
             if not name.endswith(PYTHON_SUFFIXES):
                 continue
-            path = os.path.join(root, name)
-            if visible is not None and os.path.normpath(os.path.abspath(path)) not in visible:
+            if not is_file and not (entry.is_symlink() and not os.path.exists(path)):
+                continue  # a FIFO, a device, a socket: not source
+            if rules is not None and rules.ignored(path, False):
                 continue
             if excluded and excluded(path):
                 continue
             yield path
+        stack.extend((sub, rules) for sub in reversed(subfolders))
 
 
 def discover(
@@ -107,17 +128,28 @@ def discover(
     """Files to lint, in a deterministic order, each file once: a file reached under two names (a
     symbolic link and its target, hard links) is listed under one, so it is linted, reported and
     fixed once. ``excluded`` (the config's exclude) prunes what the walk finds; a file named
-    explicitly is always linted, as in Ruff."""
+    explicitly is always linted, as in Ruff, and so is what a folder named explicitly holds, even if
+    .gitignore or a default exclusion names the folder itself (but not what they name inside it)."""
     found = Discovery()
     chosen: Dict[object, str] = {}  # one name per file
     for given in paths:
-        if os.path.isdir(given):
-            candidates = _walk(given, respect_gitignore, excluded)
-        elif os.path.lexists(given):
-            candidates = [given]  # named explicitly: always linted, whatever its name
-        else:
-            found.missing.append(given)
+        try:
+            info = os.stat(given)
+        except (FileNotFoundError, NotADirectoryError):
+            if os.path.lexists(given):
+                candidates: Iterable[str] = [given]  # a broken link: reported when read
+            else:
+                found.missing.append(given)
+                continue
+        except (OSError, ValueError) as exc:  # a folder above that cannot be entered, a loop
+            reason = _reason(exc) if isinstance(exc, OSError) else str(exc)
+            found.unreadable.append((given, f"cannot read file: {reason}"))
             continue
+        else:
+            if stat.S_ISDIR(info.st_mode):
+                candidates = _walk(given, respect_gitignore, excluded, found.unreadable)
+            else:
+                candidates = [given]  # named explicitly: always linted (read tells a FIFO apart)
         for path in candidates:
             path = os.path.normpath(path)
             key = _identity(path)

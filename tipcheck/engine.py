@@ -56,6 +56,16 @@ class FileResult:
     dropped_fixes: List[str] = field(default_factory=list)  # fixes dropped for breaking the code
     # With fixed_text: the findings in the text as read, which remain if the fix cannot be written.
     unfixed_diagnostics: List[Diagnostic] = field(default_factory=list)
+    skipped: Optional[str] = None  # why the file was not linted (a notebook in another language)
+
+
+@dataclass
+class Skipped:
+    """A file that is not linted on purpose (see read)."""
+
+    path: str
+    reason: str
+
 
 
 def parse(source: SourceFile) -> cst.Module:
@@ -109,6 +119,31 @@ def too_complex_diagnostic(source: SourceFile, problem: Optional[TooComplex] = N
     if problem is None:
         return too_complex(source)
     return located_diagnostic(source, TOO_COMPLEX, f"Cannot analyse: {problem.message}", problem.row, problem.column)
+
+
+
+def python_syntax_check(text: str) -> Optional[Tuple[str, int, int]]:
+    """CPython's syntax error in ``text`` as (message, row, column), or None: no error, or one
+    Python itself cannot decide (RecursionError, MemoryError: left to the file's other checks).
+
+    For the files no rule reads, which are never given to LibCST. Compiling to bytecode is
+    about a third cheaper than building the ``ast`` objects, so that is tried first; only when it
+    fails is the parser asked alone, so that what is reported is what the parser rejects (as for
+    the other files), not a compiler check such as `return` outside a function."""
+    try:
+        with warnings.catch_warnings():  # e.g. invalid escape sequences: not ours to report here
+            warnings.simplefilter("ignore")
+            compile(text, "<tipcheck>", "exec", dont_inherit=True)
+        return None
+    except SyntaxError:
+        pass
+    except Exception:  # RecursionError, MemoryError, ValueError: cannot tell here
+        return None
+    error = _python_syntax_error(text)
+    if error is None:
+        return None
+    return (error.msg or "invalid syntax", error.lineno or 1, error.offset or 1)
+
 
 
 def parse_source(source: SourceFile, result) -> Optional[Tuple[cst.Module, ModuleFacts]]:
@@ -166,6 +201,8 @@ def check_sources(
     wanted = _plan(sources, rules, cache, hashes)
     # Suppression comments are looked for once; a file with none and no finding skips the policy.
     directives = {source.path: may_hold_directives(source.text) for source in sources}
+    # A file no rule reads is not parsed by LibCST, but its syntax is still checked.
+    _check_syntax([source for source in sources if not wanted[source.path]], results, cache, hashes)
     for source in sources:
         # A file no rule reads and with no suppression comment needs no text from here on.
         if not wanted[source.path] and not directives[source.path]:
@@ -217,6 +254,56 @@ def check_sources(
         crashed = {error.rule for error in result.errors if error.rule}
         result.diagnostics = policy.apply(source, sorted(result.diagnostics, key=lambda d: d.sort_key), crashed)
     return [results[source.path] for source in sources]
+
+
+def _syntax_answer(value) -> bool:
+    """Whether a cached answer of _check_syntax is well formed: None, or [message, row, column]."""
+    return value is None or (
+        isinstance(value, list)
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(type(x) is int for x in value[1:])
+    )
+
+
+# This process's answers of _check_syntax, by content hash: the passes of `fix` lint the same
+# untouched files again.
+_SYNTAX_SEEN: Dict[str, Optional[list]] = {}
+
+
+def _check_syntax(
+    sources: Sequence[SourceFile], results: Dict[str, FileResult], cache: Optional[Cache], hashes: Dict[str, str]
+) -> None:
+    """Report the syntax errors of files no rule reads (python_syntax_check). The answers are
+    kept by content hash, in the cache (one entry) when there is one: a rerun compiles only the
+    changed files."""
+    if not sources:
+        return
+    known: Dict[str, Optional[list]] = {}
+    entry_key = None
+    if cache is not None:
+        entry_key = cache_key("syntax", cache.runtime)
+        cached = cache.get("syntax", entry_key)
+        if isinstance(cached, dict):
+            known = cached
+    if len(_SYNTAX_SEEN) > 100_000:
+        _SYNTAX_SEEN.clear()
+    answers: Dict[str, Optional[list]] = {}
+    for source in sources:
+        digest = hashes.get(source.path) or content_hash(source.text)
+        if digest in known and _syntax_answer(known[digest]):
+            answer = known[digest]
+        elif digest in _SYNTAX_SEEN:
+            answer = _SYNTAX_SEEN[digest]
+        else:  # not seen, or a broken cache entry
+            error = python_syntax_check(source.text)
+            answer = list(error) if error is not None else None
+        answers[digest] = _SYNTAX_SEEN[digest] = answer
+        if answer is not None:
+            message, row, column = answer
+            results[source.path].diagnostics.append(located_diagnostic(source, INVALID_SYNTAX, f"SyntaxError: {message}", row, column))
+    if entry_key is not None and answers != known:
+        cache.put("syntax", entry_key, answers)
 
 
 def _plan(sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[Cache], hashes: Dict[str, str]) -> Dict[str, List[Rule]]:
@@ -321,7 +408,9 @@ def check_source(source: SourceFile, rules: Sequence[Rule], policy: Optional[Pol
     return check_sources([source], rules, policy)[0]
 
 
-def read(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnostic":
+def read(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnostic | Skipped":
+    """The source of a file; an io-error finding when it cannot be read; Skipped for a notebook
+    whose language is not Python."""
     if is_notebook_path(path):
         return _read_notebook(path, display_path)
     try:
@@ -330,15 +419,23 @@ def read(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnos
         return file_diagnostic(display_path or path, IO_ERROR, f"cannot read file: {exc}")
 
 
-def _read_notebook(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnostic":
-    """A notebook's code cells, joined into one module (so facts work across cells)."""
+def notebook_source(notebook: Notebook) -> "SourceFile | Skipped":
+    """What to lint of a notebook read: its code cells joined into one module (so facts work
+    across cells), or Skipped when its kernel's language is not Python."""
+    path = notebook.path or "<notebook>"
+    if not notebook.is_python:
+        return Skipped(path, f"not a Python notebook (language: {notebook.language})")
+    source = notebook.source_file()
+    source.notebook = notebook
+    return source
+
+
+def _read_notebook(path: str, display_path: Optional[str] = None) -> "SourceFile | Diagnostic | Skipped":
     try:
         notebook = Notebook.read(os.fspath(path), path=display_path or path)
     except NotebookError as exc:
         return file_diagnostic(display_path or path, IO_ERROR, f"cannot read notebook: {exc}")
-    source = notebook.source_file()
-    source.notebook = notebook
-    return source
+    return notebook_source(notebook)
 
 
 def _renamed(source: SourceFile, display_path: str) -> SourceFile:
@@ -346,10 +443,17 @@ def _renamed(source: SourceFile, display_path: str) -> SourceFile:
     return source
 
 
+def _unread(path: str, source: "Diagnostic | Skipped") -> FileResult:
+    """The result of a file that was not read: its io-error finding, or why it was skipped."""
+    if isinstance(source, Skipped):
+        return FileResult(path, skipped=source.reason)
+    return FileResult(path, diagnostics=[source])
+
+
 def check_file(path: str, rules: Sequence[Rule]) -> FileResult:
     source = read(path)
-    if isinstance(source, Diagnostic):
-        return FileResult(path, diagnostics=[source])
+    if not isinstance(source, SourceFile):
+        return _unread(path, source)
     return check_source(source, rules)
 
 
@@ -448,8 +552,8 @@ def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool, policy: 
 
 def fix_file(path: str, rules: Sequence[Rule], unsafe: bool) -> FileResult:
     source = read(path)
-    if isinstance(source, Diagnostic):
-        return FileResult(path, diagnostics=[source])
+    if not isinstance(source, SourceFile):
+        return _unread(path, source)
     return fix_source(source, rules, unsafe)
 
 
@@ -458,8 +562,8 @@ def _read_all(paths: Sequence[str]) -> Tuple[List[SourceFile], Dict[str, FileRes
     unreadable: Dict[str, FileResult] = {}
     for path in paths:
         source = read(path)
-        if isinstance(source, Diagnostic):
-            unreadable[path] = FileResult(path, diagnostics=[source])
+        if not isinstance(source, SourceFile):
+            unreadable[path] = _unread(path, source)
         else:
             sources.append(source)
     return sources, unreadable

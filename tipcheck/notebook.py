@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from tipcheck.source import SourceError, SourceFile, read_bytes
+from tipcheck.source import MAX_NOTEBOOK_BYTES, SourceError, SourceFile, read_bytes
 
 __all__ = ["Notebook", "NotebookError", "format_location", "is_notebook_path", "PLACEHOLDER"]
 
@@ -412,7 +412,7 @@ class Notebook:
     @classmethod
     def from_path(cls, path: str) -> "Notebook":
         try:
-            data = read_bytes(path)
+            data = read_bytes(path, MAX_NOTEBOOK_BYTES)
         except SourceError as exc:
             raise NotebookError(str(exc))
         return cls.from_bytes(data, path)
@@ -471,18 +471,25 @@ class Notebook:
         return "\n"
 
     @property
-    def is_python(self) -> bool:
-        """False when the notebook's metadata names another language (language_info.name or
-        kernelspec.language); True when it says Python or says nothing."""
+    def language(self) -> Optional[str]:
+        """The language the metadata names (language_info.name, else kernelspec.language), or None."""
         metadata = self.data.get("metadata")
         if not isinstance(metadata, dict):
-            return True
+            return None
         for key, field_name in (("language_info", "name"), ("kernelspec", "language")):
             section = metadata.get(key)
             value = section.get(field_name) if isinstance(section, dict) else None
             if isinstance(value, str) and value:
-                return value.lower() == "python"
-        return True
+                return value
+        return None
+
+    @property
+    def is_python(self) -> bool:
+        """False when the notebook's metadata names another language (language_info.name or
+        kernelspec.language); True when it says Python or says nothing. A notebook that is not
+        Python is not linted (as Ruff skips it)."""
+        language = self.language
+        return language is None or language.lower() == "python"
 
     @property
     def cell_count(self) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import os
+import stat
 import tokenize
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -116,15 +118,55 @@ class SourceFile:
         return self.text[begin:end].rstrip("\r\n")
 
 
-def read_bytes(path: str) -> bytes:
-    """A file's bytes; a SourceError with a short, clear message when it cannot be read."""
+# The most bytes read from one file: more is generated data, not source, and reading it whole
+# could exhaust the memory (`/dev/zero` never ends). A notebook carries its outputs (images), so
+# it gets more room.
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
+MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MiB" if count % (1024 * 1024) == 0 else f"{count} bytes"
+
+
+def read_bytes(path: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them; a SourceError with a short, clear
+    message when it cannot be read, is not a regular file (a FIFO would block the run, a device
+    never ends) or is larger than ``limit``."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on a regular file).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise SourceError("no such file or directory")
     except IsADirectoryError:
         raise SourceError("is a directory")
     except OSError as exc:
         raise SourceError(exc.strerror or str(exc))
+    try:
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise SourceError("is a directory")
+            if not stat.S_ISREG(info.st_mode):
+                kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "a special file")
+                raise SourceError(f"not a regular file ({kind})")
+            if info.st_size > limit:
+                raise SourceError(f"file too large ({info.st_size} bytes; the limit is {_size(limit)})")
+        except BaseException:
+            os.close(fd)
+            raise
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(limit + 1)  # the file may have grown since fstat
+    except OSError as exc:
+        raise SourceError(exc.strerror or str(exc))
+    if len(data) > limit:
+        raise SourceError(f"file too large (over {limit} bytes; the limit is {_size(limit)})")
+    return data
 
