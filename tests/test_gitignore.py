@@ -104,6 +104,22 @@ def test_gitignore_outside_a_work_tree_is_not_used(project):
     assert files() == ["ignored.py", "train.py"]
 
 
+def test_a_gitignore_that_does_not_apply_is_warned_about_once(project):
+    # Outside a work tree git ignores it, and so does tipcheck (as Ruff does); it says so once.
+    touch(project / ".gitignore", "ignored.py\n")
+    touch(project / "sub" / ".gitignore", "other.py\n")
+    touch(project / "ignored.py", BROKEN)
+    result = CliRunner().invoke(cli, ["lint", "--no-cache", "--format", "concise", "."])
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert ".gitignore (and 1 more) not applied: not inside a git repository" in warnings[0]
+    assert "ignored.py" in result.stdout
+    make_repo(project)
+    result = CliRunner().invoke(cli, ["lint", "--no-cache", "--format", "concise", "."])
+    assert "not applied" not in result.stderr
+    assert "ignored.py" not in result.stdout
+
+
 def test_a_work_tree_whose_dot_git_is_a_file(project):
     # A submodule or a linked worktree: `.git` is a file naming the git folder, which holds
     # info/exclude.

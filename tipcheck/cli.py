@@ -124,6 +124,15 @@ def _files(run: _Run, paths) -> Tuple[List[str], List[str]]:
             sys.exit(EXIT_ERROR)
 
     found = discover(paths or (".",), respect_gitignore=run.respect_gitignore, excluded=excluded)
+    if found.unapplied_gitignores:
+        first = display_path(os.path.join(found.unapplied_gitignores[0], ".gitignore"))
+        more = len(found.unapplied_gitignores) - 1
+        click.echo(
+            f"warning: {first}{f' (and {more} more)' if more else ''} not applied: not inside a git "
+            "repository (as in git and Ruff, .gitignore files apply inside one only); use "
+            "`extend-exclude` to exclude those files",
+            err=True,
+        )
     return found.files, found.problems()
 
 

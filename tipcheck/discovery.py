@@ -48,6 +48,9 @@ class Discovery:
     # (path, message) for what exists but cannot be read: a path given that cannot be looked at,
     # a folder of the walk that cannot be listed ("cannot read folder: Permission denied").
     unreadable: List[Tuple[str, str]] = field(default_factory=list)
+    # Folders of the walk with a .gitignore that does not apply: they are in no git work tree
+    # (as in git and Ruff, .gitignore files apply inside one only). The CLI warns once.
+    unapplied_gitignores: List[str] = field(default_factory=list)
 
     def problems(self) -> List[Tuple[str, str]]:
         """Every path given or met that could not be linted, with its message."""
@@ -69,10 +72,12 @@ def _walk(
     respect_gitignore: bool,
     excluded: Optional[Callable[[str], bool]] = None,
     unreadable: Optional[List[Tuple[str, str]]] = None,
+    unapplied_gitignores: Optional[List[str]] = None,
 ) -> Iterable[str]:
     """The Python files under ``directory``: regular files only (a FIFO would block the run, a
     device never ends), or a link to one, or a broken link (reported when read). Folder links are
-    not followed. A folder that cannot be listed goes to ``unreadable``."""
+    not followed. A folder that cannot be listed goes to ``unreadable``; one with a .gitignore
+    outside any git work tree to ``unapplied_gitignores``."""
     stack: List[Tuple[str, Optional[IgnoreRules]]] = [(directory, None)]
     while stack:
         folder, parent_rules = stack.pop()
@@ -89,6 +94,8 @@ def _walk(
                 rules = IgnoreRules.for_folder(folder)
             else:
                 rules = parent_rules.enter(folder, [entry.name for entry in entries])
+            if rules.root is None and unapplied_gitignores is not None and any(e.name == ".gitignore" for e in entries):
+                unapplied_gitignores.append(folder)
         subfolders = []
         for entry in entries:
             name = entry.name
@@ -147,7 +154,7 @@ def discover(
             continue
         else:
             if stat.S_ISDIR(info.st_mode):
-                candidates = _walk(given, respect_gitignore, excluded, found.unreadable)
+                candidates = _walk(given, respect_gitignore, excluded, found.unreadable, found.unapplied_gitignores)
             else:
                 candidates = [given]  # named explicitly: always linted (read tells a FIFO apart)
         for path in candidates:
