@@ -7,6 +7,14 @@ Layout, under the cache folder (`.tipcheck_cache/` by default, with its own `.gi
     <version>/project/ab/<key> the project rules' findings for one set of files
     <version>/plan/ab/<key>    which rules to run on which files, for one set of file contents
 
+The folder lies in the repository, where anyone can commit or plant an entry at the path a run
+will read (the keys are predictable), so entries hold data only and reading one never runs code:
+files, project and plan are JSON (tipcheck.cachedata checks every field on the way back), trees a
+`marshal` of plain values rebuilt into whitelisted classes only (tipcheck.treedata). Nothing here
+unpickles. An entry that is not exactly what this version writes is a miss. (A planted entry can
+still lie about the findings of a file whose content it names, as with any cache kept in the
+working tree; `--no-cache` in CI, or a cache folder outside it, avoids even that.)
+
 Every key is a hash of everything the entry depends on: the tipcheck version, the Python and
 LibCST versions, the rules, the file's path and the hash of its content; a project entry's key is
 made of the keys of all the files the project analysis reads (so a change to an imported module
@@ -17,8 +25,8 @@ once never see half an entry, and an entry that cannot be read is simply a miss.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import sys
 import tempfile
 from typing import Any, Iterable, Optional
@@ -26,6 +34,9 @@ from typing import Any, Iterable, Optional
 from tipcheck import __version__
 
 DEFAULT_DIR = ".tipcheck_cache"
+# The layout and formats of the entries: part of every key and of the folder's name, so that a run
+# never reads what another layout wrote (layout 1 pickled its entries).
+LAYOUT = 2
 ENV_VAR = "TIPCHECK_CACHE_DIR"
 
 
@@ -36,7 +47,7 @@ def _runtime() -> str:
         libcst = version("libcst")
     except Exception:
         libcst = "?"
-    return f"tipcheck {__version__}; python {sys.version_info[0]}.{sys.version_info[1]}; libcst {libcst}"
+    return f"tipcheck {__version__}; cache layout {LAYOUT}; python {sys.version_info[0]}.{sys.version_info[1]}; libcst {libcst}"
 
 
 def content_hash(text: str) -> str:
@@ -71,12 +82,15 @@ class Cache:
 
     # -- entries ---------------------------------------------------------------------------
     def get(self, kind: str, entry_key: str) -> Any:
-        try:
-            with open(self._path(kind, entry_key), "rb") as handle:
-                value = pickle.load(handle)
-        except Exception:  # absent, unreadable or from an incompatible run: a miss
+        """The JSON value of an entry, or None when it is absent, unreadable or not JSON. (The
+        caller checks that the value has the shape it wrote: tipcheck.cachedata.)"""
+        data = self.get_bytes(kind, entry_key)
+        if data is None:
             return None
-        return value
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError, MemoryError):  # not JSON (UnicodeDecodeError included)
+            return None
 
     def get_bytes(self, kind: str, entry_key: str) -> Optional[bytes]:
         try:
@@ -86,11 +100,13 @@ class Cache:
             return None
 
     def put(self, kind: str, entry_key: str, value: Any) -> None:
-        try:
-            data = value if isinstance(value, bytes) else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
-            return
-        self._write(self._path(kind, entry_key), data)
+        """Keep ``value``: bytes as they are (a tree: tipcheck.treedata), anything else as JSON."""
+        if not isinstance(value, bytes):
+            try:
+                value = json.dumps(value, separators=(",", ":")).encode("ascii")
+            except (TypeError, ValueError, RecursionError):
+                return
+        self._write(self._path(kind, entry_key), value)
 
     # -- files -----------------------------------------------------------------------------
     def _path(self, kind: str, entry_key: str) -> str:
