@@ -280,3 +280,30 @@ def test_no_pickle_read_from_the_cache_in_a_real_run(tmp_path):
     again = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert not marker.exists()
     assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
+
+
+def test_findings_come_back_whole_and_every_field_is_kept():
+    from dataclasses import fields
+
+    from tipcheck import cachedata
+    from tipcheck.analysis import FileAnalysis, InternalError
+    from tipcheck.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+
+    # A field added to a finding must be kept by the cache too (or this fails).
+    assert [f.name for f in fields(Diagnostic)] == list(cachedata._DIAGNOSTIC_KEYS)
+    assert [f.name for f in fields(InternalError)] == ["path", "rule", "detail", "trace"]
+    assert [f.name for f in fields(Fix)] == ["edits", "message", "applicability"]
+    assert [f.name for f in fields(Edit)] == ["start", "end", "content"]
+    assert [f.name for f in fields(Location)] == ["row", "column"]
+    assert [f.name for f in fields(FileAnalysis)] == ["path", "diagnostics", "errors", "parsed", "tree", "tree_data"]
+    fix = Fix((Edit(3, 5, "é\udcff"), Edit.insert(0, "import torch\n")), "Use weights=", Applicability.UNSAFE)
+    diag = Diagnostic("TIP201", "deprecated-pretrained", "msg", "a.py", Location(2, 3), Location(2, 9), fix, "line")
+    error = InternalError("a.py", None, "RecursionError()", "Traceback ...")
+    analysis = FileAnalysis("a.py", [diag, Diagnostic("TIP101", "n", "m", "a.py", Location(1, 1), Location(1, 1))], [error], True)
+    stored = json.loads(json.dumps(cachedata.dump_file(analysis)))
+    back = cachedata.load_file(stored, "a.py")
+    assert back.diagnostics == analysis.diagnostics and back.errors == [error] and back.parsed
+    assert back.diagnostics[0].source_line == "line" and back.diagnostics[0].fix.applicability is Applicability.UNSAFE
+    assert cachedata.load_file(stored, "b.py") is None  # another file's entry
+    stored["diagnostics"][0]["start"] = [True, 3]  # a bool is not a row
+    assert cachedata.load_file(stored, "a.py") is None
