@@ -117,6 +117,7 @@ def _encode(root: Any) -> bytes:
     classes, class_names, sentinel_names, field_values = _CLASSES, _NAMES, _SENTINEL_NAMES, _FIELDS
     # 1. Find every object of the graph, grouped by class (without recursion: trees can be deep).
     by_class: Dict[type, List[Any]] = {}
+    rows: Dict[type, List[tuple]] = {}  # the values of their fields, object by object
     seen = set()
     mutable = set()
     stack = [root]
@@ -130,11 +131,17 @@ def _encode(root: Any) -> bytes:
             if id(v) in seen:
                 continue
             seen.add(id(v))
-            by_class.setdefault(kind, []).append(v)
+            group = by_class.get(kind)
+            if group is None:
+                group = by_class[kind] = []
+                rows[kind] = []
+            group.append(v)
             attributes = getattr(v, "__dict__", None)
             if attributes is not None and attributes.keys() != set(classes[class_names[kind]][1]):
                 raise Unencodable(f"a {kind.__name__} with other attributes than its fields")
-            stack.extend(field_values[kind](v))
+            row = field_values[kind](v)
+            rows[kind].append(row)
+            stack.extend(row)
         elif kind is tuple:
             stack.extend(v)
         elif kind is list or kind is set or kind is frozenset or kind is dict:
@@ -200,13 +207,12 @@ def _encode(root: Any) -> bytes:
         names.append(name)
         counts.append(len(group))
         group_columns = []
-        for field in classes[name][1]:
-            values = list(map(attrgetter(field), group))
+        for values in zip(*rows[kind]):  # a column: one field of every object of the class
             types = set(map(type, values))
             if types <= class_names.keys():
                 group_columns.append((_REFS, list(map(number, map(id, values)))))
             elif types <= _PLAIN:
-                group_columns.append((_PLAIN_VALUES, values))
+                group_columns.append((_PLAIN_VALUES, list(values)))
             elif types == {tuple}:
                 group_columns.append((_TUPLES, [table(v) for v in values]))
             elif all(v is None or type(v) in class_names or isinstance(v, enum.Enum) for v in values):
