@@ -37,7 +37,7 @@ class Task:
     codes: Tuple[str, ...]  # the rules to run on it (file rules now, project rules later)
     pickle_tree: bool = False  # return the tree pickled (for another process)
     wants_tree: bool = False  # project rules will read its tree
-    tree_data: bool = False  # return the tree as plain data too (for the cache: tipcheck.treedata)
+    tree_data: bool = False  # with pickle_tree: return it as the cache keeps it (tipcheck.treedata)
 
 
 @dataclass
@@ -91,12 +91,13 @@ def analyse(task: Task) -> FileAnalysis:
             result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
             return result
         result.tree = (module, facts)
-        if task.tree_data:
-            result.tree_data = tree_data(result.tree)
-            if task.pickle_tree and result.tree_data is not None:
-                result.tree = None  # the data is enough to cross to the other process
-        if task.pickle_tree and result.tree is not None:
-            result.tree = pickle_tree(result.tree)
+        if task.pickle_tree:  # for another process
+            if task.tree_data:  # which will keep it in the cache: send it in the cache's format
+                result.tree_data = tree_data(result.tree)
+                if result.tree_data is not None:
+                    result.tree = None
+            if result.tree is not None:
+                result.tree = pickle_tree(result.tree)
     return result
 
 
