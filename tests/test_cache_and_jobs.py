@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -81,12 +82,39 @@ def test_jobs_fix_the_same_way(monkeypatch):
     assert [(r.path, r.fixed_text, r.fixed_count) for r in parallel] == [(r.path, r.fixed_text, r.fixed_count) for r in serial]
 
 
-def test_tree_that_cannot_be_pickled_is_parsed_again(monkeypatch, tmp_path):
+def test_jobs_with_a_cache_give_the_same_results(monkeypatch, tmp_path):
+    # Workers send the trees as the cache keeps them (tipcheck.treedata); this process reads them
+    # back for the project rules, cold, warm and after an edit of one file.
+    monkeypatch.setattr(pool, "MIN_PARALLEL_CHARS", 0)
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    paths = _files(tmp_path / "fixtures")
+    expected = _signature(engine.lint_paths(paths, ALL_RULES, jobs=1))
+    assert {"TIP101", "TIP401", "TIP402", "TIP501"} <= {row[1] for row in expected}  # project rules
+    cache_dir = str(tmp_path / "cache")
+    for _ in ("cold", "warm"):
+        assert _signature(engine.lint_paths(paths, ALL_RULES, jobs=2, cache=Cache(cache_dir))) == expected
+    edited = next(row[0] for row in expected if row[1] == "TIP501")
+    with open(edited, "a", encoding="utf-8") as handle:
+        handle.write("\n# edited\n")
+    parsed: List[str] = []
+    original = engine.parse_source
+
+    def parse_source(source, result):
+        parsed.append(source.path)
+        return original(source, result)
+
+    monkeypatch.setattr(engine, "parse_source", parse_source)
+    assert _signature(engine.lint_paths(paths, ALL_RULES, jobs=2, cache=Cache(cache_dir))) == expected
+    assert parsed == [edited]  # the other files' trees came back from the cache, not parsed again
+
+
+def test_tree_that_cannot_be_pickled_or_kept_is_parsed_again(monkeypatch, tmp_path):
     monkeypatch.setattr(pool, "MIN_PARALLEL_CHARS", 0)
     paths = _files(CORPUS / "p101_xmod_build_model_helper", FIXTURES)
     expected = _signature(engine.lint_paths(paths, ALL_RULES, jobs=1))
     monkeypatch.setattr(analysis, "pickle_tree", lambda tree: None)
-    monkeypatch.setattr(engine, "pickle_tree", lambda tree: None)
+    monkeypatch.setattr(analysis, "tree_data", lambda tree: None)  # too deep for the cache's format
+    monkeypatch.setattr(engine, "tree_data", lambda tree: None)
     assert _signature(engine.lint_paths(paths, ALL_RULES, jobs=2)) == expected
     assert _signature(engine.lint_paths(paths, ALL_RULES, cache=Cache(str(tmp_path)))) == expected
 

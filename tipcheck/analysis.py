@@ -2,8 +2,10 @@
 else, and keep what the project rules will need (its tree and facts, with the flow summary).
 
 This is the unit that runs in a worker process (tipcheck.pool) and that the cache stores
-(tipcheck.cache). The tree travels and is stored pickled: unpickling a tree is several times faster
-than parsing it again. Everything here is a plain function of the file's path, text and rules.
+(tipcheck.cache). The tree travels between processes pickled and is stored as plain data
+(tipcheck.treedata: the cache folder is in the repository, so nothing read from it may run code);
+either is several times faster to read back than parsing again. Everything here is a plain
+function of the file's path, text and rules.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ class Task:
     text: str
     encoding: str
     codes: Tuple[str, ...]  # the rules to run on it (file rules now, project rules later)
-    pickle_tree: bool = False  # return the tree pickled (for another process or the cache)
+    pickle_tree: bool = False  # return the tree pickled (for another process)
     wants_tree: bool = False  # project rules will read its tree
+    tree_data: bool = False  # with pickle_tree: return it as the cache keeps it (tipcheck.treedata)
 
 
 @dataclass
@@ -46,10 +49,22 @@ class FileAnalysis:
     parsed: bool = False
     # For project rules: (module, ModuleFacts with its flow summary built), or those pickled.
     tree: Any = None
+    # The same as plain data (tipcheck.treedata), for the cache; from a worker, instead of ``tree``.
+    tree_data: Optional[bytes] = None
 
-    def unpickled_tree(self):
+    def loaded_tree(self):
+        """The (module, facts) pair, unpickled or rebuilt from its data when needed; None when
+        there is none (or its data is not a tree: tipcheck.treedata.InvalidData)."""
         if isinstance(self.tree, bytes):
-            self.tree = pickle.loads(self.tree)
+            self.tree = pickle.loads(self.tree)  # from our own worker process, never from disk
+        elif self.tree is None and self.tree_data is not None:
+            from tipcheck.treedata import InvalidData, decode_tree
+
+            try:
+                self.tree = decode_tree(self.tree_data)
+            except InvalidData:
+                pass
+            self.tree_data = None
         return self.tree
 
 
@@ -80,8 +95,13 @@ def analyse(task: Task) -> FileAnalysis:
             result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
             return result
         result.tree = (module, facts)
-        if task.pickle_tree:
-            result.tree = pickle_tree(result.tree)
+        if task.pickle_tree:  # for another process
+            if task.tree_data:  # which will keep it in the cache: send it in the cache's format
+                result.tree_data = tree_data(result.tree)
+                if result.tree_data is not None:
+                    result.tree = None
+            if result.tree is not None:
+                result.tree = pickle_tree(result.tree)
     return result
 
 
@@ -96,6 +116,17 @@ def pickle_tree(tree) -> Optional[bytes]:
     try:
         return pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
     except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
+        return None
+
+
+def tree_data(tree) -> Optional[bytes]:
+    """The tree and facts as plain data for the cache (tipcheck.treedata), or None when they
+    hold something that format does not carry (the project step then parses the file again)."""
+    from tipcheck.treedata import Unencodable, encode
+
+    try:
+        return encode(tree)
+    except (Unencodable, AttributeError):  # AttributeError: a field never set
         return None
 
 

@@ -7,6 +7,15 @@ Layout, under the cache folder (`.tipcheck_cache/` by default, with its own `.gi
     <version>/project/ab/<key> the project rules' findings for one set of files
     <version>/plan/ab/<key>    which rules to run on which files, for one set of file contents
 
+The folder lies in the repository, where anyone can commit or plant an entry, so entries hold data
+only and reading one never runs code:
+files, project and plan are JSON (tipcheck.cachedata checks every field on the way back), trees a
+`marshal` of plain values rebuilt into whitelisted classes only (tipcheck.treedata). Nothing here
+unpickles. An entry that is not exactly what this version writes is a miss. (A planted entry would
+not even be found: every key includes a random secret kept for the user outside the checkout,
+see `_secret`; and the key includes a stamp of tipcheck's own modules, so that editing a rule in a
+development install does not bring back old findings.)
+
 Every key is a hash of everything the entry depends on: the tipcheck version, the Python and
 LibCST versions, the rules, the file's path and the hash of its content; a project entry's key is
 made of the keys of all the files the project analysis reads (so a change to an imported module
@@ -17,8 +26,8 @@ once never see half an entry, and an entry that cannot be read is simply a miss.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import re
 import sys
 import tempfile
@@ -27,6 +36,9 @@ from typing import Any, Iterable, List, Optional
 from tipcheck import __version__
 
 DEFAULT_DIR = ".tipcheck_cache"
+# The layout and formats of the entries: part of every key and of the folder's name, so that a run
+# never reads what another layout wrote (layout 1 pickled its entries).
+LAYOUT = 2
 ENV_VAR = "TIPCHECK_CACHE_DIR"
 # What `Cache._prepare` writes, and the name of a version's folder (`Cache.base`): how `tipcheck
 # clean` tells tipcheck's own entries from anything else in the folder.
@@ -42,7 +54,66 @@ def _runtime() -> str:
         libcst = version("libcst")
     except Exception:
         libcst = "?"
-    return f"tipcheck {__version__}; python {sys.version_info[0]}.{sys.version_info[1]}; libcst {libcst}"
+    return (
+        f"tipcheck {__version__} ({_code_stamp()}); cache layout {LAYOUT}; "
+        f"python {sys.version_info[0]}.{sys.version_info[1]}; libcst {libcst}; {_secret()}"
+    )
+
+
+def _code_stamp() -> str:
+    """The size and time of each of tipcheck's own modules: an edited rule (in a development
+    install, where the version stays the same) makes new keys, rather than old findings."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    stamp = hashlib.blake2b(digest_size=8)
+    for folder, folders, names in os.walk(package):
+        folders.sort()
+        for name in sorted(names):
+            if name.endswith(".py"):
+                try:
+                    info = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                stamp.update(f"{os.path.relpath(os.path.join(folder, name), package)} {info.st_size} {info.st_mtime_ns}\n".encode())
+    return stamp.hexdigest()
+
+
+SECRET_ENV_VAR = "TIPCHECK_CACHE_SECRET_DIR"
+
+
+def _secret() -> str:
+    """A random value kept for this user outside any checkout (``$XDG_CACHE_HOME/tipcheck/secret``,
+    by default ``~/.cache/tipcheck/secret``), made part of every key. Keys then cannot be computed
+    from the repository, so an entry planted or committed in the cache folder is never read at all:
+    it can neither run code nor hide a finding. Where that file cannot be kept, keys are made
+    without it (entries are still data only)."""
+    base = os.environ.get(SECRET_ENV_VAR) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tipcheck"
+    )
+    path = os.path.join(base, "secret")
+    try:
+        with open(path, encoding="ascii") as handle:
+            value = handle.read().strip()
+        if len(value) == 64:
+            return value
+    except (OSError, ValueError):
+        pass
+    value = os.urandom(32).hex()
+    try:
+        os.makedirs(base, mode=0o700, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=base, prefix=".tmp-")  # created 0600
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(value + "\n")
+        try:
+            os.link(temporary, path)  # the first run to get there wins; others read its value
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+        with open(path, encoding="ascii") as handle:
+            value = handle.read().strip()
+        return value if len(value) == 64 else "no secret"
+    except (OSError, ValueError):
+        return "no secret"
 
 
 def content_hash(text: str) -> str:
@@ -77,12 +148,15 @@ class Cache:
 
     # -- entries ---------------------------------------------------------------------------
     def get(self, kind: str, entry_key: str) -> Any:
-        try:
-            with open(self._path(kind, entry_key), "rb") as handle:
-                value = pickle.load(handle)
-        except Exception:  # absent, unreadable or from an incompatible run: a miss
+        """The JSON value of an entry, or None when it is absent, unreadable or not JSON. (The
+        caller checks that the value has the shape it wrote: tipcheck.cachedata.)"""
+        data = self.get_bytes(kind, entry_key)
+        if data is None:
             return None
-        return value
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError, MemoryError):  # not JSON (UnicodeDecodeError included)
+            return None
 
     def get_bytes(self, kind: str, entry_key: str) -> Optional[bytes]:
         try:
@@ -92,11 +166,13 @@ class Cache:
             return None
 
     def put(self, kind: str, entry_key: str, value: Any) -> None:
-        try:
-            data = value if isinstance(value, bytes) else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
-            return
-        self._write(self._path(kind, entry_key), data)
+        """Keep ``value``: bytes as they are (a tree: tipcheck.treedata), anything else as JSON."""
+        if not isinstance(value, bytes):
+            try:
+                value = json.dumps(value, separators=(",", ":")).encode("ascii")
+            except (TypeError, ValueError, RecursionError):
+                return
+        self._write(self._path(kind, entry_key), value)
 
     # -- files -----------------------------------------------------------------------------
     def _path(self, kind: str, entry_key: str) -> str:

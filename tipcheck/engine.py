@@ -17,7 +17,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from tipcheck.analysis import FileAnalysis, InternalError, Task, pickle_tree, run_rules, too_complex
+from tipcheck import cachedata
+from tipcheck.analysis import FileAnalysis, InternalError, Task, run_rules, too_complex, tree_data
 from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
 from tipcheck.context import RuleContext
@@ -218,14 +219,16 @@ def check_sources(
             continue
         if cache is not None:
             file_keys[source.path] = cache.file_key(source.path, hashes[source.path], codes)
-            hit = cache.get("files", file_keys[source.path])
+            hit = cachedata.load_file(cache.get("files", file_keys[source.path]), source.path)
             if hit is not None:
                 analyses[source.path] = hit
                 if on_file is not None:
                     on_file()
                 continue
         wants_tree = any(rule.project for rule in wanted[source.path])
-        tasks.append(Task(source.path, source.text, source.encoding, codes, wants_tree=wants_tree))
+        tasks.append(
+            Task(source.path, source.text, source.encoding, codes, wants_tree=wants_tree, tree_data=wants_tree and cache is not None)
+        )
 
     def done(analysis: FileAnalysis) -> None:
         if on_file is not None:
@@ -312,8 +315,8 @@ def _plan(sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[
         return rules_per_file(sources, rules)
     plan_key = cache_key("plan", cache.runtime, [r.code for r in rules], [(s.path, os.path.abspath(s.path), hashes[s.path]) for s in sources])
     by_code = {rule.code: rule for rule in rules}
-    cached = cache.get("plan", plan_key)
-    if isinstance(cached, list) and len(cached) == len(sources):
+    cached = cachedata.load_plan(cache.get("plan", plan_key), len(sources), by_code)
+    if cached is not None:
         return {source.path: [by_code[code] for code in codes] for source, codes in zip(sources, cached)}
     wanted = rules_per_file(sources, rules)
     cache.put("plan", plan_key, [[rule.code for rule in wanted[source.path]] for source in sources])
@@ -322,14 +325,12 @@ def _plan(sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[
 
 def _store(cache: Cache, file_key: str, analysis: FileAnalysis) -> None:
     """Store an analysis in the cache: the findings in one entry, the tree (large) in another."""
-    tree = analysis.tree
-    if tree is not None:
-        data = tree if isinstance(tree, bytes) else pickle_tree(tree)
-        if data is not None:
-            cache.put("trees", file_key, data)
-    analysis.tree = None
-    cache.put("files", file_key, analysis)
-    analysis.tree = tree
+    data = analysis.tree_data
+    if data is None and analysis.tree is not None and not isinstance(analysis.tree, bytes):
+        data = tree_data(analysis.tree)  # analysed in this process
+    if data is not None:
+        cache.put("trees", file_key, data)
+    cache.put("files", file_key, cachedata.dump_file(analysis))
 
 
 def _project_rules(
@@ -348,10 +349,10 @@ def _project_rules(
         project_key = cache_key(
             "project", cache.runtime, [(file_keys[source.path], module_name_for(source.path)) for source in sources]
         )
-        cached = cache.get("project", project_key)
-        if isinstance(cached, dict):
+        cached = cachedata.load_project(cache.get("project", project_key), [source.path for source in sources])
+        if cached is not None:
             for source in sources:
-                diagnostics, errors = cached.get(source.path, ([], []))
+                diagnostics, errors = cached[source.path]
                 results[source.path].diagnostics.extend(diagnostics)
                 results[source.path].errors.extend(errors)
             return
@@ -379,20 +380,21 @@ def _project_rules(
         results[path].diagnostics.extend(analysis.diagnostics)
         results[path].errors.extend(analysis.errors)
     if cache is not None and project_key is not None:
-        cache.put("project", project_key, {path: (a.diagnostics, a.errors) for path, a in found.items()})
+        cache.put("project", project_key, cachedata.dump_project(found))
 
 
 def _tree(source: SourceFile, analysis: FileAnalysis, cache: Optional[Cache], file_key: Optional[str]):
     """A file's tree and facts for the project step: as analysed, from the cache, or parsed again."""
-    if analysis.tree is None and cache is not None and file_key is not None:
-        analysis.tree = cache.get_bytes("trees", file_key)
+    if analysis.tree is None and analysis.tree_data is None and cache is not None and file_key is not None:
+        analysis.tree_data = cache.get_bytes("trees", file_key)  # plain data: tipcheck.treedata
     try:
-        tree = analysis.unpickled_tree()
+        tree = analysis.loaded_tree()
     except Exception:
         tree = None
     if tree is not None:
         return tree
-    again = FileAnalysis(source.path)  # a tree too deep to pickle, or a cache entry gone
+    # A tree too deep to pickle or to keep, or a cache entry gone or not a tree.
+    again = FileAnalysis(source.path)
     parsed = parse_source(source, again)
     if parsed is None:
         return None

@@ -54,8 +54,8 @@ def run_tasks(
     one queue, so that both run out of work at about the same time. This process keeps the trees
     it builds as they are; a worker's trees come back pickled, which costs time at both ends. So
     with ``trees_here``, the files whose trees the project rules need (tasks with
-    ``wants_tree``) go to this process's end of the queue; without it (the trees are pickled for
-    the cache anyway), to the workers' end."""
+    ``wants_tree``) go to this process's end of the queue; without it (the trees are encoded for
+    the cache anyway: tipcheck.treedata), to the workers' end."""
     results: Dict[str, FileAnalysis] = {}
 
     def finish(result: FileAnalysis) -> None:
