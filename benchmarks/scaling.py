@@ -170,9 +170,10 @@ def package_script(package: str, index: int) -> str:
     )
 
 
-def generate(root: str, layout: str, size: int) -> List[str]:
+def generate(root: str, layout: str, size: int, package_size: int = PACKAGE_SIZE) -> List[str]:
     """Write ``size`` scripts of ``layout`` under ``root``; the paths of the scripts, in order
-    (the packages' common.py and __init__.py files come on top)."""
+    (the packages' common.py and __init__.py files come on top). The ``packages`` layout puts
+    ``package_size`` scripts in each package."""
     os.makedirs(root, exist_ok=True)
     paths = []
     if layout == "flat":
@@ -182,15 +183,15 @@ def generate(root: str, layout: str, size: int) -> List[str]:
                 handle.write(flat_script(index))
             paths.append(path)
     elif layout == "packages":
-        for first in range(0, size, PACKAGE_SIZE):
-            package = f"pkg_{first // PACKAGE_SIZE:03d}"
+        for first in range(0, size, package_size):
+            package = f"pkg_{first // package_size:03d}"
             folder = os.path.join(root, package)
             os.makedirs(folder, exist_ok=True)
             with open(os.path.join(folder, "__init__.py"), "w", encoding="utf-8") as handle:
                 handle.write("")
             with open(os.path.join(folder, "common.py"), "w", encoding="utf-8") as handle:
                 handle.write(COMMON)
-            for index in range(first, min(size, first + PACKAGE_SIZE)):
+            for index in range(first, min(size, first + package_size)):
                 path = os.path.join(folder, f"train_{index:05d}.py")
                 with open(path, "w", encoding="utf-8") as handle:
                     handle.write(package_script(package, index))

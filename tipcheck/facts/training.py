@@ -965,7 +965,13 @@ class ProjectFacts:
         if cached is None:
             running = {id(outer) for b in self.loops if b.is_batch_loop for outer in self.enclosing_loops(b)}
             cached = self._epoch_loops = [loop for loop in self.loops if id(loop) in running]
+            self._epoch_loop_ids = running
         return cached
+
+    def is_epoch_loop(self, loop: "Loop") -> bool:
+        """Whether a loop is one of ``epoch_loops``."""
+        self.epoch_loops()
+        return id(loop) in self._epoch_loop_ids
 
     # -- models and devices ----------------------------------------------------------------
     def site_of(self, call: cst.Call, module_id: str) -> Optional[CallSite]:

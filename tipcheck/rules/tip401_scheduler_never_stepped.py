@@ -45,9 +45,8 @@ class SchedulerNeverStepped(ProjectRule):
             edit = insert_after(ctx, step.ctx.stmt, f"{name}.step()")
             return Fix((edit,), f"Call `{name}.step()` after the optimizer step", Applicability.UNSAFE)
         # Other schedulers: at the end of the epoch loop's body, after the batch loop.
-        epoch_loops = {id(loop) for loop in project.epoch_loops()}
         epochs: List = [
-            loop for loop in project.loops_running(step.ctx) if loop.module_id == ctx.source.path and id(loop) in epoch_loops
+            loop for loop in project.loops_running(step.ctx) if loop.module_id == ctx.source.path and project.is_epoch_loop(loop)
         ]
         innermost = [e for e in epochs if not any(o is not e and project.loop_inside(o, e) for o in epochs)]
         if len(innermost) != 1:

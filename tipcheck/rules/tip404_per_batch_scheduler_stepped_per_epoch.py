@@ -37,7 +37,6 @@ class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        epoch_loops = {id(loop) for loop in project.epoch_loops()}
         # Only the schedulers stepped in this file can be reported here.
         for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
             if value.cls not in PER_BATCH_SCHEDULERS or _designed_per_epoch(value):
@@ -48,7 +47,7 @@ class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
             if not steps or any(loop.is_batch_loop for s, _ in steps for loop in project.loops_running(s.ctx)):
                 continue
             for site, module_id in steps:
-                if module_id != ctx.source.path or not any(id(loop) in epoch_loops for loop in project.loops_running(site.ctx)):
+                if module_id != ctx.source.path or not any(project.is_epoch_loop(loop) for loop in project.loops_running(site.ctx)):
                     continue
                 ctx.report(
                     site.node,
