@@ -16,9 +16,11 @@ never stepped (TIP401), stepped before the optimizer (TIP402), a DistributedSamp
 ``set_epoch`` (TIP501), a model never moved to the device (TIP101), and clean ones.
 
 Every measurement is a fresh process, ``python -m tipcheck lint DIR --no-cache --format concise
---no-respect-gitignore`` with ``-j1`` or the default job count, timed on the wall clock; the
-repeats are interleaved. The table gives the median (min-max) seconds and the ratio of the largest
-size to the smallest (the target: 3,000 files in <= 10x the time of 300). ``--tipcheck-path``
+--no-respect-gitignore`` with ``-j1`` or the default job count, timed on the wall clock and in
+CPU seconds (user + system of the process and its workers: less sensitive to a machine shared
+with other work); the repeats are interleaved. The tables give the median (min-max) seconds and
+the ratio of the largest size to the smallest (the target: 3,000 files in <= 10x the time of
+300). ``--tipcheck-path``
 puts another checkout first on PYTHONPATH (to measure the code before a change). A run past
 ``--timeout`` seconds is stopped and shown as ">TIMEOUT". It prints figures; it is not a test.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -201,22 +204,26 @@ def generate(root: str, layout: str, size: int, package_size: int = PACKAGE_SIZE
     return paths
 
 
-def run_once(folder: str, jobs: Optional[int], tipcheck_path: str, timeout: float) -> Optional[float]:
-    """Seconds for one `tipcheck lint` of ``folder``; None past the timeout."""
+def run_once(folder: str, jobs: Optional[int], tipcheck_path: str, timeout: float) -> Tuple[Optional[float], Optional[float]]:
+    """Wall-clock and CPU seconds (user + system, its worker processes included) of one
+    `tipcheck lint` of ``folder``; None, None past the timeout."""
     command = [sys.executable, "-m", "tipcheck", "lint", folder, "--no-cache", "--format", "concise", "--no-respect-gitignore"]
     if jobs is not None:
         command += ["-j", str(jobs)]
     env = dict(os.environ, PYTHONPATH=tipcheck_path)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
         completed = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, cwd=folder)
     except subprocess.TimeoutExpired:
-        return None
+        return None, None
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if completed.returncode not in (0, 1):
         sys.stderr.write(completed.stderr.decode("utf-8", "replace"))
         raise SystemExit(f"tipcheck exited {completed.returncode} on {folder}")
-    return elapsed
+    return elapsed, cpu
 
 
 def _fmt(times: List[Optional[float]], timeout: float) -> str:
@@ -258,6 +265,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 generate(folder, layout, size)
             folders[layout, size] = folder
     times: Dict[Tuple[str, int, Optional[int]], List[Optional[float]]] = {}
+    cpu_times: Dict[Tuple[str, int, Optional[int]], List[Optional[float]]] = {}
     try:
         for _ in range(args.repeat):
             for layout in layouts:
@@ -266,25 +274,28 @@ def main(argv: Optional[List[str]] = None) -> int:
                         key = (layout, size, jobs)
                         if times.get(key) and times[key][-1] is None:
                             times[key].append(None)  # timed out before: do not wait again
+                            cpu_times[key].append(None)
                             continue
-                        seconds = run_once(folders[layout, size], jobs, args.tipcheck_path, args.timeout)
+                        seconds, cpu = run_once(folders[layout, size], jobs, args.tipcheck_path, args.timeout)
                         times.setdefault(key, []).append(seconds)
-                        shown = f"{seconds:.2f} s" if seconds is not None else f">{args.timeout:.0f} s"
+                        cpu_times.setdefault(key, []).append(cpu)
+                        shown = f"{seconds:.2f} s (CPU {cpu:.2f} s)" if seconds is not None else f">{args.timeout:.0f} s"
                         print(f"  {layout:8} {size:6} files  -j {jobs or 'default':7}  {shown}", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    print()
-    header = "| layout | jobs | " + " | ".join(f"{size} files (s)" for size in sizes) + f" | {sizes[-1]} / {sizes[0]} |"
-    print(header)
-    print("|" + "---|" * (header.count("|") - 1))
-    for layout in layouts:
-        for jobs in jobs_list:
-            cells = [_fmt(times[layout, size, jobs], args.timeout) for size in sizes]
-            first = [t for t in times[layout, sizes[0], jobs] if t is not None]
-            last = [t for t in times[layout, sizes[-1], jobs] if t is not None]
-            ratio = f"{statistics.median(last) / statistics.median(first):.1f}" if first and last else "n/a"
-            print(f"| {layout} | {jobs or 'default'} | " + " | ".join(cells) + f" | {ratio} |")
+    for title, table in (("Wall clock", times), ("CPU (user + system, workers included)", cpu_times)):
+        print(f"\n{title}: median (min-max) seconds of {args.repeat} runs\n")
+        header = "| layout | jobs | " + " | ".join(f"{size} files" for size in sizes) + f" | {sizes[-1]} / {sizes[0]} |"
+        print(header)
+        print("|" + "---|" * (header.count("|") - 1))
+        for layout in layouts:
+            for jobs in jobs_list:
+                cells = [_fmt(table[layout, size, jobs], args.timeout) for size in sizes]
+                first = [t for t in table[layout, sizes[0], jobs] if t is not None]
+                last = [t for t in table[layout, sizes[-1], jobs] if t is not None]
+                ratio = f"{statistics.median(last) / statistics.median(first):.1f}" if first and last else "n/a"
+                print(f"| {layout} | {jobs or 'default'} | " + " | ".join(cells) + f" | {ratio} |")
     return 0
 
 

@@ -14,6 +14,11 @@ The module summaries (tipcheck.facts.flow) are combined into one picture:
   call a function that runs one).
 
 Everything is computed once per lint run, from summaries computed once per parsed module.
+
+The project rules ask their questions once per file. So every query answers from an index built
+on its first use (values by kind and receiver root, method calls by root and by module, loops by
+module, by loader and by the functions they run, ...), never by a scan of the whole project:
+the project step then grows linearly with the number of files (tests/test_scaling.py counts it).
 """
 
 from __future__ import annotations
