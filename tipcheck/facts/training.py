@@ -14,6 +14,11 @@ The module summaries (tipcheck.facts.flow) are combined into one picture:
   call a function that runs one).
 
 Everything is computed once per lint run, from summaries computed once per parsed module.
+
+The project rules ask their questions once per file. So every query answers from an index built
+on its first use (values by kind and receiver root, method calls by root and by module, loops by
+module, by loader and by the functions they run, ...), never by a scan of the whole project:
+the project step then grows linearly with the number of files (tests/test_scaling.py counts it).
 """
 
 from __future__ import annotations
@@ -163,6 +168,25 @@ class Graph:
                     else:
                         target[name] = child
 
+    def reachable_from_all(self, keys: Iterable[Key]) -> Set[Key]:
+        """The roots reachable from any of ``keys``: one walk for all of them (a key reached
+        from one of them is not walked again from another)."""
+        seen: Set[Key] = set()
+        for key in keys:
+            start = self.find(key)
+            if start not in seen:
+                seen.add(start)
+                stack = [start]
+                while stack:
+                    for name, child in self.fields.get(stack.pop(), {}).items():
+                        if name.startswith("@"):
+                            continue  # a relation, not an attribute (see reachable)
+                        child = self.find(child)
+                        if child not in seen:
+                            seen.add(child)
+                            stack.append(child)
+        return seen
+
     def reachable(self, root: Key) -> Iterable[Key]:
         seen = {root}
         stack = [root]
@@ -220,10 +244,19 @@ class ProjectFacts:
         self.callers: Dict[Key, List[CallSite]] = {}
         self.loops: List[Loop] = []
         self._module_names: Dict[str, str] = {}
+        self._name_of: Dict[str, str] = {}  # module id -> dotted name (module_name_for reads the disk)
         for summary in summaries:
             self.funcs.update(summary.funcs)
             self.classes.update(summary.classes)
-            self._module_names[module_name_for(summary.module_id)] = summary.module_id
+            name = self._name_of[summary.module_id] = module_name_for(summary.module_id)
+            self._module_names[name] = summary.module_id
+        # "b.c" and "c" -> the modules whose dotted name ends with ".b.c" / ".c" (a tree linted
+        # from inside a package), so that a name is resolved without a scan of every module.
+        self._by_suffix: Dict[str, List[str]] = {}
+        for name, module_id in self._module_names.items():
+            parts = name.split(".")
+            for cut in range(1, len(parts)):
+                self._by_suffix.setdefault(".".join(parts[cut:]), []).append(module_id)
         self._class_kind_cache: Dict[Key, Optional[Tuple[str, str]]] = {}
         self._pending_method_args: List[CallSite] = []
         self._pending_optimizers: List[Tuple[CallSite, Key]] = []
@@ -236,7 +269,7 @@ class ProjectFacts:
             return importer, qualified[2:].split(".")
         if qualified.startswith("."):
             level = len(qualified) - len(qualified.lstrip("."))
-            package = module_name_for(importer).split(".")
+            package = (self._name_of.get(importer) or module_name_for(importer)).split(".")
             is_init = os.path.basename(importer) == "__init__.py"
             base = package if is_init else package[:-1]
             base = base[: len(base) - (level - 1)] if level > 1 else base
@@ -246,7 +279,7 @@ class ProjectFacts:
             name = ".".join(parts[:cut])
             module_id = self._module_names.get(name)
             if module_id is None:
-                matches = [m for n, m in self._module_names.items() if n.endswith("." + name)]
+                matches = self._by_suffix.get(name, ())
                 module_id = matches[0] if len(matches) == 1 else None
             if module_id is not None:
                 return module_id, parts[cut:]
@@ -527,16 +560,21 @@ class ProjectFacts:
         # What hands its parameters to an optimizer is a model, even when its class is not in sight
         # (imported from a module that is not linted): such values are marked "inferred".
         known = {graph.find(v.site.result) for v in self.values if v.kind == "model"}
+        first_constructed: Optional[Dict[Key, CallSite]] = None  # root -> its first call with a known callee
         for site, result in self._pending_optimizers:
             owner = self.graph.fields.get(graph.find(result), {}).get(TRAINS)
             if owner is None or graph.find(owner) in known:
                 continue
             owner = graph.find(owner)
-            for constructed in self._site_by_result().values():
-                if graph.find(constructed.result) == owner and constructed.callee is not None:
-                    self.values.append(Value("model", "inferred", constructed, constructed.ctx.func[1], custom=True))
-                    known.add(owner)
-                    break
+            if first_constructed is None:
+                first_constructed = {}
+                for constructed in self._site_by_result().values():
+                    if constructed.callee is not None:
+                        first_constructed.setdefault(graph.find(constructed.result), constructed)
+            constructed = first_constructed.get(owner)
+            if constructed is not None:
+                self.values.append(Value("model", "inferred", constructed, constructed.ctx.func[1], custom=True))
+                known.add(owner)
         # Method calls on tracked values keep their arguments; others hand them on.
         for site in self._pending_method_args:
             receiver = graph.find(graph.node(site.receiver))
@@ -545,10 +583,7 @@ class ProjectFacts:
             for path in (*site.args, *site.kwargs.values()):
                 self._escape(path)
         # Escape spreads to everything reachable from an escaped value.
-        spread: Set[Key] = set()
-        for key in list(self.escaped):
-            spread.update(graph.reachable(graph.find(key)))
-        self.escaped = spread
+        self.escaped = graph.reachable_from_all(list(self.escaped))
         by_root = {}
         for value in self.values:
             by_root.setdefault(graph.find(value.site.result), []).append(value)
@@ -611,7 +646,30 @@ class ProjectFacts:
         return self.root_of(value) in self.escaped
 
     def values_of_kind(self, kind: str) -> List[Value]:
-        return [v for v in self.values if v.kind == kind]
+        by_kind = getattr(self, "_by_kind", None)
+        if by_kind is None:
+            by_kind = self._by_kind = {}
+            for value in self.values:
+                by_kind.setdefault(value.kind, []).append(value)
+        return by_kind.get(kind, [])
+
+    def values_called_in(self, module_id: str, method: str, kind: str) -> List[Value]:
+        """Values of a kind on which ``module_id`` calls ``method`` (`scheduler.step()` in this
+        file), in the order of ``values``: what a rule that reports such calls need look at."""
+        order = self._value_order()
+        found = {
+            id(value): value
+            for _, root in self.method_calls_in(module_id, method)
+            for value in self.values_at(root)
+            if value.kind == kind
+        }
+        return sorted(found.values(), key=lambda value: order[id(value)])
+
+    def _value_order(self) -> Dict[int, int]:
+        order = getattr(self, "_value_index", None)
+        if order is None:
+            order = self._value_index = {id(value): i for i, value in enumerate(self.values)}
+        return order
 
     def field_root(self, value: Value, name: str) -> Optional[Key]:
         child = self.graph.fields.get(self.root_of(value), {}).get(name)
@@ -619,19 +677,30 @@ class ProjectFacts:
 
     def _method_index(self) -> Dict[str, List[Tuple[CallSite, str, Optional[Key]]]]:
         """Method calls by method name, with their module and receiver root (built once, after
-        every union is done)."""
+        every union is done); also by (method, root) and by (method, module)."""
         index = getattr(self, "_methods", None)
         if index is None:
             index = self._methods = {}
+            self._methods_at: Dict[Tuple[str, Optional[Key]], List[Tuple[CallSite, str]]] = {}
+            self._methods_in: Dict[Tuple[str, str], List[Tuple[CallSite, Optional[Key]]]] = {}
             for summary in self.summaries.values():
                 for site in summary.calls:
                     if site.method is not None and site.receiver is not None:
-                        index.setdefault(site.method, []).append((site, summary.module_id, self.root(site.receiver)))
+                        root = self.root(site.receiver)
+                        index.setdefault(site.method, []).append((site, summary.module_id, root))
+                        self._methods_at.setdefault((site.method, root), []).append((site, summary.module_id))
+                        self._methods_in.setdefault((site.method, summary.module_id), []).append((site, root))
         return index
 
     def method_calls(self, root: Key, method: str) -> List[Tuple[CallSite, str]]:
         """Calls ``x.method(...)`` where x is the value at ``root``, with their module."""
-        return [(site, module_id) for site, module_id, r in self._method_index().get(method, ()) if r == root]
+        self._method_index()
+        return list(self._methods_at.get((method, root), ()))
+
+    def method_calls_in(self, module_id: str, method: str) -> List[Tuple[CallSite, Optional[Key]]]:
+        """Calls ``x.method(...)`` in a module, with the root of x."""
+        self._method_index()
+        return list(self._methods_in.get((method, module_id), ()))
 
     def all_method_calls(self, method: str) -> List[Tuple[CallSite, str, Optional[Key]]]:
         return list(self._method_index().get(method, ()))
@@ -658,6 +727,13 @@ class ProjectFacts:
 
     def funcs_called_in(self, loop: Loop) -> Set[Key]:
         """Project functions that run, directly or not, inside a loop's body."""
+        cache = self.__dict__.setdefault("_funcs_in_loop", {})
+        cached = cache.get(id(loop))
+        if cached is None:
+            cached = cache[id(loop)] = self._funcs_called_in(loop)
+        return cached
+
+    def _funcs_called_in(self, loop: Loop) -> Set[Key]:
         result: Set[Key] = set()
         for site in self.calls_by_func.get(loop.record.ctx.func, ()):
             if loop.record in site.ctx.loops:
@@ -680,7 +756,40 @@ class ProjectFacts:
 
     def enclosing_loops(self, inner: Loop) -> List[Loop]:
         """Loops that run ``inner`` in their body (in its function, or calling it through helpers)."""
-        return [loop for loop in self.loops if loop is not inner and self.loop_inside(inner, loop)]
+        return [loop for loop in self.loops_running(inner.record.ctx) if loop is not inner]
+
+    def loops_running(self, ctx) -> List[Loop]:
+        """The loops whose body runs what is at ``ctx`` (a call's or a loop's context): those
+        around it in its function, and those that call its function (through helpers); in the
+        order of ``loops``. The same loops as ``inside`` / ``loop_inside`` accept, without
+        asking each loop of the project."""
+        found = {}
+        for record in ctx.loops:
+            loop = self._loop_of.get(id(record))
+            if loop is not None and loop.record.ctx.func == ctx.func:
+                found[id(loop)] = loop
+        for loop in self._loops_calling().get(ctx.func, ()):
+            found.setdefault(id(loop), loop)
+        if len(found) < 2:
+            return list(found.values())
+        order = self._loop_order()
+        return sorted(found.values(), key=lambda loop: order[id(loop)])
+
+    def _loop_order(self) -> Dict[int, int]:
+        order = getattr(self, "_loop_index", None)
+        if order is None:
+            order = self._loop_index = {id(loop): i for i, loop in enumerate(self.loops)}
+        return order
+
+    def _loops_calling(self) -> Dict[Key, List[Loop]]:
+        """Function -> the loops whose body runs it (``funcs_called_in`` turned around)."""
+        index = getattr(self, "_calling", None)
+        if index is None:
+            index = self._calling = {}
+            for loop in self.loops:
+                for func in self.funcs_called_in(loop):
+                    index.setdefault(func, []).append(loop)
+        return index
 
     def optimizer_steps(self) -> List[Tuple[CallSite, str, Key]]:
         """`opt.step()` on an optimizer, and `scaler.step(opt)`, with the optimizer's root."""
@@ -699,6 +808,15 @@ class ProjectFacts:
         self._optimizer_steps = steps
         return steps
 
+    def optimizer_steps_at(self, root: Optional[Key]) -> List[Tuple[CallSite, str]]:
+        """``optimizer_steps`` of the optimizer at ``root``, with their module."""
+        index = getattr(self, "_optimizer_steps_at", None)
+        if index is None:
+            index = self._optimizer_steps_at = {}
+            for site, module_id, step_root in self.optimizer_steps():
+                index.setdefault(step_root, []).append((site, module_id))
+        return list(index.get(root, ())) if root is not None else []
+
     def backward_calls(self) -> List[Tuple[CallSite, str]]:
         cached = getattr(self, "_backward_calls", None)
         if cached is None:
@@ -707,6 +825,13 @@ class ProjectFacts:
 
     def anchor_site(self, value: Value) -> Tuple[CallSite, str]:
         """Where to report a value: its creation, or the helper call in another module that returns it."""
+        cache = self.__dict__.setdefault("_anchors", {})
+        found = cache.get(id(value))
+        if found is None:
+            found = cache[id(value)] = self._anchor_site(value)
+        return found
+
+    def _anchor_site(self, value: Value) -> Tuple[CallSite, str]:
         site, module_id = value.site, value.module_id
         func = site.ctx.func
         if func[0] == "func":
@@ -782,12 +907,35 @@ class ProjectFacts:
 
     def runs_backward_or_step(self, loop: "Loop") -> bool:
         """Whether a loop trains: an optimizer step or a `.backward()` runs in it."""
-        return any(self.inside(site, loop) for site, _, _ in self.optimizer_steps()) or any(
-            self.inside(site, loop) for site, _ in self.backward_calls()
-        )
+        by_func = getattr(self, "_training_calls", None)
+        if by_func is None:
+            by_func = self._training_calls = {}
+            for site in [s for s, _, _ in self.optimizer_steps()] + [s for s, _ in self.backward_calls()]:
+                by_func.setdefault(site.ctx.func, []).append(site)
+        # inside(site, loop) for each of them, asked of the functions the loop runs.
+        if any(loop.record in site.ctx.loops for site in by_func.get(loop.record.ctx.func, ())):
+            return True
+        return any(func in by_func for func in self.funcs_called_in(loop))
 
     def loops_in(self, module_id: str) -> List["Loop"]:
-        return [loop for loop in self.loops if loop.module_id == module_id]
+        by_module = getattr(self, "_loops_by_module", None)
+        if by_module is None:
+            by_module = self._loops_by_module = {}
+            for loop in self.loops:
+                by_module.setdefault(loop.module_id, []).append(loop)
+        return list(by_module.get(module_id, ()))
+
+    def loops_iterating(self, loader: Value) -> List["Loop"]:
+        """The loops that iterate a DataLoader value."""
+        index = getattr(self, "_loops_by_loader", None)
+        if index is None:
+            index = self._loops_by_loader = {}
+            for loop in self.loops:
+                for value in loop.loaders:
+                    found = index.setdefault(id(value), [])
+                    if not found or found[-1] is not loop:
+                        found.append(loop)
+        return list(index.get(id(loader), ()))
 
     def unambiguous(self, value: Value) -> bool:
         """Whether every value that may be where this one is has its kind and class (a variable
@@ -798,24 +946,37 @@ class ProjectFacts:
         """Unambiguous, non-escaping values of a kind whose report belongs in ``module_id``, with
         the call to anchor the report on: the construction, or with ``at_helper`` the call of a
         helper in another module that returns the value."""
-        found = []
-        for value in self.values_of_kind(kind):
-            if self.is_escaped(value) or not self.unambiguous(value):
-                continue
-            site, anchor_module = self.anchor_site(value) if at_helper else (value.site, value.module_id)
-            if anchor_module == module_id:
-                found.append((value, site))
-        return found
+        return [
+            (value, site)
+            for value, site in self.anchored(kind, module_id, at_helper)
+            if not self.is_escaped(value) and self.unambiguous(value)
+        ]
+
+    def anchored(self, kind: str, module_id: str, at_helper: bool = True) -> List[Tuple[Value, CallSite]]:
+        """Values of a kind whose report belongs in ``module_id`` (see ``tracked``), with the
+        call to anchor it on, in the order of ``values``: found once for every module."""
+        cache = self.__dict__.setdefault("_anchored", {})
+        by_module = cache.get((kind, at_helper))
+        if by_module is None:
+            by_module = cache[kind, at_helper] = {}
+            for value in self.values_of_kind(kind):
+                site, anchor_module = self.anchor_site(value) if at_helper else (value.site, value.module_id)
+                by_module.setdefault(anchor_module, []).append((value, site))
+        return list(by_module.get(module_id, ()))
 
     def epoch_loops(self) -> List["Loop"]:
         """Loops that run a batch loop in their body (directly or through helpers)."""
         cached = getattr(self, "_epoch_loops", None)
         if cached is None:
-            batch = [loop for loop in self.loops if loop.is_batch_loop]
-            cached = self._epoch_loops = [
-                loop for loop in self.loops if any(self.loop_inside(b, loop) for b in batch if b is not loop)
-            ]
+            running = {id(outer) for b in self.loops if b.is_batch_loop for outer in self.enclosing_loops(b)}
+            cached = self._epoch_loops = [loop for loop in self.loops if id(loop) in running]
+            self._epoch_loop_ids = running
         return cached
+
+    def is_epoch_loop(self, loop: "Loop") -> bool:
+        """Whether a loop is one of ``epoch_loops``."""
+        self.epoch_loops()
+        return id(loop) in self._epoch_loop_ids
 
     # -- models and devices ----------------------------------------------------------------
     def site_of(self, call: cst.Call, module_id: str) -> Optional[CallSite]:
@@ -826,17 +987,51 @@ class ProjectFacts:
 
     def sites_with_result(self, root: Key) -> List[CallSite]:
         """The calls whose value is the value at ``root`` (its constructions, helpers returning it)."""
-        return [s for m in self.summaries.values() for s in m.calls if self.graph.find(s.result) == root]
+        index = getattr(self, "_sites_by_root", None)
+        if index is None:
+            index = self._sites_by_root = {}
+            for summary in self.summaries.values():
+                for site in summary.calls:
+                    index.setdefault(self.graph.find(site.result), []).append(site)
+        return list(index.get(root, ()))
 
     def models_called_in(self, loop: "Loop") -> List[Key]:
         """Roots of the models called in a loop's body, in the loop's function (`model(x)`)."""
-        roots = []
-        for site in self.calls_by_func.get(loop.record.ctx.func, ()):
-            if loop.record in site.ctx.loops and site.func_path is not None:
-                root = self.root(site.func_path)
-                if root not in roots and any(v.kind == "model" for v in self.values_at(root)):
-                    roots.append(root)
+        return [root for root in self._called_roots(loop) if any(v.kind == "model" for v in self.values_at(root))]
+
+    def _called_roots(self, loop: "Loop") -> List[Optional[Key]]:
+        """Roots of the values called in a loop's body, in the loop's function, first call first."""
+        cache = self.__dict__.setdefault("_called_in_loop", {})
+        roots = cache.get(id(loop))
+        if roots is None:
+            roots = cache[id(loop)] = []
+            for site in self.calls_by_func.get(loop.record.ctx.func, ()):
+                if loop.record in site.ctx.loops and site.func_path is not None:
+                    root = self.root(site.func_path)
+                    if root not in roots:
+                        roots.append(root)
         return roots
+
+    def models_called_in_batch_loops(self) -> Set[Key]:
+        """Roots of the models called in the body of a batch loop."""
+        cached = getattr(self, "_models_in_batch_loops", None)
+        if cached is None:
+            cached = self._models_in_batch_loops = {
+                root for loop in self.loops if loop.is_batch_loop for root in self.models_called_in(loop)
+            }
+        return cached
+
+    def batch_loops_calling(self, root: Key) -> List["Loop"]:
+        """Batch loops whose body (in the loop's function) calls the value at ``root``: the loops
+        for which ``model_calls_in(loop, root)`` is not empty."""
+        index = getattr(self, "_batch_loops_by_callee", None)
+        if index is None:
+            index = self._batch_loops_by_callee = {}
+            for loop in self.loops:
+                if loop.is_batch_loop:
+                    for called in self._called_roots(loop):
+                        index.setdefault(called, []).append(loop)
+        return list(index.get(root, ()))
 
     def model_calls_in(self, loop: "Loop", root: Key) -> List[CallSite]:
         """Calls of the value at ``root`` (`model(x)`) in a loop's body, in the loop's function."""
@@ -855,8 +1050,23 @@ class ProjectFacts:
 
     def trains(self, model: Value) -> bool:
         """Whether the model's parameters reach an optimizer."""
-        root = self.root_of(model)
-        return any(self.field_root(o, TRAINS) == root for o in self.values_of_kind("optimizer"))
+        trained = getattr(self, "_trained", None)
+        if trained is None:
+            trained = self._trained = {self.field_root(o, TRAINS) for o in self.values_of_kind("optimizer")}
+        return self.root_of(model) in trained
+
+    def loaders_of_sampler(self, root: Key) -> List[Value]:
+        """DataLoaders whose sampler, batch sampler, or batch sampler's sampler is at ``root``."""
+        index = getattr(self, "_loaders_by_sampler", None)
+        if index is None:
+            index = self._loaders_by_sampler = {}
+            for loader in self.values_of_kind("loader"):
+                batch_sampler = self.field_root(loader, "batch_sampler")
+                inner = self.graph.fields.get(batch_sampler, {}).get("sampler") if batch_sampler is not None else None
+                roots = (self.field_root(loader, "sampler"), batch_sampler, self.graph.find(inner) if inner is not None else None)
+                for sampler_root in dict.fromkeys(r for r in roots if r is not None):
+                    index.setdefault(sampler_root, []).append(loader)
+        return list(index.get(root, ()))
 
     def placements(self, root: Key) -> List[CallSite]:
         """`.to(...)` and `.cuda(...)` calls on the value at ``root``."""

@@ -31,9 +31,10 @@ class ModelNotOnDevice(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        called = {root for loop in project.loops if loop.is_batch_loop for root in project.models_called_in(loop)}
+        called = project.models_called_in_batch_loops()
         reported = set()
-        for model in project.values_of_kind("model"):
+        # Only the models whose report belongs in this file (indexes, not scans: once per file).
+        for model, _ in project.anchored("model", ctx.source.path):
             root = project.root_of(model)
             if root not in called or model.cls.endswith("Loss") or model.cls == "inferred" or project.is_escaped(model):
                 continue
@@ -45,7 +46,7 @@ class ModelNotOnDevice(ProjectRule):
             reported.add(id(anchor))  # one report for a helper that builds the model on several branches
             if project.placements(root) or model.kwarg("device") is not None:
                 continue
-            loops = [l for l in project.loops if l.is_batch_loop and project.model_calls_in(l, root)]
+            loops = project.batch_loops_calling(root)
             if not loops:
                 continue
             modules = {model.module_id, *(loop.module_id for loop in loops)}

@@ -31,7 +31,7 @@ class SchedulerNeverStepped(ProjectRule):
         if value.cls == "ReduceLROnPlateau" or value.site.node is None:
             return None  # its step needs a metric only the author knows
         optimizer = project.field_root(value, "optimizer")
-        steps = [s for s, module_id, root in project.optimizer_steps() if root == optimizer and module_id == ctx.source.path]
+        steps = [s for s, module_id in project.optimizer_steps_at(optimizer) if module_id == ctx.source.path]
         if len(steps) != 1:
             return None
         step = steps[0]
@@ -46,7 +46,7 @@ class SchedulerNeverStepped(ProjectRule):
             return Fix((edit,), f"Call `{name}.step()` after the optimizer step", Applicability.UNSAFE)
         # Other schedulers: at the end of the epoch loop's body, after the batch loop.
         epochs: List = [
-            loop for loop in project.epoch_loops() if loop.module_id == ctx.source.path and project.inside(step, loop)
+            loop for loop in project.loops_running(step.ctx) if loop.module_id == ctx.source.path and project.is_epoch_loop(loop)
         ]
         innermost = [e for e in epochs if not any(o is not e and project.loop_inside(o, e) for o in epochs)]
         if len(innermost) != 1:

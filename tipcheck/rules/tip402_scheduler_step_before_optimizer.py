@@ -55,11 +55,13 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for value in project.values_of_kind("scheduler"):
+        # Only the schedulers stepped in this file can be reported here (indexes, not scans: the
+        # check runs once per file).
+        for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
             if value.cls in NOT_CHECKED or not project.unambiguous(value) or project.is_escaped(value):
                 continue
             optimizer = project.field_root(value, "optimizer")
-            opt_steps = [s for s, _, root in project.optimizer_steps() if root == optimizer]
+            opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
             sched_steps = [s for s, m in project.method_calls(project.root_of(value), "step") if m == ctx.source.path]
             if not opt_steps or not sched_steps:
                 continue
@@ -91,9 +93,8 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         before the first optimizer step."""
         loops = [
             loop
-            for loop in project.loops
+            for loop in project.loops_running(sched_step.ctx)
             if loop.module_id == sched_step.ctx.func[1]
-            and project.inside(sched_step, loop)
             and any(project.inside(s, loop) for s in opt_steps)
         ]
         loops = [l for l in loops if not any(o is not l and project.loop_inside(o, l) for o in loops)]

@@ -16,7 +16,7 @@ class PlateauStepWithoutMetric(ProjectRule):
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
         seen = set()
-        for value in project.values_of_kind("scheduler"):
+        for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
             if value.cls != "ReduceLROnPlateau" or not project.unambiguous(value):
                 continue
             root = project.root_of(value)

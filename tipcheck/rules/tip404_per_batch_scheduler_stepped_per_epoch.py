@@ -37,18 +37,17 @@ class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        batch_loops = [loop for loop in project.loops if loop.is_batch_loop]
-        epoch_loops = project.epoch_loops()
-        for value in project.values_of_kind("scheduler"):
+        # Only the schedulers stepped in this file can be reported here.
+        for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
             if value.cls not in PER_BATCH_SCHEDULERS or _designed_per_epoch(value):
                 continue
             if not project.unambiguous(value) or project.is_escaped(value):
                 continue
             steps = project.method_calls(project.root_of(value), "step")
-            if not steps or any(project.inside(s, loop) for s, _ in steps for loop in batch_loops):
+            if not steps or any(loop.is_batch_loop for s, _ in steps for loop in project.loops_running(s.ctx)):
                 continue
             for site, module_id in steps:
-                if module_id != ctx.source.path or not any(project.inside(site, loop) for loop in epoch_loops):
+                if module_id != ctx.source.path or not any(project.is_epoch_loop(loop) for loop in project.loops_running(site.ctx)):
                     continue
                 ctx.report(
                     site.node,
@@ -63,9 +62,8 @@ class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
         optimizer = project.field_root(value, "optimizer")
         candidates = [
             s
-            for s, module_id, root in project.optimizer_steps()
-            if root == optimizer
-            and module_id == ctx.source.path
+            for s, module_id in project.optimizer_steps_at(optimizer)
+            if module_id == ctx.source.path
             and s.ctx.func == site.ctx.func
             and any(loop.is_batch_loop for loop in map(project.loop_of, s.ctx.loops))
         ]

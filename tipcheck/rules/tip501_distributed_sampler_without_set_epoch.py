@@ -55,24 +55,16 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
     @staticmethod
     def _unset_epoch_loop(project: ProjectFacts, sampler: Value) -> Optional[Tuple[Value, Loop, Optional[Loop]]]:
         root = project.root_of(sampler)
-        loaders = [
-            v
-            for v in project.values_of_kind("loader")
-            if root in (project.field_root(v, "sampler"), project.field_root(v, "batch_sampler"), _batch_sampler_root(project, v))
-        ]
-        set_epochs = [s for s, _, r in project.all_method_calls("set_epoch") if r is not None]
-        for loader in loaders:
+        for loader in project.loaders_of_sampler(root):
             if project.is_escaped(loader):
                 continue
-            reaching = {
-                id(s)
-                for s, _, r in project.all_method_calls("set_epoch")
-                if r in (root, project.root_of(loader), project.field_root(loader, "batch_sampler"))
-                and not _constant_epoch(s.node)
-            }
-            reaching_sites = [s for s in set_epochs if id(s) in reaching]
-            for loop in project.loops:
-                if loader not in loop.loaders or not project.runs_backward_or_step(loop):
+            # set_epoch on the sampler, the loader or its batch sampler (indexed by receiver).
+            receivers = {root, project.root_of(loader), project.field_root(loader, "batch_sampler")} - {None}
+            reaching_sites = [
+                s for r in receivers for s, _ in project.method_calls(r, "set_epoch") if not _constant_epoch(s.node)
+            ]
+            for loop in project.loops_iterating(loader):
+                if not project.runs_backward_or_step(loop):
                     continue
                 if loop.cycled and not reaching_sites:
                     return loader, loop, None
@@ -144,11 +136,3 @@ def _constant_epoch(call: cst.Call) -> bool:
 def _callee(ctx: RuleContext, call: cst.Call, epoch: Loop) -> Optional[str]:
     scope = ctx.project.scope_of_func(epoch.record.ctx.func)
     return resolve(call.func, scope) or (call.func.value if isinstance(call.func, cst.Name) else None)
-
-
-def _batch_sampler_root(project: ProjectFacts, loader: Value):
-    batch_sampler = project.field_root(loader, "batch_sampler")
-    if batch_sampler is None:
-        return None
-    child = project.graph.fields.get(batch_sampler, {}).get("sampler")
-    return project.graph.find(child) if child is not None else None
