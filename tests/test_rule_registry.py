@@ -116,3 +116,23 @@ def test_generator_check_mode(tmp_path, capsys, monkeypatch):
     target.write_text("# no table\n", encoding="utf-8")
     assert generator.main(["--check", "--readme", str(target)]) == 1
     assert "no rule table" in capsys.readouterr().err
+
+
+# -- rules/CODE/ in an installed wheel ---------------------------------------------------------------
+
+
+def test_an_installed_wheel_finds_pages_in_its_copy_of_rules(tmp_path, monkeypatch):
+    """pyproject ships rules/ as tipcheck/_rule_pages; docs reads CODE/CODE.md there, before any checkout."""
+    import tomllib
+
+    from tipcheck import docs
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"] == {"rules": "tipcheck/_rule_pages"}
+    package = tmp_path / "site-packages" / "tipcheck"
+    (package / "_rule_pages" / "TIP201").mkdir(parents=True)
+    (package / "_rule_pages" / "TIP201" / "TIP201.md").write_text("# from the wheel\n", encoding="utf-8")
+    monkeypatch.setattr(docs, "__file__", str(package / "docs.py"))
+    assert docs.rule_page("TIP201") == "# from the wheel\n"
+    assert docs.rule_page("TIP501") is None  # not in this wheel, and no checkout beside it
+    assert docs.rule_url("TIP201").endswith("/rules/TIP201/TIP201.md")
