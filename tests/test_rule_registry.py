@@ -122,13 +122,15 @@ def test_generator_check_mode(tmp_path, capsys, monkeypatch):
 
 
 def test_an_installed_wheel_finds_pages_in_its_copy_of_rules(tmp_path, monkeypatch):
-    """pyproject ships rules/ as tipcheck/_rule_pages; docs reads CODE/CODE.md there, before any checkout."""
+    """pyproject ships the pages of rules/ as tipcheck/_rule_pages (not the corpus cases); docs reads
+    CODE/CODE.md there, before any checkout."""
     import tomllib
 
     from tipcheck import docs
 
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"] == {"rules": "tipcheck/_rule_pages"}
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["sources"] == {"rules": "tipcheck/_rule_pages"} and "rules" in wheel["only-include"]
+    assert wheel["exclude"] == ["/rules/**/*.py"]
     package = tmp_path / "site-packages" / "tipcheck"
     (package / "_rule_pages" / "TIP201").mkdir(parents=True)
     (package / "_rule_pages" / "TIP201" / "TIP201.md").write_text("# from the wheel\n", encoding="utf-8")
