@@ -2,7 +2,7 @@
 
     python scripts/ecosystem_check.py                       # timm, ignite, lightning: wheels and 2 sdists
     python scripts/ecosystem_check.py --corpora transformers --subset 300
-    python scripts/ecosystem_check.py --small               # the repository's fixtures/ and tests/corpus/ (CI)
+    python scripts/ecosystem_check.py --small               # the repository's fixtures/ and rules/ (CI)
     python scripts/ecosystem_check.py --path SOME/TREE      # any local tree
 
 Each corpus is copied to a temporary folder (only the copy is touched) and linted together, the
@@ -53,7 +53,7 @@ CHECKS = ("internal-error", "unparseable", "no-longer-compiles", "touched-withou
 # The wheels of timm, ignite and lightning have no finding (library code); their sdists carry tests
 # and examples (training scripts), where tipcheck finds and fixes things.
 DEFAULT_CORPORA = "timm,ignite,lightning,timm-sdist,ignite-sdist"
-SMALL = ("fixtures", os.path.join("tests", "corpus"))  # the --small corpus, from the repository
+SMALL = ("fixtures", "rules")  # the --small corpus, from the repository (rules/CODE/ holds the corpus cases)
 
 
 @dataclass
@@ -305,7 +305,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--corpora", default=None, help=f"comma-separated downloaded corpora, of those of benchmarks/bench.py "
                         f"(default {DEFAULT_CORPORA}, unless --small or --path is given)")
     parser.add_argument("--path", action="append", default=[], help="a local tree to check (repeatable)")
-    parser.add_argument("--small", action="store_true", help="the repository's fixtures/ and tests/corpus/ (no download)")
+    parser.add_argument("--small", action="store_true", help="the repository's fixtures/ and rules/ (no download)")
     parser.add_argument("--subset", type=int, default=None, metavar="N", help="only N files of each corpus, spread evenly")
     parser.add_argument("--cache-dir", default=None, help="the benchmark's cache folder (default ~/.cache/tipcheck-bench)")
     parser.add_argument("--python", default=sys.executable, help="the Python that runs tipcheck (default: this one)")

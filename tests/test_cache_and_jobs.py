@@ -26,7 +26,7 @@ from tipcheck.cli import cli
 from tipcheck.rules import ALL_RULES, select_rules
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "corpus"
+CORPUS = ROOT / "rules"  # the corpus cases, in rules/CODE/
 FIXTURES = ROOT / "fixtures"
 
 
@@ -110,7 +110,7 @@ def test_jobs_with_a_cache_give_the_same_results(monkeypatch, tmp_path):
 
 def test_tree_that_cannot_be_pickled_or_kept_is_parsed_again(monkeypatch, tmp_path):
     monkeypatch.setattr(pool, "MIN_PARALLEL_CHARS", 0)
-    paths = _files(CORPUS / "p101_xmod_build_model_helper", FIXTURES)
+    paths = _files(CORPUS / "TIP101" / "p101_xmod_build_model_helper", FIXTURES)
     expected = _signature(engine.lint_paths(paths, ALL_RULES, jobs=1))
     monkeypatch.setattr(analysis, "pickle_tree", lambda tree: None)
     monkeypatch.setattr(analysis, "tree_data", lambda tree: None)  # too deep for the cache's format

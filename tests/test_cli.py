@@ -446,7 +446,7 @@ def test_rules_json():
             "name": rule.name,
             "summary": rule.summary,
             "fix": rule.fixable,
-            "url": f"https://github.com/tipcheck/tipcheck/blob/main/rules/{rule.code}.md",
+            "url": f"https://github.com/tipcheck/tipcheck/blob/main/rules/{rule.code}/{rule.code}.md",
         }
         assert item["fix"] in ("always", "sometimes", "never")
 

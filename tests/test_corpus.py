@@ -1,7 +1,9 @@
 """The corpus: realistic training scripts, each stating what the linter must report.
 
-Every case in tests/corpus/ is one ``.py`` file or a folder of ``.py`` files linted together
-(cross-module cases: modules resolve by file name). Each file states its expectations in comments,
+Every case lives in its rule's folder, ``rules/TIP501/`` (cases about several rules of one family in
+``rules/TIP4xx/``), beside the rule's page. A case is one ``.py`` file or a folder of ``.py`` files
+linted together (cross-module cases: modules resolve by file name), named ``p501_*`` (positive: it
+expects findings) or ``n501_*`` (negative), ``p4xx_*``/``n4xx_*`` for a family. Each file states its expectations in comments,
 one per finding:
 
 - ``# expect: TIP501`` at the end of the line the finding starts on;
@@ -13,8 +15,9 @@ or ``TIP402[no-fix]`` (without it, any fix or none is accepted).
 
 A case's first docstring starts with the rules it covers, in brackets: ``[TIP402, TIP501] ...``.
 
-The tests lint each case with its family's rules selected (TIP1 for cases named ``p10*``/``n10*``,
-TIP4 and TIP5 for the others) and compare the exact set of
+The tests lint each case with its family's rules selected (the family is read from the code in its
+name: ``p501_*`` -> TIP5, ``n4xx_*`` -> TIP4), plus the rules its docstring covers, and compare the
+exact set of
 (file, line, code) with the expectations; for cases whose findings carry fixes, they check that the
 fixed code (unsafe fixes included) parses, that fixing it again changes nothing, and that no finding
 with a safe fix is left. A last test keeps each family from shrinking or tilting to one side.
@@ -35,26 +38,27 @@ from typing import Dict, List, Set, Tuple
 import pytest
 
 from tipcheck import engine
-from tipcheck.rules import select_rules
+from tipcheck.rules import RULES_BY_CODE, select_rules
 
-CORPUS = Path(__file__).parent / "corpus"
-RULES = select_rules(["TIP4", "TIP5"])
-CODES = sorted(rule.code for rule in RULES)
-
-# Families of cases: (name prefixes, rules selected, minimum cases, minimum cross-module cases).
-# A case belongs to the first family whose prefixes its name starts with ("" matches any).
-FAMILIES = {
-    "TIP1": (("p10", "n10"), ["TIP1"], 50, 4),
-    "TIP4/TIP5": (("",), ["TIP4", "TIP5"], 70, 6),
-}
-FAMILY_RULES = {family: select_rules(select) for family, (_, select, _, _) in FAMILIES.items()}
-FAMILY_CODES = {family: sorted(rule.code for rule in rules) for family, rules in FAMILY_RULES.items()}
+CORPUS = Path(__file__).resolve().parent.parent / "rules"  # rules/CODE/ holds the cases of rule CODE
+CASE_NAME = re.compile(r"^([pn])(\d)(\d\d|xx)_\w+$")  # p501_..., n4xx_...
 
 MIN_PER_RULE = 3  # positive cases and negative cases for each rule
+MIN_CASES, MIN_CROSS = 120, 10  # the whole corpus: cases, cross-module cases
 
 
 def family_of(name: str) -> str:
-    return next(family for family, (prefixes, _, _, _) in FAMILIES.items() if name.startswith(prefixes))
+    """The family of a case, from the code in its name: ``p501_x`` -> TIP5."""
+    match = CASE_NAME.match(name.removesuffix(".py"))
+    assert match, f"{name}: a corpus case is named p<code>_... or n<code>_... (p501_x, n4xx_y)"
+    return f"TIP{match.group(2)}"
+
+
+def folder_of(name: str) -> str:
+    """The folder of rules/ a case belongs in: ``p501_x`` -> TIP501, ``n4xx_y`` -> TIP4xx."""
+    match = CASE_NAME.match(name.removesuffix(".py"))
+    assert match, name
+    return f"TIP{match.group(2)}{match.group(3)}"
 
 _EXPECT = re.compile(r"#\s*expect(-next-line)?:\s*(.*?)\s*$")
 _CODE = re.compile(r"^(TIP\d{3})(?:\[(safe-fix|unsafe-fix|no-fix)\])?$")
@@ -77,8 +81,13 @@ class Case:
         return family_of(self.name)
 
     @property
+    def codes(self) -> List[str]:
+        """The codes selected for this case: its family's rules and the known rules it covers."""
+        return sorted(rule.code for rule in self.rules)
+
+    @property
     def rules(self) -> List:
-        return FAMILY_RULES[self.family]
+        return select_rules([self.family, *sorted(code for code in self.covers if code in RULES_BY_CODE)])
 
     @property
     def positive(self) -> bool:
@@ -129,11 +138,21 @@ def _parse_expectations(path: Path) -> Tuple[Counter, Dict[Finding, str], bool, 
     return expected, fixes, none, covers
 
 
+def _case_entries() -> List[Path]:
+    """Every case under rules/*/, sorted by name: a ``.py`` file or a folder, named p<code>_ or n<code>_."""
+    entries = [
+        entry
+        for folder in CORPUS.iterdir()
+        if folder.is_dir()
+        for entry in folder.iterdir()
+        if entry.name[:1] in "pn" and (entry.is_dir() or entry.suffix == ".py")
+    ]
+    return sorted(entries, key=lambda entry: entry.name)
+
+
 def _load_cases() -> List[Case]:
     cases = []
-    for entry in sorted(CORPUS.iterdir()):
-        if entry.name.startswith((".", "_")):
-            continue
+    for entry in _case_entries():
         if entry.is_dir():
             files = sorted(entry.glob("*.py"))
         elif entry.suffix == ".py":
@@ -241,11 +260,39 @@ def test_case_fixes(case: Case, tmp_path: Path) -> None:
         assert remaining[key] <= total_before[key] - fixed_count, f"{case.name}: {key} still reported after its safe fix"
 
 
-@pytest.mark.parametrize("family", list(FAMILIES))
+def test_cases_live_in_their_rule_folder() -> None:
+    """rules/TIP501/ holds the TIP501 cases (p501_*, n501_*) and nothing else but the page."""
+    for folder in CORPUS.iterdir():
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            if entry.name in (f"{folder.name}.md", "__pycache__"):
+                continue
+            assert CASE_NAME.match(entry.name.removesuffix(".py")), f"rules/{folder.name}/{entry.name}: not a case"
+            assert folder_of(entry.name) == folder.name, f"{entry.name} belongs in rules/{folder_of(entry.name)}/"
+    assert len(CASES) >= MIN_CASES
+    assert sum(case.cross_module for case in CASES) >= MIN_CROSS
+
+
+def test_family_comes_from_the_name() -> None:
+    """A case selects its own family: a TIP3 case is linted with the TIP3 rules, not another family's."""
+    assert family_of("p301_loader") == "TIP3" and folder_of("p301_loader") == "TIP301"
+    assert family_of("n4xx_mixed") == "TIP4" and folder_of("n4xx_mixed") == "TIP4xx"
+    by_name = {case.name: case for case in CASES}
+    assert by_name["p101_toy_regression.py"].codes == ["TIP101", "TIP102", "TIP103"]
+    assert by_name["p4xx_501_ddp_two_bugs.py"].codes == ["TIP401", "TIP402", "TIP403", "TIP404", "TIP501"]
+    case = Case("p301_demo.py", [], covers={"TIP301"})  # TIP3 has no rule yet (tests/test_new_rule.py adds one)
+    assert case.codes == sorted(rule.code for rule in select_rules(["TIP3"]))
+    assert not any(code.startswith(("TIP1", "TIP4", "TIP5")) for code in case.codes), case.codes
+
+
+CASE_FAMILIES = sorted({case.family for case in CASES})  # read from the cases, not kept by hand
+
+
+@pytest.mark.parametrize("family", CASE_FAMILIES)
 def test_corpus_size_and_balance(family: str, capsys) -> None:
-    """Each family stays big and balanced: per-rule positive and negative cases are counted."""
-    _, _, min_cases, min_cross = FAMILIES[family]
-    codes = FAMILY_CODES[family]
+    """Each family stays balanced: per-rule positive and negative cases are counted."""
+    codes = sorted(rule.code for rule in select_rules([family]))
     cases = [c for c in CASES if c.family == family]
     positives = [c for c in cases if c.positive]
     negatives = [c for c in cases if not c.positive]
@@ -261,12 +308,10 @@ def test_corpus_size_and_balance(family: str, capsys) -> None:
         for code, (pos, neg, count) in per_rule.items():
             print(f"  {code}: {pos} positive cases ({count} findings), {neg} negative cases")
     for case in cases:
-        unknown = case.covers - set(codes)
+        unknown = case.covers - set(case.codes)
         assert case.covers and not unknown, f"{case.name}: its docstring must start with the rules it covers, e.g. [{codes[0]}]"
         for code in {k[2] for k in case.expected}:
             assert code in case.covers, f"{case.name}: expects {code} but does not say it covers it"
-    assert len(cases) >= min_cases
-    assert len(cross) >= min_cross
     assert abs(len(positives) - len(negatives)) <= len(cases) // 5, (len(positives), len(negatives))
     for code, (pos, neg, _) in per_rule.items():
         assert pos >= MIN_PER_RULE and neg >= MIN_PER_RULE, (code, pos, neg)

@@ -32,7 +32,7 @@ pytest.importorskip("torch")
 from tipcheck.engine import fix_paths, lint_paths  # noqa: E402
 from tipcheck.rules import select_rules  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "rules"  # rules/TIP103/p103_..., beside the rule page
 RULES = select_rules(["TIP1"])
 
 # (corpus case, the rule it is a positive of)
@@ -142,7 +142,7 @@ def runs(tmp_path_factory) -> Dict:
     scripts = []
     out: Dict = {}
     for name, rule in CASES:
-        source = CORPUS / name
+        source = CORPUS / f"TIP{name[1:4]}" / name
         assert rule in _codes(source), f"{name}: {rule} is not reported on the original"
         original = root / "original" / name
         original.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")

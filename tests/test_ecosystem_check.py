@@ -1,4 +1,4 @@
-"""scripts/ecosystem_check.py on the repository's own fixtures/ and tests/corpus/ (no download).
+"""scripts/ecosystem_check.py on the repository's own fixtures/ and rules/ (no download).
 
 The script copies them to a temporary folder, runs `tipcheck fix --unsafe-fixes` on the copy and
 checks that nothing crashed, every fixed file parses, a second fix changes nothing, no finding with

@@ -142,7 +142,7 @@ def test_sarif_validates_and_lists_every_rule(repo):
     assert ids == [rule.code for rule in ALL_RULES] + [INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX]
     tip201 = driver["rules"][ids.index("TIP201")]
     assert tip201["name"] == "deprecated-pretrained"
-    assert tip201["helpUri"].endswith("/rules/TIP201.md")
+    assert tip201["helpUri"].endswith("/rules/TIP201/TIP201.md")
     assert tip201["fullDescription"]["text"].startswith("Checks for calls to torchvision model builders")
     assert "## Why is this bad?" not in tip201["fullDescription"]["text"]
     levels = {result["ruleId"]: result["level"] for result in run["results"]}

@@ -1,4 +1,4 @@
-"""Every rule has a page, rules/CODE.md, shaped like a Ruff rule page, and its examples are true:
+"""Every rule has a page, rules/CODE/CODE.md (beside its corpus cases), shaped like a Ruff rule page, and its examples are true:
 the Example is reported, the Use instead is not, and fixing the Example gives the Use instead."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ RULES = pytest.mark.parametrize("rule", ALL_RULES, ids=[rule.code for rule in AL
 
 
 def page(rule) -> str:
-    path = PAGES / f"{rule.code}.md"
-    assert path.is_file(), f"{rule.code} has no page at rules/{rule.code}.md"
+    path = PAGES / rule.code / f"{rule.code}.md"
+    assert path.is_file(), f"{rule.code} has no page at rules/{rule.code}/{rule.code}.md"
     return path.read_text(encoding="utf-8")
 
 
@@ -96,11 +96,12 @@ def test_cli_prints_tip201():
 
 def test_every_page_belongs_to_a_rule():
     codes = {rule.code for rule in ALL_RULES}
-    assert {path.stem for path in PAGES.glob("TIP*.md")} <= codes
+    assert {path.stem for path in PAGES.glob("TIP*/TIP*.md")} <= codes
+    assert all(path.parent.name == path.stem for path in PAGES.glob("*/TIP*.md"))
 
 
 def test_readme_rule_table_lists_every_rule():
     """The README's rule table keeps up with the registry."""
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for rule in ALL_RULES:
-        assert f"| [{rule.code}](rules/{rule.code}.md) | {rule.name} |" in readme, rule.code
+        assert f"| [{rule.code}](rules/{rule.code}/{rule.code}.md) | {rule.name} |" in readme, rule.code

@@ -18,7 +18,7 @@ from tipcheck.facts.walk import skipped, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(
-    [*ROOT.glob("tipcheck/**/*.py"), *ROOT.glob("fixtures/*.py"), *ROOT.glob("tests/corpus/**/*.py"), *ROOT.glob("tests/*.py")]
+    [*ROOT.glob("tipcheck/**/*.py"), *ROOT.glob("fixtures/*.py"), *ROOT.glob("rules/**/*.py"), *ROOT.glob("tests/*.py")]
 )
 # Syntax the samples above may lack: match, walrus, star-except, decorators, lambdas, f-strings,
 # comprehensions of every kind, async, global/nonlocal, type parameters.

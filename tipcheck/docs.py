@@ -1,4 +1,5 @@
-"""Rule pages: rules/CODE.md at the repository root, shipped in the wheel as tipcheck/_rule_pages."""
+"""Rule pages: rules/CODE/CODE.md at the repository root (beside that rule's corpus cases), shipped in the
+wheel as tipcheck/_rule_pages/CODE/CODE.md."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ DOCS_BASE = "https://github.com/tipcheck/tipcheck/blob/main/rules"
 
 
 def rule_url(code: str) -> Optional[str]:
-    return f"{DOCS_BASE}/{code}.md" if code.startswith("TIP") else None
+    return f"{DOCS_BASE}/{code}/{code}.md" if code.startswith("TIP") else None
 
 
 def _page_dirs():
@@ -20,7 +21,7 @@ def _page_dirs():
 
 def rule_page_path(code: str) -> Optional[Path]:
     for directory in _page_dirs():
-        candidate = directory / f"{code}.md"
+        candidate = directory / code / f"{code}.md"
         if candidate.is_file():
             return candidate
     return None

@@ -1,4 +1,5 @@
-"""The shape of a rule. Each rule lives in its own module and has a page in rules/CODE.md."""
+"""The shape of a rule. Each rule lives in its own module, tipcheck/rules/tipNNN_*.py, and has its page and
+corpus cases in rules/CODE/ at the repository root."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ class Rule:
     needs_text: ClassVar[Tuple[str, ...]]
     # Whether some findings of this rule come with a fix ("always", "sometimes", "never").
     fixable: ClassVar[str] = "never"
+    # Its row in the README's rule table (scripts/rule_table.py): what it finds, how safe its fix is.
+    finds: ClassVar[str]
+    fix_safety: ClassVar[str]
     project: ClassVar[bool] = False  # needs the project-wide training facts
 
     def check(self, ctx: RuleContext) -> None:

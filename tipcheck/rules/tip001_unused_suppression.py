@@ -14,6 +14,8 @@ from tipcheck.rules.base import Rule
 class UnusedSuppression(Rule):
     code = "TIP001"
     name = "unused-suppression"
+    finds = "a `# noqa: TIP...` / `# tipcheck: ignore[...]` that suppresses nothing"
+    fix_safety = "safe"
     summary = "A `# noqa: TIP...` or `# tipcheck: ignore[...]` comment whose codes match no finding on its line"
     needs_text = ()  # never parses a file for itself: the suppression pass reports it
     fixable = "always"

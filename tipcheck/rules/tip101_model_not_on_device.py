@@ -25,6 +25,8 @@ _CHOOSES_DEVICE = re.compile(
 class ModelNotOnDevice(ProjectRule):
     code = "TIP101"
     name = "model-not-on-device"
+    finds = "a trained model never placed on a device, in a script that never chooses one"
+    fix_safety = "unsafe"
     summary = "A trained model is never placed on a device and the script never chooses one: it trains on the CPU"
     needs_text = ("DataLoader",)
     fixable = "sometimes"

@@ -36,6 +36,8 @@ def message(placement: Placement) -> str:
 class CudaWithoutFallback(Rule):
     code = "TIP102"
     name = "cuda-without-fallback"
+    finds = '`.cuda()`, `.to("cuda")`, `torch.device("cuda")`, `device="cuda"` with no CUDA check'
+    fix_safety = "unsafe"
     summary = "`.cuda()`, `.to(\"cuda\")`, `torch.device(\"cuda\")` or `device=\"cuda\"` with no CUDA check: crashes without a GPU"
     needs_text = ("cuda", "current_accelerator")
     fixable = "sometimes"

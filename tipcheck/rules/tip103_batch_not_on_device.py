@@ -52,6 +52,8 @@ def data_already_placed(project: ProjectFacts, loader: Value) -> bool:
 class BatchNotOnDevice(ProjectRule):
     code = "TIP103"
     name = "batch-not-on-device"
+    finds = "the model is on a device, the batch from the loader is not"
+    fix_safety = "unsafe"
     summary = "The model is placed on a device but the batch from the loader reaches it (or the loss) unmoved"
     needs_text = ("DataLoader",)
     fixable = "sometimes"

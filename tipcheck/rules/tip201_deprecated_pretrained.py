@@ -90,6 +90,8 @@ def _matching_case(legacy: LegacyParam, call: _Call) -> Tuple[Optional[LegacyCas
 class DeprecatedPretrained(Rule):
     code = "TIP201"
     name = "deprecated-pretrained"
+    finds = "torchvision `pretrained=` / `pretrained_backbone=`: rewritten to the exact `weights=` member torchvision's legacy handler loads (not `.DEFAULT`)"
+    fix_safety = "safe for literals, unsafe otherwise"
     summary = "torchvision `pretrained=` is deprecated: use the exact `weights=` enum member"
     needs_text = ("torchvision",)
     fixable = "sometimes"

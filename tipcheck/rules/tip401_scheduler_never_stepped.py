@@ -14,6 +14,8 @@ from tipcheck.rules.base import ProjectRule
 class SchedulerNeverStepped(ProjectRule):
     code = "TIP401"
     name = "scheduler-never-stepped"
+    finds = "an LR scheduler that no `.step()` ever reaches"
+    fix_safety = "unsafe"
     summary = "An LR scheduler is created but `.step()` never reaches it: training runs at the initial LR"
     needs_text = ("lr_scheduler",)
     fixable = "sometimes"

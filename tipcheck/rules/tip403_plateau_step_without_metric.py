@@ -10,6 +10,8 @@ from tipcheck.rules.base import ProjectRule
 class PlateauStepWithoutMetric(ProjectRule):
     code = "TIP403"
     name = "plateau-step-without-metric"
+    finds = "`ReduceLROnPlateau.step()` without the metric (a `TypeError`)"
+    fix_safety = "none"
     summary = "`ReduceLROnPlateau.step()` is called without a metric: a TypeError at run time"
     needs_text = ("ReduceLROnPlateau",)
 

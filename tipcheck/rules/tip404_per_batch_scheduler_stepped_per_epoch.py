@@ -31,6 +31,8 @@ def _designed_per_epoch(value: Value) -> bool:
 class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
     code = "TIP404"
     name = "per-batch-scheduler-stepped-per-epoch"
+    finds = "`OneCycleLR` / `CyclicLR` stepped once an epoch"
+    fix_safety = "unsafe"
     summary = "OneCycleLR/CyclicLR is stepped once an epoch: its schedule counts batches, so it barely moves"
     needs_text = ("OneCycleLR", "CyclicLR")
     fixable = "sometimes"

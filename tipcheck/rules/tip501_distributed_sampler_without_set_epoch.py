@@ -25,6 +25,8 @@ def _shuffles(value: Value) -> bool:
 class DistributedSamplerWithoutSetEpoch(ProjectRule):
     code = "TIP501"
     name = "distributed-sampler-without-set-epoch"
+    finds = "a shuffling `DistributedSampler` without `set_epoch(epoch)` in the epoch loop"
+    fix_safety = "safe"
     summary = "A shuffling DistributedSampler is iterated epoch after epoch without `set_epoch`: same order every epoch"
     needs_text = ("DistributedSampler",)
     fixable = "sometimes"
