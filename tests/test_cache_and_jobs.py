@@ -20,7 +20,7 @@ from typing import List
 import pytest
 from click.testing import CliRunner
 
-from tipcheck import analysis, engine, pool
+from tipcheck import analysis, engine, fixing, pool
 from tipcheck.cache import Cache
 from tipcheck.cli import cli
 from tipcheck.rules import ALL_RULES, select_rules
@@ -76,8 +76,8 @@ def test_jobs_give_the_same_results_in_the_same_order(monkeypatch):
 def test_jobs_fix_the_same_way(monkeypatch):
     monkeypatch.setattr(pool, "MIN_PARALLEL_CHARS", 0)
     paths = _files(FIXTURES)
-    serial = engine.fix_paths(paths, ALL_RULES, unsafe=True, jobs=1)
-    parallel = engine.fix_paths(paths, ALL_RULES, unsafe=True, jobs=2)
+    serial = fixing.fix_paths(paths, ALL_RULES, unsafe=True, jobs=1)
+    parallel = fixing.fix_paths(paths, ALL_RULES, unsafe=True, jobs=2)
     assert sum(r.fixed_text is not None for r in serial) >= 10
     assert [(r.path, r.fixed_text, r.fixed_count) for r in parallel] == [(r.path, r.fixed_text, r.fixed_count) for r in serial]
 

@@ -15,17 +15,9 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Tuple
 
-from tipcheck.diagnostics import TOO_COMPLEX, Diagnostic, located_diagnostic
-from tipcheck.limits import NESTED_TOO_DEEPLY
+from tipcheck.diagnostics import TOO_COMPLEX, Diagnostic
+from tipcheck.parsing import InternalError, parse_source, too_complex
 from tipcheck.source import SourceFile
-
-
-@dataclass
-class InternalError:
-    path: str
-    rule: Optional[str]
-    detail: str  # the exception, one line
-    trace: str  # the full traceback, shown with --verbose only
 
 
 @dataclass
@@ -71,7 +63,6 @@ class FileAnalysis:
 def analyse(task: Task) -> FileAnalysis:
     """Parse, build facts, run the file rules; build the flow summary when project rules need it."""
     from tipcheck.context import RuleContext
-    from tipcheck.engine import parse_source
     from tipcheck.rules import RULES_BY_CODE
 
     source = SourceFile(path=task.path, text=task.text, encoding=task.encoding)
@@ -103,11 +94,6 @@ def analyse(task: Task) -> FileAnalysis:
             if result.tree is not None:
                 result.tree = pickle_tree(result.tree)
     return result
-
-
-def too_complex(source: SourceFile) -> Diagnostic:
-    """The finding for a file whose analysis ran out of stack."""
-    return located_diagnostic(source, TOO_COMPLEX, f"Cannot analyse: {NESTED_TOO_DEEPLY}", 1, 1)
 
 
 def pickle_tree(tree) -> Optional[bytes]:

@@ -29,11 +29,10 @@ from tipcheck.engine import (
     Skipped,
     check_sources,
     file_diagnostic,
-    fix_paths,
-    fix_sources,
     lint_paths,
     notebook_source,
 )
+from tipcheck.fixing import fix_paths, fix_sources
 from tipcheck.output import FORMATS, Progress, concise, display_path, fix_summary, lint_summary, render, use_color
 from tipcheck.output import statistics as output_statistics
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
