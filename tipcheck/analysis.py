@@ -15,7 +15,8 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Tuple
 
-from tipcheck.diagnostics import TOO_COMPLEX, Diagnostic
+from tipcheck.codes import TOO_COMPLEX
+from tipcheck.diagnostics import Diagnostic
 from tipcheck.parsing import InternalError, parse_source, too_complex
 from tipcheck.source import SourceFile
 

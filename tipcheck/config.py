@@ -14,7 +14,7 @@ Keys (kebab-case, type-checked; an unknown key is an error)
     ``per-file-ignores``                                 table: glob -> list of codes or prefixes
     ``exclude``, ``extend-exclude``                      lists of globs
     ``unsafe-fixes``, ``respect-gitignore``              booleans
-    ``output-format``                                    one of OUTPUT_FORMATS
+    ``output-format``                                    one of OUTPUT_FORMATS (tipcheck.output.formats)
 
 Globs (``per-file-ignores``, ``exclude``) follow Ruff's matchers: a pattern matches a path when it
 matches the path relative to the config's folder (``tests/*.py``) or the path's file name alone
@@ -50,7 +50,9 @@ from functools import cached_property
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tipcheck.discovery import SKIPPED_DIRS
-from tipcheck.rules import ALL_RULES, SelectionError, select_rules
+from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS
+from tipcheck import selection
+from tipcheck.rules import ALL_RULES
 from tipcheck.rules.base import Rule
 
 CONFIG_FILE = "tipcheck.toml"
@@ -58,15 +60,9 @@ PYPROJECT = "pyproject.toml"
 # In one folder, the first of these that is a tipcheck config wins.
 CONFIG_FILES = (CONFIG_FILE, PYPROJECT)
 
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github")
 
 # Folders and files never walked into unless the config replaces `exclude` (extend-exclude adds).
 DEFAULT_EXCLUDE: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRS)) + ("*.egg-info",)
-
-# Codes of findings made by tipcheck itself rather than by a rule in ALL_RULES; they can be
-# selected, ignored, listed in per-file-ignores and suppressed like rule codes.
-UNUSED_SUPPRESSION = "TIP001"
-ENGINE_CODES: Tuple[str, ...] = (UNUSED_SUPPRESSION,)
 
 KEYS = (
     "select",
@@ -99,26 +95,16 @@ class ConfigError(Exception):
 
 
 def all_codes() -> Tuple[str, ...]:
-    """Every code that selection applies to: the rules' codes and the engine's own (TIP001)."""
-    return tuple(rule.code for rule in ALL_RULES) + ENGINE_CODES
-
-
-def _specificity(selector: str, code: str) -> int:
-    """How specifically ``selector`` names ``code`` (-1: not at all). ALL is the least specific."""
-    if selector == "ALL":
-        return 0
-    return len(selector) if code.startswith(selector) else -1
+    """Every code that selection applies to: the rules' codes (TIP001 among them, a rule whose
+    findings the engine's suppression pass makes: tipcheck.codes), each once."""
+    return tuple(rule.code for rule in ALL_RULES)
 
 
 def _normalize_selector(raw: str, where: str, path: Optional[str], key: str) -> str:
-    selector = raw.strip().upper()
+    selector = selection.normalize(raw)
     if not selector:
         raise ConfigError(f"{where}: empty rule selector", path, key)
-    if selector == "ALL" or any(code.startswith(selector) for code in all_codes()):
-        return selector
-    try:  # the registry's own judgement: it also accepts reserved prefixes such as TIP3
-        select_rules([selector])
-    except SelectionError:
+    if not selection.is_known(selector, all_codes()):  # reserved prefixes such as TIP3 are known
         hint = ""
         close = difflib.get_close_matches(selector, all_codes(), n=1)
         if close:
@@ -156,12 +142,7 @@ def _resolve_codes(layers: Sequence[RuleSelection], codes: Sequence[str]) -> Fro
         selectors = (*(layer.select or ()), *layer.extend_select)
         ignores = (*layer.ignore, *carried_ignores)
         carried_ignores = ()
-        updates: Dict[str, bool] = {}
-        for code in codes:
-            chosen = max((_specificity(s, code) for s in selectors), default=-1)
-            dropped = max((_specificity(s, code) for s in ignores), default=-1)
-            if chosen >= 0 or dropped >= 0:
-                updates[code] = chosen > dropped
+        updates = selection.decide(codes, selectors, ignores)
         if layer.select is not None:
             enabled = {code for code, on in updates.items() if on}
             # Ruff: `select = []` with an `ignore` hands the ignores on to the next layer.
@@ -607,7 +588,7 @@ class Settings:
         ignored = self.codes_ignored_for(path)
         if not ignored:
             return self.enabled_codes
-        return frozenset(c for c in self.enabled_codes if not any(_specificity(s, c) >= 0 for s in ignored))
+        return frozenset(c for c in self.enabled_codes if not any(selection.specificity(s, c) >= 0 for s in ignored))
 
     def enabled_rules_for(self, path: str) -> List[Rule]:
         """The rules to run on ``path``: the enabled ones that per-file-ignores leave on."""
@@ -616,7 +597,7 @@ class Settings:
 
     def is_ignored_for(self, path: str, code: str) -> bool:
         """Whether per-file-ignores turn ``code`` off for ``path``."""
-        return any(_specificity(s, code) >= 0 for s in self.codes_ignored_for(path))
+        return any(selection.specificity(s, code) >= 0 for s in self.codes_ignored_for(path))
 
     # -- files ---------------------------------------------------------------------------------
     @property

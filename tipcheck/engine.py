@@ -17,7 +17,8 @@ from tipcheck.analysis import FileAnalysis, Task, run_rules, tree_data
 from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
 from tipcheck.context import RuleContext
-from tipcheck.diagnostics import INVALID_SYNTAX, IO_ERROR, Diagnostic, file_diagnostic, located_diagnostic
+from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
+from tipcheck.diagnostics import Diagnostic, file_diagnostic, located_diagnostic
 from tipcheck.facts.training import ProjectFacts, module_name_for
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.parsing import InternalError, parse_source, python_syntax_check

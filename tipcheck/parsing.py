@@ -16,7 +16,8 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
-from tipcheck.diagnostics import INVALID_SYNTAX, TOO_COMPLEX, Diagnostic, located_diagnostic
+from tipcheck.codes import INVALID_SYNTAX, TOO_COMPLEX
+from tipcheck.diagnostics import Diagnostic, located_diagnostic
 from tipcheck.facts import ModuleFacts
 from tipcheck.limits import NESTED_TOO_DEEPLY, TooComplex, precheck
 from tipcheck.source import SourceFile

@@ -63,11 +63,11 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Collection, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
-from tipcheck.config import UNUSED_SUPPRESSION, all_codes
+from tipcheck.codes import UNUSED_SUPPRESSION, UNUSED_SUPPRESSION_NAME
+from tipcheck.config import all_codes
 from tipcheck.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from tipcheck.source import SourceFile
 
-UNUSED_SUPPRESSION_NAME = "unused-suppression"
 
 _TIPCHECK_COLON = re.compile(r"tipcheck\s*:")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
