@@ -20,7 +20,7 @@ from typing import List
 import pytest
 from click.testing import CliRunner
 
-from tipcheck import analysis, engine, fixing, pool
+from tipcheck import analysis, engine, fixing, parsing, pool
 from tipcheck.cache import Cache
 from tipcheck.cli import cli
 from tipcheck.rules import ALL_RULES, select_rules
@@ -97,13 +97,13 @@ def test_jobs_with_a_cache_give_the_same_results(monkeypatch, tmp_path):
     with open(edited, "a", encoding="utf-8") as handle:
         handle.write("\n# edited\n")
     parsed: List[str] = []
-    original = engine.parse_source
+    original = parsing.parse_source
 
     def parse_source(source, result):
         parsed.append(source.path)
         return original(source, result)
 
-    monkeypatch.setattr(engine, "parse_source", parse_source)
+    monkeypatch.setattr(parsing, "parse_source", parse_source)
     assert _signature(engine.lint_paths(paths, ALL_RULES, jobs=2, cache=Cache(cache_dir))) == expected
     assert parsed == [edited]  # the other files' trees came back from the cache, not parsed again
 

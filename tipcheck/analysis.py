@@ -17,7 +17,8 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 from tipcheck.codes import TOO_COMPLEX
 from tipcheck.diagnostics import Diagnostic
-from tipcheck.parsing import InternalError, parse_source, too_complex
+from tipcheck import parsing
+from tipcheck.parsing import InternalError, too_complex
 from tipcheck.source import SourceFile
 
 
@@ -69,7 +70,7 @@ def analyse(task: Task) -> FileAnalysis:
     source = SourceFile(path=task.path, text=task.text, encoding=task.encoding)
     result = FileAnalysis(task.path)
     rules = [RULES_BY_CODE[code] for code in task.codes]
-    parsed = parse_source(source, result)
+    parsed = parsing.parse_source(source, result)
     if parsed is None:
         return result
     module, facts = parsed

@@ -21,7 +21,8 @@ from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
 from tipcheck.diagnostics import Diagnostic, file_diagnostic, located_diagnostic
 from tipcheck.facts.training import ProjectFacts, module_name_for
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
-from tipcheck.parsing import InternalError, parse_source, python_syntax_check
+from tipcheck import parsing
+from tipcheck.parsing import InternalError, python_syntax_check
 from tipcheck.policy import Policy
 from tipcheck.pool import run_tasks
 from tipcheck.prefilter import rules_per_file
@@ -265,7 +266,7 @@ def _tree(source: SourceFile, analysis: FileAnalysis, cache: Optional[Cache], fi
         return tree
     # A tree too deep to pickle or to keep, or a cache entry gone or not a tree.
     again = FileAnalysis(source.path)
-    parsed = parse_source(source, again)
+    parsed = parsing.parse_source(source, again)
     if parsed is None:
         return None
     try:
