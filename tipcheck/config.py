@@ -16,7 +16,7 @@ Keys (kebab-case, type-checked; an unknown key is an error)
     ``unsafe-fixes``, ``respect-gitignore``              booleans
     ``output-format``                                    one of OUTPUT_FORMATS (tipcheck.output.formats)
 
-Globs (``per-file-ignores``, ``exclude``) follow Ruff's matchers: a pattern matches a path when it
+Globs (``per-file-ignores``, ``exclude``; tipcheck.globs) follow Ruff's matchers: a pattern matches a path when it
 matches the path relative to the config's folder (``tests/*.py``) or the path's file name alone
 (``__init__.py``, ``*_test.py`` match in any folder). ``*`` and ``?`` also match ``/`` (globset's
 default, so ``tests/*`` covers nested folders too), ``**/`` matches zero or more folders, and
@@ -43,13 +43,13 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tipcheck.discovery import SKIPPED_DIRS
+from tipcheck.globs import GlobPattern, glob_problem, relative_to
 from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS
 from tipcheck import selection
 from tipcheck.rules import ALL_RULES
@@ -154,197 +154,11 @@ def _resolve_codes(layers: Sequence[RuleSelection], codes: Sequence[str]) -> Fro
     return frozenset(enabled)
 
 
-# -- globs -----------------------------------------------------------------------------------
-
-
-def _glob_to_regex(pattern: str) -> str:
-    """Translate a glob to a regex with globset's default semantics (``*`` crosses ``/``)."""
-    out: List[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            j = i
-            while j < n and pattern[j] == "*":
-                j += 1
-            stars = j - i
-            at_segment_start = i == 0 or pattern[i - 1] == "/"
-            if stars >= 2 and at_segment_start and j < n and pattern[j] == "/":
-                out.append("(?:.*/)?")  # `**/`: zero or more folders
-                j += 1
-            else:
-                out.append(".*")
-            i = j
-            continue
-        if c == "?":
-            out.append(".")
-        elif c == "[":
-            j = i + 1
-            if j < n and pattern[j] in "!^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 1
-            if j >= n:  # no closing bracket: a literal `[`
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1 : j]
-                if body[:1] in ("!", "^"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = j
-        elif c == "{":
-            depth, j = 0, i
-            while j < n:
-                if pattern[j] == "{":
-                    depth += 1
-                elif pattern[j] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if j >= n:
-                out.append(re.escape(c))
-            else:
-                parts, depth, start = [], 0, i + 1
-                for k in range(i + 1, j):
-                    if pattern[k] == "{":
-                        depth += 1
-                    elif pattern[k] == "}":
-                        depth -= 1
-                    elif pattern[k] == "," and depth == 0:
-                        parts.append(pattern[start:k])
-                        start = k + 1
-                parts.append(pattern[start:j])
-                out.append("(?:" + "|".join(_glob_to_regex(p) for p in parts) + ")")
-                i = j
-        elif c == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
-
-
-def glob_problem(pattern: str) -> Optional[str]:
-    """Why ``pattern`` is not a valid glob (as globset would refuse it), or None when it is."""
-    if not pattern:
-        return "empty glob"
-    i, n, depth = 0, len(pattern), 0
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            j = i + 1
-            if j < n and pattern[j] in "!^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 1
-            if j >= n:
-                return "unclosed character class: missing `]`"
-            i = j + 1
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            if not depth:
-                return "`}` without an opening `{` (write `[}]` for the character)"
-            depth -= 1
-        i += 1
-    if depth:
-        return "unclosed alternation: missing `}`"
-    try:
-        re.compile(_glob_to_regex(pattern))
-    except re.error as exc:
-        return f"invalid glob ({exc.msg})"
-    return None
-
-
 def _glob(value: str, path: str, key: str) -> str:
     problem = glob_problem(value)
     if problem is not None:
         raise ConfigError(f"`{key}`: invalid glob {json.dumps(value)}: {problem}", path, key)
     return value
-
-
-def _posix(path: str) -> str:
-    return path.replace(os.sep, "/") if os.sep != "/" else path
-
-
-@dataclass(frozen=True)
-class GlobPattern:
-    """A glob as Ruff matches it: against the path relative to ``root``, or the file name alone.
-
-    An absolute pattern is matched against the absolute path instead of the relative one. A
-    pattern ending with ``/`` (``legacy/``) matches folders only, as in .gitignore.
-    """
-
-    pattern: str  # as written (without a leading `!`)
-    root: str
-
-    @cached_property
-    def _absolute(self) -> bool:
-        return os.path.isabs(self.pattern)
-
-    @cached_property
-    def dir_only(self) -> bool:
-        return self.pattern.endswith("/") and bool(self.pattern.rstrip("/"))
-
-    @cached_property
-    def _body(self) -> str:
-        """The pattern without the trailing `/` of a folder-only pattern."""
-        return self.pattern.rstrip("/") if self.dir_only else self.pattern
-
-    @cached_property
-    def _path_regex(self) -> "re.Pattern[str]":
-        pattern = _posix(self._body)
-        if not self._absolute:
-            while pattern.startswith("./"):
-                pattern = pattern[2:]
-        else:
-            pattern = _posix(os.path.normpath(self._body))
-        return re.compile(_glob_to_regex(pattern), re.DOTALL)
-
-    @cached_property
-    def _name_regex(self) -> "re.Pattern[str]":
-        return re.compile(_glob_to_regex(_posix(self._body)), re.DOTALL)
-
-    def matches(self, path: str) -> bool:
-        """Whether ``path`` (absolute, or relative to the current folder) matches."""
-        return self.matches_absolute(os.path.abspath(path))
-
-    def matches_absolute(self, absolute: str, is_dir: Optional[bool] = None) -> bool:
-        """Whether ``absolute`` matches; ``is_dir`` (None: look at the file system, only when it
-        matters) says whether it is a folder, for a folder-only pattern."""
-        if not self._matches_path(absolute):
-            return False
-        if not self.dir_only:
-            return True
-        return os.path.isdir(absolute) if is_dir is None else is_dir
-
-    def _matches_path(self, absolute: str) -> bool:
-        if self._name_regex.fullmatch(os.path.basename(absolute)):
-            return True
-        if self._absolute:
-            return bool(self._path_regex.fullmatch(_posix(absolute)))
-        relative = _relative_to(absolute, self.root)
-        return relative is not None and bool(self._path_regex.fullmatch(relative))
-
-
-def _relative_to(absolute: str, root: str) -> Optional[str]:
-    """``absolute`` relative to ``root`` in posix form, or None when it is not under ``root``."""
-    if absolute == root:
-        return ""
-    prefix = root if root.endswith(os.sep) else root + os.sep
-    if not absolute.startswith(prefix):
-        return None
-    return _posix(absolute[len(prefix) :])
 
 
 @dataclass(frozen=True)
@@ -621,7 +435,7 @@ class Settings:
             return False
         if self._matches_exclude(absolute):
             return True
-        return bool(_relative_to(absolute, self.root)) and self._folder_excluded(os.path.dirname(absolute))
+        return bool(relative_to(absolute, self.root)) and self._folder_excluded(os.path.dirname(absolute))
 
     def _matches_exclude(self, absolute: str, is_dir: Optional[bool] = None) -> bool:
         return any(glob.matches_absolute(absolute, is_dir) for glob in self._exclude_globs)
