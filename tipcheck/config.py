@@ -43,22 +43,30 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tipcheck.discovery import SKIPPED_DIRS
 from tipcheck.globs import GlobPattern, glob_problem, relative_to
-from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS
+from tipcheck.configfile import (  # noqa: F401 (re-exported: the config's API)
+    CONFIG_FILE,
+    CONFIG_FILES,
+    PYPROJECT,
+    ConfigError,
+    boolean,
+    find_config,
+    is_tipcheck_config,
+    check_output_format,
+    pyproject_section,
+    read_toml,
+    string_list,
+    type_name,
+)
+from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS  # noqa: F401 (re-exported)
 from tipcheck import selection
 from tipcheck.rules import ALL_RULES
 from tipcheck.rules.base import Rule
-
-CONFIG_FILE = "tipcheck.toml"
-PYPROJECT = "pyproject.toml"
-# In one folder, the first of these that is a tipcheck config wins.
-CONFIG_FILES = (CONFIG_FILE, PYPROJECT)
 
 
 # Folders and files never walked into unless the config replaces `exclude` (extend-exclude adds).
@@ -75,20 +83,6 @@ KEYS = (
     "output-format",
     "respect-gitignore",
 )
-
-
-class ConfigError(Exception):
-    """A config file (or a command-line override) that cannot be used.
-
-    ``str(error)`` is the whole message, naming the file and the key; ``path`` and ``key`` are
-    also kept apart (either may be None). The CLI prints it and exits with status 2.
-    """
-
-    def __init__(self, message: str, path: Optional[str] = None, key: Optional[str] = None):
-        self.path = path
-        self.key = key
-        self.message = message
-        super().__init__(f"{path}: {message}" if path else message)
 
 
 # -- rule codes ------------------------------------------------------------------------------
@@ -179,98 +173,8 @@ class PerFileIgnore:
         return self.glob.matches(path) != self.negated
 
 
-# -- reading and checking a config -------------------------------------------------------------
-
-
-_TOML_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a float", list: "an array", dict: "a table"}
-
-
-def _type_name(value: Any) -> str:
-    return _TOML_TYPES.get(type(value), "a date/time" if hasattr(value, "isoformat") else type(value).__name__)
-
-
-def _string_list(value: Any, path: str, key: str) -> Tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        got = _type_name(value) if not isinstance(value, list) else "an array with a non-string item"
-        raise ConfigError(f"`{key}` must be an array of strings, got {got}", path, key)
-    return tuple(value)
-
-
 def _selectors(value: Any, path: str, key: str, where: Optional[str] = None) -> Tuple[str, ...]:
-    return tuple(_normalize_selector(s, where or f"`{key}`", path, key) for s in _string_list(value, path, key))
-
-
-def _bool(value: Any, path: str, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"`{key}` must be a boolean (true or false), got {_type_name(value)}", path, key)
-    return value
-
-
-def _output_format(value: Any, path: Optional[str], key: str) -> str:
-    if not isinstance(value, str):
-        raise ConfigError(f"`{key}` must be a string, got {_type_name(value)}", path, key)
-    if value not in OUTPUT_FORMATS:
-        choices = ", ".join(f'"{f}"' for f in OUTPUT_FORMATS)
-        raise ConfigError(f"`{key}` must be one of {choices}; got \"{value}\"", path, key)
-    return value
-
-
-def _read_toml(path: str) -> Dict[str, Any]:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError("config file not found", path)
-    except IsADirectoryError:
-        raise ConfigError("config path is a directory, not a file", path)
-    except OSError as exc:
-        raise ConfigError(f"cannot read the config file: {exc.strerror or exc}", path)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path)
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason})", path)
-
-
-def _pyproject_section(data: Mapping[str, Any], path: str) -> Optional[Dict[str, Any]]:
-    tool = data.get("tool")
-    if not isinstance(tool, dict) or "tipcheck" not in tool:
-        return None
-    section = tool["tipcheck"]
-    if not isinstance(section, dict):
-        raise ConfigError(f"`tool.tipcheck` must be a table, got {_type_name(section)}", path, "tool.tipcheck")
-    return section
-
-
-def is_tipcheck_config(path: str) -> bool:
-    """Whether ``path`` is a config tipcheck would use during discovery.
-
-    ``tipcheck.toml`` always is; ``pyproject.toml`` only with a ``[tool.tipcheck]`` table (a file
-    that never mentions "tipcheck" is not even parsed). Raises ConfigError for a pyproject that
-    mentions tipcheck but is not valid TOML.
-    """
-    if os.path.basename(path) != PYPROJECT:
-        return os.path.isfile(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return False
-    if b"tipcheck" not in data:
-        return False
-    try:
-        parsed = tomllib.loads(data.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path)
-    return _pyproject_section(parsed, path) is not None
-
-
-def find_config(folder: str) -> Optional[str]:
-    """The config file of ``folder`` itself (not of its parents), or None."""
-    for name in CONFIG_FILES:
-        candidate = os.path.join(folder, name)
-        if os.path.isfile(candidate) and is_tipcheck_config(candidate):
-            return candidate
-    return None
+    return tuple(_normalize_selector(s, where or f"`{key}`", path, key) for s in string_list(value, path, key))
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -314,9 +218,9 @@ class Settings:
         [tool.tipcheck] gives the defaults. Raises ConfigError.
         """
         path = os.path.abspath(path)
-        data = _read_toml(path)
+        data = read_toml(path)
         if os.path.basename(path) == PYPROJECT:
-            section = _pyproject_section(data, path)
+            section = pyproject_section(data, path)
             table = section if section is not None else {}
         else:
             table = data
@@ -339,15 +243,15 @@ class Settings:
             if key in ("select", "extend-select", "ignore"):
                 values[key.replace("-", "_")] = _selectors(value, shown, key)
             elif key in ("exclude", "extend-exclude"):
-                values[key.replace("-", "_")] = tuple(_glob(g, shown, key) for g in _string_list(value, shown, key))
+                values[key.replace("-", "_")] = tuple(_glob(g, shown, key) for g in string_list(value, shown, key))
             elif key in ("unsafe-fixes", "respect-gitignore"):
-                values[key.replace("-", "_")] = _bool(value, shown, key)
+                values[key.replace("-", "_")] = boolean(value, shown, key)
             elif key == "output-format":
-                values["output_format"] = _output_format(value, shown, key)
+                values["output_format"] = check_output_format(value, shown, key)
             elif key == "per-file-ignores":
                 if not isinstance(value, dict):
                     raise ConfigError(
-                        f"`per-file-ignores` must be a table of glob = [codes], got {_type_name(value)}", shown, key
+                        f"`per-file-ignores` must be a table of glob = [codes], got {type_name(value)}", shown, key
                     )
                 entries = []
                 for pattern, codes in value.items():
@@ -548,7 +452,7 @@ class Overrides:
             object.__setattr__(self, "exclude", globs(self.exclude))
         object.__setattr__(self, "extend_exclude", globs(self.extend_exclude))
         if self.output_format is not None:
-            _output_format(self.output_format, None, "--output-format")
+            check_output_format(self.output_format, None, "--output-format")
 
     def apply(self, settings: Settings) -> Settings:
         changes: Dict[str, Any] = {}
