@@ -30,9 +30,9 @@ class Task:
     text: str
     encoding: str
     codes: Tuple[str, ...]  # the rules to run on it (file rules now, project rules later)
-    pickle_tree: bool = False  # return the tree pickled (for another process)
+    send_tree: bool = False  # the tree goes to another process: return it as bytes, not objects
     wants_tree: bool = False  # project rules will read its tree
-    tree_data: bool = False  # with pickle_tree: return it as the cache keeps it (tipcheck.treedata)
+    encode_tree: bool = False  # with send_tree: as the cache keeps it (tipcheck.treedata), not pickled
 
 
 @dataclass
@@ -41,24 +41,27 @@ class FileAnalysis:
     diagnostics: List[Diagnostic] = field(default_factory=list)  # from the file rules
     errors: List[InternalError] = field(default_factory=list)
     parsed: bool = False
-    # For project rules: (module, ModuleFacts with its flow summary built), or those pickled.
-    tree: Any = None
-    # The same as plain data (tipcheck.treedata), for the cache; from a worker, instead of ``tree``.
-    tree_data: Optional[bytes] = None
+    # For project rules: (module, ModuleFacts with its flow summary built), when analysed here.
+    tree: Optional[Tuple[Any, Any]] = None
+    # The same pickled, from a worker process (see loaded_tree).
+    pickled_tree: Optional[bytes] = None
+    # The same as plain data (tipcheck.treedata), for the cache: from a worker, or read from the cache.
+    encoded_tree: Optional[bytes] = None
 
     def loaded_tree(self):
         """The (module, facts) pair, unpickled or rebuilt from its data when needed; None when
         there is none (or its data is not a tree: tipcheck.treedata.InvalidData)."""
-        if isinstance(self.tree, bytes):
-            self.tree = pickle.loads(self.tree)  # from our own worker process, never from disk
-        elif self.tree is None and self.tree_data is not None:
+        if self.tree is None and self.pickled_tree is not None:
+            self.tree = pickle.loads(self.pickled_tree)  # from our own worker process, never from disk
+            self.pickled_tree = None
+        elif self.tree is None and self.encoded_tree is not None:
             from tipcheck.treedata import InvalidData, decode_tree
 
             try:
-                self.tree = decode_tree(self.tree_data)
+                self.tree = decode_tree(self.encoded_tree)
             except InvalidData:
                 pass
-            self.tree_data = None
+            self.encoded_tree = None
         return self.tree
 
 
@@ -87,14 +90,14 @@ def analyse(task: Task) -> FileAnalysis:
         except Exception as exc:
             result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
             return result
-        result.tree = (module, facts)
-        if task.pickle_tree:  # for another process
-            if task.tree_data:  # which will keep it in the cache: send it in the cache's format
-                result.tree_data = tree_data(result.tree)
-                if result.tree_data is not None:
-                    result.tree = None
-            if result.tree is not None:
-                result.tree = pickle_tree(result.tree)
+        tree = (module, facts)
+        if not task.send_tree:
+            result.tree = tree
+        else:  # for another process
+            if task.encode_tree:  # which will keep it in the cache: send it in the cache's format
+                result.encoded_tree = tree_data(tree)
+            if result.encoded_tree is None:
+                result.pickled_tree = pickle_tree(tree)  # None: too deep, parsed again there
     return result
 
 
@@ -121,7 +124,7 @@ def tree_data(tree) -> Optional[bytes]:
 def run_rules(ctx, rules: Sequence, result: FileAnalysis) -> None:
     """Run rules on one file's context; a rule that crashes loses its findings and is recorded."""
     for rule in rules:
-        ctx._rule = rule
+        ctx.set_rule(rule)
         before = len(ctx.diagnostics)
         try:
             rule.check(ctx)

@@ -98,7 +98,7 @@ def check_sources(
                 continue
         wants_tree = any(rule.project for rule in wanted[source.path])
         tasks.append(
-            Task(source.path, source.text, source.encoding, codes, wants_tree=wants_tree, tree_data=wants_tree and cache is not None)
+            Task(source.path, source.text, source.encoding, codes, wants_tree=wants_tree, encode_tree=wants_tree and cache is not None)
         )
 
     def done(analysis: FileAnalysis) -> None:
@@ -196,8 +196,8 @@ def _plan(sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[
 
 def _store(cache: Cache, file_key: str, analysis: FileAnalysis) -> None:
     """Store an analysis in the cache: the findings in one entry, the tree (large) in another."""
-    data = analysis.tree_data
-    if data is None and analysis.tree is not None and not isinstance(analysis.tree, bytes):
+    data = analysis.encoded_tree
+    if data is None and analysis.tree is not None:
         data = tree_data(analysis.tree)  # analysed in this process
     if data is not None:
         cache.put("trees", file_key, data)
@@ -256,8 +256,8 @@ def _project_rules(
 
 def _tree(source: SourceFile, analysis: FileAnalysis, cache: Optional[Cache], file_key: Optional[str]):
     """A file's tree and facts for the project step: as analysed, from the cache, or parsed again."""
-    if analysis.tree is None and analysis.tree_data is None and cache is not None and file_key is not None:
-        analysis.tree_data = cache.get_bytes("trees", file_key)  # plain data: tipcheck.treedata
+    if analysis.tree is None and analysis.pickled_tree is None and analysis.encoded_tree is None and cache is not None and file_key is not None:
+        analysis.encoded_tree = cache.get_bytes("trees", file_key)  # plain data: tipcheck.treedata
     try:
         tree = analysis.loaded_tree()
     except Exception:
