@@ -6,7 +6,7 @@
   alternatives. :class:`GlobPattern` matches one as Ruff does (the relative path, or the name).
 - ``GITIGNORE``: the lines of ignore files (tipcheck.gitignore), as git's wildmatch: ``*``, ``?``
   and ``[...]`` never match ``/``; ``**`` only between slashes (or at either end) spans folders;
-  ``\`` escapes inside ``[...]``; an unclosed ``[`` matches nothing (re.error); no ``{}``.
+  a backslash escapes inside ``[...]``; an unclosed ``[`` matches nothing (re.error); no ``{}``.
 
 Both share one translator (:func:`translate`): the star runs, the bracket scanning and the
 escapes; a :class:`Dialect` says what differs.
