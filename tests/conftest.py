@@ -7,7 +7,8 @@ from typing import Iterable, List
 import pytest
 
 from tipcheck.diagnostics import Diagnostic
-from tipcheck.engine import check_source, fix_source
+from tipcheck.engine import check_source
+from tipcheck.fixing import fix_source
 from tipcheck.rules import select_rules
 from tipcheck.source import SourceFile
 

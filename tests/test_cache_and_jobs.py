@@ -20,7 +20,7 @@ from typing import List
 import pytest
 from click.testing import CliRunner
 
-from tipcheck import analysis, engine, pool
+from tipcheck import analysis, engine, fixing, parsing, pool
 from tipcheck.cache import Cache
 from tipcheck.cli import cli
 from tipcheck.rules import ALL_RULES, select_rules
@@ -76,8 +76,8 @@ def test_jobs_give_the_same_results_in_the_same_order(monkeypatch):
 def test_jobs_fix_the_same_way(monkeypatch):
     monkeypatch.setattr(pool, "MIN_PARALLEL_CHARS", 0)
     paths = _files(FIXTURES)
-    serial = engine.fix_paths(paths, ALL_RULES, unsafe=True, jobs=1)
-    parallel = engine.fix_paths(paths, ALL_RULES, unsafe=True, jobs=2)
+    serial = fixing.fix_paths(paths, ALL_RULES, unsafe=True, jobs=1)
+    parallel = fixing.fix_paths(paths, ALL_RULES, unsafe=True, jobs=2)
     assert sum(r.fixed_text is not None for r in serial) >= 10
     assert [(r.path, r.fixed_text, r.fixed_count) for r in parallel] == [(r.path, r.fixed_text, r.fixed_count) for r in serial]
 
@@ -97,13 +97,13 @@ def test_jobs_with_a_cache_give_the_same_results(monkeypatch, tmp_path):
     with open(edited, "a", encoding="utf-8") as handle:
         handle.write("\n# edited\n")
     parsed: List[str] = []
-    original = engine.parse_source
+    original = parsing.parse_source
 
     def parse_source(source, result):
         parsed.append(source.path)
         return original(source, result)
 
-    monkeypatch.setattr(engine, "parse_source", parse_source)
+    monkeypatch.setattr(parsing, "parse_source", parse_source)
     assert _signature(engine.lint_paths(paths, ALL_RULES, jobs=2, cache=Cache(cache_dir))) == expected
     assert parsed == [edited]  # the other files' trees came back from the cache, not parsed again
 

@@ -37,7 +37,7 @@ from typing import Dict, List, Set, Tuple
 
 import pytest
 
-from tipcheck import engine
+from tipcheck import engine, fixing
 from tipcheck.rules import RULES_BY_CODE, select_rules
 
 CORPUS = Path(__file__).resolve().parent.parent / "rules"  # rules/CODE/ holds the cases of rule CODE
@@ -215,7 +215,7 @@ def test_case_findings(case: Case) -> None:
 
 
 def _fix_all(paths: List[Path], rules: List):
-    results = engine.fix_paths([str(p) for p in paths], rules, unsafe=True)
+    results = fixing.fix_paths([str(p) for p in paths], rules, unsafe=True)
     for result in results:
         assert not result.errors, "\n".join(e.trace for e in result.errors)
         assert not result.dropped_fixes, result.dropped_fixes

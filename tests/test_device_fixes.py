@@ -29,7 +29,8 @@ import pytest
 
 pytest.importorskip("torch")
 
-from tipcheck.engine import fix_paths, lint_paths  # noqa: E402
+from tipcheck.engine import lint_paths  # noqa: E402
+from tipcheck.fixing import fix_paths  # noqa: E402
 from tipcheck.rules import select_rules  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "rules"  # rules/TIP103/p103_..., beside the rule page

@@ -23,7 +23,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tipcheck.engine import fix_paths, lint_paths  # noqa: E402
+from tipcheck.engine import lint_paths  # noqa: E402
+from tipcheck.fixing import fix_paths  # noqa: E402
 from tipcheck.harness import (  # noqa: E402
     epoch_lrs,
     failures,

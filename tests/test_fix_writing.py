@@ -18,7 +18,7 @@ import libcst as cst
 import pytest
 from click.testing import CliRunner
 
-from tipcheck import engine
+from tipcheck import fixing
 from tipcheck.cli import cli
 from tipcheck.diagnostics import Applicability, Edit, Fix
 from tipcheck.rules.tip201_deprecated_pretrained import DeprecatedPretrained
@@ -243,12 +243,12 @@ def test_fix_relints_until_nothing_changes(project, one_rename_per_pass):
 
 
 def test_fix_passes_are_bounded(project, one_rename_per_pass):
-    count = engine.MAX_FIX_PASSES + 2
+    count = fixing.MAX_FIX_PASSES + 2
     path = put(project / "train.py", ("import torchvision\n" + "OLD\n" * count).encode())
     result = invoke("fix", "train.py")
     assert result.exit_code == 1
-    assert path.read_text() == "import torchvision\n" + "NEW\n" * engine.MAX_FIX_PASSES + "OLD\n" * 2
-    assert f"({engine.MAX_FIX_PASSES} fixed, 1 remaining)" in result.stdout
+    assert path.read_text() == "import torchvision\n" + "NEW\n" * fixing.MAX_FIX_PASSES + "OLD\n" * 2
+    assert f"({fixing.MAX_FIX_PASSES} fixed, 1 remaining)" in result.stdout
 
 
 # -- a fix that would break the code ---------------------------------------------------------

@@ -9,7 +9,8 @@ from typing import List, Union
 import libcst as cst
 import pytest
 
-from tipcheck.engine import check_source, fix_source
+from tipcheck.engine import check_source
+from tipcheck.fixing import fix_source
 from tipcheck.notebook import PLACEHOLDER, Notebook, NotebookError, format_location, is_notebook_path
 from tipcheck.rules import select_rules
 

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from tipcheck.cli import cli
-from tipcheck.engine import Skipped, check_file, fix_file, read
+from tipcheck.engine import Skipped, check_file, read
+from tipcheck.fixing import fix_file
 
 # R's torch and torchvision packages: words the prefilter picks, code Python cannot parse.
 R_CELLS = [

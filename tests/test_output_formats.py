@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 
 from tipcheck import output
+from tipcheck.codes import INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX
 from tipcheck.diagnostics import (
-    INVALID_SYNTAX,
-    TOO_COMPLEX,
-    IO_ERROR,
     Applicability,
     Diagnostic,
     Edit,
@@ -187,7 +185,7 @@ def test_sarif_fixes_describe_the_edits(repo):
 
 
 def test_sarif_full_description_falls_back_to_the_summary(monkeypatch, repo):
-    monkeypatch.setattr(output, "rule_page", lambda code: None)
+    monkeypatch.setattr(output.machine, "rule_page", lambda code: None)
     log = json.loads(render("sarif", [], {}, False))
     _validate(log)
     for rule, descriptor in zip(ALL_RULES, log["runs"][0]["tool"]["driver"]["rules"]):
@@ -207,7 +205,7 @@ def test_sarif_describes_codes_outside_the_registry(repo):
 
 def test_sarif_descriptions_from_a_page_are_unwrapped(monkeypatch, repo):
     page = "# some-check (TIP998)\n\n## What it does\n\nChecks for a\nthing. More.\n\n- one\n- two\n\n## Why\n\nx\n"
-    monkeypatch.setattr(output, "rule_page", lambda code: page if code == "TIP998" else None)
+    monkeypatch.setattr(output.machine, "rule_page", lambda code: page if code == "TIP998" else None)
     odd = Diagnostic("TIP998", "ignored-name", "m", str(repo), Location(1, 1), Location(1, 2))
     run = json.loads(render("sarif", [odd], {}, False))["runs"][0]
     descriptor = run["tool"]["driver"]["rules"][run["results"][0]["ruleIndex"]]

@@ -15,17 +15,11 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Tuple
 
-from tipcheck.diagnostics import TOO_COMPLEX, Diagnostic, located_diagnostic
-from tipcheck.limits import NESTED_TOO_DEEPLY
+from tipcheck.codes import TOO_COMPLEX
+from tipcheck.diagnostics import Diagnostic
+from tipcheck import parsing
+from tipcheck.parsing import InternalError, too_complex
 from tipcheck.source import SourceFile
-
-
-@dataclass
-class InternalError:
-    path: str
-    rule: Optional[str]
-    detail: str  # the exception, one line
-    trace: str  # the full traceback, shown with --verbose only
 
 
 @dataclass
@@ -36,9 +30,9 @@ class Task:
     text: str
     encoding: str
     codes: Tuple[str, ...]  # the rules to run on it (file rules now, project rules later)
-    pickle_tree: bool = False  # return the tree pickled (for another process)
+    send_tree: bool = False  # the tree goes to another process: return it as bytes, not objects
     wants_tree: bool = False  # project rules will read its tree
-    tree_data: bool = False  # with pickle_tree: return it as the cache keeps it (tipcheck.treedata)
+    encode_tree: bool = False  # with send_tree: as the cache keeps it (tipcheck.treedata), not pickled
 
 
 @dataclass
@@ -47,37 +41,39 @@ class FileAnalysis:
     diagnostics: List[Diagnostic] = field(default_factory=list)  # from the file rules
     errors: List[InternalError] = field(default_factory=list)
     parsed: bool = False
-    # For project rules: (module, ModuleFacts with its flow summary built), or those pickled.
-    tree: Any = None
-    # The same as plain data (tipcheck.treedata), for the cache; from a worker, instead of ``tree``.
-    tree_data: Optional[bytes] = None
+    # For project rules: (module, ModuleFacts with its flow summary built), when analysed here.
+    tree: Optional[Tuple[Any, Any]] = None
+    # The same pickled, from a worker process (see loaded_tree).
+    pickled_tree: Optional[bytes] = None
+    # The same as plain data (tipcheck.treedata), for the cache: from a worker, or read from the cache.
+    encoded_tree: Optional[bytes] = None
 
     def loaded_tree(self):
         """The (module, facts) pair, unpickled or rebuilt from its data when needed; None when
         there is none (or its data is not a tree: tipcheck.treedata.InvalidData)."""
-        if isinstance(self.tree, bytes):
-            self.tree = pickle.loads(self.tree)  # from our own worker process, never from disk
-        elif self.tree is None and self.tree_data is not None:
+        if self.tree is None and self.pickled_tree is not None:
+            self.tree = pickle.loads(self.pickled_tree)  # from our own worker process, never from disk
+            self.pickled_tree = None
+        elif self.tree is None and self.encoded_tree is not None:
             from tipcheck.treedata import InvalidData, decode_tree
 
             try:
-                self.tree = decode_tree(self.tree_data)
+                self.tree = decode_tree(self.encoded_tree)
             except InvalidData:
                 pass
-            self.tree_data = None
+            self.encoded_tree = None
         return self.tree
 
 
 def analyse(task: Task) -> FileAnalysis:
     """Parse, build facts, run the file rules; build the flow summary when project rules need it."""
     from tipcheck.context import RuleContext
-    from tipcheck.engine import parse_source
     from tipcheck.rules import RULES_BY_CODE
 
     source = SourceFile(path=task.path, text=task.text, encoding=task.encoding)
     result = FileAnalysis(task.path)
     rules = [RULES_BY_CODE[code] for code in task.codes]
-    parsed = parse_source(source, result)
+    parsed = parsing.parse_source(source, result)
     if parsed is None:
         return result
     module, facts = parsed
@@ -94,20 +90,15 @@ def analyse(task: Task) -> FileAnalysis:
         except Exception as exc:
             result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
             return result
-        result.tree = (module, facts)
-        if task.pickle_tree:  # for another process
-            if task.tree_data:  # which will keep it in the cache: send it in the cache's format
-                result.tree_data = tree_data(result.tree)
-                if result.tree_data is not None:
-                    result.tree = None
-            if result.tree is not None:
-                result.tree = pickle_tree(result.tree)
+        tree = (module, facts)
+        if not task.send_tree:
+            result.tree = tree
+        else:  # for another process
+            if task.encode_tree:  # which will keep it in the cache: send it in the cache's format
+                result.encoded_tree = tree_data(tree)
+            if result.encoded_tree is None:
+                result.pickled_tree = pickle_tree(tree)  # None: too deep, parsed again there
     return result
-
-
-def too_complex(source: SourceFile) -> Diagnostic:
-    """The finding for a file whose analysis ran out of stack."""
-    return located_diagnostic(source, TOO_COMPLEX, f"Cannot analyse: {NESTED_TOO_DEEPLY}", 1, 1)
 
 
 def pickle_tree(tree) -> Optional[bytes]:
@@ -133,7 +124,7 @@ def tree_data(tree) -> Optional[bytes]:
 def run_rules(ctx, rules: Sequence, result: FileAnalysis) -> None:
     """Run rules on one file's context; a rule that crashes loses its findings and is recorded."""
     for rule in rules:
-        ctx._rule = rule
+        ctx.set_rule(rule)
         before = len(ctx.diagnostics)
         try:
             rule.check(ctx)

@@ -15,7 +15,8 @@ import click
 
 from tipcheck import __version__
 from tipcheck.config import ConfigError, Overrides, Resolver, Settings
-from tipcheck.diagnostics import IO_ERROR, Diagnostic
+from tipcheck.codes import IO_ERROR
+from tipcheck.diagnostics import Diagnostic
 from tipcheck.limits import run_with_deep_stack
 from tipcheck.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from tipcheck.cache import ENV_VAR as ENV_CACHE_DIR
@@ -29,12 +30,11 @@ from tipcheck.engine import (
     Skipped,
     check_sources,
     file_diagnostic,
-    fix_paths,
-    fix_sources,
     lint_paths,
     notebook_source,
 )
-from tipcheck.output import FORMATS, Progress, concise, display_path, fix_summary, lint_summary, render, use_color
+from tipcheck.fixing import fix_paths, fix_sources
+from tipcheck.output import FORMATS, HUMAN_FORMATS, Progress, concise, display_path, fix_summary, lint_summary, render, use_color
 from tipcheck.output import statistics as output_statistics
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.policy import Policy
@@ -272,7 +272,7 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
         _emit(output_statistics(diags, run.unsafe), output_file)
     else:
         _emit(_render(run, diags, sources, output_file), output_file, color=output_file is None and use_color(sys.stdout))
-        if run.output_format in ("full", "concise"):
+        if run.output_format in HUMAN_FORMATS:
             click.echo(lint_summary(diags, run.unsafe, _unchecked(errors)), nl=False)
     _report_errors(errors, verbose)
     sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diags else EXIT_OK)
@@ -354,7 +354,7 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
     sources = {r.path: _after_fix(r) for r in results if r.source is not None}
     if not diff and remaining:
         _emit(_render(run, remaining, sources, output_file), output_file)
-    if run.output_format in ("full", "concise"):
+    if run.output_format in HUMAN_FORMATS:
         click.echo(fix_summary(fixed, remaining, run.unsafe, diff, _unchecked(errors)), nl=False, err=diff)
     _report_write_failures(failures)
     _report_errors(errors, verbose)

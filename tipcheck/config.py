@@ -14,9 +14,9 @@ Keys (kebab-case, type-checked; an unknown key is an error)
     ``per-file-ignores``                                 table: glob -> list of codes or prefixes
     ``exclude``, ``extend-exclude``                      lists of globs
     ``unsafe-fixes``, ``respect-gitignore``              booleans
-    ``output-format``                                    one of OUTPUT_FORMATS
+    ``output-format``                                    one of OUTPUT_FORMATS (tipcheck.output.formats)
 
-Globs (``per-file-ignores``, ``exclude``) follow Ruff's matchers: a pattern matches a path when it
+Globs (``per-file-ignores``, ``exclude``; tipcheck.globs) follow Ruff's matchers: a pattern matches a path when it
 matches the path relative to the config's folder (``tests/*.py``) or the path's file name alone
 (``__init__.py``, ``*_test.py`` match in any folder). ``*`` and ``?`` also match ``/`` (globset's
 default, so ``tests/*`` covers nested folders too), ``**/`` matches zero or more folders, and
@@ -43,30 +43,34 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tipcheck.discovery import SKIPPED_DIRS
-from tipcheck.rules import ALL_RULES, SelectionError, select_rules
+from tipcheck.globs import GlobPattern, glob_problem, relative_to
+from tipcheck.configfile import (  # noqa: F401 (re-exported: the config's API)
+    CONFIG_FILE,
+    CONFIG_FILES,
+    PYPROJECT,
+    ConfigError,
+    boolean,
+    find_config,
+    is_tipcheck_config,
+    check_output_format,
+    pyproject_section,
+    read_toml,
+    string_list,
+    type_name,
+)
+from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS  # noqa: F401 (re-exported)
+from tipcheck import selection
+from tipcheck.rules import ALL_RULES
 from tipcheck.rules.base import Rule
 
-CONFIG_FILE = "tipcheck.toml"
-PYPROJECT = "pyproject.toml"
-# In one folder, the first of these that is a tipcheck config wins.
-CONFIG_FILES = (CONFIG_FILE, PYPROJECT)
-
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github")
 
 # Folders and files never walked into unless the config replaces `exclude` (extend-exclude adds).
 DEFAULT_EXCLUDE: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRS)) + ("*.egg-info",)
-
-# Codes of findings made by tipcheck itself rather than by a rule in ALL_RULES; they can be
-# selected, ignored, listed in per-file-ignores and suppressed like rule codes.
-UNUSED_SUPPRESSION = "TIP001"
-ENGINE_CODES: Tuple[str, ...] = (UNUSED_SUPPRESSION,)
 
 KEYS = (
     "select",
@@ -81,44 +85,20 @@ KEYS = (
 )
 
 
-class ConfigError(Exception):
-    """A config file (or a command-line override) that cannot be used.
-
-    ``str(error)`` is the whole message, naming the file and the key; ``path`` and ``key`` are
-    also kept apart (either may be None). The CLI prints it and exits with status 2.
-    """
-
-    def __init__(self, message: str, path: Optional[str] = None, key: Optional[str] = None):
-        self.path = path
-        self.key = key
-        self.message = message
-        super().__init__(f"{path}: {message}" if path else message)
-
-
 # -- rule codes ------------------------------------------------------------------------------
 
 
 def all_codes() -> Tuple[str, ...]:
-    """Every code that selection applies to: the rules' codes and the engine's own (TIP001)."""
-    return tuple(rule.code for rule in ALL_RULES) + ENGINE_CODES
-
-
-def _specificity(selector: str, code: str) -> int:
-    """How specifically ``selector`` names ``code`` (-1: not at all). ALL is the least specific."""
-    if selector == "ALL":
-        return 0
-    return len(selector) if code.startswith(selector) else -1
+    """Every code that selection applies to: the rules' codes (TIP001 among them, a rule whose
+    findings the engine's suppression pass makes: tipcheck.codes), each once."""
+    return tuple(rule.code for rule in ALL_RULES)
 
 
 def _normalize_selector(raw: str, where: str, path: Optional[str], key: str) -> str:
-    selector = raw.strip().upper()
+    selector = selection.normalize(raw)
     if not selector:
         raise ConfigError(f"{where}: empty rule selector", path, key)
-    if selector == "ALL" or any(code.startswith(selector) for code in all_codes()):
-        return selector
-    try:  # the registry's own judgement: it also accepts reserved prefixes such as TIP3
-        select_rules([selector])
-    except SelectionError:
+    if not selection.is_known(selector, all_codes()):  # reserved prefixes such as TIP3 are known
         hint = ""
         close = difflib.get_close_matches(selector, all_codes(), n=1)
         if close:
@@ -156,12 +136,7 @@ def _resolve_codes(layers: Sequence[RuleSelection], codes: Sequence[str]) -> Fro
         selectors = (*(layer.select or ()), *layer.extend_select)
         ignores = (*layer.ignore, *carried_ignores)
         carried_ignores = ()
-        updates: Dict[str, bool] = {}
-        for code in codes:
-            chosen = max((_specificity(s, code) for s in selectors), default=-1)
-            dropped = max((_specificity(s, code) for s in ignores), default=-1)
-            if chosen >= 0 or dropped >= 0:
-                updates[code] = chosen > dropped
+        updates = selection.decide(codes, selectors, ignores)
         if layer.select is not None:
             enabled = {code for code, on in updates.items() if on}
             # Ruff: `select = []` with an `ignore` hands the ignores on to the next layer.
@@ -173,197 +148,11 @@ def _resolve_codes(layers: Sequence[RuleSelection], codes: Sequence[str]) -> Fro
     return frozenset(enabled)
 
 
-# -- globs -----------------------------------------------------------------------------------
-
-
-def _glob_to_regex(pattern: str) -> str:
-    """Translate a glob to a regex with globset's default semantics (``*`` crosses ``/``)."""
-    out: List[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            j = i
-            while j < n and pattern[j] == "*":
-                j += 1
-            stars = j - i
-            at_segment_start = i == 0 or pattern[i - 1] == "/"
-            if stars >= 2 and at_segment_start and j < n and pattern[j] == "/":
-                out.append("(?:.*/)?")  # `**/`: zero or more folders
-                j += 1
-            else:
-                out.append(".*")
-            i = j
-            continue
-        if c == "?":
-            out.append(".")
-        elif c == "[":
-            j = i + 1
-            if j < n and pattern[j] in "!^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 1
-            if j >= n:  # no closing bracket: a literal `[`
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1 : j]
-                if body[:1] in ("!", "^"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = j
-        elif c == "{":
-            depth, j = 0, i
-            while j < n:
-                if pattern[j] == "{":
-                    depth += 1
-                elif pattern[j] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if j >= n:
-                out.append(re.escape(c))
-            else:
-                parts, depth, start = [], 0, i + 1
-                for k in range(i + 1, j):
-                    if pattern[k] == "{":
-                        depth += 1
-                    elif pattern[k] == "}":
-                        depth -= 1
-                    elif pattern[k] == "," and depth == 0:
-                        parts.append(pattern[start:k])
-                        start = k + 1
-                parts.append(pattern[start:j])
-                out.append("(?:" + "|".join(_glob_to_regex(p) for p in parts) + ")")
-                i = j
-        elif c == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
-
-
-def glob_problem(pattern: str) -> Optional[str]:
-    """Why ``pattern`` is not a valid glob (as globset would refuse it), or None when it is."""
-    if not pattern:
-        return "empty glob"
-    i, n, depth = 0, len(pattern), 0
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            j = i + 1
-            if j < n and pattern[j] in "!^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 1
-            if j >= n:
-                return "unclosed character class: missing `]`"
-            i = j + 1
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            if not depth:
-                return "`}` without an opening `{` (write `[}]` for the character)"
-            depth -= 1
-        i += 1
-    if depth:
-        return "unclosed alternation: missing `}`"
-    try:
-        re.compile(_glob_to_regex(pattern))
-    except re.error as exc:
-        return f"invalid glob ({exc.msg})"
-    return None
-
-
 def _glob(value: str, path: str, key: str) -> str:
     problem = glob_problem(value)
     if problem is not None:
         raise ConfigError(f"`{key}`: invalid glob {json.dumps(value)}: {problem}", path, key)
     return value
-
-
-def _posix(path: str) -> str:
-    return path.replace(os.sep, "/") if os.sep != "/" else path
-
-
-@dataclass(frozen=True)
-class GlobPattern:
-    """A glob as Ruff matches it: against the path relative to ``root``, or the file name alone.
-
-    An absolute pattern is matched against the absolute path instead of the relative one. A
-    pattern ending with ``/`` (``legacy/``) matches folders only, as in .gitignore.
-    """
-
-    pattern: str  # as written (without a leading `!`)
-    root: str
-
-    @cached_property
-    def _absolute(self) -> bool:
-        return os.path.isabs(self.pattern)
-
-    @cached_property
-    def dir_only(self) -> bool:
-        return self.pattern.endswith("/") and bool(self.pattern.rstrip("/"))
-
-    @cached_property
-    def _body(self) -> str:
-        """The pattern without the trailing `/` of a folder-only pattern."""
-        return self.pattern.rstrip("/") if self.dir_only else self.pattern
-
-    @cached_property
-    def _path_regex(self) -> "re.Pattern[str]":
-        pattern = _posix(self._body)
-        if not self._absolute:
-            while pattern.startswith("./"):
-                pattern = pattern[2:]
-        else:
-            pattern = _posix(os.path.normpath(self._body))
-        return re.compile(_glob_to_regex(pattern), re.DOTALL)
-
-    @cached_property
-    def _name_regex(self) -> "re.Pattern[str]":
-        return re.compile(_glob_to_regex(_posix(self._body)), re.DOTALL)
-
-    def matches(self, path: str) -> bool:
-        """Whether ``path`` (absolute, or relative to the current folder) matches."""
-        return self.matches_absolute(os.path.abspath(path))
-
-    def matches_absolute(self, absolute: str, is_dir: Optional[bool] = None) -> bool:
-        """Whether ``absolute`` matches; ``is_dir`` (None: look at the file system, only when it
-        matters) says whether it is a folder, for a folder-only pattern."""
-        if not self._matches_path(absolute):
-            return False
-        if not self.dir_only:
-            return True
-        return os.path.isdir(absolute) if is_dir is None else is_dir
-
-    def _matches_path(self, absolute: str) -> bool:
-        if self._name_regex.fullmatch(os.path.basename(absolute)):
-            return True
-        if self._absolute:
-            return bool(self._path_regex.fullmatch(_posix(absolute)))
-        relative = _relative_to(absolute, self.root)
-        return relative is not None and bool(self._path_regex.fullmatch(relative))
-
-
-def _relative_to(absolute: str, root: str) -> Optional[str]:
-    """``absolute`` relative to ``root`` in posix form, or None when it is not under ``root``."""
-    if absolute == root:
-        return ""
-    prefix = root if root.endswith(os.sep) else root + os.sep
-    if not absolute.startswith(prefix):
-        return None
-    return _posix(absolute[len(prefix) :])
 
 
 @dataclass(frozen=True)
@@ -384,98 +173,8 @@ class PerFileIgnore:
         return self.glob.matches(path) != self.negated
 
 
-# -- reading and checking a config -------------------------------------------------------------
-
-
-_TOML_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a float", list: "an array", dict: "a table"}
-
-
-def _type_name(value: Any) -> str:
-    return _TOML_TYPES.get(type(value), "a date/time" if hasattr(value, "isoformat") else type(value).__name__)
-
-
-def _string_list(value: Any, path: str, key: str) -> Tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        got = _type_name(value) if not isinstance(value, list) else "an array with a non-string item"
-        raise ConfigError(f"`{key}` must be an array of strings, got {got}", path, key)
-    return tuple(value)
-
-
 def _selectors(value: Any, path: str, key: str, where: Optional[str] = None) -> Tuple[str, ...]:
-    return tuple(_normalize_selector(s, where or f"`{key}`", path, key) for s in _string_list(value, path, key))
-
-
-def _bool(value: Any, path: str, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"`{key}` must be a boolean (true or false), got {_type_name(value)}", path, key)
-    return value
-
-
-def _output_format(value: Any, path: Optional[str], key: str) -> str:
-    if not isinstance(value, str):
-        raise ConfigError(f"`{key}` must be a string, got {_type_name(value)}", path, key)
-    if value not in OUTPUT_FORMATS:
-        choices = ", ".join(f'"{f}"' for f in OUTPUT_FORMATS)
-        raise ConfigError(f"`{key}` must be one of {choices}; got \"{value}\"", path, key)
-    return value
-
-
-def _read_toml(path: str) -> Dict[str, Any]:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError("config file not found", path)
-    except IsADirectoryError:
-        raise ConfigError("config path is a directory, not a file", path)
-    except OSError as exc:
-        raise ConfigError(f"cannot read the config file: {exc.strerror or exc}", path)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path)
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason})", path)
-
-
-def _pyproject_section(data: Mapping[str, Any], path: str) -> Optional[Dict[str, Any]]:
-    tool = data.get("tool")
-    if not isinstance(tool, dict) or "tipcheck" not in tool:
-        return None
-    section = tool["tipcheck"]
-    if not isinstance(section, dict):
-        raise ConfigError(f"`tool.tipcheck` must be a table, got {_type_name(section)}", path, "tool.tipcheck")
-    return section
-
-
-def is_tipcheck_config(path: str) -> bool:
-    """Whether ``path`` is a config tipcheck would use during discovery.
-
-    ``tipcheck.toml`` always is; ``pyproject.toml`` only with a ``[tool.tipcheck]`` table (a file
-    that never mentions "tipcheck" is not even parsed). Raises ConfigError for a pyproject that
-    mentions tipcheck but is not valid TOML.
-    """
-    if os.path.basename(path) != PYPROJECT:
-        return os.path.isfile(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return False
-    if b"tipcheck" not in data:
-        return False
-    try:
-        parsed = tomllib.loads(data.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path)
-    return _pyproject_section(parsed, path) is not None
-
-
-def find_config(folder: str) -> Optional[str]:
-    """The config file of ``folder`` itself (not of its parents), or None."""
-    for name in CONFIG_FILES:
-        candidate = os.path.join(folder, name)
-        if os.path.isfile(candidate) and is_tipcheck_config(candidate):
-            return candidate
-    return None
+    return tuple(_normalize_selector(s, where or f"`{key}`", path, key) for s in string_list(value, path, key))
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -519,9 +218,9 @@ class Settings:
         [tool.tipcheck] gives the defaults. Raises ConfigError.
         """
         path = os.path.abspath(path)
-        data = _read_toml(path)
+        data = read_toml(path)
         if os.path.basename(path) == PYPROJECT:
-            section = _pyproject_section(data, path)
+            section = pyproject_section(data, path)
             table = section if section is not None else {}
         else:
             table = data
@@ -544,15 +243,15 @@ class Settings:
             if key in ("select", "extend-select", "ignore"):
                 values[key.replace("-", "_")] = _selectors(value, shown, key)
             elif key in ("exclude", "extend-exclude"):
-                values[key.replace("-", "_")] = tuple(_glob(g, shown, key) for g in _string_list(value, shown, key))
+                values[key.replace("-", "_")] = tuple(_glob(g, shown, key) for g in string_list(value, shown, key))
             elif key in ("unsafe-fixes", "respect-gitignore"):
-                values[key.replace("-", "_")] = _bool(value, shown, key)
+                values[key.replace("-", "_")] = boolean(value, shown, key)
             elif key == "output-format":
-                values["output_format"] = _output_format(value, shown, key)
+                values["output_format"] = check_output_format(value, shown, key)
             elif key == "per-file-ignores":
                 if not isinstance(value, dict):
                     raise ConfigError(
-                        f"`per-file-ignores` must be a table of glob = [codes], got {_type_name(value)}", shown, key
+                        f"`per-file-ignores` must be a table of glob = [codes], got {type_name(value)}", shown, key
                     )
                 entries = []
                 for pattern, codes in value.items():
@@ -607,7 +306,7 @@ class Settings:
         ignored = self.codes_ignored_for(path)
         if not ignored:
             return self.enabled_codes
-        return frozenset(c for c in self.enabled_codes if not any(_specificity(s, c) >= 0 for s in ignored))
+        return frozenset(c for c in self.enabled_codes if not any(selection.specificity(s, c) >= 0 for s in ignored))
 
     def enabled_rules_for(self, path: str) -> List[Rule]:
         """The rules to run on ``path``: the enabled ones that per-file-ignores leave on."""
@@ -616,7 +315,7 @@ class Settings:
 
     def is_ignored_for(self, path: str, code: str) -> bool:
         """Whether per-file-ignores turn ``code`` off for ``path``."""
-        return any(_specificity(s, code) >= 0 for s in self.codes_ignored_for(path))
+        return any(selection.specificity(s, code) >= 0 for s in self.codes_ignored_for(path))
 
     # -- files ---------------------------------------------------------------------------------
     @property
@@ -640,7 +339,7 @@ class Settings:
             return False
         if self._matches_exclude(absolute):
             return True
-        return bool(_relative_to(absolute, self.root)) and self._folder_excluded(os.path.dirname(absolute))
+        return bool(relative_to(absolute, self.root)) and self._folder_excluded(os.path.dirname(absolute))
 
     def _matches_exclude(self, absolute: str, is_dir: Optional[bool] = None) -> bool:
         return any(glob.matches_absolute(absolute, is_dir) for glob in self._exclude_globs)
@@ -753,7 +452,7 @@ class Overrides:
             object.__setattr__(self, "exclude", globs(self.exclude))
         object.__setattr__(self, "extend_exclude", globs(self.extend_exclude))
         if self.output_format is not None:
-            _output_format(self.output_format, None, "--output-format")
+            check_output_format(self.output_format, None, "--output-format")
 
     def apply(self, settings: Settings) -> Settings:
         changes: Dict[str, Any] = {}

@@ -20,7 +20,18 @@ class RuleContext:
         self.project = project  # tipcheck.facts.training.ProjectFacts, for project rules
         self.diagnostics: List[Diagnostic] = []
         self._positions: Optional[Dict[cst.CSTNode, object]] = None
-        self._rule = None  # set by the engine while a rule runs
+        self._rule = None  # the rule running now (set_rule)
+
+    # -- the rule running ----------------------------------------------------------------------
+    def set_rule(self, rule) -> None:
+        """Make ``rule`` (a tipcheck.rules.base.Rule) the one whose code and name report() gives
+        the findings; the engine calls it before it runs each rule on this context."""
+        self._rule = rule
+
+    @property
+    def rule(self):
+        """The rule running now (None before the first)."""
+        return self._rule
 
     # -- positions, computed only when a rule reports something ------------------------------
     def range(self, node: cst.CSTNode) -> Tuple[int, int]:

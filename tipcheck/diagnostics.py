@@ -46,13 +46,6 @@ class Fix:
         return self.applicability is Applicability.SAFE
 
 
-# Codes of the findings the engine itself makes; they cannot be selected or ignored.
-INVALID_SYNTAX = "invalid-syntax"
-IO_ERROR = "io-error"
-TOO_COMPLEX = "too-complex"  # a file tipcheck cannot analyse (tipcheck.limits)
-ENGINE_CODES = (INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX)
-
-
 @dataclass
 class Diagnostic:
     code: str

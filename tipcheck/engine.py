@@ -7,43 +7,28 @@ per-module summaries, so that the files are linted together.
 
 from __future__ import annotations
 
-import ast
 import os
-import re
 import traceback
-import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-import libcst as cst
-
 from tipcheck import cachedata
-from tipcheck.analysis import FileAnalysis, InternalError, Task, run_rules, too_complex, tree_data
+from tipcheck.analysis import FileAnalysis, Task, run_rules, tree_data
 from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
 from tipcheck.context import RuleContext
-from tipcheck.diagnostics import (
-    INVALID_SYNTAX,
-    IO_ERROR,
-    TOO_COMPLEX,
-    Diagnostic,
-    Fix,
-    file_diagnostic,
-    located_diagnostic,
-)
-from tipcheck.facts import ModuleFacts
+from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
+from tipcheck.diagnostics import Diagnostic, file_diagnostic, located_diagnostic
 from tipcheck.facts.training import ProjectFacts, module_name_for
-from tipcheck.limits import TooComplex, precheck
-from tipcheck.fixes import apply_fixes, select_fixes
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
+from tipcheck import parsing
+from tipcheck.parsing import InternalError, python_syntax_check
 from tipcheck.policy import Policy
 from tipcheck.pool import run_tasks
 from tipcheck.prefilter import rules_per_file
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceError, SourceFile
 from tipcheck.suppression import may_hold_directives
-
-MAX_FIX_PASSES = 10
 
 
 @dataclass
@@ -67,120 +52,6 @@ class Skipped:
     path: str
     reason: str
 
-
-
-def parse(source: SourceFile) -> cst.Module:
-    return cst.parse_module(source.text)
-
-
-_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
-
-
-def _python_syntax_error(text: str) -> Optional[SyntaxError]:
-    """CPython's own error for text LibCST cannot parse: its message and position are precise."""
-    try:
-        with warnings.catch_warnings():  # e.g. invalid escape sequences: not ours to report here
-            warnings.simplefilter("ignore")
-            compile(text, "<tipcheck>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as exc:
-        return exc
-    except Exception:  # RecursionError, MemoryError, ValueError: fall back to LibCST's report
-        return None
-    return None
-
-
-def _first_line(exc: cst.ParserSyntaxError) -> str:
-    return str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
-
-
-def _libcst_position(exc: cst.ParserSyntaxError) -> Tuple[int, int]:
-    # LibCST's native parser leaves raw_column at 0; its position is only in the message.
-    position = _LIBCST_POSITION.search(_first_line(exc))
-    if position:
-        return int(position.group(1)), int(position.group(2)) + 1
-    return exc.raw_line, exc.raw_column + 1
-
-
-def syntax_diagnostic(source: SourceFile, exc: cst.ParserSyntaxError) -> Diagnostic:
-    message = _first_line(exc)
-    row, column = _libcst_position(exc)
-    python_error = _python_syntax_error(source.text)
-    if python_error is not None and python_error.lineno:
-        return python_syntax_diagnostic(source, python_error)
-    return located_diagnostic(source, INVALID_SYNTAX, f"SyntaxError: {message}", row, column)
-
-
-def python_syntax_diagnostic(source: SourceFile, error: SyntaxError) -> Diagnostic:
-    """An invalid-syntax finding from CPython's own error (its message and position are precise)."""
-    message = error.msg or "invalid syntax"
-    return located_diagnostic(source, INVALID_SYNTAX, f"SyntaxError: {message}", error.lineno or 1, error.offset or 1)
-
-
-def too_complex_diagnostic(source: SourceFile, problem: Optional[TooComplex] = None) -> Diagnostic:
-    if problem is None:
-        return too_complex(source)
-    return located_diagnostic(source, TOO_COMPLEX, f"Cannot analyse: {problem.message}", problem.row, problem.column)
-
-
-
-def python_syntax_check(text: str) -> Optional[Tuple[str, int, int]]:
-    """CPython's syntax error in ``text`` as (message, row, column), or None: no error, or one
-    Python itself cannot decide (RecursionError, MemoryError: left to the file's other checks).
-
-    For the files no rule reads, which are never given to LibCST. Compiling to bytecode is
-    about a third cheaper than building the ``ast`` objects, so that is tried first; only when it
-    fails is the parser asked alone, so that what is reported is what the parser rejects (as for
-    the other files), not a compiler check such as `return` outside a function."""
-    try:
-        with warnings.catch_warnings():  # e.g. invalid escape sequences: not ours to report here
-            warnings.simplefilter("ignore")
-            compile(text, "<tipcheck>", "exec", dont_inherit=True)
-        return None
-    except SyntaxError:
-        pass
-    except Exception:  # RecursionError, MemoryError, ValueError: cannot tell here
-        return None
-    error = _python_syntax_error(text)
-    if error is None:
-        return None
-    return (error.msg or "invalid syntax", error.lineno or 1, error.offset or 1)
-
-
-
-def parse_source(source: SourceFile, result) -> Optional[Tuple[cst.Module, ModuleFacts]]:
-    """The tree and facts of a source; a syntax error, a file too deep to analyse or a crash is
-    recorded on ``result``. CPython parses the text first (tipcheck.limits): LibCST never sees
-    nesting that would crash it or take minutes to parse."""
-    verdict = precheck(source.text)
-    if isinstance(verdict.problem, SyntaxError):
-        result.diagnostics.append(python_syntax_diagnostic(source, verdict.problem))
-        return None
-    if verdict.problem is not None:
-        result.diagnostics.append(too_complex_diagnostic(source, verdict.problem))
-        return None
-    try:
-        module = parse(source)
-    except cst.ParserSyntaxError as exc:
-        if verdict.python_accepts:  # LibCST's limit, not the file's fault (5,000 joined strings)
-            problem = TooComplex(f"Python accepts this file but LibCST cannot parse it ({_first_line(exc)})", *_libcst_position(exc))
-            result.diagnostics.append(too_complex_diagnostic(source, problem))
-        else:
-            result.diagnostics.append(syntax_diagnostic(source, exc))
-        return None
-    except RecursionError:
-        result.diagnostics.append(too_complex_diagnostic(source))
-        return None
-    except (MemoryError, Exception) as exc:  # the parser itself failed
-        result.errors.append(InternalError(source.path, None, f"parser failed: {exc!r}", traceback.format_exc()))
-        return None
-    try:
-        return module, ModuleFacts(module)
-    except RecursionError:
-        result.diagnostics.append(too_complex_diagnostic(source))
-        return None
-    except Exception as exc:
-        result.errors.append(InternalError(source.path, None, f"analysis failed: {exc!r}", traceback.format_exc()))
-        return None
 
 
 def check_sources(
@@ -227,7 +98,7 @@ def check_sources(
                 continue
         wants_tree = any(rule.project for rule in wanted[source.path])
         tasks.append(
-            Task(source.path, source.text, source.encoding, codes, wants_tree=wants_tree, tree_data=wants_tree and cache is not None)
+            Task(source.path, source.text, source.encoding, codes, wants_tree=wants_tree, encode_tree=wants_tree and cache is not None)
         )
 
     def done(analysis: FileAnalysis) -> None:
@@ -325,8 +196,8 @@ def _plan(sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[
 
 def _store(cache: Cache, file_key: str, analysis: FileAnalysis) -> None:
     """Store an analysis in the cache: the findings in one entry, the tree (large) in another."""
-    data = analysis.tree_data
-    if data is None and analysis.tree is not None and not isinstance(analysis.tree, bytes):
+    data = analysis.encoded_tree
+    if data is None and analysis.tree is not None:
         data = tree_data(analysis.tree)  # analysed in this process
     if data is not None:
         cache.put("trees", file_key, data)
@@ -385,8 +256,8 @@ def _project_rules(
 
 def _tree(source: SourceFile, analysis: FileAnalysis, cache: Optional[Cache], file_key: Optional[str]):
     """A file's tree and facts for the project step: as analysed, from the cache, or parsed again."""
-    if analysis.tree is None and analysis.tree_data is None and cache is not None and file_key is not None:
-        analysis.tree_data = cache.get_bytes("trees", file_key)  # plain data: tipcheck.treedata
+    if analysis.tree is None and analysis.pickled_tree is None and analysis.encoded_tree is None and cache is not None and file_key is not None:
+        analysis.encoded_tree = cache.get_bytes("trees", file_key)  # plain data: tipcheck.treedata
     try:
         tree = analysis.loaded_tree()
     except Exception:
@@ -395,7 +266,7 @@ def _tree(source: SourceFile, analysis: FileAnalysis, cache: Optional[Cache], fi
         return tree
     # A tree too deep to pickle or to keep, or a cache entry gone or not a tree.
     again = FileAnalysis(source.path)
-    parsed = parse_source(source, again)
+    parsed = parsing.parse_source(source, again)
     if parsed is None:
         return None
     try:
@@ -445,7 +316,7 @@ def _renamed(source: SourceFile, display_path: str) -> SourceFile:
     return source
 
 
-def _unread(path: str, source: "Diagnostic | Skipped") -> FileResult:
+def unread_result(path: str, source: "Diagnostic | Skipped") -> FileResult:
     """The result of a file that was not read: its io-error finding, or why it was skipped."""
     if isinstance(source, Skipped):
         return FileResult(path, skipped=source.reason)
@@ -455,117 +326,17 @@ def _unread(path: str, source: "Diagnostic | Skipped") -> FileResult:
 def check_file(path: str, rules: Sequence[Rule]) -> FileResult:
     source = read(path)
     if not isinstance(source, SourceFile):
-        return _unread(path, source)
+        return unread_result(path, source)
     return check_source(source, rules)
 
 
-def _parses(text: str) -> bool:
-    try:
-        cst.parse_module(text)
-        return True
-    except Exception:
-        return False
-
-
-def _dropped_message(diag: Diagnostic) -> str:
-    return (
-        f"{diag.path}:{diag.start.row}:{diag.start.column}: {diag.code} fix dropped: "
-        "it would have made the file unparseable"
-    )
-
-
-def _fix_pass(result: FileResult, text: str, unsafe: bool) -> Tuple[str, int, List[str]]:
-    """Apply one pass of non-overlapping fixes; a fix that would break the code is dropped."""
-    candidates = [d for d in result.diagnostics if d.fixable(unsafe)]
-    chosen = select_fixes([d.fix for d in candidates])
-    if not chosen:
-        return text, 0, []
-    fixed = apply_fixes(text, chosen)
-    if _parses(fixed):
-        return fixed, len(chosen), []
-    # Keep the fixes that are fine on their own; report the others.
-    good: List[Fix] = []
-    dropped: List[str] = []
-    for diag in candidates:
-        if diag.fix not in chosen:
-            continue
-        if _parses(apply_fixes(text, [*good, diag.fix])):
-            good.append(diag.fix)
-        else:
-            dropped.append(_dropped_message(diag))
-    return (apply_fixes(text, good), len(good), dropped) if good else (text, 0, dropped)
-
-
-def fix_sources(
-    sources: Sequence[SourceFile],
-    rules: Sequence[Rule],
-    unsafe: bool,
-    policy: Optional[Policy] = None,
-    jobs: int = 1,
-    cache: Optional[Cache] = None,
-) -> List[FileResult]:
-    """Apply fixes to all the sources until nothing changes (bounded), re-linting them together
-    after each pass; the results carry what remains and the fixed text."""
-    current = {source.path: source for source in sources}
-    fixed = {source.path: 0 for source in sources}
-    dropped_any = False
-    results = check_sources(sources, rules, policy, jobs=jobs, cache=cache)
-    unfixed = {result.path: result.diagnostics for result in results}
-    for _ in range(MAX_FIX_PASSES):
-        changed = False
-        for result in results:
-            if result.errors or result.source is None or not any(d.fixable(unsafe) for d in result.diagnostics):
-                continue
-            source = current[result.path]
-            text, count, dropped = _fix_pass(result, source.text, unsafe)
-            dropped_any = dropped_any or bool(dropped)
-            if count and text != source.text:
-                fixed[result.path] += count
-                current[result.path] = SourceFile(path=source.path, text=text, encoding=source.encoding, notebook=source.notebook)
-                changed = True
-        if not changed:
-            break
-        results = check_sources(list(current.values()), rules, policy, jobs=jobs, cache=cache)
-    originals = {source.path: source for source in sources}
-    for result in results:
-        result.fixed_count = fixed[result.path]
-        result.source = originals[result.path]
-        if not fixed[result.path] and not dropped_any:
-            continue  # untouched: its text need not even be looked at
-        text = current[result.path].text
-        # A fix that was dropped leaves its finding behind, unfixed. It was tried again on each
-        # pass, at positions that moved as other fixes went in: report it once, where it is now.
-        if dropped_any:
-            result.dropped_fixes = [
-                _dropped_message(diag)
-                for diag in result.diagnostics
-                if diag.fixable(unsafe) and not _parses(apply_fixes(text, [diag.fix]))
-            ]
-        if text != originals[result.path].text:
-            result.fixed_text = text
-            result.unfixed_diagnostics = unfixed[result.path]
-    return results
-
-
-def fix_source(source: SourceFile, rules: Sequence[Rule], unsafe: bool, policy: Optional[Policy] = None) -> FileResult:
-    """Fix one decoded source text on its own."""
-    return fix_sources([source], rules, unsafe, policy)[0]
-
-
-def fix_file(path: str, rules: Sequence[Rule], unsafe: bool) -> FileResult:
-    source = read(path)
-    if not isinstance(source, SourceFile):
-        return _unread(path, source)
-    return fix_source(source, rules, unsafe)
-
-
-def _read_all(paths: Sequence[str]) -> Tuple[List[SourceFile], Dict[str, FileResult]]:
+def read_all(paths: Sequence[str]) -> Tuple[List[SourceFile], Dict[str, FileResult]]:
     sources: List[SourceFile] = []
     unreadable: Dict[str, FileResult] = {}
     for path in paths:
         source = read(path)
         if not isinstance(source, SourceFile):
-            unreadable[path] = _unread(path, source)
+            unreadable[path] = unread_result(path, source)
         else:
             sources.append(source)
     return sources, unreadable
@@ -580,20 +351,6 @@ def lint_paths(
     cache: Optional[Cache] = None,
 ) -> List[FileResult]:
     """Read and lint files together, in the given order (``on_file`` is called as each is done)."""
-    sources, unreadable = _read_all(paths)
+    sources, unreadable = read_all(paths)
     linted = {r.path: r for r in check_sources(sources, rules, policy, on_file, jobs, cache)}
     return [unreadable.get(path) or linted[path] for path in paths]
-
-
-def fix_paths(
-    paths: Sequence[str],
-    rules: Sequence[Rule],
-    unsafe: bool,
-    policy: Optional[Policy] = None,
-    jobs: int = 1,
-    cache: Optional[Cache] = None,
-) -> List[FileResult]:
-    """Read and fix files together (nothing is written here), in the given order."""
-    sources, unreadable = _read_all(paths)
-    fixed = {r.path: r for r in fix_sources(sources, rules, unsafe, policy, jobs, cache)}
-    return [unreadable.get(path) or fixed[path] for path in paths]

@@ -28,7 +28,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple
+
+from tipcheck.globs import gitignore_regex
 
 __all__ = ["IgnoreRules", "Pattern", "parse_lines", "repository_root"]
 
@@ -46,66 +48,6 @@ class Pattern:
         if self.dir_only and not is_dir:
             return False
         return bool(self.regex.fullmatch(relative if self.anchored else name))
-
-
-def _translate(pattern: str) -> str:
-    """A gitignore glob (without its anchoring `/` or trailing `/`) as a regular expression."""
-    out: List[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            j = i
-            while j < n and pattern[j] == "*":
-                j += 1
-            if j - i >= 2 and (i == 0 or pattern[i - 1] == "/") and (j == n or pattern[j] == "/"):
-                if j == n:
-                    out.append(".*")  # `/**` at the end (or a lone `**`): everything below
-                else:
-                    out.append("(?:.*/)?")  # `**/`: zero or more folders
-                    j += 1
-            else:
-                out.append("[^/]*")
-            i = j
-            continue
-        if c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            j = i + 1
-            if j < n and pattern[j] in "!^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            if j >= n:  # no closing bracket: git's wildmatch matches nothing with it
-                raise re.error("unclosed character class")
-            else:
-                body = pattern[i + 1 : j]
-                negate = body[:1] in ("!", "^")
-                if negate:
-                    body = body[1:]
-                chars: List[str] = []
-                k = 0
-                while k < len(body):
-                    ch = body[k]
-                    if ch == "\\" and k + 1 < len(body):
-                        k += 1
-                        chars.append(re.escape(body[k]))
-                    elif ch == "-":
-                        chars.append("-")
-                    else:
-                        chars.append(re.escape(ch))
-                    k += 1
-                out.append("(?!/)[" + ("^" if negate else "") + "".join(chars) + "]")
-                i = j
-        elif c == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
 
 
 def _strip_trailing_spaces(line: str) -> str:
@@ -139,7 +81,7 @@ def parse_line(line: str) -> Optional[Pattern]:
     if line.startswith("/"):
         line = line[1:]
     try:
-        regex = re.compile(_translate(line), re.DOTALL)
+        regex = re.compile(gitignore_regex(line), re.DOTALL)
     except re.error:  # `[z-a]`, an unclosed `[`: git matches nothing with it
         return None
     return Pattern(regex, negated, dir_only, anchored)

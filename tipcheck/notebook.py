@@ -4,7 +4,8 @@ A notebook is linted as ONE Python text, :attr:`Notebook.text`: the code cells c
 each ending with a newline, so that facts work across cells (a model built in cell 2 and trained in
 a loop in cell 5). IPython syntax that is not Python is replaced, line for line, by placeholder lines
 that parse (``pass  # tipcheck placeholder for IPython syntax``, at the line's indentation; the
-comment is not a suppression directive), so that every line keeps its position in its cell:
+comment is not a suppression directive), so that every line keeps its position in its cell
+(tipcheck.ipython):
 
 - line magics ``%time x``, shell escapes ``!pip install x``, help ``?obj`` / ``obj?`` / ``obj??``,
   and the autocall escapes ``/f x``, ``,f x``, ``;f x`` at the start of a logical line (a line
@@ -38,35 +39,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from json.decoder import scanstring
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+from tipcheck.ipython import PLACEHOLDER, cell_kind, line_ending, placeholders
 from tipcheck.source import MAX_NOTEBOOK_BYTES, SourceError, SourceFile, read_bytes
 
 __all__ = ["Notebook", "NotebookError", "format_location", "is_notebook_path", "PLACEHOLDER"]
 
-# The comment must not read as a suppression directive (`# tipcheck: ...`, `# noqa`).
-PLACEHOLDER = "pass  # tipcheck placeholder for IPython syntax"
-_ASSIGN_PLACEHOLDER = "None  # tipcheck placeholder for IPython syntax"
-
-# Cell magics whose body is Python run in the notebook's namespace (Ruff's list).
-PYTHON_CELL_MAGICS = frozenset(
-    {"capture", "debug", "ipytest", "prun", "pypy", "python", "python3", "time", "timeit"}
-)
-# A cell whose first line starts with one of these (and no assignment operator follows) uses
-# automagic: the cell is shell-like, not Python (Ruff's list).
-AUTOMAGICS = frozenset(
-    """alias alias_magic autoawait autocall automagic bookmark cd code_wrap colors conda config debug
-    dhist dirs doctest_mode edit env gui history killbgscripts load load_ext loadpy logoff logon
-    logstart logstate logstop lsmagic macro magic mamba matplotlib micromamba notebook page pastebin
-    pdb pdef pdoc pfile pinfo pinfo2 pip popd pprint precision prun psearch psource pushd pwd pycat
-    pylab quickref recall rehashx reload_ext rerun reset reset_selective run save sc set_env sx
-    system tb time timeit unalias unload_ext who who_ls whos xdel xmode""".split()
-)
-_ASSIGN_OPS = frozenset({"=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=", "|=", "^="})
-
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_ASSIGN_MAGIC = re.compile(r"([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*)[ \t]*=[ \t]*[!%]")
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
@@ -95,11 +76,6 @@ def format_location(path: str, cell: int, line: int, column: int) -> str:
 def _split_lines(text: str) -> List[str]:
     """Lines with their endings (CR LF, CR or LF only, as Python's tokenizer splits them)."""
     return _LINE.findall(text)
-
-
-def _ending(line: str) -> str:
-    match = _NEWLINE.search(line)
-    return match.group(0) if match else ""
 
 
 # -- where each cell's `source` is in the JSON text ------------------------------------------------
@@ -193,124 +169,6 @@ def _source_spans(text: str) -> List[Optional[_Span]]:
     return cells
 
 
-# -- IPython syntax --------------------------------------------------------------------------------
-def _first_token(line: str) -> str:
-    parts = line.split()
-    return parts[0] if parts else ""
-
-
-def _cell_kind(lines: Sequence[str]) -> Tuple[bool, Optional[int]]:
-    """(whether the cell is Python, the index of a first-line Python-bodied cell magic)."""
-    first = next((k for k, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        return True, None
-    if first == 0:
-        tokens = lines[0].split()
-        if tokens and tokens[0] in AUTOMAGICS and not (len(tokens) > 1 and tokens[1] in _ASSIGN_OPS):
-            return False, None
-    magic_line: Optional[int] = None
-    token = _first_token(lines[first])
-    if token.startswith("%%"):
-        if token[2:] not in PYTHON_CELL_MAGICS:
-            return False, None
-        magic_line = first
-    for k, line in enumerate(lines):
-        if k != magic_line and len(_first_token(line)) >= 2 and _first_token(line).startswith("%%"):
-            return False, None
-    return True, magic_line
-
-
-@dataclass
-class _ScanState:
-    string: Optional[str] = None  # the open quote: ', ", ''' or """
-    depth: int = 0  # open brackets
-    continued: bool = False  # the previous line ended with a backslash
-
-    @property
-    def at_statement_start(self) -> bool:
-        return self.string is None and self.depth == 0 and not self.continued
-
-
-def _scan(line: str, state: _ScanState) -> Tuple[_ScanState, str]:
-    """The state after ``line`` and the last character of its code (outside strings and comments)."""
-    string, depth = state.string, state.depth
-    last = ""
-    i, n = 0, len(line)
-    comment = False
-    while i < n:
-        c = line[i]
-        if string is not None:
-            if c == "\\":
-                i += 2
-                continue
-            if line.startswith(string, i):
-                i += len(string)
-                string = None
-                last = c
-                continue
-            i += 1
-            continue
-        if c == "#":
-            comment = True
-            break
-        if c in "'\"":
-            string = c * 3 if line.startswith(c * 3, i) else c
-            i += len(string)
-            last = c
-            continue
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth = max(0, depth - 1)
-        if c not in " \t\r\n\f\\":
-            last = c
-        i += 1
-    content = line.rstrip("\r\n")
-    if string is not None and len(string) == 1 and not content.endswith("\\"):
-        string = None  # an unterminated one-line string: a syntax error, not our business
-    continued = string is None and not comment and content.endswith("\\")
-    return _ScanState(string, depth, continued), last
-
-
-def _placeholders(lines: List[str], magic_line: Optional[int]) -> Tuple[List[str], List[bool]]:
-    """The cell's lines with IPython lines replaced, and which lines were replaced."""
-    out = list(lines)
-    magic = [False] * len(lines)
-    state = _ScanState()
-    carry: Optional[str] = None  # the indentation of a magic continued with a backslash
-    for k, line in enumerate(lines):
-        end = _ending(line)
-        content = line[: len(line) - len(end)]
-        stripped = content.lstrip(" \t")
-        indent = content[: len(content) - len(stripped)]
-        if carry is not None:
-            out[k], magic[k] = f"{carry}{PLACEHOLDER}{end}", True
-            carry = carry if content.endswith("\\") else None
-            continue
-        if k == magic_line:
-            out[k], magic[k] = f"{indent}{PLACEHOLDER}{end}", True
-            carry = indent if content.endswith("\\") else None
-            continue
-        if state.at_statement_start and stripped:
-            assign = _ASSIGN_MAGIC.match(stripped)
-            if stripped[0] in "%!?/,;":
-                out[k], magic[k] = f"{indent}{PLACEHOLDER}{end}", True
-                carry = indent if content.endswith("\\") else None
-                continue
-            if assign is not None:
-                out[k], magic[k] = f"{indent}{assign.group(1)} = {_ASSIGN_PLACEHOLDER}{end}", True
-                carry = indent if content.endswith("\\") else None
-                continue
-            after, last = _scan(line, state)
-            if last == "?" and after.at_statement_start:
-                out[k], magic[k] = f"{indent}{PLACEHOLDER}{end}", True
-                continue
-            state = after
-            continue
-        state, _ = _scan(line, state)
-    return out, magic
-
-
 def _line_opcodes(old: List[str], new: List[str]) -> List[Tuple[str, int, int, int, int]]:
     """difflib's opcodes from ``old`` to ``new``, computed on what lies between their common first
     and last lines (fixes change little: this keeps big notebooks fast)."""
@@ -381,13 +239,13 @@ class Notebook:
             lines = _split_lines(source)
             if not lines:
                 continue
-            python, magic_line = _cell_kind(lines)
+            python, magic_line = cell_kind(lines)
             if not python:
                 continue
-            linted, magic = _placeholders(lines, magic_line)
+            linted, magic = placeholders(lines, magic_line)
             info = _Cell(index + 1, source, isinstance(raw_source, list), span, list(lines), linted, magic)
-            if not _ending(lines[-1]):
-                info.added = _ending(lines[0]) or self._newline
+            if not line_ending(lines[-1]):
+                info.added = line_ending(lines[0]) or self._newline
                 info.lines[-1] += info.added
                 info.linted[-1] += info.added
             info.first_line = line
@@ -692,7 +550,7 @@ class Notebook:
             old = _split_lines(by_number[number].source)
             new = _split_lines(source)
             for lines in (old, new):
-                if lines and not _ending(lines[-1]):
+                if lines and not line_ending(lines[-1]):
                     lines[-1] += "\n"
             out.extend(
                 difflib.unified_diff(old, new, fromfile=f"a/{name}:cell {number}", tofile=f"b/{name}:cell {number}")

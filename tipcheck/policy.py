@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Collection, List, Optional
 
-from tipcheck.config import UNUSED_SUPPRESSION, Resolver, Settings
-from tipcheck.diagnostics import ENGINE_CODES, INVALID_SYNTAX, Diagnostic
+from tipcheck.codes import ENGINE_CODES, INVALID_SYNTAX, UNUSED_SUPPRESSION
+from tipcheck.config import Resolver, Settings
+from tipcheck.diagnostics import Diagnostic
 from tipcheck.source import SourceFile
 from tipcheck.suppression import Suppressions
 

@@ -82,7 +82,7 @@ def run_tasks(
             while queue or running:
                 while queue and len(running) < 2 * workers:  # one running, one waiting, per worker
                     task = queue.popleft()
-                    task.pickle_tree = True  # the tree crosses the process boundary pickled
+                    task.send_tree = True  # the tree crosses the process boundary as bytes
                     running[executor.submit(analyse, task)] = task
                 if queue:
                     finish(analyse(queue.pop()))

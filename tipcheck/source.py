@@ -13,7 +13,7 @@ import os
 import stat
 import tokenize
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from tipcheck.diagnostics import Location
 
@@ -111,11 +111,32 @@ class SourceFile:
         row = bisect.bisect_right(self.line_starts, offset)
         return Location(row, offset - self.line_starts[row - 1] + 1)
 
-    def line_text(self, row: int) -> str:
+    def line_bounds(self, row: int) -> Tuple[int, int, int]:
+        """(start, end of content, end with the line ending) of a 1-based row."""
         starts = self.line_starts
         begin = starts[row - 1]
-        end = starts[row] if row < len(starts) else len(self.text)
-        return self.text[begin:end].rstrip("\r\n")
+        full_end = starts[row] if row < len(starts) else len(self.text)
+        end = full_end
+        while end > begin and self.text[end - 1] in "\r\n":
+            end -= 1
+        return begin, end, full_end
+
+    def line_text(self, row: int) -> str:
+        begin, end, _ = self.line_bounds(row)
+        return self.text[begin:end]
+
+    def physical_lines(self) -> List[str]:
+        """The lines as numbered here (\r\n, \r and \n end a line), each ending in \n (for
+        tokenize: columns are unchanged); no empty last line after a final line ending."""
+        rows = len(self.line_starts)
+        lines = []
+        for row in range(1, rows + 1):
+            begin, end, full_end = self.line_bounds(row)
+            if row < rows:
+                lines.append(self.text[begin:end] + "\n")
+            elif begin < full_end:
+                lines.append(self.text[begin:full_end])
+        return lines
 
 
 # The most bytes read from one file: more is generated data, not source, and reading it whole

@@ -63,14 +63,13 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Collection, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
-from tipcheck.config import UNUSED_SUPPRESSION, all_codes
+from tipcheck.codes import UNUSED_SUPPRESSION, UNUSED_SUPPRESSION_NAME
+from tipcheck.config import all_codes
 from tipcheck.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from tipcheck.source import SourceFile
 
-UNUSED_SUPPRESSION_NAME = "unused-suppression"
 
 _TIPCHECK_COLON = re.compile(r"tipcheck\s*:")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _TIP_CODE = re.compile(r"TIP[0-9]+")
 _CODE = re.compile(r"[A-Z]+[0-9]+")
 
@@ -130,22 +129,9 @@ class NoqaResult(NamedTuple):
 # -- reading comments ------------------------------------------------------------------------
 
 
-def _physical_lines(text: str) -> List[str]:
-    """The lines as SourceFile numbers them (\\r\\n, \\r and \\n end a line), each ending in \\n
-    for tokenize (columns are unchanged)."""
-    lines = []
-    start = 0
-    for match in _NEWLINE.finditer(text):
-        lines.append(text[start : match.start()] + "\n")
-        start = match.end()
-    if start < len(text):
-        lines.append(text[start:])
-    return lines
-
-
 def _tokenize(text: str) -> Tuple[List[Tuple[int, int, str]], Set[int]]:
     """The comments (row, column, text) and the rows whose end can take a comment."""
-    lines = iter(_physical_lines(text))
+    lines = iter(SourceFile("<text>", text).physical_lines())
     comments: List[Tuple[int, int, str]] = []
     commentable: Set[int] = set()
     try:
@@ -296,7 +282,8 @@ class Suppressions:
     file: List[Directive] = field(default_factory=list)  # file-ignore directives
     warnings: List[SuppressionWarning] = field(default_factory=list)  # malformed directives
     commentable: Optional[Set[int]] = None  # rows that can take a comment (None: not tokenized)
-    _line_starts: Optional[List[int]] = field(default=None, repr=False)
+    # The text's positions (line offsets): the linted SourceFile's, or one made for the text.
+    _source: Optional[SourceFile] = field(default=None, repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str) -> "Suppressions":
@@ -311,7 +298,7 @@ class Suppressions:
         """Like parse(source.text), reusing the source's line offsets."""
         result = cls.parse(source.text)
         if result or result.warnings:  # line offsets are only needed to report on directives
-            result._line_starts = source.line_starts
+            result._source = source
         return result
 
     @classmethod
@@ -444,23 +431,18 @@ class Suppressions:
 
     # -- positions -----------------------------------------------------------------------------
     @property
-    def line_starts(self) -> List[int]:
-        if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
-        return self._line_starts
+    def source(self) -> SourceFile:
+        """The text as a SourceFile, for its line offsets."""
+        if self._source is None:
+            self._source = SourceFile("<text>", self.text)
+        return self._source
 
     def _offset(self, row: int, column: int) -> int:
-        return self.line_starts[row - 1] + column
+        return self.source.offset(row, column)
 
     def _line_bounds(self, row: int) -> Tuple[int, int, int]:
         """(start, end of content, end with the line ending) of ``row``."""
-        starts = self.line_starts
-        begin = starts[row - 1]
-        full_end = starts[row] if row < len(starts) else len(self.text)
-        end = full_end
-        while end > begin and self.text[end - 1] in "\r\n":
-            end -= 1
-        return begin, end, full_end
+        return self.source.line_bounds(row)
 
     def _line(self, row: int) -> str:
         begin, end, _ = self._line_bounds(row)

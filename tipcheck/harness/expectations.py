@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from tipcheck.harness import sampler_orders, sampler_problems, step_lrs, warnings_matching
+from tipcheck.harness.observables import sampler_orders, sampler_problems, step_lrs, warnings_matching
 
 EXPECT_SUFFIX = ".expect.json"
 DEVICES = ("cpu", "cuda")

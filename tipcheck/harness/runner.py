@@ -30,16 +30,14 @@ import datetime
 import importlib.util
 import json
 import os
-import platform
 import shutil
 import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO
+from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO
 
-from tipcheck.harness import _package_root, run_processes
+from tipcheck.harness.cases import MANIFEST, Case, case_name
 from tipcheck.harness.expectations import (
     DEVICES,
     EXPECT_SUFFIX,
@@ -51,35 +49,17 @@ from tipcheck.harness.expectations import (
     help_text,
     load_expectation,
 )
+from tipcheck.harness.machine import Machine
+from tipcheck.harness.processes import package_root, run_processes
+from tipcheck.harness.report import VERDICTS, failed, summary_line, table, write_reports
 
-MANIFEST = "manifest.json"
-#: The modules a prepared folder carries: all that `python -m tipcheck.harness.run` imports.
-RUNTIME_MODULES = ("__init__.py", "instrument.py", "expectations.py", "runner.py", "run.py")
 DEFAULT_TIMEOUT = 120.0
 REPORT_FORMAT = "tipcheck-harness-report/1"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-VERDICTS = ("pass", "fail", "error", "skip")
 
 
 class UsageError(Exception):
     """A command that cannot run at all: bad arguments, missing files or expectation, no torch."""
-
-
-@dataclass
-class Case:
-    """A fixture to judge: its original script, the fixed copy, the expectation, what the fix did."""
-
-    name: str
-    original: str
-    fixed: str
-    expectation: Expectation
-    fix: Dict[str, Any] = field(default_factory=dict)
-    source: Optional[str] = None  # the fixture itself
-    error: Optional[str] = None  # why no fixed copy could be made (the case is an error)
-
-
-def case_name(path: str) -> str:
-    return os.path.splitext(os.path.basename(path))[0]
 
 
 # -- finding the cases -----------------------------------------------------------------------------
@@ -87,7 +67,7 @@ def case_name(path: str) -> str:
 
 def default_fixtures_dir() -> str:
     here = os.path.join(os.getcwd(), "fixtures")
-    return here if os.path.isdir(here) else os.path.join(_package_root(), "fixtures")
+    return here if os.path.isdir(here) else os.path.join(package_root(), "fixtures")
 
 
 def find_fixtures(paths: Sequence[str] = ()) -> List[str]:
@@ -223,78 +203,6 @@ def run_env(env: Environment) -> Dict[str, str]:
     if env.distributed:
         variables["TIPCHECK_DIST_BACKEND"] = env.backend
     return variables
-
-
-class Machine:
-    """What this machine offers (torch, CUDA, GPUs), found once, lazily (it imports torch)."""
-
-    def __init__(self) -> None:
-        self._info: Optional[Dict[str, Any]] = None
-        self._lock = threading.Lock()
-
-    def info(self) -> Dict[str, Any]:
-        with self._lock:
-            if self._info is None:
-                self._info = describe_machine()
-            return self._info
-
-    def unavailable(self, env: Environment) -> Optional[str]:
-        """Why `env` cannot run here, or None."""
-        if env.device != "cuda":
-            return None
-        info = self.info()
-        if not info.get("cuda_available"):
-            return "no CUDA device"
-        needed = env.nproc if env.distributed else 1
-        if info.get("gpu_count", 0) < needed:
-            return f"{env.name} needs {needed} GPUs, {info.get('gpu_count', 0)} visible"
-        return None
-
-
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def describe_machine() -> Dict[str, Any]:
-    info: Dict[str, Any] = {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpu": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-    }
-    try:
-        from tipcheck import __version__
-
-        info["tipcheck"] = __version__
-    except Exception:  # pragma: no cover
-        info["tipcheck"] = None
-    try:
-        import torch
-
-        info["torch"] = torch.__version__
-        info["torch_cuda"] = torch.version.cuda
-        info["cuda_available"] = bool(torch.cuda.is_available())
-        info["gpu_count"] = torch.cuda.device_count() if info["cuda_available"] else 0
-        info["gpus"] = [torch.cuda.get_device_name(i) for i in range(info["gpu_count"])]
-    except Exception as exc:
-        info.setdefault("torch", None)
-        info["torch_error"] = f"{type(exc).__name__}: {exc}"
-        info.setdefault("cuda_available", False)
-        info.setdefault("gpu_count", 0)
-    try:
-        import torchvision
-
-        info["torchvision"] = torchvision.__version__
-    except Exception:
-        info["torchvision"] = None
-    return info
 
 
 # -- running -----------------------------------------------------------------------------------------
@@ -489,92 +397,6 @@ def run_cases(
         "summary": summary,
         "results": results,
     }
-
-
-def failed(report: Dict[str, Any]) -> bool:
-    return any(r["verdict"] in ("fail", "error") for r in report["results"])
-
-
-# -- output ------------------------------------------------------------------------------------------
-
-
-def table(report: Dict[str, Any], markdown: bool = False) -> str:
-    """Fixture × environment: the verdicts."""
-    envs = report["environments"]
-    cells: Dict[tuple, str] = {}
-    rows: List[tuple] = []
-    for result in report["results"]:
-        key = (result["fixture"], result["rule"] or "-")
-        if key not in rows:
-            rows.append(key)
-        cells[(result["fixture"], result["environment"])] = result["verdict"].upper() if result["verdict"] != "pass" else "pass"
-    header = ["fixture", "rule", *envs]
-    body = [[name, rule, *[cells.get((name, env), "-") for env in envs]] for name, rule in rows]
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-        lines += ["| " + " | ".join(row) + " |" for row in body]
-        return "\n".join(lines) + "\n"
-    widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *body]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
-
-
-def summary_line(report: Dict[str, Any]) -> str:
-    s = report["summary"]
-    parts = [f"{s[v]} {v}" for v in VERDICTS if s[v] or v in ("pass", "fail")]
-    return f"{s['total']} fixture×environment pairs: " + ", ".join(parts)
-
-
-def problems(report: Dict[str, Any]) -> List[str]:
-    out = []
-    for result in report["results"]:
-        if result["verdict"] == "error":
-            out.append(f"{result['fixture']} @ {result['environment']}: error: {result['reason']}")
-        for check in result["checks"]:
-            if not check["ok"]:
-                out.append(f"{result['fixture']} @ {result['environment']}: {check['phase']}: {check['label']}: {check['detail']}")
-    return out
-
-
-def _device_line(machine: Dict[str, Any]) -> str:
-    gpus = machine.get("gpus") or []
-    text = f"CPU: {machine.get('cpu')} ({machine.get('cpu_count')} cores)"
-    if gpus:
-        text += "; GPU: " + ", ".join(sorted(set(gpus))) + (f" ×{len(gpus)}" if len(gpus) > 1 else "")
-    return text
-
-
-def markdown(report: Dict[str, Any]) -> str:
-    m = report["machine"]
-    lines = [
-        "# tipcheck harness report",
-        "",
-        f"- Date: {report['created']}",
-        f"- Device: {_device_line(m)}",
-        f"- torch {m.get('torch')} (CUDA {m.get('torch_cuda')}), torchvision {m.get('torchvision')}, "
-        f"Python {m.get('python')}, tipcheck {m.get('tipcheck')}",
-    ]
-    if report.get("command"):
-        lines.append(f"- Command: `{' '.join(report['command'])}`")
-    lines += ["", table(report, markdown=True), summary_line(report) + "."]
-    found = problems(report)
-    if found:
-        lines += ["", "## Failures", ""] + [f"- {p[:600]}" for p in found]
-    return "\n".join(lines) + "\n"
-
-
-def write_reports(report: Dict[str, Any], json_path: str) -> List[str]:
-    """The JSON report at `json_path`, and its markdown summary beside it (`.md`)."""
-    folder = os.path.dirname(os.path.abspath(json_path))
-    os.makedirs(folder, exist_ok=True)
-    with open(json_path, "w", encoding="utf-8") as handle:
-        json.dump(report, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
-    md_path = os.path.splitext(json_path)[0] + ".md"
-    with open(md_path, "w", encoding="utf-8") as handle:
-        handle.write(markdown(report))
-    return [json_path, md_path]
 
 
 # -- the command -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import re
 from typing import Dict, Iterable, List
 
 from tipcheck.rules.base import Rule
+from tipcheck.selection import SelectionError, select_codes  # noqa: F401 (SelectionError: raised here)
 
 RULE_MODULE = re.compile(r"^tip\d{3}_\w+$")  # tip201_deprecated_pretrained
 
@@ -55,26 +56,6 @@ ALL_RULES: List[Rule] = collect_rules()
 RULES_BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
 
 
-class SelectionError(ValueError):
-    """An unknown code or prefix in --select/--ignore."""
-
-
-def _matches(rule: Rule, selector: str) -> bool:
-    return selector == "ALL" or rule.code.startswith(selector)
-
-
 def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> List[Rule]:
-    """Rules enabled by code prefixes, as Ruff's --select/--ignore (the longer prefix wins)."""
-    select = [s.strip().upper() for s in select if s.strip()] or ["ALL"]
-    ignore = [s.strip().upper() for s in ignore if s.strip()]
-    for selector in (*select, *ignore):
-        if selector != "ALL" and not any(_matches(rule, selector) for rule in ALL_RULES):
-            if not (selector.startswith("TIP") and selector[3:].isdigit() and len(selector) < 6):
-                raise SelectionError(f"unknown rule selector `{selector}`")
-    enabled = []
-    for rule in ALL_RULES:
-        best_select = max((len(s) for s in select if _matches(rule, s)), default=-1)
-        best_ignore = max((len(s) for s in ignore if _matches(rule, s)), default=-1)
-        if best_select >= 0 and best_select > best_ignore:
-            enabled.append(rule)
-    return enabled
+    """Rules enabled by code prefixes, as Ruff's --select/--ignore (tipcheck.selection)."""
+    return [RULES_BY_CODE[code] for code in select_codes(list(RULES_BY_CODE), select, ignore)]

@@ -7,13 +7,14 @@ and a page.
 
 from __future__ import annotations
 
+from tipcheck.codes import UNUSED_SUPPRESSION, UNUSED_SUPPRESSION_NAME
 from tipcheck.context import RuleContext
 from tipcheck.rules.base import Rule
 
 
 class UnusedSuppression(Rule):
-    code = "TIP001"
-    name = "unused-suppression"
+    code = UNUSED_SUPPRESSION
+    name = UNUSED_SUPPRESSION_NAME
     finds = "a `# noqa: TIP...` / `# tipcheck: ignore[...]` that suppresses nothing"
     fix_safety = "safe"
     summary = "A `# noqa: TIP...` or `# tipcheck: ignore[...]` comment whose codes match no finding on its line"

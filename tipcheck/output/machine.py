@@ -1,26 +1,6 @@
-"""Output formats, with Ruff's conventions.
-
-Formats (``FORMATS``), all reachable through :func:`render`:
-
-- ``full`` (the default): ``path:row:col: CODE [*] message``, the source line with carets under the
-  finding, and the fix's description (``= help: ...``).
-- ``concise``: ``path:row:col: CODE [*] message``, one line per finding.
-- ``json``: a list of objects with Ruff's field names (cell, code, name, message, filename,
-  location, end_location, fix, noqa_row, url).
-- ``json-lines``: the same objects, one compact JSON object per line.
-- ``sarif``: a SARIF 2.1.0 log (see :func:`sarif`).
-- ``github``: GitHub Actions workflow commands (``::error file=...::message``).
-
-Findings in Jupyter notebooks: every formatter takes ``notebooks``, a mapping from a diagnostic's
-``path`` to the :class:`tipcheck.notebook.Notebook` whose concatenated code was linted. Their rows
-are the rows of that concatenation; the formatters translate them to the cell (1-based, counted
-among all cells as Jupyter shows them) and the row in that cell, as Ruff does:
-``train.ipynb:cell 4:3:1: TIP101 ...``.
-
-Colour is only ever added when a formatter is called with ``color=True``; the CLI decides with
-:func:`use_color`. :func:`lint_summary`, :func:`fix_summary` and :func:`statistics` are the other
-pieces of the text output; :class:`Progress` draws a progress line on a terminal.
-"""
+"""The formats for machines: ``json`` and ``json-lines`` (Ruff's field names), ``github``
+(GitHub Actions workflow commands) and ``sarif`` (a SARIF 2.1.0 log, with the rules' pages as
+descriptors and stable fingerprints)."""
 
 from __future__ import annotations
 
@@ -28,152 +8,23 @@ import hashlib
 import json
 import os
 import re
-import sys
-import time
 from collections import Counter
 from pathlib import Path
-from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
-from tipcheck.diagnostics import ENGINE_CODES, INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX, Diagnostic
+from tipcheck.codes import ENGINE_CODES, INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX
+from tipcheck.diagnostics import Diagnostic
 from tipcheck.docs import DOCS_BASE, rule_page, rule_url
+from tipcheck.output.places import Notebooks, display_path, place
 from tipcheck.source import SourceFile
 
-FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github")
-# The formats meant for people: the CLI prints the summary lines after these only.
-HUMAN_FORMATS = ("full", "concise")
-
-# The engine's own findings (diagnostics.ENGINE_CODES) are reported as SARIF level "error" and
-# shown without a code column in the statistics (as Ruff does with invalid-syntax).
+# The engine's own findings (codes.ENGINE_CODES) are reported as SARIF level "error".
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 TOOL_NAME = "tipcheck"
 TOOL_URI = DOCS_BASE.split("/blob/", 1)[0]  # https://github.com/tipcheck/tipcheck
-
-Notebooks = Optional[Mapping[str, Any]]  # path -> tipcheck.notebook.Notebook (duck-typed here)
-
-
-# -- paths ---------------------------------------------------------------------------------------
-def display_path(path: str) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-    return path if relative.startswith("..") else relative
-
-
-# -- colour ----------------------------------------------------------------------------------------
-_SGR = {
-    "bold": "1",
-    "dim": "2",
-    "underline": "4",
-    "red": "31",
-    "green": "32",
-    "yellow": "33",
-    "blue": "34",
-    "magenta": "35",
-    "cyan": "36",
-}
-_RESET = "\x1b[0m"
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def style(text: str, *names: str, enabled: bool = True) -> str:
-    """``text`` wrapped in the ANSI codes of ``names`` (bold, dim, underline, red, green, yellow,
-    blue, magenta, cyan); unchanged when ``enabled`` is false, ``names`` is empty or text is empty."""
-    if not enabled or not names or not text:
-        return text
-    codes = ";".join(_SGR[name] for name in names)
-    return f"\x1b[{codes}m{text}{_RESET}"
-
-
-def strip_ansi(text: str) -> str:
-    return _ANSI.sub("", text)
-
-
-def use_color(stream: Optional[IO[str]] = None) -> bool:
-    """Whether to colour what is written to ``stream`` (default: stdout).
-
-    ``NO_COLOR`` (set and not empty) turns colour off, whatever else is set; otherwise
-    ``FORCE_COLOR`` (set, not empty, and not ``0``/``false``/``no``) turns it on; otherwise colour is
-    used when ``stream`` is a terminal and ``TERM`` is not ``dumb``.
-    """
-    if os.environ.get("NO_COLOR", ""):
-        return False
-    force = os.environ.get("FORCE_COLOR", "")
-    if force and force.strip().lower() not in ("0", "false", "no"):
-        return True
-    if os.environ.get("TERM", "") == "dumb":
-        return False
-    stream = sys.stdout if stream is None else stream
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
-        return False
-
-
-# -- locations -------------------------------------------------------------------------------------
-def _place(d: Diagnostic, notebooks: Notebooks) -> Tuple[Optional[int], int, int, int, int]:
-    """(cell or None, start row, start column, end row, end column) as shown to the user."""
-    notebook = notebooks.get(d.path) if notebooks else None
-    if notebook is None:
-        return None, d.start.row, d.start.column, d.end.row, d.end.column
-    cell, row, column = notebook.location(d.start.row, d.start.column)
-    end_cell, end_row, end_column = notebook.location(d.end.row, d.end.column)
-    if end_cell != cell:  # a range that crosses cells: end it at the start
-        end_row, end_column = row, column
-    return cell, row, column, end_row, end_column
-
-
-def _header(d: Diagnostic, unsafe: bool, notebooks: Notebooks, color: bool) -> str:
-    cell, row, column, _, _ = _place(d, notebooks)
-    sep = style(":", "cyan", enabled=color)
-    where = f"cell {cell}{sep}" if cell is not None else ""
-    marker = style("[*]", "cyan", enabled=color) + " " if d.fixable(unsafe) else ""
-    path = style(display_path(d.path), "bold", enabled=color)
-    code = style(d.code, "red", "bold", enabled=color)
-    return f"{path}{sep}{where}{row}{sep}{column}{sep} {code} {marker}{d.message}"
-
-
-def _marker(diag: Diagnostic, unsafe: bool) -> str:
-    return "[*] " if diag.fixable(unsafe) else ""
-
-
-# -- concise and full ------------------------------------------------------------------------------
-def concise(diags: Sequence[Diagnostic], unsafe: bool, color: bool = False, notebooks: Notebooks = None) -> str:
-    """One line per finding: ``path:row:col: CODE [*] message`` (``path:cell N:row:col: ...`` in a
-    notebook). ``[*]`` marks a finding whose fix `tipcheck fix` applies (with ``unsafe``: unsafe
-    fixes too)."""
-    return "".join(_header(d, unsafe, notebooks, color) + "\n" for d in diags)
-
-
-def full(diags: Sequence[Diagnostic], unsafe: bool, color: bool = False, notebooks: Notebooks = None) -> str:
-    """The header line of :func:`concise`, then the source line with carets under the finding and
-    the fix's description, then an empty line."""
-    out: List[str] = []
-    for d in diags:
-        out.append(_header(d, unsafe, notebooks, color) + "\n")
-        if d.source_line:
-            _, row, column, end_row, end_column = _place(d, notebooks)
-            gutter = " " * len(str(row))
-            bar = style("|", "blue", "bold", enabled=color)
-            line = d.source_line.expandtabs(1)
-            start = column - 1
-            width = (end_column - column) if end_row == row else len(line) - start
-            carets = style("^" * max(1, width) + " " + d.code, "red", "bold", enabled=color)
-            number = style(str(row), "blue", "bold", enabled=color)
-            out.append(f"{gutter} {bar}\n")
-            out.append(f"{number} {bar} {line}\n")
-            out.append(f"{gutter} {bar} {' ' * start}{carets}\n")
-            out.append(f"{gutter} {bar}\n")
-            if d.fix is not None:
-                note = "" if d.fix.is_safe else " (unsafe)"
-                equals = style("=", "blue", "bold", enabled=color)
-                help_ = style("help", "bold", enabled=color)
-                out.append(f"{gutter} {equals} {help_}: {d.fix.message}{note}\n")
-        out.append("\n")
-    return "".join(out)
 
 
 # -- json and json-lines ---------------------------------------------------------------------------
@@ -202,7 +53,7 @@ def _json_item(d: Diagnostic, sources: Mapping[str, SourceFile], notebooks: Note
                 for edit in sorted(d.fix.edits, key=lambda e: (e.start, e.end))
             ],
         }
-    cell, row, column, end_row, end_column = _place(d, notebooks)
+    cell, row, column, end_row, end_column = place(d, notebooks)
     return {
         "cell": cell,
         "code": d.code,
@@ -258,7 +109,7 @@ def github(diags: Sequence[Diagnostic], notebooks: Notebooks = None) -> str:
         notebook = notebooks.get(d.path) if notebooks else None
         message = d.message
         if notebook is not None:
-            cell, row, column, _, _ = _place(d, notebooks)
+            cell, row, column, _, _ = place(d, notebooks)
             message = f"cell {cell}:{row}:{column}: {message}"
             line = notebook.file_line(d.start.row) or 1
             props = [("file", path), ("line", str(line))]
@@ -517,7 +368,7 @@ def sarif(
         notebook = notebooks.get(d.path) if notebooks else None
         properties: Dict[str, Any] = {}
         if notebook is not None:
-            cell, row, column, _, _ = _place(d, notebooks)
+            cell, row, column, _, _ = place(d, notebooks)
             region = {"startLine": notebook.file_line(d.start.row) or 1}
             properties = {"cell": cell, "cellRow": row, "cellColumn": column}
         else:
@@ -562,200 +413,3 @@ def sarif(
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
-
-
-# -- statistics ------------------------------------------------------------------------------------
-def _statistics_rows(diags: Sequence[Diagnostic], unsafe: bool) -> List[Dict[str, Any]]:
-    groups: Dict[Tuple[str, str], List[Diagnostic]] = {}
-    for d in diags:
-        groups.setdefault((d.code, d.name), []).append(d)
-    rows = [
-        {
-            "code": code,
-            "name": name,
-            "count": len(found),
-            "fixable_count": sum(1 for d in found if d.fixable(unsafe)),
-        }
-        for (code, name), found in groups.items()
-    ]
-    # By count, then code as shown: the engine's findings (no code column) first among equals.
-    rows.sort(key=lambda r: (-r["count"], "" if r["code"] in ENGINE_CODES else r["code"], r["name"]))
-    return rows
-
-
-def statistics(diags: Sequence[Diagnostic], unsafe: bool = False, color: bool = False) -> str:
-    """Ruff's ``--statistics`` table: one row per code, ``COUNT<TAB>CODE<TAB>[*] name``.
-
-    Counts are right-aligned and codes left-aligned to their widest; rows are sorted by count
-    (largest first), then code (the engine's findings, which show no code, first). When any
-    finding is fixable a marker column shows ``[*]`` (all of that code's findings fixable), ``[-]``
-    (some) or ``[ ]`` (none), as Ruff does; with nothing fixable there is no marker column. The
-    engine's own findings (invalid-syntax, io-error) have an empty code column and their name.
-    Empty string for no findings.
-    """
-    rows = _statistics_rows(diags, unsafe)
-    if not rows:
-        return ""
-    shown = [("" if r["code"] in ENGINE_CODES else r["code"]) for r in rows]
-    count_width = max(len(str(r["count"])) for r in rows)
-    code_width = max(len(code) for code in shown)
-    any_fixable = any(r["fixable_count"] for r in rows)
-    out = []
-    for r, code in zip(rows, shown):
-        marker = ""
-        if any_fixable:
-            if r["fixable_count"] == r["count"]:
-                marker = "[*] "
-            elif r["fixable_count"]:
-                marker = "[-] "
-            else:
-                marker = "[ ] "
-        count = style(f"{r['count']:>{count_width}}", "bold", enabled=color)
-        code_text = style(f"{code:<{code_width}}", "red", "bold", enabled=color and bool(code))
-        out.append(f"{count}\t{code_text}\t{marker}{r['name']}\n")
-    return "".join(out)
-
-
-def statistics_json(diags: Sequence[Diagnostic], unsafe: bool = False) -> str:
-    """Ruff's ``--statistics --output-format json``: code, name, count, fixable (all fixable),
-    fixable_count; same order as :func:`statistics`."""
-    rows = [
-        {
-            "code": r["code"],
-            "name": r["name"],
-            "count": r["count"],
-            "fixable": r["count"] == r["fixable_count"],
-            "fixable_count": r["fixable_count"],
-        }
-        for r in _statistics_rows(diags, unsafe)
-    ]
-    return json.dumps(rows, indent=2) + "\n"
-
-
-# -- one entry point -------------------------------------------------------------------------------
-def render(
-    output_format: str,
-    diagnostics: Sequence[Diagnostic],
-    sources: Mapping[str, SourceFile],
-    unsafe: bool,
-    color: bool = False,
-    notebooks: Notebooks = None,
-) -> str:
-    """The findings in ``output_format`` (one of :data:`FORMATS`), without the summary lines.
-
-    ``diagnostics`` are rendered in the order given (the CLI sorts them). ``sources`` maps a path to
-    the decoded :class:`SourceFile` that the fixes' offsets refer to (json, json-lines, sarif use
-    it). ``color`` only affects full and concise. ``notebooks`` maps a notebook's path to its
-    :class:`tipcheck.notebook.Notebook`. Raises ValueError for an unknown format.
-    """
-    if output_format == "full":
-        return full(diagnostics, unsafe, color=color, notebooks=notebooks)
-    if output_format == "concise":
-        return concise(diagnostics, unsafe, color=color, notebooks=notebooks)
-    if output_format == "json":
-        return json_format(diagnostics, sources, notebooks=notebooks)
-    if output_format == "json-lines":
-        return json_lines(diagnostics, sources, notebooks=notebooks)
-    if output_format == "sarif":
-        return sarif(diagnostics, sources, unsafe, notebooks=notebooks)
-    if output_format == "github":
-        return github(diagnostics, notebooks=notebooks)
-    raise ValueError(f"unknown output format `{output_format}` (expected one of {', '.join(FORMATS)})")
-
-
-# -- summaries -------------------------------------------------------------------------------------
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {word}es" if word.endswith(("x", "s", "sh", "ch")) else f"{count} {word}s"
-
-
-def _unchecked(count: int) -> str:
-    return f"{_plural(count, 'file')} could not be checked (see the errors below).\n"
-
-
-def lint_summary(diags: Sequence[Diagnostic], unsafe: bool, unchecked: int = 0) -> str:
-    """The closing lines of `lint`; ``unchecked`` files (an internal error) keep it from saying
-    that all checks passed."""
-    if not diags:
-        return _unchecked(unchecked) if unchecked else "All checks passed!\n"
-    lines = [f"Found {_plural(len(diags), 'error')}."]
-    fixable = sum(1 for d in diags if d.fixable(unsafe))
-    hidden = sum(1 for d in diags if d.fix is not None and not d.fixable(unsafe))
-    hint = f" ({_plural(hidden, 'hidden fix')} can be enabled with the `--unsafe-fixes` option)" if hidden else ""
-    if fixable:
-        lines.append(f"[*] {fixable} fixable with `tipcheck fix`{hint}.")
-    elif hidden:
-        lines.append(f"No fixes available{hint}.")
-    return "\n".join(lines) + "\n" + (_unchecked(unchecked) if unchecked else "")
-
-
-def fix_summary(fixed: int, remaining: Sequence[Diagnostic], unsafe: bool, diff: bool, unchecked: int = 0) -> str:
-    if diff:
-        text = f"Would fix {_plural(fixed, 'error')}.\n" if fixed else "No errors would be fixed.\n"
-        return text + (_unchecked(unchecked) if unchecked else "")
-    if not fixed and not remaining:
-        return _unchecked(unchecked) if unchecked else "All checks passed!\n"
-    text = f"Found {_plural(fixed + len(remaining), 'error')} ({fixed} fixed, {len(remaining)} remaining).\n"
-    hidden = sum(1 for d in remaining if d.fix is not None and not d.fixable(unsafe))
-    if hidden:
-        text += f"No fixes available ({_plural(hidden, 'hidden fix')} can be enabled with the `--unsafe-fixes` option).\n"
-    return text + (_unchecked(unchecked) if unchecked else "")
-
-
-# -- progress --------------------------------------------------------------------------------------
-class Progress:
-    """A one-line progress display for long runs: ``[ 37/120] path``, redrawn in place.
-
-    It draws on ``stream`` (the CLI passes sys.stderr) only when ``stream.isatty()`` and ``total``
-    is larger than ``threshold`` (50 files); otherwise every method does nothing, so the CLI can
-    always use it. Redraws at most every ``interval`` seconds (the last update always shows), and
-    :meth:`close` erases the line. Usable as a context manager.
-    """
-
-    def __init__(self, total: int, stream: Optional[IO[str]] = None, threshold: int = 50, interval: float = 0.05):
-        self.total = total
-        self.stream = sys.stderr if stream is None else stream
-        self.done = 0
-        self.interval = interval
-        self._last = 0.0
-        self._drawn = False
-        try:
-            tty = bool(self.stream.isatty())
-        except (AttributeError, ValueError):
-            tty = False
-        self.enabled = tty and total > threshold
-
-    def _width(self) -> int:
-        try:
-            return os.get_terminal_size(self.stream.fileno()).columns
-        except (AttributeError, OSError, ValueError):
-            return 80
-
-    def update(self, advance: int = 1, label: str = "") -> None:
-        self.done = min(self.total, self.done + advance)
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if self.done < self.total and now - self._last < self.interval:
-            return
-        self._last = now
-        digits = len(str(self.total))
-        text = f"[{self.done:>{digits}}/{self.total}] {label}"
-        text = text[: max(10, self._width() - 1)]
-        self.stream.write("\r\x1b[K" + text)
-        self.stream.flush()
-        self._drawn = True
-
-    def close(self) -> None:
-        if self.enabled and self._drawn:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-        self._drawn = False
-        self.enabled = False
-
-    def __enter__(self) -> "Progress":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
