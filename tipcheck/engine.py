@@ -32,7 +32,8 @@ from tipcheck.diagnostics import (
     located_diagnostic,
 )
 from tipcheck.facts import ModuleFacts
-from tipcheck.facts.training import ProjectFacts, module_name_for
+from tipcheck.facts.modules import module_name_for
+from tipcheck.facts.training import ProjectFacts
 from tipcheck.limits import TooComplex, precheck
 from tipcheck.fixes import apply_fixes, select_fixes
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
