@@ -162,6 +162,11 @@ class ProjectFacts(CombinedProject):
             return True
         return record.ctx.func in self.funcs_called_in(outer)
 
+    def innermost(self, loops: Sequence[Loop]) -> List[Loop]:
+        """Of ``loops``, those that run none of the others in their body (the epoch loop right
+        around a batch loop, not the run loop around both), in their order."""
+        return [loop for loop in loops if not any(other is not loop and self.loop_inside(other, loop) for other in loops)]
+
     def enclosing_loops(self, inner: Loop) -> List[Loop]:
         """Loops that run ``inner`` in their body (in its function, or calling it through helpers)."""
         return [loop for loop in self.loops_running(inner.record.ctx) if loop is not inner]
@@ -475,6 +480,13 @@ class ProjectFacts(CombinedProject):
                 for sampler_root in dict.fromkeys(r for r in roots if r is not None):
                     index.setdefault(sampler_root, []).append(loader)
         return list(index.get(root, ()))
+
+    def sampler_handles(self, sampler: Key, loader: Value) -> List[Key]:
+        """Roots of the values through which a call reaches the sampler at ``sampler`` that
+        feeds ``loader`` (see ``loaders_of_sampler``): the sampler, the loader, and the loader's
+        batch sampler (`loader.sampler.set_epoch(...)` is a call on the sampler)."""
+        roots = (sampler, self.root_of(loader), self.field_root(loader, "batch_sampler"))
+        return list(dict.fromkeys(root for root in roots if root is not None))
 
     def placements(self, root: Key) -> List[CallSite]:
         """`.to(...)` and `.cuda(...)` calls on the value at ``root``."""
