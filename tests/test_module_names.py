@@ -25,7 +25,9 @@ TREE = {
     "pkg/__init__.py": "from .engine import run\nRUN = run\n",
     "pkg/engine.py": "from .sub.data import build\nfrom . import sub\nBUILD = build\nSUB = sub\ndef run():\n    pass\n",
     "pkg/sub/__init__.py": "",
-    "pkg/sub/data.py": "from ..engine import run\nfrom ...elsewhere import thing\nRUN = run\nTHING = thing\ndef build():\n    pass\n",
+    "pkg/sub/data.py": (
+        "from ..engine import run\nfrom ...elsewhere import thing\nRUN = run\nTHING = thing\ndef build():\n    pass\n"
+    ),
     "pkg/utils.py": "def helper():\n    pass\n",
     "other/__init__.py": "",
     "other/utils.py": "def helper():\n    pass\n",
@@ -95,6 +97,5 @@ def test_the_prefilter_reads_every_import_the_facts_follow(tmp_path):
     # `utils`: run (3 times), run2, build, sub, common, data.
     assert followed == 8
     assert prefilter.imported_by(paths["pkg/sub/data.py"], TREE["pkg/sub/data.py"]) == {paths["pkg/engine.py"]}
-    assert prefilter.imported_by(paths["train.py"], TREE["train.py"]) == {
-        paths[name] for name in ("pkg/engine.py", "pkg/utils.py", "other/utils.py", "tools/common.py", "more/common.py", "pkg/sub/data.py")
-    }
+    expected = ("pkg/engine.py", "pkg/utils.py", "other/utils.py", "tools/common.py", "more/common.py", "pkg/sub/data.py")
+    assert prefilter.imported_by(paths["train.py"], TREE["train.py"]) == {paths[name] for name in expected}

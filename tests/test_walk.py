@@ -118,7 +118,9 @@ class _Expressions(cst.CSTVisitor):
         return True
 
 
-@pytest.mark.parametrize("path", SAMPLES[::9] + [None], ids=lambda p: "extra" if p is None else str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", SAMPLES[::9] + [None], ids=lambda p: "extra" if p is None else str(p.relative_to(ROOT))
+)
 def test_names_in_finds_the_names_visit_finds(path):
     module = cst.parse_module(EXTRA if path is None else path.read_text("utf-8"))
     expressions = _Expressions()

@@ -71,7 +71,12 @@ class Loop:
 
 class CombinedProject:
     """The linked graph of a project, its tracked values, escapes and loops (see the module
-    docstring); ``ProjectFacts`` adds the queries."""
+    docstring); ``ProjectFacts`` adds the queries.
+
+    What the queries read: ``graph``; ``values`` and ``by_root`` (the values at each graph root);
+    ``escaped`` (roots); ``funcs`` and ``classes`` (project definitions by key); ``call_targets``,
+    ``calls_by_func`` and ``callers`` (the call graph); ``loops`` and ``_loop_of`` (by record);
+    ``modules`` (tipcheck.facts.modules) and ``summaries`` (by module id)."""
 
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
         self.summaries = {s.module_id: s for s in summaries}

@@ -165,7 +165,9 @@ class ProjectFacts(CombinedProject):
     def innermost(self, loops: Sequence[Loop]) -> List[Loop]:
         """Of ``loops``, those that run none of the others in their body (the epoch loop right
         around a batch loop, not the run loop around both), in their order."""
-        return [loop for loop in loops if not any(other is not loop and self.loop_inside(other, loop) for other in loops)]
+        return [
+            loop for loop in loops if not any(other is not loop and self.loop_inside(other, loop) for other in loops)
+        ]
 
     def enclosing_loops(self, inner: Loop) -> List[Loop]:
         """Loops that run ``inner`` in their body (in its function, or calling it through helpers)."""
