@@ -25,7 +25,8 @@ import pytest
 
 import tipcheck
 from tipcheck.analysis import FileAnalysis
-from tipcheck.engine import lint_paths, parse_source
+from tipcheck.engine import lint_paths
+from tipcheck.parsing import parse_source
 from tipcheck.facts.training import ProjectFacts
 from tipcheck.rules import ALL_RULES
 from tipcheck.source import SourceFile
@@ -192,6 +193,7 @@ def test_indexed_queries_match_the_scans(tmp_path, layout):
                     if v.kind == kind
                     and any(m == module_id and r == project.root_of(v) for _, m, r in project.all_method_calls(method))
                 ]
+    handled = 0
     for value in project.values:
         root = project.root_of(value)
         assert project.optimizer_steps_at(project.field_root(value, "optimizer")) == [
@@ -220,6 +222,21 @@ def test_indexed_queries_match_the_scans(tmp_path, layout):
         ]
         if value.kind == "loader":
             assert project.loops_iterating(value) == [loop for loop in project.loops if value in loop.loaders]
+        for loader in project.loaders_of_sampler(root):
+            handled += 1
+            batch_sampler = project.field_root(loader, "batch_sampler")
+            assert project.sampler_handles(root, loader) == [
+                r for r in dict.fromkeys((root, project.root_of(loader), batch_sampler)) if r is not None
+            ]
+    assert handled
+    # The innermost of several loops: those that run none of the others.
+    for loops in [project.loops, project.epoch_loops()] + [project.enclosing_loops(loop) for loop in project.loops]:
+        assert project.innermost(loops) == [
+            loop for loop in loops if not any(other is not loop and project.loop_inside(other, loop) for other in loops)
+        ]
+    assert project.innermost(project.loops) and not {id(loop) for loop in project.innermost(project.loops)} & {
+        id(loop) for loop in project.epoch_loops()
+    }
     for module_id in project.summaries:
         assert project.loops_in(module_id) == [loop for loop in project.loops if loop.module_id == module_id]
         for kind in ("model", "scheduler", "sampler"):

@@ -3,7 +3,8 @@
 The facts are built with `walk` because it does not rebuild the tree; the rules' correctness rests
 on it seeing every node LibCST would show a visitor (apart from whitespace, operators and
 brackets, which no fact builder looks at), in LibCST's order, with the same pruning when a
-`visit_X` returns False.
+`visit_X` returns False. `names_in`, the names of an expression that facts and rules ask for, is
+checked against the same names collected with LibCST's `visit`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import List
 import libcst as cst
 import pytest
 
-from tipcheck.facts.walk import skipped, walk
+from tipcheck.facts.walk import names_in, skipped, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(
@@ -89,3 +90,50 @@ def test_walk_visits_what_visit_visits(path):
     module = cst.parse_module(EXTRA if path is None else path.read_text("utf-8"))
     _both(module)
     _both(module, prune=("FunctionDef", "Call", "Lambda"))  # visit_X returning False prunes alike
+
+
+class _VisitNames(cst.CSTVisitor):
+    """The names of a node, collected the slow way: with LibCST's own `visit`."""
+
+    def __init__(self, attributes: bool) -> None:
+        self.names: List[str] = []
+        self.attributes = attributes
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if not self.attributes:
+            node.value.visit(self)
+        return self.attributes
+
+
+class _Expressions(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: List[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.BaseExpression, cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            self.found.append(node)
+        return True
+
+
+@pytest.mark.parametrize(
+    "path", SAMPLES[::9] + [None], ids=lambda p: "extra" if p is None else str(p.relative_to(ROOT))
+)
+def test_names_in_finds_the_names_visit_finds(path):
+    module = cst.parse_module(EXTRA if path is None else path.read_text("utf-8"))
+    expressions = _Expressions()
+    module.visit(expressions)
+    with_attributes = 0
+    for node in expressions.found:
+        for attributes in (True, False):
+            expected = _VisitNames(attributes)
+            node.visit(expected)
+            assert names_in(node, attributes=attributes) == expected.names
+        if isinstance(node, cst.Attribute):
+            with_attributes += 1
+            # `x.shape`: with attributes, one more "shape" than in `x`; without, those of `x`.
+            assert names_in(node).count(node.attr.value) == names_in(node.value).count(node.attr.value) + 1
+            assert names_in(node, attributes=False) == names_in(node.value, attributes=False)
+    assert len(expressions.found) > 10 and with_attributes

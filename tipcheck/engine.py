@@ -19,7 +19,8 @@ from tipcheck.cache import key as cache_key
 from tipcheck.context import RuleContext
 from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
 from tipcheck.diagnostics import Diagnostic, file_diagnostic, located_diagnostic
-from tipcheck.facts.training import ProjectFacts, module_name_for
+from tipcheck.facts.modules import module_name_for
+from tipcheck.facts.training import ProjectFacts
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck import parsing
 from tipcheck.parsing import InternalError, python_syntax_check

@@ -8,11 +8,10 @@ import: a training loop in train.py whose sampler comes from data.py, or a main.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Dict, List, Sequence, Set
 
-from tipcheck.facts.training import module_name_for
+from tipcheck.facts.modules import ModuleIndex
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceFile
 
@@ -52,33 +51,18 @@ def _import_lines(text: str):
 
 
 class _Modules:
-    """The dotted module names of the files, and which files an import statement can mean."""
+    """Which files an import statement in a file's text can mean (tipcheck.facts.modules)."""
 
     def __init__(self, paths: Sequence[str]) -> None:
-        self.name_of = {path: module_name_for(path) for path in paths}
-        self.exact: Dict[str, Set[str]] = {}
-        self.suffix: Dict[str, Set[str]] = {}  # "engine", "pkg.engine" -> paths of ...pkg.engine
-        for path, name in self.name_of.items():
-            parts = name.split(".")
-            self.exact.setdefault(name, set()).add(path)
-            for cut in range(1, len(parts)):
-                self.suffix.setdefault(".".join(parts[cut:]), set()).add(path)
+        self.index = ModuleIndex(paths)
 
     def imported_by(self, path: str, text: str) -> Set[str]:
-        """The files that the imports in ``text`` (the file at ``path``) may refer to.
-
-        Mirrors how the training facts resolve names (tipcheck.facts.training): relative imports
-        from the file's package, and for a dotted name the longest prefix that names a file,
-        exactly or as the end of a longer name (a tree linted from inside a package)."""
+        """The files that the imports in ``text`` (the file at ``path``) may refer to. Names are
+        read as the training facts read them (``ModuleIndex``), but where the facts need the one
+        file a name means, this takes every file it may mean (``ModuleIndex.candidates``)."""
         found: Set[str] = set()
         for dotted in self._imported(path, text):
-            parts = dotted.split(".")
-            for cut in range(len(parts), 0, -1):
-                name = ".".join(parts[:cut])
-                hits = self.exact.get(name) or self.suffix.get(name)
-                if hits:
-                    found |= hits
-                    break
+            found |= self.index.candidates(dotted)
         found.discard(path)
         return found
 
@@ -100,10 +84,7 @@ class _Modules:
             dots, module = match.group(1), match.group(2)
             imported = match.group(3) if match.group(3) is not None else match.group(4)
             if dots:
-                package = self.name_of.get(path) or module_name_for(path)
-                base = package.split(".") if os.path.basename(path) == "__init__.py" else package.split(".")[:-1]
-                base = base[: len(base) - (len(dots) - 1)] if len(dots) > 1 else base
-                module = ".".join([*base, module]).strip(".")
+                module = self.index.absolute(module, len(dots), path)
             if not module:
                 continue
             parts = [p.strip().split(" ", 1)[0] for p in imported.split(",")]

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence
 import libcst as cst
 
 from tipcheck.facts.flow import CallSite, ModuleSummary
-from tipcheck.facts.walk import walk
+from tipcheck.facts.walk import names_in, walk
 
 _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
 # GPU-only by design: an NCCL process group (not `"nccl" if cuda else "gloo"`), a pinned device.
@@ -101,7 +101,7 @@ class DeviceFacts:
         a flag computed from such a check (`use_accel = torch.accelerator.is_available()`)."""
         if mentions_cuda(test):
             return True
-        for name in {n.value for n in _names(test)}:
+        for name in set(names_in(test)):
             pattern = self._flag_patterns.get(name)
             if pattern is None:
                 pattern = self._flag_patterns[name] = bool(
@@ -217,32 +217,6 @@ def is_device_move(call: cst.Call) -> bool:
     return not _NOT_PLACEMENT.search(code(first.value))
 
 
-def _names(node: cst.CSTNode) -> List[cst.Name]:
-    found: List[cst.Name] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            found.append(n)
-
-    walk(node, Collect())
-    return found
-
-
-def _names_in(node: cst.CSTNode) -> List[str]:
-    names: List[str] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            names.append(n.value)
-
-        def visit_Attribute(self, n: cst.Attribute) -> bool:
-            walk(n.value, self)  # `x.shape`: x, not shape
-            return False
-
-    walk(node, Collect())
-    return names
-
-
 def target_names(target: Optional[cst.BaseExpression]) -> List[str]:
     """Names a loop target binds: `x`, `(x, y)`, `i, (x, y)` (enumerate: the item part only)."""
     if target is None:
@@ -325,7 +299,7 @@ def batch_use(loop_node: cst.For, is_consumer) -> Optional[BatchUse]:
             for arg in node.args:
                 if ".to(" in code(arg.value) or ".cuda(" in code(arg.value):
                     continue
-                for name in _names_in(arg.value):
+                for name in names_in(arg.value, attributes=False):
                     if name in pending and name not in use.unmoved:
                         use.unmoved.append(name)
                         if use.first_use is None:

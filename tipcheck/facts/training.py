@@ -1,633 +1,41 @@
-"""Training-script facts across the modules of the linted project.
+"""Training-script facts across the modules of the linted project: the questions rules ask.
 
-The module summaries (tipcheck.facts.flow) are combined into one picture:
-
-- which values are what: models, optimizers, LR schedulers, DataLoaders, DistributedSamplers,
-  DDP/DataParallel wrappers, GradScalers (torch classes by qualified name, project subclasses by
-  their bases);
-- where each value flows: a union-find over key paths, with fields for attributes and simple
-  dict entries (aliasing is merged, Steensgaard style); helper arguments bind to parameters, return
-  values to the call's result, imports of project modules to what those modules define;
-- which values escape what the facts can see (passed to an unknown function, returned to an
-  unknown caller): rules stay silent on them;
-- which loops are batch loops (they iterate a DataLoader) and epoch loops (they enclose one, or
-  call a function that runs one).
-
-Everything is computed once per lint run, from summaries computed once per parsed module.
+``ProjectFacts`` is the combined picture of the project (tipcheck.facts.combine: tracked values,
+the union-find graph of where they flow, escapes, loops) with the queries the rules and their
+fixes ask of it: which values of a kind a file reports, which calls reach a value, which loops
+run what (batch loops iterate a DataLoader; epoch loops run a batch loop in their body, directly
+or through helpers), the innermost of several loops, which DataLoaders a sampler feeds, which
+names refer to a value from inside a function.
 
 The project rules ask their questions once per file. So every query answers from an index built
 on its first use (values by kind and receiver root, method calls by root and by module, loops by
 module, by loader and by the functions they run, ...), never by a scan of the whole project:
 the project step then grows linearly with the number of files (tests/test_scaling.py counts it).
+
+Rules import what they need of the project facts from here: ``ProjectFacts`` and its records
+(``Value``, ``Loop``), and the scheduler families of the catalogue.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.flow import HARMLESS_CALLS, CallSite, ClassRecord, FuncRecord, Key, KeyPath, LoopRecord, ModuleSummary
+from tipcheck.facts.catalogue import PER_BATCH_SCHEDULERS
+from tipcheck.facts.combine import CombinedProject, Loop, Value
+from tipcheck.facts.flow import CallSite, Key, KeyPath, LoopRecord, ModuleSummary
+from tipcheck.facts.graph import TRAINS
 
-# -- what torch's classes are --------------------------------------------------------------------
-DATALOADERS = {"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"}
-DISTRIBUTED_SAMPLERS = {"torch.utils.data.DistributedSampler", "torch.utils.data.distributed.DistributedSampler"}
-BATCH_SAMPLERS = {"torch.utils.data.BatchSampler", "torch.utils.data.sampler.BatchSampler"}
-WRAPPERS = {
-    "torch.nn.parallel.DistributedDataParallel",
-    "torch.nn.parallel.distributed.DistributedDataParallel",
-    "torch.nn.DataParallel",
-    "torch.nn.parallel.DataParallel",
-    "torch.nn.parallel.data_parallel.DataParallel",
-}
-GRAD_SCALERS = {"torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler", "torch.cpu.amp.GradScaler"}
-MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module"}
-NOT_MODULES = {"Parameter", "Buffer", "ParameterList", "ParameterDict", "UninitializedParameter"}
-COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
-PER_BATCH_SCHEDULERS = {"OneCycleLR", "CyclicLR"}
-
-# The optimizer's relation to the model whose parameters it updates. Fields named with "@" are
-# relations the facts derive, not attributes: an escape does not spread through them.
-TRAINS = "@trains"
+__all__ = ["PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
 
 
-def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
-    """(kind, class name) for a torch/torchvision/timm callable that creates a tracked value."""
-    parts = qualified.split(".")
-    last = parts[-1]
-    if qualified.startswith("torch.optim.lr_scheduler.") and last.lstrip("_")[:1].isupper():
-        return "scheduler", last.lstrip("_")
-    if parts[:2] == ["torch", "optim"] and last[:1].isupper() and last != "Optimizer" and "lr_scheduler" not in parts:
-        return "optimizer", last
-    if qualified in DATALOADERS:
-        return "loader", "DataLoader"
-    if qualified in DISTRIBUTED_SAMPLERS:
-        return "sampler", "DistributedSampler"
-    if qualified in BATCH_SAMPLERS:
-        return "batch_sampler", "BatchSampler"
-    if qualified in WRAPPERS:
-        return "wrapper", last
-    if qualified in GRAD_SCALERS:
-        return "scaler", "GradScaler"
-    if qualified == "timm.create_model":
-        return "model", "timm"
-    if qualified.startswith("transformers.") and last == "from_pretrained" and "Model" in parts[-2]:
-        return "model", parts[-2]
-    if parts[:2] == ["torch", "nn"] and len(parts) == 3 and last[:1].isupper() and last not in NOT_MODULES:
-        return "model", last
-    if qualified.startswith("torchvision.models."):
-        from tipcheck.data import torchvision_table
+class ProjectFacts(CombinedProject):
+    """The project's combined facts and the queries of the rules (see the module docstring)."""
 
-        if qualified in torchvision_table().by_path:
-            return "model", last
-    return None
-
-
-@dataclass(eq=False)
-class Value:
-    kind: str
-    cls: str  # class name: "StepLR", "OneCycleLR", "DistributedSampler", ...; custom ones too
-    site: CallSite  # where it is created
-    module_id: str
-    custom: bool = False  # a project subclass
-
-    def kwarg(self, name: str, position: Optional[int] = None) -> Optional[cst.Arg]:
-        for arg in self.site.node.args:
-            if arg.keyword is not None and arg.keyword.value == name:
-                return arg
-        if position is not None:
-            positional = [a for a in self.site.node.args if a.keyword is None and not a.star]
-            if len(positional) > position:
-                return positional[position]
-        return None
-
-
-class Graph:
-    """Union-find over keys, where every class has fields (attributes, dict entries, tuple items)."""
-
-    def __init__(self) -> None:
-        self.parent: Dict[Key, Key] = {}
-        self.fields: Dict[Key, Dict[str, Key]] = {}
-        self._count = 0
-
-    def find(self, key: Key) -> Key:
-        parent = self.parent
-        root = key
-        while root in parent:
-            root = parent[root]
-        while key in parent and parent[key] != root:
-            parent[key], key = root, parent[key]
-        return root
-
-    def field(self, key: Key, name: str) -> Key:
-        root = self.find(key)
-        fields = self.fields.setdefault(root, {})
-        child = fields.get(name)
-        if child is None:
-            self._count += 1
-            child = fields[name] = ("field", self._count)
-        return self.find(child)
-
-    def node(self, path: KeyPath) -> Key:
-        key, names = path
-        key = self.find(key)
-        for name in names:
-            key = self.field(key, name)
-        return key
-
-    def existing(self, path: KeyPath) -> Optional[Key]:
-        """Like node(), without creating fields that nothing assigned."""
-        key, names = path
-        key = self.find(key)
-        for name in names:
-            fields = self.fields.get(key, {})
-            child = fields.get(name)
-            if child is None and name.startswith("[") and "[*]" in fields:
-                child = fields["[*]"]  # `loaders["train"]` of a dict built by a comprehension
-            if child is None:
-                return None
-            key = self.find(child)
-        return key
-
-    def union(self, a: Key, b: Key) -> None:
-        work = [(a, b)]
-        while work:
-            x, y = work.pop()
-            rx, ry = self.find(x), self.find(y)
-            if rx == ry:
-                continue
-            self.parent[ry] = rx
-            moved = self.fields.pop(ry, None)
-            if moved:
-                target = self.fields.setdefault(rx, {})
-                for name, child in moved.items():
-                    if name in target:
-                        work.append((target[name], child))
-                    else:
-                        target[name] = child
-
-    def reachable_from_all(self, keys: Iterable[Key]) -> Set[Key]:
-        """The roots reachable from any of ``keys``: one walk for all of them (a key reached
-        from one of them is not walked again from another)."""
-        seen: Set[Key] = set()
-        for key in keys:
-            start = self.find(key)
-            if start not in seen:
-                seen.add(start)
-                stack = [start]
-                while stack:
-                    for name, child in self.fields.get(stack.pop(), {}).items():
-                        if name.startswith("@"):
-                            continue  # a relation, not an attribute (see reachable)
-                        child = self.find(child)
-                        if child not in seen:
-                            seen.add(child)
-                            stack.append(child)
-        return seen
-
-    def reachable(self, root: Key) -> Iterable[Key]:
-        seen = {root}
-        stack = [root]
-        while stack:
-            key = stack.pop()
-            yield key
-            for name, child in self.fields.get(key, {}).items():
-                if name.startswith("@"):
-                    continue  # a relation, not an attribute: the optimizer does not hold the model
-                child = self.find(child)
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-
-
-def module_name_for(path: str) -> str:
-    """The dotted module name of a file: its package folders (those with __init__.py) and stem."""
-    path = os.path.abspath(path)
-    directory, filename = os.path.split(path)
-    parts = [os.path.splitext(filename)[0]]
-    if parts[0] == "__init__":
-        parts = []
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        directory, package = os.path.split(directory)
-        parts.insert(0, package)
-    return ".".join(parts)
-
-
-@dataclass(eq=False)
-class Loop:
-    record: LoopRecord
-    module_id: str
-    loaders: List[Value] = field(default_factory=list)  # the DataLoaders it iterates
-    cycled: bool = False  # iterates itertools.cycle(loader), directly or through next()
-
-    @property
-    def node(self) -> cst.CSTNode:
-        return self.record.node
-
-    @property
-    def is_batch_loop(self) -> bool:
-        return bool(self.loaders)
-
-
-class ProjectFacts:
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
-        self.summaries = {s.module_id: s for s in summaries}
-        self.graph = Graph()
-        self.values: List[Value] = []
-        self.escaped: Set[Key] = set()
-        self.funcs: Dict[Key, FuncRecord] = {}
-        self.classes: Dict[Key, ClassRecord] = {}
-        self.call_targets: Dict[int, Key] = {}  # id(call site) -> the project function it calls
-        self.calls_by_func: Dict[Key, List[CallSite]] = {}
-        self.callers: Dict[Key, List[CallSite]] = {}
-        self.loops: List[Loop] = []
-        self._module_names: Dict[str, str] = {}
-        self._name_of: Dict[str, str] = {}  # module id -> dotted name (module_name_for reads the disk)
-        for summary in summaries:
-            self.funcs.update(summary.funcs)
-            self.classes.update(summary.classes)
-            name = self._name_of[summary.module_id] = module_name_for(summary.module_id)
-            self._module_names[name] = summary.module_id
-        # "b.c" and "c" -> the modules whose dotted name ends with ".b.c" / ".c" (a tree linted
-        # from inside a package), so that a name is resolved without a scan of every module.
-        self._by_suffix: Dict[str, List[str]] = {}
-        for name, module_id in self._module_names.items():
-            parts = name.split(".")
-            for cut in range(1, len(parts)):
-                self._by_suffix.setdefault(".".join(parts[cut:]), []).append(module_id)
-        self._class_kind_cache: Dict[Key, Optional[Tuple[str, str]]] = {}
-        self._pending_method_args: List[CallSite] = []
-        self._pending_optimizers: List[Tuple[CallSite, Key]] = []
-        self._build()
-
-    # -- resolving names across modules ----------------------------------------------------
-    def _split_qualified(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
-        """(module id, attribute names) for a qualified name that points into the project."""
-        if qualified.startswith("$."):
-            return importer, qualified[2:].split(".")
-        if qualified.startswith("."):
-            level = len(qualified) - len(qualified.lstrip("."))
-            package = (self._name_of.get(importer) or module_name_for(importer)).split(".")
-            is_init = os.path.basename(importer) == "__init__.py"
-            base = package if is_init else package[:-1]
-            base = base[: len(base) - (level - 1)] if level > 1 else base
-            qualified = ".".join([*base, qualified.lstrip(".")]).strip(".")
-        parts = qualified.split(".")
-        for cut in range(len(parts), 0, -1):
-            name = ".".join(parts[:cut])
-            module_id = self._module_names.get(name)
-            if module_id is None:
-                matches = self._by_suffix.get(name, ())
-                module_id = matches[0] if len(matches) == 1 else None
-            if module_id is not None:
-                return module_id, parts[cut:]
-        return None
-
-    def _definition(self, qualified: str, importer: str) -> Optional[Key]:
-        """The project function or class a qualified name refers to."""
-        split = self._split_qualified(qualified, importer)
-        if split is None or not split[1]:
-            return None
-        module_id, names = split
-        local = "$." + ".".join(names)
-        for kind in ("func", "class"):
-            key = (kind, module_id, local)
-            if key in self.funcs or key in self.classes:
-                return key
-        return None
-
-    # -- building --------------------------------------------------------------------------
-    def _build(self) -> None:
-        graph = self.graph
-        for summary in self.summaries.values():
-            scope = summary.module_scope
-            modobj = ("modobj", summary.module_id)
-            for name in scope.bindings:
-                graph.union(graph.field(modobj, name), ("var", summary.module_id, scope.uid, name))
-            for a, b in summary.unions:
-                graph.union(graph.node(a), graph.node(b))
-        self._link_imports()
-        methods: List[Tuple[CallSite, str]] = []
-        for summary in self.summaries.values():
-            for site in summary.calls:
-                self.calls_by_func.setdefault(site.ctx.func, []).append(site)
-                if not self._link_call(site, summary.module_id):
-                    methods.append((site, summary.module_id))
-        # Method calls resolve once instances are unified with their classes; binding their
-        # arguments can make more of them resolvable, so go round a few times.
-        for _ in range(3):
-            self_roots = {self.graph.find(("self",) + key[1:]): key for key in self.classes}
-            unresolved = []
-            for site, module_id in methods:
-                if not self._link_method(site, self_roots):
-                    unresolved.append((site, module_id))
-            if len(unresolved) == len(methods):
-                break
-            methods = unresolved
-        for site, module_id in methods:
-            self._link_unknown(site)
-        self._close_items()
-        self._mark_unused_returns()
-        self._classify_loops()
-
-    def _link_imports(self) -> None:
-        """Unify ("ext", "pkg.mod.name") keys with what the project module defines."""
-        for summary in self.summaries.values():
-            for name in summary.ext_names:
-                self._link_ext(("ext", name), summary.module_id)
-
-    def _link_ext(self, key: Key, importer: str) -> None:
-        split = self._split_qualified(key[1], importer)
-        if split is None:
-            return
-        module_id, names = split
-        target = ("modobj", module_id)
-        for name in names:
-            target = self.graph.field(target, name)
-        self.graph.union(key, target)
-
-    def _class_kind(self, key: Key, seen: Optional[Set[Key]] = None) -> Optional[Tuple[str, str]]:
-        """(kind, class) for a project class deriving from a tracked torch class."""
-        if key in self._class_kind_cache:
-            return self._class_kind_cache[key]
-        seen = seen or set()
-        seen.add(key)
-        result = None
-        record = self.classes[key]
-        for base in record.bases:
-            if base is None:
-                continue
-            if base in MODULE_BASES:
-                result = ("model", record.node.name.value)
-            else:
-                known = classify_torch(base)
-                if known is not None and known[0] != "model":
-                    result = known
-                elif known is not None:
-                    result = ("model", record.node.name.value)
-                else:
-                    target = self._definition(base, key[1])
-                    if target is not None and target[0] == "class" and target not in seen:
-                        result = self._class_kind(target, seen)
-            if result is not None:
-                break
-        self._class_kind_cache[key] = result
-        return result
-
-    def _escape(self, path: Optional[KeyPath]) -> None:
-        if path is not None:
-            self.escaped.add(self.graph.node(path))
-            if path[1] and path[1][-1] in ("step", "set_epoch"):
-                # A bound method handed on (`register(scheduler.step)`): its object is used there.
-                self.escaped.add(self.graph.node((path[0], path[1][:-1])))
-
-    def _bind_params(self, func: FuncRecord, site: CallSite, skip_self: bool) -> None:
-        graph = self.graph
-        params = list(func.params[1:] if skip_self else func.params)
-        scope_id = func.scope.uid
-        module_id = func.key[1]
-        for index, path in enumerate(site.args):
-            if index < len(params):
-                if path is not None:
-                    graph.union(("var", module_id, scope_id, params[index]), graph.node(path))
-            else:
-                self._escape(path)  # into *args: wherever that goes
-        for name, path in site.kwargs.items():
-            if name in params or name in func.kwonly:
-                if path is not None:
-                    graph.union(("var", module_id, scope_id, name), graph.node(path))
-            else:
-                self._escape(path)  # into **kwargs
-
-    def _lookup_method(self, class_key: Key, name: str, seen: Set[Key]) -> Optional[Key]:
-        record = self.classes.get(class_key)
-        if record is None or class_key in seen:
-            return None
-        seen.add(class_key)
-        if name in record.methods:
-            return record.methods[name]
-        for base in record.bases:
-            target = self._definition(base, class_key[1]) if base else None
-            if target is not None and target[0] == "class":
-                found = self._lookup_method(target, name, seen)
-                if found is not None:
-                    return found
-        return None
-
-    def _call_function(self, site: CallSite, target: Key, skip_self: bool) -> None:
-        func = self.funcs[target]
-        self.call_targets[id(site)] = target
-        self.callers.setdefault(target, []).append(site)
-        self._bind_params(func, site, skip_self=skip_self and func.class_key is not None and not func.is_static)
-        self.graph.union(self.graph.node((site.result, ())), ("ret",) + target[1:])
-
-    def _link_call(self, site: CallSite, module_id: str) -> bool:
-        """Link a call whose callee is known by name; False for a call to resolve as a method."""
-        graph = self.graph
-        target = self._definition(site.callee, module_id) if site.callee else None
-        if target is not None and target[0] == "func":
-            self._call_function(site, target, skip_self=False)
-            return True
-        if target is not None and target[0] == "class":
-            graph.union(graph.node((site.result, ())), ("self",) + target[1:])
-            init = self._lookup_method(target, "__init__", set())
-            if init is not None:
-                self.call_targets[id(site)] = init
-                self.callers.setdefault(init, []).append(site)
-                self._bind_params(self.funcs[init], site, skip_self=True)
-            else:  # a dataclass, a NamedTuple, an __init__ from outside the project: it keeps them
-                for path in (*site.args, *site.kwargs.values()):
-                    self._escape(path)
-            kind = self._class_kind(target)
-            if kind is not None:
-                self.values.append(Value(kind[0], kind[1], site, module_id, custom=True))
-                if kind[0] == "scheduler":  # a project scheduler takes its optimizer like torch's
-                    path = site.kwargs.get("optimizer") or (site.args[0] if site.args else None)
-                    if path is not None:
-                        graph.union(graph.field(graph.node((site.result, ())), "optimizer"), graph.node(path))
-            return True
-        known = classify_torch(site.callee) if site.callee else None
-        if known is not None:
-            self._known_constructor(known, site, module_id)
-            return True
-        if site.callee in HARMLESS_CALLS:
-            return True
-        return False
-
-    def _link_method(self, site: CallSite, self_roots: Dict[Key, Key]) -> bool:
-        if site.receiver is None or site.method is None:
-            return False
-        class_key = self_roots.get(self.graph.find(self.graph.node(site.receiver)))
-        if class_key is None:
-            return False
-        target = self._lookup_method(("class",) + class_key[1:], site.method, set())
-        if target is None:
-            return False
-        self._call_function(site, target, skip_self=True)
-        return True
-
-    def _link_unknown(self, site: CallSite) -> None:
-        if site.receiver is not None and site.method is not None:
-            # A method call on something: its receiver is not handed anywhere. Arguments of method
-            # calls on tracked values (scaler.step(optimizer)) are sorted out once kinds are known.
-            self._pending_method_args.append(site)
-            return
-        for path in (*site.args, *site.kwargs.values()):
-            self._escape(path)
-
-    def _known_constructor(self, known: Tuple[str, str], site: CallSite, module_id: str) -> None:
-        graph = self.graph
-        kind, cls = known
-        result = graph.node((site.result, ()))
-        self.values.append(Value(kind, cls, site, module_id))
-        if kind == "loader":
-            for name in ("sampler", "batch_sampler"):
-                path = site.kwargs.get(name)
-                if path is not None:
-                    graph.union(graph.field(result, name), graph.node(path))
-            if site.star:
-                self.escaped.add(result)
-        elif kind == "batch_sampler":
-            path = site.kwargs.get("sampler") or (site.args[0] if site.args else None)
-            if path is not None:
-                graph.union(graph.field(result, "sampler"), graph.node(path))
-        elif kind == "scheduler":
-            path = site.kwargs.get("optimizer") or (site.args[0] if site.args else None)
-            if path is not None:
-                graph.union(graph.field(result, "optimizer"), graph.node(path))
-            if cls in COMPOSITE_SCHEDULERS:
-                # The inner schedulers are stepped by the composite one.
-                for inner in (*site.args[1:], *site.kwargs.values()):
-                    self._escape(inner)
-                    if inner is not None:
-                        node = graph.existing(inner)
-                        for child in graph.fields.get(node, {}).values() if node else ():
-                            self.escaped.add(graph.find(child))
-        elif kind == "optimizer":
-            self._pending_optimizers.append((site, result))
-        elif kind == "wrapper":
-            path = site.kwargs.get("module") or (site.args[0] if site.args else None)
-            if path is not None:
-                graph.union(graph.field(result, "module"), graph.node(path))
-
-    def _close_items(self) -> None:
-        """A dict whose entries are also read by a non-literal key: all its entries are one."""
-        graph = self.graph
-        changed = True
-        while changed:
-            changed = False
-            for root, fields in list(graph.fields.items()):
-                if graph.find(root) != root or "[*]" not in fields:
-                    continue
-                items = [child for name, child in fields.items() if name.startswith("[") and name != "[*]"]
-                for child in items:
-                    if graph.find(child) != graph.find(fields["[*]"]):
-                        graph.union(fields["[*]"], child)
-                        changed = True
-
-    def _mark_unused_returns(self) -> None:
-        """A function that no analysed code calls is called from outside (a framework hook, an
-        API): what it returns escapes to its caller, and its parameters (but `self`) are outside
-        objects, so what it stores in them escapes too."""
-        for summary in self.summaries.values():
-            for func_key, path in summary.returns:
-                if not self.callers.get(func_key):
-                    self.escaped.add(self.graph.node(path))
-        for key, func in self.funcs.items():
-            if self.callers.get(key):
-                continue
-            params = [*func.params, *func.kwonly]
-            if func.class_key is not None and not func.is_static and params:
-                params = params[1:]
-            for name in params:
-                self.escaped.add(self.graph.find(("var", key[1], func.scope.uid, name)))
-
-    # -- after linking: kinds, escapes, loops ----------------------------------------------
-    def _classify_loops(self) -> None:
-        graph = self.graph
-        by_root: Dict[Key, List[Value]] = {}
-        for value in self.values:
-            by_root.setdefault(graph.find(value.site.result), []).append(value)
-        self.by_root = by_root
-        # Optimizers: which model's parameters they take.
-        for site, result in self._pending_optimizers:
-            first = site.args[0] if site.args else site.kwargs.get("params")
-            model = self._parameters_owner(first)
-            if model is not None:
-                graph.union(graph.field(result, TRAINS), model)
-        # What hands its parameters to an optimizer is a model, even when its class is not in sight
-        # (imported from a module that is not linted): such values are marked "inferred".
-        known = {graph.find(v.site.result) for v in self.values if v.kind == "model"}
-        first_constructed: Optional[Dict[Key, CallSite]] = None  # root -> its first call with a known callee
-        for site, result in self._pending_optimizers:
-            owner = self.graph.fields.get(graph.find(result), {}).get(TRAINS)
-            if owner is None or graph.find(owner) in known:
-                continue
-            owner = graph.find(owner)
-            if first_constructed is None:
-                first_constructed = {}
-                for constructed in self._site_by_result().values():
-                    if constructed.callee is not None:
-                        first_constructed.setdefault(graph.find(constructed.result), constructed)
-            constructed = first_constructed.get(owner)
-            if constructed is not None:
-                self.values.append(Value("model", "inferred", constructed, constructed.ctx.func[1], custom=True))
-                known.add(owner)
-        # Method calls on tracked values keep their arguments; others hand them on.
-        for site in self._pending_method_args:
-            receiver = graph.find(graph.node(site.receiver))
-            if receiver in by_root or site.method in ("step", "set_epoch", "backward", "zero_grad", "unscale_", "scale", "update"):
-                continue
-            for path in (*site.args, *site.kwargs.values()):
-                self._escape(path)
-        # Escape spreads to everything reachable from an escaped value.
-        self.escaped = graph.reachable_from_all(list(self.escaped))
-        by_root = {}
-        for value in self.values:
-            by_root.setdefault(graph.find(value.site.result), []).append(value)
-        self.by_root = by_root
-        for summary in self.summaries.values():
-            for record in summary.loops:
-                loop = Loop(record, summary.module_id, cycled=record.cycle)
-                for path in record.iterated:
-                    node = graph.existing(path)
-                    if node is None:
-                        continue
-                    loop.loaders.extend(v for v in by_root.get(graph.find(node), []) if v.kind == "loader")
-                self.loops.append(loop)
-        self._loop_of = {id(loop.record): loop for loop in self.loops}
-        # `it = itertools.cycle(loader)` ... `next(it)` in a loop: that loop cycles the loader.
-        for summary in self.summaries.values():
-            for site in summary.calls:
-                if site.callee == "next" and site.args and site.args[0] is not None and site.ctx.loops:
-                    path = site.args[0]
-                    node = graph.existing((path[0], path[1] + ("cycled",)))
-                    cycled = [v for v in by_root.get(graph.find(node), []) if v.kind == "loader"] if node else []
-                    if cycled:
-                        loop = self._loop_of[id(site.ctx.loops[-1])]
-                        loop.loaders.extend(cycled)
-                        loop.cycled = True
-        self._runs_batch_loop: Dict[Key, bool] = {}
+        super().__init__(summaries)
         self._reach_cache: Dict[Key, Set[Key]] = {}
-
-    def _parameters_owner(self, path: Optional[KeyPath]) -> Optional[Key]:
-        if path is None:
-            return None
-        site = self._site_by_result().get(path[0]) if not path[1] else None
-        if site is None:
-            return None
-        if site.method == "parameters" and site.receiver is not None:
-            return self.graph.node(site.receiver)
-        if site.callee in ("filter", "list") and site.args:
-            return self._parameters_owner(site.args[-1])
-        return None
-
-    def _site_by_result(self) -> Dict[Key, CallSite]:
-        if not hasattr(self, "_sites"):
-            self._sites = {site.result: site for s in self.summaries.values() for site in s.calls}
-        return self._sites
 
     # -- queries for rules -----------------------------------------------------------------
     def root(self, path: Optional[KeyPath]) -> Optional[Key]:
@@ -753,6 +161,13 @@ class ProjectFacts:
         if record.ctx.func == outer.record.ctx.func and outer.record in record.ctx.loops:
             return True
         return record.ctx.func in self.funcs_called_in(outer)
+
+    def innermost(self, loops: Sequence[Loop]) -> List[Loop]:
+        """Of ``loops``, those that run none of the others in their body (the epoch loop right
+        around a batch loop, not the run loop around both), in their order."""
+        return [
+            loop for loop in loops if not any(other is not loop and self.loop_inside(other, loop) for other in loops)
+        ]
 
     def enclosing_loops(self, inner: Loop) -> List[Loop]:
         """Loops that run ``inner`` in their body (in its function, or calling it through helpers)."""
@@ -1067,6 +482,13 @@ class ProjectFacts:
                 for sampler_root in dict.fromkeys(r for r in roots if r is not None):
                     index.setdefault(sampler_root, []).append(loader)
         return list(index.get(root, ()))
+
+    def sampler_handles(self, sampler: Key, loader: Value) -> List[Key]:
+        """Roots of the values through which a call reaches the sampler at ``sampler`` that
+        feeds ``loader`` (see ``loaders_of_sampler``): the sampler, the loader, and the loader's
+        batch sampler (`loader.sampler.set_epoch(...)` is a call on the sampler)."""
+        roots = (sampler, self.root_of(loader), self.field_root(loader, "batch_sampler"))
+        return list(dict.fromkeys(root for root in roots if root is not None))
 
     def placements(self, root: Key) -> List[CallSite]:
         """`.to(...)` and `.cuda(...)` calls on the value at ``root``."""

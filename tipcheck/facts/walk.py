@@ -11,13 +11,15 @@ whitespace, comments, operators and brackets are not visited, and nothing is reb
 The order of the children is LibCST's own: the order in which each node's
 `_visit_and_replace_children` visits its fields, read once per node class from its source.
 `tests/test_walk.py` checks, over real code, that `walk` visits exactly what `visit` visits.
+
+`names_in(node)` is the query that facts and rules ask of an expression most: the names it uses.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 import libcst as cst
 from libcst._nodes import op as _op
@@ -72,3 +74,26 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                     if isinstance(item, cst.CSTNode) and not skipped(type(item)):
                         walk(item, visitor)
     visitor.on_leave(node)
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self, attributes: bool) -> None:
+        self.names: List[str] = []
+        self.attributes = attributes
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if self.attributes:
+            return True
+        walk(node.value, self)  # `x.shape`: x, not shape
+        return False
+
+
+def names_in(node: cst.CSTNode, attributes: bool = True) -> List[str]:
+    """The names in ``node``, in the order of the walk: every `Name` node, the attribute names
+    of `x.shape` included; without ``attributes``, only what attributes are taken of (`x`)."""
+    collect = _Names(attributes)
+    walk(node, collect)
+    return collect.names

@@ -50,7 +50,7 @@ class SchedulerNeverStepped(ProjectRule):
         epochs: List = [
             loop for loop in project.loops_running(step.ctx) if loop.module_id == ctx.source.path and project.is_epoch_loop(loop)
         ]
-        innermost = [e for e in epochs if not any(o is not e and project.loop_inside(o, e) for o in epochs)]
+        innermost = project.innermost(epochs)
         if len(innermost) != 1:
             return None
         epoch = innermost[0]

@@ -11,22 +11,12 @@ from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
 from tipcheck.facts.flow import CallSite
 from tipcheck.facts.training import Loop, ProjectFacts
+from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
 from tipcheck.fixes.statements import bound_names, delete_line, insert_after, is_lone_call
 from tipcheck.rules.base import ProjectRule
 
 NOT_CHECKED = {"ReduceLROnPlateau", "CosineAnnealingWarmRestarts"}
-
-
-def _names(expr: cst.CSTNode) -> set:
-    names = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            names.add(node.value)
-
-    expr.visit(Collect())
-    return names
 
 
 def _compares_to_string(condition: cst.BaseExpression) -> bool:
@@ -99,7 +89,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             if loop.module_id == sched_step.ctx.func[1]
             and any(project.inside(s, loop) for s in opt_steps)
         ]
-        loops = [l for l in loops if not any(o is not l and project.loop_inside(o, l) for o in loops)]
+        loops = project.innermost(loops)
         if len(loops) != 1:
             return None
         loop = loops[0]
@@ -132,7 +122,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         # A step under a condition on the loop variable (`if epoch > 0:`) runs after earlier epochs.
         var = _loop_var(loop)
         for condition in sched_step.ctx.conditions:
-            if var is not None and var in _names(condition) and not _compares_to_string(condition):
+            if var is not None and var in names_in(condition) and not _compares_to_string(condition):
                 return False
         args = sched_step.node.args
         if not args:

@@ -61,18 +61,18 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
             if project.is_escaped(loader):
                 continue
             # set_epoch on the sampler, the loader or its batch sampler (indexed by receiver).
-            receivers = {root, project.root_of(loader), project.field_root(loader, "batch_sampler")} - {None}
             reaching_sites = [
-                s for r in receivers for s, _ in project.method_calls(r, "set_epoch") if not _constant_epoch(s.node)
+                s
+                for r in project.sampler_handles(root, loader)
+                for s, _ in project.method_calls(r, "set_epoch")
+                if not _constant_epoch(s.node)
             ]
             for loop in project.loops_iterating(loader):
                 if not project.runs_backward_or_step(loop):
                     continue
                 if loop.cycled and not reaching_sites:
                     return loader, loop, None
-                enclosing = project.enclosing_loops(loop)
-                innermost = [e for e in enclosing if not any(o is not e and project.loop_inside(o, e) for o in enclosing)]
-                for epoch in innermost:
+                for epoch in project.innermost(project.enclosing_loops(loop)):
                     if not any(project.inside(s, epoch) for s in reaching_sites):
                         return loader, loop, epoch
         return None

@@ -1,0 +1,101 @@
+"""Module names and imports are resolved in one place, for the training facts and the prefilter.
+
+tipcheck.facts.modules gives each file its dotted name and says which file an import means: the
+training facts link a name to the one file it means, and the prefilter, which reads imports in
+the text before anything is parsed, takes every file a name may mean. Both read relative imports
+and names written from inside a package the same way, so the prefilter parses the modules on the
+other side of every import the facts follow (issue 12, item 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict
+
+from tipcheck.analysis import FileAnalysis
+from tipcheck.parsing import parse_source
+from tipcheck.facts.modules import ModuleIndex, module_name_for
+from tipcheck.facts.training import ProjectFacts
+from tipcheck.prefilter import _Modules
+from tipcheck.source import SourceFile
+
+# A project linted from the folder above its packages: `pkg` and `other` are packages, `tools`
+# and `common` are plain folders (their modules are named by their stem only).
+TREE = {
+    "pkg/__init__.py": "from .engine import run\nRUN = run\n",
+    "pkg/engine.py": "from .sub.data import build\nfrom . import sub\nBUILD = build\nSUB = sub\ndef run():\n    pass\n",
+    "pkg/sub/__init__.py": "",
+    "pkg/sub/data.py": (
+        "from ..engine import run\nfrom ...elsewhere import thing\nRUN = run\nTHING = thing\ndef build():\n    pass\n"
+    ),
+    "pkg/utils.py": "def helper():\n    pass\n",
+    "other/__init__.py": "",
+    "other/utils.py": "def helper():\n    pass\n",
+    "tools/common.py": "def shared():\n    pass\n",
+    "more/common.py": "def shared():\n    pass\n",
+    "train.py": (
+        "from pkg.engine import run\nfrom engine import run as run2\nfrom utils import helper\nimport common\n"
+        "from pkg.sub import data\nVALUES = [run, run2, helper, common.shared, data.build]\n"
+    ),
+}
+
+
+def _write(root: Path) -> Dict[str, str]:
+    paths = {}
+    for name, text in TREE.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths[name] = str(path)
+    return paths
+
+
+def test_names_and_imports_resolve_to_files(tmp_path):
+    paths = _write(tmp_path)
+    names = {name: module_name_for(path) for name, path in paths.items()}
+    assert names["pkg/__init__.py"] == "pkg" and names["pkg/sub/data.py"] == "pkg.sub.data"
+    assert names["tools/common.py"] == "common" and names["train.py"] == "train"
+    index = ModuleIndex(list(paths.values()))
+    # Relative imports: from a package's __init__, from a module, two dots up, past the top.
+    assert index.absolute("engine", 1, paths["pkg/__init__.py"]) == "pkg.engine"
+    assert index.absolute("sub.data", 1, paths["pkg/engine.py"]) == "pkg.sub.data"
+    assert index.absolute("engine", 2, paths["pkg/sub/data.py"]) == "pkg.engine"
+    assert index.absolute("", 1, paths["pkg/engine.py"]) == "pkg"
+    # The longest prefix that names a file; what follows are names defined in it.
+    assert index.resolve("pkg.sub.data.build") == (paths["pkg/sub/data.py"], ["build"])
+    assert index.resolve("pkg.sub") == (paths["pkg/sub/__init__.py"], [])
+    # The end of one name only (written from inside the package), and not of two.
+    assert index.resolve("engine.run") == (paths["pkg/engine.py"], ["run"])
+    assert index.candidates("engine.run") == {paths["pkg/engine.py"]}
+    assert index.resolve("utils.helper") is None
+    assert index.candidates("utils.helper") == {paths["pkg/utils.py"], paths["other/utils.py"]}
+    # Two files of one name: the facts take the last, the prefilter both.
+    assert index.resolve("common.shared") == (paths["more/common.py"], ["shared"])
+    assert index.candidates("common.shared") == {paths["tools/common.py"], paths["more/common.py"]}
+    assert index.resolve("torch.nn.Linear") is None and index.candidates("torch.nn.Linear") == set()
+
+
+def test_the_prefilter_reads_every_import_the_facts_follow(tmp_path):
+    paths = _write(tmp_path)
+    sources = [SourceFile.read(path) for path in paths.values()]
+    summaries = []
+    for source in sources:
+        parsed = parse_source(source, FileAnalysis(source.path))
+        assert parsed is not None
+        summaries.append(parsed[1].flow(source.path, source.text))
+    project = ProjectFacts(summaries)
+    prefilter = _Modules(list(paths.values()))
+    followed = 0
+    for source, summary in zip(sources, summaries):
+        linked = prefilter.imported_by(source.path, source.text)
+        for name in summary.ext_names:
+            found = project._split_qualified(name, summary.module_id)
+            if found is not None and found[0] != source.path:
+                followed += 1
+                assert found[0] in linked, (source.path, name)
+    # Every imported name used in the tree but `...elsewhere` (past the top) and the ambiguous
+    # `utils`: run (3 times), run2, build, sub, common, data.
+    assert followed == 8
+    assert prefilter.imported_by(paths["pkg/sub/data.py"], TREE["pkg/sub/data.py"]) == {paths["pkg/engine.py"]}
+    expected = ("pkg/engine.py", "pkg/utils.py", "other/utils.py", "tools/common.py", "more/common.py", "pkg/sub/data.py")
+    assert prefilter.imported_by(paths["train.py"], TREE["train.py"]) == {paths[name] for name in expected}
