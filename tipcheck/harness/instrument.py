@@ -470,7 +470,11 @@ class Recorder:
     def _install_backward(self, torch) -> None:
         original = torch.Tensor.backward
 
+        inside = [False]  # a torch function mode (pretend-CUDA) dispatches `backward` back to this
+
         def backward(tensor, *args, **kwargs):
+            if inside[0]:
+                return original(tensor, *args, **kwargs)
             try:
                 if tensor.numel() == 1:
                     value = float(tensor.detach())
@@ -480,7 +484,11 @@ class Recorder:
             except Exception:
                 pass
             self.backward_calls += 1
-            return original(tensor, *args, **kwargs)
+            inside[0] = True
+            try:
+                return original(tensor, *args, **kwargs)
+            finally:
+                inside[0] = False
 
         backward.__doc__ = original.__doc__
         torch.Tensor.backward = backward
