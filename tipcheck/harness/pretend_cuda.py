@@ -184,8 +184,9 @@ def install() -> None:
             if wanted is None:
                 wanted = _requested_of(args, kwargs)
             if wanted is not None:
+                given = {id(t) for t in _tensors((args, kwargs))}  # an in-place result keeps its device
                 for tensor in _tensors(out):
-                    if getattr(tensor, ATTRIBUTE, None) is None:
+                    if id(tensor) not in given and getattr(tensor, ATTRIBUTE, None) is None:
                         _mark(tensor, wanted)
             return out
 
