@@ -1,6 +1,8 @@
 """The harness: every fixture, before and after `tipcheck fix --unsafe-fixes` (all rules), judged by
-its expectation file, on CPU and over a 2-process gloo group; wrong fixes are caught; the CLI; and
-the prepared-folder path that runs where tipcheck's linter (libcst, click) is not installed.
+its expectation file, on CPU, over a 2-process gloo group, and in pretend-cuda (cuda played on the
+CPU: the devices the script asked for); wrong fixes are caught, and so is no fix at all (each
+fixture's original given as its fixed copy fails); the CLI; and the prepared-folder path that runs
+where tipcheck's linter (libcst, click) is not installed.
 
 Runs are forked from a server that has imported torch once (`preload=True`, the harness's default).
 The GPU runs (cuda, nccl×2) skip without CUDA.
