@@ -10,7 +10,10 @@ unzipped into the cache folder (default ~/.cache/tipcheck-bench, or $TIPCHECK_BE
 in the same session, interleaved repeat by repeat so that a change of load hits them alike:
 
 - `parse`: a bare `libcst.parse_module` loop over the files tipcheck discovers (a fresh process,
-  like tipcheck: interpreter start and `import libcst` count in both);
+  like tipcheck: interpreter start and `import libcst` count in both), on one process (`parse,
+  1 process`, the baseline of `tipcheck cold --jobs 1`) and on as many as tipcheck's default jobs
+  (`parse, N processes`: forked workers, largest files first; the baseline of `tipcheck cold`), so
+  that lint / parse compares the two at the same number of processes;
 - `tipcheck cold`: `python -m tipcheck lint PATH --format concise --no-respect-gitignore`, with
   `--no-cache` once `tipcheck lint --help` lists it;
 - `tipcheck cold --jobs 1`: only once `tipcheck lint --help` lists `--jobs` (else "not available");
@@ -22,9 +25,17 @@ in the same session, interleaved repeat by repeat so that a change of load hits 
 - `ruff check`: `ruff check --isolated --exit-zero PATH`, cold (`--no-cache`) and warm (a primed
   `--cache-dir`). Ruff's default rules, not `--select ALL`.
 
-Peak RSS is read with `/usr/bin/time -f %M` when it exists (for a tool that forks workers, that is
-the largest process of the tree), otherwise by polling VmHWM in /proc/PID/status (the main process
-only). The table shows medians (min-max) over --repeat runs, and the ratios against their targets.
+Memory: the peak of the whole process tree (the command and every process it starts, workers
+included), sampled every few milliseconds from /proc: the sum of their proportional set sizes (PSS,
+from /proc/PID/smaps_rollup: a page shared by forked workers counts once in all), or of their RSS
+where PSS cannot be read. Beside it, the largest single process (`/usr/bin/time -f %M` when it
+exists). The table shows medians (min-max) over --repeat runs, and the ratios against their targets.
+
+Noise: runs are interleaved, so repeat k of one row and repeat k of another ran under the same
+load; each ratio is also computed repeat by repeat. A ratio whose per-repeat values fall on both
+sides of its target is marked ≈ (within the noise) rather than ✅ or ❌, with an estimate of the
+repeats that would tell it apart (the n at which twice the standard error of the mean,
+2·s/√n, is smaller than the distance of the median from the target).
 It is a script, not a test: the figures depend on the machine.
 """
 
@@ -33,6 +44,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import glob
+import math
 import os
 import platform
 import re
@@ -150,42 +162,93 @@ class Run:
     stdout: str
     stderr: str
     cpu: Optional[float] = None  # user + system seconds, children included (GNU time only)
+    tree_kb: Optional[int] = None  # peak memory of the process tree (PSS, else RSS, summed)
+
+
+def _children(pid: int) -> List[int]:
+    found: List[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(c) for c in handle.read().split()]
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def _process_kb(pid: int) -> Optional[int]:
+    """The PSS of one process (KiB), else its RSS; None once it is gone."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path) as handle:
+                for line in handle:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def tree_kb(root: int) -> Optional[int]:
+    """The memory of `root` and all its descendants now (KiB, PSS summed; see the module's doc)."""
+    total, seen, stack = 0, set(), [root]
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        size = _process_kb(pid)
+        if size is not None:
+            total += size
+        stack += _children(pid)
+    return total or None
 
 
 def measure(cmd: Sequence[str], cwd: Optional[str] = None, timeout: Optional[float] = None) -> Run:
-    """Run ``cmd`` once: its wall time, peak RSS (KiB), exit status and output."""
-    if os.access(GNU_TIME, os.X_OK):
+    """Run ``cmd`` once: its wall time, peak memory of its process tree and of its largest process
+    (KiB), CPU time, exit status and output."""
+    timed = os.access(GNU_TIME, os.X_OK)
+    report = None
+    if timed:
         with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as handle:
             report = handle.name
-        try:
+        cmd = [GNU_TIME, "-f", "%M %U %S", "-o", report, *cmd]
+    try:
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             start = time.perf_counter()
-            done = subprocess.run([GNU_TIME, "-f", "%M %U %S", "-o", report, *cmd], cwd=cwd, capture_output=True, text=True,
-                                  errors="replace", timeout=timeout)
+            proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, text=True, errors="replace")
+            peak_tree = None
+            peak_main = None
+            while proc.poll() is None:
+                now = tree_kb(proc.pid)
+                if now is not None:
+                    peak_tree = max(peak_tree or 0, now)
+                if not timed:
+                    peak_main = max(peak_main or 0, _vm_hwm(proc.pid) or 0) or peak_main
+                if timeout is not None and time.perf_counter() - start > timeout:
+                    proc.kill()
+                time.sleep(0.005)
             wall = time.perf_counter() - start
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read(), err.read()
+        cpu = None
+        if report is not None:
             with open(report) as handle:
                 lines = [line.strip() for line in handle if line.strip()]
-        finally:
+            fields = lines[-1].split() if lines else []
+            try:
+                peak_main, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
+            except (IndexError, ValueError):
+                peak_main, cpu = None, None
+    finally:
+        if report is not None:
             os.unlink(report)
-        fields = lines[-1].split() if lines else []
-        try:
-            rss, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
-        except (IndexError, ValueError):
-            rss, cpu = None, None
-        return Run(wall, rss, done.returncode, done.stdout, done.stderr, cpu)
-    # No GNU time: poll the child's high-water mark (the main process only).
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, text=True, errors="replace")
-        peak = None
-        while proc.poll() is None:
-            peak = max(peak or 0, _vm_hwm(proc.pid) or 0) or peak
-            if timeout is not None and time.perf_counter() - start > timeout:
-                proc.kill()
-            time.sleep(0.005)
-        wall = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        return Run(wall, peak, proc.returncode, out.read(), err.read())
+    return Run(wall, peak_main, proc.returncode, stdout, stderr, cpu, peak_tree)
 
 
 def _vm_hwm(pid: int) -> Optional[int]:
@@ -212,22 +275,47 @@ def python_files(path: str) -> List[str]:
     return list(discover([path], respect_gitignore=False).files)
 
 
-def parse_worker(list_file: str) -> None:
-    """`bench.py --parse-worker LIST`: parse every file named in LIST, print the loop's seconds."""
+def _parse_one(path: str) -> int:
+    """Parse one file; 1 if it failed."""
     import libcst as cst
+
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        cst.parse_module(data)
+    except Exception:
+        return 1
+    return 0
+
+
+def parse_worker(list_file: str, jobs: int = 1) -> None:
+    """`bench.py --parse-worker LIST [--parse-jobs N]`: parse every file named in LIST, on this
+    process or on N forked processes (largest files first, as tipcheck's workers take them);
+    print the loop's seconds, the number of files and of failures."""
+    import multiprocessing
+
+    import libcst  # noqa: F401  (imported before the fork, as tipcheck's workers inherit it)
 
     with open(list_file, encoding="utf-8") as handle:
         files = [line.rstrip("\n") for line in handle if line.strip()]
-    failed = 0
     start = time.perf_counter()
-    for path in files:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        try:
-            cst.parse_module(data)
-        except Exception:
-            failed += 1
+    if jobs <= 1:
+        failed = sum(_parse_one(path) for path in files)
+    else:
+        files.sort(key=lambda p: os.path.getsize(p), reverse=True)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with context.Pool(jobs) as pool:
+            failed = sum(pool.imap_unordered(_parse_one, files, chunksize=1))
     print(f"{time.perf_counter() - start:.4f} {len(files)} {failed}")
+
+
+def default_jobs() -> int:
+    """tipcheck's default number of processes (tipcheck.pool.default_jobs)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
 
 
 # -- tools -----------------------------------------------------------------------------------------
@@ -290,8 +378,14 @@ class Row:
 
     @property
     def peak_mb(self) -> Optional[float]:
+        """The largest single process, over the runs (MB)."""
         values = [run.rss_kb for run in self.runs if run.rss_kb is not None]
         return max(values) / 1024 if values else None
+
+    @property
+    def tree_mb(self) -> List[float]:
+        """The peak memory of the whole process tree, per run (MB)."""
+        return [run.tree_kb / 1024 for run in self.runs if run.tree_kb is not None]
 
 
 @dataclass
@@ -332,8 +426,10 @@ def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[st
     base = [python, "-m", "tipcheck", "lint", path, "--format", "concise", "--no-respect-gitignore"]
     cold = base + (["--no-cache"] if has_cache else [])
 
+    jobs = default_jobs()
     rows = {
-        "parse": Row("`libcst.parse_module` loop (fresh process)"),
+        "parse": Row("`libcst.parse_module` loop, 1 process (fresh process)"),
+        "parse_jobs": Row(f"`libcst.parse_module`, {jobs} processes (tipcheck's default jobs)"),
         "cold": Row("tipcheck lint, cold" + (" (`--no-cache`, default jobs)" if has_cache or has_jobs else "")),
         "jobs1": Row("tipcheck lint, cold, `--jobs 1`"),
         "warm": Row("tipcheck lint, warm"),
@@ -345,6 +441,8 @@ def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[st
     }
     if not has_jobs:
         rows["jobs1"].note = NOT_AVAILABLE
+    if jobs <= 1:
+        rows["parse_jobs"].note = f"{NA} (1 core: the same as 1 process)"
     if not has_cache:
         rows["warm"].note = rows["edited"].note = f"{NA} (no cache yet)"
     if torchfix is None:
@@ -389,6 +487,11 @@ def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[st
             rows["parse"].runs.append(run)
             if run.rc == 0 and run.stdout.split():
                 rows["parse"].loop.append(float(run.stdout.split()[0]))
+            if jobs > 1:
+                run = measure([python, os.path.abspath(__file__), "--parse-worker", list_file, "--parse-jobs", str(jobs)], cwd=work)
+                rows["parse_jobs"].runs.append(run)
+                if run.rc == 0 and run.stdout.split():
+                    rows["parse_jobs"].loop.append(float(run.stdout.split()[0]))
             tipcheck_run(rows["cold"], cold)
             if has_jobs:
                 tipcheck_run(rows["jobs1"], cold + ["--jobs", "1"])
@@ -429,9 +532,38 @@ def _cell(row: Row, rss: bool = False) -> str:
         text += f" ({min(walls):.2f}–{max(walls):.2f})"
     if row.cpu is not None:
         text += f", CPU {row.cpu:.2f} s"
+    if rss and row.tree_mb:
+        text += f", tree {max(row.tree_mb):.0f} MB"
     if rss and row.peak_mb is not None:
-        text += f", {row.peak_mb:.0f} MB"
+        text += f", largest process {row.peak_mb:.0f} MB"
     return text
+
+
+def repeats_needed(values: Sequence[float], target: float) -> Optional[int]:
+    """How many repeats would tell `values` (per-repeat results) from `target`: the n at which
+    twice the standard error of the mean, 2·s/√n, falls below the distance of the median from
+    the target. None when it cannot be estimated (one value, or the median on the target)."""
+    if len(values) < 2:
+        return None
+    spread = statistics.stdev(values)
+    distance = abs(statistics.median(values) - target)
+    if distance == 0:
+        return None
+    return max(len(values) + 1, math.ceil((2 * spread / distance) ** 2))
+
+
+def judge(values: Sequence[float], target: float, higher_is_better: bool) -> str:
+    """✅ or ❌ when every per-repeat value is on one side of `target`; ≈ (within the noise) when
+    they fall on both sides, with the repeats that would tell (see repeats_needed)."""
+    if not values:
+        return ""
+    met = [(v >= target) if higher_is_better else (v <= target) for v in values]
+    if all(met):
+        return " ✅"
+    if not any(met):
+        return " ❌"
+    needed = repeats_needed(values, target)
+    return f" ≈ (within the noise; ~{needed} repeats would tell)" if needed else " ≈ (within the noise)"
 
 
 def _verdict(value: Optional[float], target: float, higher_is_better: bool) -> str:
@@ -441,14 +573,26 @@ def _verdict(value: Optional[float], target: float, higher_is_better: bool) -> s
     return " ✅" if met else " ❌"
 
 
+def _per_repeat(numerator: Row, denominator: Row, cpu: bool = False) -> List[float]:
+    """numerator / denominator, repeat by repeat (runs are interleaved: the same load)."""
+    if numerator.note is not None or denominator.note is not None:
+        return []
+    pairs = zip(numerator.runs, denominator.runs)
+    if cpu:
+        return [a.cpu / b.cpu for a, b in pairs if a.cpu and b.cpu]
+    return [a.wall / b.wall for a, b in pairs if b.wall > 0]
+
+
 def ratios(result: CorpusResult) -> Dict[str, Optional[float]]:
     rows = result.rows
     cold, parse = rows["cold"].median, rows["parse"].median
-    tipcheck_rss = [rows[key].peak_mb for key in ("cold", "jobs1", "warm", "edited", "fix") if rows[key].peak_mb is not None]
+    parse_jobs = rows["parse_jobs"].median
+    tipcheck_tree = [m for key in ("cold", "jobs1", "warm", "edited", "fix") for m in rows[key].tree_mb]
     warm = rows["warm"].median
     ruff_warm = rows["ruff_warm"].median
     return {
-        "lint_parse": cold / parse if cold and parse else None,
+        "lint_parse": cold / parse_jobs if cold and parse_jobs else (cold / parse if cold and parse else None),
+        "lint_parse_jobs1": rows["jobs1"].median / parse if rows["jobs1"].median and parse else None,
         "torchfix_lint": rows["torchfix"].median / cold if rows["torchfix"].median and cold else None,
         "torchfix_lint_cpu": rows["torchfix"].cpu / rows["cold"].cpu if rows["torchfix"].median and rows["torchfix"].cpu and rows["cold"].cpu else None,
         "warm_ruff": warm / ruff_warm if warm and ruff_warm else None,
@@ -456,7 +600,22 @@ def ratios(result: CorpusResult) -> Dict[str, Optional[float]]:
         "warm_ruff_cold": warm / rows["ruff_cold"].median if warm and rows["ruff_cold"].median else None,
         "jobs_speedup": rows["jobs1"].median / cold if rows["jobs1"].median and cold else None,
         "fix_lint": rows["fix"].median / cold if rows["fix"].median and cold else None,
-        "rss": max(tipcheck_rss) if tipcheck_rss else None,
+        "rss": max(tipcheck_tree) if tipcheck_tree else None,
+    }
+
+
+def per_repeat(result: CorpusResult) -> Dict[str, List[float]]:
+    """The values behind each ratio of `ratios`, one per repeat (peak memory: one per run)."""
+    rows = result.rows
+    parse_row = rows["parse_jobs"] if rows["parse_jobs"].note is None and rows["parse_jobs"].runs else rows["parse"]
+    return {
+        "lint_parse": _per_repeat(rows["cold"], parse_row),
+        "lint_parse_jobs1": _per_repeat(rows["jobs1"], rows["parse"]),
+        "torchfix_lint": _per_repeat(rows["torchfix"], rows["cold"]),
+        "warm_ruff_cold": _per_repeat(rows["warm"], rows["ruff_cold"]),
+        "jobs_speedup": _per_repeat(rows["jobs1"], rows["cold"]),
+        "fix_lint": _per_repeat(rows["fix"], rows["cold"]),
+        "rss": [m for key in ("cold", "jobs1", "warm", "edited", "fix") for m in rows[key].tree_mb],
     }
 
 
@@ -464,7 +623,9 @@ def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) 
     out = list(header)
     out.append("")
     out.append(f"Wall time, median of {repeat} runs (min–max), each run a fresh process; CPU: user + system time "
-               "(median, worker processes included); peak RSS (the largest over the runs) where shown.")
+               "(median, worker processes included); memory where shown: the peak of the whole process tree (PSS summed, "
+               "sampled) and the largest single process, the largest over the runs. Ratios: of the medians, with the "
+               "per-repeat range in brackets; ≈ when the per-repeat values fall on both sides of the target.")
     out.append("")
     out.append("| | " + " | ".join(r.label for r in results) + " |")
     out.append("|---|" + "---|" * len(results))
@@ -474,34 +635,49 @@ def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) 
 
     line("files / lines", [f"{r.files:,} / {r.lines:,}" for r in results])
     line("tipcheck findings", [str(r.findings) if r.findings is not None else "?" for r in results])
-    keys = ["parse", "cold", "jobs1", "warm", "edited", "fix", "torchfix", "ruff_cold", "ruff_warm"]
+    keys = ["parse", "parse_jobs", "cold", "jobs1", "warm", "edited", "fix", "torchfix", "ruff_cold", "ruff_warm"]
     for key in keys:
-        rss = key in ("parse", "cold", "jobs1", "warm", "edited", "fix", "torchfix")
+        rss = key in ("parse", "parse_jobs", "cold", "jobs1", "warm", "edited", "fix", "torchfix")
         line(results[0].rows[key].label if results else key, [_cell(r.rows[key], rss) for r in results])
     line(
         "parse loop alone (in the process)",
         [f"{statistics.median(r.rows['parse'].loop):.2f} s" if r.rows["parse"].loop else NA for r in results],
     )
     computed = [ratios(r) for r in results]
+    spreads = [per_repeat(r) for r in results]
 
-    def ratio_cell(value: Optional[float], target: Optional[float], higher: bool, fmt: str = "{:.2f}") -> str:
+    def ratio_cell(index: int, key: str, target: Optional[float], higher: bool, fmt: str = "{:.2f}") -> str:
+        value = computed[index][key]
         if value is None:
             return NA
-        return fmt.format(value) + (_verdict(value, target, higher) if target is not None else "")
+        values = spreads[index].get(key, [])
+        text = fmt.format(value)
+        if len(values) > 1:
+            text += f" ({fmt.format(min(values))}–{fmt.format(max(values))})"
+        if target is None:
+            return text
+        return text + (judge(values, target, higher) if values else _verdict(value, target, higher))
 
-    line(f"**lint / parse** (target ≤ {TARGET_LINT_PARSE:g})", [ratio_cell(c["lint_parse"], TARGET_LINT_PARSE, False) for c in computed])
+    def ratio_cells(key: str, target: Optional[float], higher: bool, fmt: str = "{:.2f}") -> List[str]:
+        return [ratio_cell(i, key, target, higher, fmt) for i in range(len(results))]
+
+    line(f"**lint / parse**, default jobs, both (target ≤ {TARGET_LINT_PARSE:g})", ratio_cells("lint_parse", TARGET_LINT_PARSE, False))
+    line(f"**lint / parse**, 1 process, both (target ≤ {TARGET_LINT_PARSE:g})", ratio_cells("lint_parse_jobs1", TARGET_LINT_PARSE, False))
     line(
         f"**TorchFix / lint** (target ≥ {TARGET_TORCHFIX_LINT:g}; CPU time in brackets)",
         [
-            ratio_cell(c["torchfix_lint"], TARGET_TORCHFIX_LINT, True, "{:.1f}") + (f" ({c['torchfix_lint_cpu']:.1f})" if c["torchfix_lint_cpu"] else "")
-            for c in computed
+            ratio_cell(i, "torchfix_lint", TARGET_TORCHFIX_LINT, True, "{:.1f}") + (f" (CPU {c['torchfix_lint_cpu']:.1f})" if c["torchfix_lint_cpu"] else "")
+            for i, c in enumerate(computed)
         ],
     )
-    line(f"**`--jobs 1` / default jobs** (target ≥ {TARGET_JOBS_SPEEDUP:g})", [ratio_cell(c["jobs_speedup"], TARGET_JOBS_SPEEDUP, True) for c in computed])
-    line(f"**fix / lint** (target ≤ {TARGET_FIX_LINT:g})", [ratio_cell(c["fix_lint"], TARGET_FIX_LINT, False) for c in computed])
-    line(f"**warm / ruff cold** (target ≤ {TARGET_WARM_RUFF:g})", [ratio_cell(c["warm_ruff_cold"], TARGET_WARM_RUFF, False) for c in computed])
-    line("**warm / ruff warm**", [ratio_cell(c["warm_ruff"], None, False, "{:.1f}") if c["warm_ruff"] else f"{NA} (cold / ruff warm: {c['cold_ruff']:.0f})" if c["cold_ruff"] else NA for c in computed])
-    line(f"**peak RSS of tipcheck** (target ≤ {TARGET_RSS_MB:g} MB)", [ratio_cell(c["rss"], TARGET_RSS_MB, False, "{:.0f} MB") for c in computed])
+    line(f"**`--jobs 1` / default jobs** (target ≥ {TARGET_JOBS_SPEEDUP:g})", ratio_cells("jobs_speedup", TARGET_JOBS_SPEEDUP, True))
+    line(f"**fix / lint** (target ≤ {TARGET_FIX_LINT:g})", ratio_cells("fix_lint", TARGET_FIX_LINT, False))
+    line(f"**warm / ruff cold** (target ≤ {TARGET_WARM_RUFF:g})", ratio_cells("warm_ruff_cold", TARGET_WARM_RUFF, False))
+    line("**warm / ruff warm**", [ratio_cell(i, "warm_ruff", None, False, "{:.1f}") if c["warm_ruff"] else f"{NA} (cold / ruff warm: {c['cold_ruff']:.0f})" if c["cold_ruff"] else NA for i, c in enumerate(computed)])
+    line(
+        f"**peak memory of tipcheck's process tree** (PSS, workers included; target ≤ {TARGET_RSS_MB:g} MB)",
+        ratio_cells("rss", TARGET_RSS_MB, False, "{:.0f} MB"),
+    )
     out.append("")
     notes = []
     for r in results:
@@ -512,7 +688,7 @@ def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) 
             extra.append("tipcheck internal errors: " + "; ".join(r.internal_errors[:3]))
         extra.append(f"load average before/after: {r.load_before} / {r.load_after}")
         notes.append(f"- {r.label} (`{r.path}`): " + "; ".join(extra) + ".")
-        for key in ("parse", "cold", "jobs1", "warm", "edited", "torchfix"):
+        for key in ("parse", "parse_jobs", "cold", "jobs1", "warm", "edited", "torchfix"):
             row = r.rows[key]
             if row.runs and row.note is None:
                 notes.append(f"  - {row.label}: runs {', '.join(f'{w:.2f}' for w in row.walls)} s")
@@ -554,7 +730,8 @@ def machine_header(python: str, torchfix: Optional[str], ruff: Optional[str], op
         f"TorchFix: {tool_version([torchfix, '--version']) if torchfix else NOT_AVAILABLE} (libcst {torchfix_libcst}); "
         f"ruff: {tool_version([ruff, '--version']) if ruff else NOT_AVAILABLE}",
         f"- tipcheck options: {', '.join(available)}",
-        f"- peak RSS measured with {'`/usr/bin/time -f %M` (for TorchFix: its largest process)' if os.access(GNU_TIME, os.X_OK) else 'VmHWM polling (the main process only)'}",
+        "- memory: the process tree sampled from /proc (PSS from smaps_rollup, else RSS, summed over the tree); the largest "
+        f"process with {'`/usr/bin/time -f %M`' if os.access(GNU_TIME, os.X_OK) else 'VmHWM polling (the main process)'}",
     ]
 
 
@@ -571,9 +748,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--setup-tools", action="store_true", help="install TorchFix 0.7.0 and Ruff into venvs in the cache folder, then go on")
     parser.add_argument("--out", help="also write the markdown table to this file")
     parser.add_argument("--parse-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--parse-jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.parse_worker:
-        parse_worker(args.parse_worker)
+        parse_worker(args.parse_worker, args.parse_jobs)
         return 0
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")

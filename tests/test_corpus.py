@@ -10,17 +10,18 @@ one per finding:
 - ``# expect-next-line: TIP501`` on its own line, for a finding on the line below;
 - ``# expect: none`` at the top of a file in which nothing may be reported.
 
-A code may also state the fix its finding must carry: ``TIP402[safe-fix]``, ``TIP402[unsafe-fix]``
-or ``TIP402[no-fix]`` (without it, any fix or none is accepted).
+Each code also states the fix its finding must carry: ``TIP402[safe-fix]``, ``TIP402[unsafe-fix]``
+or ``TIP402[no-fix]``. A code without it fails its case: a fix that disappears (or appears) must
+show as a failure, not as a case with nothing to fix.
 
 A case's first docstring starts with the rules it covers, in brackets: ``[TIP402, TIP501] ...``.
 
 The tests lint each case with its family's rules selected (the family is read from the code in its
 name: ``p501_*`` -> TIP5, ``n4xx_*`` -> TIP4), plus the rules its docstring covers, and compare the
-exact set of
-(file, line, code) with the expectations; for cases whose findings carry fixes, they check that the
-fixed code (unsafe fixes included) parses, that fixing it again changes nothing, and that no finding
-with a safe fix is left. A last test keeps each family from shrinking or tilting to one side.
+exact set of (file, line, code) with the expectations, and the fix each finding carries with the
+one it states; for cases that state a fix, they check that the fixed code (unsafe fixes included)
+parses, that fixing it again changes nothing, and that no finding with a safe fix is left. A last
+test keeps each family from shrinking or tilting to one side.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class Case:
     files: List[Path]
     expected: Counter = field(default_factory=Counter)  # Finding -> how many
     fixes: Dict[Finding, str] = field(default_factory=dict)  # Finding -> "safe-fix", "unsafe-fix", "no-fix"
+    undeclared: Set[Finding] = field(default_factory=set)  # findings that state no fix
     negative_files: Set[str] = field(default_factory=set)
     covers: Set[str] = field(default_factory=set)
 
@@ -94,6 +96,11 @@ class Case:
         return sum(self.expected.values()) > 0
 
     @property
+    def declares_fix(self) -> bool:
+        """Whether a finding of the case states that it carries a fix (safe or unsafe)."""
+        return any(kind != "no-fix" for kind in self.fixes.values())
+
+    @property
     def cross_module(self) -> bool:
         return len(self.files) > 1
 
@@ -101,12 +108,13 @@ class Case:
         return Path(path).name
 
 
-def _parse_expectations(path: Path) -> Tuple[Counter, Dict[Finding, str], bool, Set[str]]:
-    """(expected findings, the fixes they must carry, whether the file says `expect: none`, rules
-    its docstring covers)."""
+def _parse_expectations(path: Path) -> Tuple[Counter, Dict[Finding, str], Set[Finding], bool, Set[str]]:
+    """(expected findings, the fixes they must carry, the findings that state no fix, whether the
+    file says `expect: none`, rules its docstring covers)."""
     text = path.read_text(encoding="utf-8")
     expected: Counter = Counter()
     fixes: Dict[Finding, str] = {}
+    undeclared: Set[Finding] = set()
     none = False
     tokens = tokenize.generate_tokens(io.StringIO(text).readline)
     for token in tokens:
@@ -129,13 +137,15 @@ def _parse_expectations(path: Path) -> Tuple[Counter, Dict[Finding, str], bool, 
             expected[(path.name, row, code.group(1))] += 1
             if code.group(2):
                 fixes[(path.name, row, code.group(1))] = code.group(2)
+            else:
+                undeclared.add((path.name, row, code.group(1)))
     if none and expected:
         raise AssertionError(f"{path}: says `expect: none` and expects findings")
     covers: Set[str] = set()
     match = _COVERS.search("\n".join(text.splitlines()[:3]))  # the docstring opens the file
     if match:
         covers = {c.strip() for c in match.group(1).split(",") if c.strip()}
-    return expected, fixes, none, covers
+    return expected, fixes, undeclared, none, covers
 
 
 def _case_entries() -> List[Path]:
@@ -161,10 +171,11 @@ def _load_cases() -> List[Case]:
             continue
         case = Case(entry.name, files)
         for path in files:
-            expected, fixes, none, covers = _parse_expectations(path)
+            expected, fixes, undeclared, none, covers = _parse_expectations(path)
             assert expected or none, f"{path}: states no expectation (`# expect: none` at the top, or `# expect: CODE`)"
             case.expected.update(expected)
             case.fixes.update(fixes)
+            case.undeclared |= undeclared
             if none:
                 case.negative_files.add(path.name)
             case.covers |= covers
@@ -173,7 +184,6 @@ def _load_cases() -> List[Case]:
 
 
 CASES = _load_cases()
-FIXABLE: Dict[str, bool] = {}  # case name -> whether any of its findings has a fix (filled by the lint test)
 
 
 def _ids(cases):
@@ -212,6 +222,17 @@ def test_case_findings(case: Case) -> None:
             if (case.rel(d.path), d.start.row, d.code) == finding
         }
         assert carried == {wanted}, f"{case.name}: {finding} should carry {wanted}, carries {sorted(carried)}"
+    for finding in sorted(case.undeclared):
+        carried = sorted(
+            "no-fix" if d.fix is None else "safe-fix" if d.fix.is_safe else "unsafe-fix"
+            for d in diagnostics
+            if (case.rel(d.path), d.start.row, d.code) == finding
+        )
+        file, row, code = finding
+        raise AssertionError(
+            f"{case.name}: {file}:{row}: `# expect: {code}` must state the fix it carries "
+            f"({code}[safe-fix], {code}[unsafe-fix] or {code}[no-fix]); it carries {carried}"
+        )
 
 
 def _fix_all(paths: List[Path], rules: List):
@@ -222,15 +243,15 @@ def _fix_all(paths: List[Path], rules: List):
     return results
 
 
-FIX_CASES = [case for case in CASES if case.positive]
+FIX_CASES = [case for case in CASES if case.declares_fix]
 
 
 @pytest.mark.parametrize("case", FIX_CASES, ids=_ids(FIX_CASES))
 def test_case_fixes(case: Case, tmp_path: Path) -> None:
     """Fixed code parses, fixing it again changes nothing, and no safe-fixable finding is left."""
     before = [d for r in engine.lint_paths([str(p) for p in case.files], case.rules) for d in r.diagnostics]
-    if not any(d.fix is not None for d in before):
-        pytest.skip("no finding of this case has a fix")
+    stated = sorted(f"{f}:{row}: {code}[{kind}]" for (f, row, code), kind in case.fixes.items() if kind != "no-fix")
+    assert any(d.fix is not None for d in before), f"{case.name}: no finding has a fix, the case states {stated}"
     safe_before = Counter((Path(d.path).name, d.code) for d in before if d.fix is not None and d.fix.is_safe)
 
     results = _fix_all(case.files, case.rules)

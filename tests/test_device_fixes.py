@@ -14,6 +14,11 @@ Nothing in the scripts is patched. They run one after the other in one subproces
 imported once), under global module hooks that record, for each top-level module call, the devices
 of the module's parameters and buffers and of its tensor arguments. On this CPU-only machine the
 device checks are about the CPU; the same tests check the CUDA side where a GPU is present.
+
+They run a second time under tipcheck.harness.pretend_cuda (CUDA answers available, the devices
+recorded are those the scripts asked for), so that on any machine a fixed script must put its
+model and batches on cuda:0 when there is a GPU: a fix that moves them to "cpu", or not at all,
+fails there.
 """
 
 from __future__ import annotations
@@ -60,11 +65,17 @@ import torch
 from torch.nn.modules import module as _module
 
 state = {"depth": 0, "calls": set()}
+where = lambda tensor: str(tensor.device)  # noqa: E731
+if os.environ.get("TIPCHECK_PRETEND_CUDA"):  # the device each tensor was asked to be on
+    from tipcheck.harness import pretend_cuda
+
+    pretend_cuda.install()
+    where = pretend_cuda.requested_device
 
 
 def _devices(obj, out):
     if isinstance(obj, torch.Tensor):
-        out.add(str(obj.device))
+        out.add(where(obj))
     elif isinstance(obj, (list, tuple)):
         for item in obj:
             _devices(item, out)
@@ -75,7 +86,7 @@ def _devices(obj, out):
 
 def _pre(module, args):
     if state["depth"] == 0:
-        params = {str(t.device) for t in (*module.parameters(), *module.buffers())}
+        params = {where(t) for t in (*module.parameters(), *module.buffers())}
         inputs = set()
         _devices(args, inputs)
         state["calls"].add((type(module).__name__, tuple(sorted(params)), tuple(sorted(inputs))))
@@ -117,7 +128,7 @@ for script in sys.argv[2:]:
     results.append({"script": script, "exception": exception, "calls": calls, "stdout": stdout.getvalue()[-2000:]})
 
 with open(sys.argv[1], "w") as handle:
-    json.dump({"cuda": torch.cuda.is_available(), "results": results}, handle)
+    json.dump({"cuda": torch.cuda.is_available(), "pretend": bool(os.environ.get("TIPCHECK_PRETEND_CUDA")), "results": results}, handle)
 '''
 
 
@@ -134,10 +145,8 @@ def _codes(path: Path) -> List[str]:
     return sorted(d.code for d in result.diagnostics)
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> Dict:
-    """{case: {"original": run, "fixed": run, "fixed_codes": [...]}}, plus "cuda": bool."""
-    root = tmp_path_factory.mktemp("device_fixes")
+def _run_all(tmp_path_factory, pretend: bool) -> Dict:
+    root = tmp_path_factory.mktemp("device_fixes_pretend" if pretend else "device_fixes")
     (root / "original").mkdir()
     (root / "fixed").mkdir()
     scripts = []
@@ -155,6 +164,8 @@ def runs(tmp_path_factory) -> Dict:
     runner.write_text(RUNNER, encoding="utf-8")
     report = root / "report.json"
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+    if pretend:
+        env.update(TIPCHECK_PRETEND_CUDA="1", CUDA_VISIBLE_DEVICES="")
     proc = subprocess.run([sys.executable, str(runner), str(report), *scripts], env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and report.exists(), proc.stderr[-4000:]
     data = json.loads(report.read_text())
@@ -163,7 +174,22 @@ def runs(tmp_path_factory) -> Dict:
         out[name]["original"] = by_script[str(root / "original" / name)]
         out[name]["fixed"] = by_script[str(root / "fixed" / name)]
     out["cuda"] = data["cuda"]
+    assert data["pretend"] == pretend
     return out
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> Dict:
+    """{case: {"original": run, "fixed": run, "fixed_codes": [...]}}, plus "cuda": bool."""
+    return _run_all(tmp_path_factory, pretend=False)
+
+
+@pytest.fixture(scope="module")
+def pretend_runs(tmp_path_factory) -> Dict:
+    """The same, under tipcheck.harness.pretend_cuda: CUDA answers available, and the devices
+    recorded are those the scripts asked for. On a machine without a GPU, this is what tells a
+    script moved to the chosen device from one left where it was."""
+    return _run_all(tmp_path_factory, pretend=True)
 
 
 def _all_devices(run: Dict) -> Set[str]:
@@ -209,3 +235,28 @@ def test_original_fails_as_the_rule_says(name: str, rule: str, runs: Dict) -> No
             assert exception is not None and MIXED_DEVICES in exception["message"], exception
         else:
             assert exception is None, f"{name}: {exception}"
+
+
+MODULE_CASES = [(name, rule) for name, rule in CASES if name != "p102_seed_tip1.py"]  # that one calls no module
+
+
+@pytest.mark.parametrize("name,rule", MODULE_CASES, ids=[c[0] for c in MODULE_CASES])
+def test_fixed_script_asks_for_cuda_when_there_is_one(name: str, rule: str, pretend_runs: Dict) -> None:
+    """With CUDA available (pretended), every module call of the fixed script is on cuda:0."""
+    run = pretend_runs[name]["fixed"]
+    assert run["exception"] is None, f"{name}: the fixed script failed: {run['exception']}"
+    assert run["calls"], f"{name}: no module was called"
+    assert _all_devices(run) == {"cuda:0"}, run["calls"]
+
+
+@pytest.mark.parametrize("name,rule", MODULE_CASES, ids=[c[0] for c in MODULE_CASES])
+def test_original_with_cuda_available(name: str, rule: str, pretend_runs: Dict) -> None:
+    """What the rule says of the original when there is a GPU: TIP101 trains on the CPU, TIP103
+    mixes devices (the error a GPU run raises), TIP102 runs."""
+    run = pretend_runs[name]["original"]
+    if rule == "TIP101":
+        assert run["exception"] is None and _all_devices(run) == {"cpu"}, (run["exception"], run["calls"])
+    elif rule == "TIP103":
+        assert run["exception"] is not None and MIXED_DEVICES in run["exception"]["message"], run["exception"]
+    else:
+        assert run["exception"] is None and _all_devices(run) == {"cuda:0"}, (run["exception"], run["calls"])

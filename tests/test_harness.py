@@ -1,6 +1,8 @@
 """The harness: every fixture, before and after `tipcheck fix --unsafe-fixes` (all rules), judged by
-its expectation file, on CPU and over a 2-process gloo group; wrong fixes are caught; the CLI; and
-the prepared-folder path that runs where tipcheck's linter (libcst, click) is not installed.
+its expectation file, on CPU, over a 2-process gloo group, and in pretend-cuda (cuda played on the
+CPU: the devices the script asked for); wrong fixes are caught, and so is no fix at all (each
+fixture's original given as its fixed copy fails); the CLI; and the prepared-folder path that runs
+where tipcheck's linter (libcst, click) is not installed.
 
 Runs are forked from a server that has imported torch once (`preload=True`, the harness's default).
 The GPU runs (cuda, nccl×2) skip without CUDA.
@@ -8,6 +10,7 @@ The GPU runs (cuda, nccl×2) skip without CUDA.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -209,11 +212,154 @@ def test_cpu_report_shape(cpu_report):
     json.dumps(cpu_report)  # it is JSON
 
 
+# -- pretend-cuda: the device a script asked for, on any machine --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pretend_report(tmp_path_factory):
+    work = tmp_path_factory.mktemp("harness-pretend")
+    cases = make_cases([str(FIXTURES)], scripts_dir=str(work / "scripts"))
+    return run_cases(cases, devices=("pretend-cuda",), work_dir=str(work / "runs"), preload=True)
+
+
+@pytest.mark.parametrize("fixture, env", _pairs(("pretend-cuda",)))
+def test_fixture_pretend_cuda(pretend_report, fixture, env):
+    result = _result(pretend_report, fixture, env)
+    assert result["verdict"] == "pass", _failures(result)
+    # The cuda checks apply: the fixed script put its model and batches on cuda:0, as on a GPU.
+    assert any(c["check"] in ("params_and_inputs_on_device", "globals_on_device") for c in result["checks"])
+
+
+def test_device_fixtures_run_in_pretend_cuda():
+    """Every fixture of a TIP1 (device) rule is checked for the device it asks for, on any machine."""
+    device_fixtures = [s.stem for s in SCRIPTS if (load_expectation(expectation_path(str(s))).rule or "").startswith("TIP1")]
+    assert len(device_fixtures) >= 4
+    pairs = _pairs(("pretend-cuda",))
+    assert sorted(f for f, _ in pairs) == sorted(device_fixtures) and {e for _, e in pairs} == {"pretend-cuda"}
+
+
+RULE_FIXTURES = [s.stem for s in SCRIPTS if load_expectation(expectation_path(str(s))).rule is not None]
+
+
+@pytest.fixture(scope="module")
+def unfixed_report(tmp_path_factory):
+    """Each fixture of a rule with its *original* given as the fixed copy, on what any machine runs."""
+    work = tmp_path_factory.mktemp("harness-unfixed")
+    copies = work / "copies"
+    copies.mkdir()
+    for name in RULE_FIXTURES:
+        (copies / f"{name}.py").write_text((FIXTURES / f"{name}.py").read_text(encoding="utf-8"), encoding="utf-8")
+    cases = make_cases([str(FIXTURES / f"{n}.py") for n in RULE_FIXTURES], fixed_dir=str(copies))
+    return run_cases(cases, devices=("cpu", "pretend-cuda"), work_dir=str(work / "runs"), preload=True)
+
+
+@pytest.mark.parametrize("fixture", RULE_FIXTURES)
+def test_no_fix_fails_its_fixture(unfixed_report, fixture):
+    """A "fix" that changes nothing fails the fixture's checks, on a machine without a GPU too."""
+    results = [r for r in unfixed_report["results"] if r["fixture"] == fixture]
+    assert results and all(r["verdict"] in ("pass", "fail") for r in results), [r["reason"] for r in results]
+    failed = [r["environment"] for r in results if r["verdict"] == "fail"]
+    assert failed, f"{fixture}: the unfixed original passes the checks of its fixed copy in {[r['environment'] for r in results]}"
+
+
+def test_pretend_cuda_records_the_requested_device(tmp_path):
+    """Under pretend-CUDA the data stays on the CPU, each move records the device asked for, the
+    devices propagate through operations, and mixed devices raise as on a GPU."""
+    script = tmp_path / "moves.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import torch
+            from torch import nn
+
+            assert torch.cuda.is_available() and torch.cuda.device_count() == 1
+            device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+            model = nn.Linear(3, 2).to(device)
+            moved = torch.ones(4, 3).to(device)
+            assert moved.device.type == "cpu"  # the data stays where it can live
+            kept = torch.ones(4, 3)
+            moved_back = moved.cpu()
+            made = torch.zeros(4, 2, device=device)
+            also = torch.ones(2).cuda()
+            out = model(moved) + made
+            optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+            out.sum().backward()
+            optimizer.step()
+            model(kept)  # the model on cuda:0, the input on the CPU
+            """
+        ),
+        encoding="utf-8",
+    )
+    [report] = run_instrumented(str(script), str(tmp_path / "out"), env={"TIPCHECK_PRETEND_CUDA": "1"}, preload=True)
+    assert report["pretend_cuda"] is True and report["cuda_available"] is True
+    assert report["exception"]["type"] == "RuntimeError"
+    assert "Expected all tensors to be on the same device" in report["exception"]["message"]
+    assert "model(kept)" in report["exception"]["traceback"]
+    globals_ = report["globals"]  # not recorded: the script did not end normally
+    assert globals_ == {}
+    assert [(e["params"], e["inputs"]) for e in report["forward"]] == [(["cuda:0"], ["cuda:0"]), (["cuda:0"], ["cpu"])]
+    assert report["lr"] and report["backward_calls"] == 1
+
+    script.write_text(script.read_text(encoding="utf-8").replace("model(kept)", "del kept"), encoding="utf-8")
+    [report] = run_instrumented(str(script), str(tmp_path / "out2"), env={"TIPCHECK_PRETEND_CUDA": "1"}, preload=True)
+    assert report["exit"] == 0, report["stderr_tail"]
+    wanted = {"model": ["cuda:0"], "moved": ["cuda:0"], "moved_back": ["cpu"], "made": ["cuda:0"], "also": ["cuda:0"], "out": ["cuda:0"]}
+    assert {k: report["globals"][k] for k in wanted} == wanted
+    # Without the mode the same script runs on the CPU, and says so.
+    [plain] = run_instrumented(str(script), str(tmp_path / "out3"), env={"CUDA_VISIBLE_DEVICES": ""}, preload=True)
+    assert plain["pretend_cuda"] is False and plain["exception"]["type"] == "AssertionError"
+
+
+def test_pretend_cuda_is_for_one_process_meant_for_cuda():
+    for data in (
+        {"pretend_cuda": True, "nproc": 2, "before": ["exit_ok"], "after": ["exit_ok"]},
+        {"pretend_cuda": True, "devices": ["cpu"], "before": ["exit_ok"], "after": ["exit_ok"]},
+    ):
+        with pytest.raises(ExpectationError, match="pretend_cuda is for a fixture meant for cuda, in one process"):
+            parse_expectation(data, "x.expect.json")
+    expectation = parse_expectation({"pretend_cuda": True, "before": ["exit_ok"], "after": ["exit_ok"]})
+    assert [e.name for e in environments(expectation, ("cpu", "cuda", "pretend-cuda"))] == ["cpu", "cuda", "pretend-cuda"]
+    [pretend] = environments(expectation, ("pretend-cuda",))
+    assert pretend.device == "cuda" and pretend.expected_device() == "cuda:0"
+
+
 # -- GPU: cuda, and nccl over 2 GPUs --------------------------------------------------------------------
 
 
+def _gloo_always(source: str) -> bool:
+    """Whether the script calls `init_process_group("gloo")` (or `backend="gloo"`) outside any `if`
+    that asks about CUDA: gloo whatever the machine has, rather than gloo as the CPU fallback."""
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "init_process_group"):
+            continue
+        backend = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "backend"), None)
+        if not (isinstance(backend, ast.Constant) and backend.value == "gloo"):
+            continue
+        guarded, at = False, node
+        while at in parents:
+            parent = parents[at]
+            if isinstance(parent, (ast.If, ast.IfExp)) and at is not parent.test and "cuda" in ast.unparse(parent.test):
+                guarded = True
+            at = parent
+        if not guarded:
+            return True
+    return False
+
+
 def _hardcodes_gloo(fixture: str) -> bool:
-    return bool(re.search(r"init_process_group\(\s*[\"']gloo[\"']", (FIXTURES / f"{fixture}.py").read_text()))
+    return _gloo_always((FIXTURES / f"{fixture}.py").read_text(encoding="utf-8"))
+
+
+def test_hardcoded_gloo_is_told_from_a_cpu_fallback():
+    """Only a fixture that asks for gloo whatever the machine has is expected to fail under nccl."""
+    assert _hardcodes_gloo("seed_tip5_distributed")
+    assert not _hardcodes_gloo("tip501_sampler_without_set_epoch")  # gloo only in the `else` of a CUDA check
+    assert not _gloo_always('dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")\n')
+    assert not _gloo_always('if not torch.cuda.is_available():\n    dist.init_process_group(backend="gloo")\n')
+    assert _gloo_always('if rank == 0:\n    dist.init_process_group(backend="gloo")\n')
+    assert _gloo_always('dist.init_process_group(\n    "gloo", rank=rank, world_size=2)\n')
 
 
 @pytest.fixture(scope="module")

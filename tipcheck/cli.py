@@ -476,7 +476,7 @@ def show_rule(code):
 
 @cli.command("harness")
 @click.argument("fixtures", nargs=-1, type=click.Path())
-@click.option("--device", "devices", multiple=True, type=click.Choice(["cpu", "cuda"]), help="Run on this device (repeat for both; default cpu).")
+@click.option("--device", "devices", multiple=True, type=click.Choice(["cpu", "cuda", "pretend-cuda"]), help="Run on this device (repeat for several; default cpu and pretend-cuda: cuda played on the CPU, for the fixtures that opt in).")
 @click.option("--nproc", type=click.IntRange(min=1), default=None, help="Processes for the distributed fixtures (default: theirs).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="REPORT", help="Write the JSON report (and a .md summary beside it).")
 @click.option("--fixed-dir", type=click.Path(exists=True, file_okay=False), help="Take the fixed copies from DIR (a --prepare'd folder, or NAME.py files).")
@@ -490,11 +490,11 @@ def harness(fixtures, devices, nproc, json_path, fixed_dir, prepare, timeout, ke
     """Run FIXTURES before and after tipcheck's fixes (unsafe ones too) and check each against its
     expectation file, NAME.expect.json (default: every fixtures/*.py that has one). Needs the
     harness extra (torch, torchvision)."""
-    from tipcheck.harness.runner import command
+    from tipcheck.harness.runner import DEFAULT_DEVICES, command
 
     sys.exit(
         command(
-            fixtures, devices=devices or ("cpu",), nproc=nproc, json_path=json_path, fixed_dir=fixed_dir,
+            fixtures, devices=devices or DEFAULT_DEVICES, nproc=nproc, json_path=json_path, fixed_dir=fixed_dir,
             prepare=prepare, timeout=timeout, keep=keep, preload=preload, jobs=jobs, list_checks=list_checks,
             out=sys.stdout, err=sys.stderr, argv=None,
         )

@@ -45,7 +45,7 @@ def main():
     transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
     dataset1 = datasets.MNIST("../data", train=True, download=True, transform=transform)
     train_loader = torch.utils.data.DataLoader(dataset1, batch_size=args.batch_size, shuffle=True)
-    model = Net()  # expect: TIP101
+    model = Net()  # expect: TIP101[unsafe-fix]
     optimizer = optim.Adadelta(model.parameters(), lr=args.lr)
     for epoch in range(1, args.epochs + 1):
         train(args, model, train_loader, optimizer, epoch)

@@ -22,7 +22,7 @@ class TextClassificationModel(nn.Module):
 
 def main():
     train_loader = DataLoader(AGNewsIds("train"), batch_size=64, shuffle=True, collate_fn=pad_collate)
-    model = TextClassificationModel(VOCAB_SIZE, EMBED_DIM, NUM_CLASS)  # expect: TIP101
+    model = TextClassificationModel(VOCAB_SIZE, EMBED_DIM, NUM_CLASS)  # expect: TIP101[unsafe-fix]
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=5.0)
     for epoch in range(10):

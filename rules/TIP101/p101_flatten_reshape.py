@@ -20,7 +20,7 @@ class NeuralNet(nn.Module):
         return self.fc2(self.relu(self.fc1(x)))
 
 
-model = NeuralNet(64, 100, 10)  # expect: TIP101
+model = NeuralNet(64, 100, 10)  # expect: TIP101[unsafe-fix]
 criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 

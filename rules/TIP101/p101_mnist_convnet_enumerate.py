@@ -31,7 +31,7 @@ class CNN(nn.Module):
 train_dataset = datasets.MNIST(root="dataset/", train=True, transform=transforms.ToTensor(), download=True)
 train_loader = DataLoader(dataset=train_dataset, batch_size=batch_size, shuffle=True)
 
-model = CNN(in_channels=in_channels, num_classes=num_classes)  # expect: TIP101
+model = CNN(in_channels=in_channels, num_classes=num_classes)  # expect: TIP101[unsafe-fix]
 criterion = nn.CrossEntropyLoss()
 optimizer = optim.Adam(model.parameters(), lr=learning_rate)
 

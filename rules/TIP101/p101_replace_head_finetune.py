@@ -9,7 +9,7 @@ images = torch.randn(32, 3, 32, 32)
 labels = torch.randint(0, 2, (32,))
 loader = DataLoader(TensorDataset(images, labels), batch_size=8, shuffle=True)
 
-model = models.resnet18(weights=None)  # expect: TIP101
+model = models.resnet18(weights=None)  # expect: TIP101[unsafe-fix]
 model.fc = nn.Linear(model.fc.in_features, 2)
 criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)

@@ -29,7 +29,7 @@ class CharLSTM(nn.Module):
 
 dataset = CharChunks("shakespeare.txt", seq_len=100)
 loader = DataLoader(dataset, batch_size=64, shuffle=True, drop_last=True)
-net = CharLSTM(dataset.vocab_size)  # expect: TIP101
+net = CharLSTM(dataset.vocab_size)  # expect: TIP101[unsafe-fix]
 criterion = nn.CrossEntropyLoss()
 opt = torch.optim.Adam(net.parameters(), lr=2e-3)
 

@@ -9,7 +9,7 @@ data_transforms = transforms.Compose(
 image_dataset = datasets.ImageFolder("data/hymenoptera_data/train", data_transforms)
 train_loader = torch.utils.data.DataLoader(image_dataset, batch_size=4, shuffle=True, num_workers=4)
 
-model_ft = models.resnet18(weights=models.ResNet18_Weights.IMAGENET1K_V1)  # expect: TIP101
+model_ft = models.resnet18(weights=models.ResNet18_Weights.IMAGENET1K_V1)  # expect: TIP101[unsafe-fix]
 model_ft.fc = nn.Linear(model_ft.fc.in_features, 2)
 criterion = nn.CrossEntropyLoss()
 optimizer_ft = torch.optim.SGD(model_ft.parameters(), lr=0.001, momentum=0.9)

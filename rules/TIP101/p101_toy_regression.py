@@ -9,7 +9,7 @@ true_w = torch.randn(8, 1)
 Y = X @ true_w + 0.1 * torch.randn(512, 1)
 loader = DataLoader(TensorDataset(X, Y), batch_size=64, shuffle=True)
 
-model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 1))  # expect: TIP101
+model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 1))  # expect: TIP101[unsafe-fix]
 loss_fn = nn.MSELoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
 

@@ -29,7 +29,7 @@ class NeuralNet(nn.Module):
         return out
 
 
-model = NeuralNet(input_size, hidden_size, num_classes)  # expect: TIP101
+model = NeuralNet(input_size, hidden_size, num_classes)  # expect: TIP101[unsafe-fix]
 criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
 

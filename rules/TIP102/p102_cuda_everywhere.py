@@ -18,14 +18,14 @@ class Net(nn.Module):
         return self.layers(x)
 
 
-model = Net().cuda()  # expect: TIP102
-criterion = nn.CrossEntropyLoss().cuda()  # expect: TIP102
+model = Net().cuda()  # expect: TIP102[unsafe-fix]
+criterion = nn.CrossEntropyLoss().cuda()  # expect: TIP102[unsafe-fix]
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
 
 for epoch in range(3):
     correct = 0
     for inputs, targets in loader:
-        inputs, targets = inputs.cuda(), targets.cuda()  # expect: TIP102, TIP102
+        inputs, targets = inputs.cuda(), targets.cuda()  # expect: TIP102[unsafe-fix], TIP102[unsafe-fix]
         logits = model(inputs)
         loss = criterion(logits, targets)
         optimizer.zero_grad()

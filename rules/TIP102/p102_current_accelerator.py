@@ -5,7 +5,7 @@ from torch.utils.data import DataLoader
 
 from speech import SpeechCommands, M5
 
-device = torch.accelerator.current_accelerator()  # expect: TIP102
+device = torch.accelerator.current_accelerator()  # expect: TIP102[no-fix]
 train_loader = DataLoader(SpeechCommands("training"), batch_size=256, shuffle=True)
 model = M5(n_input=1, n_output=35).to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01, weight_decay=1e-4)

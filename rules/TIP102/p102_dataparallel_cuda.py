@@ -10,13 +10,13 @@ from imagenet_data import imagenet_train
 def main():
     train_loader = DataLoader(imagenet_train("/data/imagenet"), batch_size=256, shuffle=True, num_workers=16, pin_memory=True)
     model = models.resnet50()
-    model = nn.DataParallel(model).cuda()  # expect: TIP102
+    model = nn.DataParallel(model).cuda()  # expect: TIP102[unsafe-fix]
     criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
     for epoch in range(90):
         model.train()
         for i, (images, target) in enumerate(train_loader):
-            target = target.cuda(non_blocking=True)  # expect: TIP102
+            target = target.cuda(non_blocking=True)  # expect: TIP102[unsafe-fix]
             output = model(images)
             loss = criterion(output, target)
             optimizer.zero_grad()

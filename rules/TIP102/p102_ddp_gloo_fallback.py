@@ -18,14 +18,14 @@ def main():
     dataset = RandomPairs(4096)
     sampler = DistributedSampler(dataset)
     loader = DataLoader(dataset, batch_size=32, sampler=sampler)
-    model = ToyModel().cuda()  # expect: TIP102
+    model = ToyModel().cuda()  # expect: TIP102[unsafe-fix]
     ddp_model = DDP(model)
     loss_fn = nn.MSELoss()
     optimizer = torch.optim.SGD(ddp_model.parameters(), lr=0.001)
     for epoch in range(10):
         sampler.set_epoch(epoch)
         for x, y in loader:
-            x, y = x.cuda(), y.cuda()  # expect: TIP102, TIP102
+            x, y = x.cuda(), y.cuda()  # expect: TIP102[unsafe-fix], TIP102[unsafe-fix]
             loss = loss_fn(ddp_model(x), y)
             optimizer.zero_grad()
             loss.backward()

@@ -3,7 +3,7 @@ import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
 
-DEVICE = torch.device("cuda")  # expect: TIP102
+DEVICE = torch.device("cuda")  # expect: TIP102[unsafe-fix]
 EPOCHS = 3
 BATCH_SIZE = 32
 

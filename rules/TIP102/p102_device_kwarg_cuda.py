@@ -25,12 +25,12 @@ for epoch in range(5):
             (b_size,),
             real_label,
             dtype=torch.float,
-            device="cuda",  # expect: TIP102
+            device="cuda",  # expect: TIP102[unsafe-fix]
         )
         netD.zero_grad()
         errD_real = criterion(netD(real_cpu).view(-1), label)
         errD_real.backward()
-        noise = torch.randn(b_size, nz, 1, 1, device="cuda")  # expect: TIP102
+        noise = torch.randn(b_size, nz, 1, 1, device="cuda")  # expect: TIP102[unsafe-fix]
         fake = netG(noise)
         label.fill_(fake_label)
         errD_fake = criterion(netD(fake.detach()).view(-1), label)

@@ -17,7 +17,7 @@ optimizer = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay
 for epoch in range(200):
     net.train()
     for batch_idx, (inputs, targets) in enumerate(trainloader):
-        inputs, targets = inputs.cuda(), targets.cuda()  # expect: TIP102, TIP102
+        inputs, targets = inputs.cuda(), targets.cuda()  # expect: TIP102[unsafe-fix], TIP102[unsafe-fix]
         optimizer.zero_grad()
         loss = criterion(net(inputs), targets)
         loss.backward()

@@ -15,7 +15,7 @@ parser.add_argument("--no-cuda", action="store_true", default=False)
 args = parser.parse_args()
 args.cuda = not args.no_cuda and torch.cuda.is_available()
 
-device = torch.device("cuda")  # expect: TIP102
+device = torch.device("cuda")  # expect: TIP102[unsafe-fix]
 train_loader = DataLoader(binarized_mnist("train"), batch_size=args.batch_size, shuffle=True)
 model = VAE().to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)

@@ -22,8 +22,8 @@ class RNN(nn.Module):
         self.fc = nn.Linear(hidden_size, num_classes)
 
     def forward(self, x):
-        h0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size).cuda()  # expect: TIP102
-        c0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size).cuda()  # expect: TIP102
+        h0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size).cuda()  # expect: TIP102[unsafe-fix]
+        c0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size).cuda()  # expect: TIP102[unsafe-fix]
         out, _ = self.lstm(x, (h0, c0))
         return self.fc(out[:, -1, :])
 

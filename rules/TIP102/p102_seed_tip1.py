@@ -5,5 +5,5 @@ import torch
 x = torch.randn(10, 10)
 
 # Move the tensor to the GPU
-x = x.cuda()  # expect: TIP102
+x = x.cuda()  # expect: TIP102[unsafe-fix]
 print(x.device)

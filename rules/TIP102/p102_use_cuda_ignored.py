@@ -12,7 +12,7 @@ from net import Net
 def train(args, model, train_loader, optimizer, epoch):
     model.train()
     for batch_idx, (data, target) in enumerate(train_loader):
-        data, target = data.cuda(), target.cuda()  # expect: TIP102, TIP102
+        data, target = data.cuda(), target.cuda()  # expect: TIP102[unsafe-fix], TIP102[unsafe-fix]
         optimizer.zero_grad()
         output = model(data)
         loss = F.nll_loss(output, target)
@@ -35,7 +35,7 @@ def main():
         shuffle=True,
         **kwargs,
     )
-    model = Net().cuda()  # expect: TIP102
+    model = Net().cuda()  # expect: TIP102[unsafe-fix]
     optimizer = optim.SGD(model.parameters(), lr=args.lr, momentum=0.5)
     for epoch in range(1, args.epochs + 1):
         train(args, model, train_loader, optimizer, epoch)

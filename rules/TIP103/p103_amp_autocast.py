@@ -17,7 +17,7 @@ scaler = torch.amp.GradScaler(enabled=device.type == "cuda")
 for epoch in range(100):
     for images, labels in loader:
         optimizer.zero_grad(set_to_none=True)
-        with torch.autocast(device_type=device.type, dtype=torch.bfloat16):  # expect: TIP103
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16):  # expect: TIP103[unsafe-fix]
             logits = model(images)
             loss = criterion(logits, labels)
         scaler.scale(loss).backward()

@@ -28,7 +28,7 @@ optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 for epoch in range(30):
     for batch in loader:
         x, y = batch
-        y_hat = model(x)  # expect: TIP103
+        y_hat = model(x)  # expect: TIP103[unsafe-fix]
         loss = F.mse_loss(y_hat, y)
         optimizer.zero_grad()
         loss.backward()

@@ -16,7 +16,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
 for epoch in range(90):
     for images, target in loader:
         output = model(images)
-        loss = criterion(output, target)  # expect: TIP103
+        loss = criterion(output, target)  # expect: TIP103[unsafe-fix]
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

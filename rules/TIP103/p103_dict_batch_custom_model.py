@@ -17,7 +17,7 @@ def main():
     for epoch in range(10):
         model.train()
         for batch in loader:
-            logits = model(batch["image"])  # expect: TIP103
+            logits = model(batch["image"])  # expect: TIP103[unsafe-fix]
             loss = criterion(logits, batch["label"])
             optimizer.zero_grad()
             loss.backward()

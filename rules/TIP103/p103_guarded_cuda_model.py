@@ -27,6 +27,6 @@ for epoch in range(50):
     model.train()
     for spectrograms, labels in loader:
         optimizer.zero_grad()
-        loss = criterion(model(spectrograms), labels)  # expect: TIP103
+        loss = criterion(model(spectrograms), labels)  # expect: TIP103[unsafe-fix]
         loss.backward()
         optimizer.step()

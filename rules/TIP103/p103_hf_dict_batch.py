@@ -18,7 +18,7 @@ model.to(device)
 model.train()
 for epoch in range(num_epochs):
     for batch in train_dataloader:
-        outputs = model(**batch)  # expect: TIP103
+        outputs = model(**batch)  # expect: TIP103[unsafe-fix]
         loss = outputs.loss
         loss.backward()
         optimizer.step()

@@ -12,7 +12,7 @@ from imagenet_data import imagenet_train
 def train(train_loader, model, criterion, optimizer, epoch, device, print_freq=10):
     model.train()
     for i, (images, target) in enumerate(train_loader):
-        output = model(images)  # expect: TIP103
+        output = model(images)  # expect: TIP103[unsafe-fix]
         loss = criterion(output, target)
         optimizer.zero_grad()
         loss.backward()

@@ -16,7 +16,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=T
 for epoch in range(200):
     model.train()
     for inputs, targets in loader:
-        logits = model(inputs)  # expect: TIP103
+        logits = model(inputs)  # expect: TIP103[unsafe-fix]
         loss = criterion(logits, targets)
         optimizer.zero_grad()
         loss.backward()

@@ -15,7 +15,7 @@ for epoch in range(5):
     for i, (images, labels) in enumerate(train_loader):
         images = images.reshape(-1, 28 * 28)
         labels = labels.to(device)
-        outputs = model(images)  # expect: TIP103
+        outputs = model(images)  # expect: TIP103[unsafe-fix]
         loss = criterion(outputs, labels)
         optimizer.zero_grad()
         loss.backward()

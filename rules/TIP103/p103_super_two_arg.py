@@ -30,6 +30,6 @@ for epoch in range(1, 11):
     model.train()
     for batch_idx, (data, target) in enumerate(train_loader):
         optimizer.zero_grad()
-        loss = F.nll_loss(model(data), target)  # expect: TIP103
+        loss = F.nll_loss(model(data), target)  # expect: TIP103[unsafe-fix]
         loss.backward()
         optimizer.step()

@@ -14,7 +14,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=T
 for epoch in range(200):
     for x, y in loader:
         out = model(x.to(device))
-        loss = criterion(out, y)  # expect: TIP103
+        loss = criterion(out, y)  # expect: TIP103[unsafe-fix]
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

@@ -16,7 +16,7 @@ optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
 
 for epoch in range(5):
     for xb, yb in loader:
-        logits = model(xb)  # expect: TIP103
+        logits = model(xb)  # expect: TIP103[unsafe-fix]
         loss = criterion(logits, yb)
         optimizer.zero_grad()
         loss.backward()

@@ -11,7 +11,7 @@ def main(max_epoch=120):
     loader = DataLoader(Market1501("/data/market1501"), batch_size=64, shuffle=True, drop_last=True)
     model = OSNet().cuda()
     optimizer = torch.optim.Adam(model.parameters(), lr=3.5e-4, weight_decay=5e-4)
-    lr_sched = MultiStepLR(optimizer, milestones=[40, 70], gamma=0.1)  # expect: TIP401
+    lr_sched = MultiStepLR(optimizer, milestones=[40, 70], gamma=0.1)  # expect: TIP401[unsafe-fix]
     scaler = GradScaler()
     for epoch in range(max_epoch):
         for imgs, pids in loader:

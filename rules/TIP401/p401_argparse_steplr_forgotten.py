@@ -22,7 +22,7 @@ def main():
     net = VGG16().to(device)
     criterion = nn.CrossEntropyLoss()
     optimizer = optim.SGD(net.parameters(), lr=args.lr, momentum=0.9, weight_decay=5e-4)
-    scheduler = StepLR(optimizer, step_size=50, gamma=0.1)  # expect: TIP401
+    scheduler = StepLR(optimizer, step_size=50, gamma=0.1)  # expect: TIP401[unsafe-fix]
 
     for epoch in range(args.epochs):
         net.train()

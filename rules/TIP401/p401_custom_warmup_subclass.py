@@ -22,7 +22,7 @@ class WarmupCosineLR(LRScheduler):
 def train(model, dataset, epochs=300):
     loader = DataLoader(dataset, batch_size=256, shuffle=True, num_workers=8)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    scheduler = WarmupCosineLR(optimizer, warmup_epochs=5, max_epochs=epochs)  # expect: TIP401
+    scheduler = WarmupCosineLR(optimizer, warmup_epochs=5, max_epochs=epochs)  # expect: TIP401[unsafe-fix]
     for epoch in range(epochs):
         for x, y in loader:
             loss = torch.nn.functional.cross_entropy(model(x), y)

@@ -10,7 +10,7 @@ class Trainer:
         self.epochs = epochs
         self.loader = DataLoader(train_set, batch_size=64, shuffle=True, num_workers=4)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=lr, weight_decay=0.05)
-        self.scheduler = CosineAnnealingLR(self.optimizer, T_max=epochs)  # expect: TIP401
+        self.scheduler = CosineAnnealingLR(self.optimizer, T_max=epochs)  # expect: TIP401[unsafe-fix]
 
     def train_epoch(self):
         self.model.train()

@@ -9,7 +9,7 @@ from lm_models import TransformerXL
 
 def build_optimizer(model, cfg):
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg["lr"])
-    scheduler = lr_scheduler.ExponentialLR(optimizer, gamma=cfg["gamma"])  # expect: TIP401
+    scheduler = lr_scheduler.ExponentialLR(optimizer, gamma=cfg["gamma"])  # expect: TIP401[unsafe-fix]
     return optimizer, scheduler
 
 

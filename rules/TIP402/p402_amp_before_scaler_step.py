@@ -19,7 +19,7 @@ def main(epochs=40):
             with autocast():
                 loss = model(feats.cuda(), targets.cuda(), feat_lens, target_lens)
             scaler.scale(loss).backward()
-            scheduler.step()  # expect: TIP402
+            scheduler.step()  # expect: TIP402[safe-fix]
             scaler.step(optimizer)
             scaler.update()
 

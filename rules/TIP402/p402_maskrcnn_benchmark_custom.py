@@ -23,7 +23,7 @@ class WarmupMultiStepLR(torch.optim.lr_scheduler._LRScheduler):
 def do_train(model, data_loader, optimizer, scheduler, device, start_iter=0):
     model.train()
     for iteration, (images, targets, _) in enumerate(data_loader, start_iter):
-        scheduler.step()  # expect: TIP402
+        scheduler.step()  # expect: TIP402[safe-fix]
         images = images.to(device)
         targets = [target.to(device) for target in targets]
         loss_dict = model(images, targets)

@@ -34,7 +34,7 @@ def main():
             loss.backward()
             optimizer.step()
         val_loss = evaluate(model, val_loader)
-        scheduler.step()  # expect: TIP403
+        scheduler.step()  # expect: TIP403[no-fix]
         print(epoch, val_loss)
 
 

@@ -18,6 +18,6 @@ while epoch < 100:
         loss.backward()
         optimizer.step()
         epoch_loss += loss.item()
-    plateau.step()  # expect: TIP403
+    plateau.step()  # expect: TIP403[no-fix]
     best = min(best, epoch_loss)
     epoch += 1

@@ -22,7 +22,7 @@ def main(epochs=50):
     scheduler = CyclicLR(optimizer, base_lr=1e-4, max_lr=1e-2, step_size_up=4 * len(loader), mode="triangular2")
     for epoch in range(epochs):
         train(model, loader, optimizer)
-        scheduler.step()  # expect: TIP404
+        scheduler.step()  # expect: TIP404[no-fix]
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ def main(epochs=30):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        scheduler.step()  # expect: TIP404
+        scheduler.step()  # expect: TIP404[unsafe-fix]
 
 
 if __name__ == "__main__":

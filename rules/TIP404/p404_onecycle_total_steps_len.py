@@ -27,7 +27,7 @@ def main():
             scaler.step(optimizer)
             scaler.update()
             optimizer.zero_grad()
-        scheduler.step()  # expect: TIP404
+        scheduler.step()  # expect: TIP404[unsafe-fix]
 
 
 if __name__ == "__main__":

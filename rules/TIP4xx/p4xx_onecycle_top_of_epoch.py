@@ -12,7 +12,7 @@ def main(epochs=40):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
     scheduler = OneCycleLR(optimizer, max_lr=0.02, epochs=epochs, steps_per_epoch=len(loader))
     for epoch in range(epochs):
-        scheduler.step()  # expect: TIP402, TIP404
+        scheduler.step()  # expect: TIP402[safe-fix], TIP404[unsafe-fix]
         model.train()
         for images, targets in loader:
             losses = sum(model(images, targets).values())

@@ -30,7 +30,7 @@ def main():
     args = parser.parse_args()
     dist.init_process_group("nccl")
     dataset = build_dataset(args.data_dir)
-    args.train_sampler = DistributedSampler(dataset)  # expect: TIP501
+    args.train_sampler = DistributedSampler(dataset)  # expect: TIP501[safe-fix]
     args.train_loader = DataLoader(dataset, batch_size=args.batch_size, sampler=args.train_sampler)
     model = torch.nn.parallel.DistributedDataParallel(build_model(args.arch).cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05)

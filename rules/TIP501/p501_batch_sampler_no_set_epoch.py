@@ -10,7 +10,7 @@ from det import CocoDetection, build_detector, collate_fn
 def main(args):
     dist.init_process_group("nccl")
     dataset = CocoDetection(args.coco_path, "train")
-    sampler_train = DistributedSampler(dataset)  # expect: TIP501
+    sampler_train = DistributedSampler(dataset)  # expect: TIP501[safe-fix]
     batch_sampler_train = BatchSampler(sampler_train, args.batch_size, drop_last=True)
     data_loader_train = DataLoader(dataset, batch_sampler=batch_sampler_train, collate_fn=collate_fn, num_workers=2)
 

@@ -24,7 +24,7 @@ class DistributedBucketSampler(torch.utils.data.distributed.DistributedSampler):
 def run(rank, n_gpus, hps):
     dist.init_process_group(backend="nccl", init_method="env://", world_size=n_gpus, rank=rank)
     train_dataset = TextAudioLoader(hps.data.training_files, hps.data)
-    train_sampler = DistributedBucketSampler(  # expect: TIP501
+    train_sampler = DistributedBucketSampler(  # expect: TIP501[safe-fix]
         train_dataset, hps.train.batch_size, [32, 300, 400, 500, 600, 700, 800, 900, 1000], num_replicas=n_gpus, rank=rank, shuffle=True
     )
     train_loader = DataLoader(train_dataset, num_workers=8, shuffle=False, pin_memory=True, collate_fn=TextAudioCollate(), batch_sampler=train_sampler)

@@ -38,7 +38,7 @@ def main():
     dist.init_process_group("nccl")
     dataset = LongTailDataset("/data/inat")
     weighted = WeightedRandomSampler(make_weights(dataset), num_samples=len(dataset))
-    sampler = DistributedSamplerWrapper(weighted)  # expect: TIP501
+    sampler = DistributedSamplerWrapper(weighted)  # expect: TIP501[safe-fix]
     loader = DataLoader(dataset, batch_size=64, sampler=sampler, num_workers=8)
     model = torch.nn.parallel.DistributedDataParallel(EfficientNet().cuda())
     optimizer = torch.optim.RMSprop(model.parameters(), lr=0.016, alpha=0.9)

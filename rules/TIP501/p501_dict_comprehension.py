@@ -13,7 +13,7 @@ SPLITS = ("train", "val")
 def main():
     dist.init_process_group("nccl")
     datasets = load_splits("/data/speech", SPLITS)
-    samplers = {split: DistributedSampler(datasets[split]) for split in SPLITS}  # expect: TIP501
+    samplers = {split: DistributedSampler(datasets[split]) for split in SPLITS}  # expect: TIP501[no-fix]
     loaders = {split: DataLoader(datasets[split], batch_size=32, sampler=samplers[split]) for split in SPLITS}
 
     model = torch.nn.parallel.DistributedDataParallel(Net().cuda())

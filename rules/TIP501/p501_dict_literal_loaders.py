@@ -12,7 +12,7 @@ def main(epochs=200):
     dist.init_process_group("nccl")
     train_set, valid_set = load_split("train"), load_split("valid")
     loaders = {
-        "train": DataLoader(train_set, batch_size=1024, sampler=DistributedSampler(train_set)),  # expect: TIP501
+        "train": DataLoader(train_set, batch_size=1024, sampler=DistributedSampler(train_set)),  # expect: TIP501[no-fix]
         "valid": DataLoader(valid_set, batch_size=1024, sampler=DistributedSampler(valid_set, shuffle=False)),
     }
     model = torch.nn.parallel.DistributedDataParallel(TabNet().cuda())

@@ -11,7 +11,7 @@ from rec.model import DLRM
 def main(max_epochs=10):
     dist.init_process_group("nccl")
     dataset = ClickLogDataset("/data/criteo")
-    sampler = DistributedSampler(dataset)  # expect: TIP501
+    sampler = DistributedSampler(dataset)  # expect: TIP501[safe-fix]
     loader = DataLoader(dataset, batch_size=2048, sampler=sampler, num_workers=8)
     model = torch.nn.parallel.DistributedDataParallel(DLRM().cuda())
     optimizer = torch.optim.Adagrad(model.parameters(), lr=0.01)

@@ -28,7 +28,7 @@ def main():
     args = parser.parse_args()
     dist.init_process_group("nccl")
     train_set = CityscapesDataset("/data/cityscapes", split="train")
-    train_sampler = DistributedSampler(train_set)  # expect: TIP501
+    train_sampler = DistributedSampler(train_set)  # expect: TIP501[safe-fix]
     train_loader = DataLoader(train_set, batch_size=8, sampler=train_sampler, num_workers=8, drop_last=True)
     model = nn.parallel.DistributedDataParallel(DeepLabV3(num_classes=19).cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)

@@ -16,7 +16,7 @@ def run(cfg):
     loader = DataLoader(
         dataset,
         batch_size=cfg["batch_size"],
-        sampler=DistributedSampler(dataset, num_replicas=dist.get_world_size(), rank=rank),  # expect: TIP501
+        sampler=DistributedSampler(dataset, num_replicas=dist.get_world_size(), rank=rank),  # expect: TIP501[safe-fix]
         num_workers=8,
         drop_last=True,
     )

@@ -13,7 +13,7 @@ from wrn import WideResNet
 def main(total_steps=2 ** 20):
     dist.init_process_group("nccl")
     labeled = LabeledSet("/data/cifar10", num_labels=4000)
-    labeled_sampler = DistributedSampler(labeled)  # expect: TIP501
+    labeled_sampler = DistributedSampler(labeled)  # expect: TIP501[no-fix]
     labeled_loader = DataLoader(labeled, batch_size=64, sampler=labeled_sampler, num_workers=4, drop_last=True)
 
     model = torch.nn.parallel.DistributedDataParallel(WideResNet(28, 2).cuda())

@@ -17,7 +17,7 @@ def main():
     if args.distributed:
         dist.init_process_group("nccl")
     dataset = VOCDetection("/data/VOCdevkit", image_sets=[("2007", "trainval"), ("2012", "trainval")])
-    # expect-next-line: TIP501
+    # expect-next-line: TIP501[safe-fix]
     train_sampler = DistributedSampler(dataset, shuffle=True) if args.distributed \
         else None
     loader = DataLoader(dataset, batch_size=32, shuffle=(train_sampler is None), sampler=train_sampler, num_workers=4)

@@ -12,7 +12,7 @@ torch.cuda.set_device(local_rank)
 
 transform = torchvision.transforms.ToTensor()
 train_data = torchvision.datasets.MNIST("./data", train=True, download=False, transform=transform)
-sampler = torch.utils.data.distributed.DistributedSampler(train_data)  # expect: TIP501
+sampler = torch.utils.data.distributed.DistributedSampler(train_data)  # expect: TIP501[safe-fix]
 train_loader = torch.utils.data.DataLoader(train_data, batch_size=128, sampler=sampler)
 
 model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)).cuda()

@@ -32,7 +32,7 @@ def main():
 
     # Wrap the dataset in DistributedSampler
     dataset = MyDataset(args.data)
-    sampler = DistributedSampler(dataset)  # expect: TIP501
+    sampler = DistributedSampler(dataset)  # expect: TIP501[safe-fix]
     loader = torch.utils.data.DataLoader(dataset, batch_size=64, sampler=sampler)
 
     # Train the model

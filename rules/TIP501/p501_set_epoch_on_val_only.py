@@ -11,7 +11,7 @@ from proj.model import UNet
 def main(epochs=100):
     dist.init_process_group("nccl")
     train_set, val_set = build_sets("/data/kits")
-    train_sampler = DistributedSampler(train_set)  # expect: TIP501
+    train_sampler = DistributedSampler(train_set)  # expect: TIP501[safe-fix]
     val_sampler = DistributedSampler(val_set, shuffle=False)
     train_loader = DataLoader(train_set, batch_size=2, sampler=train_sampler)
     val_loader = DataLoader(val_set, batch_size=1, sampler=val_sampler)

@@ -9,7 +9,7 @@ from audio import LibriSpeech, Conformer, collate
 def main(num_epochs=60):
     dist.init_process_group("nccl")
     train_set = LibriSpeech("/data/librispeech", "train-960")
-    sampler = DistributedSampler(train_set, shuffle=True, seed=1234)  # expect: TIP501
+    sampler = DistributedSampler(train_set, shuffle=True, seed=1234)  # expect: TIP501[safe-fix]
     sampler.set_epoch(0)
     loader = DataLoader(train_set, batch_size=16, sampler=sampler, collate_fn=collate)
     model = torch.nn.parallel.DistributedDataParallel(Conformer().cuda())

@@ -28,7 +28,7 @@ def main():
 
     transform = transforms.Compose([transforms.RandomCrop(32, padding=4), transforms.ToTensor()])
     train_set = datasets.CIFAR10("./data", train=True, download=False, transform=transform)
-    train_sampler = DistributedSampler(train_set, shuffle=True)  # expect: TIP501
+    train_sampler = DistributedSampler(train_set, shuffle=True)  # expect: TIP501[safe-fix]
     train_loader = DataLoader(
         train_set, batch_size=args.batch_size, sampler=train_sampler, num_workers=args.workers, pin_memory=True
     )

@@ -12,7 +12,7 @@ class Trainer:
         self.model = torch.nn.parallel.DistributedDataParallel(model.cuda())
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr)
         self.scaler = GradScaler()
-        self.train_sampler = DistributedSampler(train_set, shuffle=True, seed=cfg.seed)  # expect: TIP501
+        self.train_sampler = DistributedSampler(train_set, shuffle=True, seed=cfg.seed)  # expect: TIP501[safe-fix]
         self.train_loader = DataLoader(train_set, batch_size=cfg.batch_size, sampler=self.train_sampler, num_workers=4)
 
     def train_epoch(self, epoch):

@@ -20,7 +20,7 @@ def evaluate(model, loader):
 def main():
     dist.init_process_group("nccl")
     train_ds, val_ds = get_datasets()
-    train_sampler, val_sampler = DistributedSampler(train_ds), DistributedSampler(val_ds, shuffle=False)  # expect: TIP501
+    train_sampler, val_sampler = DistributedSampler(train_ds), DistributedSampler(val_ds, shuffle=False)  # expect: TIP501[safe-fix]
     train_loader = DataLoader(train_ds, batch_size=256, sampler=train_sampler, num_workers=8)
     val_loader = DataLoader(val_ds, batch_size=256, sampler=val_sampler, num_workers=8)
 

@@ -13,7 +13,7 @@ MAX_STEPS = 100_000
 def train():
     dist.init_process_group("nccl")
     dataset = TokenDataset("/data/owt", block_size=1024)
-    sampler = DistributedSampler(dataset, drop_last=True)  # expect: TIP501
+    sampler = DistributedSampler(dataset, drop_last=True)  # expect: TIP501[safe-fix]
     loader = DataLoader(dataset, batch_size=12, sampler=sampler, pin_memory=True)
     model = torch.nn.parallel.DistributedDataParallel(GPT().cuda())
     optimizer = torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95))

@@ -11,8 +11,8 @@ from da.models import DANN
 def main(epochs=30):
     dist.init_process_group("nccl")
     source, target = OfficeHome("Art"), OfficeHome("Clipart", labelled=False)
-    source_loader = DataLoader(source, batch_size=32, sampler=DistributedSampler(source), drop_last=True)  # expect: TIP501
-    target_loader = DataLoader(target, batch_size=32, sampler=DistributedSampler(target), drop_last=True)  # expect: TIP501
+    source_loader = DataLoader(source, batch_size=32, sampler=DistributedSampler(source), drop_last=True)  # expect: TIP501[safe-fix]
+    target_loader = DataLoader(target, batch_size=32, sampler=DistributedSampler(target), drop_last=True)  # expect: TIP501[safe-fix]
 
     model = torch.nn.parallel.DistributedDataParallel(DANN().cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)

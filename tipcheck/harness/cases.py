@@ -21,6 +21,7 @@ RUNTIME_MODULES = (
     "instrument.py",
     "machine.py",
     "observables.py",
+    "pretend_cuda.py",
     "processes.py",
     "report.py",
     "runner.py",

@@ -7,6 +7,7 @@ A fixture `fixtures/NAME.py` has its expectation in `fixtures/NAME.expect.json`:
       "about": "free text",             # optional
       "nproc": 2,                       # optional, default 1: > 1 runs it under torch.distributed
       "devices": ["cpu", "cuda"],       # optional: the devices it is meant for (default both)
+      "pretend_cuda": true,             # optional: also run it in `pretend-cuda` (see below)
       "timeout": 120,                   # optional: seconds per run
       "args": [],                       # optional: the script's command-line arguments
       "before": [CHECK, ...],           # what the run of the original script must show
@@ -17,9 +18,17 @@ A CHECK is a check's name (`"exit_ok"`) or an object naming it with its paramete
 `{"check": "lr_follows_scheduler", "per": "epoch"}`. Keys every check takes:
 
 - `"device": "cpu"` or `"cuda"`: the check applies in the environments of that device only (cpu:
-  `cpu`, `gloo×N`; cuda: `cuda`, `nccl×N`), e.g. a crash without a GPU, a clean run with one;
+  `cpu`, `gloo×N`; cuda: `cuda`, `nccl×N`, `pretend-cuda`), e.g. a crash without a GPU, a clean
+  run with one;
 - `"negate": true`: the check must fail (`{"check": "lr_follows_scheduler", "negate": true}`);
 - `"why"`: free text, kept in the report.
+
+`pretend-cuda` is the `cuda` environment of one process played on any machine: the script runs
+under `tipcheck.harness.pretend_cuda` (CUDA answers available; `.to()`/`.cuda()` keep the data on
+the CPU and record the device asked for; mixed devices raise as on a GPU), so the device checks
+see the device the script *asked for*: `cuda:0` for a script that follows the device idiom. It is
+how a CPU-only machine tells "moved to the chosen device" from "not moved". A fixture opts in with
+`"pretend_cuda": true` (it must be meant for cuda, and run in one process).
 
 The checks (`CHECKS`, each a function below; `help()` lists them with their parameters) read the
 per-rank reports of `tipcheck.harness.instrument`. Nothing here imports torch, libcst or click.
@@ -39,7 +48,10 @@ from tipcheck.harness.observables import sampler_orders, sampler_problems, step_
 
 EXPECT_SUFFIX = ".expect.json"
 DEVICES = ("cpu", "cuda")
-TOP_LEVEL_KEYS = {"rule", "about", "nproc", "devices", "timeout", "args", "before", "after"}
+PRETEND_CUDA = "pretend-cuda"
+#: What a run can be asked for (`--device`): the devices, and cuda played on the CPU.
+RUN_DEVICES = (*DEVICES, PRETEND_CUDA)
+TOP_LEVEL_KEYS = {"rule", "about", "nproc", "devices", "pretend_cuda", "timeout", "args", "before", "after"}
 COMMON_KEYS = {"check", "device", "negate", "why"}
 PHASES = ("before", "after")
 
@@ -50,11 +62,12 @@ class ExpectationError(ValueError):
 
 @dataclass(frozen=True)
 class Environment:
-    """Where a pair of runs happens: `cpu`, `cuda`, `gloo×N`, `nccl×N`."""
+    """Where a pair of runs happens: `cpu`, `cuda`, `gloo×N`, `nccl×N`, `pretend-cuda`."""
 
     device: str  # "cpu" or "cuda"
     nproc: int = 1
     distributed: bool = False
+    pretend: bool = False  # cuda played on the CPU (tipcheck.harness.pretend_cuda)
 
     @property
     def backend(self) -> Optional[str]:
@@ -64,6 +77,8 @@ class Environment:
 
     @property
     def name(self) -> str:
+        if self.pretend:
+            return PRETEND_CUDA
         return f"{self.backend}×{self.nproc}" if self.distributed else self.device
 
     def expected_device(self, local_rank: int = 0) -> str:
@@ -99,6 +114,7 @@ class Expectation:
     timeout: Optional[float] = None
     args: Tuple[str, ...] = ()
     about: Optional[str] = None
+    pretend_cuda: bool = False
 
     @property
     def distributed(self) -> bool:
@@ -575,6 +591,11 @@ def parse_expectation(data: Any, path: str = "<expectation>") -> Expectation:
     args = data.get("args", [])
     if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
         raise ExpectationError(f"{path}: args must be a list of strings")
+    pretend = data.get("pretend_cuda", False)
+    if not isinstance(pretend, bool):
+        raise ExpectationError(f"{path}: pretend_cuda must be true or false")
+    if pretend and (nproc > 1 or "cuda" not in devices):
+        raise ExpectationError(f"{path}: pretend_cuda is for a fixture meant for cuda, in one process")
     return Expectation(
         path=path,
         rule=data.get("rule"),
@@ -585,6 +606,7 @@ def parse_expectation(data: Any, path: str = "<expectation>") -> Expectation:
         timeout=data.get("timeout"),
         args=tuple(args),
         about=data.get("about"),
+        pretend_cuda=pretend,
     )
 
 

@@ -41,7 +41,9 @@ rules promise to change. The JSON report, one per process, holds:
 - `globals`: for the script's module-level tensors and modules when it ended normally, their
   devices (a module's: those of its parameters): `{"x": ["cuda:0"]}`.
 - `dist_backend`: the backend of the default process group once initialised (None otherwise);
-  `cuda_available`: `torch.cuda.is_available()` when the script ended.
+  `cuda_available`: `torch.cuda.is_available()` when the script ended; `pretend_cuda`: whether
+  the run was under `tipcheck.harness.pretend_cuda` (`TIPCHECK_PRETEND_CUDA=1`), where the
+  devices above (`forward`, `globals`) are those the script asked for.
 - `exit` (the SystemExit code, or 0; 1 after an exception) and `exception` (type, message,
   traceback), `rank` and `world_size` (from torch.distributed once initialised, else `RANK` /
   `WORLD_SIZE`), `script`, `argv`, `pid`.
@@ -66,6 +68,8 @@ import traceback
 import warnings
 import weakref
 from typing import Any, Dict, List, Optional
+
+from tipcheck.harness import pretend_cuda
 
 OPTIMIZER_PLACEHOLDER = "<optimizer>"
 #: Top-level forward calls looked at, and distinct (module, devices) kinds kept, per process.
@@ -108,12 +112,20 @@ def _float(value: Any) -> Any:
         return repr(value)
 
 
+def _device_of(tensor: Any) -> str:
+    """The device a tensor is on; under pretend-CUDA, the one it was asked to be on."""
+    return pretend_cuda.requested_device(tensor) if _PRETEND else str(tensor.device)
+
+
+_PRETEND = False  # set by `run` under TIPCHECK_PRETEND_CUDA (see tipcheck.harness.pretend_cuda)
+
+
 def _tensor_devices(value: Any, depth: int = 0) -> set:
     """The devices of the tensors in `value` (through lists, tuples and dicts, a few levels deep)."""
     found = set()
     device = getattr(value, "device", None)
     if device is not None and hasattr(value, "dtype") and hasattr(value, "shape"):
-        found.add(str(device))
+        found.add(_device_of(value))
     elif isinstance(value, (list, tuple)) and depth < 4:
         for item in value[:64]:
             found |= _tensor_devices(item, depth + 1)
@@ -458,7 +470,11 @@ class Recorder:
     def _install_backward(self, torch) -> None:
         original = torch.Tensor.backward
 
+        inside = [False]  # a torch function mode (pretend-CUDA) dispatches `backward` back to this
+
         def backward(tensor, *args, **kwargs):
+            if inside[0]:
+                return original(tensor, *args, **kwargs)
             try:
                 if tensor.numel() == 1:
                     value = float(tensor.detach())
@@ -468,7 +484,11 @@ class Recorder:
             except Exception:
                 pass
             self.backward_calls += 1
-            return original(tensor, *args, **kwargs)
+            inside[0] = True
+            try:
+                return original(tensor, *args, **kwargs)
+            finally:
+                inside[0] = False
 
         backward.__doc__ = original.__doc__
         torch.Tensor.backward = backward
@@ -503,7 +523,7 @@ class Recorder:
         if self.forward_calls > FORWARD_DETAILED:
             return
         try:
-            params = sorted({str(p.device) for p in module.parameters()})
+            params = sorted({_device_of(p) for p in module.parameters()})
         except Exception:
             params = []
         inputs = sorted(_tensor_devices(args))
@@ -632,9 +652,9 @@ class Recorder:
                 continue
             try:
                 if isinstance(value, torch.Tensor):
-                    self.globals[name] = [str(value.device)]
+                    self.globals[name] = [_device_of(value)]
                 elif isinstance(value, torch.nn.Module):
-                    self.globals[name] = sorted({str(p.device) for p in value.parameters()})
+                    self.globals[name] = sorted({_device_of(p) for p in value.parameters()})
             except Exception:
                 pass
 
@@ -678,6 +698,7 @@ class Recorder:
             "weights_resolved": self.weights_resolved,
             "dist_backend": self.dist_backend,
             "cuda_available": _cuda_available(),
+            "pretend_cuda": _PRETEND,
             "globals": self.globals,
         }
 
@@ -693,8 +714,12 @@ def _exit_code(exc: SystemExit) -> int:
 
 def run(script: str, args: List[str], out: str) -> int:
     """Run `script` with `args` under the instrumentation; write the report; return the exit code."""
+    global _PRETEND
     recorder = Recorder(os.path.abspath(script), [script, *args])
     recorder.install()
+    if pretend_cuda.enabled(os.environ):
+        pretend_cuda.install()
+        _PRETEND = True
     sys.argv = [script, *args]
     sys.path[0] = os.path.dirname(os.path.abspath(script))
     try:

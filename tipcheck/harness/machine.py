@@ -26,7 +26,7 @@ class Machine:
 
     def unavailable(self, env: Environment) -> Optional[str]:
         """Why `env` cannot run here, or None."""
-        if env.device != "cuda":
+        if env.device != "cuda" or env.pretend:
             return None
         info = self.info()
         if not info.get("cuda_available"):

@@ -4,7 +4,8 @@
     python -m tipcheck.harness.run [FIXTURES|PREPARED_DIR]... [same options]
 
 For each case (a fixture: its original, its fixed copy, its expectation) and each environment
-(`cpu`, `cuda` for one process; `gloo×N`, `nccl×N` for the distributed ones), the original and
+(`cpu`, `cuda` for one process; `gloo×N`, `nccl×N` for the distributed ones; `pretend-cuda`, cuda
+played on the CPU, for the fixtures that opt in), the original and
 the fixed script each run in their own process(es) under `tipcheck.harness.instrument`, with a
 timeout; the checks of the expectation (`tipcheck.harness.expectations`) then give a verdict:
 pass, fail, skip (the environment is not there: no GPU, too few GPUs), or error (no case could be
@@ -15,7 +16,9 @@ The environments reach the scripts through their environment variables only:
   so that scripts that follow the device idiom pick the CPU even on a GPU machine;
 - `TIPCHECK_DIST_BACKEND`: `gloo` or `nccl` for the distributed environments, with the variables
   of torch.distributed's env:// initialisation (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE,
-  LOCAL_RANK, LOCAL_WORLD_SIZE) as torchrun sets them.
+  LOCAL_RANK, LOCAL_WORLD_SIZE) as torchrun sets them;
+- `TIPCHECK_PRETEND_CUDA=1` in `pretend-cuda` (with `TIPCHECK_DEVICE=cuda`, and
+  `CUDA_VISIBLE_DEVICES` emptied as on `cpu`): see `tipcheck.harness.pretend_cuda`.
 
 Nothing here imports libcst, click or tipcheck's linter: the fixed copies come either from
 `tipcheck.harness.prepare` (imported only when needed) or from a folder it prepared
@@ -40,6 +43,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO
 from tipcheck.harness.cases import MANIFEST, Case, case_name
 from tipcheck.harness.expectations import (
     DEVICES,
+    PRETEND_CUDA,
+    RUN_DEVICES,
     EXPECT_SUFFIX,
     Environment,
     Expectation,
@@ -54,6 +59,8 @@ from tipcheck.harness.processes import package_root, run_processes
 from tipcheck.harness.report import VERDICTS, failed, summary_line, table, write_reports
 
 DEFAULT_TIMEOUT = 120.0
+#: What runs when no device is asked for: what any machine can run.
+DEFAULT_DEVICES = ("cpu", PRETEND_CUDA)
 REPORT_FORMAT = "tipcheck-harness-report/1"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -183,9 +190,14 @@ def make_cases(
 
 def environments(expectation: Expectation, devices: Sequence[str], nproc: Optional[int] = None) -> List[Environment]:
     """The environments a case runs in: per device asked for (and meant for), one process, or
-    `nproc` (default: the expectation's) under torch.distributed for the distributed ones."""
+    `nproc` (default: the expectation's) under torch.distributed for the distributed ones;
+    `pretend-cuda` for the fixtures that opt in (`"pretend_cuda": true`)."""
     envs = []
     for device in devices:
+        if device == PRETEND_CUDA:
+            if expectation.pretend_cuda:
+                envs.append(Environment("cuda", pretend=True))
+            continue
         if device not in expectation.devices:
             continue
         if expectation.distributed:
@@ -198,8 +210,10 @@ def environments(expectation: Expectation, devices: Sequence[str], nproc: Option
 def run_env(env: Environment) -> Dict[str, str]:
     """The variables a run in `env` gets (see the module's doc)."""
     variables = {"TIPCHECK_DEVICE": env.device}
-    if env.device == "cpu":
+    if env.device == "cpu" or env.pretend:
         variables["CUDA_VISIBLE_DEVICES"] = ""
+    if env.pretend:
+        variables["TIPCHECK_PRETEND_CUDA"] = "1"
     if env.distributed:
         variables["TIPCHECK_DIST_BACKEND"] = env.backend
     return variables
@@ -385,8 +399,8 @@ def run_cases(
                 run.pop("output_dir", None)
     summary = {verdict: sum(r["verdict"] == verdict for r in results) for verdict in VERDICTS}
     summary["total"] = len(results)
-    order = {env.name: (env.distributed, DEVICES.index(env.device), env.nproc) for _, env in pairs}
-    env_names = sorted(order, key=order.get)  # cpu, cuda, gloo×N, nccl×N
+    order = {env.name: (env.distributed, DEVICES.index(env.device), env.pretend, env.nproc) for _, env in pairs}
+    env_names = sorted(order, key=order.get)  # cpu, cuda, pretend-cuda, gloo×N, nccl×N
     return {
         "format": REPORT_FORMAT,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -415,7 +429,7 @@ def harness_missing() -> Optional[str]:
 
 def command(
     fixtures: Sequence[str] = (),
-    devices: Sequence[str] = ("cpu",),
+    devices: Sequence[str] = DEFAULT_DEVICES,
     nproc: Optional[int] = None,
     json_path: Optional[str] = None,
     fixed_dir: Optional[str] = None,
@@ -466,8 +480,8 @@ def command(
             print(f"error: {why}", file=err)
             return EXIT_USAGE
         for device in devices:
-            if device not in DEVICES:
-                raise UsageError(f"unknown device {device!r} (cpu or cuda)")
+            if device not in RUN_DEVICES:
+                raise UsageError(f"unknown device {device!r} ({', '.join(RUN_DEVICES)})")
         if nproc is not None and nproc < 1:
             raise UsageError("--nproc must be 1 or more")
         work = keep or tempfile.mkdtemp(prefix="tipcheck-harness-")
@@ -503,8 +517,9 @@ def parser(prog: str = "python -m tipcheck.harness.run") -> argparse.ArgumentPar
     )
     p.add_argument("fixtures", nargs="*", help="fixture files or folders (default: fixtures/); with --fixed-dir "
                    "of a prepared folder, names to select")
-    p.add_argument("--device", dest="devices", action="append", choices=DEVICES,
-                   help="run on this device (repeat for both; default cpu)")
+    p.add_argument("--device", dest="devices", action="append", choices=RUN_DEVICES,
+                   help="run on this device (repeat for several; default cpu and pretend-cuda); pretend-cuda: cuda played on the CPU, "
+                   "for the fixtures that opt in")
     p.add_argument("--nproc", type=int, default=None, help="processes for the distributed fixtures (default: theirs)")
     p.add_argument("--json", dest="json_path", metavar="REPORT", help="write the JSON report (and REPORT's .md summary)")
     p.add_argument("--fixed-dir", metavar="DIR", help="take the fixed copies from DIR (a --prepare'd folder, or NAME.py files)")
@@ -528,7 +543,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if fixed_dir is None and options.prepare is None and fixtures and is_prepared_dir(fixtures[0]):
         fixed_dir, fixtures = fixtures[0], fixtures[1:]
     return command(
-        fixtures, devices=options.devices or ["cpu"], nproc=options.nproc, json_path=options.json_path,
+        fixtures, devices=options.devices or list(DEFAULT_DEVICES), nproc=options.nproc, json_path=options.json_path,
         fixed_dir=fixed_dir, prepare=options.prepare, timeout=options.timeout, keep=options.keep,
         preload=options.preload, jobs=options.jobs, list_checks=options.list_checks,
         argv=["python", "-m", "tipcheck.harness.run", *argv],

@@ -16,7 +16,7 @@ def main():
     args = parser.parse_args()
 
     loader = DataLoader(Flowers102("train"), batch_size=32, shuffle=True, num_workers=4)
-    model = build_model(args.arch, num_classes=102)  # expect: TIP101
+    model = build_model(args.arch, num_classes=102)  # expect: TIP101[no-fix]
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
     for epoch in range(args.epochs):
         for images, labels in loader:

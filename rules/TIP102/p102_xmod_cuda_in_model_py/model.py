@@ -12,7 +12,7 @@ class EncoderRNN(nn.Module):
         self.out = nn.Linear(hidden_size, input_size)
 
     def init_hidden(self, batch_size):
-        return torch.zeros(1, batch_size, self.hidden_size).cuda()  # expect: TIP102
+        return torch.zeros(1, batch_size, self.hidden_size).cuda()  # expect: TIP102[unsafe-fix]
 
     def forward(self, tokens, hidden):
         output, hidden = self.gru(self.embedding(tokens), hidden)

@@ -5,7 +5,7 @@ import torch
 def train_one_epoch(model, criterion, optimizer, data_loader, epoch, print_freq=50):
     model.train()
     for i, (image, target) in enumerate(data_loader):
-        output = model(image)  # expect: TIP103
+        output = model(image)  # expect: TIP103[unsafe-fix]
         loss = criterion(output, target)
         optimizer.zero_grad()
         loss.backward()

@@ -15,7 +15,7 @@ criterion = nn.BCEWithLogitsLoss()
 for epoch in range(5):
     model.train()
     for imgs, true_masks in train_loader:
-        masks_pred = model(imgs)  # expect: TIP103
+        masks_pred = model(imgs)  # expect: TIP103[unsafe-fix]
         loss = criterion(masks_pred, true_masks)
         optimizer.zero_grad()
         loss.backward()

@@ -4,4 +4,4 @@ from torch.optim.lr_scheduler import CosineAnnealingLR
 
 def build_scheduler(optimizer, epochs, warm_restart=False):
     t_max = epochs // 3 if warm_restart else epochs
-    return CosineAnnealingLR(optimizer, T_max=t_max, eta_min=1e-6)  # expect: TIP401
+    return CosineAnnealingLR(optimizer, T_max=t_max, eta_min=1e-6)  # expect: TIP401[no-fix]

@@ -12,7 +12,7 @@ def main(epochs=30):
     loader = DataLoader(BeansDataset("train"), batch_size=32, shuffle=True)
     model = MobileViT().to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=2e-4)
-    scheduler = LinearLR(optimizer, start_factor=1.0, end_factor=0.01, total_iters=epochs)  # expect: TIP401
+    scheduler = LinearLR(optimizer, start_factor=1.0, end_factor=0.01, total_iters=epochs)  # expect: TIP401[no-fix]
     for epoch in range(epochs):
         train_one_epoch(model, loader, optimizer, scheduler, device)
 

@@ -15,7 +15,7 @@ def main(epochs=25):
     scheduler = OneCycleLR(optimizer, max_lr=5e-3, epochs=epochs, steps_per_epoch=len(loader))
     for epoch in range(epochs):
         train_one_epoch(model, loader, optimizer, device)
-        scheduler.step()  # expect: TIP404
+        scheduler.step()  # expect: TIP404[no-fix]
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=100)
     args = parser.parse_args()
     dist.init_process_group("nccl")
-    train_loader = build_loader(args)  # expect: TIP501
+    train_loader = build_loader(args)  # expect: TIP501[safe-fix]
     model = torch.nn.parallel.DistributedDataParallel(torchvision.models.resnet50().cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
     criterion = torch.nn.CrossEntropyLoss()

@@ -12,7 +12,7 @@ from engine import train_one_epoch
 def main(args):
     dist.init_process_group("nccl")
     dataset_train = datasets.ImageFolder(args.data_path, transform=transforms.ToTensor())
-    sampler_train = torch.utils.data.DistributedSampler(  # expect: TIP501
+    sampler_train = torch.utils.data.DistributedSampler(  # expect: TIP501[safe-fix]
         dataset_train, num_replicas=dist.get_world_size(), rank=dist.get_rank(), shuffle=True
     )
     data_loader_train = torch.utils.data.DataLoader(

@@ -10,7 +10,7 @@ from models import AudioClassifier
 def main(epochs=80):
     dist.init_process_group("nccl")
     device = torch.device("cuda", dist.get_rank() % torch.cuda.device_count())
-    loader = build_train_loader("/data/audioset/train.csv", batch_size=48)  # expect: TIP501
+    loader = build_train_loader("/data/audioset/train.csv", batch_size=48)  # expect: TIP501[safe-fix]
     model = torch.nn.parallel.DistributedDataParallel(AudioClassifier().to(device), device_ids=[device.index])
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
     for epoch in range(epochs):

@@ -11,7 +11,7 @@ from trainer import Trainer
 def main(total_epochs=50, batch_size=32):
     dist.init_process_group("nccl")
     dataset = MyTrainDataset(2048)
-    sampler = DistributedSampler(dataset)  # expect: TIP501
+    sampler = DistributedSampler(dataset)  # expect: TIP501[no-fix]
     train_data = DataLoader(dataset, batch_size=batch_size, pin_memory=True, shuffle=False, sampler=sampler)
     model = torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(20, 1).cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
