@@ -60,7 +60,9 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_CACHE = os.environ.get("TIPCHECK_BENCH_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "tipcheck-bench"))
+DEFAULT_CACHE = os.environ.get(
+    "TIPCHECK_BENCH_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "tipcheck-bench")
+)
 TORCHFIX_REQUIREMENT = "torchfix==0.7.0"
 GNU_TIME = "/usr/bin/time"
 
@@ -341,7 +343,10 @@ def find_ruff(cache: str, given: Optional[str]) -> Optional[str]:
 
 def setup_tools(cache: str) -> None:
     """TorchFix 0.7.0 in cache/torchfix-venv (it pins its own LibCST), Ruff in cache/ruff-venv."""
-    for venv, requirement in ((os.path.join(cache, "torchfix-venv"), TORCHFIX_REQUIREMENT), (os.path.join(cache, "ruff-venv"), "ruff")):
+    for venv, requirement in (
+        (os.path.join(cache, "torchfix-venv"), TORCHFIX_REQUIREMENT),
+        (os.path.join(cache, "ruff-venv"), "ruff"),
+    ):
         if not os.path.exists(_venv_bin(venv, "python")):
             subprocess.run([sys.executable, "-m", "venv", venv], check=True)
         subprocess.run([_venv_bin(venv, "python"), "-m", "pip", "install", "--quiet", requirement], check=True)
@@ -414,7 +419,9 @@ def _loadavg() -> str:
 _FINDING = re.compile(r"^.+?:\d+:\d+: \S+")
 
 
-def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[str], ruff: Optional[str], log=print) -> CorpusResult:
+def bench_corpus(
+    name: str, path: str, args, options: str, torchfix: Optional[str], ruff: Optional[str], log=print
+) -> CorpusResult:
     python = args.python
     files = python_files(path)
     lines = 0
@@ -488,7 +495,10 @@ def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[st
             if run.rc == 0 and run.stdout.split():
                 rows["parse"].loop.append(float(run.stdout.split()[0]))
             if jobs > 1:
-                run = measure([python, os.path.abspath(__file__), "--parse-worker", list_file, "--parse-jobs", str(jobs)], cwd=work)
+                run = measure(
+                    [python, os.path.abspath(__file__), "--parse-worker", list_file, "--parse-jobs", str(jobs)],
+                    cwd=work,
+                )
                 rows["parse_jobs"].runs.append(run)
                 if run.rc == 0 and run.stdout.split():
                     rows["parse_jobs"].loop.append(float(run.stdout.split()[0]))
@@ -510,7 +520,9 @@ def bench_corpus(name: str, path: str, args, options: str, torchfix: Optional[st
                 checked = re.search(r"Finished checking (\d+) files", run.stderr)
                 result.torchfix_files = checked.group(1) if checked else result.torchfix_files
             if ruff is not None:
-                rows["ruff_cold"].runs.append(measure([ruff, "check", "--isolated", "--exit-zero", "--no-cache", path], cwd=work))
+                rows["ruff_cold"].runs.append(
+                    measure([ruff, "check", "--isolated", "--exit-zero", "--no-cache", path], cwd=work)
+                )
                 rows["ruff_warm"].runs.append(
                     measure([ruff, "check", "--isolated", "--exit-zero", "--cache-dir", ruff_cache, path], cwd=work)
                 )
@@ -594,7 +606,9 @@ def ratios(result: CorpusResult) -> Dict[str, Optional[float]]:
         "lint_parse": cold / parse_jobs if cold and parse_jobs else (cold / parse if cold and parse else None),
         "lint_parse_jobs1": rows["jobs1"].median / parse if rows["jobs1"].median and parse else None,
         "torchfix_lint": rows["torchfix"].median / cold if rows["torchfix"].median and cold else None,
-        "torchfix_lint_cpu": rows["torchfix"].cpu / rows["cold"].cpu if rows["torchfix"].median and rows["torchfix"].cpu and rows["cold"].cpu else None,
+        "torchfix_lint_cpu": rows["torchfix"].cpu / rows["cold"].cpu
+        if rows["torchfix"].median and rows["torchfix"].cpu and rows["cold"].cpu
+        else None,
         "warm_ruff": warm / ruff_warm if warm and ruff_warm else None,
         "cold_ruff": cold / ruff_warm if cold and ruff_warm else None,
         "warm_ruff_cold": warm / rows["ruff_cold"].median if warm and rows["ruff_cold"].median else None,
@@ -622,10 +636,12 @@ def per_repeat(result: CorpusResult) -> Dict[str, List[float]]:
 def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) -> str:
     out = list(header)
     out.append("")
-    out.append(f"Wall time, median of {repeat} runs (min–max), each run a fresh process; CPU: user + system time "
-               "(median, worker processes included); memory where shown: the peak of the whole process tree (PSS summed, "
-               "sampled) and the largest single process, the largest over the runs. Ratios: of the medians, with the "
-               "per-repeat range in brackets; ≈ when the per-repeat values fall on both sides of the target.")
+    out.append(
+        f"Wall time, median of {repeat} runs (min–max), each run a fresh process; CPU: user + system time "
+        "(median, worker processes included); memory where shown: the peak of the whole process tree (PSS summed, "
+        "sampled) and the largest single process, the largest over the runs. Ratios: of the medians, with the "
+        "per-repeat range in brackets; ≈ when the per-repeat values fall on both sides of the target."
+    )
     out.append("")
     out.append("| | " + " | ".join(r.label for r in results) + " |")
     out.append("|---|" + "---|" * len(results))
@@ -661,19 +677,41 @@ def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) 
     def ratio_cells(key: str, target: Optional[float], higher: bool, fmt: str = "{:.2f}") -> List[str]:
         return [ratio_cell(i, key, target, higher, fmt) for i in range(len(results))]
 
-    line(f"**lint / parse**, default jobs, both (target ≤ {TARGET_LINT_PARSE:g})", ratio_cells("lint_parse", TARGET_LINT_PARSE, False))
-    line(f"**lint / parse**, 1 process, both (target ≤ {TARGET_LINT_PARSE:g})", ratio_cells("lint_parse_jobs1", TARGET_LINT_PARSE, False))
+    line(
+        f"**lint / parse**, default jobs, both (target ≤ {TARGET_LINT_PARSE:g})",
+        ratio_cells("lint_parse", TARGET_LINT_PARSE, False),
+    )
+    line(
+        f"**lint / parse**, 1 process, both (target ≤ {TARGET_LINT_PARSE:g})",
+        ratio_cells("lint_parse_jobs1", TARGET_LINT_PARSE, False),
+    )
     line(
         f"**TorchFix / lint** (target ≥ {TARGET_TORCHFIX_LINT:g}; CPU time in brackets)",
         [
-            ratio_cell(i, "torchfix_lint", TARGET_TORCHFIX_LINT, True, "{:.1f}") + (f" (CPU {c['torchfix_lint_cpu']:.1f})" if c["torchfix_lint_cpu"] else "")
+            ratio_cell(i, "torchfix_lint", TARGET_TORCHFIX_LINT, True, "{:.1f}")
+            + (f" (CPU {c['torchfix_lint_cpu']:.1f})" if c["torchfix_lint_cpu"] else "")
             for i, c in enumerate(computed)
         ],
     )
-    line(f"**`--jobs 1` / default jobs** (target ≥ {TARGET_JOBS_SPEEDUP:g})", ratio_cells("jobs_speedup", TARGET_JOBS_SPEEDUP, True))
+    line(
+        f"**`--jobs 1` / default jobs** (target ≥ {TARGET_JOBS_SPEEDUP:g})",
+        ratio_cells("jobs_speedup", TARGET_JOBS_SPEEDUP, True),
+    )
     line(f"**fix / lint** (target ≤ {TARGET_FIX_LINT:g})", ratio_cells("fix_lint", TARGET_FIX_LINT, False))
-    line(f"**warm / ruff cold** (target ≤ {TARGET_WARM_RUFF:g})", ratio_cells("warm_ruff_cold", TARGET_WARM_RUFF, False))
-    line("**warm / ruff warm**", [ratio_cell(i, "warm_ruff", None, False, "{:.1f}") if c["warm_ruff"] else f"{NA} (cold / ruff warm: {c['cold_ruff']:.0f})" if c["cold_ruff"] else NA for i, c in enumerate(computed)])
+    line(
+        f"**warm / ruff cold** (target ≤ {TARGET_WARM_RUFF:g})", ratio_cells("warm_ruff_cold", TARGET_WARM_RUFF, False)
+    )
+    line(
+        "**warm / ruff warm**",
+        [
+            ratio_cell(i, "warm_ruff", None, False, "{:.1f}")
+            if c["warm_ruff"]
+            else f"{NA} (cold / ruff warm: {c['cold_ruff']:.0f})"
+            if c["cold_ruff"]
+            else NA
+            for i, c in enumerate(computed)
+        ],
+    )
     line(
         f"**peak memory of tipcheck's process tree** (PSS, workers included; target ≤ {TARGET_RSS_MB:g} MB)",
         ratio_cells("rss", TARGET_RSS_MB, False, "{:.0f} MB"),
@@ -707,17 +745,30 @@ def machine_header(python: str, torchfix: Optional[str], ruff: Optional[str], op
     cpu = re.search(r"^model name\s*:\s*(.*)$", read("/proc/cpuinfo"), re.MULTILINE)
     mem = re.search(r"^MemTotal:\s*(\d+)", read("/proc/meminfo"), re.MULTILINE)
     versions = subprocess.run(
-        [python, "-c", "import sys, libcst, tipcheck; from importlib.metadata import version; "
-                       "print(sys.version.split()[0], version('libcst'), tipcheck.__version__)"],
-        capture_output=True, text=True,
+        [
+            python,
+            "-c",
+            "import sys, libcst, tipcheck; from importlib.metadata import version; "
+            "print(sys.version.split()[0], version('libcst'), tipcheck.__version__)",
+        ],
+        capture_output=True,
+        text=True,
     ).stdout.split()
     py, libcst_version, tipcheck_version = (versions + ["?", "?", "?"])[:3]
     torchfix_libcst = "?"
     if torchfix:
-        torchfix_libcst = subprocess.run(
-            [os.path.join(os.path.dirname(torchfix), "python"), "-c", "from importlib.metadata import version; print(version('libcst'))"],
-            capture_output=True, text=True,
-        ).stdout.strip() or "?"
+        torchfix_libcst = (
+            subprocess.run(
+                [
+                    os.path.join(os.path.dirname(torchfix), "python"),
+                    "-c",
+                    "from importlib.metadata import version; print(version('libcst'))",
+                ],
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            or "?"
+        )
     available = []
     available.append("`--jobs`: " + ("yes" if "--jobs" in options else NOT_AVAILABLE))
     available.append("`--no-cache` (a cache): " + ("yes" if "--no-cache" in options else NOT_AVAILABLE))
@@ -736,16 +787,36 @@ def machine_header(python: str, torchfix: Optional[str], ruff: Optional[str], op
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", default=DEFAULT_CORPORA, help=f"comma-separated, of {', '.join(CORPORA)} (default {DEFAULT_CORPORA}); '' for none")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--corpora",
+        default=DEFAULT_CORPORA,
+        help=f"comma-separated, of {', '.join(CORPORA)} (default {DEFAULT_CORPORA}); '' for none",
+    )
     parser.add_argument("--path", action="append", default=[], help="a local tree to benchmark too (repeatable)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (default 3; the median is shown)")
-    parser.add_argument("--cache-dir", default=DEFAULT_CACHE, help=f"where wheels, sources and tool venvs go (default {DEFAULT_CACHE})")
-    parser.add_argument("--python", default=sys.executable, help="the Python that runs tipcheck and the parse loop (default: this one)")
-    parser.add_argument("--torchfix", default=None, help="the torchfix executable (default: CACHE/torchfix-venv/bin/torchfix)")
-    parser.add_argument("--ruff", default=None, help="the ruff executable (default: CACHE/ruff-venv, this venv, or PATH)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each measurement (default 3; the median is shown)"
+    )
+    parser.add_argument(
+        "--cache-dir", default=DEFAULT_CACHE, help=f"where wheels, sources and tool venvs go (default {DEFAULT_CACHE})"
+    )
+    parser.add_argument(
+        "--python", default=sys.executable, help="the Python that runs tipcheck and the parse loop (default: this one)"
+    )
+    parser.add_argument(
+        "--torchfix", default=None, help="the torchfix executable (default: CACHE/torchfix-venv/bin/torchfix)"
+    )
+    parser.add_argument(
+        "--ruff", default=None, help="the ruff executable (default: CACHE/ruff-venv, this venv, or PATH)"
+    )
     parser.add_argument("--no-torchfix", action="store_true", help="skip TorchFix (it is the slowest)")
-    parser.add_argument("--setup-tools", action="store_true", help="install TorchFix 0.7.0 and Ruff into venvs in the cache folder, then go on")
+    parser.add_argument(
+        "--setup-tools",
+        action="store_true",
+        help="install TorchFix 0.7.0 and Ruff into venvs in the cache folder, then go on",
+    )
     parser.add_argument("--out", help="also write the markdown table to this file")
     parser.add_argument("--parse-worker", help=argparse.SUPPRESS)
     parser.add_argument("--parse-jobs", type=int, default=1, help=argparse.SUPPRESS)

@@ -106,7 +106,7 @@ def flat_script(index: int) -> str:
         "\n"
         "def main():\n"
         + ("" if kind == "no_device" else '    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")\n')
-        +         f"    model = Net{index}(){to_device}\n"
+        + f"    model = Net{index}(){to_device}\n"
         f"    dataset = TensorDataset(torch.randn(64, {width}), torch.randint(0, 2, (64,)))\n"
         "    sampler = DistributedSampler(dataset)\n"
         "    loader = DataLoader(dataset, batch_size=8, sampler=sampler)\n"
@@ -162,7 +162,7 @@ def package_script(package: str, index: int) -> str:
         "\n"
         "def main():\n"
         + ("" if kind == "no_device" else '    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")\n')
-        +         f"    model = build_model({width}){to_device}\n"
+        + f"    model = build_model({width}){to_device}\n"
         f"    loader, sampler = build_loader({width})\n"
         f"    optimizer = torch.optim.SGD(model.parameters(), lr=0.{1 + index % 9})\n"
         f"    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size={2 + index % 5})\n"
@@ -204,17 +204,31 @@ def generate(root: str, layout: str, size: int, package_size: int = PACKAGE_SIZE
     return paths
 
 
-def run_once(folder: str, jobs: Optional[int], tipcheck_path: str, timeout: float) -> Tuple[Optional[float], Optional[float]]:
+def run_once(
+    folder: str, jobs: Optional[int], tipcheck_path: str, timeout: float
+) -> Tuple[Optional[float], Optional[float]]:
     """Wall-clock and CPU seconds (user + system, its worker processes included) of one
     `tipcheck lint` of ``folder``; None, None past the timeout."""
-    command = [sys.executable, "-m", "tipcheck", "lint", folder, "--no-cache", "--format", "concise", "--no-respect-gitignore"]
+    command = [
+        sys.executable,
+        "-m",
+        "tipcheck",
+        "lint",
+        folder,
+        "--no-cache",
+        "--format",
+        "concise",
+        "--no-respect-gitignore",
+    ]
     if jobs is not None:
         command += ["-j", str(jobs)]
     env = dict(os.environ, PYTHONPATH=tipcheck_path)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
-        completed = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, cwd=folder)
+        completed = subprocess.run(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, cwd=folder
+        )
     except subprocess.TimeoutExpired:
         return None, None
     elapsed = time.perf_counter() - start
@@ -256,7 +270,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     layouts = [s for s in args.layouts.split(",") if s]
     jobs_list: List[Optional[int]] = [None if j == "default" else int(j) for j in args.jobs.split(",") if j]
     base = args.keep or tempfile.mkdtemp(prefix="tipcheck-scaling-")
-    print(f"tipcheck from {os.path.abspath(args.tipcheck_path)}; {os.cpu_count()} CPUs; repeats {args.repeat}; timeout {args.timeout:.0f} s")
+    print(
+        f"tipcheck from {os.path.abspath(args.tipcheck_path)}; {os.cpu_count()} CPUs; repeats {args.repeat}; timeout {args.timeout:.0f} s"
+    )
     folders: Dict[Tuple[str, int], str] = {}
     for layout in layouts:
         for size in sizes:
@@ -279,7 +295,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                         seconds, cpu = run_once(folders[layout, size], jobs, args.tipcheck_path, args.timeout)
                         times.setdefault(key, []).append(seconds)
                         cpu_times.setdefault(key, []).append(cpu)
-                        shown = f"{seconds:.2f} s (CPU {cpu:.2f} s)" if seconds is not None else f">{args.timeout:.0f} s"
+                        shown = (
+                            f"{seconds:.2f} s (CPU {cpu:.2f} s)" if seconds is not None else f">{args.timeout:.0f} s"
+                        )
                         print(f"  {layout:8} {size:6} files  -j {jobs or 'default':7}  {shown}", flush=True)
     finally:
         if not args.keep:

@@ -49,7 +49,14 @@ import libcst as cst
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUFFIXES = (".py", ".pyi", ".ipynb")
 SKIP_DIRS = {"__pycache__", ".git", ".tipcheck_cache", ".pytest_cache", ".ipynb_checkpoints", ".ruff_cache"}
-CHECKS = ("internal-error", "unparseable", "no-longer-compiles", "touched-without-findings", "safe-fix-left", "not-idempotent")
+CHECKS = (
+    "internal-error",
+    "unparseable",
+    "no-longer-compiles",
+    "touched-without-findings",
+    "safe-fix-left",
+    "not-idempotent",
+)
 # The wheels of timm, ignite and lightning have no finding (library code); their sdists carry tests
 # and examples (training scripts), where tipcheck finds and fixes things.
 DEFAULT_CORPORA = "timm,ignite,lightning,timm-sdist,ignite-sdist"
@@ -170,8 +177,16 @@ def _notebook_ok(data: bytes) -> Optional[str]:
     return None
 
 
-def check_corpus(name: str, sources: Sequence[Tuple[str, str]], python: str, subset: Optional[int], timeout: float,
-                 keep: Optional[str] = None, log=print, parallel: bool = True) -> Report:
+def check_corpus(
+    name: str,
+    sources: Sequence[Tuple[str, str]],
+    python: str,
+    subset: Optional[int],
+    timeout: float,
+    keep: Optional[str] = None,
+    log=print,
+    parallel: bool = True,
+) -> Report:
     """Check one corpus. The runs that do not depend on each other (the first lint and the fix; the
     re-lint and the second fix) run at once, each on its own copy (same relative paths)."""
     report = Report(name, ", ".join(tree for _, tree in sources))
@@ -200,7 +215,9 @@ def check_corpus(name: str, sources: Sequence[Tuple[str, str]], python: str, sub
                 a, b = pool.submit(run, *first), pool.submit(run, *second)
                 return a.result(), b.result()
 
-        linted, fixed = both(("lint", ["lint", "--format", "json"], pristine), ("fix", ["fix", "--format", "concise"], tree))
+        linted, fixed = both(
+            ("lint", ["lint", "--format", "json"], pristine), ("fix", ["fix", "--format", "concise"], tree)
+        )
         found = _findings(linted, pristine)
         report.findings_before = dict(sorted(Counter(f["code"] for f in found).items()))
         with_findings = {f["rel"] for f in found}
@@ -227,7 +244,9 @@ def check_corpus(name: str, sources: Sequence[Tuple[str, str]], python: str, sub
                 violations["touched-without-findings"].append(rel)
 
         shutil.copytree(tree, relinted)
-        relint, _ = both(("re-lint", ["lint", "--format", "json"], relinted), ("fix again", ["fix", "--format", "concise"], tree))
+        relint, _ = both(
+            ("re-lint", ["lint", "--format", "json"], relinted), ("fix again", ["fix", "--format", "concise"], tree)
+        )
         remaining = _findings(relint, relinted)
         report.remaining = dict(sorted(Counter(f["code"] for f in remaining).items()))
         for item in remaining:
@@ -279,8 +298,10 @@ def resolve(args) -> List[Tuple[str, List[Tuple[str, str]]]]:
 
 
 def render(reports: Sequence[Report]) -> str:
-    out = ["| corpus | files | with findings | files fixed | fixes applied | dropped | findings before | remaining | violations |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "| corpus | files | with findings | files fixed | fixes applied | dropped | findings before | remaining | violations |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in reports:
         before = ", ".join(f"{code} {n}" for code, n in r.findings_before.items()) or "0"
         remaining = ", ".join(f"{code} {n}" for code, n in r.remaining.items()) or "0"
@@ -302,17 +323,27 @@ def render(reports: Sequence[Report]) -> str:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpora", default=None, help=f"comma-separated downloaded corpora, of those of benchmarks/bench.py "
-                        f"(default {DEFAULT_CORPORA}, unless --small or --path is given)")
+    parser.add_argument(
+        "--corpora",
+        default=None,
+        help=f"comma-separated downloaded corpora, of those of benchmarks/bench.py "
+        f"(default {DEFAULT_CORPORA}, unless --small or --path is given)",
+    )
     parser.add_argument("--path", action="append", default=[], help="a local tree to check (repeatable)")
     parser.add_argument("--small", action="store_true", help="the repository's fixtures/ and rules/ (no download)")
-    parser.add_argument("--subset", type=int, default=None, metavar="N", help="only N files of each corpus, spread evenly")
-    parser.add_argument("--cache-dir", default=None, help="the benchmark's cache folder (default ~/.cache/tipcheck-bench)")
+    parser.add_argument(
+        "--subset", type=int, default=None, metavar="N", help="only N files of each corpus, spread evenly"
+    )
+    parser.add_argument(
+        "--cache-dir", default=None, help="the benchmark's cache folder (default ~/.cache/tipcheck-bench)"
+    )
     parser.add_argument("--python", default=sys.executable, help="the Python that runs tipcheck (default: this one)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per tipcheck run (default 1800)")
     parser.add_argument("--json", dest="json_path", help="write the counts as JSON to this file")
     parser.add_argument("--keep", help="keep the fixed copies in this folder")
-    parser.add_argument("--serial", action="store_true", help="one tipcheck run at a time (default: two when they are independent)")
+    parser.add_argument(
+        "--serial", action="store_true", help="one tipcheck run at a time (default: two when they are independent)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     if args.corpora is None and not args.small and not args.path:
@@ -323,7 +354,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     reports = []
     try:
         for name, sources in resolve(args):
-            reports.append(check_corpus(name, sources, args.python, args.subset, args.timeout, args.keep, log, not args.serial))
+            reports.append(
+                check_corpus(name, sources, args.python, args.subset, args.timeout, args.keep, log, not args.serial)
+            )
     except (subprocess.TimeoutExpired, subprocess.CalledProcessError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

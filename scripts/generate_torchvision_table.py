@@ -167,11 +167,7 @@ def keyword_only_params(fn: Callable) -> list[str]:
     builder = inspect.unwrap(fn)
     params = list(inspect.signature(builder, follow_wrapped=False).parameters.values())
     var_keyword = {p.name for p in params if p.kind == p.VAR_KEYWORD}
-    positional = [
-        p.name
-        for p in params
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-    ]
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
     if positional:
         # kwonly_to_pos_or_kw would then map positional args with an offset this table
         # cannot express.  No torchvision builder does this today; fail loudly if one starts.
@@ -251,8 +247,7 @@ def _combinations(keys: list[str], domains: dict[str, list[Any]]) -> Iterable[di
     for key in keys:
         if key not in domains:
             raise GenerationError(
-                f"legacy default reads kwarg {key!r}, which has no known value domain; "
-                f"teach kwarg_domains() about it"
+                f"legacy default reads kwarg {key!r}, which has no known value domain; teach kwarg_domains() about it"
             )
         options.append([ABSENT, *domains[key]])
     for values in itertools.product(*options):
@@ -314,9 +309,7 @@ def iter_builders() -> list[tuple[Optional[str], Callable]]:
     _torchvision()
     from torchvision.models import get_model_builder, list_models
 
-    builders: list[tuple[Optional[str], Callable]] = [
-        (name, get_model_builder(name)) for name in list_models()
-    ]
+    builders: list[tuple[Optional[str], Callable]] = [(name, get_model_builder(name)) for name in list_models()]
     for mod_name, attr in UNREGISTERED_BUILDERS:
         builders.append((None, getattr(importlib.import_module(mod_name), attr)))
     return builders

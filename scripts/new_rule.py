@@ -59,7 +59,7 @@ class {cls}(Rule):
             ctx.report(call, f"`{{PLACEHOLDER}}()` is called (TODO: the message)")
 '''
 
-PAGE = '''# {name} ({code})
+PAGE = """# {name} ({code})
 
 ## What it does
 TODO: what the rule reports. The skeleton reports calls to `{placeholder}()`.
@@ -82,7 +82,7 @@ TODO: no fix yet.
 
 ## References
 - [PyTorch documentation](https://pytorch.org/docs/stable/index.html)
-'''
+"""
 
 POSITIVE = '''"""[{code}] TODO: where this mistake comes from (real-world: a link, or synthetic)."""
 
@@ -139,7 +139,7 @@ for epoch in range(3):
     print(f"epoch {{epoch}}: loss {{loss.item():.4f}}")
 '''
 
-EXPECT = '''{{
+EXPECT = """{{
   "rule": "{code}",
   "about": "TODO: what the checks show before the fix, and after it.",
   "before": [
@@ -151,7 +151,7 @@ EXPECT = '''{{
     "loss_finite"
   ]
 }}
-'''
+"""
 
 
 class NewRuleError(ValueError):

@@ -72,7 +72,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             diff = difflib.unified_diff(
                 current.splitlines(True), wanted.splitlines(True), str(args.readme), "generated", n=0
             )
-            print(f"{args.readme}: the rule table is stale; run scripts/rule_table.py\n" + "".join(diff), file=sys.stderr)
+            print(
+                f"{args.readme}: the rule table is stale; run scripts/rule_table.py\n" + "".join(diff), file=sys.stderr
+            )
             return 1
         return 0
     if current != wanted:

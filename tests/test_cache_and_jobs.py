@@ -79,7 +79,9 @@ def test_jobs_fix_the_same_way(monkeypatch):
     serial = fixing.fix_paths(paths, ALL_RULES, unsafe=True, jobs=1)
     parallel = fixing.fix_paths(paths, ALL_RULES, unsafe=True, jobs=2)
     assert sum(r.fixed_text is not None for r in serial) >= 10
-    assert [(r.path, r.fixed_text, r.fixed_count) for r in parallel] == [(r.path, r.fixed_text, r.fixed_count) for r in serial]
+    assert [(r.path, r.fixed_text, r.fixed_count) for r in parallel] == [
+        (r.path, r.fixed_text, r.fixed_count) for r in serial
+    ]
 
 
 def test_jobs_with_a_cache_give_the_same_results(monkeypatch, tmp_path):
@@ -180,7 +182,11 @@ def test_edit_reanalyses_that_file_and_reruns_the_project_rules(tmp_path, counte
     counted.clear()
     # Fixing train.py: the finding goes.
     train = project / "train.py"
-    train.write_text(train.read_text().replace("    for epoch in range(epochs):\n", "    for epoch in range(epochs):\n        sampler.set_epoch(epoch)\n"))
+    train.write_text(
+        train.read_text().replace(
+            "    for epoch in range(epochs):\n", "    for epoch in range(epochs):\n        sampler.set_epoch(epoch)\n"
+        )
+    )
     assert _signature(_lint(project, Cache(cache_dir))) == []
     assert counted == ["train.py"]
     counted.clear()
@@ -202,7 +208,9 @@ def test_adding_an_init_file_renames_modules_and_reruns_the_project_rules(tmp_pa
     package = _project(tmp_path / "p" / "pkg")
     (package / "models.py").unlink()
     train = package / "train.py"
-    train.write_text("# uses a DistributedSampler\n" + train.read_text().replace("from data import", "from pkg.data import"))
+    train.write_text(
+        "# uses a DistributedSampler\n" + train.read_text().replace("from data import", "from pkg.data import")
+    )
     cache_dir = str(tmp_path / "cache")
     assert _signature(_lint(package, Cache(cache_dir))) == []
     (package / "__init__.py").write_text("")
@@ -215,14 +223,18 @@ def test_cache_is_keyed_by_the_rules(tmp_path):
     cache_dir = str(tmp_path / "cache")
     paths = _files(project)
     assert _signature(engine.lint_paths(paths, select_rules(["TIP2"]), cache=Cache(cache_dir))) == []
-    assert [row[1] for row in _signature(engine.lint_paths(paths, select_rules(["TIP5"]), cache=Cache(cache_dir)))] == ["TIP501"]
+    assert [row[1] for row in _signature(engine.lint_paths(paths, select_rules(["TIP5"]), cache=Cache(cache_dir)))] == [
+        "TIP501"
+    ]
 
 
 def test_broken_entries_are_misses(tmp_path):
     project = _project(tmp_path / "p")
     cache_dir = tmp_path / "cache"
     expected = _signature(_lint(project, Cache(str(cache_dir))))
-    entries = [p for p in cache_dir.rglob("*") if p.is_file() and p.parent.parent.name in ("files", "trees", "project", "plan")]
+    entries = [
+        p for p in cache_dir.rglob("*") if p.is_file() and p.parent.parent.name in ("files", "trees", "project", "plan")
+    ]
     assert len(entries) >= 4
     for entry in entries:
         entry.write_bytes(entry.read_bytes()[:7])  # truncated, as by a crash of an older tool
@@ -239,17 +251,22 @@ def test_unwritable_cache_folder_is_not_an_error(tmp_path):
 
 def test_two_runs_at_once_share_a_cache(tmp_path):
     project = _project(tmp_path / "p")
-    standalone = (project / "train.py").read_text().replace(
-        "from data import make_loader", "from torch.utils.data import DataLoader, DistributedSampler"
-    ).replace(
-        "loader, sampler = make_loader(dataset)",
-        "sampler = DistributedSampler(dataset)\n    loader = DataLoader(dataset, sampler=sampler)",
+    standalone = (
+        (project / "train.py")
+        .read_text()
+        .replace("from data import make_loader", "from torch.utils.data import DataLoader, DistributedSampler")
+        .replace(
+            "loader, sampler = make_loader(dataset)",
+            "sampler = DistributedSampler(dataset)\n    loader = DataLoader(dataset, sampler=sampler)",
+        )
     )
     for index in range(12):  # enough files that the two runs overlap while writing
         (project / f"train_{index}.py").write_text(standalone)
     env = {**os.environ, "TIPCHECK_CACHE_DIR": str(tmp_path / "cache")}
     command = [sys.executable, "-m", "tipcheck", "lint", str(project), "--format", "concise", "--jobs", "2"]
-    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [1, 1], outputs
     assert outputs[0][0] == outputs[1][0] and outputs[0][0].count("TIP501") == 13

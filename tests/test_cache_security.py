@@ -295,11 +295,21 @@ def test_findings_come_back_whole_and_every_field_is_kept():
     assert [f.name for f in fields(Fix)] == ["edits", "message", "applicability"]
     assert [f.name for f in fields(Edit)] == ["start", "end", "content"]
     assert [f.name for f in fields(Location)] == ["row", "column"]
-    assert [f.name for f in fields(FileAnalysis)] == ["path", "diagnostics", "errors", "parsed", "tree", "pickled_tree", "encoded_tree"]
+    assert [f.name for f in fields(FileAnalysis)] == [
+        "path",
+        "diagnostics",
+        "errors",
+        "parsed",
+        "tree",
+        "pickled_tree",
+        "encoded_tree",
+    ]
     fix = Fix((Edit(3, 5, "é\udcff"), Edit.insert(0, "import torch\n")), "Use weights=", Applicability.UNSAFE)
     diag = Diagnostic("TIP201", "deprecated-pretrained", "msg", "a.py", Location(2, 3), Location(2, 9), fix, "line")
     error = InternalError("a.py", None, "RecursionError()", "Traceback ...")
-    analysis = FileAnalysis("a.py", [diag, Diagnostic("TIP101", "n", "m", "a.py", Location(1, 1), Location(1, 1))], [error], True)
+    analysis = FileAnalysis(
+        "a.py", [diag, Diagnostic("TIP101", "n", "m", "a.py", Location(1, 1), Location(1, 1))], [error], True
+    )
     stored = json.loads(json.dumps(cachedata.dump_file(analysis)))
     back = cachedata.load_file(stored, "a.py")
     assert back.diagnostics == analysis.diagnostics and back.errors == [error] and back.parsed

@@ -142,7 +142,10 @@ def test_lint_full_format_marks_safe_fixes_and_prints_the_summary(project):
     assert "6 | model = models.resnet18(pretrained=True)\n" in out
     assert "  |                         ^^^^^^^^^^^^^^^ TIP201\n" in out
     assert "  = help: Replace with `weights=ResNet18_Weights.IMAGENET1K_V1`\n" in out
-    assert "  = help: Replace with `weights=(ResNet18_Weights.IMAGENET1K_V1 if args.pretrained else None)` (unsafe)\n" in out
+    assert (
+        "  = help: Replace with `weights=(ResNet18_Weights.IMAGENET1K_V1 if args.pretrained else None)` (unsafe)\n"
+        in out
+    )
     assert out.endswith(
         "Found 2 errors.\n"
         "[*] 1 fixable with `tipcheck fix` (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
@@ -355,7 +358,10 @@ def test_fix_diff_prints_a_unified_diff_and_writes_nothing(project):
 
     result = invoke("fix", "--diff", "--unsafe-fixes", "train.py")
     assert path.read_bytes() == before
-    assert "+backbone = models.resnet18(weights=(ResNet18_Weights.IMAGENET1K_V1 if args.pretrained else None))\n" in result.stdout
+    assert (
+        "+backbone = models.resnet18(weights=(ResNet18_Weights.IMAGENET1K_V1 if args.pretrained else None))\n"
+        in result.stdout
+    )
     assert "Would fix 2 errors." in result.stderr
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -32,15 +31,17 @@ def codes_of(result) -> list:
 
 def test_pyproject_config_ignore_and_closest_config_wins(project):
     (project / "pyproject.toml").write_text('[tool.tipcheck]\nignore = ["TIP102"]\n')
-    (project / "a.py").write_text(CUDA + BAD.replace("import torchvision.models as models\n", "import torchvision.models as models\n", 1))
+    (project / "a.py").write_text(
+        CUDA + BAD.replace("import torchvision.models as models\n", "import torchvision.models as models\n", 1)
+    )
     sub = project / "sub"
     sub.mkdir()
     (sub / "tipcheck.toml").write_text('select = ["TIP102"]\n')
     (sub / "b.py").write_text(CUDA + BAD)
     result = run("lint", "--format", "concise")
     assert result.exit_code == 1
-    lines = [l for l in result.output.splitlines() if ": TIP" in l]
-    assert [l.split(":")[0] for l in lines] == ["a.py", os.path.join("sub", "b.py")]
+    lines = [line for line in result.output.splitlines() if ": TIP" in line]
+    assert [line.split(":")[0] for line in lines] == ["a.py", os.path.join("sub", "b.py")]
     assert "TIP201" in lines[0] and "TIP102" in lines[1]  # each file: its closest config
 
 
@@ -74,7 +75,7 @@ def test_per_file_ignores_and_extend_exclude(project):
     (project / "vendored").mkdir()
     (project / "vendored" / "x.py").write_text(BAD)
     result = run("lint", "--format", "concise")
-    assert [l.split(":")[0] for l in result.output.splitlines() if ": TIP" in l] == ["train.py"]
+    assert [line.split(":")[0] for line in result.output.splitlines() if ": TIP" in line] == ["train.py"]
 
 
 def test_show_settings(project):
@@ -158,18 +159,21 @@ def test_no_color_when_not_a_terminal_and_with_no_color(project, monkeypatch):
 
 
 def _notebook(cells) -> str:
-    return json.dumps(
-        {
-            "cells": [
-                {"cell_type": "code", "execution_count": i, "metadata": {}, "outputs": [], "source": src}
-                for i, src in enumerate(cells, 1)
-            ],
-            "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        },
-        indent=1,
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "code", "execution_count": i, "metadata": {}, "outputs": [], "source": src}
+                    for i, src in enumerate(cells, 1)
+                ],
+                "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 def test_notebook_lint_and_fix_across_cells(project):
@@ -178,10 +182,19 @@ def test_notebook_lint_and_fix_across_cells(project):
         _notebook(
             [
                 ["%matplotlib inline\n", "import torch\n", "import torchvision.models as models"],
-                ["model = models.resnet18(pretrained=True)\n", "opt = torch.optim.SGD(model.parameters(), lr=0.1)\n",
-                 "sched = torch.optim.lr_scheduler.StepLR(opt, 5)"],
-                ["!nvidia-smi\n", "for epoch in range(3):\n", "    for x, y in torch.utils.data.DataLoader(data):\n",
-                 "        opt.zero_grad()\n", "        model(x).sum().backward()\n", "        opt.step()"],
+                [
+                    "model = models.resnet18(pretrained=True)\n",
+                    "opt = torch.optim.SGD(model.parameters(), lr=0.1)\n",
+                    "sched = torch.optim.lr_scheduler.StepLR(opt, 5)",
+                ],
+                [
+                    "!nvidia-smi\n",
+                    "for epoch in range(3):\n",
+                    "    for x, y in torch.utils.data.DataLoader(data):\n",
+                    "        opt.zero_grad()\n",
+                    "        model(x).sum().backward()\n",
+                    "        opt.step()",
+                ],
             ]
         )
     )

@@ -119,7 +119,9 @@ def test_settings_are_cached_per_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(config_module, "find_config", lambda folder: calls.append(folder) or real(folder))
     loads = []
     real_from_file = Settings.from_file.__func__
-    monkeypatch.setattr(Settings, "from_file", classmethod(lambda cls, *a, **k: loads.append(a) or real_from_file(cls, *a, **k)))
+    monkeypatch.setattr(
+        Settings, "from_file", classmethod(lambda cls, *a, **k: loads.append(a) or real_from_file(cls, *a, **k))
+    )
 
     resolver = Resolver(cwd=str(tmp_path))
     first = resolver.for_path(str(tmp_path / "a" / "b" / "x.py"))
@@ -157,7 +159,7 @@ def test_base_is_the_cwd_settings(tmp_path):
         ('select = ["TIP401"]\nignore = ["TIP4"]', ["TIP401"]),  # the more specific wins
         ('select = ["TIP401"]\nignore = ["TIP401"]', []),  # a tie: ignore wins
         ('select = ["tip2", " TIP5 "]', ["TIP201", "TIP501"]),  # normalized
-        ('select = []', []),
+        ("select = []", []),
         ('extend-select = ["TIP2"]', ALL_CODES),  # on top of the default ALL
         ('select = ["TIP2"]\nextend-select = ["TIP5"]', ["TIP201", "TIP501"]),
         ('ignore = ["TIP1", "TIP4"]', ["TIP001", "TIP201", "TIP501"]),  # TIP001 is TIP0
@@ -189,9 +191,7 @@ def test_tip001_can_be_selected_and_ignored(tmp_path):
 def test_command_line_select_replaces_the_config_selection(tmp_path):
     settings = toml_settings(tmp_path, 'select = ["TIP4"]\nignore = ["TIP401"]\nextend-select = ["TIP5"]')
     assert codes(settings.with_overrides(select=["TIP401"])) == ["TIP401"]  # config ignore dropped too
-    assert codes(settings.with_overrides(select=["TIP2,TIP1"], ignore=["TIP102"])) == [
-        "TIP101", "TIP103", "TIP201"
-    ]
+    assert codes(settings.with_overrides(select=["TIP2,TIP1"], ignore=["TIP102"])) == ["TIP101", "TIP103", "TIP201"]
 
 
 def test_command_line_extend_select_and_ignore_add(tmp_path):
@@ -345,7 +345,7 @@ def test_booleans(tmp_path):
     "text, key, fragment",
     [
         ('selct = ["TIP2"]', "selct", "unknown key `selct` (did you mean `select`?)"),
-        ('per_file_ignores = {}', "per_file_ignores", "did you mean `per-file-ignores`?"),
+        ("per_file_ignores = {}", "per_file_ignores", "did you mean `per-file-ignores`?"),
         ('[lint]\nselect = ["TIP2"]', "lint", "unknown key `lint`"),
         ('select = "TIP2"', "select", "`select` must be an array of strings, got a string"),
         ('ignore = ["TIP2", 3]', "ignore", "`ignore` must be an array of strings, got an array with a non-string item"),
@@ -359,7 +359,11 @@ def test_booleans(tmp_path):
         ('extend-select = ["TIP2O1"]', "extend-select", "unknown rule selector `TIP2O1`"),
         ('ignore = ["E501"]', "ignore", "unknown rule selector `E501`"),
         ('select = [""]', "select", "empty rule selector"),
-        ('[per-file-ignores]\n"tests/*" = ["TIP4011"]', 'per-file-ignores."tests/*"', "unknown rule selector `TIP4011`"),
+        (
+            '[per-file-ignores]\n"tests/*" = ["TIP4011"]',
+            'per-file-ignores."tests/*"',
+            "unknown rule selector `TIP4011`",
+        ),
         ('[per-file-ignores]\n"tests/*" = "TIP5"', 'per-file-ignores."tests/*"', "must be an array of strings"),
         ('[per-file-ignores]\n"[abc" = ["TIP5"]', 'per-file-ignores."[abc"', "unclosed character class"),
         ('[per-file-ignores]\n"" = ["TIP5"]', 'per-file-ignores.""', "empty glob"),
@@ -385,7 +389,12 @@ def test_bad_values_name_the_file_and_the_key(tmp_path, text, key, fragment):
 def test_valid_globs_are_accepted(tmp_path):
     text = '[per-file-ignores]\n"tests/[!_]*.py" = ["TIP5"]\n"{a,b}/*.py" = ["TIP4"]\n"[]]x.py" = ["TIP1"]\n"\\\\[x.py" = ["TIP2"]\n'
     settings = toml_settings(tmp_path, text)
-    assert [entry.pattern for entry in settings.per_file_ignores] == ["tests/[!_]*.py", "{a,b}/*.py", "[]]x.py", "\\[x.py"]
+    assert [entry.pattern for entry in settings.per_file_ignores] == [
+        "tests/[!_]*.py",
+        "{a,b}/*.py",
+        "[]]x.py",
+        "\\[x.py",
+    ]
 
 
 def test_a_bad_glob_is_a_config_error_on_the_command_line(tmp_path, monkeypatch):
@@ -398,7 +407,7 @@ def test_a_bad_glob_is_a_config_error_on_the_command_line(tmp_path, monkeypatch)
     write(tmp_path / "train.py", "x = 1\n")
     result = CliRunner().invoke(cli, ["lint", "train.py"])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {tmp_path / 'pyproject.toml'}: `per-file-ignores.\"[abc\"`: invalid glob")
+    assert result.stderr.startswith(f'error: {tmp_path / "pyproject.toml"}: `per-file-ignores."[abc"`: invalid glob')
     assert "Traceback" not in result.output
 
 
@@ -467,8 +476,8 @@ def test_describe(tmp_path):
     text = settings.describe()
     assert text == settings.describe()
     for line in (
-        f"config-file = \"{path}\"",
-        f"root = \"{tmp_path}\"",
+        f'config-file = "{path}"',
+        f'root = "{tmp_path}"',
         'select = ["TIP4"]',
         "extend-select = []",
         'ignore = ["TIP401"]',

@@ -29,7 +29,6 @@ from __future__ import annotations
 import ast
 import io
 import re
-import shutil
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
@@ -60,6 +59,7 @@ def folder_of(name: str) -> str:
     match = CASE_NAME.match(name.removesuffix(".py"))
     assert match, name
     return f"TIP{match.group(2)}{match.group(3)}"
+
 
 _EXPECT = re.compile(r"#\s*expect(-next-line)?:\s*(.*?)\s*$")
 _CODE = re.compile(r"^(TIP\d{3})(?:\[(safe-fix|unsafe-fix|no-fix)\])?$")
@@ -269,7 +269,9 @@ def test_case_fixes(case: Case, tmp_path: Path) -> None:
     # Fixing again changes nothing.
     again = _fix_all(fixed_paths, case.rules)
     for path, result in zip(fixed_paths, again):
-        assert result.fixed_text is None, f"{case.name}/{path.name}: a second fix pass changed the code:\n{result.fixed_text}"
+        assert result.fixed_text is None, (
+            f"{case.name}/{path.name}: a second fix pass changed the code:\n{result.fixed_text}"
+        )
 
     # What had a safe fix is gone; nothing left offers one.
     after = [d for r in engine.lint_paths([str(p) for p in fixed_paths], case.rules) for d in r.diagnostics]
@@ -278,7 +280,9 @@ def test_case_fixes(case: Case, tmp_path: Path) -> None:
     remaining = Counter((Path(d.path).name, d.code) for d in after)
     total_before = Counter((Path(d.path).name, d.code) for d in before)
     for key, fixed_count in safe_before.items():
-        assert remaining[key] <= total_before[key] - fixed_count, f"{case.name}: {key} still reported after its safe fix"
+        assert remaining[key] <= total_before[key] - fixed_count, (
+            f"{case.name}: {key} still reported after its safe fix"
+        )
 
 
 def test_cases_live_in_their_rule_folder() -> None:
@@ -325,12 +329,16 @@ def test_corpus_size_and_balance(family: str, capsys) -> None:
         neg = [c for c in negatives if code in c.covers]
         per_rule[code] = (len(pos), len(neg), findings[code])
     with capsys.disabled():
-        print(f"\ncorpus {family}: {len(cases)} cases ({len(positives)} positive, {len(negatives)} negative, {len(cross)} cross-module)")
+        print(
+            f"\ncorpus {family}: {len(cases)} cases ({len(positives)} positive, {len(negatives)} negative, {len(cross)} cross-module)"
+        )
         for code, (pos, neg, count) in per_rule.items():
             print(f"  {code}: {pos} positive cases ({count} findings), {neg} negative cases")
     for case in cases:
         unknown = case.covers - set(case.codes)
-        assert case.covers and not unknown, f"{case.name}: its docstring must start with the rules it covers, e.g. [{codes[0]}]"
+        assert case.covers and not unknown, (
+            f"{case.name}: its docstring must start with the rules it covers, e.g. [{codes[0]}]"
+        )
         for code in {k[2] for k in case.expected}:
             assert code in case.covers, f"{case.name}: expects {code} but does not say it covers it"
     assert abs(len(positives) - len(negatives)) <= len(cases) // 5, (len(positives), len(negatives))

@@ -59,7 +59,7 @@ CASES = [
 NO_CUDA = ("Torch not compiled with CUDA enabled", "NVIDIA driver", "no NVIDIA", "CUDA driver")
 MIXED_DEVICES = "Expected all tensors to be on the same device"
 
-RUNNER = r'''
+RUNNER = r"""
 import contextlib, io, json, os, runpy, sys
 import torch
 from torch.nn.modules import module as _module
@@ -129,7 +129,7 @@ for script in sys.argv[2:]:
 
 with open(sys.argv[1], "w") as handle:
     json.dump({"cuda": torch.cuda.is_available(), "pretend": bool(os.environ.get("TIPCHECK_PRETEND_CUDA")), "results": results}, handle)
-'''
+"""
 
 
 def _fixed_text(path: Path) -> str:
@@ -166,7 +166,9 @@ def _run_all(tmp_path_factory, pretend: bool) -> Dict:
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
     if pretend:
         env.update(TIPCHECK_PRETEND_CUDA="1", CUDA_VISIBLE_DEVICES="")
-    proc = subprocess.run([sys.executable, str(runner), str(report), *scripts], env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(runner), str(report), *scripts], env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0 and report.exists(), proc.stderr[-4000:]
     data = json.loads(report.read_text())
     by_script = {r["script"]: r for r in data["results"]}

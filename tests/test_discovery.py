@@ -177,7 +177,15 @@ def test_git_info_exclude_is_respected(project):
 
 def test_no_respect_gitignore(project):
     _repo(project)
-    expected = ["generated/layers.py", "ignored.py", "model_pb2.py", "pkg/model.py", "pkg/scratch.py", "pkg/untracked.py", "train.py"]
+    expected = [
+        "generated/layers.py",
+        "ignored.py",
+        "model_pb2.py",
+        "pkg/model.py",
+        "pkg/scratch.py",
+        "pkg/untracked.py",
+        "train.py",
+    ]
     assert files(respect_gitignore=False) == expected
     assert linted("--no-respect-gitignore") == expected
 

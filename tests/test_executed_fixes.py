@@ -114,7 +114,9 @@ def reference_lrs(record: dict, count: int) -> List[float]:
 
 
 def same(actual: Sequence[float], expected: Sequence[float]) -> bool:
-    return len(actual) == len(expected) and all(math.isclose(a, e, rel_tol=1e-9, abs_tol=1e-15) for a, e in zip(actual, expected))
+    return len(actual) == len(expected) and all(
+        math.isclose(a, e, rel_tol=1e-9, abs_tol=1e-15) for a, e in zip(actual, expected)
+    )
 
 
 def constant_within_epochs(report: dict) -> bool:

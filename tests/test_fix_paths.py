@@ -14,7 +14,6 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 from typing import Dict, List
 
 import pytest
@@ -22,7 +21,7 @@ from conftest import fix, lint
 
 # -- TIP402: which paths the moved step would miss ---------------------------------------------
 
-LOOP = '''
+LOOP = """
 import torch
 from torch.optim.lr_scheduler import StepLR
 
@@ -42,7 +41,7 @@ def train(epochs):
             torch.nn.functional.mse_loss(model(x), y).backward()
             optimizer.step()
 {orelse}
-'''
+"""
 
 
 def _loop(between: str = "", inside: str = "", orelse: str = "") -> str:
@@ -92,7 +91,7 @@ def test_tip402_fix_is_safe_only_when_no_path_leaves_early(shape: str) -> None:
 
 def test_tip402_no_fix_when_the_scheduler_is_reassigned_on_the_way() -> None:
     source = textwrap.dedent(
-        '''
+        """
         import torch
         from torch.optim.lr_scheduler import StepLR
 
@@ -113,7 +112,7 @@ def test_tip402_no_fix_when_the_scheduler_is_reassigned_on_the_way() -> None:
                         self.optimizer.zero_grad()
                         torch.nn.functional.mse_loss(self.model(x), y).backward()
                         self.optimizer.step()
-        '''
+        """
     )
     findings = lint(source, ["TIP402"])
     assert findings and all(d.fix is None for d in findings), [d.fix for d in findings]
@@ -294,7 +293,9 @@ def placement_runs(tmp_path_factory) -> Dict:
     runner = root / "runner.py"
     runner.write_text(RUNNER, encoding="utf-8")
     report = root / "report.json"
-    proc = subprocess.run([sys.executable, str(runner), str(report), *scripts], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(runner), str(report), *scripts], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0 and report.exists(), proc.stderr[-4000:]
     data = json.loads(report.read_text())
     for name in PLACEMENTS:

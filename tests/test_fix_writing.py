@@ -426,7 +426,10 @@ def test_a_fix_in_a_read_only_folder_is_an_error_for_that_file(project):
     assert result.exit_code == 2
     assert untouched(path, SOURCE.encode())
     assert sorted(os.listdir(folder)) == ["train.py"]
-    assert f"error: cannot write {os.path.join('locked', 'train.py')}: Permission denied (its folder is read-only" in result.stderr
+    assert (
+        f"error: cannot write {os.path.join('locked', 'train.py')}: Permission denied (its folder is read-only"
+        in result.stderr
+    )
     assert "internal error" not in result.stderr and "please report" not in result.stderr
     assert "Found 1 error (0 fixed, 1 remaining)." in result.stdout
 
@@ -449,11 +452,21 @@ def test_add_noqa_on_a_notebook_comments_the_line_in_its_cell_and_keeps_the_rest
     output = {"name": "stdout", "output_type": "stream", "text": ["ok\n"]}
     nb = _notebook(
         {"cell_type": "markdown", "metadata": {}, "source": ["# Training\n", "A model."]},
-        {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
-         "source": ["import torchvision\n", "from torchvision import models"]},
+        {
+            "cell_type": "code",
+            "execution_count": 1,
+            "metadata": {},
+            "outputs": [],
+            "source": ["import torchvision\n", "from torchvision import models"],
+        },
         {"cell_type": "markdown", "metadata": {"tags": ["x"]}, "source": ["Build it:"]},
-        {"cell_type": "code", "execution_count": 2, "metadata": {"scrolled": True}, "outputs": [output],
-         "source": ["%matplotlib inline\n", "model = models.resnet18(pretrained=True)\n", "print(model)"]},
+        {
+            "cell_type": "code",
+            "execution_count": 2,
+            "metadata": {"scrolled": True},
+            "outputs": [output],
+            "source": ["%matplotlib inline\n", "model = models.resnet18(pretrained=True)\n", "print(model)"],
+        },
     )
     path = put(project / "nb.ipynb", (json.dumps(nb, indent=1) + "\n").encode())
     result = invoke("lint", "--add-noqa", "nb.ipynb")

@@ -88,9 +88,7 @@ def test_gitignore_applies_when_git_refuses_the_repository(project, monkeypatch,
     fake = tmp_path / "fake-bin"
     fake.mkdir()
     script = fake / "git"
-    script.write_text(
-        "#!/bin/sh\necho \"fatal: detected dubious ownership in repository at '$PWD'\" >&2\nexit 128\n"
-    )
+    script.write_text("#!/bin/sh\necho \"fatal: detected dubious ownership in repository at '$PWD'\" >&2\nexit 128\n")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ.get('PATH', '')}")
     assert files() == ["pkg/model.py", "train.py"]
@@ -220,16 +218,62 @@ local.py
 """
 
 PATHS = [
-    "#hash.py", "!bang.py", "hash.py", "bang.py", "trailing.py", "space .py", "space.py",
-    "a.gen.py", "sub/b.gen.py", "keep.gen.py", "sub/re_included.gen.py", "anchored.py",
-    "sub/anchored.py", "dironly/f.py", "sub/dironly/f.py", "dironly.py", "nested/deep/f.py",
-    "deep/f.py", "sub/nested/deep/f.py", "anywhere/x.py", "a/b/anywhere/x.py", "anywhere/y.py",
-    "top/bottom.py", "top/a/b/bottom.py", "sub/top/bottom.py", "everything/a/b.py",
-    "abc.py", "ac.py", "a/c.py", "bat.py", "cat.py", "rat.py", "house.py", "mouse.py",
-    "bange.py", "dange.py", "xa/y.py", "x/y.py", "xa/b/y.py", "literal[.py", "sub/local.py",
-    "local.py", "sub/sub_anchored.py", "sub/deeper/sub_anchored.py", "plain.py", "sub/plain.py",
-    "shut/keep.py", "shut/other.py", "logs/keep.py", "logs/a/b.py", "cache/x.py", "a/cache/y.py",
-    "mid/top.py", "mid/x/y.py", "Case.py", "case.py",
+    "#hash.py",
+    "!bang.py",
+    "hash.py",
+    "bang.py",
+    "trailing.py",
+    "space .py",
+    "space.py",
+    "a.gen.py",
+    "sub/b.gen.py",
+    "keep.gen.py",
+    "sub/re_included.gen.py",
+    "anchored.py",
+    "sub/anchored.py",
+    "dironly/f.py",
+    "sub/dironly/f.py",
+    "dironly.py",
+    "nested/deep/f.py",
+    "deep/f.py",
+    "sub/nested/deep/f.py",
+    "anywhere/x.py",
+    "a/b/anywhere/x.py",
+    "anywhere/y.py",
+    "top/bottom.py",
+    "top/a/b/bottom.py",
+    "sub/top/bottom.py",
+    "everything/a/b.py",
+    "abc.py",
+    "ac.py",
+    "a/c.py",
+    "bat.py",
+    "cat.py",
+    "rat.py",
+    "house.py",
+    "mouse.py",
+    "bange.py",
+    "dange.py",
+    "xa/y.py",
+    "x/y.py",
+    "xa/b/y.py",
+    "literal[.py",
+    "sub/local.py",
+    "local.py",
+    "sub/sub_anchored.py",
+    "sub/deeper/sub_anchored.py",
+    "plain.py",
+    "sub/plain.py",
+    "shut/keep.py",
+    "shut/other.py",
+    "logs/keep.py",
+    "logs/a/b.py",
+    "cache/x.py",
+    "a/cache/y.py",
+    "mid/top.py",
+    "mid/x/y.py",
+    "Case.py",
+    "case.py",
 ]
 
 
@@ -250,7 +294,16 @@ def test_patterns_match_what_git_ignores(project):
 
 @pytest.mark.parametrize(
     "line, kept",
-    [("", False), ("# comment", False), ("   ", False), ("!", False), ("/", False), ("[z-a].py", False), ("[ab.py", False), ("x.py", True)],
+    [
+        ("", False),
+        ("# comment", False),
+        ("   ", False),
+        ("!", False),
+        ("/", False),
+        ("[z-a].py", False),
+        ("[ab.py", False),
+        ("x.py", True),
+    ],
 )
 def test_lines_that_are_not_patterns(line, kept):
     assert (parse_line(line) is not None) == kept

@@ -33,11 +33,11 @@ from tipcheck.harness.expectations import (  # noqa: E402
     Context,
     Environment,
     ExpectationError,
+    _spec,
     expectation_path,
     load_expectation,
     parse_expectation,
     run_check,
-    _spec,
 )
 from tipcheck.harness.runner import environments, find_fixtures, make_cases, run_cases  # noqa: E402
 
@@ -97,8 +97,8 @@ def test_every_fixture_has_a_valid_expectation():
         ({"before": ["exit_ok"], "after": ["no_such_check"]}, "unknown check 'no_such_check'"),
         ({"before": ["exit_ok"], "after": [{"check": "lr_constant", "valeu": 1}]}, "lr_constant takes no valeu"),
         ({"before": ["exit_ok"], "after": [{"check": "crash_matching"}]}, "crash_matching needs pattern"),
-        ({"before": ["same_weights_as_original"], "after": ["exit_ok"]}, "it belongs in \"after\""),
-        ({"before": ["exit_ok"], "after": []}, "\"after\" must be a non-empty list"),
+        ({"before": ["same_weights_as_original"], "after": ["exit_ok"]}, 'it belongs in "after"'),
+        ({"before": ["exit_ok"], "after": []}, '"after" must be a non-empty list'),
         ({"before": ["exit_ok"], "after": ["exit_ok"], "nproc": 0}, "nproc must be a positive integer"),
         ({"before": ["exit_ok"], "after": ["exit_ok"], "rules": "TIP1"}, "unknown key(s) rules"),
         ({"before": [{"check": "exit_ok", "device": "tpu"}], "after": ["exit_ok"]}, "device must be one of"),
@@ -113,15 +113,32 @@ def test_bad_expectations_are_refused(data, message):
 
 def _report(**overrides):
     report = {
-        "rank": None, "exit": 0, "exception": None, "lr": [], "warnings": [], "sampler_epochs": [], "schedulers": [],
-        "loss": 1.0, "loss_all_finite": True, "loss_epochs": [], "forward": [], "forward_calls": 0, "weights": [],
-        "dist_backend": None, "world_size": None, "globals": {}, "stderr_tail": "",
+        "rank": None,
+        "exit": 0,
+        "exception": None,
+        "lr": [],
+        "warnings": [],
+        "sampler_epochs": [],
+        "schedulers": [],
+        "loss": 1.0,
+        "loss_all_finite": True,
+        "loss_epochs": [],
+        "forward": [],
+        "forward_calls": 0,
+        "weights": [],
+        "dist_backend": None,
+        "world_size": None,
+        "globals": {},
+        "stderr_tail": "",
     }
     report.update(overrides)
     return report
 
 
-def _check(raw, reports, env=Environment("cpu"), before=None, phase="after"):
+CPU = Environment("cpu")
+
+
+def _check(raw, reports, env=CPU, before=None, phase="after"):
     return run_check(_spec(raw, "test", phase), Context(phase, reports, before or reports, env))
 
 
@@ -135,8 +152,12 @@ def test_checks_on_made_up_reports():
     assert not _check("exit_ok", [None]).ok
     assert not _check({"check": "exit_ok", "negate": True}, [None]).ok
 
-    on_gpu = _report(forward=[{"module": "torch.nn.Linear", "params": ["cuda:0"], "inputs": ["cuda:0"], "count": 3, "first_call": 0}])
-    on_cpu_input = _report(forward=[{"module": "torch.nn.Linear", "params": ["cuda:0"], "inputs": ["cpu"], "count": 3, "first_call": 0}])
+    on_gpu = _report(
+        forward=[{"module": "torch.nn.Linear", "params": ["cuda:0"], "inputs": ["cuda:0"], "count": 3, "first_call": 0}]
+    )
+    on_cpu_input = _report(
+        forward=[{"module": "torch.nn.Linear", "params": ["cuda:0"], "inputs": ["cpu"], "count": 3, "first_call": 0}]
+    )
     assert _check("params_and_inputs_on_device", [on_gpu], Environment("cuda")).ok
     assert not _check("params_and_inputs_on_device", [on_gpu], Environment("cpu")).ok
     result = _check("params_and_inputs_on_device", [on_cpu_input], Environment("cuda"))
@@ -149,7 +170,7 @@ def test_checks_on_made_up_reports():
     assert not _check({"check": "no_warning_matching", "pattern": "deprecated"}, [warned]).ok
 
     lrs = [{"optimizer": 0, "loader_iter": i // 2, "lrs": [0.1 * 0.5 ** (i // 2)]} for i in range(6)]
-    scheduler = {"class": "StepLR", "optimizer": 0, "reference_lrs": [[0.1 * 0.5 ** k] for k in range(8)]}
+    scheduler = {"class": "StepLR", "optimizer": 0, "reference_lrs": [[0.1 * 0.5**k] for k in range(8)]}
     stepped = _report(lr=lrs, schedulers=[scheduler])
     assert _check({"check": "lr_follows_scheduler", "per": "epoch"}, [stepped]).ok
     assert not _check({"check": "lr_follows_scheduler", "per": "batch"}, [stepped]).ok
@@ -172,10 +193,21 @@ def test_checks_on_made_up_reports():
 
 def test_checks_have_docs_and_the_vocabulary_is_complete():
     wanted = {
-        "exit_ok", "crash_matching", "loss_finite", "loss_decreasing", "lr_constant", "lr_follows_scheduler",
-        "warning_matching", "no_warning_matching", "sampler_same_order_every_epoch",
-        "sampler_reshuffled_disjoint_covering", "params_and_inputs_on_device", "weights_member",
-        "same_weights_as_original", "globals_on_device", "dist_backend",
+        "exit_ok",
+        "crash_matching",
+        "loss_finite",
+        "loss_decreasing",
+        "lr_constant",
+        "lr_follows_scheduler",
+        "warning_matching",
+        "no_warning_matching",
+        "sampler_same_order_every_epoch",
+        "sampler_reshuffled_disjoint_covering",
+        "params_and_inputs_on_device",
+        "weights_member",
+        "same_weights_as_original",
+        "globals_on_device",
+        "dist_backend",
     }
     assert set(CHECKS) == wanted
     assert all(func.__doc__ for func in CHECKS.values())
@@ -232,7 +264,9 @@ def test_fixture_pretend_cuda(pretend_report, fixture, env):
 
 def test_device_fixtures_run_in_pretend_cuda():
     """Every fixture of a TIP1 (device) rule is checked for the device it asks for, on any machine."""
-    device_fixtures = [s.stem for s in SCRIPTS if (load_expectation(expectation_path(str(s))).rule or "").startswith("TIP1")]
+    device_fixtures = [
+        s.stem for s in SCRIPTS if (load_expectation(expectation_path(str(s))).rule or "").startswith("TIP1")
+    ]
     assert len(device_fixtures) >= 4
     pairs = _pairs(("pretend-cuda",))
     assert sorted(f for f, _ in pairs) == sorted(device_fixtures) and {e for _, e in pairs} == {"pretend-cuda"}
@@ -259,7 +293,9 @@ def test_no_fix_fails_its_fixture(unfixed_report, fixture):
     results = [r for r in unfixed_report["results"] if r["fixture"] == fixture]
     assert results and all(r["verdict"] in ("pass", "fail") for r in results), [r["reason"] for r in results]
     failed = [r["environment"] for r in results if r["verdict"] == "fail"]
-    assert failed, f"{fixture}: the unfixed original passes the checks of its fixed copy in {[r['environment'] for r in results]}"
+    assert failed, (
+        f"{fixture}: the unfixed original passes the checks of its fixed copy in {[r['environment'] for r in results]}"
+    )
 
 
 def test_pretend_cuda_records_the_requested_device(tmp_path):
@@ -303,7 +339,14 @@ def test_pretend_cuda_records_the_requested_device(tmp_path):
     script.write_text(script.read_text(encoding="utf-8").replace("model(kept)", "del kept"), encoding="utf-8")
     [report] = run_instrumented(str(script), str(tmp_path / "out2"), env={"TIPCHECK_PRETEND_CUDA": "1"}, preload=True)
     assert report["exit"] == 0, report["stderr_tail"]
-    wanted = {"model": ["cuda:0"], "moved": ["cuda:0"], "moved_back": ["cpu"], "made": ["cuda:0"], "also": ["cuda:0"], "out": ["cuda:0"]}
+    wanted = {
+        "model": ["cuda:0"],
+        "moved": ["cuda:0"],
+        "moved_back": ["cpu"],
+        "made": ["cuda:0"],
+        "also": ["cuda:0"],
+        "out": ["cuda:0"],
+    }
     assert {k: report["globals"][k] for k in wanted} == wanted
     # Without the mode the same script runs on the CPU, and says so.
     [plain] = run_instrumented(str(script), str(tmp_path / "out3"), env={"CUDA_VISIBLE_DEVICES": ""}, preload=True)
@@ -318,7 +361,11 @@ def test_pretend_cuda_is_for_one_process_meant_for_cuda():
         with pytest.raises(ExpectationError, match="pretend_cuda is for a fixture meant for cuda, in one process"):
             parse_expectation(data, "x.expect.json")
     expectation = parse_expectation({"pretend_cuda": True, "before": ["exit_ok"], "after": ["exit_ok"]})
-    assert [e.name for e in environments(expectation, ("cpu", "cuda", "pretend-cuda"))] == ["cpu", "cuda", "pretend-cuda"]
+    assert [e.name for e in environments(expectation, ("cpu", "cuda", "pretend-cuda"))] == [
+        "cpu",
+        "cuda",
+        "pretend-cuda",
+    ]
     [pretend] = environments(expectation, ("pretend-cuda",))
     assert pretend.device == "cuda" and pretend.expected_device() == "cuda:0"
 
@@ -376,7 +423,7 @@ def test_fixture_cuda_and_nccl(cuda_report, fixture, env):
     if result["verdict"] == "skip":
         pytest.skip(result["reason"])
     if env.startswith("nccl") and _hardcodes_gloo(fixture):
-        pytest.xfail("the fixture hardcodes init_process_group(\"gloo\") instead of reading TIPCHECK_DIST_BACKEND")
+        pytest.xfail('the fixture hardcodes init_process_group("gloo") instead of reading TIPCHECK_DIST_BACKEND')
     assert result["verdict"] == "pass", _failures(result)
 
 
@@ -416,7 +463,9 @@ def test_scheduler_stepped_per_batch_is_caught(tmp_path):
     [result] = report["results"]
     assert result["verdict"] == "fail"
     failed = [(c["phase"], c["check"], c["detail"]) for c in result["checks"] if not c["ok"]]
-    assert failed == [("after", "lr_follows_scheduler", "the LR changed within epoch(s) [0, 1, 2, 3, 4]")], _failures(result)
+    assert failed == [("after", "lr_follows_scheduler", "the LR changed within epoch(s) [0, 1, 2, 3, 4]")], _failures(
+        result
+    )
 
 
 def test_the_harness_records_what_the_checks_read(tmp_path):
@@ -464,9 +513,7 @@ def test_the_harness_records_what_the_checks_read(tmp_path):
 def test_cli_runs_reports_and_progress(tmp_path):
     names = ["tip402_step_before_optimizer.py", "tip501_sampler_without_set_epoch.py"]
     report_path = tmp_path / "reports" / "cpu.json"
-    result = CliRunner().invoke(
-        cli, ["harness", *[str(FIXTURES / n) for n in names], "--json", str(report_path)]
-    )
+    result = CliRunner().invoke(cli, ["harness", *[str(FIXTURES / n) for n in names], "--json", str(report_path)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert re.match(r"fixture\s+rule\s+cpu\s+gloo×2$", lines[0])
@@ -486,7 +533,9 @@ def test_cli_fails_a_wrong_fix_given_as_fixed_dir(tmp_path):
     result = CliRunner().invoke(cli, ["harness", str(FIXTURES / name), "--fixed-dir", str(wrong.parent)])
     assert result.exit_code == 1, result.output
     assert re.search(r"tip501_sampler_without_set_epoch\s+TIP501\s+FAIL", result.stdout)
-    assert "after: sampler_reshuffled_disjoint_covering(): rank 0: epoch 1 repeats the order of epoch 0" in result.stderr
+    assert (
+        "after: sampler_reshuffled_disjoint_covering(): rank 0: epoch 1 repeats the order of epoch 0" in result.stderr
+    )
 
 
 def test_cli_usage_errors(tmp_path):
@@ -554,19 +603,29 @@ def test_prepared_folder_runs_without_libcst_or_click(tmp_path):
     )
     env = dict(os.environ, PYTHONPATH=str(blockers))
     run = subprocess.run(
-        [sys.executable, "-c", code, "--json", "reports/cpu.json"], cwd=prepared, env=env, capture_output=True,
-        text=True, timeout=300,
+        [sys.executable, "-c", code, "--json", "reports/cpu.json"],
+        cwd=prepared,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "3 fixture×environment pairs: 3 pass, 0 fail" in run.stdout
     report = json.loads((prepared / "reports" / "cpu.json").read_text(encoding="utf-8"))
     assert {(r["fixture"], r["environment"]) for r in report["results"]} == {
-        ("tip404_onecycle_per_epoch", "cpu"), ("seed_tip5_distributed", "gloo×2"), ("seed_tip2_pretrained", "cpu")
+        ("tip404_onecycle_per_epoch", "cpu"),
+        ("seed_tip5_distributed", "gloo×2"),
+        ("seed_tip2_pretrained", "cpu"),
     }
 
     # Without the prepared copies it says what to do, rather than failing on the missing linter.
     fresh = subprocess.run(
-        [sys.executable, "-m", "tipcheck.harness.run", str(FIXTURES / names[0])], cwd=prepared, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "tipcheck.harness.run", str(FIXTURES / names[0])],
+        cwd=prepared,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert fresh.returncode == 2 and "tipcheck harness --prepare DIR" in fresh.stderr, fresh.stderr

@@ -49,7 +49,16 @@ def call_chain(n: int) -> str:
 def run_lint(folder: Path, *names: str, timeout: int = 120) -> subprocess.CompletedProcess:
     # The timeout only stops a hang (minutes before the change): it is not a speed goal.
     return subprocess.run(
-        [sys.executable, "-c", "import tipcheck.cli; tipcheck.cli.run()", "lint", "--no-cache", "--format", "json", *names],
+        [
+            sys.executable,
+            "-c",
+            "import tipcheck.cli; tipcheck.cli.run()",
+            "lint",
+            "--no-cache",
+            "--format",
+            "json",
+            *names,
+        ],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -126,7 +135,10 @@ def test_the_full_output_never_says_passed_for_a_file_it_did_not_check(tmp_path)
     (tmp_path / "deep.py").write_text(HEADER + sum_of(20_000))
     result = subprocess.run(
         [sys.executable, "-c", "import tipcheck.cli; tipcheck.cli.run()", "lint", "--no-cache", "deep.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert "All checks passed" not in result.stdout

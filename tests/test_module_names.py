@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Dict
 
 from tipcheck.analysis import FileAnalysis
-from tipcheck.parsing import parse_source
 from tipcheck.facts.modules import ModuleIndex, module_name_for
 from tipcheck.facts.training import ProjectFacts
+from tipcheck.parsing import parse_source
 from tipcheck.prefilter import _Modules
 from tipcheck.source import SourceFile
 
@@ -97,5 +97,12 @@ def test_the_prefilter_reads_every_import_the_facts_follow(tmp_path):
     # `utils`: run (3 times), run2, build, sub, common, data.
     assert followed == 8
     assert prefilter.imported_by(paths["pkg/sub/data.py"], TREE["pkg/sub/data.py"]) == {paths["pkg/engine.py"]}
-    expected = ("pkg/engine.py", "pkg/utils.py", "other/utils.py", "tools/common.py", "more/common.py", "pkg/sub/data.py")
+    expected = (
+        "pkg/engine.py",
+        "pkg/utils.py",
+        "other/utils.py",
+        "tools/common.py",
+        "more/common.py",
+        "pkg/sub/data.py",
+    )
     assert prefilter.imported_by(paths["train.py"], TREE["train.py"]) == {paths[name] for name in expected}

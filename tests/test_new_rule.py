@@ -50,7 +50,9 @@ def test_the_script_writes_the_skeleton_and_the_readme_row(scratch):
     before = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     after = (scratch / "README.md").read_text(encoding="utf-8").splitlines()
     added = [line for line in after if line not in before]
-    assert added == ["| [TIP399](rules/TIP399/TIP399.md) | demo-rule | TODO what it finds (the README's rule table) | none |"]
+    assert added == [
+        "| [TIP399](rules/TIP399/TIP399.md) | demo-rule | TODO what it finds (the README's rule table) | none |"
+    ]
     assert after.index(added[0]) == after.index(next(line for line in after if line.startswith("| [TIP401]"))) - 1
     assert _run([sys.executable, "scripts/rule_table.py", "--check"], scratch).returncode == 0
 
@@ -71,16 +73,30 @@ def test_the_new_rule_is_listed_and_its_page_printed(scratch):
 def test_the_rule_corpus_and_page_tests_see_it(scratch):
     done = _run(
         [
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA",
-            "tests/test_rule_pages.py", "tests/test_corpus.py", "tests/test_harness.py",
-            "-k", "(TIP3 or 399_ or every_fixture_has or every_page) and not cpu_and_gloo",
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rA",
+            "tests/test_rule_pages.py",
+            "tests/test_corpus.py",
+            "tests/test_harness.py",
+            "-k",
+            "(TIP3 or 399_ or every_fixture_has or every_page) and not cpu_and_gloo",
         ],
         scratch,
     )
     lines = done.stdout.splitlines()
     passed = {line.split()[1] for line in lines if line.startswith("PASSED ")}
     failed = {line.split()[1].split(" ")[0] for line in lines if line.startswith("FAILED ")}
-    for test in ("test_page_headings", "test_example_is_reported", "test_use_instead_is_clean", "test_cli_prints_the_page"):
+    for test in (
+        "test_page_headings",
+        "test_example_is_reported",
+        "test_use_instead_is_clean",
+        "test_cli_prints_the_page",
+    ):
         assert f"tests/test_rule_pages.py::{test}[TIP399]" in passed, done.stdout
     assert "tests/test_corpus.py::test_case_findings[p399_demo_rule.py]" in passed, done.stdout
     assert "tests/test_corpus.py::test_case_findings[n399_demo_rule.py]" in passed, done.stdout
@@ -92,6 +108,9 @@ def test_the_rule_corpus_and_page_tests_see_it(scratch):
 
 def test_the_harness_collects_its_fixture(scratch):
     """The harness fixture is run by test_harness (only collected here: running it takes the whole harness)."""
-    done = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", "tests/test_harness.py"], scratch)
+    done = _run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", "tests/test_harness.py"],
+        scratch,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "tests/test_harness.py::test_fixture_cpu_and_gloo[tip399_demo_rule-cpu]" in done.stdout.splitlines()

@@ -70,7 +70,11 @@ TRAINING = notebook(
 def test_code_cells_are_concatenated_with_magics_replaced():
     nb = Notebook.read(nbformat_text(TRAINING))
     lines = nb.text.splitlines()
-    assert lines[:3] == ["import torch", "from torch import nn", "from torch.utils.data import DataLoader, TensorDataset"]
+    assert lines[:3] == [
+        "import torch",
+        "from torch import nn",
+        "from torch.utils.data import DataLoader, TensorDataset",
+    ]
     assert lines[3] == "model = nn.Linear(4, 2)"
     assert lines[6] == PLACEHOLDER  # %%capture: its body is Python, kept
     assert lines[7].startswith("loader = DataLoader(")
@@ -186,9 +190,13 @@ def test_file_line_points_into_the_json():
     assert raw_lines[nb.file_line(4) - 1].strip() == '"model = nn.Linear(4, 2)\\n",'
     assert raw_lines[nb.file_line(15) - 1].strip() == '"        optimizer.step()"'
     one_string = Notebook.read(json.dumps(notebook(code("#str\na = 1\nb = 2")), indent=1))
-    assert one_string.file_line(3) == json.dumps(notebook(code("#str\na = 1\nb = 2")), indent=1).splitlines().index(
-        '   "source": "#str\\na = 1\\nb = 2"'
-    ) + 1
+    assert (
+        one_string.file_line(3)
+        == json.dumps(notebook(code("#str\na = 1\nb = 2")), indent=1)
+        .splitlines()
+        .index('   "source": "#str\\na = 1\\nb = 2"')
+        + 1
+    )
 
 
 # -- writing back ------------------------------------------------------------------------------------
@@ -262,9 +270,10 @@ def test_added_lines_join_the_cell_of_the_line_they_follow():
     raw = nbformat_text(TRAINING)
     nb = Notebook.read(raw)
     # An import added after the last line of cell 2, and a line added at the end of cell 6.
-    fixed = nb.text.replace(
-        "TensorDataset\n", "TensorDataset\nfrom torchvision.models import ResNet18_Weights\n"
-    ) + "scheduler.step()\n"
+    fixed = (
+        nb.text.replace("TensorDataset\n", "TensorDataset\nfrom torchvision.models import ResNet18_Weights\n")
+        + "scheduler.step()\n"
+    )
     cells = json.loads(nb.write_fixed(fixed))["cells"]
     assert cells[1]["source"] == [
         "import torch\n",

@@ -38,7 +38,10 @@ def notebook_text(cells, **metadata) -> str:
 
 R_KERNEL = {"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}}
 R_INFO = {"language_info": {"name": "R"}}
-PY_KERNEL = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}, "language_info": {"name": "python"}}
+PY_KERNEL = {
+    "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+    "language_info": {"name": "python"},
+}
 
 
 @pytest.fixture
@@ -101,7 +104,9 @@ def test_a_python_notebook_or_one_that_says_nothing_is_linted(project):
 
 
 def test_lint_reads_stdin_as_a_notebook_when_so_named(project):
-    result = invoke("lint", "--format", "concise", "--stdin-filename", "train.ipynb", "-", input=notebook_text(PY_CELLS))
+    result = invoke(
+        "lint", "--format", "concise", "--stdin-filename", "train.ipynb", "-", input=notebook_text(PY_CELLS)
+    )
     assert result.exit_code == 1
     assert result.stdout.startswith("train.ipynb:cell 2:2:25: TIP201 [*] `resnet18(pretrained=True)`")
     assert "invalid-syntax" not in result.stdout

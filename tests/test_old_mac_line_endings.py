@@ -8,7 +8,9 @@ from click.testing import CliRunner
 from tipcheck.cli import cli
 from tipcheck.source import SourceFile
 
-SOURCE = "# -*- coding: latin-1 -*-\rfrom torchvision import models\rname = 'é'\rmodel = models.resnet18(pretrained=True)\r"
+SOURCE = (
+    "# -*- coding: latin-1 -*-\rfrom torchvision import models\rname = 'é'\rmodel = models.resnet18(pretrained=True)\r"
+)
 
 
 def test_the_declaration_is_found_on_a_line_ended_by_a_lone_cr():

@@ -54,7 +54,9 @@ def _lint(path: str, text: str = TRAIN):
     return result.diagnostics, {path: source}
 
 
-def _diag(code="TIP102", name="cuda-without-fallback", message="msg", path="a.py", row=1, col=1, line="x = 1", fix=None):
+def _diag(
+    code="TIP102", name="cuda-without-fallback", message="msg", path="a.py", row=1, col=1, line="x = 1", fix=None
+):
     return Diagnostic(code, name, message, path, Location(row, col), Location(row, col + 3), fix, line)
 
 
@@ -128,8 +130,12 @@ def test_json_lines_has_the_json_objects_one_per_line():
 # -- sarif -----------------------------------------------------------------------------------------
 def test_sarif_validates_and_lists_every_rule(repo):
     diags, sources = _lint(str(repo))
-    broken = Diagnostic(INVALID_SYNTAX, INVALID_SYNTAX, "SyntaxError: x", str(repo), Location(2, 1), Location(2, 1), None, "def (")
-    missing = Diagnostic(IO_ERROR, IO_ERROR, "cannot read file", str(repo.parent / "gone.py"), Location(1, 1), Location(1, 1))
+    broken = Diagnostic(
+        INVALID_SYNTAX, INVALID_SYNTAX, "SyntaxError: x", str(repo), Location(2, 1), Location(2, 1), None, "def ("
+    )
+    missing = Diagnostic(
+        IO_ERROR, IO_ERROR, "cannot read file", str(repo.parent / "gone.py"), Location(1, 1), Location(1, 1)
+    )
     log = json.loads(render("sarif", diags + [broken, missing], sources, False))
     _validate(log)
     assert log["version"] == "2.1.0"
@@ -229,8 +235,14 @@ def test_fingerprints_survive_moved_lines_and_separate_identical_lines():
 # -- github ----------------------------------------------------------------------------------------
 def test_github_annotations_escape_data_and_properties():
     diag = Diagnostic(
-        "TIP201", "deprecated-pretrained", "50% done,\r\nnext: x", os.path.join("a,b", "c:d.py"),
-        Location(3, 25), Location(4, 2), None, "",
+        "TIP201",
+        "deprecated-pretrained",
+        "50% done,\r\nnext: x",
+        os.path.join("a,b", "c:d.py"),
+        Location(3, 25),
+        Location(4, 2),
+        None,
+        "",
     )
     assert render("github", [diag], {}, False) == (
         "::error file=a%2Cb/c%3Ad.py,line=3,col=25,endLine=4,endColumn=2,title=TIP201::50%25 done,%0D%0Anext: x\n"
@@ -242,10 +254,20 @@ def test_github_annotations_escape_data_and_properties():
 NOTEBOOK = {
     "cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["# Train"]},
-        {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
-         "source": ["import torchvision.models as models\n", "%matplotlib inline"]},
-        {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
-         "source": ["!nvidia-smi\n", "model = models.resnet50(pretrained=True)"]},
+        {
+            "cell_type": "code",
+            "execution_count": 1,
+            "metadata": {},
+            "outputs": [],
+            "source": ["import torchvision.models as models\n", "%matplotlib inline"],
+        },
+        {
+            "cell_type": "code",
+            "execution_count": 2,
+            "metadata": {},
+            "outputs": [],
+            "source": ["!nvidia-smi\n", "model = models.resnet50(pretrained=True)"],
+        },
     ],
     "metadata": {},
     "nbformat": 4,
@@ -263,7 +285,9 @@ def test_notebook_findings_are_shown_by_cell(repo):
     sources, notebooks = {path: source}, {path: notebook}
     concise = render("concise", diags, sources, False, notebooks=notebooks)
     assert concise.startswith(f"{output.display_path(path)}:cell 3:2:25: TIP201 [*] ")
-    assert "\n2 | model = models.resnet50(pretrained=True)\n" in render("full", diags, sources, False, notebooks=notebooks)
+    assert "\n2 | model = models.resnet50(pretrained=True)\n" in render(
+        "full", diags, sources, False, notebooks=notebooks
+    )
     item = json.loads(render("json", diags, sources, False, notebooks=notebooks))[0]
     assert (item["cell"], item["location"], item["noqa_row"]) == (3, {"row": 2, "column": 25}, 2)
     log = json.loads(render("sarif", diags, sources, False, notebooks=notebooks))
@@ -301,7 +325,13 @@ def test_statistics_table_sorted_by_count_then_code():
     )
     assert "1\tTIP401\t[*] scheduler-never-stepped\n" in statistics(diags, unsafe=True)
     rows = json.loads(statistics_json(diags))
-    assert rows[0] == {"code": "TIP101", "name": "model-not-on-device", "count": 2, "fixable": False, "fixable_count": 1}
+    assert rows[0] == {
+        "code": "TIP101",
+        "name": "model-not-on-device",
+        "count": 2,
+        "fixable": False,
+        "fixable_count": 1,
+    }
 
 
 def test_statistics_without_fixes_has_no_marker_column_and_aligns_counts():

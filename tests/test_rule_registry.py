@@ -77,7 +77,13 @@ def test_collects_a_package_of_rule_modules(tmp_path):
 @pytest.mark.parametrize(
     "modules, message",
     [
-        ({"tip901_a": RULE.format(cls="A", base="Rule", code="TIP901") + RULE.format(cls="B", base="Rule", code="TIP902")}, "defines 2 rules"),
+        (
+            {
+                "tip901_a": RULE.format(cls="A", base="Rule", code="TIP901")
+                + RULE.format(cls="B", base="Rule", code="TIP902")
+            },
+            "defines 2 rules",
+        ),
         ({"tip901_a": "x = 1\n"}, "defines 0 rules"),
         ({"tip901_a": RULE.format(cls="A", base="Rule", code="TIP902")}, "its name must start with tip902_"),
     ],
@@ -112,7 +118,10 @@ def test_generator_check_mode(tmp_path, capsys, monkeypatch):
     # A rule's own fields are what the table shows.
     monkeypatch.setattr(type(RULES_BY_CODE["TIP403"]), "fix_safety", "changed")
     assert generator.main(["--check", "--readme", str(target)]) == 1
-    assert "plateau-step-without-metric | `ReduceLROnPlateau.step()` without the metric (a `TypeError`) | changed |" in capsys.readouterr().err
+    assert (
+        "plateau-step-without-metric | `ReduceLROnPlateau.step()` without the metric (a `TypeError`) | changed |"
+        in capsys.readouterr().err
+    )
     target.write_text("# no table\n", encoding="utf-8")
     assert generator.main(["--check", "--readme", str(target)]) == 1
     assert "no rule table" in capsys.readouterr().err
@@ -128,7 +137,9 @@ def test_an_installed_wheel_finds_pages_in_its_copy_of_rules(tmp_path, monkeypat
 
     from tipcheck import docs
 
-    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]["targets"]["wheel"]
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]["targets"][
+        "wheel"
+    ]
     assert wheel["sources"] == {"rules": "tipcheck/_rule_pages"} and "rules" in wheel["only-include"]
     assert wheel["exclude"] == ["/rules/**/*.py"]
     package = tmp_path / "site-packages" / "tipcheck"

@@ -26,8 +26,8 @@ import pytest
 import tipcheck
 from tipcheck.analysis import FileAnalysis
 from tipcheck.engine import lint_paths
-from tipcheck.parsing import parse_source
 from tipcheck.facts.training import ProjectFacts
+from tipcheck.parsing import parse_source
 from tipcheck.rules import ALL_RULES
 from tipcheck.source import SourceFile
 
@@ -171,12 +171,16 @@ def test_indexed_queries_match_the_scans(tmp_path, layout):
             or any(project.inside(s, loop) for s, _ in project.backward_calls())
         )
     assert project.epoch_loops() == [
-        loop for loop in project.loops if any(project.loop_inside(b, loop) for b in project.loops if b.is_batch_loop and b is not loop)
+        loop
+        for loop in project.loops
+        if any(project.loop_inside(b, loop) for b in project.loops if b.is_batch_loop and b is not loop)
     ]
     assert project.epoch_loops()
     for site in sites:
         assert project.loops_running(site.ctx) == [loop for loop in project.loops if project.inside(site, loop)]
-    every_call = project.all_method_calls("step") + project.all_method_calls("set_epoch") + project.all_method_calls("to")
+    every_call = (
+        project.all_method_calls("step") + project.all_method_calls("set_epoch") + project.all_method_calls("to")
+    )
     for method in ("step", "set_epoch", "to"):
         for _, _, root in every_call:
             assert project.method_calls(root, method) == [

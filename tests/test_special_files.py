@@ -202,7 +202,10 @@ def test_a_real_unreadable_folder(project):
     secret.chmod(0)
     try:
         result = invoke("lint", "--format", "concise", ".")
-        assert result.stdout.splitlines()[:2] == ["secret:1:1: io-error cannot read folder: Permission denied", TIP201_LINE]
+        assert result.stdout.splitlines()[:2] == [
+            "secret:1:1: io-error cannot read folder: Permission denied",
+            TIP201_LINE,
+        ]
         result = invoke("lint", "--format", "concise", "secret/model.py")
         assert result.stdout.startswith("secret/model.py:1:1: io-error cannot read file: Permission denied\n")
     finally:

@@ -148,7 +148,10 @@ def test_each_code_is_listed_once_and_tip001_has_one_source():
     assert tip001.name == codes.UNUSED_SUPPRESSION_NAME
     assert not hasattr(config, "ENGINE_CODES")  # the engine's codes are codes.ENGINE_CODES only
     assert not hasattr(diagnostics, "ENGINE_CODES")
-    assert not hasattr(suppression, "UNUSED_SUPPRESSION_NAME") or suppression.UNUSED_SUPPRESSION_NAME is codes.UNUSED_SUPPRESSION_NAME
+    assert (
+        not hasattr(suppression, "UNUSED_SUPPRESSION_NAME")
+        or suppression.UNUSED_SUPPRESSION_NAME is codes.UNUSED_SUPPRESSION_NAME
+    )
 
 
 def test_output_format_names_have_one_source():
@@ -198,7 +201,9 @@ def test_both_glob_dialects_share_one_translator():
     from tipcheck.config import GlobPattern
 
     assert globs.globset_regex("a/*/[!b]?") == globs.translate("a/*/[!b]?", globs.GLOBSET) == r"a/.*/[^b]."
-    assert globs.gitignore_regex("a/*/[!b]?") == globs.translate("a/*/[!b]?", globs.GITIGNORE) == r"a/[^/]*/(?!/)[^b][^/]"
+    assert (
+        globs.gitignore_regex("a/*/[!b]?") == globs.translate("a/*/[!b]?", globs.GITIGNORE) == r"a/[^/]*/(?!/)[^b][^/]"
+    )
     assert globs.gitignore_regex("**/x/**") == r"(?:.*/)?x/.*"
     assert globs.globset_regex("{a,b}[") == r"(?:a|b)\["
     with pytest.raises(re.error):

@@ -118,9 +118,7 @@ def test_squashed_codes_are_read_as_two():
 def test_prefixes_and_exact_codes():
     text = "a = 1  # noqa: TIP4\nb = 1  # tipcheck: ignore[TIP40]\nc = 1  # noqa: TIP401\n"
     findings = [D(code, row) for row in (1, 2, 3) for code in ("TIP401", "TIP404", "TIP501")]
-    assert suppressed(text, *findings) == [
-        ("TIP401", 1), ("TIP404", 1), ("TIP401", 2), ("TIP404", 2), ("TIP401", 3)
-    ]
+    assert suppressed(text, *findings) == [("TIP401", 1), ("TIP404", 1), ("TIP401", 2), ("TIP404", 2), ("TIP401", 3)]
 
 
 def test_only_tipcheck_codes_are_suppressed():
@@ -299,12 +297,16 @@ def test_add_noqa_appends_merges_and_counts():
         "y = 2  # noqa\n"
     )
     findings = [
-        D("TIP201", 2), D("TIP101", 2), D("TIP201", 2, 30),
+        D("TIP201", 2),
+        D("TIP101", 2),
+        D("TIP201", 2, 30),
         D("TIP401", 3),
         D("TIP402", 4),
-        D("TIP102", 5), D("TIP101", 5),
+        D("TIP102", 5),
+        D("TIP101", 5),
         D("TIP501", 6),  # already suppressed
-        D("invalid-syntax", 1), D("TIP001", 1),  # never noqa'd
+        D("invalid-syntax", 1),
+        D("TIP001", 1),  # never noqa'd
     ]
     result = add_noqa(text, findings)
     assert result.text == (
@@ -326,7 +328,10 @@ def test_add_noqa_skips_lines_that_cannot_take_a_comment():
     text = 'x = f("""\nTIP\n""")\ny = 1 + \\\n    2\nz = (\n    3)\n'
     findings = [D("TIP101", 1), D("TIP101", 2), D("TIP102", 3), D("TIP103", 4), D("TIP201", 5), D("TIP401", 6)]
     result = add_noqa(text, findings)
-    assert result.text == 'x = f("""\nTIP\n""")  # noqa: TIP102\ny = 1 + \\\n    2  # noqa: TIP201\nz = (  # noqa: TIP401\n    3)\n'
+    assert (
+        result.text
+        == 'x = f("""\nTIP\n""")  # noqa: TIP102\ny = 1 + \\\n    2  # noqa: TIP201\nz = (  # noqa: TIP401\n    3)\n'
+    )
     assert (result.added, result.skipped) == (3, 3)
 
 

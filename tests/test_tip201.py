@@ -102,12 +102,12 @@ POSITIVES = [
     ),
     (
         "get_model",
-        "import torchvision\nm = torchvision.models.get_model(\"resnet50\", pretrained=True)\n",
+        'import torchvision\nm = torchvision.models.get_model("resnet50", pretrained=True)\n',
         [(2, "pretrained=True")],
     ),
     (
         "get_model-imported-name-keyword",
-        "from torchvision.models import get_model\nm = get_model(name=\"resnet50\", pretrained=True)\n",
+        'from torchvision.models import get_model\nm = get_model(name="resnet50", pretrained=True)\n',
         [(2, "pretrained=True")],
     ),
     (
@@ -160,13 +160,13 @@ POSITIVES = [
     (
         "resnet_fpn_backbone",
         "from torchvision.models.detection.backbone_utils import resnet_fpn_backbone\n"
-        "b = resnet_fpn_backbone(backbone_name=\"resnet50\", pretrained=True)\n",
+        'b = resnet_fpn_backbone(backbone_name="resnet50", pretrained=True)\n',
         [(2, "pretrained=True")],
     ),
     (
         "mobilenet_backbone",
         "from torchvision.models.detection import backbone_utils\n"
-        "b = backbone_utils.mobilenet_backbone(backbone_name=\"mobilenet_v3_large\", fpn=True, pretrained=True)\n",
+        'b = backbone_utils.mobilenet_backbone(backbone_name="mobilenet_v3_large", fpn=True, pretrained=True)\n',
         [(2, "pretrained=True")],
     ),
     (
@@ -520,11 +520,11 @@ def test_fix_import_and_call_on_one_line():
 
 
 def test_fix_get_model():
-    source = "import torchvision\nm = torchvision.models.get_model(\"resnet50\", pretrained=True)\n"
+    source = 'import torchvision\nm = torchvision.models.get_model("resnet50", pretrained=True)\n'
     assert_fixes_to(
         source,
         "import torchvision\nfrom torchvision.models import ResNet50_Weights\n"
-        "m = torchvision.models.get_model(\"resnet50\", weights=ResNet50_Weights.IMAGENET1K_V1)\n",
+        'm = torchvision.models.get_model("resnet50", weights=ResNet50_Weights.IMAGENET1K_V1)\n',
     )
 
 
@@ -709,9 +709,7 @@ LOCAL_ENUM_ALIASED = src(
 def test_local_name_collision_through_imported_module():
     assert_fixes_to(
         LOCAL_ENUM_THROUGH_MODULE,
-        LOCAL_ENUM_THROUGH_MODULE.replace(
-            "pretrained=True", "weights=models.ResNet50_Weights.IMAGENET1K_V1"
-        ),
+        LOCAL_ENUM_THROUGH_MODULE.replace("pretrained=True", "weights=models.ResNet50_Weights.IMAGENET1K_V1"),
     )
 
 
@@ -873,12 +871,14 @@ def _execute(compiled, first_mode: str, WeightsEnum) -> Run:
         run = Run(mode)
 
         def fake_get_state_dict(self, *_args, **_kwargs):
-            run.loads.append(self)
+            run.loads.append(self)  # noqa: B023 (called within this iteration)
             raise _WeightsLoaded
 
-        with mock.patch.object(WeightsEnum, "get_state_dict", fake_get_state_dict), warnings.catch_warnings(
-            record=True
-        ) as caught, _build_mode(mode):
+        with (
+            mock.patch.object(WeightsEnum, "get_state_dict", fake_get_state_dict),
+            warnings.catch_warnings(record=True) as caught,
+            _build_mode(mode),
+        ):
             warnings.simplefilter("always")
             try:
                 exec(compiled, run.namespace)
@@ -898,7 +898,9 @@ UNRELATED = ("torch.ao.quantization is deprecated",)
 
 def interface_warnings(run: Run) -> List[str]:
     return [
-        m for m in run.warnings if not m.startswith(UNRELATED) and ("pretrained" in m.lower() or "deprecated" in m.lower())
+        m
+        for m in run.warnings
+        if not m.startswith(UNRELATED) and ("pretrained" in m.lower() or "deprecated" in m.lower())
     ]
 
 
@@ -927,8 +929,13 @@ def assert_same_behaviour(legacy_code: str, unsafe: bool = False, expect_load: b
 
 # -- one script per builder and legacy case ----------------------------------------------------
 
-FORMS = ("import torchvision", "from defining module import builder as b", "import module as m",
-         "from parent import module as tvm", "get_model")
+FORMS = (
+    "import torchvision",
+    "from defining module import builder as b",
+    "import module as m",
+    "from parent import module as tvm",
+    "get_model",
+)
 
 
 def script_for(builder, form: str, kwargs: Dict[str, Any]) -> str:
@@ -998,7 +1005,11 @@ def test_fixed_call_loads_the_same_weights(code):
 
 TEXT_CASES = [
     # (call, the flag that is True, the public module the fix imports the enum from)
-    ("torchvision.models.quantization.resnet50(pretrained=True, quantize=True)", "pretrained", "torchvision.models.quantization"),
+    (
+        "torchvision.models.quantization.resnet50(pretrained=True, quantize=True)",
+        "pretrained",
+        "torchvision.models.quantization",
+    ),
     ("torchvision.models.quantization.resnet50(quantize=False, pretrained=True)", "pretrained", "torchvision.models"),
     (
         "torchvision.models.detection.fasterrcnn_resnet50_fpn(pretrained=False, pretrained_backbone=True)",
@@ -1012,7 +1023,7 @@ TEXT_CASES = [
     ),
     (
         "torchvision.models.detection.backbone_utils.mobilenet_backbone("
-        "backbone_name=\"mobilenet_v3_small\", fpn=True, pretrained=True)",
+        'backbone_name="mobilenet_v3_small", fpn=True, pretrained=True)',
         "pretrained",
         "torchvision.models",
     ),
@@ -1040,7 +1051,7 @@ def test_no_legacy_weights_for_these_arguments_matches_torchvision():
     # there is nothing to keep, and the fix must not guess one.
     source = (
         "from torchvision.models.detection.backbone_utils import mobilenet_backbone\n"
-        "b = mobilenet_backbone(backbone_name=\"resnet50\", fpn=True, pretrained=True)\n"
+        'b = mobilenet_backbone(backbone_name="resnet50", fpn=True, pretrained=True)\n'
     )
     assert_reported_without_fix(source, 2, "pretrained=True", "torchvision raises")
     run = execute(source)
@@ -1132,11 +1143,11 @@ def test_executed_pretrained_false(code, loads):
 # Non-literal flags: the unsafe conditional fix behaves like the legacy handler for either value.
 NON_LITERAL = {
     "resnet50": "model = torchvision.models.resnet50(pretrained=flag)\n",
-    "get_model": "model = torchvision.models.get_model(\"convnext_tiny\", pretrained=flag)\n",
+    "get_model": 'model = torchvision.models.get_model("convnext_tiny", pretrained=flag)\n',
     "quantized": "model = torchvision.models.quantization.shufflenet_v2_x0_5(pretrained=flag, quantize=True)\n",
     "detection": "model = torchvision.models.detection.ssd300_vgg16(pretrained=flag, pretrained_backbone=flag)\n",
     "backbone-helper": "model = torchvision.models.detection.backbone_utils.resnet_fpn_backbone("
-    "backbone_name=\"resnet18\", pretrained=flag)\n",
+    'backbone_name="resnet18", pretrained=flag)\n',
 }
 
 

@@ -72,16 +72,36 @@ FALLBACK_EXPECTED = {
     **{
         f"torchvision.models.{name}": "meta-params"
         for name in (
-            "regnet_x_16gf", "regnet_x_1_6gf", "regnet_x_32gf", "regnet_x_3_2gf", "regnet_x_400mf",
-            "regnet_x_800mf", "regnet_x_8gf", "regnet_y_128gf", "regnet_y_16gf", "regnet_y_1_6gf",
-            "regnet_y_32gf", "regnet_y_3_2gf", "regnet_y_400mf", "regnet_y_800mf", "regnet_y_8gf",
+            "regnet_x_16gf",
+            "regnet_x_1_6gf",
+            "regnet_x_32gf",
+            "regnet_x_3_2gf",
+            "regnet_x_400mf",
+            "regnet_x_800mf",
+            "regnet_x_8gf",
+            "regnet_y_128gf",
+            "regnet_y_16gf",
+            "regnet_y_1_6gf",
+            "regnet_y_32gf",
+            "regnet_y_3_2gf",
+            "regnet_y_400mf",
+            "regnet_y_800mf",
+            "regnet_y_8gf",
         )
     },
     **{
         f"torchvision.models.quantization.{name}": "cpu"
         for name in (
-            "googlenet", "inception_v3", "mobilenet_v2", "resnet18", "resnet50", "resnext101_32x8d",
-            "resnext101_64x4d", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5",
+            "googlenet",
+            "inception_v3",
+            "mobilenet_v2",
+            "resnet18",
+            "resnet50",
+            "resnext101_32x8d",
+            "resnext101_64x4d",
+            "shufflenet_v2_x0_5",
+            "shufflenet_v2_x1_0",
+            "shufflenet_v2_x1_5",
             "shufflenet_v2_x2_0",
         )
     },
@@ -197,12 +217,14 @@ def call_builder(path: str, fn: Callable, *args: Any, **kwargs: Any) -> Outcome:
         outcome = Outcome(device=mode)
 
         def fake_get_state_dict(self, *_a, **_k):
-            outcome.loads.append(self)
+            outcome.loads.append(self)  # noqa: B023 (called within this iteration)
             raise _WeightsLoad
 
-        with mock.patch.object(WeightsEnum, "get_state_dict", fake_get_state_dict), warnings.catch_warnings(
-            record=True
-        ) as caught, build_mode(mode):
+        with (
+            mock.patch.object(WeightsEnum, "get_state_dict", fake_get_state_dict),
+            warnings.catch_warnings(record=True) as caught,
+            build_mode(mode),
+        ):
             warnings.simplefilter("always")
             try:
                 fn(*args, **kwargs)
@@ -408,7 +430,7 @@ def test_report_fallbacks():
         print(f"{mode} fallback needed by {len(paths)} builders: {paths}")
     unexpected = {p: m for p, m in FALLBACK_SEEN.items() if FALLBACK_EXPECTED.get(p) != m}
     if unexpected:
-        warnings.warn(f"build-mode fallbacks differ from FALLBACK_EXPECTED: {unexpected}")
+        warnings.warn(f"build-mode fallbacks differ from FALLBACK_EXPECTED: {unexpected}", stacklevel=2)
 
 
 # --------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ SAMPLES = sorted(
 )
 # Syntax the samples above may lack: match, walrus, star-except, decorators, lambdas, f-strings,
 # comprehensions of every kind, async, global/nonlocal, type parameters.
-EXTRA = '''
+EXTRA = """
 import a.b as c
 from .x import (y as z, w)
 @dec(1)
@@ -58,7 +58,7 @@ data = b"x" rb"y"
 result = a if b else c[1:2, ::3]
 print(*args, **kwargs, sep="")
 assert x, "message"
-'''
+"""
 
 
 class Recorder(cst.CSTVisitor):
@@ -85,7 +85,9 @@ def _both(module: cst.Module, prune=()) -> None:
     assert len(expected.seen) > 10
 
 
-@pytest.mark.parametrize("path", SAMPLES[::7] + [None], ids=lambda p: "extra" if p is None else str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", SAMPLES[::7] + [None], ids=lambda p: "extra" if p is None else str(p.relative_to(ROOT))
+)
 def test_walk_visits_what_visit_visits(path):
     module = cst.parse_module(EXTRA if path is None else path.read_text("utf-8"))
     _both(module)

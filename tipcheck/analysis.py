@@ -15,9 +15,9 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Tuple
 
+from tipcheck import parsing
 from tipcheck.codes import TOO_COMPLEX
 from tipcheck.diagnostics import Diagnostic
-from tipcheck import parsing
 from tipcheck.parsing import InternalError, too_complex
 from tipcheck.source import SourceFile
 

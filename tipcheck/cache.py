@@ -43,7 +43,9 @@ ENV_VAR = "TIPCHECK_CACHE_DIR"
 # What `Cache._prepare` writes, and the name of a version's folder (`Cache.base`): how `tipcheck
 # clean` tells tipcheck's own entries from anything else in the folder.
 _GITIGNORE = "# Created by tipcheck automatically.\n*\n"
-_CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by tipcheck.\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by tipcheck.\n"
+)
 _VERSION_FOLDER = re.compile(r"[0-9a-f]{16}")
 
 
@@ -73,7 +75,9 @@ def _code_stamp() -> str:
                     info = os.stat(os.path.join(folder, name))
                 except OSError:
                     continue
-                stamp.update(f"{os.path.relpath(os.path.join(folder, name), package)} {info.st_size} {info.st_mtime_ns}\n".encode())
+                stamp.update(
+                    f"{os.path.relpath(os.path.join(folder, name), package)} {info.st_size} {info.st_mtime_ns}\n".encode()
+                )
     return stamp.hexdigest()
 
 

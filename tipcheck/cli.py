@@ -9,19 +9,19 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import click
 
 from tipcheck import __version__
-from tipcheck.config import ConfigError, Overrides, Resolver, Settings
-from tipcheck.codes import IO_ERROR
-from tipcheck.diagnostics import Diagnostic
-from tipcheck.limits import run_with_deep_stack
 from tipcheck.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from tipcheck.cache import ENV_VAR as ENV_CACHE_DIR
 from tipcheck.cache import Cache
 from tipcheck.cache import default_dir as default_cache_dir
+from tipcheck.codes import IO_ERROR
+from tipcheck.config import ConfigError, Overrides, Resolver, Settings
+from tipcheck.diagnostics import Diagnostic
 from tipcheck.discovery import discover
 from tipcheck.docs import rule_page, rule_url
 from tipcheck.engine import (
@@ -34,9 +34,20 @@ from tipcheck.engine import (
     notebook_source,
 )
 from tipcheck.fixing import fix_paths, fix_sources
-from tipcheck.output import FORMATS, HUMAN_FORMATS, Progress, concise, display_path, fix_summary, lint_summary, render, use_color
-from tipcheck.output import statistics as output_statistics
+from tipcheck.limits import run_with_deep_stack
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
+from tipcheck.output import (
+    FORMATS,
+    HUMAN_FORMATS,
+    Progress,
+    concise,
+    display_path,
+    fix_summary,
+    lint_summary,
+    render,
+    use_color,
+)
+from tipcheck.output import statistics as output_statistics
 from tipcheck.policy import Policy
 from tipcheck.pool import default_jobs, tune_gc
 from tipcheck.rules import ALL_RULES, RULES_BY_CODE
@@ -51,20 +62,67 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def _common(func):
     options = [
         click.argument("paths", nargs=-1, type=click.Path()),
-        click.option("--select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable, replacing the config's (e.g. TIP2)."),
-        click.option("--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of the config's."),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="CODES",
+            help="Rule codes or prefixes to enable, replacing the config's (e.g. TIP2).",
+        ),
+        click.option(
+            "--extend-select",
+            multiple=True,
+            metavar="CODES",
+            help="Rule codes or prefixes to enable on top of the config's.",
+        ),
         click.option("--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to disable."),
-        click.option("--format", "output_format", type=click.Choice(FORMATS), default=None, help="Output format (default: full, or the config's)."),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(FORMATS),
+            default=None,
+            help="Output format (default: full, or the config's).",
+        ),
         click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Include fixes that may change behaviour."),
-        click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip files that .gitignore ignores (default: yes)."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Use this config file (pyproject.toml or tipcheck.toml) for every file."),
-        click.option("--show-settings", is_flag=True, help="Print the settings that apply to the first path, and exit."),
+        click.option(
+            "--respect-gitignore/--no-respect-gitignore",
+            default=None,
+            help="Skip files that .gitignore ignores (default: yes).",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Use this config file (pyproject.toml or tipcheck.toml) for every file.",
+        ),
+        click.option(
+            "--show-settings", is_flag=True, help="Print the settings that apply to the first path, and exit."
+        ),
         click.option("--stdin-filename", default=None, help="The file name to give the source read from stdin (`-`)."),
-        click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the findings to this file instead of stdout."),
+        click.option(
+            "--output-file",
+            "-o",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Write the findings to this file instead of stdout.",
+        ),
         click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
-        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N", help="Processes for parsing and analysis (default: the number of CPUs)."),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="Processes for parsing and analysis (default: the number of CPUs).",
+        ),
         click.option("--no-cache", is_flag=True, envvar="TIPCHECK_NO_CACHE", help="Neither read nor write the cache."),
-        click.option("--cache-dir", type=click.Path(file_okay=False), envvar=ENV_CACHE_DIR, default=None, help=f"Where to keep the cache (default: {DEFAULT_CACHE_DIR}/ in the project root; also ${ENV_CACHE_DIR})."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False),
+            envvar=ENV_CACHE_DIR,
+            default=None,
+            help=f"Where to keep the cache (default: {DEFAULT_CACHE_DIR}/ in the project root; also ${ENV_CACHE_DIR}).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -90,8 +148,18 @@ class _Run:
         return [rule for rule in ALL_RULES if rule.code in codes]
 
 
-def _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
-           jobs=None, no_cache=False, cache_dir=None) -> _Run:
+def _setup(
+    select,
+    extend_select,
+    ignore,
+    output_format,
+    unsafe_fixes,
+    respect_gitignore,
+    config_path,
+    jobs=None,
+    no_cache=False,
+    cache_dir=None,
+) -> _Run:
     try:
         overrides = Overrides(
             select=list(select) or None,
@@ -237,12 +305,43 @@ def cli() -> None:
 @cli.command()
 @_common
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead of listing them.")
-@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (to adopt tipcheck in a legacy code base).")
-def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
-         show_settings, stdin_filename, output_file, verbose, jobs, no_cache, cache_dir, statistics, add_noqa):
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# noqa: CODE` to every line with a finding (to adopt tipcheck in a legacy code base).",
+)
+def lint(
+    paths,
+    select,
+    extend_select,
+    ignore,
+    output_format,
+    unsafe_fixes,
+    respect_gitignore,
+    config_path,
+    show_settings,
+    stdin_filename,
+    output_file,
+    verbose,
+    jobs,
+    no_cache,
+    cache_dir,
+    statistics,
+    add_noqa,
+):
     """Report the findings in PATHS (default: the current folder; `-` reads stdin)."""
-    run = _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
-                 jobs, no_cache, cache_dir)
+    run = _setup(
+        select,
+        extend_select,
+        ignore,
+        output_format,
+        unsafe_fixes,
+        respect_gitignore,
+        config_path,
+        jobs,
+        no_cache,
+        cache_dir,
+    )
     if show_settings:
         _show_settings(run, paths)
     if paths == ("-",):
@@ -271,7 +370,9 @@ def lint(paths, select, extend_select, ignore, output_format, unsafe_fixes, resp
     if statistics:
         _emit(output_statistics(diags, run.unsafe), output_file)
     else:
-        _emit(_render(run, diags, sources, output_file), output_file, color=output_file is None and use_color(sys.stdout))
+        _emit(
+            _render(run, diags, sources, output_file), output_file, color=output_file is None and use_color(sys.stdout)
+        )
         if run.output_format in HUMAN_FORMATS:
             click.echo(lint_summary(diags, run.unsafe, _unchecked(errors)), nl=False)
     _report_errors(errors, verbose)
@@ -293,7 +394,7 @@ def _add_noqa(results: List[FileResult], stdin: bool) -> List[Tuple[str, str]]:
             sys.stdout.flush()
         elif outcome.text != source.text:
             # A notebook's text is its code cells joined: the comments go back into the cells.
-            if not _write_back(source.path, lambda: source.encode_fixed(outcome.text), failures):
+            if not _write_back(source.path, partial(source.encode_fixed, outcome.text), failures):
                 continue
         added, skipped = added + outcome.added, skipped + outcome.skipped
     click.echo(f"Added {added} noqa directive{'' if added == 1 else 's'}.", err=stdin)
@@ -305,12 +406,38 @@ def _add_noqa(results: List[FileResult], stdin: bool) -> List[Tuple[str, str]]:
 @cli.command()
 @_common
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff and write nothing.")
-def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
-        show_settings, stdin_filename, output_file, verbose, jobs, no_cache, cache_dir, diff):
+def fix(
+    paths,
+    select,
+    extend_select,
+    ignore,
+    output_format,
+    unsafe_fixes,
+    respect_gitignore,
+    config_path,
+    show_settings,
+    stdin_filename,
+    output_file,
+    verbose,
+    jobs,
+    no_cache,
+    cache_dir,
+    diff,
+):
     """Apply the fixes to PATHS (safe ones; unsafe ones too with --unsafe-fixes). With `-`, read
     stdin and write the fixed source to stdout (for editors)."""
-    run = _setup(select, extend_select, ignore, output_format, unsafe_fixes, respect_gitignore, config_path,
-                 jobs, no_cache, cache_dir)
+    run = _setup(
+        select,
+        extend_select,
+        ignore,
+        output_format,
+        unsafe_fixes,
+        respect_gitignore,
+        config_path,
+        jobs,
+        no_cache,
+        cache_dir,
+    )
     if show_settings:
         _show_settings(run, paths)
     if paths == ("-",):
@@ -341,7 +468,7 @@ def fix(paths, select, extend_select, ignore, output_format, unsafe_fixes, respe
                     tofile=f"b/{display_path(source.path)}",
                 )
             )
-        elif not _write_back(source.path, lambda: source.encode_fixed(result.fixed_text), failures):
+        elif not _write_back(source.path, partial(source.encode_fixed, result.fixed_text), failures):
             # Not written: nothing was fixed, and what was found in the file as it is remains.
             result.fixed_text, result.fixed_count, result.diagnostics = None, 0, result.unfixed_diagnostics
             continue
@@ -397,7 +524,13 @@ def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
 
 
 @cli.command("clean")
-@click.option("--cache-dir", type=click.Path(file_okay=False), envvar=ENV_CACHE_DIR, default=None, help=f"The cache to remove (default: {DEFAULT_CACHE_DIR}/ here).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar=ENV_CACHE_DIR,
+    default=None,
+    help=f"The cache to remove (default: {DEFAULT_CACHE_DIR}/ here).",
+)
 def clean(cache_dir):
     """Remove the cache folder: what tipcheck wrote in it, and the folder when nothing else is left."""
     directory = cache_dir or default_cache_dir(os.getcwd())
@@ -411,7 +544,10 @@ def clean(cache_dir):
         click.echo(f"error: cannot read {directory}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_ERROR)
     if own is None:
-        click.echo(f"error: {directory} is not a tipcheck cache (no CACHEDIR.TAG written by tipcheck); not removing it", err=True)
+        click.echo(
+            f"error: {directory} is not a tipcheck cache (no CACHEDIR.TAG written by tipcheck); not removing it",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)
     for name in own:  # the CACHEDIR.TAG last: a folder half cleaned is still known as a cache
         path = os.path.join(real, name)
@@ -476,15 +612,47 @@ def show_rule(code):
 
 @cli.command("harness")
 @click.argument("fixtures", nargs=-1, type=click.Path())
-@click.option("--device", "devices", multiple=True, type=click.Choice(["cpu", "cuda", "pretend-cuda"]), help="Run on this device (repeat for several; default cpu and pretend-cuda: cuda played on the CPU, for the fixtures that opt in).")
-@click.option("--nproc", type=click.IntRange(min=1), default=None, help="Processes for the distributed fixtures (default: theirs).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="REPORT", help="Write the JSON report (and a .md summary beside it).")
-@click.option("--fixed-dir", type=click.Path(exists=True, file_okay=False), help="Take the fixed copies from DIR (a --prepare'd folder, or NAME.py files).")
-@click.option("--prepare", type=click.Path(file_okay=False), metavar="DIR", help="Write originals, fixed copies, expectations and the harness runtime to DIR; run nothing.")
+@click.option(
+    "--device",
+    "devices",
+    multiple=True,
+    type=click.Choice(["cpu", "cuda", "pretend-cuda"]),
+    help="Run on this device (repeat for several; default cpu and pretend-cuda: cuda played on the CPU, for the fixtures that opt in).",
+)
+@click.option(
+    "--nproc",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for the distributed fixtures (default: theirs).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False),
+    metavar="REPORT",
+    help="Write the JSON report (and a .md summary beside it).",
+)
+@click.option(
+    "--fixed-dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Take the fixed copies from DIR (a --prepare'd folder, or NAME.py files).",
+)
+@click.option(
+    "--prepare",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write originals, fixed copies, expectations and the harness runtime to DIR; run nothing.",
+)
 @click.option("--timeout", type=float, default=None, help="Seconds per run (default: the expectation's, or 120).")
-@click.option("--keep", type=click.Path(file_okay=False), metavar="DIR", help="Keep the scripts and the runs' outputs in DIR.")
-@click.option("--preload/--no-preload", default=True, show_default=True, help="Fork runs from a process that imported torch once.")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Fixture×environment pairs to run at once.")
+@click.option(
+    "--keep", type=click.Path(file_okay=False), metavar="DIR", help="Keep the scripts and the runs' outputs in DIR."
+)
+@click.option(
+    "--preload/--no-preload", default=True, show_default=True, help="Fork runs from a process that imported torch once."
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Fixture×environment pairs to run at once."
+)
 @click.option("--list-checks", is_flag=True, help="List the checks expectation files can use.")
 def harness(fixtures, devices, nproc, json_path, fixed_dir, prepare, timeout, keep, preload, jobs, list_checks):
     """Run FIXTURES before and after tipcheck's fixes (unsafe ones too) and check each against its
@@ -494,9 +662,20 @@ def harness(fixtures, devices, nproc, json_path, fixed_dir, prepare, timeout, ke
 
     sys.exit(
         command(
-            fixtures, devices=devices or DEFAULT_DEVICES, nproc=nproc, json_path=json_path, fixed_dir=fixed_dir,
-            prepare=prepare, timeout=timeout, keep=keep, preload=preload, jobs=jobs, list_checks=list_checks,
-            out=sys.stdout, err=sys.stderr, argv=None,
+            fixtures,
+            devices=devices or DEFAULT_DEVICES,
+            nproc=nproc,
+            json_path=json_path,
+            fixed_dir=fixed_dir,
+            prepare=prepare,
+            timeout=timeout,
+            keep=keep,
+            preload=preload,
+            jobs=jobs,
+            list_checks=list_checks,
+            out=sys.stdout,
+            err=sys.stderr,
+            argv=None,
         )
     )
 

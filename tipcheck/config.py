@@ -47,27 +47,26 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from tipcheck.discovery import SKIPPED_DIRS
-from tipcheck.globs import GlobPattern, glob_problem, relative_to
+from tipcheck import selection
 from tipcheck.configfile import (  # noqa: F401 (re-exported: the config's API)
     CONFIG_FILE,
     CONFIG_FILES,
     PYPROJECT,
     ConfigError,
     boolean,
+    check_output_format,
     find_config,
     is_tipcheck_config,
-    check_output_format,
     pyproject_section,
     read_toml,
     string_list,
     type_name,
 )
+from tipcheck.discovery import SKIPPED_DIRS
+from tipcheck.globs import GlobPattern, glob_problem, relative_to
 from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS  # noqa: F401 (re-exported)
-from tipcheck import selection
 from tipcheck.rules import ALL_RULES
 from tipcheck.rules.base import Rule
-
 
 # Folders and files never walked into unless the config replaces `exclude` (extend-exclude adds).
 DEFAULT_EXCLUDE: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRS)) + ("*.egg-info",)
@@ -227,7 +226,9 @@ class Settings:
         return cls.from_mapping(table, path=path, root=root or os.path.dirname(path))
 
     @classmethod
-    def from_mapping(cls, table: Mapping[str, Any], path: Optional[str] = None, root: Optional[str] = None) -> "Settings":
+    def from_mapping(
+        cls, table: Mapping[str, Any], path: Optional[str] = None, root: Optional[str] = None
+    ) -> "Settings":
         """Settings from the keys of a config table (already parsed TOML). Raises ConfigError."""
         shown = path or "<config>"
         pyproject = path is not None and os.path.basename(path) == PYPROJECT
@@ -445,6 +446,7 @@ class Overrides:
         object.__setattr__(self, "select", None if self.select is None else check(self.select, "--select"))
         object.__setattr__(self, "extend_select", check(self.extend_select, "--extend-select"))
         object.__setattr__(self, "ignore", check(self.ignore, "--ignore"))
+
         def globs(values):
             return (values,) if isinstance(values, str) else tuple(values)
 

@@ -31,7 +31,14 @@ class ConfigError(Exception):
         super().__init__(f"{path}: {message}" if path else message)
 
 
-_TOML_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a float", list: "an array", dict: "a table"}
+_TOML_TYPES = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a float",
+    list: "an array",
+    dict: "a table",
+}
 
 
 def type_name(value: Any) -> str:
@@ -56,7 +63,7 @@ def check_output_format(value: Any, path: Optional[str], key: str) -> str:
         raise ConfigError(f"`{key}` must be a string, got {type_name(value)}", path, key)
     if value not in OUTPUT_FORMATS:
         choices = ", ".join(f'"{f}"' for f in OUTPUT_FORMATS)
-        raise ConfigError(f"`{key}` must be one of {choices}; got \"{value}\"", path, key)
+        raise ConfigError(f'`{key}` must be one of {choices}; got "{value}"', path, key)
     return value
 
 

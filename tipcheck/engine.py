@@ -12,17 +12,16 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from tipcheck import cachedata
+from tipcheck import cachedata, parsing
 from tipcheck.analysis import FileAnalysis, Task, run_rules, tree_data
 from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
-from tipcheck.context import RuleContext
 from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
+from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Diagnostic, file_diagnostic, located_diagnostic
 from tipcheck.facts.modules import module_name_for
 from tipcheck.facts.training import ProjectFacts
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
-from tipcheck import parsing
 from tipcheck.parsing import InternalError, python_syntax_check
 from tipcheck.policy import Policy
 from tipcheck.pool import run_tasks
@@ -52,7 +51,6 @@ class Skipped:
 
     path: str
     reason: str
-
 
 
 def check_sources(
@@ -99,7 +97,14 @@ def check_sources(
                 continue
         wants_tree = any(rule.project for rule in wanted[source.path])
         tasks.append(
-            Task(source.path, source.text, source.encoding, codes, wants_tree=wants_tree, encode_tree=wants_tree and cache is not None)
+            Task(
+                source.path,
+                source.text,
+                source.encoding,
+                codes,
+                wants_tree=wants_tree,
+                encode_tree=wants_tree and cache is not None,
+            )
         )
 
     def done(analysis: FileAnalysis) -> None:
@@ -115,12 +120,12 @@ def check_sources(
     project_paths = [
         source.path
         for source in sources
-        if source.path in analyses and analyses[source.path].parsed and any(rule.project for rule in wanted[source.path])
+        if source.path in analyses
+        and analyses[source.path].parsed
+        and any(rule.project for rule in wanted[source.path])
     ]
     if project_paths:
-        _project_rules(
-            [results[path].source for path in project_paths], wanted, analyses, results, cache, file_keys
-        )
+        _project_rules([results[path].source for path in project_paths], wanted, analyses, results, cache, file_keys)
     policy = policy or Policy()
     for source in sources:
         result = results[source.path]
@@ -176,16 +181,25 @@ def _check_syntax(
         answers[digest] = _SYNTAX_SEEN[digest] = answer
         if answer is not None:
             message, row, column = answer
-            results[source.path].diagnostics.append(located_diagnostic(source, INVALID_SYNTAX, f"SyntaxError: {message}", row, column))
+            results[source.path].diagnostics.append(
+                located_diagnostic(source, INVALID_SYNTAX, f"SyntaxError: {message}", row, column)
+            )
     if entry_key is not None and answers != known:
         cache.put("syntax", entry_key, answers)
 
 
-def _plan(sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[Cache], hashes: Dict[str, str]) -> Dict[str, List[Rule]]:
+def _plan(
+    sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[Cache], hashes: Dict[str, str]
+) -> Dict[str, List[Rule]]:
     """The rules to run on each file (tipcheck.prefilter), from the cache when no file changed."""
     if cache is None:
         return rules_per_file(sources, rules)
-    plan_key = cache_key("plan", cache.runtime, [r.code for r in rules], [(s.path, os.path.abspath(s.path), hashes[s.path]) for s in sources])
+    plan_key = cache_key(
+        "plan",
+        cache.runtime,
+        [r.code for r in rules],
+        [(s.path, os.path.abspath(s.path), hashes[s.path]) for s in sources],
+    )
     by_code = {rule.code: rule for rule in rules}
     cached = cachedata.load_plan(cache.get("plan", plan_key), len(sources), by_code)
     if cached is not None:
@@ -238,7 +252,9 @@ def _project_rules(
         project = ProjectFacts([trees[path][1].flow(path) for path in trees])
     except Exception as exc:
         first = sources[0].path
-        found[first].errors.append(InternalError(first, None, f"project analysis failed: {exc!r}", traceback.format_exc()))
+        found[first].errors.append(
+            InternalError(first, None, f"project analysis failed: {exc!r}", traceback.format_exc())
+        )
         project = None
     if project is not None:
         for source in sources:
@@ -257,7 +273,13 @@ def _project_rules(
 
 def _tree(source: SourceFile, analysis: FileAnalysis, cache: Optional[Cache], file_key: Optional[str]):
     """A file's tree and facts for the project step: as analysed, from the cache, or parsed again."""
-    if analysis.tree is None and analysis.pickled_tree is None and analysis.encoded_tree is None and cache is not None and file_key is not None:
+    if (
+        analysis.tree is None
+        and analysis.pickled_tree is None
+        and analysis.encoded_tree is None
+        and cache is not None
+        and file_key is not None
+    ):
         analysis.encoded_tree = cache.get_bytes("trees", file_key)  # plain data: tipcheck.treedata
     try:
         tree = analysis.loaded_tree()

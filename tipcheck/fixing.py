@@ -11,7 +11,7 @@ import libcst as cst
 
 from tipcheck.cache import Cache
 from tipcheck.diagnostics import Diagnostic, Fix
-from tipcheck.engine import FileResult, read_all, unread_result, check_sources, read
+from tipcheck.engine import FileResult, check_sources, read, read_all, unread_result
 from tipcheck.fixes import apply_fixes, select_fixes
 from tipcheck.policy import Policy
 from tipcheck.rules.base import Rule
@@ -82,7 +82,9 @@ def fix_sources(
             dropped_any = dropped_any or bool(dropped)
             if count and text != source.text:
                 fixed[result.path] += count
-                current[result.path] = SourceFile(path=source.path, text=text, encoding=source.encoding, notebook=source.notebook)
+                current[result.path] = SourceFile(
+                    path=source.path, text=text, encoding=source.encoding, notebook=source.notebook
+                )
                 changed = True
         if not changed:
             break

@@ -31,7 +31,9 @@ class Dialect:
     alternation: bool  # `{a,b}`
 
 
-GLOBSET = Dialect("globset", star=".*", any_char=".", class_escapes=False, unclosed_class_is_literal=True, alternation=True)
+GLOBSET = Dialect(
+    "globset", star=".*", any_char=".", class_escapes=False, unclosed_class_is_literal=True, alternation=True
+)
 GITIGNORE = Dialect(
     "gitignore", star="[^/]*", any_char="[^/]", class_escapes=True, unclosed_class_is_literal=False, alternation=False
 )

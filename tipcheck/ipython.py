@@ -14,9 +14,7 @@ PLACEHOLDER = "pass  # tipcheck placeholder for IPython syntax"
 _ASSIGN_PLACEHOLDER = "None  # tipcheck placeholder for IPython syntax"
 
 # Cell magics whose body is Python run in the notebook's namespace (Ruff's list).
-PYTHON_CELL_MAGICS = frozenset(
-    {"capture", "debug", "ipytest", "prun", "pypy", "python", "python3", "time", "timeit"}
-)
+PYTHON_CELL_MAGICS = frozenset({"capture", "debug", "ipytest", "prun", "pypy", "python", "python3", "time", "timeit"})
 # A cell whose first line starts with one of these (and no assignment operator follows) uses
 # automagic: the cell is shell-like, not Python (Ruff's list).
 AUTOMAGICS = frozenset(

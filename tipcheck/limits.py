@@ -76,7 +76,12 @@ def precheck(text: str) -> Verdict:
         nesting = any(message in str(exc.msg) for message in NESTING_ERRORS)
         return Verdict(False, exc if nesting else None)
     except (RecursionError, MemoryError):
-        return Verdict(False, TooComplex(f"the file nests too deeply for Python's own parser (tipcheck analyses up to {MAX_DEPTH} levels)"))
+        return Verdict(
+            False,
+            TooComplex(
+                f"the file nests too deeply for Python's own parser (tipcheck analyses up to {MAX_DEPTH} levels)"
+            ),
+        )
     except (ValueError, TypeError):  # null bytes and the like: LibCST reports them
         return Verdict(False)
     return Verdict(True, too_deep(tree))

@@ -127,7 +127,9 @@ def parse_source(source: SourceFile, result) -> Optional[Tuple[cst.Module, Modul
         module = parse(source)
     except cst.ParserSyntaxError as exc:
         if verdict.python_accepts:  # LibCST's limit, not the file's fault (5,000 joined strings)
-            problem = TooComplex(f"Python accepts this file but LibCST cannot parse it ({_first_line(exc)})", *_libcst_position(exc))
+            problem = TooComplex(
+                f"Python accepts this file but LibCST cannot parse it ({_first_line(exc)})", *_libcst_position(exc)
+            )
             result.diagnostics.append(too_complex_diagnostic(source, problem))
         else:
             result.diagnostics.append(syntax_diagnostic(source, exc))

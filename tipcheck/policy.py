@@ -21,7 +21,9 @@ class Policy:
     def settings(self, path: str) -> Settings:
         return self._default if self.resolver is None else self.resolver.for_path(path)
 
-    def apply(self, source: SourceFile, diagnostics: List[Diagnostic], crashed: Collection[str] = ()) -> List[Diagnostic]:
+    def apply(
+        self, source: SourceFile, diagnostics: List[Diagnostic], crashed: Collection[str] = ()
+    ) -> List[Diagnostic]:
         settings = self.settings(source.path)
         enabled = settings.enabled_codes_for(source.path) - set(crashed)
         kept = [d for d in diagnostics if d.code in ENGINE_CODES or d.code in enabled]

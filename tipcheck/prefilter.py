@@ -15,7 +15,9 @@ from tipcheck.facts.modules import ModuleIndex
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceFile
 
-_IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([\w, \t\n#]*)|([\w, \t]+))", re.MULTILINE)
+_IMPORT_FROM = re.compile(
+    r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([\w, \t\n#]*)|([\w, \t]+))", re.MULTILINE
+)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
 
 
@@ -120,7 +122,11 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
     frontier = set(anchors)
     for level in range(levels):
         candidates = {path for path in texts if not level or path not in models or _training(texts[path])}
-        linked = set().union(*(imports[path] | (set() if path in hubs else importers.get(path, set())) for path in frontier)) if frontier else set()
+        linked = (
+            set().union(*(imports[path] | (set() if path in hubs else importers.get(path, set())) for path in frontier))
+            if frontier
+            else set()
+        )
         found = (linked & candidates) - related - hubs
         if not found:
             break

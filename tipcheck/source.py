@@ -8,8 +8,8 @@ they are (no universal-newline translation), and the same encoding and BOM are u
 from __future__ import annotations
 
 import bisect
-import re
 import os
+import re
 import stat
 import tokenize
 from dataclasses import dataclass, field
@@ -190,4 +190,3 @@ def read_bytes(path: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
     if len(data) > limit:
         raise SourceError(f"file too large (over {limit} bytes; the limit is {_size(limit)})")
     return data
-

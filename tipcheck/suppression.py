@@ -68,7 +68,6 @@ from tipcheck.config import all_codes
 from tipcheck.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from tipcheck.source import SourceFile
 
-
 _TIPCHECK_COLON = re.compile(r"tipcheck\s*:")
 _TIP_CODE = re.compile(r"TIP[0-9]+")
 _CODE = re.compile(r"[A-Z]+[0-9]+")
@@ -179,8 +178,10 @@ class _CommentParser:
         return self
 
     def _directive(self, kind: str, start: int, end: int, codes: Optional[List[CodeEntry]]) -> None:
-        shifted = None if codes is None else tuple(
-            CodeEntry(c.code, c.start + self.column, c.end + self.column) for c in codes
+        shifted = (
+            None
+            if codes is None
+            else tuple(CodeEntry(c.code, c.start + self.column, c.end + self.column) for c in codes)
         )
         self.directives.append(Directive(kind, self.row, start + self.column, end + self.column, shifted))
 
@@ -263,7 +264,9 @@ class _CommentParser:
         for match in re.finditer(r"[^\s,]+", s[i + 1 : close]):
             code = match.group(0)
             if not _CODE.fullmatch(code):
-                return self.warn(start, bad + f"`{code}` is not a code of uppercase letters and digits (e.g., `TIP201`)")
+                return self.warn(
+                    start, bad + f"`{code}` is not a code of uppercase letters and digits (e.g., `TIP201`)"
+                )
             codes.append(CodeEntry(code, i + 1 + match.start(), i + 1 + match.end()))
         if not codes:
             return self.warn(start, bad + f"expected codes inside the brackets {_IGNORE_EXAMPLE}")
@@ -413,7 +416,9 @@ class Suppressions:
         remaining = [e.code for e in directive.codes if id(e) not in dropped]
         if remaining:
             first, last = directive.codes[0], directive.codes[-1]
-            edit = Edit(self._offset(directive.row, first.start), self._offset(directive.row, last.end), ", ".join(remaining))
+            edit = Edit(
+                self._offset(directive.row, first.start), self._offset(directive.row, last.end), ", ".join(remaining)
+            )
             message = "Remove unused codes from the suppression"
         else:
             edit = self._delete(directive)

@@ -217,7 +217,9 @@ def _encode(root: Any) -> bytes:
             elif types == {tuple}:
                 group_columns.append((_TUPLES, [table(v) for v in values]))
             elif all(v is None or type(v) in class_names or isinstance(v, enum.Enum) for v in values):
-                optional = [index[id(v)] if type(v) in class_names else None if v is None else sentinel_names[v] for v in values]
+                optional = [
+                    index[id(v)] if type(v) in class_names else None if v is None else sentinel_names[v] for v in values
+                ]
                 group_columns.append((_OPTIONAL, optional))
             else:
                 group_columns.append((_VALUES, [value(v) for v in values]))
@@ -253,15 +255,15 @@ def _decode(names: Any, counts: Any, columns: Any, tuple_table: Any, root_value:
     _check(type(names) is tuple and type(counts) is tuple and type(columns) is tuple and type(tuple_table) is list)
     _check(len(names) == len(counts) == len(columns) == len(set(names)))
     classes = []
-    for name, count in zip(names, counts):
+    for name, number in zip(names, counts):
         _check(type(name) is str and name in _CLASSES, f"class not allowed in a tree entry: {name!r}")
-        _check(type(count) is int and count >= 0)
+        _check(type(number) is int and number >= 0)
         classes.append(_CLASSES[name])
     # 1. Every object, empty: object.__new__ of a whitelisted class (none of its code runs).
     new = object.__new__
     objects: List[Any] = []
-    for (cls, _, _), count in zip(classes, counts):
-        objects.extend(map(new, repeat(cls, count)))
+    for (cls, _, _), number in zip(classes, counts):
+        objects.extend(map(new, repeat(cls, number)))
     get = objects.__getitem__  # an object number: any int names one of these objects
     sentinels = _SENTINELS
     tuples: List[tuple] = []
@@ -312,12 +314,12 @@ def _decode(names: Any, counts: Any, columns: Any, tuple_table: Any, root_value:
     # 3. The fields, a column at a time (the loops run in C: map over object.__setattr__).
     setattr_ = object.__setattr__
     start = 0
-    for (cls, fields, _), count, group_columns in zip(classes, counts, columns):
-        group = objects[start : start + count]
-        start += count
+    for (cls, fields, _), number, group_columns in zip(classes, counts, columns):
+        group = objects[start : start + number]
+        start += number
         _check(type(group_columns) is tuple and len(group_columns) == len(fields))
         for field, column in zip(fields, group_columns):
-            _check(type(column) is tuple and len(column) == 2 and type(column[1]) is list and len(column[1]) == count)
+            _check(type(column) is tuple and len(column) == 2 and type(column[1]) is list and len(column[1]) == number)
             kind, raw = column
             if kind == _REFS:
                 values = list(map(get, raw))
@@ -332,7 +334,7 @@ def _decode(names: Any, counts: Any, columns: Any, tuple_table: Any, root_value:
             else:
                 _check(kind == _VALUES)
                 values = [value(v) for v in raw]
-            deque(map(setattr_, group, repeat(field, count), values), maxlen=0)
+            deque(map(setattr_, group, repeat(field, number), values), maxlen=0)
     return value(root_value)
 
 

@@ -55,9 +55,7 @@ class TorchvisionTable:
 
 @functools.lru_cache(maxsize=None)
 def torchvision_table() -> TorchvisionTable:
-    raw = json.loads(
-        resources.files(__package__).joinpath("torchvision_builders.json").read_text("utf-8")
-    )
+    raw = json.loads(resources.files(__package__).joinpath("torchvision_builders.json").read_text("utf-8"))
     by_path: Dict[str, Builder] = {}
     by_registry: Dict[str, Builder] = {}
     for entry in raw["builders"]:

@@ -25,7 +25,16 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, classify_torch
-from tipcheck.facts.flow import HARMLESS_CALLS, CallSite, ClassRecord, FuncRecord, Key, KeyPath, LoopRecord, ModuleSummary
+from tipcheck.facts.flow import (
+    HARMLESS_CALLS,
+    CallSite,
+    ClassRecord,
+    FuncRecord,
+    Key,
+    KeyPath,
+    LoopRecord,
+    ModuleSummary,
+)
 from tipcheck.facts.graph import TRAINS, Graph
 from tipcheck.facts.modules import ModuleIndex
 
@@ -401,7 +410,15 @@ class CombinedProject:
         # Method calls on tracked values keep their arguments; others hand them on.
         for site in self._pending_method_args:
             receiver = graph.find(graph.node(site.receiver))
-            if receiver in by_root or site.method in ("step", "set_epoch", "backward", "zero_grad", "unscale_", "scale", "update"):
+            if receiver in by_root or site.method in (
+                "step",
+                "set_epoch",
+                "backward",
+                "zero_grad",
+                "unscale_",
+                "scale",
+                "update",
+            ):
                 continue
             for path in (*site.args, *site.kwargs.values()):
                 self._escape(path)

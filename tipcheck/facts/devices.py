@@ -21,9 +21,7 @@ from tipcheck.facts.walk import names_in, walk
 
 _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
 # GPU-only by design: an NCCL process group (not `"nccl" if cuda else "gloo"`), a pinned device.
-_GPU_ONLY = re.compile(
-    r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']|\.set_device\(|device_ids\s*=\s*\["""
-)
+_GPU_ONLY = re.compile(r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']|\.set_device\(|device_ids\s*=\s*\[""")
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
 
 _CODE = cst.Module([])
@@ -105,7 +103,11 @@ class DeviceFacts:
             pattern = self._flag_patterns.get(name)
             if pattern is None:
                 pattern = self._flag_patterns[name] = bool(
-                    re.search(rf"^[ \t]*{re.escape(name)}\s*=[^\n]*(?:cuda|gpu|is_available|accelerator)", self.text, re.M | re.I)
+                    re.search(
+                        rf"^[ \t]*{re.escape(name)}\s*=[^\n]*(?:cuda|gpu|is_available|accelerator)",
+                        self.text,
+                        re.M | re.I,
+                    )
                 )
             if pattern:
                 return True
@@ -133,7 +135,8 @@ class DeviceFacts:
             if not guarded:
                 callers = [c for c in self.summary.calls if c.callee == func[2]]
                 guarded = bool(callers) and all(
-                    any(self._about_cuda(test) for test in c.ctx.conditions) or self._function_governed(c.ctx.func, seen)
+                    any(self._about_cuda(test) for test in c.ctx.conditions)
+                    or self._function_governed(c.ctx.func, seen)
                     for c in callers
                 )
         self._guarded[func] = guarded

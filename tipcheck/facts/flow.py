@@ -31,11 +31,24 @@ ANY_ITEM = "[*]"
 
 # Methods that return their receiver (for modules and tensors), so `model = model.to(device)`
 # keeps `model` the same value.
-SELF_RETURNING = frozenset({"to", "cuda", "cpu", "train", "eval", "float", "half", "double", "bfloat16", "requires_grad_"})
+SELF_RETURNING = frozenset(
+    {"to", "cuda", "cpu", "train", "eval", "float", "half", "double", "bfloat16", "requires_grad_"}
+)
 
 # Methods recorded as events on the receiver.
 EVENT_METHODS = frozenset(
-    {"step", "set_epoch", "backward", "zero_grad", "update", "to", "cuda", "parameters", "state_dict", "load_state_dict"}
+    {
+        "step",
+        "set_epoch",
+        "backward",
+        "zero_grad",
+        "update",
+        "to",
+        "cuda",
+        "parameters",
+        "state_dict",
+        "load_state_dict",
+    }
 )
 
 # Iteration wrappers whose first argument (or any argument, for zip) is what is really iterated.
@@ -58,10 +71,34 @@ PASS_THROUGH = frozenset({"iter", "torch.compile"})
 # Callables that may receive a value without it escaping the analysis.
 HARMLESS_CALLS = frozenset(
     {
-        "print", "len", "str", "repr", "isinstance", "hasattr", "getattr", "type", "id", "format",
-        "enumerate", "zip", "iter", "next", "range", "bool", "int", "float", "max", "min", "sorted",
-        "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "itertools.islice", "itertools.cycle",
-        "reversed", "super",
+        "print",
+        "len",
+        "str",
+        "repr",
+        "isinstance",
+        "hasattr",
+        "getattr",
+        "type",
+        "id",
+        "format",
+        "enumerate",
+        "zip",
+        "iter",
+        "next",
+        "range",
+        "bool",
+        "int",
+        "float",
+        "max",
+        "min",
+        "sorted",
+        "tqdm.tqdm",
+        "tqdm.auto.tqdm",
+        "tqdm.notebook.tqdm",
+        "itertools.islice",
+        "itertools.cycle",
+        "reversed",
+        "super",
     }
 )
 
@@ -313,7 +350,9 @@ class FlowBuilder(cst.CSTVisitor):
             kwargs=kwargs,
             result=self.fresh(call),
             star=star,
-            func_path=self.keypath(func) if callee is None and isinstance(func, (cst.Name, cst.Attribute, cst.Subscript)) else None,
+            func_path=self.keypath(func)
+            if callee is None and isinstance(func, (cst.Name, cst.Attribute, cst.Subscript))
+            else None,
         )
         self._calls_seen[id(call)] = site
         self.summary.calls.append(site)

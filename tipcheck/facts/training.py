@@ -459,7 +459,12 @@ class ProjectFacts(CombinedProject):
     def is_loss(self, site: CallSite) -> bool:
         if site.callee and site.callee.startswith("torch.nn.functional."):
             name = site.callee.rsplit(".", 1)[1]
-            return name.endswith("loss") or name in {"cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div"}
+            return name.endswith("loss") or name in {
+                "cross_entropy",
+                "binary_cross_entropy",
+                "binary_cross_entropy_with_logits",
+                "kl_div",
+            }
         root = self.root(site.func_path) if site.func_path is not None else None
         return any(v.kind == "model" and v.cls.endswith("Loss") for v in self.values_at(root))
 
@@ -478,7 +483,11 @@ class ProjectFacts(CombinedProject):
             for loader in self.values_of_kind("loader"):
                 batch_sampler = self.field_root(loader, "batch_sampler")
                 inner = self.graph.fields.get(batch_sampler, {}).get("sampler") if batch_sampler is not None else None
-                roots = (self.field_root(loader, "sampler"), batch_sampler, self.graph.find(inner) if inner is not None else None)
+                roots = (
+                    self.field_root(loader, "sampler"),
+                    batch_sampler,
+                    self.graph.find(inner) if inner is not None else None,
+                )
                 for sampler_root in dict.fromkeys(r for r in roots if r is not None):
                     index.setdefault(sampler_root, []).append(loader)
         return list(index.get(root, ()))

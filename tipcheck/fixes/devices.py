@@ -28,7 +28,11 @@ def _module_device_variable(ctx: RuleContext) -> Optional[Tuple[str, int]]:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+            ):
                 text = ctx.module.code_for_node(small.value)
                 if ".device(" in text and "is_available" in text:
                     name = small.targets[0].target.value

@@ -55,7 +55,7 @@ def _visible_as(scope: Scope, qualified: str, skip: Optional[str] = None) -> Opt
                 continue
             target = bindings[0]
             if qualified == target or qualified.startswith(target + "."):
-                candidates.append(name + qualified[len(target):])
+                candidates.append(name + qualified[len(target) :])
         current = current.parent
     return min(candidates, key=lambda c: (len(c), c)) if candidates else None
 

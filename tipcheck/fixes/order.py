@@ -97,7 +97,9 @@ def _cannot_call(stmt: cst.CSTNode, imported: Set[str], own: Set[str]) -> bool:
         for child in node.children:
             visit(child, in_call)
 
-    if isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+    if isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
+    ):
         return True
     visit(stmt)
     return ok

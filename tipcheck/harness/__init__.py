@@ -38,7 +38,14 @@ from tipcheck.harness.observables import (
     step_lrs,
     warnings_matching,
 )
-from tipcheck.harness.processes import FAILED_PEER_GRACE_S, REPORT_NAME, RunOutcome, free_port, run_instrumented, run_processes
+from tipcheck.harness.processes import (
+    FAILED_PEER_GRACE_S,
+    REPORT_NAME,
+    RunOutcome,
+    free_port,
+    run_instrumented,
+    run_processes,
+)
 
 __all__ = [
     "FAILED_PEER_GRACE_S",

@@ -44,7 +44,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from tipcheck.harness.observables import sampler_orders, sampler_problems, step_lrs, warnings_matching
+from tipcheck.harness.observables import sampler_orders, sampler_problems, step_lrs
 
 EXPECT_SUFFIX = ".expect.json"
 DEVICES = ("cpu", "cuda")
@@ -318,7 +318,9 @@ def lr_follows_scheduler(
         record = _scheduler(report, scheduler)
         reference = record.get("reference_lrs")
         if reference is None:
-            problems.append(f"{where}the schedule of {record['class']} could not be replayed: {record.get('reference_error')}")
+            problems.append(
+                f"{where}the schedule of {record['class']} could not be replayed: {record.get('reference_error')}"
+            )
             continue
         reference = [values[group] for values in reference]
         opt = record.get("optimizer") if optimizer is None else optimizer
@@ -342,7 +344,9 @@ def lr_follows_scheduler(
             continue
         expected = reference[skip : skip + len(actual)]
         if len(expected) < len(actual):
-            problems.append(f"{where}{len(actual)} {per} LRs, the schedule has {len(reference) - skip} from value {skip}")
+            problems.append(
+                f"{where}{len(actual)} {per} LRs, the schedule has {len(reference) - skip} from value {skip}"
+            )
             continue
         if all(_close(v, expected[0]) for v in expected):
             problems.append(f"{where}the schedule does not move over these {len(expected)} {per}es: it cannot tell")
@@ -476,7 +480,9 @@ def weights_member(ctx: Context, member: Optional[str], builder: Optional[str] =
             problems.append(f"{_rank(report, index)}weights loaded: {loaded or 'none'}, expected {want or 'none'}")
             continue
         if builder is not None and any(w.get("builder") != builder for w in report["weights"]):
-            problems.append(f"{_rank(report, index)}built by {[w.get('builder') for w in report['weights']]}, not {builder}")
+            problems.append(
+                f"{_rank(report, index)}built by {[w.get('builder') for w in report['weights']]}, not {builder}"
+            )
             continue
         seen.append(", ".join(f"{w['member']} (by {w.get('builder')})" for w in report["weights"]) or "none")
     return not problems, "; ".join(problems) or "; ".join(seen)
@@ -538,22 +544,22 @@ def _spec(raw: Any, where: str, phase: str) -> CheckSpec:
     if isinstance(raw, str):
         raw = {"check": raw}
     if not isinstance(raw, dict) or not isinstance(raw.get("check"), str):
-        raise ExpectationError(f"{where}: a check is a name or an object with a \"check\" name, not {raw!r}")
+        raise ExpectationError(f'{where}: a check is a name or an object with a "check" name, not {raw!r}')
     name = raw["check"]
     func = CHECKS.get(name)
     if func is None:
         raise ExpectationError(f"{where}: unknown check {name!r} (known: {', '.join(sorted(CHECKS))})")
     if name in AFTER_ONLY and phase != "after":
-        raise ExpectationError(f"{where}: {name} compares with the original: it belongs in \"after\"")
+        raise ExpectationError(f'{where}: {name} compares with the original: it belongs in "after"')
     signature = inspect.signature(func)
     accepted = list(signature.parameters)[1:]
     params = {k: v for k, v in raw.items() if k not in COMMON_KEYS}
     unknown = sorted(set(params) - set(accepted))
     if unknown:
-        raise ExpectationError(f"{where}: {name} takes no {', '.join(unknown)} (it takes: {', '.join(accepted) or 'nothing'})")
-    missing = [
-        p for p in accepted if signature.parameters[p].default is inspect.Parameter.empty and p not in params
-    ]
+        raise ExpectationError(
+            f"{where}: {name} takes no {', '.join(unknown)} (it takes: {', '.join(accepted) or 'nothing'})"
+        )
+    missing = [p for p in accepted if signature.parameters[p].default is inspect.Parameter.empty and p not in params]
     if missing:
         raise ExpectationError(f"{where}: {name} needs {', '.join(missing)}")
     device = raw.get("device")
@@ -575,7 +581,9 @@ def parse_expectation(data: Any, path: str = "<expectation>") -> Expectation:
         raise ExpectationError(f"{path}: an expectation is a JSON object")
     unknown = sorted(set(data) - TOP_LEVEL_KEYS)
     if unknown:
-        raise ExpectationError(f"{path}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(TOP_LEVEL_KEYS))})")
+        raise ExpectationError(
+            f"{path}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(TOP_LEVEL_KEYS))})"
+        )
     nproc = data.get("nproc", 1)
     if not isinstance(nproc, int) or nproc < 1:
         raise ExpectationError(f"{path}: nproc must be a positive integer")
@@ -586,7 +594,7 @@ def parse_expectation(data: Any, path: str = "<expectation>") -> Expectation:
     for phase in PHASES:
         raw = data.get(phase)
         if not isinstance(raw, list) or not raw:
-            raise ExpectationError(f"{path}: \"{phase}\" must be a non-empty list of checks")
+            raise ExpectationError(f'{path}: "{phase}" must be a non-empty list of checks')
         phases[phase] = [_spec(item, f"{path}: {phase}[{i}]", phase) for i, item in enumerate(raw)]
     args = data.get("args", [])
     if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
@@ -639,8 +647,14 @@ def run_check(spec: CheckSpec, ctx: Context) -> CheckResult:
         raise
     except Exception as exc:  # a report that lacks what the check reads: fail, and say so
         return CheckResult(
-            ctx.phase, spec.name, spec.label(), False, f"the check failed: {type(exc).__name__}: {exc}", spec.params,
-            spec.negate, spec.why,
+            ctx.phase,
+            spec.name,
+            spec.label(),
+            False,
+            f"the check failed: {type(exc).__name__}: {exc}",
+            spec.params,
+            spec.negate,
+            spec.why,
         )
     if spec.negate:
         ok = not ok

@@ -345,7 +345,7 @@ class Recorder:
 
         from torch.optim import lr_scheduler
 
-        base = getattr(lr_scheduler, "LRScheduler", None) or getattr(lr_scheduler, "_LRScheduler")
+        base = getattr(lr_scheduler, "LRScheduler", None) or lr_scheduler._LRScheduler
         building = set()  # ids of schedulers whose outermost __init__ is running
 
         def wrap(original):
@@ -384,9 +384,7 @@ class Recorder:
                 return OPTIMIZER_PLACEHOLDER
             return _json_safe(value)
 
-        optimizer = next(
-            (v for v in (*args, *kwargs.values()) if isinstance(v, torch.optim.Optimizer)), None
-        )
+        optimizer = next((v for v in (*args, *kwargs.values()) if isinstance(v, torch.optim.Optimizer)), None)
         return {
             "class": type(sched).__name__,
             "module": type(sched).__module__,
@@ -401,9 +399,7 @@ class Recorder:
 
         import torch
 
-        optimizer = next(
-            (v for v in (*args, *kwargs.values()) if isinstance(v, torch.optim.Optimizer)), None
-        )
+        optimizer = next((v for v in (*args, *kwargs.values()) if isinstance(v, torch.optim.Optimizer)), None)
         groups = None
         if optimizer is not None:
             try:
@@ -420,7 +416,7 @@ class Recorder:
         from torch.optim import lr_scheduler
 
         cls, args, kwargs, optimizer, groups = build
-        base = getattr(lr_scheduler, "LRScheduler", None) or getattr(lr_scheduler, "_LRScheduler")
+        base = getattr(lr_scheduler, "LRScheduler", None) or lr_scheduler._LRScheduler
         if optimizer is None or groups is None:
             raise ValueError("no optimizer among the arguments")
         if cls.__name__ == "ReduceLROnPlateau":
@@ -498,7 +494,12 @@ class Recorder:
         entry = self.loss_epochs.get(key)
         if entry is None:
             entry = self.loss_epochs[key] = {
-                "loader_iter": key, "count": 0, "sum": 0.0, "first": value, "last": value, "finite": True
+                "loader_iter": key,
+                "count": 0,
+                "sum": 0.0,
+                "first": value,
+                "last": value,
+                "finite": True,
             }
         entry["count"] += 1
         entry["last"] = value
@@ -603,7 +604,9 @@ class Recorder:
             result = original_verify(cls, obj)
             if not self._paused:
                 member = None if result is None else f"{type(result).__name__}.{result.name}"
-                self.weights_resolved.append({"member": member, "enum": cls.__name__, "builder": _torchvision_builder()})
+                self.weights_resolved.append(
+                    {"member": member, "enum": cls.__name__, "builder": _torchvision_builder()}
+                )
             return result
 
         enum.get_state_dict = get_state_dict

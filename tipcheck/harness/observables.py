@@ -28,9 +28,7 @@ def epoch_lrs(report: dict, optimizer: int = 0, group: int = 0) -> List[float]:
 
 
 def warnings_matching(report: dict, text: str, category: Optional[str] = None) -> List[dict]:
-    return [
-        w for w in report["warnings"] if text in w["message"] and (category is None or w["category"] == category)
-    ]
+    return [w for w in report["warnings"] if text in w["message"] and (category is None or w["category"] == category)]
 
 
 def failures(report: dict) -> List[str]:

@@ -11,12 +11,12 @@ import datetime
 import json
 import os
 import shutil
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import List, Mapping, Optional, Sequence
 
 from tipcheck.engine import lint_paths  # the linter: an ImportError here where it is not installed
 from tipcheck.fixing import fix_paths
-from tipcheck.harness.expectations import expectation_path, load_expectation
 from tipcheck.harness.cases import MANIFEST, RUNTIME_MODULES, Case, case_name
+from tipcheck.harness.expectations import expectation_path, load_expectation
 
 #: What `fix_info` records of the fix of one file.
 FIX_KEYS = ("changed", "fixed_count", "findings_before", "findings_after", "errors", "dropped_fixes")

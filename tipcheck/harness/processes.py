@@ -60,7 +60,9 @@ class _Process:
     def __init__(self, script, args, out, env, cwd, stdout_path, stderr_path, preload):
         if preload:
             self.server = fork_server(environment(None))
-            request = dict(script=script, args=list(args), out=out, env=env, cwd=cwd, stdout=stdout_path, stderr=stderr_path)
+            request = dict(
+                script=script, args=list(args), out=out, env=env, cwd=cwd, stdout=stdout_path, stderr=stderr_path
+            )
             self.ident = self.server.start(request)
             self.proc = None
         else:
@@ -68,7 +70,11 @@ class _Process:
             with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", INSTRUMENT, "--out", out, script, *args],
-                    env=env, cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+                    env=env,
+                    cwd=cwd,
+                    stdout=stdout,
+                    stderr=stderr,
+                    stdin=subprocess.DEVNULL,
                 )
 
     def poll(self) -> Optional[int]:
@@ -183,7 +189,11 @@ def run_processes(
         names = [f"{tag}{r}" if nproc > 1 else tag for r in range(nproc)]
         stderrs = [_tail(os.path.join(out_dir, f"{n}.stderr")) for n in names]
         # The free port was taken between finding it and binding it: try another.
-        if nproc > 1 and any("address already in use" in s.lower() or "EADDRINUSE" in s for s in stderrs) and attempt < 2:
+        if (
+            nproc > 1
+            and any("address already in use" in s.lower() or "EADDRINUSE" in s for s in stderrs)
+            and attempt < 2
+        ):
             continue
         break
     reports: List[Optional[dict]] = []

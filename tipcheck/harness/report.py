@@ -23,7 +23,9 @@ def table(report: Dict[str, Any], markdown: bool = False) -> str:
         key = (result["fixture"], result["rule"] or "-")
         if key not in rows:
             rows.append(key)
-        cells[(result["fixture"], result["environment"])] = result["verdict"].upper() if result["verdict"] != "pass" else "pass"
+        cells[(result["fixture"], result["environment"])] = (
+            result["verdict"].upper() if result["verdict"] != "pass" else "pass"
+        )
     header = ["fixture", "rule", *envs]
     body = [[name, rule, *[cells.get((name, env), "-") for env in envs]] for name, rule in rows]
     if markdown:
@@ -49,7 +51,9 @@ def problems(report: Dict[str, Any]) -> List[str]:
             out.append(f"{result['fixture']} @ {result['environment']}: error: {result['reason']}")
         for check in result["checks"]:
             if not check["ok"]:
-                out.append(f"{result['fixture']} @ {result['environment']}: {check['phase']}: {check['label']}: {check['detail']}")
+                out.append(
+                    f"{result['fixture']} @ {result['environment']}: {check['phase']}: {check['label']}: {check['detail']}"
+                )
     return out
 
 

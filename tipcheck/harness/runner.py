@@ -43,9 +43,9 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO
 from tipcheck.harness.cases import MANIFEST, Case, case_name
 from tipcheck.harness.expectations import (
     DEVICES,
+    EXPECT_SUFFIX,
     PRETEND_CUDA,
     RUN_DEVICES,
-    EXPECT_SUFFIX,
     Environment,
     Expectation,
     ExpectationError,
@@ -148,8 +148,14 @@ def cases_with_fixed_copies(fixtures: Sequence[str], fixed_dir: str) -> List[Cas
         if not os.path.isfile(fixed):
             raise UsageError(f"{fixed_dir}: no fixed copy of {os.path.basename(path)}")
         cases.append(
-            Case(case_name(path), path, fixed, load_expectation(expectation_path(path)),
-                 {"substituted": os.path.abspath(fixed)}, source=os.path.abspath(path))
+            Case(
+                case_name(path),
+                path,
+                fixed,
+                load_expectation(expectation_path(path)),
+                {"substituted": os.path.abspath(fixed)},
+                source=os.path.abspath(path),
+            )
         )
     return cases
 
@@ -234,7 +240,9 @@ def _run_summary(outcome, script: str) -> Dict[str, Any]:
         "timed_out": outcome.timed_out,
         "exit": [r["exit"] if r is not None else None for r in outcome.reports],
         "exceptions": [
-            f"{r['exception']['type']}: {r['exception']['message'][:300]}" for r in outcome.reports if r and r["exception"]
+            f"{r['exception']['type']}: {r['exception']['message'][:300]}"
+            for r in outcome.reports
+            if r and r["exception"]
         ],
         "loss": [r.get("loss") if r is not None else None for r in outcome.reports],
         "missing_reports": outcome.errors,
@@ -268,7 +276,9 @@ class Progress:
     def run(self, case: Case, env: Environment, phase: str, outcome) -> None:
         with self.lock:
             self.done += 1
-            self._print(f"[{self.done:>{len(str(self.total))}}/{self.total}] {case.name} {env.name} {phase}: {_run_line(outcome)}")
+            self._print(
+                f"[{self.done:>{len(str(self.total))}}/{self.total}] {case.name} {env.name} {phase}: {_run_line(outcome)}"
+            )
 
     def verdict(self, result: Dict[str, Any]) -> None:
         with self.lock:
@@ -323,8 +333,13 @@ def run_case(
     for phase, script in (("before", case.original), ("after", case.fixed)):
         out = os.path.join(work_dir, case.name, _safe(env.name), phase)
         outcome = run_processes(
-            script, out, env=run_env(env), timeout=limit, nproc=env.nproc if env.distributed else 1,
-            args=case.expectation.args, preload=preload,
+            script,
+            out,
+            env=run_env(env),
+            timeout=limit,
+            nproc=env.nproc if env.distributed else 1,
+            args=case.expectation.args,
+            preload=preload,
         )
         outcomes[phase] = outcome
         result["runs"][phase] = _run_summary(outcome, script)
@@ -332,8 +347,12 @@ def run_case(
         if progress:
             progress.run(case, env, phase, outcome)
     checks = evaluate(
-        case.expectation, env, outcomes["before"].reports, outcomes["after"].reports,
-        outcomes["before"].errors, outcomes["after"].errors,
+        case.expectation,
+        env,
+        outcomes["before"].reports,
+        outcomes["after"].reports,
+        outcomes["before"].errors,
+        outcomes["after"].errors,
     )
     result["checks"] = [c.to_json() for c in checks]
     result["verdict"] = "pass" if checks and all(c.ok for c in checks) else "fail"
@@ -341,9 +360,7 @@ def run_case(
         result["reason"] = "no check applies in this environment"
     for phase, outcome in outcomes.items():
         if not all(c.ok for c in checks) or outcome.errors:
-            result["runs"][phase]["stderr_tails"] = [
-                (r or {}).get("stderr_tail", "")[-1500:] for r in outcome.reports
-            ]
+            result["runs"][phase]["stderr_tails"] = [(r or {}).get("stderr_tail", "")[-1500:] for r in outcome.reports]
     return result
 
 
@@ -375,9 +392,17 @@ def run_cases(
         why = machine.unavailable(env)
         if why is not None:
             result = {
-                "fixture": case.name, "rule": case.expectation.rule, "environment": env.name, "device": env.device,
-                "nproc": env.nproc, "backend": env.backend, "verdict": "skip", "reason": why, "checks": [],
-                "runs": {}, "fix": case.fix,
+                "fixture": case.name,
+                "rule": case.expectation.rule,
+                "environment": env.name,
+                "device": env.device,
+                "nproc": env.nproc,
+                "backend": env.backend,
+                "verdict": "skip",
+                "reason": why,
+                "checks": [],
+                "runs": {},
+                "fix": case.fix,
             }
         else:
             result = run_case(case, env, work, timeout, preload, tracker)
@@ -448,8 +473,13 @@ def command(
         argv = ["tipcheck", "harness", *fixtures]
         for device in devices:
             argv += ["--device", device]
-        for flag, value in (("--nproc", nproc), ("--json", json_path), ("--fixed-dir", fixed_dir),
-                            ("--timeout", timeout), ("--keep", keep)):
+        for flag, value in (
+            ("--nproc", nproc),
+            ("--json", json_path),
+            ("--fixed-dir", fixed_dir),
+            ("--timeout", timeout),
+            ("--keep", keep),
+        ):
             if value is not None:
                 argv += [flag, str(value)]
         if not preload:
@@ -471,9 +501,15 @@ def command(
             for entry in entries:
                 fix = entry["fix"]
                 state = "fixed" if fix.get("changed") else "unchanged"
-                print(f"{entry['name']}: {state}; findings {fix.get('findings_before')} -> {fix.get('findings_after')}", file=err)
-            print(f"prepared {len(entries)} case(s) in {prepare}; run them with:\n"
-                  f"    cd {prepare} && python -m tipcheck.harness.run . --device cuda --json reports/cuda.json", file=out)
+                print(
+                    f"{entry['name']}: {state}; findings {fix.get('findings_before')} -> {fix.get('findings_after')}",
+                    file=err,
+                )
+            print(
+                f"prepared {len(entries)} case(s) in {prepare}; run them with:\n"
+                f"    cd {prepare} && python -m tipcheck.harness.run . --device cuda --json reports/cuda.json",
+                file=out,
+            )
             return EXIT_OK
         why = harness_missing()
         if why:
@@ -488,8 +524,15 @@ def command(
         try:
             cases = make_cases(fixtures, fixed_dir=fixed_dir, scripts_dir=os.path.join(work, "_scripts"))
             report = run_cases(
-                cases, devices=devices, nproc=nproc, work_dir=work, timeout=timeout, preload=preload, jobs=jobs,
-                progress=err, command=argv,
+                cases,
+                devices=devices,
+                nproc=nproc,
+                work_dir=work,
+                timeout=timeout,
+                preload=preload,
+                jobs=jobs,
+                progress=err,
+                command=argv,
             )
         finally:
             if keep is None:
@@ -515,20 +558,45 @@ def parser(prog: str = "python -m tipcheck.harness.run") -> argparse.ArgumentPar
         description="Run fixtures before and after tipcheck's fixes under instrumentation, and check each "
         "against its expectation file (NAME.expect.json).",
     )
-    p.add_argument("fixtures", nargs="*", help="fixture files or folders (default: fixtures/); with --fixed-dir "
-                   "of a prepared folder, names to select")
-    p.add_argument("--device", dest="devices", action="append", choices=RUN_DEVICES,
-                   help="run on this device (repeat for several; default cpu and pretend-cuda); pretend-cuda: cuda played on the CPU, "
-                   "for the fixtures that opt in")
+    p.add_argument(
+        "fixtures",
+        nargs="*",
+        help="fixture files or folders (default: fixtures/); with --fixed-dir of a prepared folder, names to select",
+    )
+    p.add_argument(
+        "--device",
+        dest="devices",
+        action="append",
+        choices=RUN_DEVICES,
+        help="run on this device (repeat for several; default cpu and pretend-cuda); pretend-cuda: cuda played on the CPU, "
+        "for the fixtures that opt in",
+    )
     p.add_argument("--nproc", type=int, default=None, help="processes for the distributed fixtures (default: theirs)")
-    p.add_argument("--json", dest="json_path", metavar="REPORT", help="write the JSON report (and REPORT's .md summary)")
-    p.add_argument("--fixed-dir", metavar="DIR", help="take the fixed copies from DIR (a --prepare'd folder, or NAME.py files)")
-    p.add_argument("--prepare", metavar="DIR", help="write originals, fixed copies, expectations and the runtime to DIR, "
-                   "and run nothing (needs tipcheck's linter)")
-    p.add_argument("--timeout", type=float, default=None, help=f"seconds per run (default: the expectation's, or {DEFAULT_TIMEOUT:g})")
+    p.add_argument(
+        "--json", dest="json_path", metavar="REPORT", help="write the JSON report (and REPORT's .md summary)"
+    )
+    p.add_argument(
+        "--fixed-dir", metavar="DIR", help="take the fixed copies from DIR (a --prepare'd folder, or NAME.py files)"
+    )
+    p.add_argument(
+        "--prepare",
+        metavar="DIR",
+        help="write originals, fixed copies, expectations and the runtime to DIR, "
+        "and run nothing (needs tipcheck's linter)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help=f"seconds per run (default: the expectation's, or {DEFAULT_TIMEOUT:g})",
+    )
     p.add_argument("--keep", metavar="DIR", help="keep the scripts and the runs' outputs in DIR")
-    p.add_argument("--no-preload", dest="preload", action="store_false",
-                   help="start each run as a fresh interpreter instead of forking it from one that imported torch")
+    p.add_argument(
+        "--no-preload",
+        dest="preload",
+        action="store_false",
+        help="start each run as a fresh interpreter instead of forking it from one that imported torch",
+    )
     p.add_argument("--jobs", type=int, default=1, help="fixture×environment pairs to run at once (default 1)")
     p.add_argument("--list-checks", action="store_true", help="list the checks expectation files can use, and exit")
     return p
@@ -543,8 +611,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if fixed_dir is None and options.prepare is None and fixtures and is_prepared_dir(fixtures[0]):
         fixed_dir, fixtures = fixtures[0], fixtures[1:]
     return command(
-        fixtures, devices=options.devices or list(DEFAULT_DEVICES), nproc=options.nproc, json_path=options.json_path,
-        fixed_dir=fixed_dir, prepare=options.prepare, timeout=options.timeout, keep=options.keep,
-        preload=options.preload, jobs=options.jobs, list_checks=options.list_checks,
+        fixtures,
+        devices=options.devices or list(DEFAULT_DEVICES),
+        nproc=options.nproc,
+        json_path=options.json_path,
+        fixed_dir=fixed_dir,
+        prepare=options.prepare,
+        timeout=options.timeout,
+        keep=options.keep,
+        preload=options.preload,
+        jobs=options.jobs,
+        list_checks=options.list_checks,
         argv=["python", "-m", "tipcheck.harness.run", *argv],
     )

@@ -80,9 +80,7 @@ def json_format(diags: Sequence[Diagnostic], sources: Mapping[str, SourceFile], 
 
 def json_lines(diags: Sequence[Diagnostic], sources: Mapping[str, SourceFile], notebooks: Notebooks = None) -> str:
     """Ruff's ``json-lines``: the objects of :func:`json_format`, one compact object per line."""
-    return "".join(
-        json.dumps(_json_item(d, sources, notebooks), separators=(",", ":")) + "\n" for d in diags
-    )
+    return "".join(json.dumps(_json_item(d, sources, notebooks), separators=(",", ":")) + "\n" for d in diags)
 
 
 # -- github ----------------------------------------------------------------------------------------
@@ -145,8 +143,8 @@ def _unwrap(markdown: str) -> str:
     fenced = False
     for line in markdown.splitlines():
         stripped = line.strip()
-        starts_block = not stripped or stripped.startswith(("- ", "* ", "#", "|", ">")) or bool(
-            re.match(r"\d+[.)] ", stripped)
+        starts_block = (
+            not stripped or stripped.startswith(("- ", "* ", "#", "|", ">")) or bool(re.match(r"\d+[.)] ", stripped))
         )
         if stripped.startswith("```"):
             fenced = not fenced

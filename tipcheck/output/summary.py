@@ -42,5 +42,7 @@ def fix_summary(fixed: int, remaining: Sequence[Diagnostic], unsafe: bool, diff:
     text = f"Found {_plural(fixed + len(remaining), 'error')} ({fixed} fixed, {len(remaining)} remaining).\n"
     hidden = sum(1 for d in remaining if d.fix is not None and not d.fixable(unsafe))
     if hidden:
-        text += f"No fixes available ({_plural(hidden, 'hidden fix')} can be enabled with the `--unsafe-fixes` option).\n"
+        text += (
+            f"No fixes available ({_plural(hidden, 'hidden fix')} can be enabled with the `--unsafe-fixes` option).\n"
+        )
     return text + (_unchecked(unchecked) if unchecked else "")
