@@ -593,7 +593,7 @@ def test_prepared_folder_runs_without_libcst_or_click(tmp_path):
         """
         import os, sys
         import tipcheck
-        from tipcheck.harness.runner import main
+        from tipcheck.harness.command import main
         code = main(["."] + sys.argv[1:])
         assert os.path.realpath(tipcheck.__file__).startswith(os.path.realpath(os.getcwd())), tipcheck.__file__
         bad = [m for m in ("libcst", "click", "tipcheck.engine", "tipcheck.cli") if m in sys.modules]

@@ -22,7 +22,6 @@ ROOT = PACKAGE.parent
 MAX_LINES = 600
 # Modules allowed to be longer, and why (each is another piece of work's to split).
 LONG_MODULES = {
-    "tipcheck/facts/training.py": "split at its seams by the facts work of the same issue",
     "tipcheck/harness/instrument.py": "the pretend-CUDA work of the same issue is changing it",
     "tipcheck/harness/expectations.py": "the pretend-CUDA work of the same issue adds its device checks",
 }

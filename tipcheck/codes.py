@@ -19,3 +19,6 @@ ENGINE_CODES = (INVALID_SYNTAX, IO_ERROR, TOO_COMPLEX)
 
 UNUSED_SUPPRESSION = "TIP001"
 UNUSED_SUPPRESSION_NAME = "unused-suppression"
+
+# Exit statuses, as in Ruff: no findings left, findings remain, a usage or internal error.
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

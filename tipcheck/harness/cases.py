@@ -15,6 +15,7 @@ MANIFEST = "manifest.json"
 RUNTIME_MODULES = (
     "__init__.py",
     "cases.py",
+    "command.py",
     "errors.py",
     "expectations.py",
     "forkserver.py",

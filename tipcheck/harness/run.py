@@ -3,12 +3,12 @@
 The harness without tipcheck's command line (click) or linter (libcst): for a machine that has
 torch but not those, given the fixed copies made elsewhere (`tipcheck harness --prepare DIR`, then
 `python -m tipcheck.harness.run DIR`). Same options as `tipcheck harness`; see
-`tipcheck.harness.runner`.
+`tipcheck.harness.command`.
 """
 
 import sys
 
-from tipcheck.harness.runner import main
+from tipcheck.harness.command import main
 
 if __name__ == "__main__":
     sys.exit(main())
