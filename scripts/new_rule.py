@@ -91,7 +91,8 @@ def {placeholder}():
     pass
 
 
-{placeholder}()  # expect: {code}
+# The expectation states the fix the finding carries: [safe-fix], [unsafe-fix] or [no-fix].
+{placeholder}()  # expect: {code}[no-fix]
 '''
 
 NEGATIVE = '''# expect: none
