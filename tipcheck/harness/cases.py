@@ -15,6 +15,7 @@ MANIFEST = "manifest.json"
 RUNTIME_MODULES = (
     "__init__.py",
     "cases.py",
+    "checks.py",
     "command.py",
     "errors.py",
     "expectations.py",
