@@ -25,6 +25,8 @@ RUNTIME_MODULES = (
     "observables.py",
     "pretend_cuda.py",
     "processes.py",
+    "record_schedulers.py",
+    "record_weights.py",
     "report.py",
     "runner.py",
     "run.py",
