@@ -12,11 +12,12 @@ This package re-exports what a caller needs; the code is in its modules:
 - `processes`: `run_instrumented`, `run_processes` (one process or a distributed group);
 - `forkserver`: the fork server and its client (`preload=True`);
 - `observables`: reading what a run did out of its reports;
-- `errors`: `HarnessError`.
+- `errors`: `HarnessError` (and `ExpectationError`).
 
 The rest of the harness (`tipcheck harness`, `python -m tipcheck.harness.run`):
 - `cases`: the shared case types (a case, the prepared folder's manifest and runtime modules);
-- `expectations`: the expectation files (`fixtures/NAME.expect.json`) and the checks they name;
+- `expectations`: the expectation files (`fixtures/NAME.expect.json`); `checks`: the checks they
+  name;
 - `runner`: runs each fixture's original and fixed copy per environment (cpu, cuda, gloo×N,
   nccl×N) and judges them; `report`: the table and the JSON and markdown reports;
 - `prepare`: the fixed copies, made by tipcheck itself (the only module that needs the linter),

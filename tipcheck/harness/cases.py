@@ -15,6 +15,7 @@ MANIFEST = "manifest.json"
 RUNTIME_MODULES = (
     "__init__.py",
     "cases.py",
+    "checks.py",
     "command.py",
     "errors.py",
     "expectations.py",
@@ -24,6 +25,8 @@ RUNTIME_MODULES = (
     "observables.py",
     "pretend_cuda.py",
     "processes.py",
+    "record_schedulers.py",
+    "record_weights.py",
     "report.py",
     "runner.py",
     "run.py",

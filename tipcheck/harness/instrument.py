@@ -52,6 +52,9 @@ Under torch.distributed (the process group was initialised, or `RANK` is set), t
 `REPORT.rank{N}.json` (REPORT less its `.json`), so that the processes of one run do not overwrite
 one another; otherwise to REPORT itself.
 
+The scheduler recording is in `tipcheck.harness.record_schedulers`, the weights recording in
+`tipcheck.harness.record_weights` (mixins of `Recorder`).
+
 Nothing here imports torch at import time: `tipcheck` never does. torch is imported by `main` only,
 before the script runs.
 """
@@ -70,14 +73,12 @@ import weakref
 from typing import Any, Dict, List, Optional
 
 from tipcheck.harness import pretend_cuda
+from tipcheck.harness.record_schedulers import SchedulerRecording, _float, _json_safe
+from tipcheck.harness.record_weights import WeightsRecording
 
-OPTIMIZER_PLACEHOLDER = "<optimizer>"
 #: Top-level forward calls looked at, and distinct (module, devices) kinds kept, per process.
 FORWARD_DETAILED = 2000
 FORWARD_KINDS = 50
-#: The most scheduler steps replayed for `reference_lrs`.
-REFERENCE_STEPS_LIMIT = 100_000
-WEIGHTS_MODULE = "torchvision.models._api"
 
 
 def report_path(out: str, rank: Optional[int]) -> str:
@@ -86,30 +87,6 @@ def report_path(out: str, rank: Optional[int]) -> str:
         return out
     stem = out[: -len(".json")] if out.endswith(".json") else out
     return f"{stem}.rank{rank}.json"
-
-
-def _json_safe(value: Any, depth: int = 0) -> Any:
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value
-    if isinstance(value, (list, tuple)) and depth < 3:
-        return [_json_safe(v, depth + 1) for v in value]
-    if isinstance(value, dict) and depth < 3 and all(isinstance(k, str) for k in value):
-        return {k: _json_safe(v, depth + 1) for k, v in value.items()}
-    try:  # a 0-d tensor, a numpy scalar
-        if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-            return _json_safe(value.item(), depth + 1)
-    except Exception:
-        pass
-    return {"repr": repr(value)[:200]}
-
-
-def _float(value: Any) -> Any:
-    try:
-        return float(value)
-    except Exception:
-        return repr(value)
 
 
 def _device_of(tensor: Any) -> str:
@@ -143,60 +120,7 @@ def _cuda_available() -> Optional[bool]:
         return None
 
 
-class SkippedWeights(dict):
-    """What `WeightsEnum.get_state_dict` returns under the instrumentation: no weights (nothing is
-    downloaded); `nn.Module.load_state_dict` takes it as a no-op. Empty, so code that walks the
-    state dict's keys (densenet's builder does) walks nothing."""
-
-    def __init__(self, member: str) -> None:
-        super().__init__()
-        self.member = member
-
-
-def _torchvision_builder() -> Optional[str]:
-    """The outermost public function of torchvision.models on the stack: the builder called."""
-    frame = sys._getframe(2)
-    found = None
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        name = frame.f_code.co_name
-        if module.startswith("torchvision.models") and not name.startswith("_") and "wrapper" not in name:
-            found = name
-        frame = frame.f_back
-    return found
-
-
-class _AfterImport:
-    """A meta path finder that calls `callback(module)` once `name` has been imported."""
-
-    def __init__(self, name: str, callback) -> None:
-        self.name = name
-        self.callback = callback
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname != self.name:
-            return None
-        import importlib.util
-
-        sys.meta_path.remove(self)  # once; and find_spec below must not find this finder again
-        spec = importlib.util.find_spec(fullname)
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        loader, callback = spec.loader, self.callback
-
-        class Loader:
-            def create_module(self, spec):
-                return loader.create_module(spec)
-
-            def exec_module(self, module):
-                loader.exec_module(module)
-                callback(module)
-
-        spec.loader = Loader()
-        return spec
-
-
-class Recorder:
+class Recorder(SchedulerRecording, WeightsRecording):
     """Holds the observables of one process and installs the patches that feed them."""
 
     def __init__(self, script: str, argv: List[str]) -> None:
@@ -339,130 +263,6 @@ class Recorder:
         DistributedSampler.__iter__ = __iter__
         DistributedSampler.set_epoch = set_epoch
 
-    def _install_schedulers(self, torch) -> None:
-        import functools
-        import inspect
-
-        from torch.optim import lr_scheduler
-
-        base = getattr(lr_scheduler, "LRScheduler", None) or lr_scheduler._LRScheduler
-        building = set()  # ids of schedulers whose outermost __init__ is running
-
-        def wrap(original):
-            @functools.wraps(original)
-            def __init__(sched, *args, **kwargs):
-                if id(sched) in building or self._paused:  # a parent's __init__, or a replay
-                    return original(sched, *args, **kwargs)
-                building.add(id(sched))
-                try:
-                    record = self._scheduler_record(sched, args, kwargs)
-                    build = self._scheduler_build(sched, args, kwargs)
-                    original(sched, *args, **kwargs)
-                    self.schedulers.append(record)
-                    self._scheduler_builds.append(build)
-                finally:
-                    building.discard(id(sched))
-
-            try:
-                __init__.__signature__ = inspect.signature(original)
-            except (TypeError, ValueError):
-                pass
-            return __init__
-
-        for name, cls in sorted(vars(lr_scheduler).items()):
-            if not (isinstance(cls, type) and issubclass(cls, base) and "__init__" in vars(cls)):
-                continue
-            if name.startswith("_") or cls.__module__ != lr_scheduler.__name__:
-                continue
-            cls.__init__ = wrap(cls.__init__)
-
-    def _scheduler_record(self, sched, args, kwargs) -> Dict[str, Any]:
-        import torch
-
-        def encode(value):
-            if isinstance(value, torch.optim.Optimizer):
-                return OPTIMIZER_PLACEHOLDER
-            return _json_safe(value)
-
-        optimizer = next((v for v in (*args, *kwargs.values()) if isinstance(v, torch.optim.Optimizer)), None)
-        return {
-            "class": type(sched).__name__,
-            "module": type(sched).__module__,
-            "args": [encode(a) for a in args],
-            "kwargs": {k: encode(v) for k, v in kwargs.items()},
-            "optimizer_lrs": [_float(g.get("lr")) for g in optimizer.param_groups] if optimizer else None,
-            "optimizer_class": type(optimizer).__name__ if optimizer else None,
-        }
-
-    def _scheduler_build(self, sched, args, kwargs):
-        import copy
-
-        import torch
-
-        optimizer = next((v for v in (*args, *kwargs.values()) if isinstance(v, torch.optim.Optimizer)), None)
-        groups = None
-        if optimizer is not None:
-            try:
-                groups = [
-                    {k: copy.deepcopy(v) for k, v in group.items() if k != "params"} for group in optimizer.param_groups
-                ]
-            except Exception:
-                groups = None
-        return (type(sched), args, kwargs, optimizer, groups)
-
-    def _reference_lrs(self, build, count: int):
-        """The LRs the schedule gives (see the module's doc), or raise why it cannot tell."""
-        import torch
-        from torch.optim import lr_scheduler
-
-        cls, args, kwargs, optimizer, groups = build
-        base = getattr(lr_scheduler, "LRScheduler", None) or lr_scheduler._LRScheduler
-        if optimizer is None or groups is None:
-            raise ValueError("no optimizer among the arguments")
-        if cls.__name__ == "ReduceLROnPlateau":
-            raise ValueError("ReduceLROnPlateau follows a metric")
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, base) or (
-                isinstance(value, (list, tuple)) and any(isinstance(v, base) for v in value)
-            ):
-                raise ValueError("it wraps other schedulers")
-        params = [{"params": [torch.zeros(1, requires_grad=True)], **group} for group in groups]
-        try:
-            stand_in = type(optimizer)(params)
-        except Exception:
-            stand_in = torch.optim.SGD(params, lr=groups[0].get("lr", 0.1))
-        swap = lambda v: stand_in if v is optimizer else v  # noqa: E731
-        values = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            scheduler = cls(*[swap(a) for a in args], **{k: swap(v) for k, v in kwargs.items()})
-            for index in range(count):
-                values.append([_float(group["lr"]) for group in stand_in.param_groups])
-                if index == count - 1:
-                    break
-                try:
-                    scheduler.step()
-                except Exception:  # OneCycleLR past its total steps: the schedule ends there
-                    break
-        return values
-
-    def _finish_schedulers(self) -> None:
-        count = min(len(self.lr) + 2, REFERENCE_STEPS_LIMIT)
-        self._paused = True
-        try:
-            for record, build in zip(self.schedulers, self._scheduler_builds):
-                optimizer = build[3]
-                record["optimizer"] = self._optimizers.get(optimizer) if optimizer is not None else None
-                try:
-                    record["reference_lrs"] = self._reference_lrs(build, count)
-                    record["reference_error"] = None
-                except Exception as exc:
-                    record["reference_lrs"] = None
-                    record["reference_error"] = f"{type(exc).__name__}: {exc}"
-        finally:
-            self._paused = False
-            self._scheduler_builds = []
-
     def _install_backward(self, torch) -> None:
         original = torch.Tensor.backward
 
@@ -569,49 +369,7 @@ class Recorder:
         except TypeError:
             self._handles.append(module_api.register_module_forward_hook(post_hook))
 
-    # -- torchvision weights ------------------------------------------------------------------
-
-    def _install_weights(self, torch) -> None:
-        original_load = torch.nn.Module.load_state_dict
-
-        def load_state_dict(module, state_dict, *args, **kwargs):
-            if isinstance(state_dict, SkippedWeights):
-                from torch.nn.modules.module import _IncompatibleKeys
-
-                return _IncompatibleKeys([], [])
-            return original_load(module, state_dict, *args, **kwargs)
-
-        load_state_dict.__doc__ = original_load.__doc__
-        load_state_dict.__wrapped__ = original_load
-        torch.nn.Module.load_state_dict = load_state_dict
-        if WEIGHTS_MODULE in sys.modules:
-            self._patch_weights(sys.modules[WEIGHTS_MODULE])
-        else:  # patch it when (if) the script imports torchvision: importing it here costs a second
-            sys.meta_path.insert(0, _AfterImport(WEIGHTS_MODULE, self._patch_weights))
-
-    def _patch_weights(self, api) -> None:
-        enum = api.WeightsEnum
-        if getattr(enum, "_tipcheck_patched", False):
-            return
-        original_verify = enum.__dict__["verify"].__func__
-
-        def get_state_dict(member, *args, **kwargs):
-            name = f"{type(member).__name__}.{member.name}"
-            self.weights.append({"member": name, "builder": _torchvision_builder(), "rank": self.rank})
-            return SkippedWeights(name)
-
-        def verify(cls, obj):
-            result = original_verify(cls, obj)
-            if not self._paused:
-                member = None if result is None else f"{type(result).__name__}.{result.name}"
-                self.weights_resolved.append(
-                    {"member": member, "enum": cls.__name__, "builder": _torchvision_builder()}
-                )
-            return result
-
-        enum.get_state_dict = get_state_dict
-        enum.verify = classmethod(verify)
-        enum._tipcheck_patched = True
+    # -- distributed ---------------------------------------------------------------------------
 
     def _install_distributed(self, torch) -> None:
         import torch.distributed as dist
