@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-# The comment must not read as a suppression directive (`# tipcheck: ...`, `# noqa`).
+# The comment must not read as a suppression directive (tipcheck's own or a bare `noqa` one).
 PLACEHOLDER = "pass  # tipcheck placeholder for IPython syntax"
 _ASSIGN_PLACEHOLDER = "None  # tipcheck placeholder for IPython syntax"
 

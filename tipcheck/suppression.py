@@ -96,7 +96,7 @@ class CodeEntry:
 
 @dataclass(frozen=True)
 class Directive:
-    kind: str  # NOQA, IGNORE or FILE_IGNORE
+    kind: str  # one of NOQA, IGNORE, FILE_IGNORE
     row: int  # 1-based
     start: int  # 0-based column of its `#`
     end: int  # 0-based column just after it (after the last code, the `]`, or the keyword)
@@ -195,7 +195,7 @@ class _CommentParser:
             if j >= len(s) or s[j] != ":":  # `# noqa because ...`: bare, as in Ruff
                 return self._directive(NOQA, start, i, None)
             i = j
-        if s[i] != ":":  # `#noqaTIP201`, `# noqa; TIP201`
+        if s[i] != ":":  # no colon: `#`+`noqaTIP201`, or a semicolon after `noqa`
             return self.warn(start, bad + f"expected `:` followed by a comma-separated list of codes {_NOQA_EXAMPLE}")
         codes: List[CodeEntry] = []
         i += 1
@@ -466,7 +466,7 @@ class Suppressions:
             trail += 1
         if lead == begin and trail == end:  # the line holds nothing else: remove the line
             return Edit(begin, full_end, "")
-        if trail == end:  # `x = 1  # noqa: TIP201`
+        if trail == end:  # a directive after code, as in `x = 1  #` + ` noqa: TIP201`
             return Edit(lead, end, "")
         if self.text[trail] == "#":  # `x = 1  # noqa: TIP201  # why`
             return Edit(start, trail, "")
