@@ -84,14 +84,13 @@ TODO: no fix yet.
 - [PyTorch documentation](https://pytorch.org/docs/stable/index.html)
 """
 
-POSITIVE = '''"""[{code}] TODO: where this mistake comes from (real-world: a link, or synthetic)."""
+POSITIVE = '''"""[{code}] TODO: where this mistake comes from (real-world: a link, or synthetic). Each expect states the fix its finding carries: [safe-fix], [unsafe-fix] or [no-fix]."""
 
 
 def {placeholder}():
     pass
 
 
-# The expectation states the fix the finding carries: [safe-fix], [unsafe-fix] or [no-fix].
 {placeholder}()  # expect: {code}[no-fix]
 '''
 
