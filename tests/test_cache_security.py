@@ -16,12 +16,12 @@ import pickle
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import List
 
 import pytest
 from click.testing import CliRunner
+from test_cache_and_jobs import _project as training_project  # the tests folder is on the path
 
 import tipcheck
 from tipcheck import cache as cache_module
@@ -44,39 +44,10 @@ class _Hostile:
 
 
 def _project(folder: Path) -> Path:
-    """File rules with a fix (TIP201) and project rules across two modules (TIP501)."""
-    folder.mkdir(parents=True)
+    """File rules with a fix (TIP201) and project rules across two modules (TIP501): the cache
+    tests' training project, plus a script with a deprecated `pretrained=`."""
+    training_project(folder)
     shutil.copy(FIXTURES / "seed_tip2_pretrained.py", folder / "pretrained.py")
-    (folder / "data.py").write_text(
-        textwrap.dedent(
-            """\
-            from torch.utils.data import DataLoader, DistributedSampler
-
-
-            def make_loader(dataset):
-                sampler = DistributedSampler(dataset)
-                return DataLoader(dataset, batch_size=32, sampler=sampler), sampler
-            """
-        )
-    )
-    (folder / "train.py").write_text(
-        textwrap.dedent(
-            """\
-            import torch
-            from data import make_loader
-
-
-            def train(model, dataset, epochs):
-                loader, sampler = make_loader(dataset)
-                optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-                for epoch in range(epochs):
-                    for x, y in loader:
-                        optimizer.zero_grad()
-                        torch.nn.functional.mse_loss(model(x), y).backward()
-                        optimizer.step()
-            """
-        )
-    )
     return folder
 
 
