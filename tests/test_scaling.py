@@ -253,3 +253,31 @@ def test_indexed_queries_match_the_scans(tmp_path, layout):
                     and project.unambiguous(v)
                     and (project.anchor_site(v)[1] if at_helper else v.module_id) == module_id
                 ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_kept_trees_are_left_out_of_collections_until_the_run_ends(tmp_path, monkeypatch, jobs):
+    """Garbage collections that walk every tree kept for the project rules, again and again as
+    their number grows, made 3,000 files take 11x the time of 300 (benchmarks/RESULTS.md). The
+    kept trees are frozen (gc.freeze) while the project rules run, and nothing stays frozen after
+    the run, so that a process that lints again collects them."""
+    import gc
+
+    from tipcheck import engine
+
+    paths = _generate(tmp_path, "flat", 12)
+    monkeypatch.setattr("tipcheck.pool.MIN_PARALLEL_CHARS", 0)  # use the worker with 2 jobs
+    frozen_during_project_rules: List[int] = []
+    project_rules = engine._project_rules
+
+    def spy(*args, **kwargs):
+        frozen_during_project_rules.append(gc.get_freeze_count())
+        return project_rules(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_project_rules", spy)
+    gc.unfreeze()
+    results = lint_paths(paths, ALL_RULES, jobs=jobs)
+    assert any(result.diagnostics for result in results)
+    # 12 scripts' trees and facts: many thousands of objects, not a handful.
+    assert frozen_during_project_rules and frozen_during_project_rules[0] > 10_000
+    assert gc.get_freeze_count() == 0

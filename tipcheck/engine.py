@@ -24,7 +24,7 @@ from tipcheck.facts.training import ProjectFacts
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.parsing import InternalError, python_syntax_check
 from tipcheck.policy import Policy
-from tipcheck.pool import run_tasks
+from tipcheck.pool import run_tasks, thaw
 from tipcheck.prefilter import rules_per_file
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceError, SourceFile
@@ -126,6 +126,7 @@ def check_sources(
     ]
     if project_paths:
         _project_rules([results[path].source for path in project_paths], wanted, analyses, results, cache, file_keys)
+    thaw()
     policy = policy or Policy()
     for source in sources:
         result = results[source.path]

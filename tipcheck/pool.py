@@ -28,6 +28,12 @@ def tune_gc() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
+def thaw() -> None:
+    """End what run_tasks froze, once a run is over, so that a process that lints again (the
+    server) collects those objects like any others."""
+    gc.unfreeze()
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -60,6 +66,11 @@ def run_tasks(
 
     def finish(result: FileAnalysis) -> None:
         results[result.path] = result
+        if result.tree is not None or result.pickled_tree is not None or result.encoded_tree is not None:
+            # Kept until the project rules run: leave it out of the collections to come, which
+            # would otherwise walk every tree kept so far, again and again, and make a run grow
+            # faster than its files (benchmarks/scaling.py). thaw() ends this once the run is over.
+            gc.freeze()
         if on_done is not None:
             on_done(result)
 
@@ -74,26 +85,23 @@ def run_tasks(
     queue = deque(others + trees if trees_here else trees + others)
     workers = jobs - 1
     # Forked workers share the parent's objects page by page; a collection in a worker that walked
-    # them would copy every page it touches. Frozen objects are left out of collections.
+    # them would copy every page it touches. Frozen objects are left out of collections (until thaw).
     gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as executor:
-            running: Dict[Future, Task] = {}
-            while queue or running:
-                while queue and len(running) < 2 * workers:  # one running, one waiting, per worker
-                    task = queue.popleft()
-                    task.send_tree = True  # the tree crosses the process boundary as bytes
-                    running[executor.submit(analyse, task)] = task
-                if queue:
-                    finish(analyse(queue.pop()))
-                else:
-                    wait(running, return_when=FIRST_COMPLETED)
-                for future in [f for f in running if f.done()]:
-                    task = running.pop(future)
-                    try:
-                        finish(future.result())
-                    except Exception:  # a worker died (killed, out of memory): do that file here
-                        finish(analyse(Task(task.path, task.text, task.encoding, task.codes)))
-    finally:
-        gc.unfreeze()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as executor:
+        running: Dict[Future, Task] = {}
+        while queue or running:
+            while queue and len(running) < 2 * workers:  # one running, one waiting, per worker
+                task = queue.popleft()
+                task.send_tree = True  # the tree crosses the process boundary as bytes
+                running[executor.submit(analyse, task)] = task
+            if queue:
+                finish(analyse(queue.pop()))
+            else:
+                wait(running, return_when=FIRST_COMPLETED)
+            for future in [f for f in running if f.done()]:
+                task = running.pop(future)
+                try:
+                    finish(future.result())
+                except Exception:  # a worker died (killed, out of memory): do that file here
+                    finish(analyse(Task(task.path, task.text, task.encoding, task.codes)))
     return results
