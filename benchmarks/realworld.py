@@ -33,6 +33,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -138,31 +139,75 @@ def check_labels(repos: Sequence[Repo], labels: Sequence[Label]) -> List[str]:
 # -- local copies -------------------------------------------------------------------------------
 
 
+def _git_dir(mirrors: str, repo: Repo) -> Optional[str]:
+    """The mirror's git directory: ``OWNER+NAME/repo`` (bare) or ``OWNER+NAME/repo/.git``."""
+    for candidate in (os.path.join(mirrors, repo.folder, "repo", ".git"), os.path.join(mirrors, repo.folder, "repo")):
+        if os.path.isfile(os.path.join(candidate, "HEAD")):
+            return candidate
+    return None
+
+
+def _extract_all(git_dir: str, commit: str, dest: str) -> bool:
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = os.path.join(scratch, "tree.tar")
+        with open(archive, "wb") as out:
+            done = subprocess.run(["git", "--git-dir", git_dir, "archive", commit], stdout=out, stderr=subprocess.PIPE)
+        if done.returncode != 0:
+            return False
+        with tarfile.open(archive) as tar:
+            tar.extractall(dest, filter="data")
+    return True
+
+
+def _extract_python(git_dir: str, commit: str, dest: str) -> List[str]:
+    """The .py files of ``commit`` one by one (a mirror missing some objects); the paths it lacks."""
+    listing = subprocess.run(
+        ["git", "--git-dir", git_dir, "ls-tree", "-r", "--name-only", "-z", commit], capture_output=True, check=True
+    )
+    lacking = []
+    for path in listing.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if not path.endswith(".py"):
+            continue
+        blob = subprocess.run(
+            ["git", "--git-dir", git_dir, "cat-file", "blob", f"{commit}:{path}"], capture_output=True
+        )
+        if blob.returncode != 0:
+            lacking.append(path)
+            continue
+        target = os.path.join(dest, *path.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(blob.stdout)
+    return lacking
+
+
 def get(repos: Sequence[Repo], mirrors: str, src: str = SRC) -> int:
-    """Write every missing repository at its commit under ``src``; 1 when some could not be had."""
+    """Write every missing repository at its commit under ``src``; 1 when some could not be had.
+    A mirror that lacks some objects gives its .py files only (what the labels are about)."""
     missing = 0
     for repo in repos:
         dest = os.path.join(src, repo.folder)
         if os.path.isdir(dest):
             continue
-        git_dir = os.path.join(mirrors, repo.folder, "repo")
-        if not os.path.isdir(git_dir):
+        git_dir = _git_dir(mirrors, repo)
+        if git_dir is None:
             missing += 1
-            print(f"{repo.name}: no mirror at {git_dir}; make the copy by hand:")
+            print(f"{repo.name}: no mirror under {os.path.join(mirrors, repo.folder)}; make the copy by hand:")
             print(f"    git clone https://github.com/{repo.name} {dest} && git -C {dest} checkout {repo.commit}")
             continue
-        with tempfile.TemporaryDirectory() as scratch:
-            archive = os.path.join(scratch, "tree.tar")
-            with open(archive, "wb") as out:
-                done = subprocess.run(["git", "--git-dir", git_dir, "archive", repo.commit], stdout=out)
-            if done.returncode != 0:
+        partial = dest + ".partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        if not _extract_all(git_dir, repo.commit, partial):
+            shutil.rmtree(partial, ignore_errors=True)
+            try:
+                lacking = _extract_python(git_dir, repo.commit, partial)
+            except subprocess.CalledProcessError:
                 missing += 1
                 print(f"{repo.name}: commit {repo.commit} is not in {git_dir}")
                 continue
-            partial = dest + ".partial"
-            with tarfile.open(archive) as tar:
-                tar.extractall(partial, filter="data")
-            os.replace(partial, dest)
+            note = f"; lacking {len(lacking)}: {', '.join(lacking[:5])}" if lacking else ""
+            print(f"{repo.name}: the mirror lacks some objects: .py files only{note}")
+        os.replace(partial, dest)
         print(f"{repo.name}: {dest}")
     return 1 if missing else 0
 
