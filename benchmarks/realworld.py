@@ -24,7 +24,8 @@ Each repository is linted in a fresh process (``python -m tipcheck lint --format
 labels by (repo, path, line, code). A finding on a ``bug`` row is a true positive, on an ``ok``
 row a false positive; a ``bug`` row without a finding is a miss. Findings on no row are listed
 (``--unlabeled``) and counted apart: label them, then they count. Rules are grouped into the
-families the issue measures (TIP1xx, TIP201, TIP4xx, TIP501). It prints figures; it is not a test.
+families the issue measures (TIP1xx, TIP201, TIP4xx, TIP501). Findings in notebooks, and the
+engine's own (a file that does not parse), are counted apart. It prints figures; it is not a test.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ VERDICTS = ("bug", "ok")
 DEFAULT_CODES = "TIP1,TIP201,TIP4,TIP501"
 FAMILIES = (("TIP1xx", "TIP1"), ("TIP201", "TIP201"), ("TIP4xx", "TIP4"), ("TIP501", "TIP501"))
 
-Key = Tuple[str, str, int, str]  # repo, path (relative, /), line, code
+Key = Tuple[str, str, int, str]
+SKIPPED: Dict[str, int] = defaultdict(
+    int
+)  # findings left out of the scores (see lint), by kind  # repo, path (relative, /), line, code
 
 
 @dataclass
@@ -227,6 +231,11 @@ def lint(repo: Repo, codes: str, src: str = SRC, tipcheck_path: Optional[str] = 
     findings = []
     for item in json.loads(done.stdout or "[]"):
         path = os.path.relpath(os.path.join(folder, item["filename"]), folder).replace(os.sep, "/")
+        if not item["code"].startswith("TIP") or not path.endswith(".py"):
+            # Files tipcheck could not read (invalid-syntax, ...) and notebooks: the labels are
+            # about the rules, on .py files.
+            SKIPPED[item["code"] if path.endswith(".py") else "notebook"] += 1
+            continue
         findings.append(Finding(repo.name, path, item["location"]["row"], item["code"], item["message"]))
     return findings
 
@@ -356,6 +365,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     oks = sum(1 for label in kept if label.verdict == "ok" and label.repo in {r.name for r in present})
     print(f"{len(present)} repositories, {bugs + oks} labelled rows ({bugs} bug, {oks} ok), {len(findings)} findings")
     print(table(outcome))
+    if SKIPPED:
+        print("left out: " + ", ".join(f"{count} {kind}" for kind, count in sorted(SKIPPED.items())))
     if args.details:
         for label, finding in outcome.false_positives:
             print(
