@@ -146,6 +146,8 @@ def get(repos: Sequence[Repo], mirrors: str, src: str = SRC) -> int:
         if os.path.isdir(dest):
             continue
         git_dir = os.path.join(mirrors, repo.folder, "repo")
+        if os.path.isdir(os.path.join(git_dir, ".git")):  # some mirrors are a checkout, not a bare directory
+            git_dir = os.path.join(git_dir, ".git")
         if not os.path.isdir(git_dir):
             missing += 1
             print(f"{repo.name}: no mirror at {git_dir}; make the copy by hand:")
@@ -155,6 +157,11 @@ def get(repos: Sequence[Repo], mirrors: str, src: str = SRC) -> int:
             archive = os.path.join(scratch, "tree.tar")
             with open(archive, "wb") as out:
                 done = subprocess.run(["git", "--git-dir", git_dir, "archive", repo.commit], stdout=out)
+            if done.returncode != 0:  # large blobs (weights, data) may be absent from the mirror: .py files only
+                with open(archive, "wb") as out:
+                    done = subprocess.run(
+                        ["git", "--git-dir", git_dir, "archive", repo.commit, "--", "*.py"], stdout=out
+                    )
             if done.returncode != 0:
                 missing += 1
                 print(f"{repo.name}: commit {repo.commit} is not in {git_dir}")
