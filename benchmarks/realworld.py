@@ -138,6 +138,14 @@ def check_labels(repos: Sequence[Repo], labels: Sequence[Label]) -> List[str]:
 # -- local copies -------------------------------------------------------------------------------
 
 
+def _data_or_skip(member: tarfile.TarInfo, path: str) -> Optional[tarfile.TarInfo]:
+    """The "data" extraction filter, skipping (not failing on) members it refuses, such as absolute links."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return None
+
+
 def get(repos: Sequence[Repo], mirrors: str, src: str = SRC) -> int:
     """Write every missing repository at its commit under ``src``; 1 when some could not be had."""
     missing = 0
@@ -156,12 +164,24 @@ def get(repos: Sequence[Repo], mirrors: str, src: str = SRC) -> int:
             with open(archive, "wb") as out:
                 done = subprocess.run(["git", "--git-dir", git_dir, "archive", repo.commit], stdout=out)
             if done.returncode != 0:
+                # A mirror can lack its largest blobs (images, weights): then take the Python files only.
+                listed = subprocess.run(
+                    ["git", "--git-dir", git_dir, "ls-tree", "-r", "--name-only", "-z", repo.commit],
+                    capture_output=True,
+                )
+                sources = [name for name in listed.stdout.decode().split("\0") if name.endswith(".py")]
+                if listed.returncode == 0 and sources:
+                    with open(archive, "wb") as out:
+                        done = subprocess.run(
+                            ["git", "--git-dir", git_dir, "archive", repo.commit, "--", *sources], stdout=out
+                        )
+            if done.returncode != 0:
                 missing += 1
                 print(f"{repo.name}: commit {repo.commit} is not in {git_dir}")
                 continue
             partial = dest + ".partial"
             with tarfile.open(archive) as tar:
-                tar.extractall(partial, filter="data")
+                tar.extractall(partial, filter=_data_or_skip)
             os.replace(partial, dest)
         print(f"{repo.name}: {dest}")
     return 1 if missing else 0
