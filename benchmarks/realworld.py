@@ -154,6 +154,8 @@ def get(repos: Sequence[Repo], mirrors: str, src: str = SRC) -> int:
         if os.path.isdir(dest):
             continue
         git_dir = os.path.join(mirrors, repo.folder, "repo")
+        if os.path.isdir(os.path.join(git_dir, ".git")):  # some mirrors keep the git directory one level down
+            git_dir = os.path.join(git_dir, ".git")
         if not os.path.isdir(git_dir):
             missing += 1
             print(f"{repo.name}: no mirror at {git_dir}; make the copy by hand:")
