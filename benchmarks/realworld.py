@@ -159,7 +159,11 @@ def _extract_all(git_dir: str, commit: str, dest: str) -> bool:
         if done.returncode != 0:
             return False
         with tarfile.open(archive) as tar:
-            tar.extractall(dest, filter="data")
+            for member in tar:
+                try:
+                    tar.extract(member, dest, filter="data")
+                except tarfile.FilterError:  # a link out of the tree (an absolute symlink): left out
+                    pass
     return True
 
 
