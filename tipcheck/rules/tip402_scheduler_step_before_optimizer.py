@@ -10,6 +10,7 @@ from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
 from tipcheck.facts.flow import CallSite
+from tipcheck.facts.ordering import Divergence, runs_before_any, runs_first
 from tipcheck.facts.training import Loop, ProjectFacts
 from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
@@ -48,104 +49,115 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
         # Only the schedulers stepped in this file can be reported here (indexes, not scans: the
-        # check runs once per file).
-        for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
-            if value.cls in NOT_CHECKED or not project.unambiguous(value) or project.is_escaped(value):
+        # check runs once per file). One finding per call site: a variable that holds one of
+        # several schedulers (assigned on both branches of an `if`) is reported once, naming them.
+        for sched_step, root in project.method_calls_in(ctx.source.path, "step"):
+            values = project.values_at(root)
+            if not values or any(v.kind != "scheduler" or v.cls in NOT_CHECKED for v in values):
                 continue
-            optimizer = project.field_root(value, "optimizer")
+            if root in project.escaped:
+                continue
+            classes = list(dict.fromkeys(v.cls for v in values))
+            optimizer = project.field_root(values[0], "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
-            sched_steps = [s for s, m in project.method_calls(project.root_of(value), "step") if m == ctx.source.path]
-            if not opt_steps or not sched_steps:
+            sched_steps = [s for s, _ in project.method_calls(root, "step")]
+            if not opt_steps:
                 continue
-            for sched_step in sched_steps:
-                found = self._first_before(project, sched_step, opt_steps, sched_steps)
-                if found is None:
-                    continue
-                loop, sched_stmt, opt_stmt, opt_step = found
-                arg = self._epoch_argument(sched_step, loop)
-                if arg is False:
-                    continue
-                if arg is None:
-                    message = (
-                        f"`{value.cls}.step()` runs before `optimizer.step()` in this loop: the schedule's first "
-                        "learning rate is skipped"
-                    )
-                else:
-                    message = (
-                        f"`{value.cls}.step({arg})` runs before `optimizer.step()` in this loop: the pre-1.1 idiom, "
-                        "deprecated (PyTorch warns about the order and the epoch argument)"
-                    )
-                ctx.report(sched_step.node, message, self._fix(ctx, loop, sched_step, sched_stmt, opt_stmt, opt_step, arg))
+            found = self._first_before(project, sched_step, opt_steps, sched_steps)
+            if found is None:
+                continue
+            loop, divergence = found
+            arg = self._epoch_argument(sched_step, loop, divergence)
+            if arg is False:
+                continue
+            named = " or ".join(f"`{cls}.step({arg or ''})`" for cls in classes)
+            if arg is None:
+                message = (
+                    f"{named} runs before `optimizer.step()` in this loop: the schedule's first learning rate is skipped"
+                )
+            else:
+                message = (
+                    f"{named} runs before `optimizer.step()` in this loop: the pre-1.1 idiom, "
+                    "deprecated (PyTorch warns about the order and the epoch argument)"
+                )
+            ctx.report(sched_step.node, message, self._fix(ctx, loop, sched_step, divergence, arg))
 
     @staticmethod
     def _first_before(
         project: ProjectFacts, sched_step: CallSite, opt_steps: List[CallSite], sched_steps: List[CallSite]
-    ) -> Optional[Tuple[Loop, cst.CSTNode, cst.CSTNode, CallSite]]:
+    ) -> Optional[Tuple[Loop, Divergence]]:
         """The innermost loop running both steps, if this scheduler step is its first one and runs
-        before the first optimizer step."""
+        before every optimizer step of the loop (in its body, or in helpers called from it), with
+        where it parts from the first of them."""
         loops = [
             loop
             for loop in project.loops_running(sched_step.ctx)
-            if loop.module_id == sched_step.ctx.func[1]
-            and any(project.inside(s, loop) for s in opt_steps)
+            if any(project.inside(s, loop) for s in opt_steps)
         ]
         loops = project.innermost(loops)
         if len(loops) != 1:
             return None
         loop = loops[0]
-        body = getattr(loop.node.body, "body", None)
-        if not body:
-            return None
-        index = {id(stmt): i for i, stmt in enumerate(body)}
-
-        def position(site: CallSite) -> Optional[int]:
-            stmt = project.statement_in(site, loop)
-            return index.get(id(stmt)) if stmt is not None else None
-
-        sched_stmt = project.statement_in(sched_step, loop)
-        mine = position(sched_step)
-        if mine is None:
-            return None
-        others = [position(s) for s in sched_steps if s is not sched_step and project.inside(s, loop)]
-        if any(p is not None and p < mine for p in others):
+        others = [s for s in sched_steps if s is not sched_step and project.inside(s, loop)]
+        if runs_before_any(project, loop.record, sched_step, others):
             return None  # not the first scheduler step of the loop
-        opt_positions = sorted((p, i) for i, s in enumerate(opt_steps) if project.inside(s, loop) for p in [position(s)] if p is not None)
-        if not opt_positions or opt_positions[0][0] <= mine:
-            return None
-        first_opt = opt_steps[opt_positions[0][1]]
-        return loop, sched_stmt, body[opt_positions[0][0]], first_opt
+        inside = [s for s in opt_steps if project.inside(s, loop)]
+        divergence = runs_first(project, loop.record, sched_step, inside)
+        return (loop, divergence) if divergence is not None else None
 
     @staticmethod
-    def _epoch_argument(sched_step: CallSite, loop: Loop):
-        """None for `step()`; the loop variable's name for `step(epoch)`; False for anything else
-        (an explicit epoch such as `step(epoch + i / iters)` is deliberate)."""
-        # A step under a condition on the loop variable (`if epoch > 0:`) runs after earlier epochs.
+    def _epoch_argument(sched_step: CallSite, loop: Loop, divergence: Divergence):
+        """None for `step()`; the epoch's name for `step(epoch)` or `step(epoch=epoch)`; False for
+        anything else (an explicit epoch such as `step(epoch + i / iters)` is deliberate), and for
+        a step that runs only after some epochs (`if epoch > 0:`)."""
         var = _loop_var(loop)
-        for condition in sched_step.ctx.conditions:
+        # In the loop's function: a condition on the loop variable (`if epoch > 0:`).
+        calls = [call for _, _, call in divergence.first_path if call is not None]
+        outer = calls[0].ctx.conditions if calls else sched_step.ctx.conditions
+        for condition in outer:
             if var is not None and var in names_in(condition) and not _compares_to_string(condition):
+                return False
+        # In a helper the loop calls, all of it runs in the iteration: a condition on anything
+        # that counts epochs or steps (`if epoch > 0:`, `if self.epoch >= self.warmup:`).
+        inner = [c for call in calls[1:] for c in call.ctx.conditions] + list(sched_step.ctx.conditions if calls else ())
+        for condition in inner:
+            if any(_counts(name, var) for name in names_in(condition)) and not _compares_to_string(condition):
                 return False
         args = sched_step.node.args
         if not args:
             return None
-        if len(args) == 1 and args[0].keyword is None and isinstance(args[0].value, cst.Name) and args[0].value.value == var:
-            return var
+        if len(args) != 1 or args[0].star or (args[0].keyword is not None and args[0].keyword.value != "epoch"):
+            return False
+        value = args[0].value
+        if isinstance(value, cst.Name) and (value.value == var or (calls and _counts(value.value, None))):
+            return value.value
         return False
 
     @staticmethod
-    def _fix(ctx: RuleContext, loop: Loop, sched_step: CallSite, sched_stmt, opt_stmt, opt_step: CallSite, arg) -> Optional[Fix]:
+    def _fix(ctx: RuleContext, loop: Loop, sched_step: CallSite, divergence: Divergence, arg) -> Optional[Fix]:
         if arg is not None:
             # `scheduler.step(epoch)` at the top of the epoch loop sets the epoch's LR from the
             # epoch number, also after a resume at `start_epoch` without the scheduler's state.
             # Moved after the epoch, neither `step()` nor `step(epoch)` gives the same LRs.
             return None
-        if loop.module_id != ctx.source.path or not is_lone_call(sched_stmt, sched_step.node):
+        sched_stmt, opt_stmt = divergence.first_stmt, divergence.other_stmt
+        if divergence.first_paths != 1 or not divergence.first_ends_here or divergence.func[1] != ctx.source.path:
+            return None  # the step is in a helper the loop calls, or runs by several paths
+        if not is_lone_call(sched_stmt, sched_step.node):
             return None
-        # The optimizer step is a statement of the same block, or in a batch loop of that block.
-        if not (is_lone_call(opt_stmt, opt_step.node) or isinstance(opt_stmt, (cst.For, cst.While))):
+        # What the step moves past: the optimizer step of the same block, a loop that runs it
+        # (the batch loop), or a call that runs it (`train(epoch)`, `self.train_epoch()`).
+        call = divergence.other_call
+        if isinstance(opt_stmt, (cst.For, cst.While)):
+            where = "the batch loop"
+        elif call is None and is_lone_call(opt_stmt, divergence.other.node):
+            where = "the optimizer step"
+        elif call is not None and _holds_call(opt_stmt, call.node):
+            text = ctx.text(call.node)
+            where = f"`{text}`" if len(text) <= 60 and "\n" not in text else "the call that steps the optimizer"
+        else:
             return None
-        if opt_step.ctx.func != loop.record.ctx.func:
-            return None  # the optimizer steps inside a helper: moving past it is not for a fix
-        body = list(loop.node.body.body)
+        body = list(divergence.block)
         passed = body[_index(body, sched_stmt) + 1 : _index(body, opt_stmt) + 1]  # what the step moves past
         receiver = _prefixes(sched_step.node.func.value) if isinstance(sched_step.node.func, cst.Attribute) else None
         if not receiver or any(receiver & bound_names(stmt) for stmt in passed):
@@ -156,7 +168,6 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         call_text = ctx.text(sched_step.node)
         row = ctx.source.location(ctx.range(sched_stmt)[0]).row
         line = ctx.source.line_text(row).strip()  # keeps a trailing comment
-        where = "the optimizer step" if is_lone_call(opt_stmt, opt_step.node) else "the batch loop"
         message = f"Move `{call_text}` after {where}"
         exits = early_exits(passed)
         if exits:
@@ -169,6 +180,21 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             message,
             Applicability.UNSAFE if exits else Applicability.SAFE,
         )
+
+
+def _counts(name: str, var: Optional[str]) -> bool:
+    """Whether a name counts epochs or steps (`epoch`, `start_epoch`, `global_step`, `iteration`)."""
+    lowered = name.lower()
+    return name == var or any(part in lowered for part in ("epoch", "iter", "step"))
+
+
+def _holds_call(stmt: cst.CSTNode, call: cst.Call) -> bool:
+    """Whether ``stmt`` is a line holding one statement whose value is ``call`` (`train(epoch)`,
+    `loss = train(epoch)`)."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return False
+    small = stmt.body[0]
+    return isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign, cst.AugAssign)) and small.value is call
 
 
 def _index(body: List[cst.CSTNode], stmt: cst.CSTNode) -> int:
