@@ -9,6 +9,7 @@ import libcst as cst
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
+from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
 from tipcheck.facts.ordering import Divergence, runs_before_any, runs_first
 from tipcheck.facts.training import Loop, ProjectFacts
@@ -61,10 +62,16 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             optimizer = project.field_root(values[0], "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
             sched_steps = [s for s, _ in project.method_calls(root, "step")]
-            if not opt_steps:
-                continue
-            found = self._first_before(project, sched_step, opt_steps, sched_steps)
+            named = " or ".join(f"`{cls}.step()`" for cls in classes)
+            found = self._first_before(project, sched_step, opt_steps, sched_steps) if opt_steps else None
             if found is None:
+                handler = handler_before_update(project, sched_step, optimizer, opt_steps)
+                if handler is not None and not self._after_some_passes(sched_step) and not sched_step.node.args:
+                    message = (
+                        f"{named} runs in an `Events.{handler.event}` handler, before the engine's update steps the "
+                        "optimizer: the schedule's first learning rate is skipped"
+                    )
+                    ctx.report(sched_step.node, message, None)
                 continue
             loop, divergence = found
             arg = self._epoch_argument(sched_step, loop, divergence)
@@ -72,9 +79,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                 continue
             named = " or ".join(f"`{cls}.step({arg or ''})`" for cls in classes)
             if arg is None:
-                message = (
-                    f"{named} runs before `optimizer.step()` in this loop: the schedule's first learning rate is skipped"
-                )
+                message = f"{named} runs before `optimizer.step()` in this loop: the schedule's first learning rate is skipped"
             else:
                 message = (
                     f"{named} runs before `optimizer.step()` in this loop: the pre-1.1 idiom, "
@@ -90,9 +95,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         before every optimizer step of the loop (in its body, or in helpers called from it), with
         where it parts from the first of them."""
         loops = [
-            loop
-            for loop in project.loops_running(sched_step.ctx)
-            if any(project.inside(s, loop) for s in opt_steps)
+            loop for loop in project.loops_running(sched_step.ctx) if any(project.inside(s, loop) for s in opt_steps)
         ]
         loops = project.innermost(loops)
         if len(loops) != 1:
@@ -104,6 +107,14 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         inside = [s for s in opt_steps if project.inside(s, loop)]
         divergence = runs_first(project, loop.record, sched_step, inside)
         return (loop, divergence) if divergence is not None else None
+
+    @staticmethod
+    def _after_some_passes(sched_step: CallSite) -> bool:
+        """Whether the step is under a condition on a count of epochs or steps (`if engine.state.epoch > 1:`)."""
+        return any(
+            any(_counts(name, None) for name in names_in(condition)) and not _compares_to_string(condition)
+            for condition in sched_step.ctx.conditions
+        )
 
     @staticmethod
     def _epoch_argument(sched_step: CallSite, loop: Loop, divergence: Divergence):
@@ -119,7 +130,9 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                 return False
         # In a helper the loop calls, all of it runs in the iteration: a condition on anything
         # that counts epochs or steps (`if epoch > 0:`, `if self.epoch >= self.warmup:`).
-        inner = [c for call in calls[1:] for c in call.ctx.conditions] + list(sched_step.ctx.conditions if calls else ())
+        inner = [c for call in calls[1:] for c in call.ctx.conditions] + list(
+            sched_step.ctx.conditions if calls else ()
+        )
         for condition in inner:
             if any(_counts(name, var) for name in names_in(condition)) and not _compares_to_string(condition):
                 return False
