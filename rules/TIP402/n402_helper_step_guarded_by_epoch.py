@@ -1,5 +1,5 @@
 # expect: none
-"""[TIP402] train(epoch) steps the scheduler first, but only `if epoch > 0`: it then runs after a whole epoch of optimizer steps (synthetic look-alike of a step at the top of a helper)."""
+"""[TIP402] train(epoch) steps the scheduler first, but only `if ep > 0` (its own name for the epoch): it then runs after a whole epoch of optimizer steps (synthetic look-alike of a step at the top of a helper)."""
 import torch
 import torch.nn.functional as F
 from torch.optim.lr_scheduler import StepLR
@@ -8,8 +8,8 @@ from torch.utils.data import DataLoader
 from flowers import FlowerSet, TinyViT
 
 
-def train(model, loader, optimizer, scheduler, epoch):
-    if epoch > 0:
+def train(model, loader, optimizer, scheduler, ep):
+    if ep > 0:
         scheduler.step()
     model.train()
     for image, label in loader:

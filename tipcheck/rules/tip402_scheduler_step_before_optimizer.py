@@ -111,10 +111,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
     @staticmethod
     def _after_some_passes(sched_step: CallSite) -> bool:
         """Whether the step is under a condition on a count of epochs or steps (`if engine.state.epoch > 1:`)."""
-        return any(
-            any(_counts(name, None) for name in names_in(condition)) and not _compares_to_string(condition)
-            for condition in sched_step.ctx.conditions
-        )
+        return any(_counting(condition, None) for condition in sched_step.ctx.conditions)
 
     @staticmethod
     def _epoch_argument(sched_step: CallSite, loop: Loop, divergence: Divergence):
@@ -133,9 +130,8 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         inner = [c for call in calls[1:] for c in call.ctx.conditions] + list(
             sched_step.ctx.conditions if calls else ()
         )
-        for condition in inner:
-            if any(_counts(name, var) for name in names_in(condition)) and not _compares_to_string(condition):
-                return False
+        if any(_counting(condition, var) for condition in inner):
+            return False
         args = sched_step.node.args
         if not args:
             return None
@@ -199,6 +195,29 @@ def _counts(name: str, var: Optional[str]) -> bool:
     """Whether a name counts epochs or steps (`epoch`, `start_epoch`, `global_step`, `iteration`)."""
     lowered = name.lower()
     return name == var or any(part in lowered for part in ("epoch", "iter", "step"))
+
+
+def _counting(condition: cst.BaseExpression, var: Optional[str]) -> bool:
+    """Whether a condition may hold on some passes only, by a count of epochs or steps:
+    `if epoch > 0:`, `if self.epoch >= self.warmup:`, `if ep % 2 == 0:` (not `if scheduler:`,
+    `if scheduler is not None:` or `if phase == "train":`)."""
+    if _compares_to_string(condition):
+        return False
+    if any(_counts(name, var) for name in names_in(condition)):
+        return True
+    ordering = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
+    for node in _nodes(condition):
+        if isinstance(node, cst.Comparison) and any(isinstance(c.operator, ordering) for c in node.comparisons):
+            return True
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+            return True
+    return False
+
+
+def _nodes(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _nodes(child)
 
 
 def _holds_call(stmt: cst.CSTNode, call: cst.Call) -> bool:
