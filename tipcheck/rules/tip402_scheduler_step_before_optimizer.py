@@ -42,10 +42,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
     code = "TIP402"
     name = "scheduler-step-before-optimizer"
     finds = "`scheduler.step()` before `optimizer.step()` in the loop"
-    fix_safety = (
-        "safe, when both are in one block (the optimizer step, the batch loop or a call that steps it); "
-        "unsafe past a `continue`, `break`, `return`, `raise` or `yield`"
-    )
+    fix_safety = "safe, when both are in one block; unsafe past a `continue`, `break`, `return`, `raise` or `yield`"
     summary = "`scheduler.step()` runs before `optimizer.step()` in the loop: the first LR of the schedule is skipped"
     needs_text = ("lr_scheduler",)
     fixable = "sometimes"
