@@ -19,6 +19,7 @@ from tipcheck.fixes.statements import bound_names, delete_line, insert_after, is
 from tipcheck.rules.base import ProjectRule
 
 NOT_CHECKED = {"ReduceLROnPlateau", "CosineAnnealingWarmRestarts"}
+_LR_READS = {"get_last_lr", "get_lr", "optimizer"}  # what reading the learning rate uses of a scheduler
 
 
 def _compares_to_string(condition: cst.BaseExpression) -> bool:
@@ -184,10 +185,16 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             # longer steps: with `if (i + 1) % 4: continue`, the schedule would run 4x slower.
             shown = ", ".join(f"`{keyword}`" for keyword in exits)
             message += f" (iterations that leave early by {shown} then skip the scheduler step)"
+        name = dotted_name(sched_step.node.func.value)
+        reads = name is not None and _reads(passed, name)
+        if reads:
+            # `epoch = scheduler.last_epoch + 1` on the way: what it computes (a checkpoint name, a
+            # stopping test) moves by one step too, beyond the learning rate the fix corrects.
+            message += f" (the statements it moves past read `{name}`, which is then one step behind)"
         return Fix(
             (removal, insert_after(ctx, opt_stmt, line)),
             message,
-            Applicability.UNSAFE if exits else Applicability.SAFE,
+            Applicability.UNSAFE if exits or reads else Applicability.SAFE,
         )
 
 
@@ -218,6 +225,25 @@ def _nodes(node: cst.CSTNode):
     yield node
     for child in node.children:
         yield from _nodes(child)
+
+
+def _reads(statements: List[cst.CSTNode], name: str) -> bool:
+    """Whether the statements use ``name`` (`scheduler`, `self.scheduler`) other than to read the
+    learning rate (`get_last_lr()`, `get_lr()`, `.optimizer`): `scheduler.last_epoch`, or the
+    scheduler handed to a call (`save_checkpoint(scheduler)`)."""
+
+    def visit(node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            dotted = dotted_name(node)
+            if dotted is not None:
+                if dotted == name:
+                    return True
+                if dotted.startswith(name + "."):
+                    return dotted[len(name) + 1 :].split(".", 1)[0] not in _LR_READS
+                return False
+        return any(visit(child) for child in node.children)
+
+    return any(visit(stmt) for stmt in statements)
 
 
 def _holds_call(stmt: cst.CSTNode, call: cst.Call) -> bool:
