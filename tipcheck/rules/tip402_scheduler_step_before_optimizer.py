@@ -86,7 +86,12 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                     f"{named} runs before `optimizer.step()` in this loop: the pre-1.1 idiom, "
                     "deprecated (PyTorch warns about the order and the epoch argument)"
                 )
-            ctx.report(sched_step.node, message, self._fix(ctx, loop, sched_step, divergence, arg))
+            # A factory called for several schedulers or optimizers (`build_scheduler(g_opt)`,
+            # `build_scheduler(d_opt)`) makes them one value to the facts: the optimizer step
+            # found first may be another one's, so there is no telling where the step should go.
+            shared = _from_shared_factory(project, root) or _from_shared_factory(project, optimizer)
+            fix = None if shared else self._fix(ctx, loop, sched_step, divergence, arg)
+            ctx.report(sched_step.node, message, fix)
 
     @staticmethod
     def _first_before(
@@ -196,6 +201,15 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             message,
             Applicability.UNSAFE if exits or reads else Applicability.SAFE,
         )
+
+
+def _from_shared_factory(project: ProjectFacts, root) -> bool:
+    """Whether a value at ``root`` is built in a project function that is called more than once."""
+    for value in project.values_at(root):
+        func = value.site.ctx.func
+        if func[0] == "func" and len(project.callers.get(func, ())) > 1:
+            return True
+    return False
 
 
 def _counts(name: str, var: Optional[str]) -> bool:
