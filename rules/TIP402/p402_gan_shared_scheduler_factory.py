@@ -1,4 +1,4 @@
-"""[TIP402] GAN: one project factory builds both StepLRs (generator's and discriminator's), and both step at the top of the iteration, before the two update helpers: reported, but with no fix, since the facts see both schedulers (and both optimizers) as one and cannot tell which update steps which (synthetic)."""
+"""[TIP402] GAN: one project factory builds both StepLRs; the generator's steps at the top of the iteration, before generator_update() (the critic's steps right after critic_update(), which is right). Reported, with no fix: both schedulers (and optimizers) come from one factory, and which update steps which is not known for certain (synthetic)."""
 import torch
 from torch.optim.lr_scheduler import StepLR
 from torch.utils.data import DataLoader
@@ -34,8 +34,8 @@ def main(iterations=100000):
     c_sched = build_scheduler(c_opt, 20000)
     for real in loader:
         g_sched.step()  # expect: TIP402[no-fix]
-        c_sched.step()
         critic_update(critic, generator, c_opt, real)
+        c_sched.step()
         generator_update(critic, generator, g_opt, real.size(0))
 
 
