@@ -138,6 +138,6 @@ def test_names_in_finds_the_names_visit_finds(path):
             # `x.shape`: with attributes, one more "shape" than in `x`; without, those of `x`.
             assert names_in(node).count(node.attr.value) == names_in(node.value).count(node.attr.value) + 1
             assert names_in(node, attributes=False) == names_in(node.value, attributes=False)
-    assert len(expressions.found) > 10
-    if path is None:  # the extra source has attributes; a sampled module may have none
+    if path is None:  # the extra source has attributes; a sampled module may have none (or be tiny)
+        assert len(expressions.found) > 10
         assert with_attributes

@@ -21,9 +21,9 @@ _IMPORT_FROM = re.compile(
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
 
 
-# Words of a training script (Loader/loader, Sampler/sampler, ...): plain substring tests, which
+# Words of a training script (Loader/loader, Sampler/sampler, epoch loops, ...): plain substring tests, which
 # are much faster than one regular expression over a large tree.
-_TRAINING_WORDS = (".step(", ".backward(", "set_epoch", "oader", "ampler", "cheduler", "ptimizer")
+_TRAINING_WORDS = (".step(", ".backward(", "epoch", "oader", "ampler", "cheduler", "ptimizer")
 _DEFINES_MODEL = re.compile(r"\bnn\.Module\b")
 
 

@@ -31,7 +31,7 @@ def main():
     scheduler = lr_scheduler.MultiStepLR(optimizer, milestones=[60, 120, 160], gamma=0.2)
     criterion = nn.CrossEntropyLoss()
     for epoch in range(args.epochs):
-        scheduler.step()  # expect: TIP402[no-fix]
+        scheduler.step()  # expect: TIP402[safe-fix]
         train(model, loader, optimizer, criterion)
 
 

@@ -22,7 +22,7 @@ class Trainer:
 
     def fit(self):
         for epoch in range(self.epochs):
-            self.scheduler.step()  # expect: TIP402[no-fix]
+            self.scheduler.step()  # expect: TIP402[safe-fix]
             self.train_epoch()
 
 

@@ -9,7 +9,9 @@ import libcst as cst
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
+from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
+from tipcheck.facts.ordering import Divergence, runs_before_any, runs_first
 from tipcheck.facts.training import Loop, ProjectFacts
 from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
@@ -17,6 +19,7 @@ from tipcheck.fixes.statements import bound_names, delete_line, insert_after, is
 from tipcheck.rules.base import ProjectRule
 
 NOT_CHECKED = {"ReduceLROnPlateau", "CosineAnnealingWarmRestarts"}
+_LR_READS = {"get_last_lr", "get_lr", "optimizer"}  # what reading the learning rate uses of a scheduler
 
 
 def _compares_to_string(condition: cst.BaseExpression) -> bool:
@@ -48,104 +51,128 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
         # Only the schedulers stepped in this file can be reported here (indexes, not scans: the
-        # check runs once per file).
-        for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
-            if value.cls in NOT_CHECKED or not project.unambiguous(value) or project.is_escaped(value):
+        # check runs once per file). One finding per call site: a variable that holds one of
+        # several schedulers (assigned on both branches of an `if`) is reported once, naming them.
+        for sched_step, root in project.method_calls_in(ctx.source.path, "step"):
+            values = project.values_at(root)
+            if not values or any(v.kind != "scheduler" or v.cls in NOT_CHECKED for v in values):
                 continue
-            optimizer = project.field_root(value, "optimizer")
+            if root in project.escaped:
+                continue
+            classes = list(dict.fromkeys(v.cls for v in values))
+            optimizer = project.field_root(values[0], "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
-            sched_steps = [s for s, m in project.method_calls(project.root_of(value), "step") if m == ctx.source.path]
-            if not opt_steps or not sched_steps:
+            sched_steps = [s for s, _ in project.method_calls(root, "step")]
+            named = " or ".join(f"`{cls}.step()`" for cls in classes)
+            found = self._first_before(project, sched_step, opt_steps, sched_steps) if opt_steps else None
+            if found is None:
+                handler = handler_before_update(project, sched_step, optimizer, opt_steps)
+                if handler is not None and not self._after_some_passes(sched_step) and not sched_step.node.args:
+                    message = (
+                        f"{named} runs in an `Events.{handler.event}` handler, before the engine's update steps the "
+                        "optimizer: the schedule's first learning rate is skipped"
+                    )
+                    ctx.report(sched_step.node, message, None)
                 continue
-            for sched_step in sched_steps:
-                found = self._first_before(project, sched_step, opt_steps, sched_steps)
-                if found is None:
-                    continue
-                loop, sched_stmt, opt_stmt, opt_step = found
-                arg = self._epoch_argument(sched_step, loop)
-                if arg is False:
-                    continue
-                if arg is None:
-                    message = (
-                        f"`{value.cls}.step()` runs before `optimizer.step()` in this loop: the schedule's first "
-                        "learning rate is skipped"
-                    )
-                else:
-                    message = (
-                        f"`{value.cls}.step({arg})` runs before `optimizer.step()` in this loop: the pre-1.1 idiom, "
-                        "deprecated (PyTorch warns about the order and the epoch argument)"
-                    )
-                ctx.report(sched_step.node, message, self._fix(ctx, loop, sched_step, sched_stmt, opt_stmt, opt_step, arg))
+            loop, divergence = found
+            arg = self._epoch_argument(sched_step, loop, divergence)
+            if arg is False:
+                continue
+            named = " or ".join(f"`{cls}.step({arg or ''})`" for cls in classes)
+            if arg is None:
+                message = f"{named} runs before `optimizer.step()` in this loop: the schedule's first learning rate is skipped"
+            else:
+                message = (
+                    f"{named} runs before `optimizer.step()` in this loop: the pre-1.1 idiom, "
+                    "deprecated (PyTorch warns about the order and the epoch argument)"
+                )
+            # A factory called for several schedulers or optimizers (`build_scheduler(g_opt)`,
+            # `build_scheduler(d_opt)`) makes them one value to the facts: the optimizer step
+            # found first may be another one's, so there is no telling where the step should go.
+            shared = _from_shared_factory(project, root) or _from_shared_factory(project, optimizer)
+            fix = None if shared else self._fix(ctx, loop, sched_step, divergence, arg)
+            ctx.report(sched_step.node, message, fix)
 
     @staticmethod
     def _first_before(
         project: ProjectFacts, sched_step: CallSite, opt_steps: List[CallSite], sched_steps: List[CallSite]
-    ) -> Optional[Tuple[Loop, cst.CSTNode, cst.CSTNode, CallSite]]:
+    ) -> Optional[Tuple[Loop, Divergence]]:
         """The innermost loop running both steps, if this scheduler step is its first one and runs
-        before the first optimizer step."""
+        before every optimizer step of the loop (in its body, or in helpers called from it), with
+        where it parts from the first of them."""
         loops = [
-            loop
-            for loop in project.loops_running(sched_step.ctx)
-            if loop.module_id == sched_step.ctx.func[1]
-            and any(project.inside(s, loop) for s in opt_steps)
+            loop for loop in project.loops_running(sched_step.ctx) if any(project.inside(s, loop) for s in opt_steps)
         ]
         loops = project.innermost(loops)
         if len(loops) != 1:
             return None
         loop = loops[0]
-        body = getattr(loop.node.body, "body", None)
-        if not body:
-            return None
-        index = {id(stmt): i for i, stmt in enumerate(body)}
-
-        def position(site: CallSite) -> Optional[int]:
-            stmt = project.statement_in(site, loop)
-            return index.get(id(stmt)) if stmt is not None else None
-
-        sched_stmt = project.statement_in(sched_step, loop)
-        mine = position(sched_step)
-        if mine is None:
-            return None
-        others = [position(s) for s in sched_steps if s is not sched_step and project.inside(s, loop)]
-        if any(p is not None and p < mine for p in others):
+        others = [s for s in sched_steps if s is not sched_step and project.inside(s, loop)]
+        if runs_before_any(project, loop.record, sched_step, others):
             return None  # not the first scheduler step of the loop
-        opt_positions = sorted((p, i) for i, s in enumerate(opt_steps) if project.inside(s, loop) for p in [position(s)] if p is not None)
-        if not opt_positions or opt_positions[0][0] <= mine:
-            return None
-        first_opt = opt_steps[opt_positions[0][1]]
-        return loop, sched_stmt, body[opt_positions[0][0]], first_opt
+        inside = [s for s in opt_steps if project.inside(s, loop)]
+        divergence = runs_first(project, loop.record, sched_step, inside)
+        return (loop, divergence) if divergence is not None else None
 
     @staticmethod
-    def _epoch_argument(sched_step: CallSite, loop: Loop):
-        """None for `step()`; the loop variable's name for `step(epoch)`; False for anything else
-        (an explicit epoch such as `step(epoch + i / iters)` is deliberate)."""
-        # A step under a condition on the loop variable (`if epoch > 0:`) runs after earlier epochs.
+    def _after_some_passes(sched_step: CallSite) -> bool:
+        """Whether the step is under a condition on a count of epochs or steps (`if engine.state.epoch > 1:`)."""
+        return any(_counting(condition, None) for condition in sched_step.ctx.conditions)
+
+    @staticmethod
+    def _epoch_argument(sched_step: CallSite, loop: Loop, divergence: Divergence):
+        """None for `step()`; the epoch's name for `step(epoch)` or `step(epoch=epoch)`; False for
+        anything else (an explicit epoch such as `step(epoch + i / iters)` is deliberate), and for
+        a step that runs only after some epochs (`if epoch > 0:`)."""
         var = _loop_var(loop)
-        for condition in sched_step.ctx.conditions:
+        # In the loop's function: a condition on the loop variable (`if epoch > 0:`).
+        calls = [call for _, _, call in divergence.first_path if call is not None]
+        outer = calls[0].ctx.conditions if calls else sched_step.ctx.conditions
+        for condition in outer:
             if var is not None and var in names_in(condition) and not _compares_to_string(condition):
                 return False
+        # In a helper the loop calls, all of it runs in the iteration: a condition on anything
+        # that counts epochs or steps (`if epoch > 0:`, `if self.epoch >= self.warmup:`).
+        inner = [c for call in calls[1:] for c in call.ctx.conditions] + list(
+            sched_step.ctx.conditions if calls else ()
+        )
+        if any(_counting(condition, var) for condition in inner):
+            return False
         args = sched_step.node.args
         if not args:
             return None
-        if len(args) == 1 and args[0].keyword is None and isinstance(args[0].value, cst.Name) and args[0].value.value == var:
-            return var
+        if len(args) != 1 or args[0].star or (args[0].keyword is not None and args[0].keyword.value != "epoch"):
+            return False
+        value = args[0].value
+        if isinstance(value, cst.Name) and (value.value == var or (calls and _counts(value.value, None))):
+            return value.value
         return False
 
     @staticmethod
-    def _fix(ctx: RuleContext, loop: Loop, sched_step: CallSite, sched_stmt, opt_stmt, opt_step: CallSite, arg) -> Optional[Fix]:
+    def _fix(ctx: RuleContext, loop: Loop, sched_step: CallSite, divergence: Divergence, arg) -> Optional[Fix]:
         if arg is not None:
             # `scheduler.step(epoch)` at the top of the epoch loop sets the epoch's LR from the
             # epoch number, also after a resume at `start_epoch` without the scheduler's state.
             # Moved after the epoch, neither `step()` nor `step(epoch)` gives the same LRs.
             return None
-        if loop.module_id != ctx.source.path or not is_lone_call(sched_stmt, sched_step.node):
+        sched_stmt, opt_stmt = divergence.first_stmt, divergence.other_stmt
+        if divergence.first_paths != 1 or not divergence.first_ends_here or divergence.func[1] != ctx.source.path:
+            return None  # the step is in a helper the loop calls, or runs by several paths
+        if not is_lone_call(sched_stmt, sched_step.node):
             return None
-        # The optimizer step is a statement of the same block, or in a batch loop of that block.
-        if not (is_lone_call(opt_stmt, opt_step.node) or isinstance(opt_stmt, (cst.For, cst.While))):
+        # What the step moves past: the optimizer step of the same block, a loop that runs it
+        # (the batch loop), or a call that runs it (`train(epoch)`, `self.train_epoch()`).
+        call = divergence.other_call
+        if isinstance(opt_stmt, (cst.For, cst.While)):
+            where = "the batch loop"
+        elif call is None and is_lone_call(opt_stmt, divergence.other.node):
+            where = "the optimizer step"
+        elif call is not None and _holds_call(opt_stmt, call.node):
+            text = ctx.text(call.node)
+            where = f"`{text}`" if len(text) <= 60 and "\n" not in text else "the call that steps the optimizer"
+        else:
             return None
-        if opt_step.ctx.func != loop.record.ctx.func:
-            return None  # the optimizer steps inside a helper: moving past it is not for a fix
-        body = list(loop.node.body.body)
+        body = list(divergence.block)
         passed = body[_index(body, sched_stmt) + 1 : _index(body, opt_stmt) + 1]  # what the step moves past
         receiver = _prefixes(sched_step.node.func.value) if isinstance(sched_step.node.func, cst.Attribute) else None
         if not receiver or any(receiver & bound_names(stmt) for stmt in passed):
@@ -156,7 +183,6 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         call_text = ctx.text(sched_step.node)
         row = ctx.source.location(ctx.range(sched_stmt)[0]).row
         line = ctx.source.line_text(row).strip()  # keeps a trailing comment
-        where = "the optimizer step" if is_lone_call(opt_stmt, opt_step.node) else "the batch loop"
         message = f"Move `{call_text}` after {where}"
         exits = early_exits(passed)
         if exits:
@@ -164,11 +190,83 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             # longer steps: with `if (i + 1) % 4: continue`, the schedule would run 4x slower.
             shown = ", ".join(f"`{keyword}`" for keyword in exits)
             message += f" (iterations that leave early by {shown} then skip the scheduler step)"
+        name = dotted_name(sched_step.node.func.value)
+        reads = name is not None and _reads(passed, name)
+        if reads:
+            # `epoch = scheduler.last_epoch + 1` on the way: what it computes (a checkpoint name, a
+            # stopping test) moves by one step too, beyond the learning rate the fix corrects.
+            message += f" (the statements it moves past read `{name}`, which is then one step behind)"
         return Fix(
             (removal, insert_after(ctx, opt_stmt, line)),
             message,
-            Applicability.UNSAFE if exits else Applicability.SAFE,
+            Applicability.UNSAFE if exits or reads else Applicability.SAFE,
         )
+
+
+def _from_shared_factory(project: ProjectFacts, root) -> bool:
+    """Whether a value at ``root`` is built in a project function that is called more than once."""
+    for value in project.values_at(root):
+        func = value.site.ctx.func
+        if func[0] == "func" and len(project.callers.get(func, ())) > 1:
+            return True
+    return False
+
+
+def _counts(name: str, var: Optional[str]) -> bool:
+    """Whether a name counts epochs or steps (`epoch`, `start_epoch`, `global_step`, `iteration`)."""
+    lowered = name.lower()
+    return name == var or any(part in lowered for part in ("epoch", "iter", "step"))
+
+
+def _counting(condition: cst.BaseExpression, var: Optional[str]) -> bool:
+    """Whether a condition may hold on some passes only, by a count of epochs or steps:
+    `if epoch > 0:`, `if self.epoch >= self.warmup:`, `if ep % 2 == 0:` (not `if scheduler:`,
+    `if scheduler is not None:` or `if phase == "train":`)."""
+    if _compares_to_string(condition):
+        return False
+    if any(_counts(name, var) for name in names_in(condition)):
+        return True
+    ordering = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
+    for node in _nodes(condition):
+        if isinstance(node, cst.Comparison) and any(isinstance(c.operator, ordering) for c in node.comparisons):
+            return True
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+            return True
+    return False
+
+
+def _nodes(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _nodes(child)
+
+
+def _reads(statements: List[cst.CSTNode], name: str) -> bool:
+    """Whether the statements use ``name`` (`scheduler`, `self.scheduler`) other than to read the
+    learning rate (`get_last_lr()`, `get_lr()`, `.optimizer`): `scheduler.last_epoch`, or the
+    scheduler handed to a call (`save_checkpoint(scheduler)`)."""
+
+    def visit(node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            dotted = dotted_name(node)
+            if dotted is not None:
+                if dotted == name:
+                    return True
+                if dotted.startswith(name + "."):
+                    return dotted[len(name) + 1 :].split(".", 1)[0] not in _LR_READS
+                return False
+        return any(visit(child) for child in node.children)
+
+    return any(visit(stmt) for stmt in statements)
+
+
+def _holds_call(stmt: cst.CSTNode, call: cst.Call) -> bool:
+    """Whether ``stmt`` is a line holding one statement whose value is ``call`` (`train(epoch)`,
+    `loss = train(epoch)`)."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return False
+    small = stmt.body[0]
+    return isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign, cst.AugAssign)) and small.value is call
 
 
 def _index(body: List[cst.CSTNode], stmt: cst.CSTNode) -> int:

@@ -14,7 +14,7 @@ def main(epochs=50):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
     scheduler = PolynomialLR(optimizer, total_iters=epochs, power=0.9)
     for epoch in range(epochs):
-        scheduler.step()  # expect: TIP402[no-fix]
+        scheduler.step()  # expect: TIP402[safe-fix]
         train_one_epoch(model, loader, optimizer, device)
 
 

@@ -14,7 +14,7 @@ def main(epochs=250):
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999))
     scheduler = StepLR(optimizer, step_size=20, gamma=0.5)
     for epoch in range(epochs):
-        scheduler.step()  # expect: TIP402[no-fix]
+        scheduler.step()  # expect: TIP402[safe-fix]
         train_one_epoch(model, loader, optimizer, device)
 
 
