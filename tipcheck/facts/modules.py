@@ -13,9 +13,10 @@ Python finds more than packages, and so does the index:
   identifiers), for ``from lib.models import net``; a ``src/`` layout is the same case;
 - the folders a module puts on ``sys.path`` (tipcheck.facts.syspath; ``import _init_paths`` reads the
   sibling module that does it), and the folder of a script (a module outside any package), are
-  import roots: a name found under them means that file. Roots put in front of the path are
-  searched first, then the script's folder, then roots appended. Two files found in one of those
-  places mean nothing.
+  import roots: a name found under them means that file. A module that adds roots searches those
+  put in front of the path first, then its folder, then those appended; any other module searches
+  its folder, then every root some module adds (not knowing which script runs it, in no order).
+  Two files found in one of those places mean nothing.
 
 Two users, one index (``ModuleIndex``):
 
@@ -91,8 +92,9 @@ class ModuleIndex:
             self._by_abs[os.path.abspath(path)] = path
             for alias in _folder_aliases(path, name):
                 self.by_alias.setdefault(alias, []).append(path)
-        self.front: List[str] = []  # roots put in front of sys.path
-        self.back: List[str] = []  # roots appended to it
+        self.front: List[str] = []  # roots any module puts in front of sys.path
+        self.back: List[str] = []  # roots any module appends to it
+        self.roots_of: Dict[str, Tuple[List[str], List[str]]] = {}  # a module's own (front, back)
         for path, text in (texts or {}).items():
             self._add_roots(path, text)
 
@@ -108,17 +110,23 @@ class ModuleIndex:
                     found += syspath.added_roots(sibling, handle.read())
             except (OSError, UnicodeDecodeError):
                 continue
+        if not found:
+            return
+        own: Tuple[List[str], List[str]] = ([], [])
         for where, folders in found:
-            roots = self.front if where == "front" else self.back
-            roots.extend(folder for folder in folders if folder not in roots)
+            for roots in (own[0], self.front) if where == "front" else (own[1], self.back):
+                roots.extend(folder for folder in folders if folder not in roots)
+        self.roots_of[path] = own
 
     def _from_roots(self, parts: List[str], importer: str) -> object:
         """(file, names) for the longest prefix found under the import roots, _AMBIGUOUS when two
         files are found in one place, None when none is."""
-        groups = [self.front]
-        if "." not in (self.name_of.get(importer) or "."):  # a script: its folder is on the path
-            groups.append([os.path.dirname(os.path.abspath(importer))])
-        groups.append(self.back)
+        # A module outside any package: its folder is on the path (a script's, or the root it was
+        # imported from). A module that adds roots itself searches them; any other, all roots.
+        here = [os.path.dirname(os.path.abspath(importer))] if "." not in (self.name_of.get(importer) or ".") else []
+        own = self.roots_of.get(importer)
+        # Scripts run in processes of their own: the roots of all of them are one group, unordered.
+        groups = [own[0], here, own[1]] if own else [here, self.front + self.back]
         for cut in range(len(parts), 0, -1):
             relative = os.path.join(*parts[:cut])
             for roots in groups:
