@@ -149,3 +149,30 @@ def test_import_roots(tmp_path):
     # A root put in front of the path comes before the script's own folder.
     assert index.resolve("helper.X", paths["d/run.py"]) == (paths["d/pkgs/helper.py"], ["X"])
     assert index.resolve("torch.nn.Linear", paths["d/run.py"]) is None
+
+
+def test_the_roots_a_module_adds(tmp_path):
+    from tipcheck.facts.syspath import added_roots
+
+    script = str(tmp_path / "proj" / "tools" / "train.py")
+    top, lib = str(tmp_path / "proj"), str(tmp_path / "proj" / "lib")
+
+    def roots(text):
+        return [(where, folders[0]) for where, folders in added_roots(script, text)]
+
+    assert roots("import sys, os\nsys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))\n") == [
+        ("front", lib)
+    ]
+    assert roots(
+        "import sys, os\nsys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir)))\n"
+    ) == [("back", top)]
+    assert roots(
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'lib'))\n"
+    ) == [("front", lib)]
+    assert roots(
+        "import site, os.path as osp\nsite.addsitedir(osp.dirname(osp.dirname(osp.realpath(__file__))))\n"
+    ) == [("back", top)]
+    assert roots("import sys\nthis_dir = __file__.rsplit('/', 1)[0]\nsys.path.insert(1, 'lib')\n") == [
+        ("back", str(tmp_path / "proj" / "tools" / "lib"))  # relative: from the module's folder first
+    ]
+    assert roots("import sys\nsys.path.insert(0, get_root())\nsys.path = ['x']\n") == []

@@ -82,6 +82,8 @@ class _Evaluator:
                 return [a + b for a in left for b in right]
             return [os.path.join(a, b) for a in left for b in right]
         if isinstance(node, ast.Attribute):
+            if node.attr in ("pardir", "curdir") and isinstance(node.value, ast.Name):
+                return [".." if node.attr == "pardir" else "."]  # os.pardir, os.curdir
             if node.attr == "parent":
                 return [os.path.dirname(os.path.normpath(v)) for v in self.eval(node.value, depth)]
             return []
