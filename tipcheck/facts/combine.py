@@ -116,8 +116,8 @@ class CombinedProject:
             return importer, qualified[2:].split(".")
         if qualified.startswith("."):
             level = len(qualified) - len(qualified.lstrip("."))
-            qualified = self.modules.absolute(qualified.lstrip("."), level, importer)
-        return self.modules.resolve(qualified, importer)
+            return self.modules.resolve(self.modules.absolute(qualified.lstrip("."), level, importer))
+        return self.modules.resolve(qualified, importer)  # the importer's sys.path roots count
 
     def _definition(self, qualified: str, importer: str) -> Optional[Key]:
         """The project function or class a qualified name refers to."""
