@@ -356,6 +356,13 @@ NEGATIVES = {
         ARCHS = {"r18": models.resnet18}
         ARCHS = load_more()
         e = ARCHS[name](pretrained=True)
+
+        def pick(name):
+            make = getattr(models, name)
+            return make
+
+        def build(make):
+            return make(pretrained=True)
         """,
     "dynamic-get_model-name": """
         import torchvision

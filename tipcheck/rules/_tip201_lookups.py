@@ -50,7 +50,7 @@ class Lookups:
     def __init__(self, ctx, table: TorchvisionTable) -> None:
         self.ctx = ctx
         self.table = table
-        self._assigned: Optional[Dict[str, List[cst.BaseExpression]]] = None
+        self._assigned: Optional[Dict[Tuple[int, str], List[cst.BaseExpression]]] = None
 
     def reach(self, func: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[Tuple[str, List[Builder]]]:
         """(the callee as written, the builders it can be) for a lookup; None otherwise."""
@@ -115,29 +115,43 @@ class Lookups:
         return list(unique.values())
 
     def _single_value(self, name: str, scope: Scope) -> Optional[cst.BaseExpression]:
-        """The value of a name bound once, by one plain assignment in the module."""
-        bindings = scope.lookup(name)
-        if bindings is None or len(bindings) != 1 or bindings[0] is not None:
+        """The value of a name bound once, by one plain assignment in the scope it is read from."""
+        where = scope.lookup_scope(name)
+        if where is None or len(where.bindings[name]) != 1 or where.bindings[name][0] is not None:
             return None
-        values = self._assignments().get(name, [])
+        values = self._assignments().get((where.uid, name), [])
         return values[0] if len(values) == 1 else None
 
-    def _assignments(self) -> Dict[str, List[cst.BaseExpression]]:
+    def _assignments(self) -> Dict[Tuple[int, str], List[cst.BaseExpression]]:
         if self._assigned is None:
-            collector = _Assignments()
+            facts = self.ctx.facts
+            collector = _Assignments(facts.module_scope, facts.scope_of)
             self.ctx.module.visit(collector)
             self._assigned = collector.found
         return self._assigned
 
 
 class _Assignments(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: Dict[str, List[cst.BaseExpression]] = {}
+    """``name = value`` statements, keyed by the scope that binds the name."""
+
+    def __init__(self, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
+        self.found: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}
+        self.scopes = [module_scope]
+        self.scope_of = scope_of
+
+    def _enter(self, node: cst.CSTNode) -> None:
+        self.scopes.append(self.scope_of.get(node, self.scopes[-1]))
+
+    def _leave(self, node: cst.CSTNode) -> None:
+        self.scopes.pop()
+
+    visit_FunctionDef = visit_ClassDef = visit_Lambda = _enter  # type: ignore[assignment]
+    leave_FunctionDef = leave_ClassDef = leave_Lambda = _leave  # type: ignore[assignment]
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             if isinstance(target.target, cst.Name):
-                self.found.setdefault(target.target.value, []).append(node.value)
+                self.found.setdefault((self.scopes[-1].uid, target.target.value), []).append(node.value)
 
 
 @dataclass
