@@ -95,21 +95,21 @@ class ModuleIndex:
         self.front: List[str] = []  # roots any module puts in front of sys.path
         self.back: List[str] = []  # roots any module appends to it
         self.roots_of: Dict[str, Tuple[List[str], List[str]]] = {}  # a module's own (front, back)
+        self._unlisted: Dict[str, List[str]] = {}
         for path, text in (texts or {}).items():
             self._add_roots(path, text)
 
     def _add_roots(self, path: str, text: str) -> None:
         found = syspath.added_roots(path, text)
         folder = os.path.dirname(os.path.abspath(path))
-        for name in syspath.bare_imports(text) if "import" in text else ():
-            sibling = os.path.join(folder, name + ".py")
-            if sibling in self._by_abs or not os.path.isfile(sibling):
-                continue  # a linted module adds its own roots
-            try:
-                with open(sibling, encoding="utf-8") as handle:
-                    found += syspath.added_roots(sibling, handle.read())
-            except (OSError, UnicodeDecodeError):
-                continue
+        for name in self._unlinted(folder):
+            if syspath.imports_bare(text, name):
+                sibling = os.path.join(folder, name + ".py")
+                try:
+                    with open(sibling, encoding="utf-8") as handle:
+                        found += syspath.added_roots(sibling, handle.read())
+                except (OSError, UnicodeDecodeError):
+                    continue
         if not found:
             return
         own: Tuple[List[str], List[str]] = ([], [])
@@ -117,6 +117,21 @@ class ModuleIndex:
             for roots in (own[0], self.front) if where == "front" else (own[1], self.back):
                 roots.extend(folder for folder in folders if folder not in roots)
         self.roots_of[path] = own
+
+    def _unlinted(self, folder: str) -> List[str]:
+        """The modules in a folder that are not among the indexed files (``_init_paths.py``, which
+        mentions nothing a rule looks for), read from the disk once per folder."""
+        if folder not in self._unlisted:
+            try:
+                names = sorted(os.listdir(folder))
+            except OSError:
+                names = []
+            self._unlisted[folder] = [
+                name[:-3]
+                for name in names
+                if name.endswith(".py") and name[:-3].isidentifier() and os.path.join(folder, name) not in self._by_abs
+            ]
+        return self._unlisted[folder]
 
     def _from_roots(self, parts: List[str], importer: str) -> object:
         """(file, names) for the longest prefix found under the import roots, _AMBIGUOUS when two

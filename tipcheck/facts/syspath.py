@@ -23,27 +23,45 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, List, Optional, Sequence, Tuple
+import re
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 _MAX_CANDIDATES = 8
 _PATH_FUNCS = {"abspath", "realpath", "normpath", "expanduser"}
 
 
+_ADDS = re.compile(r"sys\.path\.(?:insert|append)\(|addsitedir\(")
+_BARE_IMPORT = re.compile(r"^[ \t]*import[ \t]+(\w+)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
 def mentions_roots(text: str) -> bool:
-    return "sys.path" in text or "addsitedir" in text
+    return ("sys.path" in text or "addsitedir" in text) and _ADDS.search(text) is not None
 
 
-def bare_imports(text: str) -> List[str]:
-    """Top-level names of ``import name`` lines: the modules imported for their side effects
-    (``import _init_paths``), which may live outside the linted files."""
-    found = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("import ") and "," not in stripped and " as " not in stripped:
-            name = stripped[7:].split("#", 1)[0].strip()
-            if name.isidentifier():
-                found.append(name)
-    return found
+def imports_bare(text: str, name: str) -> bool:
+    """Whether the text has an ``import name`` line (``import _init_paths``: a module imported for
+    what it does to sys.path)."""
+    if f"import {name}" not in text:
+        return False
+    return any(match == name for match in _BARE_IMPORT.findall(text))
+
+
+def _statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of a body and of the blocks nested in it (not the expressions)."""
+    for stmt in body:
+        yield stmt
+        for name in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, name, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
+        for handler in getattr(stmt, "handlers", ()):
+            yield from _statements(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            yield from _statements(case.body)
+
+
+def _added_call(stmt: ast.stmt) -> Optional[ast.Call]:
+    return stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
 
 
 class _Evaluator:
@@ -53,13 +71,13 @@ class _Evaluator:
         self.file = os.path.abspath(path)
         self.assigned: Dict[str, List[ast.expr]] = {}
         self.adders: Dict[str, int] = {}  # project function -> the parameter it puts on sys.path
-        for node in ast.walk(tree):
+        for node in _statements(tree.body):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 self.assigned.setdefault(node.targets[0].id, []).append(node.value)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 params = [a.arg for a in node.args.args]
-                for inner in ast.walk(node):
-                    added = _added_expr(inner)
+                for inner in _statements(node.body):
+                    added = _added_expr(_added_call(inner))
                     if added is not None and isinstance(added[1], ast.Name) and added[1].id in params:
                         self.adders[node.name] = params.index(added[1].id)
 
@@ -124,7 +142,7 @@ class _Evaluator:
         return []
 
 
-def _added_expr(node: ast.AST) -> Optional[Tuple[str, ast.expr]]:
+def _added_expr(node: Optional[ast.AST]) -> Optional[Tuple[str, ast.expr]]:
     """("front" or "back", the path expression) for a statement-level call that adds to sys.path."""
     if not isinstance(node, ast.Call) or node.keywords:
         return None
@@ -160,7 +178,8 @@ def added_roots(path: str, text: str) -> List[Tuple[str, List[str]]]:
         return []
     evaluator = _Evaluator(tree, path)
     found: List[Tuple[str, List[str]]] = []
-    for node in ast.walk(tree):
+    for stmt in _statements(tree.body):
+        node = _added_call(stmt)
         added = _added_expr(node)
         if added is None and isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             index = evaluator.adders.get(node.func.id)
