@@ -176,3 +176,24 @@ def test_the_roots_a_module_adds(tmp_path):
         ("back", str(tmp_path / "proj" / "tools" / "lib"))  # relative: from the module's folder first
     ]
     assert roots("import sys\nsys.path.insert(0, get_root())\nsys.path = ['x']\n") == []
+
+
+def test_a_module_that_is_not_a_script_does_not_prefer_its_own_folder(tmp_path):
+    tree = {
+        "tools/train.py": "import sys\nsys.path.insert(0, '../lib')\nimport utils\nif __name__ == '__main__':\n    pass\n",
+        "tools/utils.py": "X = 0\n",
+        "tools/eval.py": "import utils\nif __name__ == '__main__':\n    pass\n",
+        "lib/utils.py": "X = 1\n",
+        "lib/models/net.py": "import utils\n",  # imported as models.net: lib/models is not on the path
+        "lib/models/utils.py": "X = 2\n",
+    }
+    paths = {}
+    for name, text in tree.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths[name] = str(path)
+    index = ModuleIndex(list(paths.values()), {paths[name]: text for name, text in tree.items()})
+    assert index.resolve("utils.X", paths["tools/train.py"]) == (paths["lib/utils.py"], ["X"])  # front first
+    assert index.resolve("utils.X", paths["tools/eval.py"]) == (paths["tools/utils.py"], ["X"])  # a script's folder
+    assert index.resolve("utils.X", paths["lib/models/net.py"]) is None  # its folder, or lib/: either

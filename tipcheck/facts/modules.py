@@ -14,9 +14,10 @@ Python finds more than packages, and so does the index:
 - the folders a module puts on ``sys.path`` (tipcheck.facts.syspath; ``import _init_paths`` reads the
   sibling module that does it), and the folder of a script (a module outside any package), are
   import roots: a name found under them means that file. A module that adds roots searches those
-  put in front of the path first, then its folder, then those appended; any other module searches
-  its folder, then every root some module adds (not knowing which script runs it, in no order).
-  Two files found in one of those places mean nothing.
+  put in front of the path first, then its folder, then those appended; another script (it mentions
+  ``__main__``) its folder, then every root some module adds (in no order: not knowing which script
+  runs); any other module its folder and those roots together. Two files found in one of those
+  places mean nothing.
 
 Two users, one index (``ModuleIndex``):
 
@@ -96,8 +97,11 @@ class ModuleIndex:
         self.back: List[str] = []  # roots any module appends to it
         self.roots_of: Dict[str, Tuple[List[str], List[str]]] = {}  # a module's own (front, back)
         self._unlisted: Dict[str, List[str]] = {}
+        self._scripts: Set[str] = set()  # modules that run as a script (`__main__`)
         for path, text in (texts or {}).items():
             self._add_roots(path, text)
+            if "__main__" in text:
+                self._scripts.add(path)
 
     def _add_roots(self, path: str, text: str) -> None:
         found = syspath.added_roots(path, text)
@@ -136,12 +140,18 @@ class ModuleIndex:
     def _from_roots(self, parts: List[str], importer: str) -> object:
         """(file, names) for the longest prefix found under the import roots, _AMBIGUOUS when two
         files are found in one place, None when none is."""
-        # A module outside any package: its folder is on the path (a script's, or the root it was
-        # imported from). A module that adds roots itself searches them; any other, all roots.
+        # A script outside any package has its folder on the path; a module that adds roots searches
+        # them around it. Another module outside a package may have been imported from its folder,
+        # or from a root above it: its folder and every root some script adds are one group, in no
+        # order (scripts run in processes of their own).
         here = [os.path.dirname(os.path.abspath(importer))] if "." not in (self.name_of.get(importer) or ".") else []
         own = self.roots_of.get(importer)
-        # Scripts run in processes of their own: the roots of all of them are one group, unordered.
-        groups = [own[0], here, own[1]] if own else [here, self.front + self.back]
+        if own:
+            groups = [own[0], here, own[1]]
+        elif importer in self._scripts:
+            groups = [here, self.front + self.back]
+        else:
+            groups = [here + self.front + self.back]
         for cut in range(len(parts), 0, -1):
             relative = os.path.join(*parts[:cut])
             for roots in groups:
