@@ -1215,7 +1215,7 @@ LOOKUP = src(
         a = models.__dict__[arch](pretrained=True)
         b = getattr(torchvision.models, name)(pretrained=False)
         c = BACKBONES[key](pretrained=True)
-        make = getattr(models, name)
+        make = BACKBONES.get(key)
         d = make(pretrained=True)
         e = torchvision.models.video.__dict__[arch](pretrained=True, progress=False)
         f = models.__dict__[arch](pretrained=flag)

@@ -5,7 +5,7 @@ Training scripts often pick the architecture by name:
     model = models.__dict__[args.arch](pretrained=True)        # the ImageNet example
     model = getattr(torchvision.models, name)(pretrained=True)
     BACKBONES = {"r18": models.resnet18, "r50": models.resnet50}
-    model = BACKBONES[cfg.backbone](pretrained=True)
+    model = BACKBONES[cfg.backbone](pretrained=True)       # or BACKBONES.get(cfg.backbone)(...)
 
 ``Lookups.reach`` says which builders of the table (tipcheck/data) such a callee can be: every
 builder a torchvision module holds (``in_namespace``), or the one a literal name picks, or the values
@@ -71,6 +71,15 @@ class Lookups:
             if isinstance(holder, cst.Name):
                 return self._in_dict(holder.value, key, scope)
             return None
+        if (
+            isinstance(func, cst.Call)
+            and isinstance(func.func, cst.Attribute)
+            and func.func.attr.value == "get"
+            and isinstance(func.func.value, cst.Name)
+            and len(func.args) == 1
+            and not (func.args[0].keyword or func.args[0].star)
+        ):
+            return self._in_dict(func.func.value.value, func.args[0].value, scope)  # BACKBONES.get(name)
         if isinstance(func, cst.Call) and isinstance(func.func, cst.Name) and func.func.value == "getattr":
             args = func.args
             if scope.lookup("getattr") is not None or len(args) != 2 or any(a.keyword or a.star for a in args):
