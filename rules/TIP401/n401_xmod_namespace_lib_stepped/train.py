@@ -1,11 +1,11 @@
 # expect: none
 """[TIP401] train.py: a look-alike of p401_xmod_namespace_lib: the namespace-package helper lib/optim/loop.py runs the epoch and steps the scheduler after the optimizer; nothing to report."""
+
 import torch
+from flowers import EfficientNetB0, Flowers102
+from lib.optim.loop import run_epoch
 from torch.optim.lr_scheduler import ExponentialLR
 from torch.utils.data import DataLoader
-
-from lib.optim.loop import run_epoch
-from flowers import Flowers102, EfficientNetB0
 
 
 def main(epochs=40):

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP401] trainer.py at the top of the project: an older copy of the loop, kept for reference; it takes the scheduler and only prints its rate. No script imports it (the top folder is not on sys.path when tools/train.py runs)."""
+
 import torch
 
 

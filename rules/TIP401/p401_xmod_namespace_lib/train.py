@@ -1,10 +1,10 @@
 # expect: none
 """[TIP401] train.py: the scheduler comes from lib/optim/factory.py, imported as `lib.optim.factory` although neither lib/ nor lib/optim/ has an __init__.py (namespace packages); nobody steps it."""
-import torch
-from torch.utils.data import DataLoader
 
+import torch
+from flowers import EfficientNetB0, Flowers102
 from lib.optim.factory import make_scheduler
-from flowers import Flowers102, EfficientNetB0
+from torch.utils.data import DataLoader
 
 
 def main(epochs=40):

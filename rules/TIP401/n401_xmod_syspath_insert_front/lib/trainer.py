@@ -1,5 +1,6 @@
 # expect: none
 """[TIP401] lib/trainer.py: what tools/train.py imports: the batch loop, then one scheduler step."""
+
 import torch
 
 

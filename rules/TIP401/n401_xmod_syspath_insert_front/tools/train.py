@@ -1,15 +1,15 @@
 # expect: none
 """[TIP401] tools/train.py: puts ../lib in front of sys.path and imports `trainer`, which is lib/trainer.py (it steps the scheduler). The trainer.py at the top of the project, an older single-file loop that never steps one, is not on the path: linking by file name alone would report a scheduler that is stepped."""
+
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 import torch  # noqa: E402
-from torch.optim.lr_scheduler import CosineAnnealingLR  # noqa: E402
-
-from trainer import fit_one_epoch  # noqa: E402
 from tinyimagenet import TinyImageNet, WideResNet  # noqa: E402
+from torch.optim.lr_scheduler import CosineAnnealingLR  # noqa: E402
+from trainer import fit_one_epoch  # noqa: E402
 
 
 def main(epochs=90):

@@ -1,15 +1,15 @@
 # expect: none
 """[TIP402] tools/train.py, the look-alike of p402_xmod_lib_core_function: the same layout, but the scheduler steps after function.train() has run the epoch's optimizer steps; nothing to report."""
+
 import os
 import sys
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir)))
 
 import torch  # noqa: E402
-from torch.optim.lr_scheduler import MultiStepLR  # noqa: E402
-
 from lib.core import function  # noqa: E402
-from lib.core.nets import PoseHighResolutionNet, CocoKeypoints  # noqa: E402
+from lib.core.nets import CocoKeypoints, PoseHighResolutionNet  # noqa: E402
+from torch.optim.lr_scheduler import MultiStepLR  # noqa: E402
 
 
 def main(epochs=210):

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] scripts/train.py, the look-alike of p501_xmod_src_layout: the loop of each epoch is src/engine/loop.py (a namespace package, imported as `src.engine.loop`), which calls the sampler's set_epoch first; nothing to report."""
+
 import sys
 from pathlib import Path
 
@@ -7,7 +8,6 @@ sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
-
 from src.data.loaders import make_train_loader  # noqa: E402
 from src.engine.loop import train_one_epoch  # noqa: E402
 from src.nets import SpeechTransformer  # noqa: E402

@@ -1,4 +1,5 @@
 """[TIP501] scripts/train.py of a project with a src/ folder (no __init__.py in src/ or src/data/): the loader comes from `src.data.loaders`, the sampler is made there, and the epoch loop never calls set_epoch; reported at the helper call."""
+
 import sys
 from pathlib import Path
 
@@ -6,7 +7,6 @@ sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
-
 from src.data.loaders import make_train_loader  # noqa: E402
 from src.nets import SpeechTransformer  # noqa: E402
 

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP401] lib/optim/loop.py (a namespace package): one epoch of training, then one scheduler step."""
+
 import torch
 
 

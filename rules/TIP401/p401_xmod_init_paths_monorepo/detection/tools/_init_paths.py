@@ -1,5 +1,6 @@
 # expect: none
 """[TIP401] detection/tools/_init_paths.py: puts detection/lib in front of sys.path through a small add_path() helper, the way many detection code bases do."""
+
 import os.path as osp
 import sys
 

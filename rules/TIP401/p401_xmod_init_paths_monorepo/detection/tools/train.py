@@ -1,10 +1,10 @@
 """[TIP401] detection/tools/train.py: `engine` is detection/lib/engine.py, found through `import _init_paths`; its train_epoch never steps the scheduler, and neither does this script. The segmentation/ project beside it has an engine.py of its own that does: linking by file name alone would pick the wrong one."""
+
 import _init_paths  # noqa: F401
 import torch
-from torch.optim.lr_scheduler import MultiStepLR
-
-from engine import train_epoch
 from detectors import CocoDetection, RetinaNet
+from engine import train_epoch
+from torch.optim.lr_scheduler import MultiStepLR
 
 
 def main(epochs=24):

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP401] segmentation/lib/engine.py: the batch loop, then one scheduler step per epoch."""
+
 import torch
 
 

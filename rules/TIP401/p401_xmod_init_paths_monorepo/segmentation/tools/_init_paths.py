@@ -1,5 +1,6 @@
 # expect: none
 """[TIP401] segmentation/tools/_init_paths.py: puts segmentation/lib in front of sys.path through add_path(), like its detection twin."""
+
 import os.path as osp
 import sys
 

@@ -1,11 +1,11 @@
 # expect: none
 """[TIP401] segmentation/tools/train.py, the look-alike: the same layout, but segmentation/lib/engine.py steps the scheduler after each epoch of optimizer steps; nothing to report."""
+
 import _init_paths  # noqa: F401
 import torch
-from torch.optim.lr_scheduler import PolynomialLR
-
 from engine import train_epoch
 from segmenters import Cityscapes, DeepLabV3
+from torch.optim.lr_scheduler import PolynomialLR
 
 
 def main(epochs=200):

@@ -1,4 +1,5 @@
 """[TIP401] lib/optim/factory.py (a namespace package): make_scheduler() returns an ExponentialLR that the caller in train.py never steps; reported at its construction here."""
+
 from torch.optim.lr_scheduler import ExponentialLR
 
 

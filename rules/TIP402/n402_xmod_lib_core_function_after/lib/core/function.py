@@ -1,5 +1,6 @@
 # expect: none
 """[TIP402] lib/core/function.py: one epoch of heatmap regression with the optimizer steps."""
+
 import torch
 
 

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] src/data/loaders.py: make_train_loader() wraps the dataset in a shuffling DistributedSampler."""
+
 from torch.utils.data import DataLoader
 from torch.utils.data.distributed import DistributedSampler
 from torchaudio.datasets import LIBRISPEECH
