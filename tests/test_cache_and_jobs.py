@@ -202,11 +202,14 @@ def test_edit_reanalyses_that_file_and_reruns_the_project_rules(tmp_path, counte
 
 
 def test_adding_an_init_file_renames_modules_and_reruns_the_project_rules(tmp_path):
-    # pkg/train.py imports pkg.data; without pkg/__init__.py that name points nowhere (silence),
-    # with it the sampler in pkg/data.py is seen. __init__.py is not read by any rule, yet the
-    # cached project findings must not survive its creation.
+    # pkg/train.py imports pkg.data; without pkg/__init__.py that name may mean pkg/data.py or the
+    # vendored copy vendor/pkg/data.py (folders without __init__.py are namespace packages: two
+    # files, silence), with it the sampler in pkg/data.py is seen. __init__.py is not read by any
+    # rule, yet the cached project findings must not survive its creation.
     package = _project(tmp_path / "p" / "pkg")
     (package / "models.py").unlink()
+    (package / "vendor" / "pkg").mkdir(parents=True)
+    (package / "vendor" / "pkg" / "data.py").write_text((package / "data.py").read_text())
     train = package / "train.py"
     train.write_text(
         "# uses a DistributedSampler\n" + train.read_text().replace("from data import", "from pkg.data import")

@@ -33,7 +33,7 @@ import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import pytest
 
@@ -77,6 +77,7 @@ class Case:
     undeclared: Set[Finding] = field(default_factory=set)  # findings that state no fix
     negative_files: Set[str] = field(default_factory=set)
     covers: Set[str] = field(default_factory=set)
+    root: Optional[Path] = None  # a folder case: file names are relative to it (subfolders kept)
 
     @property
     def family(self) -> str:
@@ -105,13 +106,16 @@ class Case:
         return len(self.files) > 1
 
     def rel(self, path: str) -> str:
-        return Path(path).name
+        if self.root is None:
+            return Path(path).name
+        return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
 
 
-def _parse_expectations(path: Path) -> Tuple[Counter, Dict[Finding, str], Set[Finding], bool, Set[str]]:
+def _parse_expectations(path: Path, name: str = "") -> Tuple[Counter, Dict[Finding, str], Set[Finding], bool, Set[str]]:
     """(expected findings, the fixes they must carry, the findings that state no fix, whether the
     file says `expect: none`, rules its docstring covers)."""
     text = path.read_text(encoding="utf-8")
+    name = name or path.name
     expected: Counter = Counter()
     fixes: Dict[Finding, str] = {}
     undeclared: Set[Finding] = set()
@@ -134,11 +138,11 @@ def _parse_expectations(path: Path) -> Tuple[Counter, Dict[Finding, str], Set[Fi
             code = _CODE.match(word)
             if not code:
                 raise AssertionError(f"{path}:{token.start[0]}: bad expectation {word!r}")
-            expected[(path.name, row, code.group(1))] += 1
+            expected[(name, row, code.group(1))] += 1
             if code.group(2):
-                fixes[(path.name, row, code.group(1))] = code.group(2)
+                fixes[(name, row, code.group(1))] = code.group(2)
             else:
-                undeclared.add((path.name, row, code.group(1)))
+                undeclared.add((name, row, code.group(1)))
     if none and expected:
         raise AssertionError(f"{path}: says `expect: none` and expects findings")
     covers: Set[str] = set()
@@ -164,20 +168,21 @@ def _load_cases() -> List[Case]:
     cases = []
     for entry in _case_entries():
         if entry.is_dir():
-            files = sorted(entry.glob("*.py"))
+            # Subfolders are part of a case (packages, namespace folders, a `lib/` put on sys.path).
+            files = sorted(p for p in entry.rglob("*.py") if "__pycache__" not in p.parts)
         elif entry.suffix == ".py":
             files = [entry]
         else:
             continue
-        case = Case(entry.name, files)
+        case = Case(entry.name, files, root=entry if entry.is_dir() else None)
         for path in files:
-            expected, fixes, undeclared, none, covers = _parse_expectations(path)
+            expected, fixes, undeclared, none, covers = _parse_expectations(path, case.rel(str(path)))
             assert expected or none, f"{path}: states no expectation (`# expect: none` at the top, or `# expect: CODE`)"
             case.expected.update(expected)
             case.fixes.update(fixes)
             case.undeclared |= undeclared
             if none:
-                case.negative_files.add(path.name)
+                case.negative_files.add(case.rel(str(path)))
             case.covers |= covers
         cases.append(case)
     return cases
@@ -261,7 +266,8 @@ def test_case_fixes(case: Case, tmp_path: Path) -> None:
     for path, result in zip(case.files, results):
         text = result.fixed_text if result.fixed_text is not None else path.read_text(encoding="utf-8")
         ast.parse(text, filename=path.name)  # the fixed code parses
-        target = fixed_dir / path.name
+        target = fixed_dir / case.rel(str(path))
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         fixed_paths.append(target)
     assert any(r.fixed_text is not None for r in results), f"{case.name}: fixes were offered but none applied"

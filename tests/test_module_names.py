@@ -106,3 +106,94 @@ def test_the_prefilter_reads_every_import_the_facts_follow(tmp_path):
         "pkg/sub/data.py",
     )
     assert prefilter.imported_by(paths["train.py"], TREE["train.py"]) == {paths[name] for name in expected}
+
+
+# Import roots (issue 13): namespace folders, `src.` imports, and folders put on sys.path.
+ROOTS_TREE = {
+    "lib/models/net.py": "def build():\n    pass\n",  # lib/ and lib/models/ have no __init__.py
+    "src/data/loaders.py": "def make():\n    pass\n",
+    "a/tools/_init_paths.py": (
+        "import os.path as osp\nimport sys\n\n\ndef add_path(path):\n    if path not in sys.path:\n"
+        "        sys.path.insert(0, path)\n\n\nadd_path(osp.join(osp.dirname(__file__), '..', 'lib'))\n"
+    ),
+    "a/tools/train.py": "import _init_paths\nfrom engine import run\n",
+    "a/lib/engine.py": "def run():\n    pass\n",
+    "b/tools/train.py": "import sys\nsys.path.append('../lib')\nfrom engine import run\n",
+    "b/lib/engine.py": "def run():\n    pass\n",
+    "c/train.py": "from engine import run\n",  # no root of its own: both engines are on the path
+    "d/run.py": "import sys, os\nsys.path.insert(0, os.path.join(os.path.dirname(__file__), 'pkgs'))\nimport helper\n",
+    "d/pkgs/helper.py": "X = 1\n",
+    "d/helper.py": "X = 2\n",
+}
+
+
+def test_import_roots(tmp_path):
+    root = tmp_path / "proj"
+    paths = {}
+    for name, text in ROOTS_TREE.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths[name] = str(path)
+    linted = [path for name, path in paths.items() if not name.endswith("_init_paths.py")]  # read from disk
+    index = ModuleIndex(linted, {path: ROOTS_TREE[name] for name, path in paths.items() if path in linted})
+    # Namespace folders: the longer names of a file, when only one file has them.
+    assert index.resolve("lib.models.net.build") == (paths["lib/models/net.py"], ["build"])
+    assert index.resolve("models.net") == (paths["lib/models/net.py"], [])
+    assert index.resolve("src.data.loaders.make") == (paths["src/data/loaders.py"], ["make"])
+    assert index.candidates("lib.models.net") == {paths["lib/models/net.py"]}
+    # Two files named engine: each script finds the one its own roots (or _init_paths) put on the path.
+    assert index.resolve("engine.run", paths["a/tools/train.py"]) == (paths["a/lib/engine.py"], ["run"])
+    assert index.resolve("engine.run", paths["b/tools/train.py"]) == (paths["b/lib/engine.py"], ["run"])
+    assert index.resolve("engine.run", paths["c/train.py"]) is None  # either could be meant
+    # A root put in front of the path comes before the script's own folder.
+    assert index.resolve("helper.X", paths["d/run.py"]) == (paths["d/pkgs/helper.py"], ["X"])
+    assert index.resolve("torch.nn.Linear", paths["d/run.py"]) is None
+
+
+def test_the_roots_a_module_adds(tmp_path):
+    from tipcheck.facts.syspath import added_roots
+
+    script = str(tmp_path / "proj" / "tools" / "train.py")
+    top, lib = str(tmp_path / "proj"), str(tmp_path / "proj" / "lib")
+
+    def roots(text):
+        return [(where, folders[0]) for where, folders in added_roots(script, text)]
+
+    assert roots("import sys, os\nsys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))\n") == [
+        ("front", lib)
+    ]
+    assert roots(
+        "import sys, os\nsys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir)))\n"
+    ) == [("back", top)]
+    assert roots(
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'lib'))\n"
+    ) == [("front", lib)]
+    assert roots(
+        "import site, os.path as osp\nsite.addsitedir(osp.dirname(osp.dirname(osp.realpath(__file__))))\n"
+    ) == [("back", top)]
+    assert roots("import sys\nthis_dir = __file__.rsplit('/', 1)[0]\nsys.path.insert(1, 'lib')\n") == [
+        ("back", str(tmp_path / "proj" / "tools" / "lib"))  # relative: from the module's folder first
+    ]
+    assert roots("import sys\nsys.path.insert(0, get_root())\nsys.path = ['x']\n") == []
+
+
+def test_a_module_that_is_not_a_script_does_not_prefer_its_own_folder(tmp_path):
+    tree = {
+        "tools/train.py": "import sys\nsys.path.insert(0, '../lib')\nimport utils\nif __name__ == '__main__':\n    pass\n",
+        "tools/utils.py": "X = 0\n",
+        "tools/eval.py": "import utils\nif __name__ == '__main__':\n    pass\n",
+        "lib/utils.py": "X = 1\n",
+        "lib/models/net.py": "import utils\n",  # imported as models.net: lib/models is not on the path
+        "lib/models/utils.py": "X = 2\n",
+    }
+    paths = {}
+    for name, text in tree.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths[name] = str(path)
+    index = ModuleIndex(list(paths.values()), {paths[name]: text for name, text in tree.items()})
+    assert index.resolve("utils.X", paths["tools/train.py"]) == (paths["lib/utils.py"], ["X"])  # front first
+    assert index.resolve("utils.X", paths["tools/eval.py"]) == (paths["tools/utils.py"], ["X"])  # a script's folder
+    assert index.resolve("utils.X", paths["lib/models/net.py"]) is None  # its folder, or lib/: either

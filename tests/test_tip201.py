@@ -328,11 +328,41 @@ NEGATIVES = {
         c = torchvision.models.resnet50()
         d = torchvision.models.resnet50(weights)
         """,
-    "dynamic-dict-lookup": """
+    "lookup-in-other-libraries": """
+        import torchvision
+        import timm
+        import pretrainedmodels
+        a = timm.create_model(arch, pretrained=True)
+        b = pretrainedmodels.__dict__[arch](num_classes=1000, pretrained="imagenet")
+        c = getattr(pretrainedmodels, arch)(pretrained="imagenet")
+        """,
+    "lookup-in-a-project-dict": """
+        import torchvision
+        from nets import wide_resnet, pyramidnet
+
+        ARCHS = {"wrn": wide_resnet, "pyramid": pyramidnet}
+        MIXED = {"wrn": wide_resnet, "r18": torchvision.models.resnet18}
+        a = ARCHS[args.arch](pretrained=True)
+        b = MIXED[args.arch](pretrained=True)
+        """,
+    "lookup-that-may-give-something-else": """
         import torchvision
         import torchvision.models as models
-        m = models.__dict__[arch](pretrained=True)
-        n = getattr(models, arch)(pretrained=True)
+        import models as my_models
+        a = getattr(models, arch, None)(pretrained=True)
+        b = my_models.__dict__[arch](pretrained=True)
+        c = models.resnet.__dict__[arch](pretrained=True)
+        d = models.__dict__["ResNet"](pretrained=True)
+        ARCHS = {"r18": models.resnet18}
+        ARCHS = load_more()
+        e = ARCHS[name](pretrained=True)
+
+        def pick(name):
+            make = getattr(models, name)
+            return make
+
+        def build(make):
+            return make(pretrained=True)
         """,
     "dynamic-get_model-name": """
         import torchvision
@@ -1167,3 +1197,122 @@ def test_executed_legacy_member_is_not_default():
     (member,) = run.loads
     assert member is not type(member).DEFAULT
     assert f"{type(member).__name__}.{member.name}" in fixed
+
+
+# ==========================================================================================
+# Builders picked at run time: `models.__dict__[arch]`, `getattr(models, name)`, a dict of builders
+# ==========================================================================================
+
+LOOKUP = src(
+    """
+    import torchvision
+    import torchvision.models as models
+
+    BACKBONES = {"r18": models.resnet18, "r50": torchvision.models.resnet50}
+
+
+    def build(arch, name, key, flag):
+        a = models.__dict__[arch](pretrained=True)
+        b = getattr(torchvision.models, name)(pretrained=False)
+        c = BACKBONES[key](pretrained=True)
+        make = BACKBONES.get(key)
+        d = make(pretrained=True)
+        e = torchvision.models.video.__dict__[arch](pretrained=True, progress=False)
+        f = models.__dict__[arch](pretrained=flag)
+        return a, b, c, d, e, f
+    """
+)
+
+
+def test_lookups_are_reported_and_fixed_with_the_member_name():
+    diags = lint(LOOKUP)
+    assert where(diags) == [(CODE, *position(LOOKUP, row, "pretrained=")) for row in (8, 9, 10, 12, 13, 14)]
+    assert "one of 80 builders" in diags[0].message and "picked at run time" in diags[0].message
+    assert [d.fix.applicability for d in diags] == [Applicability.SAFE] * 5 + [Applicability.UNSAFE]
+    fixed = fix(LOOKUP, unsafe=True)
+    assert 'models.__dict__[arch](weights="IMAGENET1K_V1")' in fixed
+    assert "getattr(torchvision.models, name)(weights=None)" in fixed
+    assert 'BACKBONES[key](weights="IMAGENET1K_V1")' in fixed
+    assert 'make(weights="IMAGENET1K_V1")' in fixed
+    assert 'torchvision.models.video.__dict__[arch](weights="KINETICS400_V1", progress=False)' in fixed
+    assert 'models.__dict__[arch](weights=("IMAGENET1K_V1" if flag else None))' in fixed
+    assert_fixes_to(LOOKUP, fix(LOOKUP, unsafe=True), unsafe=True)
+
+
+def test_lookup_whose_builders_load_different_members_is_unsafe_and_says_what_it_picks():
+    source = src(
+        """
+        import torchvision.models as models
+        q = models.quantization.__dict__[arch](pretrained=True, quantize=True)
+        d = models.detection.__dict__[arch](pretrained_backbone=True)
+        """
+    )
+    first, second = lint(source)
+    for diag, picked, other in (
+        (first, "IMAGENET1K_FBGEMM_V1", "mobilenet_v2"),
+        (second, "IMAGENET1K_V1", "ssd300_vgg16"),
+    ):
+        assert diag.fix is not None and diag.fix.applicability is Applicability.UNSAFE
+        assert f"picks `{picked}`" in diag.fix.message and f"`{other}`" in diag.fix.message
+    assert fix(source) == source
+
+
+def test_lookup_without_a_fix():
+    source = src(
+        """
+        import torchvision.models as models
+        a = models.quantization.__dict__[arch](pretrained=True, quantize=args.quantize)
+        b = models.__dict__[arch](True, pretrained=True)
+        c = models.__dict__[arch](pretrained=True, **extra)
+        d = models.__dict__[arch](pretrained=True, weights=None)
+        """
+    )
+    diags = lint(source)
+    assert [d.start.row for d in diags] == [2, 3, 4, 5]
+    assert all(d.fix is None for d in diags)
+    assert "`quantize`" in diags[0].message and "positional" in diags[1].message
+
+
+def _lookup_cases():
+    """One script per builder a torchvision package holds and legacy case: the builder is looked
+    up by a name the linter cannot read, so the fix is the member name that every builder there
+    shares; it must load what the deprecated call loads, builder by builder."""
+    table = torchvision_table()
+    cases = []
+    packages = sorted({path.rsplit(".", 1)[0] for b in table.builders for path in b.paths})
+    for package in packages:
+        for builder in table.in_namespace(package):
+            for legacy in builder.legacy:
+                for case in legacy.cases:
+                    kwargs = dict(case.when)
+                    for other in builder.legacy:
+                        if other is not legacy:
+                            kwargs[other.pretrained_param] = False
+                    kwargs[legacy.pretrained_param] = True
+                    args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+                    form = len(cases) % 2
+                    lookup = f"getattr({package}, arch)" if form else f"{package}.__dict__[arch]"
+                    code = f"import sys\nimport torchvision\narch = sys.intern({builder.name!r})\nmodel = {lookup}({args})\n"
+                    cases.append(pytest.param(code, id=f"{package}[{builder.name}]({args})"))
+    return cases
+
+
+LOOKUP_CASES = _lookup_cases()
+
+
+def test_lookup_cases_cover_the_packages():
+    scripts = "".join(p.values[0] for p in LOOKUP_CASES)
+    for package in ("models", "detection", "segmentation", "video", "optical_flow", "quantization"):
+        assert f"torchvision.{package}.__dict__[arch]" in scripts or f"torchvision.models.{package}" in scripts
+    assert len(LOOKUP_CASES) >= 120
+
+
+@pytest.mark.parametrize("code", LOOKUP_CASES)
+def test_executed_lookup_loads_the_same_weights(code):
+    (diag,) = [d for d in lint(code) if "=True" in d.message or d.fix is None or "None" not in d.fix.message]
+    assert diag.fix is not None
+    builder = code.split("intern(", 1)[1].split(")", 1)[0].strip("'")
+    if not diag.fix.is_safe and f"`{builder}`" in diag.fix.message:
+        return  # the builders there load different members; the unsafe fix names this one as wrong
+    fixed = assert_same_behaviour(code, unsafe=not diag.fix.is_safe)
+    assert 'weights="' in fixed or 'weights_backbone="' in fixed

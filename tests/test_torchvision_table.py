@@ -24,6 +24,7 @@ import contextlib
 import functools
 import importlib
 import importlib.util
+import inspect
 import itertools
 import json
 import warnings
@@ -488,3 +489,49 @@ def test_many_legacy_picks_differ_from_default():
             differing.append(row["paths"][0])
     print(f"{len(differing)} builders have a legacy pick different from the enum's DEFAULT")
     assert len(differing) > 20
+
+
+# -- what a package holds: the builders a lookup by name can reach (TIP201 on `models.__dict__[arch]`)
+
+
+def _packages():
+    from tipcheck.data import torchvision_table
+
+    table = torchvision_table()
+    holders = sorted({path.rsplit(".", 1)[0] for path in table.by_path})
+    return table, [holder for holder in holders if table.in_namespace(holder)]
+
+
+def test_packages_are_the_public_model_packages():
+    _, packages = _packages()
+    assert packages == [
+        "torchvision.models",
+        "torchvision.models.detection",
+        "torchvision.models.optical_flow",
+        "torchvision.models.quantization",
+        "torchvision.models.segmentation",
+        "torchvision.models.video",
+    ]
+
+
+@needs_matching_version
+def test_a_package_holds_no_other_callable_that_takes_pretrained():
+    """``package.__dict__[name](pretrained=...)`` reaches a builder of the table, or something that
+    raises a TypeError on that call: the fix of a lookup only has to be right for the builders."""
+    table, packages = _packages()
+    for package in packages:
+        module = importlib.import_module(package)
+        builders = {builder.name for builder in table.in_namespace(package)}
+        assert builders <= set(vars(module)), package
+        for name, obj in vars(module).items():
+            if name.startswith("_") or name in builders or not callable(obj):
+                continue
+            try:
+                inspect.signature(obj).bind(pretrained=True)
+            except TypeError:
+                continue
+            except ValueError:
+                pass  # no signature: call it
+            with pytest.raises(TypeError), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                obj(pretrained=True)

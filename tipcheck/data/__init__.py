@@ -52,6 +52,28 @@ class TorchvisionTable:
         unique = {id(b): b for b in self.by_path.values()}
         return sorted(unique.values(), key=lambda b: b.paths[0])
 
+    def in_namespace(self, package: str) -> List[Builder]:
+        """The builders a package of torchvision holds (what ``package.__dict__[name]`` and
+        ``getattr(package, name)`` can reach), read from their public paths; empty for a module that
+        is not a package (``torchvision.models.resnet`` also holds what it imports). A package is a
+        module that another path goes through. tests/test_torchvision_table.py checks that nothing
+        else a package holds can be called with ``pretrained=``."""
+        return _in_package(self, package)
+
+
+_PACKAGES: Dict[Tuple[int, str], List[Builder]] = {}
+
+
+def _in_package(table: "TorchvisionTable", package: str) -> List[Builder]:
+    key = (id(table), package)
+    if key not in _PACKAGES:
+        holders = {path.rsplit(".", 1)[0] for path in table.by_path}
+        found: Dict[int, Builder] = {}
+        if any(holder.startswith(package + ".") for holder in holders):
+            found = {id(b): b for path, b in table.by_path.items() if path.rsplit(".", 1)[0] == package}
+        _PACKAGES[key] = sorted(found.values(), key=lambda b: b.paths[0])
+    return _PACKAGES[key]
+
 
 @functools.lru_cache(maxsize=None)
 def torchvision_table() -> TorchvisionTable:

@@ -98,7 +98,9 @@ class CombinedProject:
         self.calls_by_func: Dict[Key, List[CallSite]] = {}
         self.callers: Dict[Key, List[CallSite]] = {}
         self.loops: List[Loop] = []
-        self.modules = ModuleIndex([summary.module_id for summary in summaries])
+        self.modules = ModuleIndex(
+            [summary.module_id for summary in summaries], {s.module_id: s.text for s in summaries}
+        )
         for summary in summaries:
             self.funcs.update(summary.funcs)
             self.classes.update(summary.classes)
@@ -114,8 +116,8 @@ class CombinedProject:
             return importer, qualified[2:].split(".")
         if qualified.startswith("."):
             level = len(qualified) - len(qualified.lstrip("."))
-            qualified = self.modules.absolute(qualified.lstrip("."), level, importer)
-        return self.modules.resolve(qualified)
+            return self.modules.resolve(self.modules.absolute(qualified.lstrip("."), level, importer))
+        return self.modules.resolve(qualified, importer)  # the importer's sys.path roots count
 
     def _definition(self, qualified: str, importer: str) -> Optional[Key]:
         """The project function or class a qualified name refers to."""

@@ -6,6 +6,19 @@ from inside a package (``engine`` for ``pkg.engine``), or relative to the import
 package (``from ..data import build``). The longest prefix of the name that means a file wins;
 what follows it are names defined in that file.
 
+Python finds more than packages, and so does the index:
+
+- a folder without ``__init__.py`` is a namespace package: ``lib/models/net.py`` is also
+  ``models.net`` and ``lib.models.net`` (the folder names above its package, while they are
+  identifiers), for ``from lib.models import net``; a ``src/`` layout is the same case;
+- the folders a module puts on ``sys.path`` (tipcheck.facts.syspath; ``import _init_paths`` reads the
+  sibling module that does it), and the folder of a script (a module outside any package), are
+  import roots: a name found under them means that file. A module that adds roots searches those
+  put in front of the path first, then its folder, then those appended; another script (it mentions
+  ``__main__``) its folder, then every root some module adds (in no order: not knowing which script
+  runs); any other module its folder and those roots together. Two files found in one of those
+  places mean nothing.
+
 Two users, one index (``ModuleIndex``):
 
 - the training facts (tipcheck.facts.combine) link a name to the one file it means
@@ -18,7 +31,9 @@ Two users, one index (``ModuleIndex``):
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+from tipcheck.facts import syspath
 
 
 def module_name_for(path: str) -> str:
@@ -34,15 +49,40 @@ def module_name_for(path: str) -> str:
     return ".".join(parts)
 
 
-class ModuleIndex:
-    """The dotted names of the project's files, indexed by name and by the ends of names."""
+_LIBRARIES = frozenset({"torch", "torchvision"})  # never a project file, whatever the folders say
+_AMBIGUOUS = object()
 
-    def __init__(self, paths: Sequence[str]) -> None:
+
+def _folder_aliases(path: str, name: str) -> List[str]:
+    """The longer names of a file, through the folders (without __init__.py) above its package:
+    ``lib/models/net.py`` -> ``models.net``, ``lib.models.net``, ... while folder names are identifiers."""
+    parts = name.split(".") if name else []
+    directory = os.path.dirname(os.path.abspath(path))
+    for _ in range(len(parts) - (0 if os.path.basename(path) == "__init__.py" else 1)):
+        directory = os.path.dirname(directory)
+    aliases: List[str] = []
+    while len(aliases) < 8:
+        directory, folder = os.path.split(directory)
+        if not folder.isidentifier():
+            break
+        parts = [folder, *parts]
+        aliases.append(".".join(parts))
+    return aliases
+
+
+class ModuleIndex:
+    """The dotted names of the project's files, indexed by name and by the ends of names, with the
+    longer names folders give them and the roots the modules add to ``sys.path`` (``texts``: the
+    modules' sources, by path)."""
+
+    def __init__(self, paths: Sequence[str], texts: Optional[Mapping[str, str]] = None) -> None:
         self.name_of: Dict[str, str] = {path: module_name_for(path) for path in paths}  # reads the disk once
         self.files: Dict[str, List[str]] = {}  # dotted name -> its files, in the order given
         # "b.c" and "c" -> the dotted names that end with ".b.c" / ".c" (a tree linted from inside
         # a package), so that a name is resolved without a scan of every module.
         self.by_suffix: Dict[str, List[str]] = {}
+        self.by_alias: Dict[str, List[str]] = {}  # "lib.models.net" -> the files of that longer name
+        self._by_abs: Dict[str, str] = {}
         for path, name in self.name_of.items():
             files = self.files.setdefault(name, [])
             if not files:
@@ -50,6 +90,87 @@ class ModuleIndex:
                 for cut in range(1, len(parts)):
                     self.by_suffix.setdefault(".".join(parts[cut:]), []).append(name)
             files.append(path)
+            self._by_abs[os.path.abspath(path)] = path
+            for alias in _folder_aliases(path, name):
+                self.by_alias.setdefault(alias, []).append(path)
+        self.front: List[str] = []  # roots any module puts in front of sys.path
+        self.back: List[str] = []  # roots any module appends to it
+        self.roots_of: Dict[str, Tuple[List[str], List[str]]] = {}  # a module's own (front, back)
+        self._unlisted: Dict[str, List[str]] = {}
+        self._scripts: Set[str] = set()  # modules that run as a script (`__main__`)
+        for path, text in (texts or {}).items():
+            self._add_roots(path, text)
+            if "__main__" in text:
+                self._scripts.add(path)
+
+    def _add_roots(self, path: str, text: str) -> None:
+        found = syspath.added_roots(path, text)
+        folder = os.path.dirname(os.path.abspath(path))
+        for name in self._unlinted(folder):
+            if syspath.imports_bare(text, name):
+                sibling = os.path.join(folder, name + ".py")
+                try:
+                    with open(sibling, encoding="utf-8") as handle:
+                        found += syspath.added_roots(sibling, handle.read())
+                except (OSError, UnicodeDecodeError):
+                    continue
+        if not found:
+            return
+        own: Tuple[List[str], List[str]] = ([], [])
+        for where, folders in found:
+            for roots in (own[0], self.front) if where == "front" else (own[1], self.back):
+                roots.extend(folder for folder in folders if folder not in roots)
+        self.roots_of[path] = own
+
+    def _unlinted(self, folder: str) -> List[str]:
+        """The modules in a folder that are not among the indexed files (``_init_paths.py``, which
+        mentions nothing a rule looks for), read from the disk once per folder."""
+        if folder not in self._unlisted:
+            try:
+                names = sorted(os.listdir(folder))
+            except OSError:
+                names = []
+            self._unlisted[folder] = [
+                name[:-3]
+                for name in names
+                if name.endswith(".py") and name[:-3].isidentifier() and os.path.join(folder, name) not in self._by_abs
+            ]
+        return self._unlisted[folder]
+
+    def _from_roots(self, parts: List[str], importer: str) -> object:
+        """(file, names) for the longest prefix found under the import roots, _AMBIGUOUS when two
+        files are found in one place, None when none is."""
+        # A script outside any package has its folder on the path; a module that adds roots searches
+        # them around it. Another module outside a package may have been imported from its folder,
+        # or from a root above it: its folder and every root some script adds are one group, in no
+        # order (scripts run in processes of their own).
+        here = [os.path.dirname(os.path.abspath(importer))] if "." not in (self.name_of.get(importer) or ".") else []
+        own = self.roots_of.get(importer)
+        if own:
+            groups = [own[0], here, own[1]]
+        elif importer in self._scripts:
+            groups = [here, self.front + self.back]
+        else:
+            groups = [here + self.front + self.back]
+        for cut in range(len(parts), 0, -1):
+            relative = os.path.join(*parts[:cut])
+            for roots in groups:
+                found = []
+                for root in roots:
+                    for candidate in (
+                        os.path.join(root, relative, "__init__.py"),
+                        os.path.join(root, relative + ".py"),
+                    ):
+                        path = self._by_abs.get(candidate)
+                        if path is not None:
+                            if path not in found:
+                                found.append(path)
+                            break
+                if len(found) == 1:
+                    return found[0], parts[cut:]
+                if found:
+                    return _AMBIGUOUS
+        return None
 
     def absolute(self, module: str, level: int, importer: str) -> str:
         """The dotted name of ``from <level dots><module> import ...`` written in ``importer``."""
@@ -58,29 +179,45 @@ class ModuleIndex:
         base = base[: len(base) - (level - 1)] if level > 1 else base
         return ".".join([*base, module]).strip(".")
 
-    def resolve(self, dotted: str) -> Optional[Tuple[str, List[str]]]:
+    def resolve(self, dotted: str, importer: Optional[str] = None) -> Optional[Tuple[str, List[str]]]:
         """(file, names defined in it) for the longest prefix of ``dotted`` that means one file:
-        its exact name (of two files with one name, the last), or the end of one name only."""
+        found under the import roots of ``importer`` (see the module docstring), or its exact name
+        (of two files with one name, the last), or the end of one name only, or the longer name
+        (through namespace folders) of one file only."""
         parts = dotted.split(".")
+        if parts[0] in _LIBRARIES:
+            return None
+        if importer is not None:
+            located = self._from_roots(parts, importer)
+            if located is _AMBIGUOUS:
+                return None
+            if located is not None:
+                return located  # type: ignore[return-value]
         for cut in range(len(parts), 0, -1):
             name = ".".join(parts[:cut])
             files = self.files.get(name)
             if files is None:
                 names = self.by_suffix.get(name, ())
                 files = self.files[names[0]] if len(names) == 1 else None
+            if files is None:
+                longer = self.by_alias.get(name, ())
+                files = list(longer) if len(longer) == 1 else None
             if files is not None:
                 return files[-1], parts[cut:]
         return None
 
     def candidates(self, dotted: str) -> Set[str]:
         """Every file ``dotted`` may mean: for the longest prefix that names any, all the files of
-        that exact name, or else all those whose name ends with it."""
+        that exact name, or else all those whose name ends with it, or else all those of that
+        longer name (through namespace folders)."""
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
             name = ".".join(parts[:cut])
             files = self.files.get(name)
             if files is None and name in self.by_suffix:
                 files = [path for longer in self.by_suffix[name] for path in self.files[longer]]
+            if not files and name in self.by_alias:
+                files = self.by_alias[name]
             if files:
                 return set(files)
         return set()

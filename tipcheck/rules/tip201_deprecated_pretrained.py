@@ -16,6 +16,7 @@ from tipcheck.data import Builder, LegacyCase, LegacyParam, torchvision_table
 from tipcheck.diagnostics import Applicability, Edit, Fix
 from tipcheck.facts import Scope, dotted_name
 from tipcheck.fixes.imports import reach
+from tipcheck.rules._tip201_lookups import Lookups, lookup_fix
 from tipcheck.rules.base import Rule
 
 GET_MODEL = {"torchvision.models.get_model", "torchvision.models._api.get_model"}
@@ -87,6 +88,11 @@ def _matching_case(legacy: LegacyParam, call: _Call) -> Tuple[Optional[LegacyCas
     return None, None
 
 
+def _reach_text(pairs) -> str:
+    names = sorted({b.name for b, _ in pairs})
+    return f"`{names[0]}`" if len(names) == 1 else f"one of {len(names)} builders"
+
+
 class DeprecatedPretrained(Rule):
     code = "TIP201"
     name = "deprecated-pretrained"
@@ -109,6 +115,16 @@ class DeprecatedPretrained(Rule):
             args = _Call(call, builder, positional_params)
             for legacy in builder.legacy:
                 self._check_param(ctx, scope, args, legacy)
+        lookups = None
+        for call, scope in ctx.facts.calls:
+            if isinstance(call.func, cst.Attribute) or not any(
+                arg.keyword is not None and arg.keyword.value.startswith("pretrained") for arg in call.args
+            ):
+                continue  # a lookup is a subscript, a getattr() call or a name; it passes the flag
+            lookups = lookups or Lookups(ctx, table)
+            reached = lookups.reach(call.func, scope)
+            if reached is not None:
+                self._check_lookup(ctx, call, *reached)
 
     @staticmethod
     def _builder_from_get_model(call: cst.Call, table) -> Optional[Builder]:
@@ -133,8 +149,8 @@ class DeprecatedPretrained(Rule):
                     f"which raises a TypeError; keep only `{legacy.weights_param}`",
                 )
                 return
-        elif weights is not None and literal(weights.value) in (True, False) and isinstance(
-            literal(weights.value), bool
+        elif (
+            weights is not None and literal(weights.value) in (True, False) and isinstance(literal(weights.value), bool)
         ):
             # `weights=True` or a positional `resnet18(True)`: the legacy boolean in disguise.
             anchor, value = weights, literal(weights.value)
@@ -143,8 +159,7 @@ class DeprecatedPretrained(Rule):
         shown = self._arg_text(ctx, anchor)
         if anchor.keyword is None:
             message = (
-                f"`{call.builder.name}({shown})` passes the deprecated `{legacy.pretrained_param}` flag "
-                "positionally"
+                f"`{call.builder.name}({shown})` passes the deprecated `{legacy.pretrained_param}` flag positionally"
             )
         elif anchor.keyword.value == legacy.weights_param:
             message = (
@@ -168,6 +183,41 @@ class DeprecatedPretrained(Rule):
             applicability=applicability,
         )
         ctx.report(anchor, message, fix)
+
+    def _check_lookup(self, ctx: RuleContext, call: cst.Call, label: str, builders: List[Builder]) -> None:
+        """A call of a builder picked at run time (``models.__dict__[arch]``, ``getattr(models, name)``,
+        a dict of builders): reported like a direct call; the fix names the weights as a string,
+        which every builder resolves against its own enum (see tipcheck.rules.tip201_lookups)."""
+        keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+        for pretrained_param, anchor in keywords.items():
+            pairs = [(b, lp) for b in builders for lp in b.legacy if lp.pretrained_param == pretrained_param]
+            if not pairs:
+                continue
+            weights_params = {lp.weights_param for _, lp in pairs}
+            message = (
+                f"`{label}(...)` calls a torchvision builder picked at run time ({_reach_text(pairs)}) with "
+                f"the deprecated `{pretrained_param}` parameter"
+            )
+            if len(weights_params) != 1 or weights_params & set(keywords):
+                ctx.report(anchor, message)
+                continue
+            weights_param = weights_params.pop()
+            calls = [(_Call(call, b, positional_params=False), lp) for b, lp in pairs]
+            outcome = lookup_fix(calls, anchor, literal(anchor.value), _matching_case, self._condition(ctx, anchor))
+            if outcome.expression is None:
+                ctx.report(anchor, f"{message}; {outcome.why}" if outcome.why else message)
+                continue
+            start, end = ctx.range(anchor.value)
+            edits = [Edit(start, end, outcome.expression)]
+            if pretrained_param != weights_param:
+                k_start, k_end = ctx.range(anchor.keyword)
+                edits.append(Edit(k_start, k_end, weights_param))
+            fix = Fix(
+                edits=tuple(edits),
+                message=f"Replace with `{weights_param}={outcome.expression}`{outcome.note}",
+                applicability=outcome.applicability,
+            )
+            ctx.report(anchor, f"{message}{outcome.why and '; ' + outcome.why}", fix)
 
     @staticmethod
     def _arg_text(ctx: RuleContext, arg: cst.Arg) -> str:

@@ -1,0 +1,2 @@
+# expect: none
+"""[TIP402] lib/core/__init__.py: a package inside the namespace folder lib/."""
