@@ -17,7 +17,7 @@ def main(epochs=210):
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     scheduler = MultiStepLR(optimizer, milestones=[170, 200], gamma=0.1)
     for epoch in range(epochs):
-        scheduler.step()  # expect: TIP402[no-fix]
+        scheduler.step()  # expect: TIP402[safe-fix]
         function.train(loader, model, optimizer, epoch)
 
 
