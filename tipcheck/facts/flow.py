@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.scopes import Scope, dotted_name, resolve
+from tipcheck.facts.scopes import Scope, dotted_name, is_none, resolve
 from tipcheck.facts.walk import walk
 
 Key = tuple
@@ -170,6 +170,11 @@ class ModuleSummary:
     module_scope: Optional[Scope] = None
     ext_names: set = field(default_factory=set)  # imported qualified names used as values
     text: str = ""  # the module's source, for rules that look at it as text
+    # Key paths that may also hold a value the facts do not track, with what it is ("None" for a
+    # None literal or default, "?" for anything else): `sampler = None`, `x if c else None`, a
+    # parameter's default. A variable holding a sampler on one branch and None on another is
+    # "one of several classes" (ProjectFacts.other_sources).
+    others: List[Tuple[KeyPath, str]] = field(default_factory=list)
 
 
 def _subscript_field(node: cst.Subscript) -> str:
@@ -289,14 +294,14 @@ class FlowBuilder(cst.CSTVisitor):
             key = self.fresh(expr)
             self.keypath(expr.test)
             self.conditions.append(expr.test)
-            self.union((key, ()), self.keypath(expr.body))
-            self.union((key, ()), self.keypath(expr.orelse))
+            for branch in (expr.body, expr.orelse):
+                self._union_or_other((key, ()), branch)
             self.conditions.pop()
             return (key, ())
         if isinstance(expr, cst.BooleanOperation):
             key = self.fresh(expr)
-            self.union((key, ()), self.keypath(expr.left))
-            self.union((key, ()), self.keypath(expr.right))
+            for branch in (expr.left, expr.right):
+                self._union_or_other((key, ()), branch)
             return (key, ())
         if isinstance(expr, cst.NamedExpr):
             path = self.keypath(expr.value)
@@ -312,6 +317,18 @@ class FlowBuilder(cst.CSTVisitor):
     def union(self, a: Optional[KeyPath], b: Optional[KeyPath]) -> None:
         if a is not None and b is not None and a != b:
             self.summary.unions.append((a, b))
+
+    def _union_or_other(self, target: KeyPath, expr: cst.BaseExpression) -> None:
+        """``target`` may hold what ``expr`` is: a tracked value, or something noted in ``others``."""
+        path = self.keypath(expr)
+        if path is not None:
+            self.union(target, path)
+        else:
+            self.note_other(target, expr)
+
+    def note_other(self, target: Optional[KeyPath], expr: Optional[cst.BaseExpression]) -> None:
+        if target is not None and expr is not None:
+            self.summary.others.append((target, "None" if is_none(expr) else "?"))
 
     # -- calls -----------------------------------------------------------------------------
     def _call_keypath(self, call: cst.Call) -> KeyPath:
@@ -385,10 +402,20 @@ class FlowBuilder(cst.CSTVisitor):
         value = self.keypath(node.value)
         for target in node.targets:
             self._assign(target.target, value)
+            if value is None:
+                self._assign_other(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._assign(node.target, self.keypath(node.value))
+            value = self.keypath(node.value)
+            self._assign(node.target, value)
+            if value is None:
+                self._assign_other(node.target, node.value)
+
+    def _assign_other(self, target: cst.BaseExpression, expr: cst.BaseExpression) -> None:
+        """`name = None`, `self.x = 3`: the target may hold something the facts do not track."""
+        if isinstance(target, (cst.Name, cst.Attribute, cst.Subscript)):
+            self.note_other(self.keypath(target), expr)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.func[0] == "func":
@@ -481,6 +508,9 @@ class FlowBuilder(cst.CSTVisitor):
             is_static="staticmethod" in decorators,
         )
         self.summary.funcs[key] = record
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if is_none(param.default):  # `def train(loader, sampler=None)`
+                self.note_other((("var", self.module_id, scope.uid, param.name.value), ()), param.default)
         if owner is not None:
             owner.methods[node.name.value] = key
             if record.params and not record.is_static and "classmethod" not in decorators:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
+from tipcheck.facts.catalogue import DISTRIBUTED_SAMPLERS
 from tipcheck.facts.scopes import resolve
 from tipcheck.facts.training import Loop, ProjectFacts, Value
-from tipcheck.fixes.statements import insert_before
+from tipcheck.fixes.statements import indentation, insert_before
 from tipcheck.rules.base import ProjectRule
 
 RANGE_LIKE = {"range", "tqdm.trange", "tqdm.auto.trange"}
@@ -84,26 +85,36 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
         if epoch.record in sampler.site.ctx.loops or epoch.record in loader.site.ctx.loops:
             return None  # made anew inside the loop
         func = epoch.record.ctx.func
-        target = project.expression_for(project.root_of(sampler), func)
+        root = project.root_of(sampler)
+        target = project.expression_for(root, func)
+        others = project.other_sources(root)
         if target is None:
+            if project.field_root(loader, "sampler") != root:
+                return None  # fed through a batch sampler: `loader.sampler` is a default sampler
             loader_name = project.expression_for(project.root_of(loader), func)
             if loader_name is None:
                 return None
             target = f"{loader_name}.sampler"
+            others = others + _loader_others(project, loader, root)
         first = node.body.body[0]
         variable = self._epoch_variable(epoch, ctx)
+        counter = variable or next(n for n in ("epoch", "epoch_index", "tipcheck_epoch") if not ctx.facts.is_bound(n))
+        call = f"{target}.set_epoch({counter})"
+        code, applicability, guard = call, Applicability.SAFE, ""
+        if others:
+            # One of several classes (`RandomSampler(ds) if ... else DistributedSampler(ds)`, or
+            # None): call it only where it is a DistributedSampler.
+            code, applicability = _guarded(ctx, project, func, target, call, others, node, first)
+            guard = " where it is a DistributedSampler"
         if variable is not None:
-            code = f"{target}.set_epoch({variable})"
-            return Fix((insert_before(ctx, first, code),), f"Call `{code}` at the start of each epoch", Applicability.SAFE)
+            return Fix((insert_before(ctx, first, code),), f"Call `{call}` at the start of each epoch{guard}", applicability)
         # No usable variable: count the epochs.
-        counter = next(n for n in ("epoch", "epoch_index", "tipcheck_epoch") if not ctx.facts.is_bound(n))
-        code = f"{target}.set_epoch({counter})"
         edits = (
             insert_before(ctx, node, f"{counter} = 0"),
             insert_before(ctx, first, code),
             insert_before(ctx, first, f"{counter} += 1"),
         )
-        return Fix(edits, f"Count the epochs and call `{code}` at the start of each", Applicability.SAFE)
+        return Fix(edits, f"Count the epochs and call `{call}` at the start of each{guard}", applicability)
 
     @staticmethod
     def _epoch_variable(epoch: Loop, ctx: RuleContext) -> Optional[str]:
@@ -138,3 +149,56 @@ def _constant_epoch(call: cst.Call) -> bool:
 def _callee(ctx: RuleContext, call: cst.Call, epoch: Loop) -> Optional[str]:
     scope = ctx.project.scope_of_func(epoch.record.ctx.func)
     return resolve(call.func, scope) or (call.func.value if isinstance(call.func, cst.Name) else None)
+
+
+# Torch samplers that have no `set_epoch`: on a branch where the value is one of them (or None),
+# a guarded call is skipped, never an AttributeError.
+NO_SET_EPOCH = frozenset(
+    f"call:torch.utils.data.{module}{name}"
+    for module in ("", "sampler.")
+    for name in ("RandomSampler", "SequentialSampler", "SubsetRandomSampler", "WeightedRandomSampler")
+)
+
+
+def _loader_others(project: ProjectFacts, loader: Value, root) -> List[str]:
+    """What `loader.sampler` may be besides the sampler at ``root``: the loader is one of several
+    (a DataLoader built without that sampler has a default one), or something else."""
+    found = list(project.other_sources(project.root_of(loader)))
+    for other in project.values_at(project.root_of(loader)):
+        if other.kind != "loader" or project.field_root(other, "sampler") != root or "sampler" not in other.site.kwargs:
+            found.append(f"loader:{other.cls}")
+    return found
+
+
+def _guarded(ctx: RuleContext, project: ProjectFacts, func, target: str, call: str, others, loop, first):
+    """``call`` behind a test that holds only on a DistributedSampler, with the fix's safety:
+    `isinstance(x, DistributedSampler)` (through a name the scope already imports) is exact on
+    every class; `hasattr(x, "set_epoch")` is safe only when every other class is known to have
+    no `set_epoch` (torch's other samplers, None)."""
+    scope = project.scope_of_func(func)
+    cls = _visible(scope, DISTRIBUTED_SAMPLERS) if scope is not None else None
+    if cls is not None:
+        test, applicability = f"isinstance({target}, {cls})", Applicability.SAFE
+    else:
+        known = all(other == "None" or other in NO_SET_EPOCH for other in others)
+        test = f'hasattr({target}, "set_epoch")'
+        applicability = Applicability.SAFE if known else Applicability.UNSAFE
+    outer, inner = indentation(ctx, loop), indentation(ctx, first)
+    step = inner[len(outer) :] if inner.startswith(outer) and len(inner) > len(outer) else "    "
+    return f"if {test}:{ctx.source.newline}{inner}{step}{call}", applicability
+
+
+def _visible(scope, qualified_names) -> Optional[str]:
+    """An expression naming one of ``qualified_names`` through what ``scope`` already binds."""
+    found = []
+    current = scope
+    while current is not None:
+        for name, bindings in current.bindings.items():
+            if len(set(bindings)) != 1 or bindings[0] is None or scope.lookup_scope(name) is not current:
+                continue
+            bound = bindings[0]
+            for qualified in qualified_names:
+                if qualified == bound or qualified.startswith(bound + "."):
+                    found.append(name + qualified[len(bound) :])
+        current = current.parent
+    return min(found, key=lambda c: (len(c), c)) if found else None
