@@ -78,7 +78,9 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
                         return loader, loop, epoch
         return None
 
-    def _fix(self, ctx: RuleContext, project: ProjectFacts, sampler: Value, loader: Value, epoch: Loop) -> Optional[Fix]:
+    def _fix(
+        self, ctx: RuleContext, project: ProjectFacts, sampler: Value, loader: Value, epoch: Loop
+    ) -> Optional[Fix]:
         node = epoch.node
         if epoch.module_id != ctx.source.path or not isinstance(node.body, cst.IndentedBlock):
             return None
@@ -107,7 +109,9 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
             code, applicability = _guarded(ctx, project, func, target, call, others, node, first)
             guard = " where it is a DistributedSampler"
         if variable is not None:
-            return Fix((insert_before(ctx, first, code),), f"Call `{call}` at the start of each epoch{guard}", applicability)
+            return Fix(
+                (insert_before(ctx, first, code),), f"Call `{call}` at the start of each epoch{guard}", applicability
+            )
         # No usable variable: count the epochs.
         edits = (
             insert_before(ctx, node, f"{counter} = 0"),
