@@ -446,6 +446,7 @@ class FlowBuilder(cst.CSTVisitor):
         # `for name in dict_or_list`: the name is an item of what is iterated.
         if iterated and isinstance(node.target, cst.Name) and not cycle:
             self.union(self.keypath(node.target), (iterated[0][0], iterated[0][1] + (ANY_ITEM,)))
+        self._bind_zip_items(node.target, node.iter)
         walk(node.target, self)
         self.loops.append(record)
         walk(node.body, self)
@@ -464,6 +465,20 @@ class FlowBuilder(cst.CSTVisitor):
         if node.orelse is not None:
             walk(node.orelse, self)
         return False
+
+    def _bind_zip_items(self, target: cst.BaseExpression, expr: cst.BaseExpression) -> None:
+        """`for d, s in zip(datasets, samplers)`: each name takes the items of its argument."""
+        if not (isinstance(target, (cst.Tuple, cst.List)) and isinstance(expr, cst.Call)):
+            return
+        if (resolve(expr.func, self.scope) or dotted_name(expr.func)) != "zip":
+            return
+        args = [arg.value for arg in expr.args if arg.keyword is None and not arg.star]
+        if len(args) != len(target.elements) or len(args) != len(expr.args):
+            return
+        for element, arg in zip(target.elements, args):
+            path = self.keypath(arg)
+            if path is not None and isinstance(element.value, cst.Name):
+                self.union(self.keypath(element.value), (path[0], path[1] + (ANY_ITEM,)))
 
     def _iterated(self, expr: cst.BaseExpression) -> Tuple[Tuple[KeyPath, ...], bool]:
         cycle = False
@@ -554,6 +569,11 @@ class FlowBuilder(cst.CSTVisitor):
         for_in = node.for_in
         while for_in is not None:
             walk(for_in.iter, self)
+            if isinstance(for_in.target, cst.Name):  # `[DataLoader(d, sampler=s) for s in samplers]`
+                path = self.keypath(for_in.iter)
+                if path is not None:
+                    self.union(self.keypath(for_in.target), (path[0], path[1] + (ANY_ITEM,)))
+            self._bind_zip_items(for_in.target, for_in.iter)
             for condition in for_in.ifs:
                 walk(condition, self)
             for_in = for_in.inner_for_in

@@ -25,6 +25,7 @@ import libcst as cst
 from tipcheck.facts.catalogue import PER_BATCH_SCHEDULERS
 from tipcheck.facts.combine import CombinedProject, Loop, Value
 from tipcheck.facts.flow import (
+    ANY_ITEM,
     ITER_WRAPPERS,
     PASS_THROUGH,
     SELF_RETURNING,
@@ -507,6 +508,15 @@ class ProjectFacts(CombinedProject):
         batch sampler (`loader.sampler.set_epoch(...)` is a call on the sampler)."""
         roots = (sampler, self.root_of(loader), self.field_root(loader, "batch_sampler"))
         return list(dict.fromkeys(root for root in roots if root is not None))
+
+    def loop_takes_items(self, loop: Loop, root: Key) -> bool:
+        """Whether a loop takes its target from the items of a container holding the value at
+        ``root`` (`for loader in loaders:` takes DataLoaders: it is no epoch loop of theirs)."""
+        for path in loop.record.iterated:
+            node = self.graph.existing((path[0], path[1] + (ANY_ITEM,)))
+            if node is not None and self.graph.find(node) == root:
+                return True
+        return False
 
     def other_sources(self, root: Optional[Key]) -> List[str]:
         """What the value at ``root`` may be besides the tracked values there (``values_at``): a

@@ -11,7 +11,7 @@ from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts.catalogue import DISTRIBUTED_SAMPLERS
 from tipcheck.facts.scopes import resolve
 from tipcheck.facts.training import Loop, ProjectFacts, Value
-from tipcheck.fixes.statements import indentation, insert_before
+from tipcheck.fixes.statements import bound_names, indentation, insert_before
 from tipcheck.rules.base import ProjectRule
 
 RANGE_LIKE = {"range", "tqdm.trange", "tqdm.auto.trange"}
@@ -41,6 +41,14 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
             if found is None:
                 continue
             loader, batch_loop, epoch_loop = found
+            if epoch_loop is not None and project.inside(sampler.site, epoch_loop):
+                ctx.report(
+                    anchor.node,
+                    "This shuffling DistributedSampler is made anew in every epoch (here or by a loader factory "
+                    "called in the epoch loop) and never given `set_epoch`: each new one starts at epoch 0, so every "
+                    "epoch repeats one order",
+                )
+                continue
             if epoch_loop is None:
                 ctx.report(
                     anchor.node,
@@ -73,7 +81,13 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
                     continue
                 if loop.cycled and not reaching_sites:
                     return loader, loop, None
-                for epoch in project.innermost(project.enclosing_loops(loop)):
+                loader_root = project.root_of(loader)
+                enclosing = [
+                    outer
+                    for outer in project.enclosing_loops(loop)
+                    if not project.loop_takes_items(outer, loader_root)  # `for loader in loaders:`
+                ]
+                for epoch in project.innermost(enclosing):
                     if not any(project.inside(s, epoch) for s in reaching_sites):
                         return loader, loop, epoch
         return None
@@ -98,6 +112,8 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
                 return None
             target = f"{loader_name}.sampler"
             others = others + _loader_others(project, loader, root)
+        if _rebound(target, node.body.body):
+            return None  # the name is (re)bound in the loop: at its start it is not the value yet
         first = node.body.body[0]
         variable = self._epoch_variable(epoch, ctx)
         counter = variable or next(n for n in ("epoch", "epoch_index", "tipcheck_epoch") if not ctx.facts.is_bound(n))
@@ -162,6 +178,13 @@ NO_SET_EPOCH = frozenset(
     for module in ("", "sampler.")
     for name in ("RandomSampler", "SequentialSampler", "SubsetRandomSampler", "WeightedRandomSampler")
 )
+
+
+def _rebound(target: str, body) -> bool:
+    """Whether a statement of ``body`` binds ``target`` or what it is an attribute of."""
+    bound = set().union(*(bound_names(stmt) for stmt in body))
+    parts = target.split(".")
+    return any(".".join(parts[:count]) in bound for count in range(1, len(parts) + 1))
 
 
 def _loader_others(project: ProjectFacts, loader: Value, root) -> List[str]:
