@@ -21,7 +21,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.scopes import Scope, dotted_name, is_none, resolve
+from tipcheck.facts.flowitems import ItemFlow
+from tipcheck.facts.scopes import Scope, dotted_name, resolve
 from tipcheck.facts.walk import walk
 
 Key = tuple
@@ -170,11 +171,9 @@ class ModuleSummary:
     module_scope: Optional[Scope] = None
     ext_names: set = field(default_factory=set)  # imported qualified names used as values
     text: str = ""  # the module's source, for rules that look at it as text
-    # Key paths that may also hold a value the facts do not track, with what it is ("None" for a
-    # None literal or default, "?" for anything else): `sampler = None`, `x if c else None`, a
-    # parameter's default. A variable holding a sampler on one branch and None on another is
-    # "one of several classes" (ProjectFacts.other_sources).
+    # tipcheck.facts.flowitems: what key paths may hold untracked ("None", "?"); generator loops
     others: List[Tuple[KeyPath, str]] = field(default_factory=list)
+    yields: List[Tuple[Key, "LoopRecord"]] = field(default_factory=list)
 
 
 def _subscript_field(node: cst.Subscript) -> str:
@@ -189,7 +188,7 @@ def _subscript_field(node: cst.Subscript) -> str:
     return ANY_ITEM
 
 
-class FlowBuilder(cst.CSTVisitor):
+class FlowBuilder(ItemFlow, cst.CSTVisitor):
     """Builds a ModuleSummary; needs the scopes the ScopeBuilder made for the same tree."""
 
     def __init__(self, module_id: str, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
@@ -295,13 +294,13 @@ class FlowBuilder(cst.CSTVisitor):
             self.keypath(expr.test)
             self.conditions.append(expr.test)
             for branch in (expr.body, expr.orelse):
-                self._union_or_other((key, ()), branch)
+                self.union_or_other((key, ()), branch)
             self.conditions.pop()
             return (key, ())
         if isinstance(expr, cst.BooleanOperation):
             key = self.fresh(expr)
             for branch in (expr.left, expr.right):
-                self._union_or_other((key, ()), branch)
+                self.union_or_other((key, ()), branch)
             return (key, ())
         if isinstance(expr, cst.NamedExpr):
             path = self.keypath(expr.value)
@@ -317,18 +316,6 @@ class FlowBuilder(cst.CSTVisitor):
     def union(self, a: Optional[KeyPath], b: Optional[KeyPath]) -> None:
         if a is not None and b is not None and a != b:
             self.summary.unions.append((a, b))
-
-    def _union_or_other(self, target: KeyPath, expr: cst.BaseExpression) -> None:
-        """``target`` may hold what ``expr`` is: a tracked value, or something noted in ``others``."""
-        path = self.keypath(expr)
-        if path is not None:
-            self.union(target, path)
-        else:
-            self.note_other(target, expr)
-
-    def note_other(self, target: Optional[KeyPath], expr: Optional[cst.BaseExpression]) -> None:
-        if target is not None and expr is not None:
-            self.summary.others.append((target, "None" if is_none(expr) else "?"))
 
     # -- calls -----------------------------------------------------------------------------
     def _call_keypath(self, call: cst.Call) -> KeyPath:
@@ -403,19 +390,14 @@ class FlowBuilder(cst.CSTVisitor):
         for target in node.targets:
             self._assign(target.target, value)
             if value is None:
-                self._assign_other(target.target, node.value)
+                self.assign_other(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             value = self.keypath(node.value)
             self._assign(node.target, value)
             if value is None:
-                self._assign_other(node.target, node.value)
-
-    def _assign_other(self, target: cst.BaseExpression, expr: cst.BaseExpression) -> None:
-        """`name = None`, `self.x = 3`: the target may hold something the facts do not track."""
-        if isinstance(target, (cst.Name, cst.Attribute, cst.Subscript)):
-            self.note_other(self.keypath(target), expr)
+                self.assign_other(node.target, node.value)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.func[0] == "func":
@@ -446,7 +428,7 @@ class FlowBuilder(cst.CSTVisitor):
         # `for name in dict_or_list`: the name is an item of what is iterated.
         if iterated and isinstance(node.target, cst.Name) and not cycle:
             self.union(self.keypath(node.target), (iterated[0][0], iterated[0][1] + (ANY_ITEM,)))
-        self._bind_zip_items(node.target, node.iter)
+        self.bind_items(node.target, node.iter, comprehension=False)
         walk(node.target, self)
         self.loops.append(record)
         walk(node.body, self)
@@ -465,20 +447,6 @@ class FlowBuilder(cst.CSTVisitor):
         if node.orelse is not None:
             walk(node.orelse, self)
         return False
-
-    def _bind_zip_items(self, target: cst.BaseExpression, expr: cst.BaseExpression) -> None:
-        """`for d, s in zip(datasets, samplers)`: each name takes the items of its argument."""
-        if not (isinstance(target, (cst.Tuple, cst.List)) and isinstance(expr, cst.Call)):
-            return
-        if (resolve(expr.func, self.scope) or dotted_name(expr.func)) != "zip":
-            return
-        args = [arg.value for arg in expr.args if arg.keyword is None and not arg.star]
-        if len(args) != len(target.elements) or len(args) != len(expr.args):
-            return
-        for element, arg in zip(target.elements, args):
-            path = self.keypath(arg)
-            if path is not None and isinstance(element.value, cst.Name):
-                self.union(self.keypath(element.value), (path[0], path[1] + (ANY_ITEM,)))
 
     def _iterated(self, expr: cst.BaseExpression) -> Tuple[Tuple[KeyPath, ...], bool]:
         cycle = False
@@ -523,9 +491,7 @@ class FlowBuilder(cst.CSTVisitor):
             is_static="staticmethod" in decorators,
         )
         self.summary.funcs[key] = record
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if is_none(param.default):  # `def train(loader, sampler=None)`
-                self.note_other((("var", self.module_id, scope.uid, param.name.value), ()), param.default)
+        self.note_none_defaults(params, scope.uid)
         if owner is not None:
             owner.methods[node.name.value] = key
             if record.params and not record.is_static and "classmethod" not in decorators:
@@ -569,11 +535,7 @@ class FlowBuilder(cst.CSTVisitor):
         for_in = node.for_in
         while for_in is not None:
             walk(for_in.iter, self)
-            if isinstance(for_in.target, cst.Name):  # `[DataLoader(d, sampler=s) for s in samplers]`
-                path = self.keypath(for_in.iter)
-                if path is not None:
-                    self.union(self.keypath(for_in.target), (path[0], path[1] + (ANY_ITEM,)))
-            self._bind_zip_items(for_in.target, for_in.iter)
+            self.bind_items(for_in.target, for_in.iter, comprehension=True)
             for condition in for_in.ifs:
                 walk(condition, self)
             for_in = for_in.inner_for_in

@@ -24,23 +24,14 @@ import libcst as cst
 
 from tipcheck.facts.catalogue import PER_BATCH_SCHEDULERS
 from tipcheck.facts.combine import CombinedProject, Loop, Value
-from tipcheck.facts.flow import (
-    ANY_ITEM,
-    ITER_WRAPPERS,
-    PASS_THROUGH,
-    SELF_RETURNING,
-    CallSite,
-    Key,
-    KeyPath,
-    LoopRecord,
-    ModuleSummary,
-)
+from tipcheck.facts.flow import CallSite, Key, KeyPath, LoopRecord, ModuleSummary
 from tipcheck.facts.graph import TRAINS
+from tipcheck.facts.passes import PassQueries
 
 __all__ = ["PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
 
 
-class ProjectFacts(CombinedProject):
+class ProjectFacts(PassQueries, CombinedProject):
     """The project's combined facts and the queries of the rules (see the module docstring)."""
 
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
@@ -508,57 +499,6 @@ class ProjectFacts(CombinedProject):
         batch sampler (`loader.sampler.set_epoch(...)` is a call on the sampler)."""
         roots = (sampler, self.root_of(loader), self.field_root(loader, "batch_sampler"))
         return list(dict.fromkeys(root for root in roots if root is not None))
-
-    def loop_takes_items(self, loop: Loop, root: Key) -> bool:
-        """Whether a loop takes its target from the items of a container holding the value at
-        ``root`` (`for loader in loaders:` takes DataLoaders: it is no epoch loop of theirs)."""
-        for path in loop.record.iterated:
-            node = self.graph.existing((path[0], path[1] + (ANY_ITEM,)))
-            if node is not None and self.graph.find(node) == root:
-                return True
-        return False
-
-    def other_sources(self, root: Optional[Key]) -> List[str]:
-        """What the value at ``root`` may be besides the tracked values there (``values_at``): a
-        value that is one of several classes. "None" (a None literal or default), "?" (an
-        expression the facts do not track), "call:QUALIFIED" (the result of a torch or library
-        call that is no tracked class: `RandomSampler(ds)` on the other branch), "call:?" (of a
-        call to something unknown), "class:KEY" (an instance of a project class that is no
-        tracked kind). Empty when the tracked values are all it can be. Helpers of the project
-        and identity-keeping calls (`iter`, `tqdm`, `.to()`) add nothing: what they return is
-        already at ``root``."""
-        if root is None:
-            return []
-        index = getattr(self, "_others_by_root", None)
-        if index is None:
-            index = self._others_by_root = {}
-            for summary in self.summaries.values():
-                for path, what in getattr(summary, "others", ()):
-                    node = self.graph.existing(path)
-                    if node is not None:
-                        found = index.setdefault(self.graph.find(node), [])
-                        if what not in found:
-                            found.append(what)
-        found = list(index.get(root, ()))
-        tracked = {id(value.site) for value in self.values_at(root)}
-        for site in self.sites_with_result(root):
-            what = None if id(site) in tracked else self._source_of(site)
-            if what is not None and what not in found:
-                found.append(what)
-        return found
-
-    def _source_of(self, site: CallSite) -> Optional[str]:
-        """What a call whose result is at some root puts there (see ``other_sources``)."""
-        target = self.call_targets.get(id(site))
-        if target is not None:
-            if site.method is None and target[2].endswith(".__init__"):
-                return "class:" + target[2].rsplit(".", 1)[0]
-            return None  # a project helper: what it returns is at the root already
-        if site.method is not None and site.method in SELF_RETURNING:
-            return None
-        if site.callee in PASS_THROUGH or ITER_WRAPPERS.get(site.callee or "") == "first":
-            return None
-        return "call:" + (site.callee or "?")
 
     def placements(self, root: Key) -> List[CallSite]:
         """`.to(...)` and `.cuda(...)` calls on the value at ``root``."""

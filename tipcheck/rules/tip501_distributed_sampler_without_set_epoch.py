@@ -40,7 +40,7 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
             found = self._unset_epoch_loop(project, sampler)
             if found is None:
                 continue
-            loader, batch_loop, epoch_loop = found
+            loader, how, epoch_loop = found
             if epoch_loop is not None and project.inside(sampler.site, epoch_loop):
                 ctx.report(
                     anchor.node,
@@ -48,23 +48,33 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
                     "called in the epoch loop) and never given `set_epoch`: each new one starts at epoch 0, so every "
                     "epoch repeats one order",
                 )
-                continue
-            if epoch_loop is None:
+            elif epoch_loop is None:
                 ctx.report(
                     anchor.node,
                     "This shuffling DistributedSampler's loader is cycled forever (`itertools.cycle`) and "
                     "`set_epoch` is never called: every pass repeats the same order",
                 )
-                continue
-            ctx.report(
-                anchor.node,
-                "A shuffling DistributedSampler is iterated in an epoch loop with no `set_epoch(epoch)`: "
-                "every epoch sees the same order",
-                self._fix(ctx, project, sampler, loader, epoch_loop),
-            )
+            elif how == "step":
+                # `except StopIteration: batches = iter(loader)` in the step loop: no epoch loop to fix.
+                ctx.report(
+                    anchor.node,
+                    "This shuffling DistributedSampler's loader is walked again (`iter(loader)`) inside the "
+                    "training loop and `set_epoch` is never called: every pass over the data repeats the same order",
+                )
+            else:
+                ctx.report(
+                    anchor.node,
+                    "A shuffling DistributedSampler is iterated in an epoch loop with no `set_epoch(epoch)`: "
+                    "every epoch sees the same order",
+                    self._fix(ctx, project, sampler, loader, epoch_loop),
+                )
 
     @staticmethod
-    def _unset_epoch_loop(project: ProjectFacts, sampler: Value) -> Optional[Tuple[Value, Loop, Optional[Loop]]]:
+    def _unset_epoch_loop(project: ProjectFacts, sampler: Value) -> Optional[Tuple[Value, str, Optional[Loop]]]:
+        """(loader, how, epoch loop) for a pass over the sampler's loader that repeats: "loop" (a
+        loop over the loader, or a generator's, in an epoch loop), "cycle" (cycled forever, no
+        epoch loop), "iter" (`iter(loader)` in an epoch loop), "step" (`iter(loader)` again in the
+        loop that pulls the batches)."""
         root = project.root_of(sampler)
         for loader in project.loaders_of_sampler(root):
             if project.is_escaped(loader):
@@ -76,20 +86,19 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
                 for s, _ in project.method_calls(r, "set_epoch")
                 if not _constant_epoch(s.node)
             ]
+            loader_root = project.root_of(loader)
             for loop in project.loops_iterating(loader):
-                if not project.runs_backward_or_step(loop):
+                if not project.pass_trains(loop):
                     continue
                 if loop.cycled and not reaching_sites:
-                    return loader, loop, None
-                loader_root = project.root_of(loader)
-                enclosing = [
-                    outer
-                    for outer in project.enclosing_loops(loop)
-                    if not project.loop_takes_items(outer, loader_root)  # `for loader in loaders:`
-                ]
-                for epoch in project.innermost(enclosing):
-                    if not any(project.inside(s, epoch) for s in reaching_sites):
-                        return loader, loop, epoch
+                    return loader, "cycle", None
+                epoch = _unset_in(project, project.enclosing_loops(loop), loader_root, reaching_sites)
+                if epoch is not None:
+                    return loader, "loop", epoch
+            for site in project.iter_passes(loader_root):
+                epoch = _unset_in(project, project.loops_running(site.ctx), loader_root, reaching_sites)
+                if epoch is not None:
+                    return loader, "step" if project.pulled_in_own_loop(site, loader_root) else "iter", epoch
         return None
 
     def _fix(
@@ -110,8 +119,11 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
             loader_name = project.expression_for(project.root_of(loader), func)
             if loader_name is None:
                 return None
+            loader_others = _loader_others(project, loader, root)
+            if loader_others is None:
+                return None
             target = f"{loader_name}.sampler"
-            others = others + _loader_others(project, loader, root)
+            others = others + loader_others
         if _rebound(target, node.body.body):
             return None  # the name is (re)bound in the loop: at its start it is not the value yet
         first = node.body.body[0]
@@ -180,6 +192,16 @@ NO_SET_EPOCH = frozenset(
 )
 
 
+def _unset_in(project: ProjectFacts, loops, loader_root, reaching_sites) -> Optional[Loop]:
+    """The innermost of ``loops`` (those that run a pass over a loader) in which no `set_epoch`
+    runs; a loop over a container of loaders (`for loader in loaders:`) is no epoch loop."""
+    enclosing = [loop for loop in loops if not project.loop_takes_items(loop, loader_root)]
+    for epoch in project.innermost(enclosing):
+        if not any(project.inside(s, epoch) for s in reaching_sites):
+            return epoch
+    return None
+
+
 def _rebound(target: str, body) -> bool:
     """Whether a statement of ``body`` binds ``target`` or what it is an attribute of."""
     bound = set().union(*(bound_names(stmt) for stmt in body))
@@ -187,12 +209,18 @@ def _rebound(target: str, body) -> bool:
     return any(".".join(parts[:count]) in bound for count in range(1, len(parts) + 1))
 
 
-def _loader_others(project: ProjectFacts, loader: Value, root) -> List[str]:
-    """What `loader.sampler` may be besides the sampler at ``root``: the loader is one of several
-    (a DataLoader built without that sampler has a default one), or something else."""
-    found = list(project.other_sources(project.root_of(loader)))
-    for other in project.values_at(project.root_of(loader)):
-        if other.kind != "loader" or project.field_root(other, "sampler") != root or "sampler" not in other.site.kwargs:
+def _loader_others(project: ProjectFacts, loader: Value, root) -> Optional[List[str]]:
+    """What `loader.sampler` may be besides the sampler at ``root`` (a DataLoader built without
+    that sampler has a default one); None when the loader itself may be something else than a
+    DataLoader (then `loader.sampler` may not exist)."""
+    loader_root = project.root_of(loader)
+    if project.other_sources(loader_root):
+        return None
+    found = []
+    for other in project.values_at(loader_root):
+        if other.kind != "loader":
+            return None
+        if project.field_root(other, "sampler") != root or "sampler" not in other.site.kwargs:
             found.append(f"loader:{other.cls}")
     return found
 

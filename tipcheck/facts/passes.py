@@ -1,0 +1,150 @@
+"""Where the passes over a DataLoader begin, and what a value may be besides tracked ones.
+
+A mixin of ``ProjectFacts`` (tipcheck.facts.training) with the queries TIP501 asks beyond the
+textbook `for batch in loader:` inside `for epoch in ...:`:
+
+- a pass over a loader begins where a loop iterates it, where `iter(loader)` makes an iterator
+  that a training loop pulls with `next()` (`batches = iter(loader)` ... `next(batches)`, again
+  in `except StopIteration:`), and where a generator walks it (`def sample_data(loader): while
+  True: for batch in loader: yield batch`), which trains when its consumer does (`next(gen)` or
+  `for batch in gen` in a loop with an optimizer step);
+- a loop over a container of loaders (`for loader in loaders:`) is none of their epoch loops;
+- a value that is one of several classes: what else than the tracked values a variable may hold
+  (`RandomSampler(ds) if ... else DistributedSampler(ds)`, None), from the notes of
+  tipcheck.facts.flowitems and the calls whose result flows there.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from tipcheck.facts.combine import Loop
+from tipcheck.facts.flow import ANY_ITEM, ITER_WRAPPERS, PASS_THROUGH, SELF_RETURNING, CallSite, Key
+
+
+class PassQueries:
+    """Mixin of ProjectFacts: see the module docstring."""
+
+    # -- passes over a loader ------------------------------------------------------------------
+    def _calls_named(self, callee: str) -> Dict[Key, List[CallSite]]:
+        """Calls of a builtin (`next`, `iter`) by the root of their first argument."""
+        cache = self.__dict__.setdefault("_calls_named_index", {})
+        index = cache.get(callee)
+        if index is None:
+            index = cache[callee] = {}
+            for summary in self.summaries.values():
+                for site in summary.calls:
+                    if site.callee == callee and site.args and site.args[0] is not None:
+                        index.setdefault(self.root(site.args[0]), []).append(site)
+        return index
+
+    def pulls_train(self, root: Key) -> bool:
+        """Whether `next(x)` on the value at ``root`` runs in a loop that trains."""
+        return any(
+            self.runs_backward_or_step(loop)
+            for site in self._calls_named("next").get(root, ())
+            for loop in self.loops_running(site.ctx)
+        )
+
+    def iter_passes(self, root: Key) -> List[CallSite]:
+        """`iter(loader)` calls on the loader at ``root`` whose iterator a training loop pulls
+        with `next()`: each begins a pass over the loader (`iter` returns what it is given, for
+        the facts, so `next(batches)` pulls from the loader's root)."""
+        if not self.pulls_train(root):
+            return []
+        return list(self._calls_named("iter").get(root, ()))
+
+    def pulled_in_own_loop(self, site: CallSite, root: Key) -> bool:
+        """Whether `next()` on the loader at ``root`` runs in the innermost loop around ``site``
+        (a step loop that re-makes its iterator), not in a loop of its own inside it."""
+        if not site.ctx.loops:
+            return False
+        record = site.ctx.loops[-1]
+        return any(s.ctx.loops and s.ctx.loops[-1] is record for s in self._calls_named("next").get(root, ()))
+
+    def generator_of(self, loop: Loop) -> Optional[Key]:
+        """The root of the generators a function makes, when ``loop`` holds one of its `yield`s."""
+        func = loop.record.ctx.func
+        for summary_func, record in self._yields().get(func, ()):
+            if record is loop.record or loop.record in record.ctx.loops:
+                return self.graph.find(("ret",) + func[1:])
+        return None
+
+    def _yields(self) -> Dict[Key, list]:
+        index = getattr(self, "_yield_index", None)
+        if index is None:
+            index = self._yield_index = {}
+            for summary in self.summaries.values():
+                for func, record in getattr(summary, "yields", ()):
+                    index.setdefault(func, []).append((func, record))
+        return index
+
+    def pass_trains(self, loop: Loop) -> bool:
+        """Whether a loop over a loader trains: an optimizer step or `.backward()` runs in it, or
+        it yields to a consumer that trains (pulls with `next()`, or loops over the generator)."""
+        if self.runs_backward_or_step(loop):
+            return True
+        generator = self.generator_of(loop)
+        if generator is None:
+            return False
+        return self.pulls_train(generator) or any(
+            self.runs_backward_or_step(other) for other in self.loops if self._iterates_root(other, generator)
+        )
+
+    def _iterates_root(self, loop: Loop, root: Key) -> bool:
+        for path in loop.record.iterated:
+            node = self.graph.existing(path)
+            if node is not None and self.graph.find(node) == root:
+                return True
+        return False
+
+    def loop_takes_items(self, loop: Loop, root: Key) -> bool:
+        """Whether a loop takes its target from the items of a container holding the value at
+        ``root`` (`for loader in loaders:` takes DataLoaders: it is no epoch loop of theirs)."""
+        for path in loop.record.iterated:
+            node = self.graph.existing((path[0], path[1] + (ANY_ITEM,)))
+            if node is not None and self.graph.find(node) == root:
+                return True
+        return False
+
+    def other_sources(self, root: Optional[Key]) -> List[str]:
+        """What the value at ``root`` may be besides the tracked values there (``values_at``): a
+        value that is one of several classes. "None" (a None literal or default), "?" (an
+        expression the facts do not track), "call:QUALIFIED" (the result of a torch or library
+        call that is no tracked class: `RandomSampler(ds)` on the other branch), "call:?" (of a
+        call to something unknown), "class:KEY" (an instance of a project class that is no
+        tracked kind). Empty when the tracked values are all it can be. Helpers of the project
+        and identity-keeping calls (`iter`, `tqdm`, `.to()`) add nothing: what they return is
+        already at ``root``."""
+        if root is None:
+            return []
+        index = getattr(self, "_others_by_root", None)
+        if index is None:
+            index = self._others_by_root = {}
+            for summary in self.summaries.values():
+                for path, what in getattr(summary, "others", ()):
+                    node = self.graph.existing(path)
+                    if node is not None:
+                        found = index.setdefault(self.graph.find(node), [])
+                        if what not in found:
+                            found.append(what)
+        found = list(index.get(root, ()))
+        tracked = {id(value.site) for value in self.values_at(root)}
+        for site in self.sites_with_result(root):
+            what = None if id(site) in tracked else self._source_of(site)
+            if what is not None and what not in found:
+                found.append(what)
+        return found
+
+    def _source_of(self, site: CallSite) -> Optional[str]:
+        """What a call whose result is at some root puts there (see ``other_sources``)."""
+        target = self.call_targets.get(id(site))
+        if target is not None:
+            if site.method is None and target[2].endswith(".__init__"):
+                return "class:" + target[2].rsplit(".", 1)[0]
+            return None  # a project helper: what it returns is at the root already
+        if site.method is not None and site.method in SELF_RETURNING:
+            return None
+        if site.callee in PASS_THROUGH or ITER_WRAPPERS.get(site.callee or "") == "first":
+            return None
+        return "call:" + (site.callee or "?")
