@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
+import libcst as cst
+
 from tipcheck.facts.combine import Loop
 from tipcheck.facts.flow import ANY_ITEM, ITER_WRAPPERS, PASS_THROUGH, SELF_RETURNING, CallSite, Key
+from tipcheck.facts.scopes import dotted_name
 
 
 class PassQueries:
@@ -148,3 +151,47 @@ class PassQueries:
         if site.callee in PASS_THROUGH or ITER_WRAPPERS.get(site.callee or "") == "first":
             return None
         return "call:" + (site.callee or "?")
+
+    # -- naming a loader in a fix --------------------------------------------------------------
+    def loader_expression(self, root: Key, func: Key, loader: Optional[Key] = None) -> Optional[str]:
+        """Like ``expression_for``: a name or attribute that refers to the value at ``root`` (a
+        DataLoader, or what it holds) from inside ``func``, but not through one bound to an
+        iterator or progress bar over the loader at ``loader`` (default: ``root``): `batches =
+        iter(loader)`, `pbar = tqdm(loader)`, which the facts merge with the loader."""
+        wrapped = self._wrapper_names(root if loader is None else loader)
+        for candidate in self.expressions_for(root, func):
+            if candidate not in wrapped and candidate.split(".", 1)[0] not in wrapped:
+                return candidate
+        return None
+
+    def _wrapper_names(self, root: Key) -> set:
+        names = set()
+        for site in self.sites_with_result(root):
+            if site.callee in PASS_THROUGH or ITER_WRAPPERS.get(site.callee or "") == "first":
+                stmt = site.ctx.stmt
+                for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                    if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is site.node:
+                        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                        names.update(dotted_name(t) for t in targets if dotted_name(t))
+        return names
+
+    def expressions_for(self, root: Key, func: Key) -> List[str]:
+        """Every name, then every attribute of a name, that ``expression_for`` could answer."""
+        scope = self.scope_of_func(func)
+        module_id = func[1]
+        graph = self.graph
+        candidates: List[str] = []
+        attributes: List[str] = []
+        while scope is not None:
+            if scope.kind != "class":
+                for name in sorted(scope.bindings):
+                    node = graph.existing((("var", module_id, scope.uid, name), ()))
+                    if node is None:
+                        continue
+                    if graph.find(node) == root:
+                        candidates.append(name)
+                    for attr, child in sorted(graph.fields.get(graph.find(node), {}).items()):
+                        if not attr.startswith(("[", "#")) and graph.find(child) == root:
+                            attributes.append(f"{name}.{attr}")
+            scope = scope.parent
+        return candidates + attributes

@@ -111,12 +111,12 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
             return None  # made anew inside the loop
         func = epoch.record.ctx.func
         root = project.root_of(sampler)
-        target = project.expression_for(root, func)
+        target = project.loader_expression(root, func, loader=project.root_of(loader))
         others = project.other_sources(root)
         if target is None:
             if project.field_root(loader, "sampler") != root:
                 return None  # fed through a batch sampler: `loader.sampler` is a default sampler
-            loader_name = project.expression_for(project.root_of(loader), func)
+            loader_name = project.loader_expression(project.root_of(loader), func)
             if loader_name is None:
                 return None
             loader_others = _loader_others(project, loader, root)
