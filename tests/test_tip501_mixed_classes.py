@@ -153,3 +153,81 @@ def test_fix_runs_on_both_branches(shape: str, tmp_path: Path) -> None:
         [sampler] = report["sampler_epochs"]
         assert sampler["set_epoch_calls"] == [0, 1, 2]
     assert "isinstance(" in fixed.read_text(encoding="utf-8")  # the call is guarded
+
+
+# -- fixes where a pass over the data begins -------------------------------------------------------
+
+PASS_HEAD = """\
+import torch
+import torch.distributed as dist
+from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data.distributed import DistributedSampler
+
+"""
+
+PASS_SHAPES = {
+    # A generator walks the loader forever; the fix counts the passes in its `while True`.
+    "generator": """\
+def sample_data(loader):
+    while True:
+        for batch in loader:
+            yield batch
+
+
+def main():
+    dist.init_process_group("gloo")
+    torch.manual_seed(0)
+    data = TensorDataset(torch.randn(32, 4), torch.randint(0, 2, (32,)))
+    loader = DataLoader(data, batch_size=4, sampler=DistributedSampler(data))
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = sample_data(loader)
+    for step in range(12):
+        inputs, labels = next(batches)
+        loss = torch.nn.functional.cross_entropy(model(inputs), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    dist.destroy_process_group()
+""",
+    # `iter(loader)` at the start of each epoch, pulled with next() in an inner step loop.
+    "iter_per_epoch": """\
+def main():
+    dist.init_process_group("gloo")
+    torch.manual_seed(0)
+    data = TensorDataset(torch.randn(32, 4), torch.randint(0, 2, (32,)))
+    train_loader = DataLoader(data, batch_size=4, sampler=DistributedSampler(data))
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for epoch in range(3):
+        batches = iter(train_loader)
+        for step in range(len(train_loader)):
+            inputs, labels = next(batches)
+            loss = torch.nn.functional.cross_entropy(model(inputs), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    dist.destroy_process_group()
+""",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(PASS_SHAPES))
+def test_fix_reshuffles_each_pass(shape: str, tmp_path: Path) -> None:
+    """The fix puts `set_epoch` where each pass over the data begins (the generator's loop, the
+    epoch loop that makes the iterator): after it, each pass is a new order on every rank."""
+    original = tmp_path / "original" / "train.py"
+    fixed = tmp_path / "fixed" / "train.py"
+    text = PASS_HEAD + PASS_SHAPES[shape] + '\n\nif __name__ == "__main__":\n    main()\n'
+    for path in (original, fixed):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    fixed.write_text(safely_fixed(fixed), encoding="utf-8")
+    before = run(original, tmp_path / "before", nproc=2)
+    after = run(fixed, tmp_path / "after", nproc=2)
+    assert sampler_repeats_every_epoch(before), sampler_orders(before)
+    assert sampler_problems(after) == [], sampler_orders(after)
+    for report in after:
+        [sampler] = report["sampler_epochs"]
+        assert len(sampler["epochs"]) == 3
+        assert sampler["set_epoch_calls"] == [0, 1, 2]
