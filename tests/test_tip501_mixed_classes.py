@@ -231,3 +231,55 @@ def test_fix_reshuffles_each_pass(shape: str, tmp_path: Path) -> None:
         [sampler] = report["sampler_epochs"]
         assert len(sampler["epochs"]) == 3
         assert sampler["set_epoch_calls"] == [0, 1, 2]
+
+
+# -- the guard when the file cannot name DistributedSampler ----------------------------------------
+
+HELPER = """\
+from torch.utils.data import RandomSampler
+from torch.utils.data.distributed import DistributedSampler
+from samplers_lib import BucketSampler
+
+
+def get_sampler(dataset, local_rank):
+    return {other}(dataset) if local_rank == -1 else DistributedSampler(dataset)
+"""
+
+TRAIN = """\
+from torch.utils.data import DataLoader
+
+from data_utils import get_sampler
+from models import build
+
+
+def main(dataset, local_rank, epochs=3):
+    sampler = get_sampler(dataset, local_rank)
+    loader = DataLoader(dataset, sampler=sampler, batch_size=8)
+    model, optimizer = build()
+    for epoch in range(epochs):
+        for inputs, labels in loader:
+            loss = model(inputs, labels)
+            loss.backward()
+            optimizer.step()
+
+
+main(None, -1)
+"""
+
+
+@pytest.mark.parametrize(
+    "other, applicability",
+    [("RandomSampler", Applicability.SAFE), ("BucketSampler", Applicability.UNSAFE)],
+)
+def test_hasattr_guard_is_safe_only_on_known_classes(other: str, applicability, tmp_path: Path) -> None:
+    """Where no import names DistributedSampler, the guard is `hasattr(sampler, "set_epoch")`: safe
+    when the other branch is a torch sampler without `set_epoch`, unsafe when it is a class the
+    linter does not know (it may have a `set_epoch` of its own)."""
+    (tmp_path / "data_utils.py").write_text(HELPER.format(other=other), encoding="utf-8")
+    (tmp_path / "train.py").write_text(TRAIN, encoding="utf-8")
+    paths = [str(tmp_path / "data_utils.py"), str(tmp_path / "train.py")]
+    results = lint_paths(paths, select_rules(["TIP501"]))
+    [finding] = [d for r in results for d in r.diagnostics]
+    assert finding.fix is not None and finding.fix.applicability is applicability
+    [result] = [r for r in fix_paths(paths, select_rules(["TIP501"]), unsafe=True) if r.fixed_text]
+    assert 'if hasattr(sampler, "set_epoch"):\n            sampler.set_epoch(epoch)\n' in result.fixed_text
