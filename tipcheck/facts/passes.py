@@ -55,7 +55,10 @@ class PassQueries:
         the facts, so `next(batches)` pulls from the loader's root)."""
         if not self.pulls_train(root):
             return []
-        return list(self._calls_named("iter").get(root, ()))
+        # `next(iter(loader))` takes one batch of a fresh pass (a fixed batch to show or to
+        # probe shapes, as often as not): no pass is walked there.
+        firsts = {id(s.node.args[0].value) for s in self._calls_named("next").get(root, ()) if s.node.args}
+        return [site for site in self._calls_named("iter").get(root, ()) if id(site.node) not in firsts]
 
     def pulled_in_own_loop(self, site: CallSite, root: Key) -> bool:
         """Whether `next()` on the loader at ``root`` runs in the innermost loop around ``site``
