@@ -39,6 +39,8 @@ class PassQueries:
                 for site in summary.calls:
                     if site.callee == callee and site.args and site.args[0] is not None:
                         index.setdefault(self.root(site.args[0]), []).append(site)
+                    elif site.method == callee == "next" and not site.args and site.receiver is not None:
+                        index.setdefault(self.root(site.receiver), []).append(site)  # `batches.next()`
         return index
 
     def pulls_train(self, root: Key) -> bool:
