@@ -174,6 +174,7 @@ class ModuleSummary:
     # tipcheck.facts.flowitems: what key paths may hold untracked ("None", "?"); generator loops
     others: List[Tuple[KeyPath, str]] = field(default_factory=list)
     yields: List[Tuple[Key, "LoopRecord"]] = field(default_factory=list)
+    yield_froms: List[Tuple["Context", KeyPath]] = field(default_factory=list)
 
 
 def _subscript_field(node: cst.Subscript) -> str:

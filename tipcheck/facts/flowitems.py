@@ -9,7 +9,7 @@ A mixin of ``FlowBuilder``, kept apart so that the builder's core stays small:
   (`for d, s in zip(datasets, samplers)`, `[DataLoader(d, sampler=s) for s in samplers]`);
 - the loops of a generator that hold a `yield` (``yields``): a generator that walks a DataLoader
   forever (`while True: for batch in loader: yield batch`) begins a pass over it where its
-  consumer pulls (`next(batches)`).
+  consumer pulls (`next(batches)`); so does `yield from loader` (``yield_froms``).
 """
 
 from __future__ import annotations
@@ -73,3 +73,7 @@ class ItemFlow:
     def visit_Yield(self, node: cst.Yield) -> None:
         if self.func[0] == "func" and self.loops:
             self.summary.yields.append((self.func, self.loops[-1]))
+        if self.func[0] == "func" and isinstance(node.value, cst.From):  # `yield from loader`
+            path = self.keypath(node.value.item)
+            if path is not None:
+                self.summary.yield_froms.append((self.ctx(), path))

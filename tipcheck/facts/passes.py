@@ -93,11 +93,24 @@ class PassQueries:
         if self.runs_backward_or_step(loop):
             return True
         generator = self.generator_of(loop)
-        if generator is None:
-            return False
+        return generator is not None and self.generator_trains(generator)
+
+    def generator_trains(self, generator: Key) -> bool:
+        """Whether what a generator yields (its root: ``generator_of``) is trained on."""
         return self.pulls_train(generator) or any(
             self.runs_backward_or_step(other) for other in self.loops if self._iterates_root(other, generator)
         )
+
+    def yield_from_passes(self, root: Key) -> list:
+        """The contexts of `yield from loader` on the loader at ``root`` in generators whose
+        consumers train: each begins a pass over the loader."""
+        index = getattr(self, "_yield_from_index", None)
+        if index is None:
+            index = self._yield_from_index = {}
+            for summary in self.summaries.values():
+                for ctx, path in getattr(summary, "yield_froms", ()):
+                    index.setdefault(self.root(path), []).append(ctx)
+        return [ctx for ctx in index.get(root, ()) if self.generator_trains(self.graph.find(("ret",) + ctx.func[1:]))]
 
     def _iterates_root(self, loop: Loop, root: Key) -> bool:
         for path in loop.record.iterated:

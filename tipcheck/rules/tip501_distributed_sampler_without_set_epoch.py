@@ -95,6 +95,10 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
                 epoch = _unset_in(project, project.enclosing_loops(loop), loader_root, reaching_sites)
                 if epoch is not None:
                     return loader, "loop", epoch
+            for ctx in project.yield_from_passes(loader_root):  # `while True: yield from loader`
+                epoch = _unset_in(project, project.loops_running(ctx), loader_root, reaching_sites)
+                if epoch is not None:
+                    return loader, "loop", epoch
             for site in project.iter_passes(loader_root):
                 epoch = _unset_in(project, project.loops_running(site.ctx), loader_root, reaching_sites)
                 if epoch is not None:
