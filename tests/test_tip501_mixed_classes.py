@@ -190,6 +190,29 @@ def main():
         optimizer.step()
     dist.destroy_process_group()
 """,
+    # The same with `yield from`.
+    "yield_from": """\
+def forever(loader):
+    while True:
+        yield from loader
+
+
+def main():
+    dist.init_process_group("gloo")
+    torch.manual_seed(0)
+    data = TensorDataset(torch.randn(32, 4), torch.randint(0, 2, (32,)))
+    loader = DataLoader(data, batch_size=4, sampler=DistributedSampler(data))
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = forever(loader)
+    for step in range(12):
+        inputs, labels = next(batches)
+        loss = torch.nn.functional.cross_entropy(model(inputs), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    dist.destroy_process_group()
+""",
     # `iter(loader)` at the start of each epoch, pulled with next() in an inner step loop.
     "iter_per_epoch": """\
 def main():
