@@ -44,11 +44,13 @@ class PassQueries:
         return index
 
     def pulls_train(self, root: Key) -> bool:
-        """Whether `next(x)` on the value at ``root`` runs in a loop that trains."""
+        """Whether `next(x)` on the value at ``root`` runs in a loop that trains: the innermost
+        loop around it (an evaluation loop inside a training epoch pulls batches that nobody
+        trains on)."""
         return any(
             self.runs_backward_or_step(loop)
             for site in self._calls_named("next").get(root, ())
-            for loop in self.loops_running(site.ctx)
+            for loop in self.innermost(self.loops_running(site.ctx))
         )
 
     def iter_passes(self, root: Key) -> List[CallSite]:
