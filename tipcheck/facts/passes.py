@@ -215,3 +215,35 @@ class PassQueries:
                             attributes.append(f"{name}.{attr}")
             scope = scope.parent
         return candidates + attributes
+
+    # -- one factory, several calls ------------------------------------------------------------
+    def call_contexts(self, value) -> List[tuple]:
+        """For a value built in a project function that several calls return (`loader, sampler =
+        make_loader(...)` for two splits: the facts merge what all the calls return): each call
+        with the names its statement binds to the parts of the result, {name: field} (field ""
+        for the whole result, "#i" for item i of a tuple). Empty for a function called once."""
+        func = value.site.ctx.func
+        callers = self.callers.get(func, []) if func[0] == "func" else []
+        if len(callers) < 2:
+            return []
+        found = []
+        for call in callers:
+            stmt = call.ctx.stmt
+            names: Dict[str, str] = {}
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign) and small.value is call.node and len(small.targets) == 1:
+                    target = small.targets[0].target
+                    if isinstance(target, cst.Name):
+                        names[target.value] = ""
+                    elif isinstance(target, cst.Tuple):
+                        for index, element in enumerate(target.elements):
+                            if isinstance(element.value, cst.Name):
+                                names[element.value.value] = f"#{index}"
+            found.append((call, names))
+        return found
+
+    def returned_fields(self, func: Key, root: Key) -> set:
+        """The parts of what ``func`` returns that hold the value at ``root``: "" (the whole) or "#i"."""
+        ret = self.graph.find(("ret",) + func[1:])
+        fields = {name for name, child in self.graph.fields.get(ret, {}).items() if self.graph.find(child) == root}
+        return fields | ({""} if ret == root else set())

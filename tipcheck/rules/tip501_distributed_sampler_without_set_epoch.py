@@ -69,6 +69,22 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
                     self._fix(ctx, project, sampler, loader, epoch_loop),
                 )
 
+        # A helper called several times: the facts merge its results; tell the calls apart by name.
+        reported = set()
+        for sampler in project.values_of_kind("sampler"):
+            if not _shuffles(sampler) or not project.unambiguous(sampler):
+                continue
+            for call in _calls_left_unset(project, sampler):
+                if call.ctx.func[1] != ctx.source.path or id(call) in reported:
+                    continue
+                if project.is_escaped(sampler) or not self._unset_epoch_loop(project, sampler):
+                    reported.add(id(call))
+                    ctx.report(
+                        call.node,
+                        "This call of a helper builds a shuffling DistributedSampler that no `set_epoch(epoch)` "
+                        "reaches: every epoch sees the same order",
+                    )
+
     @staticmethod
     def _unset_epoch_loop(project: ProjectFacts, sampler: Value) -> Optional[Tuple[Value, str, Optional[Loop]]]:
         """(loader, how, epoch loop) for a pass over the sampler's loader that repeats: "loop" (a
@@ -261,3 +277,83 @@ def _visible(scope, qualified_names) -> Optional[str]:
                     found.append(name + qualified[len(bound) :])
         current = current.parent
     return min(found, key=lambda c: (len(c), c)) if found else None
+
+
+BORROWING = frozenset({"iter", "next", "len", "enumerate", "print", "tqdm.tqdm", "tqdm.auto.tqdm", "itertools.cycle"})
+
+
+def _calls_left_unset(project: ProjectFacts, sampler: Value) -> List:
+    """Calls of the helper that builds ``sampler`` (called several times, so the facts merge
+    what the calls return) whose own sampler no `set_epoch` reaches, told apart by the names the
+    calling statement binds (`loader, sampler = make_loader(...)`), in the calling function only:
+    a name handed on to anything but `iter`/`next`/`len` makes the call's uses unknown (skipped)."""
+    contexts = project.call_contexts(sampler)
+    func = sampler.site.ctx.func
+    if not contexts or project.funcs[func].class_key is not None or not _kept_inside(project, sampler, func):
+        return []
+    sampler_fields = project.returned_fields(func, project.root_of(sampler))
+    left = []
+    for loader in project.loaders_of_sampler(project.root_of(sampler)):
+        loader_fields = project.returned_fields(func, project.root_of(loader))
+        for call, names in contexts:
+            loaders = {n for n, f in names.items() if f in loader_fields}
+            samplers = {n for n, f in names.items() if f in sampler_fields}
+            if loaders and _repeats_in(project, call, loaders, samplers) and call not in left:
+                left.append(call)
+    return left
+
+
+def _kept_inside(project: ProjectFacts, sampler: Value, func) -> bool:
+    """Whether the helper hands its sampler and loaders to nothing but the DataLoaders and batch
+    samplers it builds (so each call's objects go only where its caller sends them)."""
+    roots = {project.root_of(sampler)} | {
+        project.root_of(v) for v in project.loaders_of_sampler(project.root_of(sampler))
+    }
+    for site in project.calls_by_func.get(func, ()):
+        if any(p is not None and project.root(p) in roots for p in (*site.args, *site.kwargs.values())):
+            if not any(
+                v.kind in ("loader", "batch_sampler") for v in project.values_at(project.graph.find(site.result))
+            ):
+                return False
+    return True
+
+
+def _var_name(path) -> Optional[str]:
+    return path[0][3] if path is not None and path[0][0] == "var" else None
+
+
+def _repeats_in(project: ProjectFacts, call, loaders: set, samplers: set) -> bool:
+    """Whether the function of ``call`` walks one of ``loaders`` epoch after epoch with no
+    `set_epoch` on them or on ``samplers`` (see ``_calls_left_unset``)."""
+    sites = project.calls_by_func.get(call.ctx.func, ())
+    names = loaders | samplers
+    setting = []
+    for site in sites:
+        if site.method == "set_epoch" and site.receiver is not None and _var_name(site.receiver) in names:
+            setting.append(site)
+            continue
+        handed = [p for p in (*site.args, *site.kwargs.values()) if _var_name(p) in names]
+        if handed and site.callee not in BORROWING:
+            return False  # handed on: its uses are not all here
+        if site.receiver is not None and _var_name(site.receiver) in names and site.method != "set_epoch":
+            if not (site.method == "next" and not site.args):
+                return False
+    starts = [
+        epoch
+        for loop in project.loops
+        if loop.record.ctx.func == call.ctx.func
+        and any(_var_name(p) in loaders and not p[1] for p in loop.record.iterated)
+        and project.pass_trains(loop)
+        for epoch in project.innermost(project.enclosing_loops(loop))
+    ]
+    starts += [
+        epoch
+        for site in sites
+        if site.callee == "iter"
+        and site.args
+        and _var_name(site.args[0]) in loaders
+        and not site.args[0][1]
+        and project.pulls_train(project.root(site.args[0]))
+        for epoch in project.innermost(project.loops_running(site.ctx))
+    ]
+    return any(not any(project.inside(s, epoch) for s in setting) for epoch in starts)
