@@ -119,7 +119,7 @@ class CombinedProject:
             return self.modules.resolve(self.modules.absolute(qualified.lstrip("."), level, importer))
         return self.modules.resolve(qualified, importer)  # the importer's sys.path roots count
 
-    def _definition(self, qualified: str, importer: str) -> Optional[Key]:
+    def _definition(self, qualified: str, importer: str, depth: int = 0) -> Optional[Key]:
         """The project function or class a qualified name refers to."""
         split = self._split_qualified(qualified, importer)
         if split is None or not split[1]:
@@ -130,7 +130,16 @@ class CombinedProject:
             key = (kind, module_id, local)
             if key in self.funcs or key in self.classes:
                 return key
-        return None
+        return self._reexported(module_id, names, depth)
+
+    def _reexported(self, module_id: str, names: List[str], depth: int) -> Optional[Key]:
+        """A name a module imports from another one and hands on (`from .loader import
+        build_loader` in a package's __init__.py): the definition it names there."""
+        summary = self.summaries.get(module_id)
+        bindings = summary.module_scope.bindings.get(names[0]) if summary and summary.module_scope else None
+        if depth >= 5 or not bindings or len(set(bindings)) != 1 or not bindings[0] or bindings[0].startswith("$"):
+            return None
+        return self._definition(".".join([bindings[0], *names[1:]]), module_id, depth + 1)
 
     # -- building --------------------------------------------------------------------------
     def _build(self) -> None:

@@ -21,6 +21,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from tipcheck.facts.flowitems import ItemFlow
 from tipcheck.facts.scopes import Scope, dotted_name, resolve
 from tipcheck.facts.walk import walk
 
@@ -170,6 +171,10 @@ class ModuleSummary:
     module_scope: Optional[Scope] = None
     ext_names: set = field(default_factory=set)  # imported qualified names used as values
     text: str = ""  # the module's source, for rules that look at it as text
+    # tipcheck.facts.flowitems: what key paths may hold untracked ("None", "?"); generator loops
+    others: List[Tuple[KeyPath, str]] = field(default_factory=list)
+    yields: List[Tuple[Key, "LoopRecord"]] = field(default_factory=list)
+    yield_froms: List[Tuple["Context", KeyPath]] = field(default_factory=list)
 
 
 def _subscript_field(node: cst.Subscript) -> str:
@@ -184,7 +189,7 @@ def _subscript_field(node: cst.Subscript) -> str:
     return ANY_ITEM
 
 
-class FlowBuilder(cst.CSTVisitor):
+class FlowBuilder(ItemFlow, cst.CSTVisitor):
     """Builds a ModuleSummary; needs the scopes the ScopeBuilder made for the same tree."""
 
     def __init__(self, module_id: str, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
@@ -289,14 +294,14 @@ class FlowBuilder(cst.CSTVisitor):
             key = self.fresh(expr)
             self.keypath(expr.test)
             self.conditions.append(expr.test)
-            self.union((key, ()), self.keypath(expr.body))
-            self.union((key, ()), self.keypath(expr.orelse))
+            for branch in (expr.body, expr.orelse):
+                self.union_or_other((key, ()), branch)
             self.conditions.pop()
             return (key, ())
         if isinstance(expr, cst.BooleanOperation):
             key = self.fresh(expr)
-            self.union((key, ()), self.keypath(expr.left))
-            self.union((key, ()), self.keypath(expr.right))
+            for branch in (expr.left, expr.right):
+                self.union_or_other((key, ()), branch)
             return (key, ())
         if isinstance(expr, cst.NamedExpr):
             path = self.keypath(expr.value)
@@ -385,10 +390,15 @@ class FlowBuilder(cst.CSTVisitor):
         value = self.keypath(node.value)
         for target in node.targets:
             self._assign(target.target, value)
+            if value is None:
+                self.assign_other(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._assign(node.target, self.keypath(node.value))
+            value = self.keypath(node.value)
+            self._assign(node.target, value)
+            if value is None:
+                self.assign_other(node.target, node.value)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.func[0] == "func":
@@ -419,6 +429,7 @@ class FlowBuilder(cst.CSTVisitor):
         # `for name in dict_or_list`: the name is an item of what is iterated.
         if iterated and isinstance(node.target, cst.Name) and not cycle:
             self.union(self.keypath(node.target), (iterated[0][0], iterated[0][1] + (ANY_ITEM,)))
+        self.bind_items(node.target, node.iter, comprehension=False)
         walk(node.target, self)
         self.loops.append(record)
         walk(node.body, self)
@@ -481,6 +492,7 @@ class FlowBuilder(cst.CSTVisitor):
             is_static="staticmethod" in decorators,
         )
         self.summary.funcs[key] = record
+        self.note_none_defaults(params, scope.uid)
         if owner is not None:
             owner.methods[node.name.value] = key
             if record.params and not record.is_static and "classmethod" not in decorators:
@@ -524,6 +536,7 @@ class FlowBuilder(cst.CSTVisitor):
         for_in = node.for_in
         while for_in is not None:
             walk(for_in.iter, self)
+            self.bind_items(for_in.target, for_in.iter, comprehension=True)
             for condition in for_in.ifs:
                 walk(condition, self)
             for_in = for_in.inner_for_in

@@ -26,11 +26,12 @@ from tipcheck.facts.catalogue import PER_BATCH_SCHEDULERS
 from tipcheck.facts.combine import CombinedProject, Loop, Value
 from tipcheck.facts.flow import CallSite, Key, KeyPath, LoopRecord, ModuleSummary
 from tipcheck.facts.graph import TRAINS
+from tipcheck.facts.passes import PassQueries
 
 __all__ = ["PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
 
 
-class ProjectFacts(CombinedProject):
+class ProjectFacts(PassQueries, CombinedProject):
     """The project's combined facts and the queries of the rules (see the module docstring)."""
 
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:

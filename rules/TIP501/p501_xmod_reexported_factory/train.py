@@ -1,0 +1,28 @@
+# expect: none
+"""[TIP501] train.py imports the factory through the module that re-exports it; the epoch loop never calls set_epoch. The sampler is reported where it is built (synthetic, modelled on config-driven classification repos)."""
+import torch
+import torch.distributed as dist
+
+from datasets import create_dataloader
+from nets import ResNet, Cifar10
+
+
+def train_one_epoch(model, optimizer, loader):
+    for images, labels in loader:
+        loss = torch.nn.functional.cross_entropy(model(images.cuda()), labels.cuda())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+def main(config):
+    dist.init_process_group("nccl")
+    loader = create_dataloader(config, Cifar10("/data/cifar10"))
+    model = torch.nn.parallel.DistributedDataParallel(ResNet().cuda())
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for epoch in range(config["epochs"]):
+        train_one_epoch(model, optimizer, loader)
+
+
+if __name__ == "__main__":
+    main({"batch_size": 128, "epochs": 200})
