@@ -22,12 +22,12 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.catalogue import PER_BATCH_SCHEDULERS
+from tipcheck.facts.catalogue import ANY_CLASS, PER_BATCH_SCHEDULERS
 from tipcheck.facts.combine import CombinedProject, Loop, Value
 from tipcheck.facts.flow import CallSite, Key, KeyPath, LoopRecord, ModuleSummary
 from tipcheck.facts.graph import TRAINS
 
-__all__ = ["PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
+__all__ = ["ANY_CLASS", "PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
 
 
 class ProjectFacts(CombinedProject):
@@ -65,12 +65,11 @@ class ProjectFacts(CombinedProject):
         """Values of a kind on which ``module_id`` calls ``method`` (`scheduler.step()` in this
         file), in the order of ``values``: what a rule that reports such calls need look at."""
         order = self._value_order()
-        found = {
-            id(value): value
-            for _, root in self.method_calls_in(module_id, method)
-            for value in self.values_at(root)
-            if value.kind == kind
-        }
+        found: Dict[Key, Value] = {}  # one value for each root: the first (see ``classes_of``)
+        for _, root in self.method_calls_in(module_id, method):
+            for value in self.values_at(root):
+                if value.kind == kind and (root not in found or order[id(value)] < order[id(found[root])]):
+                    found[root] = value
         return sorted(found.values(), key=lambda value: order[id(value)])
 
     def _value_order(self) -> Dict[int, int]:
@@ -356,6 +355,44 @@ class ProjectFacts(CombinedProject):
         """Whether every value that may be where this one is has its kind and class (a variable
         that holds a ReduceLROnPlateau on one branch and a MultiStepLR on another does not)."""
         return all(v.kind == value.kind and v.cls == value.cls for v in self.values_at(self.root_of(value)))
+
+    def classes_of(self, value: Value) -> Optional[Tuple[str, ...]]:
+        """The classes the variable holding ``value`` may have (a scheduler built as a `StepLR`
+        on one branch and a `MultiStepLR` on the other, or picked from a dict of classes), in the
+        order of ``values``; None when it may also hold a value of another kind. ``ANY_CLASS``
+        stands for a class chosen at run time (`getattr(lr_scheduler, name)`)."""
+        found: Dict[str, None] = {}
+        for other in self.values_at(self.root_of(value)):
+            if other.kind != value.kind:
+                return None
+            found[other.cls] = None
+        return tuple(found)
+
+    def class_label(self, value: Value) -> str:
+        """How a message names the classes of ``classes_of``: "`StepLR`", "`StepLR` or `MultiStepLR`"."""
+        classes = self.classes_of(value) or (value.cls,)
+        if ANY_CLASS in classes:
+            return f"a {value.kind} whose class is chosen at run time"
+        return " or ".join(f"`{cls}`" for cls in classes)
+
+    def tracked_roots(self, kind: str, module_id: str) -> List[Tuple[Value, Tuple[str, ...]]]:
+        """Non-escaping values of a kind, one for each variable that holds them (the first of the
+        branches or of the classes a dict offers), with the classes that variable may have
+        (``classes_of``): those whose first construction is in ``module_id``."""
+        cache = self.__dict__.setdefault("_tracked_roots", {})
+        by_module = cache.get(kind)
+        if by_module is None:
+            by_module = cache[kind] = {}
+            seen: Set[Key] = set()
+            for value in self.values_of_kind(kind):
+                root = self.root_of(value)
+                if root in seen:
+                    continue
+                seen.add(root)
+                classes = self.classes_of(value)
+                if classes is not None and root not in self.escaped:
+                    by_module.setdefault(value.module_id, []).append((value, classes))
+        return list(by_module.get(module_id, ()))
 
     def tracked(self, kind: str, module_id: str, at_helper: bool = True) -> List[Tuple[Value, CallSite]]:
         """Unambiguous, non-escaping values of a kind whose report belongs in ``module_id``, with

@@ -10,7 +10,7 @@ from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
 from tipcheck.facts.flow import CallSite
-from tipcheck.facts.training import Loop, ProjectFacts
+from tipcheck.facts.training import ANY_CLASS, Loop, ProjectFacts
 from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
 from tipcheck.fixes.statements import bound_names, delete_line, insert_after, is_lone_call
@@ -50,8 +50,12 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         # Only the schedulers stepped in this file can be reported here (indexes, not scans: the
         # check runs once per file).
         for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
-            if value.cls in NOT_CHECKED or not project.unambiguous(value) or project.is_escaped(value):
+            # Every class the scheduler may have (by branch, or from a dict of classes) is checked.
+            classes = project.classes_of(value)
+            if not classes or ANY_CLASS in classes or NOT_CHECKED & set(classes) or project.is_escaped(value):
                 continue
+            name = classes[0] if len(classes) == 1 else "scheduler"
+            also = "" if len(classes) == 1 else f" (the scheduler is a {project.class_label(value)})"
             optimizer = project.field_root(value, "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
             sched_steps = [s for s, m in project.method_calls(project.root_of(value), "step") if m == ctx.source.path]
@@ -67,12 +71,12 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                     continue
                 if arg is None:
                     message = (
-                        f"`{value.cls}.step()` runs before `optimizer.step()` in this loop: the schedule's first "
+                        f"`{name}.step()` runs before `optimizer.step()` in this loop{also}: the schedule's first "
                         "learning rate is skipped"
                     )
                 else:
                     message = (
-                        f"`{value.cls}.step({arg})` runs before `optimizer.step()` in this loop: the pre-1.1 idiom, "
+                        f"`{name}.step({arg})` runs before `optimizer.step()` in this loop{also}: the pre-1.1 idiom, "
                         "deprecated (PyTorch warns about the order and the epoch argument)"
                     )
                 ctx.report(sched_step.node, message, self._fix(ctx, loop, sched_step, sched_stmt, opt_stmt, opt_step, arg))
