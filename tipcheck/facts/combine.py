@@ -25,6 +25,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, classify_torch
+from tipcheck.facts.dynamic import dynamic_classes
 from tipcheck.facts.flow import (
     HARMLESS_CALLS,
     CallSite,
@@ -37,6 +38,7 @@ from tipcheck.facts.flow import (
 )
 from tipcheck.facts.graph import TRAINS, Graph
 from tipcheck.facts.modules import ModuleIndex
+from tipcheck.facts.wrappers import INSTANCE_CLASSES, handed_back, receiver_class_by_name
 
 
 @dataclass(eq=False)
@@ -105,6 +107,8 @@ class CombinedProject:
         self._class_kind_cache: Dict[Key, Optional[Tuple[str, str]]] = {}
         self._pending_method_args: List[CallSite] = []
         self._pending_optimizers: List[Tuple[CallSite, Key]] = []
+        self._dynamic_calls: List[CallSite] = []
+        self._handed_to_wrappers: List[KeyPath] = []
         self._build()
 
     # -- resolving names across modules ----------------------------------------------------
@@ -161,6 +165,7 @@ class CombinedProject:
         for site, module_id in methods:
             self._link_unknown(site)
         self._close_items()
+        self._link_dynamic()
         self._mark_unused_returns()
         self._classify_loops()
 
@@ -301,6 +306,17 @@ class CombinedProject:
         return True
 
     def _link_unknown(self, site: CallSite) -> None:
+        items = handed_back(site, self._instance_class(site.receiver))
+        if items is not None:  # an identity-keeping wrapper: the result holds what it is given
+            result = self.graph.node((site.result, ()))
+            for name, path in items:
+                self.graph.union(self.graph.field(result, name) if name else result, self.graph.node(path))
+                if site.callee is None:  # accelerate, fabric: their loaders set the sampler's epoch
+                    self._handed_to_wrappers.append(path)
+            return
+        if site.receiver is None and site.callee is None and (site.func_path or isinstance(site.node.func, cst.Call)):
+            self._dynamic_calls.append(site)  # maybe a class picked at run time: see _link_dynamic
+            return
         if site.receiver is not None and site.method is not None:
             # A method call on something: its receiver is not handed anywhere. Arguments of method
             # calls on tracked values (scaler.step(optimizer)) are sorted out once kinds are known.
@@ -308,6 +324,26 @@ class CombinedProject:
             return
         for path in (*site.args, *site.kwargs.values()):
             self._escape(path)
+
+    def _instance_class(self, receiver: Optional[KeyPath]) -> Optional[str]:
+        """What a method call's receiver is an instance of, of the classes of
+        tipcheck.facts.wrappers (`accelerator = Accelerator()`; or by its name)."""
+        if receiver is None:
+            return None
+        instances = getattr(self, "_wrapper_instances", None)
+        if instances is None:
+            instances = self._wrapper_instances = [
+                (site.result, INSTANCE_CLASSES[site.callee])
+                for summary in self.summaries.values()
+                for site in summary.calls
+                if site.callee in INSTANCE_CLASSES
+            ]
+        if instances:
+            root = self.graph.find(self.graph.node(receiver))
+            for result, name in instances:
+                if self.graph.find(result) == root:
+                    return name
+        return receiver_class_by_name(receiver)
 
     def _known_constructor(self, known: Tuple[str, str], site: CallSite, module_id: str) -> None:
         graph = self.graph
@@ -358,6 +394,25 @@ class CombinedProject:
                     if graph.find(child) != graph.find(fields["[*]"]):
                         graph.union(fields["[*]"], child)
                         changed = True
+
+    def _link_dynamic(self) -> None:
+        """Calls of a class picked at run time (tipcheck.facts.dynamic): one value for each class
+        the callee may be, all at the call's result; other calls of values hand their arguments on."""
+        site_of_node = {id(s.node): s for s in self._dynamic_calls}
+        if any(isinstance(s.node.func, cst.Call) for s in self._dynamic_calls):
+            site_of_node = {id(s.node): s for summary in self.summaries.values() for s in summary.calls}
+        for site in self._dynamic_calls:
+            found = dynamic_classes(self, site, site_of_node)
+            if found is None:
+                for path in (*site.args, *site.kwargs.values()):
+                    self._escape(path)
+                continue
+            module_id = site.ctx.func[1]
+            for kind, cls, class_key in found:
+                if class_key is not None:
+                    self.graph.union(self.graph.node((site.result, ())), ("self",) + class_key[1:])
+                self._known_constructor((kind, cls), site, module_id)
+                self.values[-1].custom = class_key is not None
 
     def _mark_unused_returns(self) -> None:
         """A function that no analysed code calls is called from outside (a framework hook, an
@@ -422,6 +477,11 @@ class CombinedProject:
                 continue
             for path in (*site.args, *site.kwargs.values()):
                 self._escape(path)
+        # DataLoaders prepared by accelerate or fabric are theirs to run (they set the sampler's epoch).
+        for path in self._handed_to_wrappers:
+            root = graph.find(graph.node(path))
+            if any(value.kind == "loader" for value in by_root.get(root, ())):
+                self.escaped.add(root)
         # Escape spreads to everything reachable from an escaped value.
         self.escaped = graph.reachable_from_all(list(self.escaped))
         by_root = {}

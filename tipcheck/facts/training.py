@@ -369,10 +369,11 @@ class ProjectFacts(CombinedProject):
         return tuple(found)
 
     def class_label(self, value: Value) -> str:
-        """How a message names the classes of ``classes_of``: "`StepLR`", "`StepLR` or `MultiStepLR`"."""
+        """How a message names the classes of ``classes_of``: "`StepLR`", "`StepLR` or `MultiStepLR`",
+        "chosen at run time"."""
         classes = self.classes_of(value) or (value.cls,)
         if ANY_CLASS in classes:
-            return f"a {value.kind} whose class is chosen at run time"
+            return "chosen at run time"
         return " or ".join(f"`{cls}`" for cls in classes)
 
     def tracked_roots(self, kind: str, module_id: str) -> List[Tuple[Value, Tuple[str, ...]]]:

@@ -28,6 +28,8 @@ class SchedulerNeverStepped(ProjectRule):
             if project.method_calls(root, "step"):
                 continue
             label = project.class_label(value)
+            if ANY_CLASS in classes:
+                label = f"An LR scheduler of a class {label}"
             message = f"{label} is created but never stepped: the learning rate stays at its initial value"
             ctx.report(value.site.node, message, self._fix(ctx, project, value, classes))
 

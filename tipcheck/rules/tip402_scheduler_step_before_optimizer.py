@@ -52,10 +52,10 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
             # Every class the scheduler may have (by branch, or from a dict of classes) is checked.
             classes = project.classes_of(value)
-            if not classes or ANY_CLASS in classes or NOT_CHECKED & set(classes) or project.is_escaped(value):
+            if not classes or NOT_CHECKED & set(classes) or project.is_escaped(value):
                 continue
-            name = classes[0] if len(classes) == 1 else "scheduler"
-            also = "" if len(classes) == 1 else f" (the scheduler is a {project.class_label(value)})"
+            name = classes[0] if len(classes) == 1 and ANY_CLASS not in classes else "scheduler"
+            also = "" if name != "scheduler" else f" (its class: {project.class_label(value)})"
             optimizer = project.field_root(value, "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
             sched_steps = [s for s, m in project.method_calls(project.root_of(value), "step") if m == ctx.source.path]
@@ -67,8 +67,8 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                     continue
                 loop, sched_stmt, opt_stmt, opt_step = found
                 arg = self._epoch_argument(sched_step, loop)
-                if arg is False:
-                    continue
+                if arg is False or (arg is not None and ANY_CLASS in classes):
+                    continue  # a class chosen at run time is known not to watch a metric only by a bare `step()`
                 if arg is None:
                     message = (
                         f"`{name}.step()` runs before `optimizer.step()` in this loop{also}: the schedule's first "
