@@ -11,8 +11,8 @@ be named.
 
 Precision first: the callee's class in the union-find graph must hold nothing but names of
 catalogued torch classes, of project classes deriving from one, and aliases of them (variables,
-fields, returns). A call result, a lambda, a function, or an outside class the catalogue does not
-know makes the answer None, and the call stays an unknown one.
+fields, returns, conditional expressions). A call's result, a lambda, a function, or an outside
+class the catalogue does not know makes the answer None, and the call stays an unknown one.
 """
 
 from __future__ import annotations
@@ -110,8 +110,10 @@ def _classes_held(project, root: Key) -> Optional[List[Found]]:
                 found.setdefault((kind[0], key[3]), (kind[0], kind[1], top))
             elif top is not None:
                 return None  # a project function: what it returns is not a class picked here
-        elif tag not in ("ext", "field", "ret"):
-            return None  # a call's result, a literal, a lambda, `self`, a module
+        elif tag == "new" and key in project._site_by_result():
+            return None  # a call's result: a factory's product, not a class
+        elif tag not in ("ext", "field", "ret", "new"):
+            return None  # `self`, a module, a class's instances
     if not found or len({kind for kind, _, _ in found.values()}) != 1:
         return None
     return list(found.values())

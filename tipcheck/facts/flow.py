@@ -304,6 +304,9 @@ class FlowBuilder(cst.CSTVisitor):
             return path
         if isinstance(expr, cst.Await):
             return self.keypath(expr.expression)
+        if isinstance(expr, cst.Lambda):  # a callable of its own: not a class a dict or branch offers
+            self._fresh += 1
+            return (("lambda", self.module_id, self._fresh), ())
         return None
 
     # (key, comprehension, its element): resolved once the comprehension's own scope is known
@@ -514,6 +517,10 @@ class FlowBuilder(cst.CSTVisitor):
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         saved = self.scope
         self.scope = self.scope_of.get(node, self.scope)
+        body = self.keypath(node.body)
+        if body is not None:  # what a lambda returns goes to callers the facts do not see
+            self._fresh += 1
+            self.summary.returns.append((("lambda", self.module_id, self._fresh), body))
         walk(node.body, self)
         self.scope = saved
         return False

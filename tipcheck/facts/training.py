@@ -374,7 +374,11 @@ class ProjectFacts(CombinedProject):
         classes = self.classes_of(value) or (value.cls,)
         if ANY_CLASS in classes:
             return "chosen at run time"
-        return " or ".join(f"`{cls}`" for cls in classes)
+        names: Dict[str, None] = {}
+        for other in self.values_at(self.root_of(value)):
+            own = other.site.callee.rsplit(".", 1)[-1] if other.custom and other.site.callee else None
+            names[f"`{own}` (a `{other.cls}`)" if own and own != other.cls else f"`{other.cls}`"] = None
+        return " or ".join(names) if names else f"`{value.cls}`"
 
     def tracked_roots(self, kind: str, module_id: str) -> List[Tuple[Value, Tuple[str, ...]]]:
         """Non-escaping values of a kind, one for each variable that holds them (the first of the
