@@ -38,6 +38,8 @@ from tipcheck.facts.flow import (
 )
 from tipcheck.facts.graph import TRAINS, Graph
 from tipcheck.facts.modules import ModuleIndex
+from tipcheck.facts.wrappers import ALL_METHODS as WRAPPER_METHODS
+from tipcheck.facts.wrappers import FUNCTIONS as WRAPPER_FUNCTIONS
 from tipcheck.facts.wrappers import INSTANCE_CLASSES, handed_back, receiver_class_by_name
 
 
@@ -306,7 +308,8 @@ class CombinedProject:
         return True
 
     def _link_unknown(self, site: CallSite) -> None:
-        items = handed_back(site, self._instance_class(site.receiver))
+        wrapper = site.callee in WRAPPER_FUNCTIONS or site.method in WRAPPER_METHODS
+        items = handed_back(site, self._instance_class(site.receiver)) if wrapper else None
         if items is not None:  # an identity-keeping wrapper: the result holds what it is given
             result = self.graph.node((site.result, ()))
             for name, path in items:

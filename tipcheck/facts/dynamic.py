@@ -89,7 +89,9 @@ def dynamic_classes(project, site: CallSite, site_of_node: Dict[int, CallSite]) 
 def _classes_held(project, root: Key) -> Optional[List[Found]]:
     """The classes the value at ``root`` may be, if it holds nothing else (see the module docstring)."""
     found: Dict[Tuple[str, str], Found] = {}
-    names, members = _index(project)
+    names, wanted, _ = _index(project)
+    if root not in wanted:
+        return None  # it holds no class of a tracked kind
     for qualified in names.get(root, ()):
         known = classify_torch(qualified)
         if known is not None and known[0] in KINDS:
@@ -99,7 +101,7 @@ def _classes_held(project, root: Key) -> Optional[List[Found]]:
         if split is None or project._definition(qualified, split[0]) is None:
             return None  # an outside name the catalogue does not know
         # else a project class: its module's binding (a "var" member) says which
-    for key in members.get(root, ()):
+    for key in _members(project, root):
         tag = key[0]
         if tag == "var":
             top = _top_level(project, key)
@@ -131,9 +133,9 @@ def _top_level(project, key: Key) -> Optional[Key]:
     return None
 
 
-def _index(project) -> Tuple[Dict[Key, List[str]], Dict[Key, List[Key]]]:
-    """Root -> the qualified names it holds (imports and their attributes), and root -> the keys
-    of its class, for the roots that hold a tracked class (built once, after every union)."""
+def _index(project) -> Tuple[Dict[Key, List[str]], Set[Key], Dict[Key, List[Key]]]:
+    """Root -> the qualified names it holds (imports and their attributes); the roots that hold a
+    tracked class; and room for their members (``_members``). Built once, after every union."""
     cached = getattr(project, "_dynamic_index", None)
     if cached is not None:
         return cached
@@ -162,11 +164,19 @@ def _index(project) -> Tuple[Dict[Key, List[str]], Dict[Key, List[Key]]]:
             var = ("var", class_key[1], scope.uid, class_key[2][2:])
             if var in graph.parent or var in graph.fields:
                 wanted.add(graph.find(var))
-    members: Dict[Key, List[Key]] = {root: [root] for root in wanted}
-    if wanted:
+    project._dynamic_index = (names, wanted, {})
+    return project._dynamic_index
+
+
+def _members(project, root: Key) -> List[Key]:
+    """The keys of the class of ``root``, a root holding a tracked class: one walk over the graph,
+    made only when a call of such a value is met, for all of them at once."""
+    names, wanted, members = _index(project)
+    if not members and wanted:
+        graph = project.graph
+        members.update((held, [held]) for held in wanted)
         for key in graph.parent:
-            root = graph.find(key)
-            if root in wanted:
-                members[root].append(key)
-    project._dynamic_index = (names, members)
-    return names, members
+            found = graph.find(key)
+            if found in wanted:
+                members[found].append(key)
+    return members.get(root, [])

@@ -35,6 +35,9 @@ METHODS = {
     "fabric": {"setup", "setup_module", "setup_optimizers", "setup_dataloaders"},
 }
 
+# Every method name above: a call of no other name is no wrapper's.
+ALL_METHODS = frozenset(name for names in METHODS.values() for name in names)
+
 Item = Tuple[Optional[str], KeyPath]  # (field of the call's result, or None for the result itself; argument)
 
 
