@@ -99,6 +99,9 @@ HARMLESS_CALLS = frozenset(
         "itertools.cycle",
         "reversed",
         "super",
+        "dir",
+        "callable",
+        "issubclass",
     }
 )
 
