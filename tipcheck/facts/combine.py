@@ -317,6 +317,12 @@ class CombinedProject:
                 if site.callee is None:  # accelerate, fabric: their loaders set the sampler's epoch
                     self._handed_to_wrappers.append(path)
             return
+        if site.callee == "functools.partial" and site.args and site.args[0] is not None:
+            # `partial(StepLR, step_size=10)`: a class with arguments bound (tipcheck.facts.dynamic)
+            self.graph.union(self.graph.node((site.result, ())), self.graph.node(site.args[0]))
+            for path in (*site.args[1:], *site.kwargs.values()):
+                self._escape(path)
+            return
         if site.receiver is None and site.callee is None and (site.func_path or isinstance(site.node.func, cst.Call)):
             self._dynamic_calls.append(site)  # maybe a class picked at run time: see _link_dynamic
             return

@@ -2,7 +2,7 @@
 
 ``SCHEDULERS[cfg.name](optimizer, ...)`` with ``SCHEDULERS = {"step": StepLR, "cosine":
 CosineAnnealingLR}``; ``cls = StepLR if ... else MultiStepLR``, then ``cls(optimizer)``; a class
-handed to a helper as a parameter; ``getattr(torch.optim.lr_scheduler, name)(optimizer, ...)``
+handed to a helper as a parameter, or with arguments bound by ``functools.partial``; ``getattr(torch.optim.lr_scheduler, name)(optimizer, ...)``
 and ``torch.optim.__dict__[name](params)``. The combine step (tipcheck.facts.combine) links these
 calls once every union is made, and asks ``dynamic_classes`` what they construct: one value for
 each class the callee may be (the facts then hold "one of these classes", see
@@ -113,7 +113,8 @@ def _classes_held(project, root: Key) -> Optional[List[Found]]:
             elif top is not None:
                 return None  # a project function: what it returns is not a class picked here
         elif tag == "new" and key in project._site_by_result():
-            return None  # a call's result: a factory's product, not a class
+            if project._site_by_result()[key].callee != "functools.partial":
+                return None  # a call's result: a factory's product, not a class
         elif tag not in ("ext", "field", "ret", "new"):
             return None  # `self`, a module, a class's instances
     if not found or len({kind for kind, _, _ in found.values()}) != 1:
