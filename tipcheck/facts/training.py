@@ -376,9 +376,16 @@ class ProjectFacts(CombinedProject):
             return "chosen at run time"
         names: Dict[str, None] = {}
         for other in self.values_at(self.root_of(value)):
-            own = other.site.callee.rsplit(".", 1)[-1] if other.custom and other.site.callee else None
-            names[f"`{own}` (a `{other.cls}`)" if own and own != other.cls else f"`{other.cls}`"] = None
+            own = self.own_class(other)
+            names[f"`{own}` (a `{other.cls}`)" if own != other.cls else f"`{other.cls}`"] = None
         return " or ".join(names) if names else f"`{value.cls}`"
+
+    @staticmethod
+    def own_class(value: Value) -> str:
+        """The class a value is built from as the code names it: a project subclass's own name
+        (`WarmupPolyLR`), where ``cls`` is the torch class it derives from (`LRScheduler`)."""
+        callee = value.site.callee
+        return callee.rsplit(".", 1)[-1] if value.custom and callee and value.cls != "inferred" else value.cls
 
     def tracked_roots(self, kind: str, module_id: str) -> List[Tuple[Value, Tuple[str, ...]]]:
         """Non-escaping values of a kind, one for each variable that holds them (the first of the

@@ -54,7 +54,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             classes = project.classes_of(value)
             if not classes or NOT_CHECKED & set(classes) or project.is_escaped(value):
                 continue
-            name = classes[0] if len(classes) == 1 and ANY_CLASS not in classes else "scheduler"
+            name = project.own_class(value) if len(classes) == 1 and ANY_CLASS not in classes else "scheduler"
             also = "" if name != "scheduler" else f" (its class: {project.class_label(value)})"
             optimizer = project.field_root(value, "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
