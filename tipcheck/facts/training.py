@@ -388,19 +388,20 @@ class ProjectFacts(CombinedProject):
         return callee.rsplit(".", 1)[-1] if value.custom and callee and value.cls != "inferred" else value.cls
 
     def tracked_roots(self, kind: str, module_id: str) -> List[Tuple[Value, Tuple[str, ...]]]:
-        """Non-escaping values of a kind, one for each variable that holds them (the first of the
-        branches or of the classes a dict offers), with the classes that variable may have
-        (``classes_of``): those whose first construction is in ``module_id``."""
+        """Non-escaping values of a kind built in ``module_id``, one for each variable that holds
+        them (the first of the branches or of the classes a dict offers), with the classes that
+        variable may have (``classes_of``). Instances of one project class share a root (their
+        `self`): those built in different modules (two scripts) are reported apart."""
         cache = self.__dict__.setdefault("_tracked_roots", {})
         by_module = cache.get(kind)
         if by_module is None:
             by_module = cache[kind] = {}
-            seen: Set[Key] = set()
+            seen: Set[Tuple[Key, str]] = set()
             for value in self.values_of_kind(kind):
                 root = self.root_of(value)
-                if root in seen:
+                if (root, value.module_id) in seen:
                     continue
-                seen.add(root)
+                seen.add((root, value.module_id))
                 classes = self.classes_of(value)
                 if classes is not None and root not in self.escaped:
                     by_module.setdefault(value.module_id, []).append((value, classes))
