@@ -323,7 +323,7 @@ class CombinedProject:
             for path in (*site.args[1:], *site.kwargs.values()):
                 self._escape(path)
             return
-        if site.receiver is None and site.callee is None and (site.func_path or isinstance(site.node.func, cst.Call)):
+        if site.callee is None and (site.func_path or isinstance(site.node.func, cst.Call)):
             self._dynamic_calls.append(site)  # maybe a class picked at run time: see _link_dynamic
             return
         if site.receiver is not None and site.method is not None:
@@ -412,6 +412,9 @@ class CombinedProject:
             site_of_node = {id(s.node): s for summary in self.summaries.values() for s in summary.calls}
         for site in self._dynamic_calls:
             found = dynamic_classes(self, site, site_of_node)
+            if found is None and site.receiver is not None and site.method is not None:
+                self._pending_method_args.append(site)  # a method call after all (see _link_unknown)
+                continue
             if found is None:
                 for path in (*site.args, *site.kwargs.values()):
                     self._escape(path)
