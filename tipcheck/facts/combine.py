@@ -8,7 +8,10 @@ The module summaries (tipcheck.facts.flow) are combined into:
 - where each value flows: the union-find graph (tipcheck.facts.graph), with fields for
   attributes and simple dict entries (aliasing is merged, Steensgaard style); helper arguments
   bind to parameters, return values to the call's result, imports of project modules to what
-  those modules define (names resolved by tipcheck.facts.modules);
+  those modules define (names resolved by tipcheck.facts.modules); identity-keeping wrappers
+  (`amp.initialize`, `accelerator.prepare`: tipcheck.facts.wrappers) hand back what they are given;
+  a call of a class picked at run time (a dict of classes, `getattr(lr_scheduler, name)`, a class in
+  a variable: tipcheck.facts.dynamic) makes one value for each class it may be, at one root;
 - which values escape what the facts can see (passed to an unknown function, returned to an
   unknown caller): rules stay silent on them;
 - which loops are batch loops (they iterate a DataLoader, or cycle one through ``next``).
