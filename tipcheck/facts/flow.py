@@ -512,6 +512,11 @@ class FlowBuilder(cst.CSTVisitor):
         self.def_path.append(node.name.value)
         self.class_stack.append(record)
         walk(node.body, self)
+        # Class attributes (`scheduler_class = StepLR`) are what instances read as `self.name`.
+        for attr in self.scope.bindings:
+            if attr not in record.methods:
+                var = (("var", self.module_id, self.scope.uid, attr), ())
+                self.union((("self",) + key[1:], (attr,)), var)
         self.class_stack.pop()
         self.def_path.pop()
         self.scope = saved
