@@ -82,7 +82,7 @@ def _both(module: cst.Module, prune=()) -> None:
     module.visit(expected)
     walk(module, actual)
     assert actual.seen == expected.seen
-    assert len(expected.seen) > 10
+    assert prune or len(expected.seen) > 10  # pruned at its first function, a small module shows little
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 # expect: none
-"""[TIP501, TIP401, TIP402] HF accelerate: loader (with its own DistributedSampler) and torch scheduler handed to accelerator.prepare; accelerate owns them from there (real-world pattern: accelerate examples)."""
+"""[TIP501, TIP401, TIP402] HF accelerate: loader (with its own DistributedSampler) and torch scheduler handed to accelerator.prepare: accelerate's loader sets the sampler's epoch itself, and the prepared scheduler is stepped after the optimizer, in the batch loop (real-world pattern: accelerate examples)."""
 import torch
 from accelerate import Accelerator
 from torch.optim.lr_scheduler import OneCycleLR
@@ -23,11 +23,11 @@ def training_function(config):
 
     for epoch in range(config["num_epochs"]):
         model.train()
-        lr_scheduler.step()
         for step, batch in enumerate(train_dataloader):
             outputs = model(**batch)
             accelerator.backward(outputs.loss)
             optimizer.step()
+            lr_scheduler.step()
             optimizer.zero_grad()
 
 

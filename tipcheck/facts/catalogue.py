@@ -26,6 +26,8 @@ MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module"}
 NOT_MODULES = {"Parameter", "Buffer", "ParameterList", "ParameterDict", "UninitializedParameter"}
 COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
 PER_BATCH_SCHEDULERS = {"OneCycleLR", "CyclicLR"}
+# The class of a value whose class is picked at run time (`getattr(torch.optim.lr_scheduler, name)`).
+ANY_CLASS = "?"
 
 
 def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:

@@ -8,7 +8,10 @@ The module summaries (tipcheck.facts.flow) are combined into:
 - where each value flows: the union-find graph (tipcheck.facts.graph), with fields for
   attributes and simple dict entries (aliasing is merged, Steensgaard style); helper arguments
   bind to parameters, return values to the call's result, imports of project modules to what
-  those modules define (names resolved by tipcheck.facts.modules);
+  those modules define (names resolved by tipcheck.facts.modules); identity-keeping wrappers
+  (`amp.initialize`, `accelerator.prepare`: tipcheck.facts.wrappers) hand back what they are given;
+  a call of a class picked at run time (a dict of classes, `getattr(lr_scheduler, name)`, a class in
+  a variable: tipcheck.facts.dynamic) makes one value for each class it may be, at one root;
 - which values escape what the facts can see (passed to an unknown function, returned to an
   unknown caller): rules stay silent on them;
 - which loops are batch loops (they iterate a DataLoader, or cycle one through ``next``).
@@ -25,6 +28,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, classify_torch
+from tipcheck.facts.dynamic import dynamic_classes
 from tipcheck.facts.flow import (
     HARMLESS_CALLS,
     CallSite,
@@ -37,6 +41,9 @@ from tipcheck.facts.flow import (
 )
 from tipcheck.facts.graph import TRAINS, Graph
 from tipcheck.facts.modules import ModuleIndex
+from tipcheck.facts.wrappers import ALL_METHODS as WRAPPER_METHODS
+from tipcheck.facts.wrappers import FUNCTIONS as WRAPPER_FUNCTIONS
+from tipcheck.facts.wrappers import INSTANCE_CLASSES, handed_back, receiver_class_by_name
 
 
 @dataclass(eq=False)
@@ -107,6 +114,8 @@ class CombinedProject:
         self._class_kind_cache: Dict[Key, Optional[Tuple[str, str]]] = {}
         self._pending_method_args: List[CallSite] = []
         self._pending_optimizers: List[Tuple[CallSite, Key]] = []
+        self._dynamic_calls: List[CallSite] = []
+        self._handed_to_wrappers: List[KeyPath] = []
         self._build()
 
     # -- resolving names across modules ----------------------------------------------------
@@ -172,6 +181,7 @@ class CombinedProject:
         for site, module_id in methods:
             self._link_unknown(site)
         self._close_items()
+        self._link_dynamic()
         self._mark_unused_returns()
         self._classify_loops()
 
@@ -312,6 +322,24 @@ class CombinedProject:
         return True
 
     def _link_unknown(self, site: CallSite) -> None:
+        wrapper = site.callee in WRAPPER_FUNCTIONS or site.method in WRAPPER_METHODS
+        items = handed_back(site, self._instance_class(site.receiver)) if wrapper else None
+        if items is not None:  # an identity-keeping wrapper: the result holds what it is given
+            result = self.graph.node((site.result, ()))
+            for name, path in items:
+                self.graph.union(self.graph.field(result, name) if name else result, self.graph.node(path))
+                if site.callee is None:  # accelerate, fabric: their loaders set the sampler's epoch
+                    self._handed_to_wrappers.append(path)
+            return
+        if site.callee == "functools.partial" and site.args and site.args[0] is not None:
+            # `partial(StepLR, step_size=10)`: a class with arguments bound (tipcheck.facts.dynamic)
+            self.graph.union(self.graph.node((site.result, ())), self.graph.node(site.args[0]))
+            for path in (*site.args[1:], *site.kwargs.values()):
+                self._escape(path)
+            return
+        if site.callee is None and (site.func_path or isinstance(site.node.func, cst.Call)):
+            self._dynamic_calls.append(site)  # maybe a class picked at run time: see _link_dynamic
+            return
         if site.receiver is not None and site.method is not None:
             # A method call on something: its receiver is not handed anywhere. Arguments of method
             # calls on tracked values (scaler.step(optimizer)) are sorted out once kinds are known.
@@ -319,6 +347,26 @@ class CombinedProject:
             return
         for path in (*site.args, *site.kwargs.values()):
             self._escape(path)
+
+    def _instance_class(self, receiver: Optional[KeyPath]) -> Optional[str]:
+        """What a method call's receiver is an instance of, of the classes of
+        tipcheck.facts.wrappers (`accelerator = Accelerator()`; or by its name)."""
+        if receiver is None:
+            return None
+        instances = getattr(self, "_wrapper_instances", None)
+        if instances is None:
+            instances = self._wrapper_instances = [
+                (site.result, INSTANCE_CLASSES[site.callee])
+                for summary in self.summaries.values()
+                for site in summary.calls
+                if site.callee in INSTANCE_CLASSES
+            ]
+        if instances:
+            root = self.graph.find(self.graph.node(receiver))
+            for result, name in instances:
+                if self.graph.find(result) == root:
+                    return name
+        return receiver_class_by_name(receiver)
 
     def _known_constructor(self, known: Tuple[str, str], site: CallSite, module_id: str) -> None:
         graph = self.graph
@@ -369,6 +417,28 @@ class CombinedProject:
                     if graph.find(child) != graph.find(fields["[*]"]):
                         graph.union(fields["[*]"], child)
                         changed = True
+
+    def _link_dynamic(self) -> None:
+        """Calls of a class picked at run time (tipcheck.facts.dynamic): one value for each class
+        the callee may be, all at the call's result; other calls of values hand their arguments on."""
+        site_of_node = {id(s.node): s for s in self._dynamic_calls}
+        if any(isinstance(s.node.func, cst.Call) for s in self._dynamic_calls):
+            site_of_node = {id(s.node): s for summary in self.summaries.values() for s in summary.calls}
+        for site in self._dynamic_calls:
+            found = dynamic_classes(self, site, site_of_node)
+            if found is None and site.receiver is not None and site.method is not None:
+                self._pending_method_args.append(site)  # a method call after all (see _link_unknown)
+                continue
+            if found is None:
+                for path in (*site.args, *site.kwargs.values()):
+                    self._escape(path)
+                continue
+            module_id = site.ctx.func[1]
+            for kind, cls, class_key in found:
+                if class_key is not None:
+                    self.graph.union(self.graph.node((site.result, ())), ("self",) + class_key[1:])
+                self._known_constructor((kind, cls), site, module_id)
+                self.values[-1].custom = class_key is not None
 
     def _mark_unused_returns(self) -> None:
         """A function that no analysed code calls is called from outside (a framework hook, an
@@ -433,6 +503,11 @@ class CombinedProject:
                 continue
             for path in (*site.args, *site.kwargs.values()):
                 self._escape(path)
+        # DataLoaders prepared by accelerate or fabric are theirs to run (they set the sampler's epoch).
+        for path in self._handed_to_wrappers:
+            root = graph.find(graph.node(path))
+            if any(value.kind == "loader" for value in by_root.get(root, ())):
+                self.escaped.add(root)
         # Escape spreads to everything reachable from an escaped value.
         self.escaped = graph.reachable_from_all(list(self.escaped))
         by_root = {}

@@ -100,6 +100,9 @@ HARMLESS_CALLS = frozenset(
         "itertools.cycle",
         "reversed",
         "super",
+        "dir",
+        "callable",
+        "issubclass",
     }
 )
 
@@ -309,6 +312,9 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
             return path
         if isinstance(expr, cst.Await):
             return self.keypath(expr.expression)
+        if isinstance(expr, cst.Lambda):  # a callable of its own: not a class a dict or branch offers
+            self._fresh += 1
+            return (("lambda", self.module_id, self._fresh), ())
         return None
 
     # (key, comprehension, its element): resolved once the comprehension's own scope is known
@@ -518,6 +524,11 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         self.def_path.append(node.name.value)
         self.class_stack.append(record)
         walk(node.body, self)
+        # Class attributes (`scheduler_class = StepLR`) are what instances read as `self.name`.
+        for attr in self.scope.bindings:
+            if attr not in record.methods:
+                var = (("var", self.module_id, self.scope.uid, attr), ())
+                self.union((("self",) + key[1:], (attr,)), var)
         self.class_stack.pop()
         self.def_path.pop()
         self.scope = saved
@@ -526,6 +537,10 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         saved = self.scope
         self.scope = self.scope_of.get(node, self.scope)
+        body = self.keypath(node.body)
+        if body is not None:  # what a lambda returns goes to callers the facts do not see
+            self._fresh += 1
+            self.summary.returns.append((("lambda", self.module_id, self._fresh), body))
         walk(node.body, self)
         self.scope = saved
         return False

@@ -22,16 +22,17 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.catalogue import PER_BATCH_SCHEDULERS
+from tipcheck.facts.catalogue import ANY_CLASS, PER_BATCH_SCHEDULERS
+from tipcheck.facts.choices import ClassChoices
 from tipcheck.facts.combine import CombinedProject, Loop, Value
 from tipcheck.facts.flow import CallSite, Key, KeyPath, LoopRecord, ModuleSummary
 from tipcheck.facts.graph import TRAINS
 from tipcheck.facts.passes import PassQueries
 
-__all__ = ["PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
+__all__ = ["ANY_CLASS", "PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
 
 
-class ProjectFacts(PassQueries, CombinedProject):
+class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
     """The project's combined facts and the queries of the rules (see the module docstring)."""
 
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
@@ -66,12 +67,11 @@ class ProjectFacts(PassQueries, CombinedProject):
         """Values of a kind on which ``module_id`` calls ``method`` (`scheduler.step()` in this
         file), in the order of ``values``: what a rule that reports such calls need look at."""
         order = self._value_order()
-        found = {
-            id(value): value
-            for _, root in self.method_calls_in(module_id, method)
-            for value in self.values_at(root)
-            if value.kind == kind
-        }
+        found: Dict[Key, Value] = {}  # one value for each root: the first (see ``classes_of``)
+        for _, root in self.method_calls_in(module_id, method):
+            for value in self.values_at(root):
+                if value.kind == kind and (root not in found or order[id(value)] < order[id(found[root])]):
+                    found[root] = value
         return sorted(found.values(), key=lambda value: order[id(value)])
 
     def _value_order(self) -> Dict[int, int]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
-from tipcheck.facts.training import PER_BATCH_SCHEDULERS, ProjectFacts, Value
+from tipcheck.facts.training import ANY_CLASS, PER_BATCH_SCHEDULERS, ProjectFacts, Value
 from tipcheck.fixes.statements import indentation, insert_after
 from tipcheck.rules.base import ProjectRule
 
@@ -22,22 +22,29 @@ class SchedulerNeverStepped(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for value, site in project.tracked("scheduler", ctx.source.path, at_helper=False):
+        # One finding for each variable, whatever class each branch (or a dict of classes) gives it.
+        for value, classes in project.tracked_roots("scheduler", ctx.source.path):
             root = project.root_of(value)
             if project.method_calls(root, "step"):
                 continue
-            message = f"`{value.cls}` is created but never stepped: the learning rate stays at its initial value"
-            ctx.report(site.node, message, self._fix(ctx, project, value))
+            label = project.class_label(value)
+            if ANY_CLASS in classes:
+                label = f"An LR scheduler of a class {label}"
+            message = f"{label} is created but never stepped: the learning rate stays at its initial value"
+            ctx.report(value.site.node, message, self._fix(ctx, project, value, classes))
 
-    def _fix(self, ctx: RuleContext, project: ProjectFacts, value: Value) -> Optional[Fix]:
-        if value.cls == "ReduceLROnPlateau" or value.site.node is None:
-            return None  # its step needs a metric only the author knows
+    def _fix(self, ctx: RuleContext, project: ProjectFacts, value: Value, classes: Tuple[str, ...]) -> Optional[Fix]:
+        if "ReduceLROnPlateau" in classes or ANY_CLASS in classes or value.site.node is None:
+            return None  # its step needs a metric only the author knows (or the class is not known)
+        per_batch = {cls in PER_BATCH_SCHEDULERS for cls in classes}
+        if len(per_batch) != 1:
+            return None  # one class steps per batch, another per epoch: no one place suits both
         optimizer = project.field_root(value, "optimizer")
         steps = [s for s, module_id in project.optimizer_steps_at(optimizer) if module_id == ctx.source.path]
         if len(steps) != 1:
             return None
         step = steps[0]
-        if value.cls in PER_BATCH_SCHEDULERS:
+        if per_batch == {True}:
             # After the optimizer step, in the batch loop.
             if not any(loop.is_batch_loop for loop in map(project.loop_of, step.ctx.loops)):
                 return None
@@ -54,7 +61,7 @@ class SchedulerNeverStepped(ProjectRule):
         if len(innermost) != 1:
             return None
         epoch = innermost[0]
-        if epoch.record in value.site.ctx.loops:
+        if any(epoch.record in v.site.ctx.loops for v in project.values_at(project.root_of(value))):
             return None  # created anew in each epoch: stepping it there would not help
         body = getattr(epoch.node.body, "body", None)
         if not body or not hasattr(epoch.node.body, "indent"):

@@ -12,7 +12,7 @@ from tipcheck.facts import dotted_name
 from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
 from tipcheck.facts.ordering import Divergence, runs_before_any, runs_first
-from tipcheck.facts.training import Loop, ProjectFacts
+from tipcheck.facts.training import ANY_CLASS, Loop, ProjectFacts
 from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
 from tipcheck.fixes.statements import bound_names, delete_line, insert_after, is_lone_call
@@ -52,18 +52,19 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         project: ProjectFacts = ctx.project
         # Only the schedulers stepped in this file can be reported here (indexes, not scans: the
         # check runs once per file). One finding per call site: a variable that holds one of
-        # several schedulers (assigned on both branches of an `if`) is reported once, naming them.
+        # several schedulers (assigned on both branches of an `if`, or built by a class picked from a
+        # dict of classes) is reported once, naming them, when every class it may have is checked.
         for sched_step, root in project.method_calls_in(ctx.source.path, "step"):
             values = project.values_at(root)
-            if not values or any(v.kind != "scheduler" or v.cls in NOT_CHECKED for v in values):
+            if not values or any(v.kind != "scheduler" for v in values):
                 continue
-            if root in project.escaped:
+            classes = project.classes_of(values[0])
+            if not classes or NOT_CHECKED & set(classes) or root in project.escaped:
                 continue
-            classes = list(dict.fromkeys(v.cls for v in values))
             optimizer = project.field_root(values[0], "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
             sched_steps = [s for s, _ in project.method_calls(root, "step")]
-            named = " or ".join(f"`{cls}.step()`" for cls in classes)
+            named = _named(project, values, None)
             found = self._first_before(project, sched_step, opt_steps, sched_steps) if opt_steps else None
             if found is None:
                 handler = handler_before_update(project, sched_step, optimizer, opt_steps)
@@ -76,9 +77,9 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                 continue
             loop, divergence = found
             arg = self._epoch_argument(sched_step, loop, divergence)
-            if arg is False:
-                continue
-            named = " or ".join(f"`{cls}.step({arg or ''})`" for cls in classes)
+            if arg is False or (arg is not None and ANY_CLASS in classes):
+                continue  # a class chosen at run time is known not to watch a metric only by a bare `step()`
+            named = _named(project, values, arg)
             if arg is None:
                 message = f"{named} runs before `optimizer.step()` in this loop: the schedule's first learning rate is skipped"
             else:
@@ -201,6 +202,17 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             message,
             Applicability.UNSAFE if exits or reads else Applicability.SAFE,
         )
+
+
+def _named(project: ProjectFacts, values, arg) -> str:
+    """The step call as a message names it, for every class the scheduler may have: its own name
+    for a project subclass (`WarmupPolyLR.step()`), "the scheduler's" for a class chosen at run time."""
+    call = f"step({arg or ''})"
+    names = []
+    for value in values:
+        own = "scheduler" if value.cls == ANY_CLASS else project.own_class(value)
+        names.append(f"`{own}.{call}`" + (" (its class chosen at run time)" if value.cls == ANY_CLASS else ""))
+    return " or ".join(dict.fromkeys(names))
 
 
 def _from_shared_factory(project: ProjectFacts, root) -> bool:

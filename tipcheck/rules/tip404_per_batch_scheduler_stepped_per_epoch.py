@@ -41,10 +41,13 @@ class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
         project: ProjectFacts = ctx.project
         # Only the schedulers stepped in this file can be reported here.
         for value in project.values_called_in(ctx.source.path, "step", "scheduler"):
-            if value.cls not in PER_BATCH_SCHEDULERS or _designed_per_epoch(value):
+            # Every class the scheduler may have (by branch) counts batches, none sized in epochs.
+            classes = project.classes_of(value)
+            if not classes or not set(classes) <= PER_BATCH_SCHEDULERS or project.is_escaped(value):
                 continue
-            if not project.unambiguous(value) or project.is_escaped(value):
+            if any(_designed_per_epoch(v) for v in project.values_at(project.root_of(value))):
                 continue
+            label = project.class_label(value)
             steps = project.method_calls(project.root_of(value), "step")
             if not steps or any(loop.is_batch_loop for s, _ in steps for loop in project.loops_running(s.ctx)):
                 continue
@@ -53,7 +56,7 @@ class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
                     continue
                 ctx.report(
                     site.node,
-                    f"`{value.cls}` counts batches but is stepped once per epoch: the learning rate barely moves",
+                    f"{label} counts batches but is stepped once per epoch: the learning rate barely moves",
                     self._fix(ctx, project, value, site),
                 )
 
