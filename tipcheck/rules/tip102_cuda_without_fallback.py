@@ -9,9 +9,10 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
+from tipcheck.facts.cuda_checks import ModuleChecks, project_checks
 from tipcheck.facts.devices import DeviceFacts, Placement, code, is_plain_cuda
 from tipcheck.fixes.devices import device_variable, idiom
-from tipcheck.rules.base import Rule
+from tipcheck.rules.base import ProjectRule
 
 CRASHES = "with no CUDA check: this crashes on a machine without CUDA"
 ACCELERATOR = (
@@ -33,7 +34,7 @@ def message(placement: Placement) -> str:
     return f"`.to({shown})` {CRASHES}" if placement.form == "to" else f"`device={shown}` {CRASHES}"
 
 
-class CudaWithoutFallback(Rule):
+class CudaWithoutFallback(ProjectRule):
     code = "TIP102"
     name = "cuda-without-fallback"
     finds = '`.cuda()`, `.to("cuda")`, `torch.device("cuda")`, `device="cuda"` with no CUDA check'
@@ -47,12 +48,14 @@ class CudaWithoutFallback(Rule):
         return "cuda" in text and bool(self._PATTERN.search(text)) or "current_accelerator" in text
 
     def check(self, ctx: RuleContext) -> None:
-        summary = ctx.facts.flow(ctx.source.path)
-        devices = DeviceFacts(ctx.source.text, ctx.module, summary)
-        if devices.gpu_only:
-            return
-        for placement in devices.cuda_placements():
-            if devices.governed(placement.site):
+        path = ctx.source.path
+        checks = project_checks(ctx.project).module(path, ctx.module.body) if ctx.project is not None else None
+        if checks is None:  # no project facts: this module's own checks and callers
+            checks = ModuleChecks(DeviceFacts(ctx.source.text, ctx.facts.flow(path)), ctx.module.body, None)
+        for placement in checks.devices.cuda_placements():
+            if placement.form == "cuda()" and checks.parameterless(placement.site):
+                continue  # Module.cuda() on a module with nothing to move: it needs no CUDA
+            if checks.governed(placement.site):
                 continue
             ctx.report(placement.anchor, message(placement), self._fix(ctx, placement))
 
