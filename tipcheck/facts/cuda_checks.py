@@ -45,6 +45,8 @@ _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
 _DISTRIBUTED = re.compile(r"world_size|get_world_size|is_initialized|is_dist_avail|\bdistributed\b|\bnum_gpus\b")
 _NEGATED = re.compile(r"^\s*not\b|==\s*1\b|<\s*2\b|<=\s*1\b")
 _SCATTER = re.compile(r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$")
+# A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
+_WITHOUT_CUDA = re.compile(r"^\s*not\b|\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_cuda\b|^[^!]*\bcpu\b[^!]*$")
 _TEST_FILE = re.compile(r"(?:^|[\\/])(?:tests?[\\/].*|test_[^\\/]*|[^\\/]*_test)\.py$")
 
 # torch.nn modules that hold no parameters and no buffers, whatever their arguments.
@@ -210,14 +212,40 @@ class ModuleChecks:
     def governed(self, site: CallSite) -> bool:
         if self.test_module:
             return True
-        if any(self.devices.about_cuda(test) for test in site.ctx.conditions):
+        if self.checked_where(site):
             return True
-        if any(_LOOP_OVER_GPUS.search(code(loop.iter_expr)) for loop in site.ctx.loops if loop.iter_expr is not None):
-            return True
-        blocks = self.gpu_blocks()
-        if any(id(block) in blocks for _, block in site.ctx.stmt_path):
+        if any(self._over_gpus(loop.iter_expr) for loop in site.ctx.loops if loop.iter_expr is not None):
             return True
         return self.function_governed(site.ctx.func, set())
+
+    def checked_where(self, site: CallSite) -> bool:
+        """A CUDA check on the way to the call: the branch of an `if` about CUDA that runs with it
+        (the body of `if use_cuda:`, the `else` of `if not use_cuda:` or `if args.cpu:`, but not the
+        `else` of `if n_gpu > 1:`, which runs without), a conditional expression about CUDA, or a
+        block that only runs on GPUs."""
+        ifs = set()
+        path = site.ctx.stmt_path
+        for index in range(len(path) - 1, 0, -1):
+            stmt = path[index - 1][0]
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                break
+            if isinstance(stmt, cst.If):
+                ifs.add(id(stmt.test))
+                if self.devices.about_cuda(stmt.test):
+                    in_body = path[index][1] is stmt.body.body
+                    if in_body != bool(_WITHOUT_CUDA.search(code(stmt.test))):
+                        return True
+        if any(id(test) not in ifs and self.devices.about_cuda(test) for test in site.ctx.conditions):
+            return True  # a conditional expression: `x.cuda() if use_gpu else x`
+        blocks = self.gpu_blocks()
+        return any(id(block) in blocks for _, block in path)
+
+    def _over_gpus(self, iterable: cst.BaseExpression) -> bool:
+        """`for i in range(torch.cuda.device_count())`, `for gpu in args.gpu_ids`: no iteration
+        without a GPU (a loop over anything else, a loader, is no check)."""
+        if _LOOP_OVER_GPUS.search(code(iterable)):
+            return True
+        return isinstance(iterable, cst.Call) and code(iterable.func) == "range" and self.devices.about_cuda(iterable)
 
     def function_governed(self, func: tuple, seen: set) -> bool:
         """A function that checks for CUDA up front, or whose every caller runs only where CUDA was
@@ -248,12 +276,7 @@ class ModuleChecks:
         checks = self.project.checks_for(caller) if self.project is not None else self
         if checks is None:
             return False
-        if any(checks.devices.about_cuda(test) for test in caller.ctx.conditions):
-            return True
-        blocks = checks.gpu_blocks()
-        if any(id(block) in blocks for _, block in caller.ctx.stmt_path):
-            return True
-        return checks.function_governed(caller.ctx.func, seen)
+        return checks.checked_where(caller) or checks.function_governed(caller.ctx.func, seen)
 
     def _checks_body(self, body: Sequence[cst.CSTNode], seen: Set[tuple]) -> bool:
         """A body that stops without CUDA: `if not torch.cuda.is_available(): raise ...`, `if
