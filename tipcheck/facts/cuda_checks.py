@@ -16,7 +16,8 @@ file mentions CUDA somewhere:
   that `if` is not governed;
 - distributed-only code in a project whose process groups are all NCCL: a function that returns
   early when there is one process (`if world_size == 1: return`), or the branch of `if args.distributed:`;
-- a test module (`test_*.py`, `*_test.py`, a `tests/` folder): GPU tests of CUDA kernels are GPU-only;
+- a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
+  CUDA kernels are GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
   entry scripts call), through the call graph of the project facts when there are some.
 
@@ -38,7 +39,7 @@ from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.walk import walk
 
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
-_NCCL = re.compile(r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']""")
+_NCCL = re.compile(r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']\s*[,)]""")
 _ANY_GROUP = re.compile(r"init_process_group\(")
 _GLOO = re.compile(r"""["'](?:gloo|mpi)["']""")
 _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
@@ -47,7 +48,8 @@ _NEGATED = re.compile(r"^\s*not\b|==\s*1\b|<\s*2\b|<=\s*1\b")
 _SCATTER = re.compile(r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$")
 # A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
 _WITHOUT_CUDA = re.compile(r"^\s*not\b|\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_cuda\b|^[^!]*\bcpu\b[^!]*$")
-_TEST_FILE = re.compile(r"(?:^|[\\/])(?:tests?[\\/].*|test_[^\\/]*|[^\\/]*_test)\.py$")
+_TEST_FILE = re.compile(r"(?:^|/)(?:tests?/[^/]*|test_[^/]*)\.py$")
+_TEST_CODE = re.compile(r"^\s*def test|\bTestCase\b|^\s*import (?:pytest|unittest)", re.M)
 
 # torch.nn modules that hold no parameters and no buffers, whatever their arguments.
 _NO_STATE = frozenset(
@@ -147,7 +149,9 @@ class ModuleChecks:
         self.summary: ModuleSummary = devices.summary
         self.module_body = module_body
         self.project = project
-        self.test_module = bool(_TEST_FILE.search(self.summary.module_id.replace(os.sep, "/")))
+        self.test_module = bool(_TEST_FILE.search(self.summary.module_id.replace(os.sep, "/"))) and bool(
+            _TEST_CODE.search(self.summary.text)
+        )
         self._sites = {id(site.node): site for site in self.summary.calls}
         self._gpu_blocks: Optional[Set[int]] = None
         self._guarded: Dict[tuple, bool] = {}
