@@ -1,5 +1,5 @@
 # expect: none
-"""[TIP102] tests/test_fused_norm.py: a test of a CUDA kernel runs its inputs on the GPU on purpose; test modules are GPU-only by design (real-world pattern: SyncBatchNorm and custom-op tests in segmentation repos)."""
+"""[TIP102] test_fused_norm.py: a test of a CUDA kernel runs its inputs on the GPU on purpose; test modules are GPU-only by design (real-world pattern: SyncBatchNorm and custom-op tests in segmentation repos)."""
 import torch
 
 from fused_norm import FusedNorm
