@@ -34,7 +34,7 @@ def is_plain_cuda(node: cst.BaseExpression) -> bool:
 
 
 def is_cuda_string(node: cst.BaseExpression) -> bool:
-    """"cuda", "cuda:1", and a CUDA device with a computed index: `"cuda:{}".format(rank)`,
+    """The literal "cuda" or "cuda:1", or a CUDA device with a computed index: `"cuda:{}".format(rank)`,
     `f"cuda:{rank}"`, `"cuda:%d" % rank`, `"cuda:" + str(rank)`."""
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
