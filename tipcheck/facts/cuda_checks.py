@@ -45,7 +45,9 @@ _GLOO = re.compile(r"""["'](?:gloo|mpi)["']""")
 _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
 _DISTRIBUTED = re.compile(r"world_size|get_world_size|is_initialized|is_dist_avail|\bdistributed\b|\bnum_gpus\b")
 _NEGATED = re.compile(r"^\s*not\b|==\s*1\b|<\s*2\b|<=\s*1\b")
-_SCATTER = re.compile(r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$")
+_SCATTER = re.compile(
+    r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$"
+)
 # A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
 _WITHOUT_CUDA = re.compile(r"^\s*not\b|\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_cuda\b|^[^!]*\bcpu\b[^!]*$")
 _TEST_FILE = re.compile(r"(?:^|/)(?:tests?/[^/]*|test_[^/]*)\.py$")
@@ -87,7 +89,9 @@ def parameterless_call(node: cst.BaseExpression, summary_sites: Dict[int, CallSi
         return True
     if name not in _WEIGHTED:
         return False
-    return all(_constant(arg.value) or (arg.keyword is not None and arg.keyword.value in _PLAIN_KEYWORDS) for arg in node.args)
+    return all(
+        _constant(arg.value) or (arg.keyword is not None and arg.keyword.value in _PLAIN_KEYWORDS) for arg in node.args
+    )
 
 
 def _constant(node: cst.BaseExpression) -> bool:

@@ -26,7 +26,7 @@ def message(placement: Placement) -> str:
     if placement.form == "accelerator":
         return ACCELERATOR
     if placement.form == "cuda()":
-        args = ", ".join(code(a) .rstrip(", ") for a in placement.site.node.args)
+        args = ", ".join(code(a).rstrip(", ") for a in placement.site.node.args)
         return f"`.cuda({args})` {CRASHES}"
     if placement.form == "device":
         return f"`{code(placement.site.node)}` {CRASHES}"
@@ -39,7 +39,9 @@ class CudaWithoutFallback(ProjectRule):
     name = "cuda-without-fallback"
     finds = '`.cuda()`, `.to("cuda")`, `torch.device("cuda")`, `device="cuda"` with no CUDA check'
     fix_safety = "unsafe"
-    summary = "`.cuda()`, `.to(\"cuda\")`, `torch.device(\"cuda\")` or `device=\"cuda\"` with no CUDA check: crashes without a GPU"
+    summary = (
+        '`.cuda()`, `.to("cuda")`, `torch.device("cuda")` or `device="cuda"` with no CUDA check: crashes without a GPU'
+    )
     needs_text = ("cuda", "current_accelerator")
     fixable = "sometimes"
     _PATTERN = re.compile(r"""\.cuda\(|["']cuda(?::\d+)?["']|current_accelerator""")
@@ -80,7 +82,9 @@ class CudaWithoutFallback(ProjectRule):
             if not (is_plain_cuda(placement.literal) or _plain_cuda_device(placement.literal)):
                 return None  # "cuda:1": the index is the author's to keep
             start, end = ctx.range(placement.literal)
-            return Fix((Edit(start, end, name), *idiom_edits), f"Use `{name}`, CUDA when it is available", Applicability.UNSAFE)
+            return Fix(
+                (Edit(start, end, name), *idiom_edits), f"Use `{name}`, CUDA when it is available", Applicability.UNSAFE
+            )
         # x.cuda(...) -> x.to(device, ...), keeping keyword arguments such as non_blocking=True.
         if not isinstance(call.func, cst.Attribute):
             return None
@@ -90,7 +94,9 @@ class CudaWithoutFallback(ProjectRule):
         start = ctx.range(call.func.attr)[0]
         end = ctx.range(call)[1]
         replacement = f"to({', '.join([name, *keywords])})"
-        return Fix((Edit(start, end, replacement), *idiom_edits), f"Replace with `.{replacement}`", Applicability.UNSAFE)
+        return Fix(
+            (Edit(start, end, replacement), *idiom_edits), f"Replace with `.{replacement}`", Applicability.UNSAFE
+        )
 
 
 def _torch_name(ctx: RuleContext, placement: Placement) -> Optional[str]:
