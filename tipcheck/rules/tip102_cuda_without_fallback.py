@@ -43,6 +43,9 @@ class CudaWithoutFallback(ProjectRule):
         '`.cuda()`, `.to("cuda")`, `torch.device("cuda")` or `device="cuda"` with no CUDA check: crashes without a GPU'
     )
     needs_text = ("cuda", "current_accelerator")
+    # The project view serves the callers of a helper (scripts that mention CUDA themselves: they are
+    # linted for this rule too) and the backends of the process groups; nothing more is pulled in.
+    expands = False
     fixable = "sometimes"
     _PATTERN = re.compile(r"""\.cuda\(|["']cuda(?::\d+)?["']|current_accelerator""")
 
