@@ -11,9 +11,10 @@ file mentions CUDA somewhere:
   raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`,
   or a call of a function of the same module that checks so (`set_model()` raises without a GPU);
 - code that is GPU-only by design. A GPU-only statement (an NCCL process group, `set_device(...)`,
-  `DataParallel`/`DistributedDataParallel` with `device_ids`, a multi-GPU scatter) governs the block it
-  stands in: the `if` branch it is in, or else its whole function (or module). The other branch of
-  that `if` is not governed;
+  `DataParallel`/`DistributedDataParallel` with `device_ids`, a multi-GPU scatter, the choice of the
+  visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`) governs the block it stands in: the `if`
+  branch it is in, or else its whole function (or module). The other branch of that `if` is not
+  governed;
 - distributed-only code in a project whose process groups are all NCCL: a function that returns
   early when there is one process (`if world_size == 1: return`), or the branch of `if args.distributed:`;
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
@@ -50,6 +51,7 @@ _SCATTER = re.compile(
 )
 # A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
 _WITHOUT_CUDA = re.compile(r"^\s*not\b|\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_cuda\b|^[^!]*\bcpu\b[^!]*$")
+_VISIBLE_DEVICES = re.compile(r"""environ\[\s*["']CUDA_VISIBLE_DEVICES["']\s*\]$""")
 _TEST_FILE = re.compile(r"(?:^|/)(?:tests?/[^/]*|test_[^/]*)\.py$")
 _TEST_CODE = re.compile(r"^\s*def test|\bTestCase\b|^\s*import (?:pytest|unittest)", re.M)
 
@@ -180,11 +182,44 @@ class ModuleChecks:
                     block = _governing_block(site.ctx.stmt_path)
                     if block is not None:
                         blocks.add(id(block))
+            for block in self._blocks_choosing_gpus():
+                blocks.add(id(block))
             if nccl_only:
                 for node in self._distributed_blocks():
                     blocks.add(id(node))
             self._gpu_blocks = blocks
         return self._gpu_blocks
+
+    def _blocks_choosing_gpus(self) -> List[Sequence[cst.CSTNode]]:
+        """Blocks that choose the GPUs the process sees, as a statement of their own:
+        `os.environ["CUDA_VISIBLE_DEVICES"] = ",".join(args.gpus)` (the module body, a function's,
+        an `if` branch's). Other CUDA variables (`CUDA_LAUNCH_BLOCKING`) choose nothing."""
+        if "CUDA_VISIBLE_DEVICES" not in self.summary.text:
+            return []
+        found: List[Sequence[cst.CSTNode]] = []
+
+        def check(body: Sequence[cst.CSTNode]) -> None:
+            for stmt in body:
+                if isinstance(stmt, cst.SimpleStatementLine) and any(
+                    isinstance(small, cst.Assign)
+                    and any(_VISIBLE_DEVICES.search(code(t.target)) for t in small.targets)
+                    for small in stmt.body
+                ):
+                    found.append(body)
+                    return
+
+        class Visit(cst.CSTVisitor):
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+                check(getattr(node.body, "body", ()))
+
+            def visit_If(self, node: cst.If) -> None:
+                check(getattr(node.body, "body", ()))
+                if isinstance(node.orelse, cst.Else):
+                    check(getattr(node.orelse.body, "body", ()))
+
+        check(self.module_body)
+        walk(self.module_node(), Visit())
+        return found
 
     def _distributed_blocks(self) -> List[Sequence[cst.CSTNode]]:
         """Blocks that only run with several processes: the body of `if args.distributed:` (the
