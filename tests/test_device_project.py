@@ -56,3 +56,12 @@ def test_training_rules_still_pull_in_linked_modules():
         "engine.py": ["TIP101", "TIP102"],
         "data.py": ["TIP101", "TIP102"],
     }
+
+
+def test_tip102_reads_files_whose_only_cuda_device_is_formatted():
+    """`torch.device("cuda:{}".format(rank))` is a placement (tipcheck.facts.devices.is_cuda_string):
+    the prefilter must not skip a file that has no other."""
+    rule = select_rules(["TIP102"])[0]
+    assert rule.wanted('device = torch.device("cuda:{:d}".format(rank))\n')
+    assert rule.wanted("x = torch.zeros(3, device=f'cuda:{rank}')\n")
+    assert not rule.wanted("print('cuda is great')\n")

@@ -47,7 +47,7 @@ class CudaWithoutFallback(ProjectRule):
     # linted for this rule too) and the backends of the process groups; nothing more is pulled in.
     expands = False
     fixable = "sometimes"
-    _PATTERN = re.compile(r"""\.cuda\(|["']cuda(?::\d+)?["']|current_accelerator""")
+    _PATTERN = re.compile(r"""\.cuda\(|["']cuda[:"']|current_accelerator""")  # "cuda", "cuda:1", "cuda:{}".format(...)
 
     def wanted(self, text: str) -> bool:
         return "cuda" in text and bool(self._PATTERN.search(text)) or "current_accelerator" in text
