@@ -163,6 +163,7 @@ class ModuleChecks:
         self._guarded: Dict[tuple, bool] = {}
         self._assignments: Dict[int, _Assignments] = {}  # by id(function node or module)
         self._module_node: Optional[cst.Module] = None
+        self._module_checked: Optional[bool] = None  # the module's top level stops without CUDA
 
     def module_node(self) -> cst.Module:
         """The module's statements as a tree to walk (the same nodes)."""
@@ -299,7 +300,9 @@ class ModuleChecks:
         if func in seen:
             return False
         seen.add(func)
-        guarded = self._checks_body(self.module_body, set())
+        if self._module_checked is None:
+            self._module_checked = self._checks_body(self.module_body, set())
+        guarded = self._module_checked
         if not guarded and func[0] != "module":
             record = self.summary.funcs.get(func)
             body = getattr(record.node.body, "body", ()) if record else ()
