@@ -65,3 +65,13 @@ def test_tip102_reads_files_whose_only_cuda_device_is_formatted():
     assert rule.wanted('device = torch.device("cuda:{:d}".format(rank))\n')
     assert rule.wanted("x = torch.zeros(3, device=f'cuda:{rank}')\n")
     assert not rule.wanted("print('cuda is great')\n")
+
+
+def test_tip102_reads_gpu_only_scripts_that_place_nothing_themselves():
+    """A GPU-only entry script (set_device, NCCL, device_ids, CUDA_VISIBLE_DEVICES) is read even with
+    no placement of its own: it is the caller that makes a helper's `.cuda()` GPU-only."""
+    rule = select_rules(["TIP102"])[0]
+    assert rule.wanted("torch.cuda.set_device(rank)\n")
+    assert rule.wanted('dist.init_process_group("nccl")\n')
+    assert rule.wanted("model = DDP(model, device_ids=[rank])\n")
+    assert not rule.wanted("if torch.cuda.is_available():\n    pass\n")

@@ -42,15 +42,19 @@ class CudaWithoutFallback(ProjectRule):
     summary = (
         '`.cuda()`, `.to("cuda")`, `torch.device("cuda")` or `device="cuda"` with no CUDA check: crashes without a GPU'
     )
-    needs_text = ("cuda", "current_accelerator")
-    # The project view serves the callers of a helper (scripts that mention CUDA themselves: they are
-    # linted for this rule too) and the backends of the process groups; nothing more is pulled in.
+    needs_text = ("cuda", "current_accelerator", "nccl", "device_ids")
+    # The project view serves the callers of a helper and the backends of the process groups: scripts
+    # that place on CUDA or are GPU-only by design (an NCCL group, `set_device`, `device_ids`,
+    # `CUDA_VISIBLE_DEVICES`) are read for this rule; nothing more is pulled in.
     expands = False
     fixable = "sometimes"
-    _PATTERN = re.compile(r"""\.cuda\(|["']cuda[:"']|current_accelerator""")  # "cuda", "cuda:1", "cuda:{}".format(...)
+    # "cuda", "cuda:1", "cuda:{}".format(...); the GPU-only statements of tipcheck.facts.cuda_checks.
+    _PATTERN = re.compile(
+        r"""\.cuda\(|["']cuda[:"']|current_accelerator|["']nccl["']|set_device\(|device_ids|CUDA_VISIBLE_DEVICES"""
+    )
 
     def wanted(self, text: str) -> bool:
-        return "cuda" in text and bool(self._PATTERN.search(text)) or "current_accelerator" in text
+        return any(word in text for word in self.needs_text) and bool(self._PATTERN.search(text))
 
     def check(self, ctx: RuleContext) -> None:
         path = ctx.source.path
