@@ -142,9 +142,10 @@ def rules_per_file(sources: Sequence[SourceFile], rules: Sequence[Rule]) -> Dict
     # anchored in a file that does not mention what it looks for (a helper call in train.py).
     active = [rule for rule in rules if rule.project and any(rule in chosen for chosen in wanted.values())]
     if active:
-        anchors = {s.path: s.text for s in sources if any(rule.project for rule in wanted[s.path])}
+        # Only the rules that need the modules linked to their files by imports pull those in.
+        anchors = {s.path: s.text for s in sources if any(rule.project and rule.expands for rule in wanted[s.path])}
         others = {s.path: s.text for s in sources if s.path not in anchors}
-        related = _related_to(others, anchors)
+        related = _related_to(others, anchors) if anchors else set()
         for path in wanted:
             if path in related or any(rule.project for rule in wanted[path]):
                 wanted[path] = [rule for rule in rules if rule in wanted[path] or rule in active]

@@ -1,4 +1,4 @@
-"""[TIP102] A small classifier that calls `.cuda()` on the model, the loss and every batch with no CUDA check (runnable; real-world pattern: GPU-box scripts run on a laptop)."""
+"""[TIP102] A small classifier that calls `.cuda()` on the model and every batch (the parameterless loss too, which is not reported) with no CUDA check (runnable; real-world pattern: GPU-box scripts run on a laptop)."""
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
@@ -19,7 +19,7 @@ class Net(nn.Module):
 
 
 model = Net().cuda()  # expect: TIP102[unsafe-fix]
-criterion = nn.CrossEntropyLoss().cuda()  # expect: TIP102[unsafe-fix]
+criterion = nn.CrossEntropyLoss().cuda()  # holds nothing to move: no CUDA needed, not reported
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
 
 for epoch in range(3):

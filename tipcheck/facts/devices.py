@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional
 
 import libcst as cst
 
@@ -20,9 +20,6 @@ from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.walk import names_in, walk
 
 _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
-# GPU-only by design: an NCCL process group (not `"nccl" if cuda else "gloo"`), a pinned device.
-_GPU_ONLY = re.compile(r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']|\.set_device\(|device_ids\s*=\s*\[""")
-_EXITS = {"sys.exit", "exit", "quit", "os._exit"}
 
 _CODE = cst.Module([])
 
@@ -37,10 +34,26 @@ def is_plain_cuda(node: cst.BaseExpression) -> bool:
 
 
 def is_cuda_string(node: cst.BaseExpression) -> bool:
+    """The literal "cuda" or "cuda:1", or a CUDA device with a computed index: `"cuda:{}".format(rank)`,
+    `f"cuda:{rank}"`, `"cuda:%d" % rank`, `"cuda:" + str(rank)`."""
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
         return isinstance(value, str) and (value == "cuda" or value.startswith("cuda:"))
+    if isinstance(node, cst.FormattedString):
+        first = node.parts[0] if node.parts else None
+        return isinstance(first, cst.FormattedStringText) and first.value.startswith("cuda:")
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        return _cuda_prefix(node.func.value)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Modulo, cst.Add)):
+        return _cuda_prefix(node.left)
     return False
+
+
+def _cuda_prefix(node: cst.BaseExpression) -> bool:
+    if not isinstance(node, cst.SimpleString):
+        return False
+    value = node.evaluated_value
+    return isinstance(value, str) and value.startswith("cuda:")
 
 
 def mentions_cuda(node: cst.CSTNode) -> bool:
@@ -50,51 +63,23 @@ def mentions_cuda(node: cst.CSTNode) -> bool:
 @dataclass
 class Placement:
     site: CallSite
-    anchor: cst.CSTNode  # the call, or the `device="cuda"` argument
+    # What the finding is reported on: the method name of `.cuda()`/`.to(...)` (its own line, in a
+    # call chain that spans lines), the `torch.device(...)` call, or the `device="cuda"` argument.
+    anchor: cst.CSTNode
     form: str  # "cuda()", "to", "device", "device=", "accelerator"
     literal: Optional[cst.CSTNode] = None  # the "cuda" string to replace, for "to" and "device="
 
 
-def _exits(stmt: cst.CSTNode) -> bool:
-    """Whether a block ends by leaving: raise, return, sys.exit(...)."""
-    body = getattr(getattr(stmt, "body", None), "body", None)
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, cst.SimpleStatementLine) and last.body:
-        small = last.body[-1]
-        if isinstance(small, (cst.Raise, cst.Return)):
-            return True
-        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-            func = small.value.func
-            name = code(func)
-            return name in _EXITS
-    return False
-
-
-def _guarded_body(body: Sequence[cst.CSTNode]) -> bool:
-    """A body that checks for CUDA up front: `if not torch.cuda.is_available(): raise ...`, or
-    `assert torch.cuda.is_available()`."""
-    for stmt in body:
-        if isinstance(stmt, cst.If) and mentions_cuda(stmt.test) and _exits(stmt):
-            return True
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assert) and mentions_cuda(small.test):
-                    return True
-    return False
-
-
 class DeviceFacts:
-    def __init__(self, text: str, module: cst.Module, summary: ModuleSummary) -> None:
-        self.gpu_only = bool(_GPU_ONLY.search(text))
+    """The CUDA-only placements of one module, and what its conditions say about CUDA. What governs
+    a placement (checks, GPU-only code, callers) is tipcheck.facts.cuda_checks."""
+
+    def __init__(self, text: str, summary: ModuleSummary) -> None:
         self.text = text
         self._flag_patterns: Dict[str, bool] = {}
         self.summary = summary
-        self._guarded: Dict[tuple, bool] = {}
-        self.module = module
 
-    def _about_cuda(self, test: cst.BaseExpression) -> bool:
+    def about_cuda(self, test: cst.BaseExpression) -> bool:
         """A condition about CUDA: it says so (`torch.cuda.is_available()`, `args.cuda`), or it tests
         a flag computed from such a check (`use_accel = torch.accelerator.is_available()`)."""
         if mentions_cuda(test):
@@ -113,35 +98,6 @@ class DeviceFacts:
                 return True
         return False
 
-    def governed(self, site: CallSite) -> bool:
-        if self.gpu_only or any(self._about_cuda(test) for test in site.ctx.conditions):
-            return True
-        return self._function_governed(site.ctx.func, set())
-
-    def _function_governed(self, func: tuple, seen: set) -> bool:
-        """A function that checks for CUDA up front, or whose every caller in the module runs
-        only where CUDA was checked (main() asserts it, then calls train())."""
-        if func in self._guarded:
-            return self._guarded[func]
-        if func in seen:
-            return False
-        seen.add(func)
-        if func[0] == "module":
-            guarded = _guarded_body(self.module.body)
-        else:
-            record = self.summary.funcs.get(func)
-            body = getattr(record.node.body, "body", ()) if record else ()
-            guarded = _guarded_body(body) or _guarded_body(self.module.body)
-            if not guarded:
-                callers = [c for c in self.summary.calls if c.callee == func[2]]
-                guarded = bool(callers) and all(
-                    any(self._about_cuda(test) for test in c.ctx.conditions)
-                    or self._function_governed(c.ctx.func, seen)
-                    for c in callers
-                )
-        self._guarded[func] = guarded
-        return guarded
-
     def cuda_placements(self) -> List[Placement]:
         found: List[Placement] = []
         for site in self.summary.calls:
@@ -152,12 +108,12 @@ class DeviceFacts:
             untracked = site.callee is None or not site.callee.startswith("torch.")
             if site.method == "cuda" and untracked:
                 if _torch_cuda_signature(call):
-                    found.append(Placement(site, call, "cuda()"))
+                    found.append(Placement(site, _method_name(call), "cuda()"))
             elif site.method == "to" and untracked:
                 for arg in call.args:
                     if arg.keyword is None or arg.keyword.value == "device":
                         if is_cuda_string(arg.value) or _is_cuda_device_call(arg.value):
-                            found.append(Placement(site, call, "to", arg.value))
+                            found.append(Placement(site, _method_name(call), "to", arg.value))
                         break
             elif site.callee in ("torch.device", "torch.accelerator.current_accelerator") and _assigned(site):
                 if site.callee == "torch.device" and call.args and is_cuda_string(call.args[0].value):
@@ -172,6 +128,11 @@ class DeviceFacts:
                         if is_cuda_string(arg.value) or _is_cuda_device_call(arg.value):
                             found.append(Placement(site, arg, "device=", arg.value))
         return found
+
+
+def _method_name(call: cst.Call) -> cst.CSTNode:
+    """`cuda` in `Net(\n ...\n).cuda()`: the line the placement is on, not where the chain starts."""
+    return call.func.attr if isinstance(call.func, cst.Attribute) else call
 
 
 def _assigned(site: CallSite) -> bool:

@@ -9,9 +9,10 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
+from tipcheck.facts.cuda_checks import ModuleChecks, project_checks
 from tipcheck.facts.devices import DeviceFacts, Placement, code, is_plain_cuda
 from tipcheck.fixes.devices import device_variable, idiom
-from tipcheck.rules.base import Rule
+from tipcheck.rules.base import ProjectRule
 
 CRASHES = "with no CUDA check: this crashes on a machine without CUDA"
 ACCELERATOR = (
@@ -25,7 +26,7 @@ def message(placement: Placement) -> str:
     if placement.form == "accelerator":
         return ACCELERATOR
     if placement.form == "cuda()":
-        args = ", ".join(code(a) .rstrip(", ") for a in placement.site.node.args)
+        args = ", ".join(code(a).rstrip(", ") for a in placement.site.node.args)
         return f"`.cuda({args})` {CRASHES}"
     if placement.form == "device":
         return f"`{code(placement.site.node)}` {CRASHES}"
@@ -33,26 +34,37 @@ def message(placement: Placement) -> str:
     return f"`.to({shown})` {CRASHES}" if placement.form == "to" else f"`device={shown}` {CRASHES}"
 
 
-class CudaWithoutFallback(Rule):
+class CudaWithoutFallback(ProjectRule):
     code = "TIP102"
     name = "cuda-without-fallback"
     finds = '`.cuda()`, `.to("cuda")`, `torch.device("cuda")`, `device="cuda"` with no CUDA check'
     fix_safety = "unsafe"
-    summary = "`.cuda()`, `.to(\"cuda\")`, `torch.device(\"cuda\")` or `device=\"cuda\"` with no CUDA check: crashes without a GPU"
-    needs_text = ("cuda", "current_accelerator")
+    summary = (
+        '`.cuda()`, `.to("cuda")`, `torch.device("cuda")` or `device="cuda"` with no CUDA check: crashes without a GPU'
+    )
+    needs_text = ("cuda", "current_accelerator", "nccl", "device_ids")
+    # The project view serves the callers of a helper and the backends of the process groups: scripts
+    # that place on CUDA or are GPU-only by design (an NCCL group, `set_device`, `device_ids`,
+    # `CUDA_VISIBLE_DEVICES`) are read for this rule; nothing more is pulled in.
+    expands = False
     fixable = "sometimes"
-    _PATTERN = re.compile(r"""\.cuda\(|["']cuda(?::\d+)?["']|current_accelerator""")
+    # "cuda", "cuda:1", "cuda:{}".format(...); the GPU-only statements of tipcheck.facts.cuda_checks.
+    _PATTERN = re.compile(
+        r"""\.cuda\(|["']cuda[:"']|current_accelerator|["']nccl["']|set_device\(|device_ids|CUDA_VISIBLE_DEVICES"""
+    )
 
     def wanted(self, text: str) -> bool:
-        return "cuda" in text and bool(self._PATTERN.search(text)) or "current_accelerator" in text
+        return any(word in text for word in self.needs_text) and bool(self._PATTERN.search(text))
 
     def check(self, ctx: RuleContext) -> None:
-        summary = ctx.facts.flow(ctx.source.path)
-        devices = DeviceFacts(ctx.source.text, ctx.module, summary)
-        if devices.gpu_only:
-            return
-        for placement in devices.cuda_placements():
-            if devices.governed(placement.site):
+        path = ctx.source.path
+        checks = project_checks(ctx.project).module(path, ctx.module.body) if ctx.project is not None else None
+        if checks is None:  # no project facts: this module's own checks and callers
+            checks = ModuleChecks(DeviceFacts(ctx.source.text, ctx.facts.flow(path)), ctx.module.body, None)
+        for placement in checks.devices.cuda_placements():
+            if placement.form == "cuda()" and checks.parameterless(placement.site):
+                continue  # Module.cuda() on a module with nothing to move: it needs no CUDA
+            if checks.governed(placement.site):
                 continue
             ctx.report(placement.anchor, message(placement), self._fix(ctx, placement))
 
@@ -77,7 +89,9 @@ class CudaWithoutFallback(Rule):
             if not (is_plain_cuda(placement.literal) or _plain_cuda_device(placement.literal)):
                 return None  # "cuda:1": the index is the author's to keep
             start, end = ctx.range(placement.literal)
-            return Fix((Edit(start, end, name), *idiom_edits), f"Use `{name}`, CUDA when it is available", Applicability.UNSAFE)
+            return Fix(
+                (Edit(start, end, name), *idiom_edits), f"Use `{name}`, CUDA when it is available", Applicability.UNSAFE
+            )
         # x.cuda(...) -> x.to(device, ...), keeping keyword arguments such as non_blocking=True.
         if not isinstance(call.func, cst.Attribute):
             return None
@@ -87,7 +101,9 @@ class CudaWithoutFallback(Rule):
         start = ctx.range(call.func.attr)[0]
         end = ctx.range(call)[1]
         replacement = f"to({', '.join([name, *keywords])})"
-        return Fix((Edit(start, end, replacement), *idiom_edits), f"Replace with `.{replacement}`", Applicability.UNSAFE)
+        return Fix(
+            (Edit(start, end, replacement), *idiom_edits), f"Replace with `.{replacement}`", Applicability.UNSAFE
+        )
 
 
 def _torch_name(ctx: RuleContext, placement: Placement) -> Optional[str]:

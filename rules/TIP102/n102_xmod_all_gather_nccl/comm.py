@@ -1,0 +1,21 @@
+# expect: none
+"""[TIP102] comm.py: all_gather() returns early with one process, so the rest only runs distributed, and this project's process groups are all NCCL: its `.to("cuda")` calls are GPU-only by design (real-world pattern: the maskrcnn-benchmark comm helpers copied into detection repos)."""
+import pickle
+
+import torch
+import torch.distributed as dist
+
+
+def world_size():
+    if not dist.is_available() or not dist.is_initialized():
+        return 1
+    return dist.get_world_size()
+
+
+def all_gather(data):
+    if world_size() == 1:
+        return [data]
+    payload = torch.ByteTensor(list(pickle.dumps(data))).to("cuda")
+    sizes = [torch.zeros(1, dtype=torch.long).to("cuda") for _ in range(world_size())]
+    dist.all_gather(sizes, torch.tensor([payload.numel()]).to("cuda"))
+    return sizes

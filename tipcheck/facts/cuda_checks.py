@@ -1,0 +1,467 @@
+"""What decides whether a CUDA-only placement runs on a machine without CUDA (TIP102).
+
+A placement (tipcheck.facts.devices.Placement) is *governed* when something about CUDA decides
+whether it runs. Every exemption belongs to the code it governs, never to a whole file because the
+file mentions CUDA somewhere:
+
+- a condition about CUDA around it: an `if` or conditional expression (`if torch.cuda.is_available():`,
+  `x.cuda() if use_gpu else x`), or a loop over the GPUs (`for i in range(torch.cuda.device_count())`,
+  no iteration without CUDA);
+- an up-front check in its function or at the top of its module: `if not torch.cuda.is_available():
+  raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`,
+  or a call of a function of the same module that checks so (`set_model()` raises without a GPU);
+- code that is GPU-only by design. A GPU-only statement (an NCCL process group, `set_device(...)`,
+  `DataParallel`/`DistributedDataParallel` with `device_ids`, a multi-GPU scatter, the choice of the
+  visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`) governs the block it stands in: the `if`
+  branch it is in, or else its whole function (or module). The other branch of that `if` is not
+  governed;
+- distributed-only code in a project whose process groups are all NCCL: a function that returns
+  early when there is one process (`if world_size == 1: return`), or the branch of `if args.distributed:`;
+- a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
+  CUDA kernels are GPU-only by design;
+- its callers: a function whose every call in the project is governed (a helper that only GPU-only
+  entry scripts call), through the call graph of the project facts when there are some.
+
+A `.cuda()` on a module that holds no parameters and no buffers (`nn.CrossEntropyLoss().cuda()`) is
+no placement at all: `Module.cuda()` then moves nothing and does not need CUDA (``parameterless``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import weakref
+from typing import Dict, List, Optional, Sequence, Set
+
+import libcst as cst
+
+from tipcheck.facts.devices import DeviceFacts, code, mentions_cuda
+from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.walk import walk
+
+_EXITS = {"sys.exit", "exit", "quit", "os._exit"}
+_NCCL = re.compile(r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']\s*[,)]""")
+_ANY_GROUP = re.compile(r"init_process_group\(")
+_GLOO = re.compile(r"""["'](?:gloo|mpi)["']""")
+_LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
+_DISTRIBUTED = re.compile(r"world_size|get_world_size|is_initialized|is_dist_avail|\bdistributed\b|\bnum_gpus\b")
+_NEGATED = re.compile(r"^\s*not\b|==\s*1\b|<\s*2\b|<=\s*1\b")
+_SCATTER = re.compile(
+    r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$"
+)
+# A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
+_WITHOUT_CUDA = re.compile(r"^\s*not\b|\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_cuda\b|^[^!]*\bcpu\b[^!]*$")
+_VISIBLE_DEVICES = re.compile(r"""environ\[\s*["']CUDA_VISIBLE_DEVICES["']\s*\]$""")
+_TEST_FILE = re.compile(r"(?:^|/)(?:tests?/[^/]*|test_[^/]*)\.py$")
+_TEST_CODE = re.compile(r"^\s*def test|\bTestCase\b|^\s*import (?:pytest|unittest)", re.M)
+
+# torch.nn modules that hold no parameters and no buffers, whatever their arguments.
+_NO_STATE = frozenset(
+    """L1Loss MSELoss SmoothL1Loss HuberLoss KLDivLoss SoftMarginLoss HingeEmbeddingLoss CosineEmbeddingLoss
+    MarginRankingLoss TripletMarginLoss PoissonNLLLoss GaussianNLLLoss CTCLoss MultiLabelMarginLoss
+    ReLU ReLU6 LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh Softmax LogSoftmax Softmax2d Softmin Softplus
+    Softsign Hardtanh Hardswish Hardsigmoid Tanhshrink Softshrink Hardshrink Threshold LogSigmoid GLU
+    MaxPool1d MaxPool2d MaxPool3d AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d
+    AdaptiveAvgPool3d AdaptiveMaxPool1d AdaptiveMaxPool2d AdaptiveMaxPool3d LPPool1d LPPool2d
+    Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout Flatten Unflatten Identity
+    Upsample UpsamplingNearest2d UpsamplingBilinear2d PixelShuffle PixelUnshuffle ChannelShuffle ZeroPad2d
+    ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d ReplicationPad2d ReplicationPad3d
+    ConstantPad1d ConstantPad2d ConstantPad3d CosineSimilarity PairwiseDistance""".split()
+)
+# Losses that keep a `weight=` (or `pos_weight=`) tensor as a buffer when given one: parameterless only
+# when every argument is a constant or a keyword that never holds a tensor.
+_WEIGHTED = frozenset(
+    "CrossEntropyLoss NLLLoss NLLLoss2d BCELoss BCEWithLogitsLoss MultiLabelSoftMarginLoss MultiMarginLoss".split()
+)
+_PLAIN_KEYWORDS = frozenset(
+    "reduction ignore_index label_smoothing size_average reduce p margin eps beta delta log_input full".split()
+)
+
+
+def parameterless_call(node: cst.BaseExpression, summary_sites: Dict[int, CallSite]) -> bool:
+    """Whether ``node`` builds a torch.nn module that holds no parameters and no buffers."""
+    if not isinstance(node, cst.Call):
+        return False
+    site = summary_sites.get(id(node))
+    callee = site.callee if site is not None else None
+    if not callee or not callee.startswith("torch.nn."):
+        return False
+    name = callee.rsplit(".", 1)[-1]
+    if name in _NO_STATE:
+        return True
+    if name not in _WEIGHTED:
+        return False
+    return all(
+        _constant(arg.value) or (arg.keyword is not None and arg.keyword.value in _PLAIN_KEYWORDS) for arg in node.args
+    )
+
+
+def _constant(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.UnaryOperation):
+        node = node.expression
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "True", "False")
+    return isinstance(node, (cst.Integer, cst.Float, cst.SimpleString))
+
+
+class _Assignments(cst.CSTVisitor):
+    """Every value assigned to each plain target (`name = ...`, `self.x = ...`), by its text; targets
+    bound any other way (tuples, loops, parameters, `with ... as`) are marked unknown."""
+
+    def __init__(self) -> None:
+        self.values: Dict[str, List[cst.BaseExpression]] = {}
+        self.unknown: Set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, (cst.Name, cst.Attribute)):
+                self.values.setdefault(code(target.target), []).append(node.value)
+            else:
+                self.unknown.update(code(n) for n in _names(target.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self.values.setdefault(code(node.target), []).append(node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.unknown.add(code(node.target))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.unknown.update(code(n) for n in _names(node.target))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.unknown.update(code(n) for n in _names(node.asname.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.unknown.add(node.name.value)
+
+
+def _names(node: cst.CSTNode) -> List[cst.CSTNode]:
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        return [node]
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [n for element in node.elements for n in _names(element.value)]
+    if isinstance(node, cst.StarredElement):
+        return _names(node.value)
+    return []
+
+
+class ModuleChecks:
+    """The CUDA checks of one module (see the module docstring)."""
+
+    def __init__(self, devices: DeviceFacts, module_body: Sequence[cst.CSTNode], project: Optional["ProjectChecks"]):
+        self.devices = devices
+        self.summary: ModuleSummary = devices.summary
+        self.module_body = module_body
+        self.project = project
+        self.test_module = bool(_TEST_FILE.search(self.summary.module_id.replace(os.sep, "/"))) and bool(
+            _TEST_CODE.search(self.summary.text)
+        )
+        self._sites = {id(site.node): site for site in self.summary.calls}
+        self._gpu_blocks: Optional[Set[int]] = None
+        self._guarded: Dict[tuple, bool] = {}
+        self._assignments: Dict[int, _Assignments] = {}  # by id(function node or module)
+        self._module_node: Optional[cst.Module] = None
+        self._module_checked: Optional[bool] = None  # the module's top level stops without CUDA
+
+    def module_node(self) -> cst.Module:
+        """The module's statements as a tree to walk (the same nodes)."""
+        if self._module_node is None:
+            self._module_node = cst.Module(body=list(self.module_body))
+        return self._module_node
+
+    # -- GPU-only blocks ---------------------------------------------------------------------
+    def gpu_blocks(self) -> Set[int]:
+        """ids of the blocks (statement sequences) that only run on GPUs: each GPU-only statement's
+        `if` branch, or its function's body, or the module's body."""
+        if self._gpu_blocks is None:
+            blocks: Set[int] = set()
+            nccl_only = self.project is not None and self.project.nccl_only()
+            for site in self.summary.calls:
+                if _gpu_only_call(site):
+                    block = _governing_block(site.ctx.stmt_path)
+                    if block is not None:
+                        blocks.add(id(block))
+            for block in self._blocks_choosing_gpus():
+                blocks.add(id(block))
+            if nccl_only:
+                for node in self._distributed_blocks():
+                    blocks.add(id(node))
+            self._gpu_blocks = blocks
+        return self._gpu_blocks
+
+    def _blocks_choosing_gpus(self) -> List[Sequence[cst.CSTNode]]:
+        """Blocks that choose the GPUs the process sees, as a statement of their own:
+        `os.environ["CUDA_VISIBLE_DEVICES"] = ",".join(args.gpus)` (the module body, a function's,
+        an `if` branch's). Other CUDA variables (`CUDA_LAUNCH_BLOCKING`) choose nothing."""
+        if "CUDA_VISIBLE_DEVICES" not in self.summary.text:
+            return []
+        found: List[Sequence[cst.CSTNode]] = []
+
+        def check(body: Sequence[cst.CSTNode]) -> None:
+            for stmt in body:
+                if isinstance(stmt, cst.SimpleStatementLine) and any(
+                    isinstance(small, cst.Assign)
+                    and any(_VISIBLE_DEVICES.search(code(t.target)) for t in small.targets)
+                    for small in stmt.body
+                ):
+                    found.append(body)
+                    return
+
+        class Visit(cst.CSTVisitor):
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+                check(getattr(node.body, "body", ()))
+
+            def visit_If(self, node: cst.If) -> None:
+                check(getattr(node.body, "body", ()))
+                if isinstance(node.orelse, cst.Else):
+                    check(getattr(node.orelse.body, "body", ()))
+
+        check(self.module_body)
+        walk(self.module_node(), Visit())
+        return found
+
+    def _distributed_blocks(self) -> List[Sequence[cst.CSTNode]]:
+        """Blocks that only run with several processes: the body of `if args.distributed:` (the
+        `else` of `if not ...`), and a function body that returns early when there is one process."""
+        found: List[Sequence[cst.CSTNode]] = []
+
+        class Visit(cst.CSTVisitor):
+            def visit_If(self, node: cst.If) -> None:
+                text = code(node.test)
+                if not _DISTRIBUTED.search(text):
+                    return
+                if _NEGATED.search(text):
+                    if isinstance(node.orelse, cst.Else):
+                        found.append(node.orelse.body.body)
+                else:
+                    found.append(node.body.body)
+
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+                body = getattr(node.body, "body", ())
+                for stmt in body:
+                    if (
+                        isinstance(stmt, cst.If)
+                        and _DISTRIBUTED.search(code(stmt.test))
+                        and _NEGATED.search(code(stmt.test))
+                        and _exits(stmt.body)
+                    ):
+                        found.append(body)
+                        break
+
+        walk(self.module_node(), Visit())
+        return found
+
+    def governed(self, site: CallSite) -> bool:
+        if self.test_module:
+            return True
+        if self.checked_where(site):
+            return True
+        if any(self._over_gpus(loop.iter_expr) for loop in site.ctx.loops if loop.iter_expr is not None):
+            return True
+        return self.function_governed(site.ctx.func, set())
+
+    def checked_where(self, site: CallSite) -> bool:
+        """A CUDA check on the way to the call: the branch of an `if` about CUDA that runs with it
+        (the body of `if use_cuda:`, the `else` of `if not use_cuda:` or `if args.cpu:`, but not the
+        `else` of `if n_gpu > 1:`, which runs without), a conditional expression about CUDA, or a
+        block that only runs on GPUs."""
+        ifs = set()
+        path = site.ctx.stmt_path
+        for index in range(len(path) - 1, 0, -1):
+            stmt = path[index - 1][0]
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                break
+            if isinstance(stmt, cst.If):
+                ifs.add(id(stmt.test))
+                if self.devices.about_cuda(stmt.test):
+                    in_body = path[index][1] is stmt.body.body
+                    if in_body != bool(_WITHOUT_CUDA.search(code(stmt.test))):
+                        return True
+        if any(id(test) not in ifs and self.devices.about_cuda(test) for test in site.ctx.conditions):
+            return True  # a conditional expression: `x.cuda() if use_gpu else x`
+        blocks = self.gpu_blocks()
+        return any(id(block) in blocks for _, block in path)
+
+    def _over_gpus(self, iterable: cst.BaseExpression) -> bool:
+        """`for i in range(torch.cuda.device_count())`, `for gpu in args.gpu_ids`: no iteration
+        without a GPU (a loop over anything else, a loader, is no check)."""
+        if _LOOP_OVER_GPUS.search(code(iterable)):
+            return True
+        return isinstance(iterable, cst.Call) and code(iterable.func) == "range" and self.devices.about_cuda(iterable)
+
+    def function_governed(self, func: tuple, seen: set) -> bool:
+        """A function that checks for CUDA up front, or whose every caller runs only where CUDA was
+        checked (main() asserts it, then calls train()): callers in the project when there are
+        project facts, else in the module."""
+        if func in self._guarded:
+            return self._guarded[func]
+        if func in seen:
+            return False
+        seen.add(func)
+        if self._module_checked is None:
+            self._module_checked = self._checks_body(self.module_body, set())
+        guarded = self._module_checked
+        if not guarded and func[0] != "module":
+            record = self.summary.funcs.get(func)
+            body = getattr(record.node.body, "body", ()) if record else ()
+            guarded = self._checks_body(body, {func})
+            if not guarded:
+                callers = self._callers(func)
+                guarded = bool(callers) and all(self._caller_governed(c, seen) for c in callers)
+        self._guarded[func] = guarded
+        return guarded
+
+    def _callers(self, func: tuple) -> List[CallSite]:
+        if self.project is not None:
+            return self.project.callers(func)
+        return [c for c in self.summary.calls if c.callee == func[2]]
+
+    def _caller_governed(self, caller: CallSite, seen: set) -> bool:
+        checks = self.project.checks_for(caller) if self.project is not None else self
+        if checks is None:
+            return False
+        return checks.checked_where(caller) or checks.function_governed(caller.ctx.func, seen)
+
+    def _checks_body(self, body: Sequence[cst.CSTNode], seen: Set[tuple]) -> bool:
+        """A body that stops without CUDA: `if not torch.cuda.is_available(): raise ...`, `if
+        torch.cuda.is_available(): ... else: raise ...`, `assert torch.cuda.is_available()`, or a
+        call, as a statement of its own, of a function of this module whose body does so."""
+        for stmt in body:
+            if isinstance(stmt, cst.If) and self.devices.about_cuda(stmt.test):
+                if _exits(stmt.body) or isinstance(stmt.orelse, cst.Else) and _exits(stmt.orelse.body):
+                    return True
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Assert) and mentions_cuda(small.test):
+                        return True
+                    value = getattr(small, "value", None)
+                    if isinstance(value, cst.Call) and isinstance(small, (cst.Expr, cst.Assign)):
+                        site = self._sites.get(id(value))
+                        target = ("func", self.summary.module_id, site.callee) if site and site.callee else None
+                        if target in self.summary.funcs and target not in seen:
+                            record = self.summary.funcs[target]
+                            if self._checks_body(getattr(record.node.body, "body", ()), seen | {target}):
+                                return True
+        return False
+
+    # -- modules that hold nothing to move ----------------------------------------------------
+    def parameterless(self, site: CallSite) -> bool:
+        """`.cuda()` on a torch.nn module that holds no parameters and no buffers: built right there
+        (`nn.CrossEntropyLoss().cuda()`), or kept in a name of its function (an attribute: of its
+        module) that is only ever assigned such modules, or itself moved (`criterion = criterion.cuda()`)."""
+        func = site.node.func
+        if not isinstance(func, cst.Attribute):
+            return False
+        receiver = func.value
+        if parameterless_call(receiver, self._sites):
+            return True
+        if not isinstance(receiver, (cst.Name, cst.Attribute)):
+            return False
+        record = self.summary.funcs.get(site.ctx.func) if isinstance(receiver, cst.Name) else None
+        where = record.node if record is not None else self.module_node()
+        found = self._assignments.get(id(where))
+        if found is None:
+            found = self._assignments[id(where)] = _Assignments()
+            walk(where, found)
+        text = code(receiver)
+        values = found.values.get(text)
+        if not values or text in found.unknown:
+            return False
+        moved = (f"{text}.cuda(", f"{text}.to(")
+        fresh = [v for v in values if not code(v).startswith(moved)]
+        return bool(fresh) and all(parameterless_call(v, self._sites) for v in fresh)
+
+
+def _exits(block: cst.BaseSuite) -> bool:
+    """Whether a block ends by leaving: raise, return, sys.exit(...)."""
+    body = getattr(block, "body", None)
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine) and last.body:
+        small = last.body[-1]
+        if isinstance(small, (cst.Raise, cst.Return)):
+            return True
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            return code(small.value.func) in _EXITS
+    return False
+
+
+def _gpu_only_call(site: CallSite) -> bool:
+    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, a DataParallel or
+    DDP over `device_ids`, a multi-GPU scatter or broadcast."""
+    call = site.node
+    name = site.callee or code(call.func)
+    if name.endswith("init_process_group"):
+        return bool(_NCCL.search(code(call)))
+    if site.method == "set_device" or name.endswith("cuda.set_device"):
+        return True
+    if _SCATTER.search(name):
+        return True
+    if name.endswith("DataParallel"):  # DataParallel, DistributedDataParallel
+        for index, arg in enumerate(call.args):
+            if (arg.keyword is not None and arg.keyword.value == "device_ids") or (arg.keyword is None and index == 1):
+                return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
+    return False
+
+
+def _governing_block(stmt_path) -> Optional[Sequence[cst.CSTNode]]:
+    """The block a GPU-only statement governs: the innermost `if` branch or function body (or the
+    module body) around it; loops, `with` and `try` blocks run with what encloses them."""
+    for index in range(len(stmt_path) - 1, -1, -1):
+        stmt, block = stmt_path[index]
+        parent = stmt_path[index - 1][0] if index else None
+        if parent is None or isinstance(parent, (cst.FunctionDef, cst.If, cst.Else)):
+            return block
+        if isinstance(parent, cst.ClassDef):
+            return None
+    return None
+
+
+class ProjectChecks:
+    """The CUDA checks of every module of a project, built as they are asked for."""
+
+    def __init__(self, project) -> None:
+        self.project = project
+        self._modules: Dict[str, Optional[ModuleChecks]] = {}
+        self._nccl_only: Optional[bool] = None
+
+    def module(self, module_id: str, module_body: Optional[Sequence[cst.CSTNode]] = None) -> Optional[ModuleChecks]:
+        if module_id not in self._modules:
+            summary = self.project.summaries.get(module_id)
+            if summary is None or module_body is None:
+                return None
+            devices = DeviceFacts(summary.text, summary)
+            self._modules[module_id] = ModuleChecks(devices, module_body, self)
+        return self._modules[module_id]
+
+    def checks_for(self, site: CallSite) -> Optional[ModuleChecks]:
+        module_id = site.ctx.func[1]
+        body = site.ctx.stmt_path[0][1] if site.ctx.stmt_path else None
+        return self.module(module_id, body)
+
+    def callers(self, func: tuple) -> List[CallSite]:
+        return list(self.project.callers.get(func, ()))
+
+    def nccl_only(self) -> bool:
+        """Every process group of the project is NCCL (there is one at least), and no other
+        backend is named."""
+        if self._nccl_only is None:
+            texts = [s.text for s in self.project.summaries.values()]
+            groups = sum(len(_ANY_GROUP.findall(t)) for t in texts)
+            nccl = sum(len(_NCCL.findall(t)) for t in texts)
+            self._nccl_only = bool(groups) and groups == nccl and not any(_GLOO.search(t) for t in texts)
+        return self._nccl_only
+
+
+_PROJECTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def project_checks(project) -> ProjectChecks:
+    """The CUDA checks of a project, made once per ProjectFacts."""
+    checks = _PROJECTS.get(project)
+    if checks is None:
+        checks = _PROJECTS[project] = ProjectChecks(project)
+    return checks
