@@ -1316,3 +1316,199 @@ def test_executed_lookup_loads_the_same_weights(code):
         return  # the builders there load different members; the unsafe fix names this one as wrong
     fixed = assert_same_behaviour(code, unsafe=not diag.fix.is_safe)
     assert 'weights="' in fixed or 'weights_backbone="' in fixed
+
+
+# ==========================================================================================
+# A flag passed positionally that is not a literal; version checks; a dict of builders in a class
+# ==========================================================================================
+
+
+POSITIONAL_FLAG = src(
+    """
+    import torchvision
+    from torchvision import models
+
+
+    class Encoder:
+        def __init__(self, arch, use_imagenet=True):
+            self.a = models.alexnet(use_imagenet)
+            self.b = getattr(models, arch)(use_imagenet)
+            self.c = getattr(torchvision.models, arch)(False)
+
+
+    def backbone(cfg):
+        return models.vgg11(not cfg.resume)
+    """
+)
+
+
+def test_positional_flag_that_is_not_a_literal():
+    diags = lint(POSITIONAL_FLAG)
+    assert where(diags) == [
+        (CODE, *position(POSITIONAL_FLAG, 7, "use_imagenet)")),
+        (CODE, *position(POSITIONAL_FLAG, 8, "use_imagenet)")),
+        (CODE, *position(POSITIONAL_FLAG, 9, "False")),
+        (CODE, *position(POSITIONAL_FLAG, 13, "not cfg")),
+    ]
+    assert [d.fix.applicability for d in diags] == [Applicability.UNSAFE] * 2 + [
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    ]
+    assert all("positional" in d.message for d in diags)
+    fixed = fix(POSITIONAL_FLAG, unsafe=True)
+    assert "models.alexnet(weights=(AlexNet_Weights.IMAGENET1K_V1 if use_imagenet else None))" in fixed
+    assert 'getattr(models, arch)(weights=("IMAGENET1K_V1" if use_imagenet else None))' in fixed
+    assert "getattr(torchvision.models, arch)(weights=None)" in fixed
+    assert "models.vgg11(weights=(VGG11_Weights.IMAGENET1K_V1 if not cfg.resume else None))" in fixed
+    assert_fixes_to(POSITIONAL_FLAG, fixed, unsafe=True)
+
+
+def test_positional_value_that_may_be_the_weights_is_not_reported():
+    # torchvision takes an enum member, a string or None in that place as the weights themselves.
+    source = src(
+        """
+        import torchvision
+        from torchvision import models
+        from torchvision.models import ResNet18_Weights
+
+        def build(arch, weights=None, chosen=ResNet18_Weights.DEFAULT, tag: str = "IMAGENET1K_V1"):
+            a = models.resnet18(weights)
+            b = models.resnet18(chosen)
+            c = getattr(models, arch)(tag)
+            d = models.resnet18(cfg.pretrained)
+            e = getattr(models, arch)(weights)
+            return a, b, c, d, e
+        """
+    )
+    assert lint(source) == []
+
+
+@pytest.mark.parametrize("value", [True, False])
+@pytest.mark.parametrize(
+    "call",
+    ["torchvision.models.squeezenet1_1(flag)", "getattr(torchvision.models, name)(flag)", "tv_vgg(not flag)"],
+    ids=["direct", "getattr", "not"],
+)
+def test_executed_positional_flag(call, value):
+    code = src(
+        f"""
+        import sys
+        import torchvision
+        from torchvision.models import vgg13 as tv_vgg
+
+        def build(flag=False):
+            name = sys.intern("squeezenet1_1")
+            return {call}
+
+        model = build({value})
+        """
+    )
+    loads = not value if call.startswith("tv_vgg") else value
+    assert "weights=" in assert_same_behaviour(code, unsafe=True, expect_load=loads)
+
+
+VERSION_CHECKS = src(
+    """
+    import torchvision
+    from packaging import version
+    from torchvision import models
+
+    TV_VERSION = version.parse(torchvision.__version__)
+
+    if TV_VERSION < version.parse("0.13"):
+        a = models.inception_v3(pretrained=True, aux_logits=False)
+    else:
+        a = models.inception_v3(weights=models.Inception_V3_Weights.IMAGENET1K_V1, aux_logits=False)
+
+    def build():
+        if not version.parse(torchvision.__version__) >= version.parse("0.13"):
+            return models.resnet18(pretrained=True)
+        return models.resnet18(weights="IMAGENET1K_V1")
+
+    if hasattr(torchvision.models, "ResNet50_Weights"):
+        c = models.resnet50(weights="IMAGENET1K_V1")
+    else:
+        c = getattr(models, "resnet50")(pretrained=True)
+    d = models.alexnet(weights=None) if hasattr(models, "AlexNet_Weights") else models.alexnet(pretrained=False)
+    """
+)
+
+
+def test_old_branch_of_a_version_check_is_not_reported():
+    assert lint(VERSION_CHECKS) == []
+
+
+def test_new_branch_or_another_package_check_is_reported():
+    source = src(
+        """
+        import torch
+        import torchvision
+        from packaging import version
+        from torchvision import models
+
+        TV_VERSION = version.parse(torchvision.__version__)
+        if TV_VERSION >= version.parse("0.13"):
+            a = models.resnet18(pretrained=True)
+        if version.parse(torch.__version__) < version.parse("2.0"):
+            b = models.resnet18(pretrained=True)
+        if hasattr(models, "ResNet18_Weights"):
+            c = models.resnet18(pretrained=True)
+        if TV_VERSION < version.parse("0.13") and fast:
+            d = models.resnet18(pretrained=True)
+        """
+    )
+    assert [d.start.row for d in lint(source)] == [8, 10, 12, 14]
+
+
+CLASS_FACTORY = src(
+    """
+    import torchvision
+
+
+    class ReidNet:
+        __backbones = {
+            18: torchvision.models.resnet18,
+            50: torchvision.models.resnet50,
+        }
+
+        def __init__(self, depth, pretrained=True):
+            self.base = ReidNet.__backbones[depth](pretrained=pretrained)
+            self.copy = self.__backbones[depth](pretrained=True)
+    """
+)
+
+
+def test_dict_of_builders_in_a_class_body():
+    diags = lint(CLASS_FACTORY)
+    assert where(diags) == [(CODE, *position(CLASS_FACTORY, row, "pretrained=")) for row in (11, 12)]
+    assert "`ReidNet.__backbones[depth](...)`" in diags[0].message and "one of 2 builders" in diags[0].message
+    assert [d.fix.applicability for d in diags] == [Applicability.UNSAFE, Applicability.SAFE]
+    fixed = assert_same_behaviour(CLASS_FACTORY + "net = ReidNet(50)\n", unsafe=True)
+    assert 'self.__backbones[depth](weights="IMAGENET1K_V1")' in fixed
+
+
+def test_class_attribute_that_is_not_a_dict_of_torchvision_builders():
+    source = src(
+        """
+        import torchvision
+        from nets import wide_resnet
+
+
+        class Mine:
+            __nets = {"wrn": wide_resnet}
+            tv = {"r18": torchvision.models.resnet18}
+
+            def __init__(self, other, key):
+                self.a = self.__nets[key](pretrained=True)
+                self.b = other.tv[key](pretrained=True)
+
+
+        class Rebound:
+            tv = {"r18": torchvision.models.resnet18}
+            tv = load_more()
+
+            def build(self, key):
+                return self.tv[key](pretrained=True)
+        """
+    )
+    assert lint(source) == []
