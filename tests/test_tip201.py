@@ -922,8 +922,11 @@ def _execute(compiled, first_mode: str, WeightsEnum) -> Run:
     return run
 
 
-# torch warns about its own deprecation when the quantize=True builders run torch.ao.quantization.
-UNRELATED = ("torch.ao.quantization is deprecated",)
+# torch warns about its own deprecations when the quantize=True builders run torch.ao.quantization.
+UNRELATED = (
+    "torch.ao.quantization is deprecated",
+    "torch.quantize_per_tensor, torch.quantize_per_channel and other quantized tensor",  # warned once
+)
 
 
 def interface_warnings(run: Run) -> List[str]:
@@ -1276,7 +1279,10 @@ def test_lookup_without_a_fix():
 def _lookup_cases():
     """One script per builder a torchvision package holds and legacy case: the builder is looked
     up by a name the linter cannot read, so the fix is the member name that every builder there
-    shares; it must load what the deprecated call loads, builder by builder."""
+    shares; it must load what the deprecated call loads, builder by builder. What the deprecated
+    call loads is the table's member: test_fixed_call_loads_the_same_weights runs the deprecated
+    call with these same arguments for every builder and case, and compares (so it is not run
+    again here, which halves the cost of these cases)."""
     table = torchvision_table()
     cases = []
     packages = sorted({path.rsplit(".", 1)[0] for b in table.builders for path in b.paths})
@@ -1293,7 +1299,7 @@ def _lookup_cases():
                     form = len(cases) % 2
                     lookup = f"getattr({package}, arch)" if form else f"{package}.__dict__[arch]"
                     code = f"import sys\nimport torchvision\narch = sys.intern({builder.name!r})\nmodel = {lookup}({args})\n"
-                    cases.append(pytest.param(code, id=f"{package}[{builder.name}]({args})"))
+                    cases.append(pytest.param(code, case, id=f"{package}[{builder.name}]({args})"))
     return cases
 
 
@@ -1307,15 +1313,21 @@ def test_lookup_cases_cover_the_packages():
     assert len(LOOKUP_CASES) >= 120
 
 
-@pytest.mark.parametrize("code", LOOKUP_CASES)
-def test_executed_lookup_loads_the_same_weights(code):
+@pytest.mark.parametrize("code,case", LOOKUP_CASES)
+def test_executed_lookup_loads_the_same_weights(code, case):
     (diag,) = [d for d in lint(code) if "=True" in d.message or d.fix is None or "None" not in d.fix.message]
     assert diag.fix is not None
     builder = code.split("intern(", 1)[1].split(")", 1)[0].strip("'")
     if not diag.fix.is_safe and f"`{builder}`" in diag.fix.message:
         return  # the builders there load different members; the unsafe fix names this one as wrong
-    fixed = assert_same_behaviour(code, unsafe=not diag.fix.is_safe)
+    fixed = fix(code, unsafe=not diag.fix.is_safe)
     assert 'weights="' in fixed or 'weights_backbone="' in fixed
+    assert lint(fixed) == [] and fix(fixed, unsafe=True) == fixed
+    new = execute(fixed, first_mode="cpu" if "quantize=True" in code else MODES[0])
+    assert new.error is None, f"the fixed script raised {new.error!r}:\n{fixed}"
+    enum = getattr(importlib.import_module(case.module), case.class_name)
+    assert new.loads == [enum[case.member]], fixed
+    assert interface_warnings(new) == [], f"{interface_warnings(new)}:\n{fixed}"
 
 
 # ==========================================================================================
