@@ -112,7 +112,7 @@ class _Guards(cst.CSTVisitor):
         for found in _walk(node):
             if isinstance(found, (cst.Attribute, cst.Name)):
                 qualified = resolve(found, scope)
-                if qualified is not None and qualified.startswith(self.package) and qualified.endswith("__version__"):
+                if qualified and qualified.split(".", 1)[0] == self.package and qualified.endswith(".__version__"):
                     return True
             if isinstance(found, cst.Name) and depth < 2:
                 value = self.facts.values().single_value(found.value, scope)
