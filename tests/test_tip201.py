@@ -838,9 +838,10 @@ class Run:
 
 # Build modes, cheapest first. "meta": everything on the meta device. "meta-params": only
 # ``torch.empty`` (what layers allocate parameters with) on meta, for builders that compute their
-# architecture with tensors (RegNet's ``.tolist()``). "cpu": for builders that run the model before
-# loading weights (quantize=True calibrates). Random init is skipped on meta: values don't matter,
-# weight loading is patched out.
+# architecture with tensors (RegNet's ``.tolist()``). "cpu": for builders that still fail on meta.
+# Random init is skipped on meta: values don't matter, weight loading is patched out. So is the
+# calibration of quantize=True (``quantize_model``, a forward pass on CPU that took most of this
+# file's time): it runs after torchvision has picked the weights, and cannot change which.
 MODES = ("meta", "meta-params", "cpu")
 
 
@@ -855,6 +856,17 @@ def _torch():
 
 def _return_first(tensor, *_args, **_kwargs):
     return tensor
+
+
+@functools.lru_cache(maxsize=None)
+def _quantization_modules():
+    """The torchvision.models.quantization modules that call ``quantize_model`` (imported by name)."""
+    import pkgutil
+
+    import torchvision.models.quantization as quantization
+
+    names = [f"{quantization.__name__}.{info.name}" for info in pkgutil.iter_modules(quantization.__path__)]
+    return tuple(m for m in map(importlib.import_module, names) if hasattr(m, "quantize_model"))
 
 
 @contextlib.contextmanager
@@ -877,6 +889,8 @@ def _build_mode(mode: str):
             stack.enter_context(mock.patch.object(torch.nn.init, name, _return_first))
         for name in ("normal_", "uniform_"):
             stack.enter_context(mock.patch.object(torch.Tensor, name, _return_first))
+        for module in _quantization_modules():
+            stack.enter_context(mock.patch.object(module, "quantize_model", _return_first))
         stack.enter_context(torch.device("meta") if mode == "meta" else ParamsOnMeta())
         yield
 
@@ -922,8 +936,11 @@ def _execute(compiled, first_mode: str, WeightsEnum) -> Run:
     return run
 
 
-# torch warns about its own deprecation when the quantize=True builders run torch.ao.quantization.
-UNRELATED = ("torch.ao.quantization is deprecated",)
+# torch warns about its own deprecations when the quantize=True builders run torch.ao.quantization.
+UNRELATED = (
+    "torch.ao.quantization is deprecated",
+    "torch.quantize_per_tensor, torch.quantize_per_channel and other quantized tensor",  # warned once
+)
 
 
 def interface_warnings(run: Run) -> List[str]:
@@ -940,8 +957,7 @@ def assert_same_behaviour(legacy_code: str, unsafe: bool = False, expect_load: b
     assert fixed != legacy_code
     assert lint(fixed) == []
     assert fix(fixed, unsafe=True) == fixed
-    # quantize=True calibrates the model (a CPU forward pass) before loading: meta would fail, slowly.
-    old = execute(legacy_code, first_mode="cpu" if "quantize=True" in legacy_code else MODES[0])
+    old = execute(legacy_code)
     assert old.error is None, f"the legacy script raised {old.error!r}:\n{legacy_code}"
     assert any("deprecated" in m for m in old.warnings), old.warnings  # it did take the legacy path
     new = execute(fixed, first_mode=old.mode)
@@ -1064,7 +1080,7 @@ TEXT_CASES = [
 @pytest.mark.parametrize("call,flag,module", TEXT_CASES, ids=[c[0].split("(")[0] for c in TEXT_CASES])
 def test_fix_text_names_what_torchvision_loads(call, flag, module):
     source = f"import torchvision\nmodel = {call}\n"
-    run = execute(source, first_mode="cpu" if "quantize=True" in call else MODES[0])
+    run = execute(source)
     assert run.error is None
     (member,) = run.loads
     enum = type(member)
@@ -1293,7 +1309,7 @@ def _lookup_cases():
                     form = len(cases) % 2
                     lookup = f"getattr({package}, arch)" if form else f"{package}.__dict__[arch]"
                     code = f"import sys\nimport torchvision\narch = sys.intern({builder.name!r})\nmodel = {lookup}({args})\n"
-                    cases.append(pytest.param(code, id=f"{package}[{builder.name}]({args})"))
+                    cases.append(pytest.param(code, case, id=f"{package}[{builder.name}]({args})"))
     return cases
 
 
@@ -1307,8 +1323,8 @@ def test_lookup_cases_cover_the_packages():
     assert len(LOOKUP_CASES) >= 120
 
 
-@pytest.mark.parametrize("code", LOOKUP_CASES)
-def test_executed_lookup_loads_the_same_weights(code):
+@pytest.mark.parametrize("code,case", LOOKUP_CASES)
+def test_executed_lookup_loads_the_same_weights(code, case):
     (diag,) = [d for d in lint(code) if "=True" in d.message or d.fix is None or "None" not in d.fix.message]
     assert diag.fix is not None
     builder = code.split("intern(", 1)[1].split(")", 1)[0].strip("'")
@@ -1316,3 +1332,200 @@ def test_executed_lookup_loads_the_same_weights(code):
         return  # the builders there load different members; the unsafe fix names this one as wrong
     fixed = assert_same_behaviour(code, unsafe=not diag.fix.is_safe)
     assert 'weights="' in fixed or 'weights_backbone="' in fixed
+    assert f'"{case.member}"' in fixed  # the table's member, which the builder cases check directly
+
+
+# ==========================================================================================
+# A flag passed positionally that is not a literal; version checks; a dict of builders in a class
+# ==========================================================================================
+
+
+POSITIONAL_FLAG = src(
+    """
+    import torchvision
+    from torchvision import models
+
+
+    class Encoder:
+        def __init__(self, arch, use_imagenet=True):
+            self.a = models.alexnet(use_imagenet)
+            self.b = getattr(models, arch)(use_imagenet)
+            self.c = getattr(torchvision.models, arch)(False)
+
+
+    def backbone(cfg):
+        return models.vgg11(not cfg.resume)
+    """
+)
+
+
+def test_positional_flag_that_is_not_a_literal():
+    diags = lint(POSITIONAL_FLAG)
+    assert where(diags) == [
+        (CODE, *position(POSITIONAL_FLAG, 7, "use_imagenet)")),
+        (CODE, *position(POSITIONAL_FLAG, 8, "use_imagenet)")),
+        (CODE, *position(POSITIONAL_FLAG, 9, "False")),
+        (CODE, *position(POSITIONAL_FLAG, 13, "not cfg")),
+    ]
+    assert [d.fix.applicability for d in diags] == [Applicability.UNSAFE] * 2 + [
+        Applicability.SAFE,
+        Applicability.UNSAFE,
+    ]
+    assert all("positional" in d.message for d in diags)
+    fixed = fix(POSITIONAL_FLAG, unsafe=True)
+    assert "models.alexnet(weights=(AlexNet_Weights.IMAGENET1K_V1 if use_imagenet else None))" in fixed
+    assert 'getattr(models, arch)(weights=("IMAGENET1K_V1" if use_imagenet else None))' in fixed
+    assert "getattr(torchvision.models, arch)(weights=None)" in fixed
+    assert "models.vgg11(weights=(VGG11_Weights.IMAGENET1K_V1 if not cfg.resume else None))" in fixed
+    assert_fixes_to(POSITIONAL_FLAG, fixed, unsafe=True)
+
+
+def test_positional_value_that_may_be_the_weights_is_not_reported():
+    # torchvision takes an enum member, a string or None in that place as the weights themselves.
+    source = src(
+        """
+        import torchvision
+        from torchvision import models
+        from torchvision.models import ResNet18_Weights
+
+        def build(arch, weights=None, chosen=ResNet18_Weights.DEFAULT, tag: str = "IMAGENET1K_V1"):
+            a = models.resnet18(weights)
+            b = models.resnet18(chosen)
+            c = getattr(models, arch)(tag)
+            d = models.resnet18(cfg.pretrained)
+            e = getattr(models, arch)(weights)
+            return a, b, c, d, e
+        """
+    )
+    assert lint(source) == []
+
+
+@pytest.mark.parametrize("value", [True, False])
+@pytest.mark.parametrize(
+    "call",
+    ["torchvision.models.squeezenet1_1(flag)", "getattr(torchvision.models, name)(flag)", "tv_vgg(not flag)"],
+    ids=["direct", "getattr", "not"],
+)
+def test_executed_positional_flag(call, value):
+    code = src(
+        f"""
+        import sys
+        import torchvision
+        from torchvision.models import vgg13 as tv_vgg
+
+        def build(flag=False):
+            name = sys.intern("squeezenet1_1")
+            return {call}
+
+        model = build({value})
+        """
+    )
+    loads = not value if call.startswith("tv_vgg") else value
+    assert "weights=" in assert_same_behaviour(code, unsafe=True, expect_load=loads)
+
+
+VERSION_CHECKS = src(
+    """
+    import torchvision
+    from packaging import version
+    from torchvision import models
+
+    TV_VERSION = version.parse(torchvision.__version__)
+
+    if TV_VERSION < version.parse("0.13"):
+        a = models.inception_v3(pretrained=True, aux_logits=False)
+    else:
+        a = models.inception_v3(weights=models.Inception_V3_Weights.IMAGENET1K_V1, aux_logits=False)
+
+    def build():
+        if not version.parse(torchvision.__version__) >= version.parse("0.13"):
+            return models.resnet18(pretrained=True)
+        return models.resnet18(weights="IMAGENET1K_V1")
+
+    if hasattr(torchvision.models, "ResNet50_Weights"):
+        c = models.resnet50(weights="IMAGENET1K_V1")
+    else:
+        c = getattr(models, "resnet50")(pretrained=True)
+    d = models.alexnet(weights=None) if hasattr(models, "AlexNet_Weights") else models.alexnet(pretrained=False)
+    """
+)
+
+
+def test_old_branch_of_a_version_check_is_not_reported():
+    assert lint(VERSION_CHECKS) == []
+
+
+def test_new_branch_or_another_package_check_is_reported():
+    source = src(
+        """
+        import torch
+        import torchvision
+        from packaging import version
+        from torchvision import models
+
+        TV_VERSION = version.parse(torchvision.__version__)
+        if TV_VERSION >= version.parse("0.13"):
+            a = models.resnet18(pretrained=True)
+        if version.parse(torch.__version__) < version.parse("2.0"):
+            b = models.resnet18(pretrained=True)
+        if hasattr(models, "ResNet18_Weights"):
+            c = models.resnet18(pretrained=True)
+        if TV_VERSION < version.parse("0.13") and fast:
+            d = models.resnet18(pretrained=True)
+        """
+    )
+    assert [d.start.row for d in lint(source)] == [8, 10, 12, 14]
+
+
+CLASS_FACTORY = src(
+    """
+    import torchvision
+
+
+    class ReidNet:
+        __backbones = {
+            18: torchvision.models.resnet18,
+            50: torchvision.models.resnet50,
+        }
+
+        def __init__(self, depth, pretrained=True):
+            self.base = ReidNet.__backbones[depth](pretrained=pretrained)
+            self.copy = self.__backbones[depth](pretrained=True)
+    """
+)
+
+
+def test_dict_of_builders_in_a_class_body():
+    diags = lint(CLASS_FACTORY)
+    assert where(diags) == [(CODE, *position(CLASS_FACTORY, row, "pretrained=")) for row in (11, 12)]
+    assert "`ReidNet.__backbones[depth](...)`" in diags[0].message and "one of 2 builders" in diags[0].message
+    assert [d.fix.applicability for d in diags] == [Applicability.UNSAFE, Applicability.SAFE]
+    fixed = assert_same_behaviour(CLASS_FACTORY + "net = ReidNet(50)\n", unsafe=True)
+    assert 'self.__backbones[depth](weights="IMAGENET1K_V1")' in fixed
+
+
+def test_class_attribute_that_is_not_a_dict_of_torchvision_builders():
+    source = src(
+        """
+        import torchvision
+        from nets import wide_resnet
+
+
+        class Mine:
+            __nets = {"wrn": wide_resnet}
+            tv = {"r18": torchvision.models.resnet18}
+
+            def __init__(self, other, key):
+                self.a = self.__nets[key](pretrained=True)
+                self.b = other.tv[key](pretrained=True)
+
+
+        class Rebound:
+            tv = {"r18": torchvision.models.resnet18}
+            tv = load_more()
+
+            def build(self, key):
+                return self.tv[key](pretrained=True)
+        """
+    )
+    assert lint(source) == []

@@ -21,6 +21,15 @@ class ModuleFacts:
         self.calls: List[Tuple[cst.Call, Scope]] = builder.calls
         self.scope_of: Dict[cst.CSTNode, Scope] = builder.scope_of
         self._flow = None
+        self._values = None
+
+    def values(self):
+        """Single assignments and parameters (tipcheck.facts.values), built on first use."""
+        if self._values is None:
+            from tipcheck.facts.values import Values
+
+            self._values = Values(self.module, self.module_scope, self.scope_of)
+        return self._values
 
     def flow(self, module_id: str, text: str = ""):
         """The module's flow summary (tipcheck.facts.flow), built on first use."""

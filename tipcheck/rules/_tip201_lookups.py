@@ -9,7 +9,10 @@ Training scripts often pick the architecture by name:
 
 ``Lookups.reach`` says which builders of the table (tipcheck/data) such a callee can be: every
 builder a torchvision module holds (``in_namespace``), or the one a literal name picks, or the values
-of a dict literal that are all torchvision builders. A name bound once to one of these is followed.
+of a dict literal that are all torchvision builders. A name bound once to one of these is followed,
+and so is a dict kept in a class body and read through the class or ``self``
+(``self.__factory[depth]``, ``ResNet.__factory[depth]``: inside the class the private name is
+written unmangled).
 Anything else is not a lookup: a module that is not torchvision's (``pretrainedmodels.__dict__``),
 a dict holding anything but torchvision builders, ``getattr`` with a default.
 
@@ -50,7 +53,6 @@ class Lookups:
     def __init__(self, ctx, table: TorchvisionTable) -> None:
         self.ctx = ctx
         self.table = table
-        self._assigned: Optional[Dict[Tuple[int, str], List[cst.BaseExpression]]] = None
 
     def reach(self, func: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[Tuple[str, List[Builder]]]:
         """(the callee as written, the builders it can be) for a lookup; None otherwise."""
@@ -70,6 +72,8 @@ class Lookups:
                 return self._in_module(holder.value, key, scope)
             if isinstance(holder, cst.Name):
                 return self._in_dict(holder.value, key, scope)
+            if isinstance(holder, cst.Attribute):
+                return self._in_class_dict(holder, key, scope)
             return None
         if (
             isinstance(func, cst.Call)
@@ -102,10 +106,37 @@ class Lookups:
         return self.table.in_namespace(qualified) or None
 
     def _in_dict(self, name: str, key: cst.BaseExpression, scope: Scope) -> Optional[List[Builder]]:
-        value = self._single_value(name, scope)
+        return self._in_dict_value(self._single_value(name, scope), scope.lookup_scope(name) or scope, key)
+
+    def _in_class_dict(self, holder: cst.Attribute, key: cst.BaseExpression, scope: Scope):
+        """``self.__factory[key]`` / ``Net.__factory[key]``: a dict bound once in the class body."""
+        if not isinstance(holder.value, cst.Name):
+            return None
+        owner = self._class_scope(holder.value.value, scope)
+        attr = holder.attr.value
+        if owner is None or attr not in owner.bindings:
+            return None
+        return self._in_dict_value(self._single_value(attr, owner), owner, key)
+
+    def _class_scope(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The scope of the class that ``self``/``cls`` (in one of its methods) or its name denotes."""
+        if name in ("self", "cls"):
+            in_method = scope.kind == "function" and scope.parent is not None and scope.parent.kind == "class"
+            return scope.parent if in_method and scope.bindings.get(name) == [None] else None
+        where = scope.lookup_scope(name)
+        bound = where.bindings[name] if where is not None else []
+        if len(bound) != 1 or not (bound[0] or "").startswith("$."):
+            return None  # not bound once, by a class statement
+        found = [
+            owned
+            for node, owned in self.ctx.facts.scope_of.items()
+            if isinstance(node, cst.ClassDef) and node.name.value == name and owned.parent is where
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _in_dict_value(self, value, where: Scope, key: cst.BaseExpression) -> Optional[List[Builder]]:
         if not isinstance(value, cst.Dict) or not value.elements:
             return None
-        where = scope.lookup_scope(name) or scope
         entries: List[Tuple[object, Builder]] = []
         for element in value.elements:
             if not isinstance(element, cst.DictElement):
@@ -125,42 +156,9 @@ class Lookups:
 
     def _single_value(self, name: str, scope: Scope) -> Optional[cst.BaseExpression]:
         """The value of a name bound once, by one plain assignment in the scope it is read from."""
-        where = scope.lookup_scope(name)
-        if where is None or len(where.bindings[name]) != 1 or where.bindings[name][0] is not None:
-            return None
-        values = self._assignments().get((where.uid, name), [])
-        return values[0] if len(values) == 1 else None
-
-    def _assignments(self) -> Dict[Tuple[int, str], List[cst.BaseExpression]]:
-        if self._assigned is None:
-            facts = self.ctx.facts
-            collector = _Assignments(facts.module_scope, facts.scope_of)
-            self.ctx.module.visit(collector)
-            self._assigned = collector.found
-        return self._assigned
-
-
-class _Assignments(cst.CSTVisitor):
-    """``name = value`` statements, keyed by the scope that binds the name."""
-
-    def __init__(self, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
-        self.found: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}
-        self.scopes = [module_scope]
-        self.scope_of = scope_of
-
-    def _enter(self, node: cst.CSTNode) -> None:
-        self.scopes.append(self.scope_of.get(node, self.scopes[-1]))
-
-    def _leave(self, node: cst.CSTNode) -> None:
-        self.scopes.pop()
-
-    visit_FunctionDef = visit_ClassDef = visit_Lambda = _enter  # type: ignore[assignment]
-    leave_FunctionDef = leave_ClassDef = leave_Lambda = _leave  # type: ignore[assignment]
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self.found.setdefault((self.scopes[-1].uid, target.target.value), []).append(node.value)
+        if scope.lookup(name) != [None]:
+            return None  # checked first: it is cheap, and most callees are not bound this way
+        return self.ctx.facts.values().single_value(name, scope)
 
 
 @dataclass
@@ -183,7 +181,8 @@ def lookup_fix(
     call = calls[0][0]
     if call.has_star:  # type: ignore[attr-defined]
         return Outcome(None, why="no fix: `*args`/`**kwargs` may also pass the weights")
-    if call.positional:  # type: ignore[attr-defined]
+    positional = call.positional  # type: ignore[attr-defined]
+    if positional and not (len(positional) == 1 and positional[0] is anchor):
         return Outcome(None, why="no fix: positional arguments bind different parameters in different builders")
     literal_flag = value in (True, False, None) and isinstance(value, (bool, type(None)))
     if literal_flag and not value:

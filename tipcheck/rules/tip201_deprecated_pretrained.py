@@ -7,7 +7,7 @@ own legacy handler picks, which is often not `.DEFAULT`.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -15,6 +15,7 @@ from tipcheck.context import RuleContext
 from tipcheck.data import Builder, LegacyCase, LegacyParam, torchvision_table
 from tipcheck.diagnostics import Applicability, Edit, Fix
 from tipcheck.facts import Scope, dotted_name
+from tipcheck.facts.versions import old_branch_calls
 from tipcheck.fixes.imports import reach
 from tipcheck.rules._tip201_lookups import Lookups, lookup_fix
 from tipcheck.rules.base import Rule
@@ -67,6 +68,35 @@ class _Call:
         return literal(arg.value)
 
 
+def is_flag(ctx: RuleContext, scope: Scope, node: cst.BaseExpression, depth: int = 0) -> bool:
+    """Whether a value is a boolean flag: ``not x``, a comparison, ``bool(x)``, ``and``/``or`` of
+    flags, or a name bound once, to a flag or as a parameter with a boolean default or annotation.
+    Passed positionally to a builder, only a flag is the legacy ``pretrained`` (torchvision takes a
+    string, an enum member or None there as the weights themselves)."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return True
+    if isinstance(node, cst.UnaryOperation):
+        return isinstance(node.operator, cst.Not)
+    if isinstance(node, cst.Comparison):
+        return True
+    if isinstance(node, cst.BooleanOperation):
+        return is_flag(ctx, scope, node.left, depth) and is_flag(ctx, scope, node.right, depth)
+    if isinstance(node, cst.Call):
+        return isinstance(node.func, cst.Name) and node.func.value == "bool" and scope.lookup("bool") is None
+    if not isinstance(node, cst.Name) or depth > 2 or scope.lookup(node.value) != [None]:
+        return False
+    values = ctx.facts.values()
+    param = values.parameter(node.value, scope)
+    if param is not None:
+        annotation = param.annotation.annotation if param.annotation is not None else None
+        if isinstance(annotation, cst.Name) and annotation.value == "bool":
+            return True
+        return param.default is not None and isinstance(literal(param.default), bool)
+    value = values.single_value(node.value, scope)
+    where = scope.lookup_scope(node.value)
+    return value is not None and where is not None and is_flag(ctx, where, value, depth + 1)
+
+
 def _same(value: object, expected: object) -> bool:
     """torchvision tests flags such as `quantize` for truth (`quantize=None` is false)."""
     return bool(value) == expected if isinstance(expected, bool) else value == expected
@@ -88,6 +118,14 @@ def _matching_case(legacy: LegacyParam, call: _Call) -> Tuple[Optional[LegacyCas
     return None, None
 
 
+def _may_pass_flag(call: cst.Call) -> bool:
+    """A cheap first look: a ``pretrained*=`` keyword, or a first argument that may be a flag."""
+    first = call.args[0]
+    if first.keyword is None and not first.star:
+        return isinstance(first.value, (cst.Name, cst.UnaryOperation, cst.Comparison, cst.BooleanOperation))
+    return any(arg.keyword is not None and arg.keyword.value.startswith("pretrained") for arg in call.args)
+
+
 def _reach_text(pairs) -> str:
     names = sorted({b.name for b, _ in pairs})
     return f"`{names[0]}`" if len(names) == 1 else f"one of {len(names)} builders"
@@ -104,27 +142,33 @@ class DeprecatedPretrained(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         table = torchvision_table()
+        guarded: List[Set[int]] = []
+
+        def old_torchvision_only(call: cst.Call) -> bool:
+            # the old side of a torchvision version check: the project handles both APIs
+            if not guarded:
+                guarded.append(old_branch_calls(ctx.facts, "torchvision"))
+            return id(call) in guarded[0]
+
         for call, scope, qualified in ctx.facts.calls_to("torchvision"):
             builder = table.by_path.get(qualified)
             positional_params = True
             if builder is None and qualified in GET_MODEL:
                 builder = self._builder_from_get_model(call, table)
                 positional_params = False  # get_model(name, **config): config is keyword-only
-            if builder is None:
+            if builder is None or not call.args or old_torchvision_only(call):
                 continue
             args = _Call(call, builder, positional_params)
             for legacy in builder.legacy:
                 self._check_param(ctx, scope, args, legacy)
         lookups = None
         for call, scope in ctx.facts.calls:
-            if isinstance(call.func, cst.Attribute) or not any(
-                arg.keyword is not None and arg.keyword.value.startswith("pretrained") for arg in call.args
-            ):
+            if isinstance(call.func, cst.Attribute) or not call.args or not _may_pass_flag(call):
                 continue  # a lookup is a subscript, a getattr() call or a name; it passes the flag
             lookups = lookups or Lookups(ctx, table)
             reached = lookups.reach(call.func, scope)
-            if reached is not None:
-                self._check_lookup(ctx, call, *reached)
+            if reached is not None and not old_torchvision_only(call):
+                self._check_lookup(ctx, call, scope, *reached)
 
     @staticmethod
     def _builder_from_get_model(call: cst.Call, table) -> Optional[Builder]:
@@ -154,6 +198,9 @@ class DeprecatedPretrained(Rule):
         ):
             # `weights=True` or a positional `resnet18(True)`: the legacy boolean in disguise.
             anchor, value = weights, literal(weights.value)
+        elif weights is not None and weights.keyword is None and is_flag(ctx, scope, weights.value):
+            # `vgg16(not opt.load_path)`, `vgg16(pretrained)` with `def f(pretrained=True)`: a flag.
+            anchor, value = weights, _UNKNOWN
         else:
             return
         shown = self._arg_text(ctx, anchor)
@@ -184,32 +231,57 @@ class DeprecatedPretrained(Rule):
         )
         ctx.report(anchor, message, fix)
 
-    def _check_lookup(self, ctx: RuleContext, call: cst.Call, label: str, builders: List[Builder]) -> None:
+    def _check_lookup(
+        self, ctx: RuleContext, call: cst.Call, scope: Scope, label: str, builders: List[Builder]
+    ) -> None:
         """A call of a builder picked at run time (``models.__dict__[arch]``, ``getattr(models, name)``,
         a dict of builders): reported like a direct call; the fix names the weights as a string,
         which every builder resolves against its own enum (see tipcheck.rules.tip201_lookups)."""
         keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
-        for pretrained_param, anchor in keywords.items():
-            pairs = [(b, lp) for b in builders for lp in b.legacy if lp.pretrained_param == pretrained_param]
+        anchors: List[Tuple[cst.Arg, Callable]] = [
+            (anchor, lambda lp, name=name: lp.pretrained_param == name) for name, anchor in keywords.items()
+        ]
+        first = call.args[0]
+        weights_params = {b.params[0] if b.params else None for b in builders}
+        if first.keyword is None and not first.star and len(weights_params) == 1:
+            # A positional first argument binds the first keyword-only parameter of every builder
+            # (torchvision's kwonly_to_pos_or_kw); a flag there is the legacy `pretrained`.
+            (weights_param,) = weights_params
+            legacy_names = {
+                n
+                for b in builders
+                for lp in b.legacy
+                if lp.weights_param == weights_param
+                for n in (lp.pretrained_param, lp.weights_param)
+            }
+            if not legacy_names & set(keywords) and is_flag(ctx, scope, first.value):
+                anchors.append((first, lambda lp: lp.weights_param == weights_param))
+        for anchor, binds in anchors:
+            pairs = [(b, lp) for b in builders for lp in b.legacy if binds(lp)]
             if not pairs:
                 continue
+            pretrained_param = anchor.keyword.value if anchor.keyword else pairs[0][1].pretrained_param
             weights_params = {lp.weights_param for _, lp in pairs}
             message = (
                 f"`{label}(...)` calls a torchvision builder picked at run time ({_reach_text(pairs)}) with "
-                f"the deprecated `{pretrained_param}` parameter"
+                f"the deprecated `{pretrained_param}` {'parameter' if anchor.keyword else 'flag, passed positionally'}"
             )
-            if len(weights_params) != 1 or weights_params & set(keywords):
+            if len(weights_params) != 1 or (weights_params & set(keywords) and anchor.keyword is not None):
                 ctx.report(anchor, message)
                 continue
             weights_param = weights_params.pop()
             calls = [(_Call(call, b, positional_params=False), lp) for b, lp in pairs]
-            outcome = lookup_fix(calls, anchor, literal(anchor.value), _matching_case, self._condition(ctx, anchor))
+            condition = self._condition(ctx, anchor, positional_flag=True)
+            outcome = lookup_fix(calls, anchor, literal(anchor.value), _matching_case, condition)
             if outcome.expression is None:
                 ctx.report(anchor, f"{message}; {outcome.why}" if outcome.why else message)
                 continue
             start, end = ctx.range(anchor.value)
-            edits = [Edit(start, end, outcome.expression)]
-            if pretrained_param != weights_param:
+            if anchor.keyword is None:
+                edits = [Edit(start, end, f"{weights_param}={outcome.expression}")]
+            else:
+                edits = [Edit(start, end, outcome.expression)]
+            if anchor.keyword is not None and pretrained_param != weights_param:
                 k_start, k_end = ctx.range(anchor.keyword)
                 edits.append(Edit(k_start, k_end, weights_param))
             fix = Fix(
@@ -229,7 +301,8 @@ class DeprecatedPretrained(Rule):
         if call.has_star:
             return None, None, "no fix: `*args`/`**kwargs` may also pass the weights"
         if value is _UNKNOWN or value not in (True, False, None):
-            condition = self._condition(ctx, call.by_param.get(legacy.pretrained_param))
+            arg = call.by_param.get(legacy.pretrained_param) or call.by_param.get(legacy.weights_param)
+            condition = self._condition(ctx, arg, positional_flag=arg is not None and arg.keyword is None)
             if condition is None:
                 return None, None, None
         else:
@@ -254,8 +327,8 @@ class DeprecatedPretrained(Rule):
         return (f"({member} if {condition} else None)", import_edits), Applicability.UNSAFE, None
 
     @staticmethod
-    def _condition(ctx: RuleContext, arg: Optional[cst.Arg]) -> Optional[str]:
-        if arg is None or arg.keyword is None:
+    def _condition(ctx: RuleContext, arg: Optional[cst.Arg], positional_flag: bool = False) -> Optional[str]:
+        if arg is None or (arg.keyword is None and not positional_flag):
             return None  # a non-literal positional value may already be a weights enum
         text = ctx.text(arg.value)
         if isinstance(arg.value, (cst.IfExp, cst.Lambda, cst.NamedExpr)):
