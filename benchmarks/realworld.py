@@ -7,7 +7,8 @@
 
 The corpus is public repositories of training code (``realworld/repos.tsv``: repo, commit, kind,
 why) labelled by reading their code (``realworld/labels.tsv``: repo, commit, path, line, code,
-verdict, why). A row says, for one rule, that the line holds a real instance (verdict ``bug``:
+verdict, why; ``realworld/excluded.tsv`` lists vendored copies of code from the repositories
+kept out of development, whose findings are left out). A row says, for one rule, that the line holds a real instance (verdict ``bug``:
 the rule should report this line) or a look-alike that is not one (``ok``: it should not). The
 line is the one the rule reports (its rule page): TIP401 and TIP501 the line that builds the
 scheduler or sampler, TIP402-TIP404 the ``scheduler.step()`` call, TIP101 the line that builds
@@ -48,6 +49,7 @@ ROOT = os.path.dirname(HERE)
 CORPUS = os.path.join(HERE, "realworld")
 REPOS_FILE = os.path.join(CORPUS, "repos.tsv")
 LABELS_FILE = os.path.join(CORPUS, "labels.tsv")
+EXCLUDED_FILE = os.path.join(CORPUS, "excluded.tsv")
 SRC = os.path.join(CORPUS, "src")
 VERDICTS = ("bug", "ok")
 DEFAULT_CODES = "TIP1,TIP201,TIP4,TIP501"
@@ -121,6 +123,16 @@ def read_labels(path: str = LABELS_FILE) -> List[Label]:
             raise SystemExit(f"{path}: verdict must be one of {VERDICTS}: {row!r}")
         labels.append(Label(repo, commit, file, int(line), code, verdict, row[6] if len(row) > 6 else ""))
     return labels
+
+
+def read_excluded(path: str = EXCLUDED_FILE) -> Dict[str, Tuple[str, ...]]:
+    """Folders or files of a repository left out of the scores (``excluded.tsv``: repo, path,
+    why): vendored copies of code from the repositories the project is judged on."""
+    excluded: Dict[str, Tuple[str, ...]] = defaultdict(tuple)
+    if os.path.exists(path):
+        for row in _rows(path):
+            excluded[row[0]] += (row[1],)
+    return excluded
 
 
 def check_labels(repos: Sequence[Repo], labels: Sequence[Label]) -> List[str]:
@@ -360,8 +372,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if repo not in present:
             print(f"{repo.name}: no local copy (run with --get)", file=sys.stderr)
     findings: List[Finding] = []
+    excluded = read_excluded()
     for repo in present:
-        findings.extend(lint(repo, args.select, args.src, args.tipcheck_path))
+        for finding in lint(repo, args.select, args.src, args.tipcheck_path):
+            if finding.path.startswith(excluded[repo.name]):
+                SKIPPED["excluded"] += 1
+            else:
+                findings.append(finding)
     selected = tuple(code.strip() for code in args.select.split(","))
     kept = [label for label in labels if label.code.startswith(selected)]
     outcome = score(kept, findings, {repo.name for repo in present})

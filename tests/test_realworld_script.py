@@ -63,3 +63,9 @@ def test_the_committed_corpus_is_well_formed():
     labels = realworld.read_labels()
     assert realworld.check_labels(repos, labels) == []
     assert all(len(repo.commit) == 40 for repo in repos)
+
+
+def test_no_label_is_in_an_excluded_folder():
+    excluded = realworld.read_excluded()
+    assert excluded, "excluded.tsv lists the vendored copies of held-out code"
+    assert [label.key for label in realworld.read_labels() if label.path.startswith(excluded[label.repo])] == []
