@@ -74,8 +74,8 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
         for sampler in project.values_of_kind("sampler"):
             if not _shuffles(sampler) or not project.unambiguous(sampler):
                 continue
-            for call in _calls_left_unset(project, sampler):
-                if call.ctx.func[1] != ctx.source.path or id(call) in reported:
+            for call in _calls_left_unset(project, sampler, ctx.source.path):
+                if id(call) in reported:
                     continue
                 if project.is_escaped(sampler) or not self._unset_epoch_loop(project, sampler):
                     reported.add(id(call))
@@ -282,12 +282,14 @@ def _visible(scope, qualified_names) -> Optional[str]:
 BORROWING = frozenset({"iter", "next", "len", "enumerate", "print", "tqdm.tqdm", "tqdm.auto.tqdm", "itertools.cycle"})
 
 
-def _calls_left_unset(project: ProjectFacts, sampler: Value) -> List:
+def _calls_left_unset(project: ProjectFacts, sampler: Value, module_id: str) -> List:
     """Calls of the helper that builds ``sampler`` (called several times, so the facts merge
     what the calls return) whose own sampler no `set_epoch` reaches, told apart by the names the
     calling statement binds (`loader, sampler = make_loader(...)`), in the calling function only:
-    a name handed on to anything but `iter`/`next`/`len` makes the call's uses unknown (skipped)."""
-    contexts = project.call_contexts(sampler)
+    a name handed on to anything but `iter`/`next`/`len` makes the call's uses unknown (skipped).
+    Only the calls in ``module_id`` (the file checked, where they are reported): a helper called by
+    every script of a project is checked once per script, not once per script and call."""
+    contexts = [(call, names) for call, names in project.call_contexts(sampler) if call.ctx.func[1] == module_id]
     func = sampler.site.ctx.func
     if not contexts or project.funcs[func].class_key is not None or not _kept_inside(project, sampler, func):
         return []
@@ -340,7 +342,7 @@ def _repeats_in(project: ProjectFacts, call, loaders: set, samplers: set) -> boo
                 return False
     starts = [
         epoch
-        for loop in project.loops
+        for loop in project.loops_in(call.ctx.func[1])
         if loop.record.ctx.func == call.ctx.func
         and any(_var_name(p) in loaders and not p[1] for p in loop.record.iterated)
         and project.pass_trains(loop)
