@@ -28,6 +28,7 @@ from tipcheck.facts.combine import CombinedProject, Loop, Value
 from tipcheck.facts.flow import CallSite, Key, KeyPath, LoopRecord, ModuleSummary
 from tipcheck.facts.graph import TRAINS
 from tipcheck.facts.passes import PassQueries
+from tipcheck.facts.reach import call_may_reach
 
 __all__ = ["ANY_CLASS", "PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
 
@@ -255,13 +256,31 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
             if ret == self.root_of(value) or self._returned_inside(func, value):
                 outside = [c for c in self.callers.get(func, []) if self._module_of_site(c) != module_id]
                 if outside and not any(self._module_of_site(c) == module_id for c in self.callers.get(func, [])):
-                    first = outside[0]
+                    # The first call whose arguments may reach the construction (`make(ds,
+                    # distributed=False)` builds no DistributedSampler on a `... if distributed` branch).
+                    record = self.funcs.get(func)
+                    reaching = [c for c in outside if record is None or call_may_reach(record, c.node, site.node)]
+                    first = (reaching or outside)[0]
                     return first, self._module_of_site(first)
         return site, module_id
 
     def _returned_inside(self, func: Key, value: Value) -> bool:
-        ret = self.graph.find(("ret",) + func[1:])
-        return any(self.graph.find(child) == self.root_of(value) for child in self.graph.fields.get(ret, {}).values())
+        """Whether the value is a part of what ``func`` returns: an item of a returned tuple, or
+        a field of one (`return train_loader, test_loader` holds each loader's sampler)."""
+        root = self.root_of(value)
+        frontier, seen = [self.graph.find(("ret",) + func[1:])], set()
+        for _ in range(3):
+            children = []
+            for key in frontier:
+                for child in self.graph.fields.get(key, {}).values():
+                    found = self.graph.find(child)
+                    if found == root:
+                        return True
+                    if found not in seen:
+                        seen.add(found)
+                        children.append(found)
+            frontier = children
+        return False
 
     def _module_of_site(self, site: CallSite) -> str:
         func = site.ctx.func
@@ -365,8 +384,17 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
         return [
             (value, site)
             for value, site in self.anchored(kind, module_id, at_helper)
-            if not self.is_escaped(value) and self.unambiguous(value)
+            if not self.is_escaped(value) and self.unambiguous(value) and not self.never_built(value)
         ]
+
+    def never_built(self, value: Value) -> bool:
+        """Whether every call of the function that builds ``value`` passes literals that send it
+        past the construction (`make(ds)` where `sampler = DistributedSampler(ds) if distributed ...`)."""
+        func = value.site.ctx.func
+        callers, record = self.callers.get(func, []), self.funcs.get(func)
+        if func[0] != "func" or record is None or not callers:
+            return False
+        return not any(call_may_reach(record, call.node, value.site.node) for call in callers)
 
     def anchored(self, kind: str, module_id: str, at_helper: bool = True) -> List[Tuple[Value, CallSite]]:
         """Values of a kind whose report belongs in ``module_id`` (see ``tracked``), with the
