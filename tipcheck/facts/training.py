@@ -341,13 +341,22 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
         return None
 
     def runs_backward_or_step(self, loop: "Loop") -> bool:
-        """Whether a loop trains: an optimizer step or a `.backward()` runs in it."""
-        by_func = getattr(self, "_training_calls", None)
-        if by_func is None:
-            by_func = self._training_calls = {}
-            for site in [s for s, _, _ in self.optimizer_steps()] + [s for s, _ in self.backward_calls()]:
-                by_func.setdefault(site.ctx.func, []).append(site)
-        # inside(site, loop) for each of them, asked of the functions the loop runs.
+        """Whether a loop trains: an optimizer step runs in it, or a `.backward()` next to a
+        `.step()` of something the facts do not know as an optimizer; a loop that only calls
+        `.backward()` (gradients read as importance scores) does not."""
+        index = getattr(self, "_training_calls", None)
+        if index is None:
+            index = self._training_calls = ({}, {}, {})
+            for site in [s for s, _, _ in self.optimizer_steps()]:
+                index[0].setdefault(site.ctx.func, []).append(site)
+            for site, _ in self.backward_calls():
+                index[1].setdefault(site.ctx.func, []).append(site)
+            for site, _, _ in self.all_method_calls("step"):
+                index[2].setdefault(site.ctx.func, []).append(site)
+        return self._runs_any(loop, index[0]) or (self._runs_any(loop, index[1]) and self._runs_any(loop, index[2]))
+
+    def _runs_any(self, loop: "Loop", by_func) -> bool:
+        """Whether a call of ``by_func`` (calls by function) runs in the loop or in what it calls."""
         if any(loop.record in site.ctx.loops for site in by_func.get(loop.record.ctx.func, ())):
             return True
         return any(func in by_func for func in self.funcs_called_in(loop))
