@@ -128,6 +128,10 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
             else set()
         )
         found = (linked & candidates) - related - hubs
+        # A package's `__init__.py` that re-exports a helper (`from .build import make_loader`)
+        # is no step of its own: what imports it is linked at the same level.
+        packages = {path for path in found if path.endswith("__init__.py")}
+        found |= (set().union(*(importers.get(path, set()) for path in packages)) & candidates) - related - hubs
         if not found:
             break
         related |= found

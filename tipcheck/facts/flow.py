@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from tipcheck.facts.flowitems import ItemFlow
-from tipcheck.facts.scopes import Scope, dotted_name, resolve
+from tipcheck.facts.scopes import Scope, dotted_name, resolve, resolve_call
 from tipcheck.facts.walk import walk
 
 Key = tuple
@@ -332,7 +332,7 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         func = call.func
         receiver: Optional[KeyPath] = None
         method: Optional[str] = None
-        callee = resolve(func, self.scope)
+        callee = resolve_call(func, self.scope)
         if callee is None and isinstance(func, cst.Name) and self.scope.lookup(func.value) is None:
             if self.scope.star_import_for(func.value) is None:
                 callee = func.value  # a builtin: enumerate, zip, len, isinstance, ...
@@ -463,7 +463,7 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
             changed = False
             for item in exprs:
                 if isinstance(item, cst.Call) and item.args:
-                    name = resolve(item.func, self.scope) or dotted_name(item.func)
+                    name = resolve_call(item.func, self.scope) or dotted_name(item.func)
                     how = ITER_WRAPPERS.get(name or "")
                     if how is not None:
                         changed = True

@@ -335,3 +335,16 @@ def resolve(expr: cst.BaseExpression, scope: Scope) -> Optional[str]:
     if qualified is None:
         return None
     return f"{qualified}.{rest}" if rest else qualified
+
+
+# Builtins that walk or pull from an iterable: a star import (`from heads import *`) does not hide
+# them, since a module that redefines `iter` or `next` is not something real code does.
+ITERATION_BUILTINS = frozenset({"iter", "next", "enumerate", "zip", "reversed", "len"})
+
+
+def resolve_call(func: cst.BaseExpression, scope: Scope) -> Optional[str]:
+    """``resolve`` for what a call calls, where a bare iteration builtin that nothing in scope
+    binds stays the builtin even under a star import."""
+    if isinstance(func, cst.Name) and func.value in ITERATION_BUILTINS and scope.lookup(func.value) is None:
+        return func.value
+    return resolve(func, scope)

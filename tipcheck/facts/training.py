@@ -28,6 +28,7 @@ from tipcheck.facts.combine import CombinedProject, Loop, Value
 from tipcheck.facts.flow import CallSite, Key, KeyPath, LoopRecord, ModuleSummary
 from tipcheck.facts.graph import TRAINS
 from tipcheck.facts.passes import PassQueries
+from tipcheck.facts.reach import call_may_reach
 
 __all__ = ["ANY_CLASS", "PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
 
@@ -255,13 +256,31 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
             if ret == self.root_of(value) or self._returned_inside(func, value):
                 outside = [c for c in self.callers.get(func, []) if self._module_of_site(c) != module_id]
                 if outside and not any(self._module_of_site(c) == module_id for c in self.callers.get(func, [])):
-                    first = outside[0]
+                    # The first call whose arguments may reach the construction (`make(ds,
+                    # distributed=False)` builds no DistributedSampler on a `... if distributed` branch).
+                    record = self.funcs.get(func)
+                    reaching = [c for c in outside if record is None or call_may_reach(record, c.node, site.node)]
+                    first = (reaching or outside)[0]
                     return first, self._module_of_site(first)
         return site, module_id
 
     def _returned_inside(self, func: Key, value: Value) -> bool:
-        ret = self.graph.find(("ret",) + func[1:])
-        return any(self.graph.find(child) == self.root_of(value) for child in self.graph.fields.get(ret, {}).values())
+        """Whether the value is a part of what ``func`` returns: an item of a returned tuple, or
+        a field of one (`return train_loader, test_loader` holds each loader's sampler)."""
+        root = self.root_of(value)
+        frontier, seen = [self.graph.find(("ret",) + func[1:])], set()
+        for _ in range(3):
+            children = []
+            for key in frontier:
+                for child in self.graph.fields.get(key, {}).values():
+                    found = self.graph.find(child)
+                    if found == root:
+                        return True
+                    if found not in seen:
+                        seen.add(found)
+                        children.append(found)
+            frontier = children
+        return False
 
     def _module_of_site(self, site: CallSite) -> str:
         func = site.ctx.func
@@ -322,13 +341,22 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
         return None
 
     def runs_backward_or_step(self, loop: "Loop") -> bool:
-        """Whether a loop trains: an optimizer step or a `.backward()` runs in it."""
-        by_func = getattr(self, "_training_calls", None)
-        if by_func is None:
-            by_func = self._training_calls = {}
-            for site in [s for s, _, _ in self.optimizer_steps()] + [s for s, _ in self.backward_calls()]:
-                by_func.setdefault(site.ctx.func, []).append(site)
-        # inside(site, loop) for each of them, asked of the functions the loop runs.
+        """Whether a loop trains: an optimizer step runs in it, or a `.backward()` next to a
+        `.step()` of something the facts do not know as an optimizer; a loop that only calls
+        `.backward()` (gradients read as importance scores) does not."""
+        index = getattr(self, "_training_calls", None)
+        if index is None:
+            index = self._training_calls = ({}, {}, {})
+            for site in [s for s, _, _ in self.optimizer_steps()]:
+                index[0].setdefault(site.ctx.func, []).append(site)
+            for site, _ in self.backward_calls():
+                index[1].setdefault(site.ctx.func, []).append(site)
+            for site, _, _ in self.all_method_calls("step"):
+                index[2].setdefault(site.ctx.func, []).append(site)
+        return self._runs_any(loop, index[0]) or (self._runs_any(loop, index[1]) and self._runs_any(loop, index[2]))
+
+    def _runs_any(self, loop: "Loop", by_func) -> bool:
+        """Whether a call of ``by_func`` (calls by function) runs in the loop or in what it calls."""
         if any(loop.record in site.ctx.loops for site in by_func.get(loop.record.ctx.func, ())):
             return True
         return any(func in by_func for func in self.funcs_called_in(loop))
@@ -365,8 +393,17 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
         return [
             (value, site)
             for value, site in self.anchored(kind, module_id, at_helper)
-            if not self.is_escaped(value) and self.unambiguous(value)
+            if not self.is_escaped(value) and self.unambiguous(value) and not self.never_built(value)
         ]
+
+    def never_built(self, value: Value) -> bool:
+        """Whether every call of the function that builds ``value`` passes literals that send it
+        past the construction (`make(ds)` where `sampler = DistributedSampler(ds) if distributed ...`)."""
+        func = value.site.ctx.func
+        callers, record = self.callers.get(func, []), self.funcs.get(func)
+        if func[0] != "func" or record is None or not callers:
+            return False
+        return not any(call_may_reach(record, call.node, value.site.node) for call in callers)
 
     def anchored(self, kind: str, module_id: str, at_helper: bool = True) -> List[Tuple[Value, CallSite]]:
         """Values of a kind whose report belongs in ``module_id`` (see ``tracked``), with the
