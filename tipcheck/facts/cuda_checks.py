@@ -37,6 +37,7 @@ import libcst as cst
 
 from tipcheck.facts.devices import DeviceFacts, code, mentions_cuda
 from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.gpu_design import StatelessClasses, imports_cuda_only_library, kernel_test
 from tipcheck.facts.walk import walk
 
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
@@ -84,6 +85,11 @@ def parameterless_call(node: cst.BaseExpression, summary_sites: Dict[int, CallSi
         return False
     site = summary_sites.get(id(node))
     callee = site.callee if site is not None else None
+    return torch_parameterless(callee, node)
+
+
+def torch_parameterless(callee: Optional[str], node: cst.Call) -> bool:
+    """Whether ``node``, a call of the torch.nn class ``callee``, builds a module without state."""
     if not callee or not callee.startswith("torch.nn."):
         return False
     name = callee.rsplit(".", 1)[-1]
@@ -164,6 +170,7 @@ class ModuleChecks:
         self._assignments: Dict[int, _Assignments] = {}  # by id(function node or module)
         self._module_node: Optional[cst.Module] = None
         self._module_checked: Optional[bool] = None  # the module's top level stops without CUDA
+        self._gpu_only_module: Optional[bool] = None
 
     def module_node(self) -> cst.Module:
         """The module's statements as a tree to walk (the same nodes)."""
@@ -254,7 +261,7 @@ class ModuleChecks:
         return found
 
     def governed(self, site: CallSite) -> bool:
-        if self.test_module:
+        if self.test_module or self.gpu_only_module():
             return True
         if self.checked_where(site):
             return True
@@ -346,6 +353,28 @@ class ModuleChecks:
                                 return True
         return False
 
+    def gpu_only_module(self) -> bool:
+        """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it
+        requires a CUDA-only library, or it is a gradcheck test of a CUDA kernel."""
+        if self._gpu_only_module is None:
+            self._gpu_only_module = imports_cuda_only_library(self.module_body) or kernel_test(self.summary)
+        return self._gpu_only_module
+
+    def _stateless(self, node: cst.BaseExpression) -> bool:
+        """A torch.nn or project module without parameters and buffers, built by ``node``."""
+        if parameterless_call(node, self._sites):
+            return True
+        classes = self.project.stateless() if self.project is not None else None
+        if classes is None:
+            summary = self.summary
+            classes = StatelessClasses(
+                summary.classes,
+                lambda name, module: ("class", module, name) if name.startswith("$.") else None,
+                {summary.module_id: summary},
+                torch_parameterless,
+            )
+        return classes.builds_stateless(node, self.summary.module_id)
+
     # -- modules that hold nothing to move ----------------------------------------------------
     def parameterless(self, site: CallSite) -> bool:
         """`.cuda()` on a torch.nn module that holds no parameters and no buffers: built right there
@@ -355,7 +384,7 @@ class ModuleChecks:
         if not isinstance(func, cst.Attribute):
             return False
         receiver = func.value
-        if parameterless_call(receiver, self._sites):
+        if self._stateless(receiver):
             return True
         if not isinstance(receiver, (cst.Name, cst.Attribute)):
             return False
@@ -371,7 +400,7 @@ class ModuleChecks:
             return False
         moved = (f"{text}.cuda(", f"{text}.to(")
         fresh = [v for v in values if not code(v).startswith(moved)]
-        return bool(fresh) and all(parameterless_call(v, self._sites) for v in fresh)
+        return bool(fresh) and all(self._stateless(v) for v in fresh)
 
 
 def _exits(block: cst.BaseSuite) -> bool:
@@ -427,6 +456,16 @@ class ProjectChecks:
         self.project = project
         self._modules: Dict[str, Optional[ModuleChecks]] = {}
         self._nccl_only: Optional[bool] = None
+        self._stateless: Optional[StatelessClasses] = None
+
+    def stateless(self) -> StatelessClasses:
+        """The project classes that build modules without state (tipcheck.facts.gpu_design)."""
+        if self._stateless is None:
+            project = self.project
+            self._stateless = StatelessClasses(
+                project.classes, project._definition, project.summaries, torch_parameterless
+            )
+        return self._stateless
 
     def module(self, module_id: str, module_body: Optional[Sequence[cst.CSTNode]] = None) -> Optional[ModuleChecks]:
         if module_id not in self._modules:
