@@ -17,13 +17,16 @@ file mentions CUDA somewhere:
   governed;
 - distributed-only code in a project whose process groups are all NCCL: a function that returns
   early when there is one process (`if world_size == 1: return`), or the branch of `if args.distributed:`;
+- a module that requires a CUDA-only library (apex, TensorRT, ...), or a gradcheck test of a CUDA
+  kernel (tipcheck.facts.gpu_design);
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
   CUDA kernels are GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
   entry scripts call), through the call graph of the project facts when there are some.
 
 A `.cuda()` on a module that holds no parameters and no buffers (`nn.CrossEntropyLoss().cuda()`) is
-no placement at all: `Module.cuda()` then moves nothing and does not need CUDA (``parameterless``).
+no placement at all: `Module.cuda()` then moves nothing and does not need CUDA (``parameterless``);
+so is one on a project module class without state (tipcheck.facts.gpu_design.StatelessClasses).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import libcst as cst
 
 from tipcheck.facts.devices import DeviceFacts, code, mentions_cuda
 from tipcheck.facts.flow import CallSite, ModuleSummary
-from tipcheck.facts.gpu_design import StatelessClasses, imports_cuda_only_library, kernel_test
+from tipcheck.facts.gpu_design import StatelessClasses, imports_cuda_only_library, in_cuda_oom_handler, kernel_test
 from tipcheck.facts.walk import walk
 
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
@@ -261,7 +264,7 @@ class ModuleChecks:
         return found
 
     def governed(self, site: CallSite) -> bool:
-        if self.test_module or self.gpu_only_module():
+        if self.test_module or self.gpu_only_module() or in_cuda_oom_handler(site.ctx.stmt_path):
             return True
         if self.checked_where(site):
             return True

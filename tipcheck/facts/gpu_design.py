@@ -79,6 +79,30 @@ def kernel_test(summary: ModuleSummary) -> bool:
     return any(site.callee and _GRADCHECK.match(site.callee) for site in summary.calls)
 
 
+# -- recovery from a CUDA out-of-memory error ------------------------------------------------
+_OOM_TYPE = re.compile(r"\bOutOfMemoryError\b")
+_OOM_HANDLING = re.compile(r"cuda\.empty_cache\(|out of memory|\bOOM\b", re.IGNORECASE)
+
+
+def in_cuda_oom_handler(stmt_path) -> bool:
+    """A statement in an `except` handler that recovers from a CUDA out-of-memory error: it catches
+    `torch.cuda.OutOfMemoryError`, or `RuntimeError` and frees the CUDA cache (`empty_cache()`) or
+    says it ran out of memory. It only runs after the GPU ran out of memory."""
+    for index in range(1, len(stmt_path)):
+        stmt, block = stmt_path[index - 1][0], stmt_path[index][1]
+        if not isinstance(stmt, cst.Try):
+            continue
+        for handler in stmt.handlers:
+            if getattr(handler.body, "body", None) is not block or handler.type is None:
+                continue
+            caught = _code(handler.type)
+            if _OOM_TYPE.search(caught):
+                return True
+            if "RuntimeError" in caught and _OOM_HANDLING.search(_code(handler)):
+                return True
+    return False
+
+
 # -- project module classes without state -----------------------------------------------------
 class StatelessClasses:
     """Which project classes, built at a call, make modules without parameters and buffers.
