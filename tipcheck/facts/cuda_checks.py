@@ -38,9 +38,15 @@ from typing import Dict, List, Optional, Sequence, Set
 
 import libcst as cst
 
-from tipcheck.facts.devices import DeviceFacts, code, mentions_cuda
+from tipcheck.facts.devices import DeviceFacts, code, default_of, mentions_cuda
 from tipcheck.facts.flow import CallSite, ModuleSummary
-from tipcheck.facts.gpu_design import StatelessClasses, imports_cuda_only_library, in_cuda_oom_handler, kernel_test
+from tipcheck.facts.gpu_design import (
+    StatelessClasses,
+    default_always_passed,
+    imports_cuda_only_library,
+    in_cuda_oom_handler,
+    kernel_test,
+)
 from tipcheck.facts.walk import walk
 
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
@@ -362,6 +368,14 @@ class ModuleChecks:
         if self._gpu_only_module is None:
             self._gpu_only_module = imports_cuda_only_library(self.module_body) or kernel_test(self.summary)
         return self._gpu_only_module
+
+    def default_unused(self, site: CallSite) -> bool:
+        """A device built as a parameter default that every call of the function overrides."""
+        param = default_of(site)
+        if param is None:
+            return False
+        record = next((r for r in self.summary.funcs.values() if r.node is site.ctx.stmt), None)
+        return record is not None and default_always_passed(param, record, self._callers(record.key))
 
     def _stateless(self, node: cst.BaseExpression) -> bool:
         """A torch.nn or project module without parameters and buffers, built by ``node``."""

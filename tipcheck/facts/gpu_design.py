@@ -79,6 +79,26 @@ def kernel_test(summary: ModuleSummary) -> bool:
     return any(site.callee and _GRADCHECK.match(site.callee) for site in summary.calls)
 
 
+# -- devices kept as parameter defaults -------------------------------------------------------
+def default_always_passed(param: cst.Param, record, callers: Sequence[CallSite]) -> bool:
+    """Every known call of the function (one at least) passes the parameter whose default this is:
+    the default is never used."""
+    if not callers:
+        return False
+    name = param.name.value
+    position = record.params.index(name) if name in record.params else None
+    if position is not None and record.class_key is not None and not record.is_static:
+        position -= 1  # `obj.method(a)`: self is not among the arguments
+    for caller in callers:
+        args = caller.node.args
+        if any(a.star for a in args) or any(a.keyword is not None and a.keyword.value == name for a in args):
+            continue
+        positional = sum(1 for a in args if a.keyword is None)
+        if position is None or positional <= position:
+            return False
+    return True
+
+
 # -- recovery from a CUDA out-of-memory error ------------------------------------------------
 _OOM_TYPE = re.compile(r"\bOutOfMemoryError\b")
 _OOM_HANDLING = re.compile(r"cuda\.empty_cache\(|out of memory|\bOOM\b", re.IGNORECASE)
