@@ -1,6 +1,5 @@
 # expect: none
 """[TIP102] `.cuda()` on project loss modules that hold no parameters and no buffers (their `__init__` keeps numbers, flags, a plain helper object, a parameterless torch loss given no weight): Module.cuda() moves nothing (real-world pattern: detection losses moved with `.cuda()` in the criterion's constructor)."""
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
