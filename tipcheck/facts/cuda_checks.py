@@ -17,13 +17,16 @@ file mentions CUDA somewhere:
   governed;
 - distributed-only code in a project whose process groups are all NCCL: a function that returns
   early when there is one process (`if world_size == 1: return`), or the branch of `if args.distributed:`;
+- a module that requires a CUDA-only library (apex, TensorRT, ...), or a gradcheck test of a CUDA
+  kernel (tipcheck.facts.gpu_design);
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
   CUDA kernels are GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
   entry scripts call), through the call graph of the project facts when there are some.
 
 A `.cuda()` on a module that holds no parameters and no buffers (`nn.CrossEntropyLoss().cuda()`) is
-no placement at all: `Module.cuda()` then moves nothing and does not need CUDA (``parameterless``).
+no placement at all: `Module.cuda()` then moves nothing and does not need CUDA (``parameterless``);
+so is one on a project module class without state (tipcheck.facts.gpu_design.StatelessClasses).
 """
 
 from __future__ import annotations
@@ -35,8 +38,15 @@ from typing import Dict, List, Optional, Sequence, Set
 
 import libcst as cst
 
-from tipcheck.facts.devices import DeviceFacts, code, mentions_cuda
+from tipcheck.facts.devices import DeviceFacts, code, default_of, mentions_cuda
 from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.gpu_design import (
+    StatelessClasses,
+    default_always_passed,
+    imports_cuda_only_library,
+    in_cuda_oom_handler,
+    kernel_test,
+)
 from tipcheck.facts.walk import walk
 
 _EXITS = {"sys.exit", "exit", "quit", "os._exit"}
@@ -84,6 +94,11 @@ def parameterless_call(node: cst.BaseExpression, summary_sites: Dict[int, CallSi
         return False
     site = summary_sites.get(id(node))
     callee = site.callee if site is not None else None
+    return torch_parameterless(callee, node)
+
+
+def torch_parameterless(callee: Optional[str], node: cst.Call) -> bool:
+    """Whether ``node``, a call of the torch.nn class ``callee``, builds a module without state."""
     if not callee or not callee.startswith("torch.nn."):
         return False
     name = callee.rsplit(".", 1)[-1]
@@ -164,6 +179,7 @@ class ModuleChecks:
         self._assignments: Dict[int, _Assignments] = {}  # by id(function node or module)
         self._module_node: Optional[cst.Module] = None
         self._module_checked: Optional[bool] = None  # the module's top level stops without CUDA
+        self._gpu_only_module: Optional[bool] = None
 
     def module_node(self) -> cst.Module:
         """The module's statements as a tree to walk (the same nodes)."""
@@ -254,7 +270,7 @@ class ModuleChecks:
         return found
 
     def governed(self, site: CallSite) -> bool:
-        if self.test_module:
+        if self.test_module or self.gpu_only_module() or in_cuda_oom_handler(site.ctx.stmt_path):
             return True
         if self.checked_where(site):
             return True
@@ -346,6 +362,36 @@ class ModuleChecks:
                                 return True
         return False
 
+    def gpu_only_module(self) -> bool:
+        """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it
+        requires a CUDA-only library, or it is a gradcheck test of a CUDA kernel."""
+        if self._gpu_only_module is None:
+            self._gpu_only_module = imports_cuda_only_library(self.module_body) or kernel_test(self.summary)
+        return self._gpu_only_module
+
+    def default_unused(self, site: CallSite) -> bool:
+        """A device built as a parameter default that every call of the function overrides."""
+        param = default_of(site)
+        if param is None:
+            return False
+        record = next((r for r in self.summary.funcs.values() if r.node is site.ctx.stmt), None)
+        return record is not None and default_always_passed(param, record, self._callers(record.key))
+
+    def _stateless(self, node: cst.BaseExpression) -> bool:
+        """A torch.nn or project module without parameters and buffers, built by ``node``."""
+        if parameterless_call(node, self._sites):
+            return True
+        classes = self.project.stateless() if self.project is not None else None
+        if classes is None:
+            summary = self.summary
+            classes = StatelessClasses(
+                summary.classes,
+                lambda name, module: ("class", module, name) if name.startswith("$.") else None,
+                {summary.module_id: summary},
+                torch_parameterless,
+            )
+        return classes.builds_stateless(node, self.summary.module_id)
+
     # -- modules that hold nothing to move ----------------------------------------------------
     def parameterless(self, site: CallSite) -> bool:
         """`.cuda()` on a torch.nn module that holds no parameters and no buffers: built right there
@@ -355,7 +401,7 @@ class ModuleChecks:
         if not isinstance(func, cst.Attribute):
             return False
         receiver = func.value
-        if parameterless_call(receiver, self._sites):
+        if self._stateless(receiver):
             return True
         if not isinstance(receiver, (cst.Name, cst.Attribute)):
             return False
@@ -371,7 +417,7 @@ class ModuleChecks:
             return False
         moved = (f"{text}.cuda(", f"{text}.to(")
         fresh = [v for v in values if not code(v).startswith(moved)]
-        return bool(fresh) and all(parameterless_call(v, self._sites) for v in fresh)
+        return bool(fresh) and all(self._stateless(v) for v in fresh)
 
 
 def _exits(block: cst.BaseSuite) -> bool:
@@ -427,6 +473,16 @@ class ProjectChecks:
         self.project = project
         self._modules: Dict[str, Optional[ModuleChecks]] = {}
         self._nccl_only: Optional[bool] = None
+        self._stateless: Optional[StatelessClasses] = None
+
+    def stateless(self) -> StatelessClasses:
+        """The project classes that build modules without state (tipcheck.facts.gpu_design)."""
+        if self._stateless is None:
+            project = self.project
+            self._stateless = StatelessClasses(
+                project.classes, project._definition, project.summaries, torch_parameterless
+            )
+        return self._stateless
 
     def module(self, module_id: str, module_body: Optional[Sequence[cst.CSTNode]] = None) -> Optional[ModuleChecks]:
         if module_id not in self._modules:

@@ -115,7 +115,9 @@ class DeviceFacts:
                         if is_cuda_string(arg.value) or _is_cuda_device_call(arg.value):
                             found.append(Placement(site, _method_name(call), "to", arg.value))
                         break
-            elif site.callee in ("torch.device", "torch.accelerator.current_accelerator") and _assigned(site):
+            elif site.callee in ("torch.device", "torch.accelerator.current_accelerator") and (
+                _assigned(site) or default_of(site) is not None
+            ):
                 if site.callee == "torch.device" and call.args and is_cuda_string(call.args[0].value):
                     found.append(Placement(site, call, "device"))
                 elif site.callee == "torch.accelerator.current_accelerator" and not any(
@@ -142,6 +144,19 @@ def _assigned(site: CallSite) -> bool:
     if not isinstance(stmt, cst.SimpleStatementLine):
         return False
     return any(isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is site.node for small in stmt.body)
+
+
+def default_of(site: CallSite) -> Optional[cst.Param]:
+    """The parameter whose default value the call is (`def predict(x, device=torch.device("cuda"))`):
+    a device kept for the calls that pass none."""
+    stmt = site.ctx.stmt
+    if not isinstance(stmt, cst.FunctionDef):
+        return None
+    params = stmt.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.default is site.node:
+            return param
+    return None
 
 
 def _torch_cuda_signature(call: cst.Call) -> bool:

@@ -499,6 +499,9 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         )
         self.summary.funcs[key] = record
         self.note_none_defaults(params, scope.uid)
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if isinstance(param.default, cst.Call):
+                walk(param.default, self)  # evaluated where the function is defined
         if owner is not None:
             owner.methods[node.name.value] = key
             if record.params and not record.is_static and "classmethod" not in decorators:

@@ -64,6 +64,8 @@ class CudaWithoutFallback(ProjectRule):
         for placement in checks.devices.cuda_placements():
             if placement.form == "cuda()" and checks.parameterless(placement.site):
                 continue  # Module.cuda() on a module with nothing to move: it needs no CUDA
+            if placement.form == "device" and checks.default_unused(placement.site):
+                continue  # a parameter default that every call overrides
             if checks.governed(placement.site):
                 continue
             ctx.report(placement.anchor, message(placement), self._fix(ctx, placement))
