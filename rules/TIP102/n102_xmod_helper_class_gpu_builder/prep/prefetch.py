@@ -11,4 +11,5 @@ class GpuPrefetcher:
 
     def __iter__(self):
         for inputs, labels in self.loader:
-            yield inputs.cuda(self.rank, non_blocking=True), labels.cuda(self.rank, non_blocking=True)
+            inputs = inputs.cuda(self.rank, non_blocking=True)
+            yield inputs, labels

@@ -9,4 +9,5 @@ class GpuPrefetcher:
 
     def __iter__(self):
         for inputs, labels in self.loader:
-            yield inputs.cuda(self.rank, non_blocking=True), labels.cuda(self.rank, non_blocking=True)  # expect: TIP102[no-fix]
+            inputs = inputs.cuda(self.rank, non_blocking=True)  # expect: TIP102[no-fix]
+            yield inputs, labels
