@@ -90,12 +90,15 @@ _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _mentions(text: str, name: str) -> int:
-    """How often ``name`` stands as a word in ``text``, outside import statements and quotes."""
+    """How often ``name`` stands as a word in ``text``, outside import statements, quotes and
+    `super(name, self)`."""
     if name not in text:
         return 0
-    pattern = re.compile(r"(?<![\w'\".])" + re.escape(name) + r"(?![\w'\"])")
+    pattern = re.compile(r"(?<![\w'\"])" + re.escape(name) + r"(?![\w'\"])")
     stripped = _IMPORT_LINE.sub("", text)
-    return len(pattern.findall(stripped))
+    # `super(Name, self)` in its own methods names no other use.
+    supers = len(re.findall(r"\bsuper\(\s*" + re.escape(name) + r"\b", stripped))
+    return len(pattern.findall(stripped)) - supers
 
 
 def built_only_on_gpus(checks, site: CallSite, linted: Optional[Mapping[str, str]]) -> bool:
