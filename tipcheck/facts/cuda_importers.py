@@ -85,6 +85,22 @@ class ConstructionIndex:
             self._sites = found
         return self._sites.get(class_key, [])
 
+    def calls_into(self, path: str, function: str) -> List[CallSite]:
+        """The project's calls of ``function``, a top-level function of ``path``, a linted file the
+        project step did not read (found through the linted files' module names)."""
+        if not self.project.linted:
+            return []
+        if self._linted_index is None:
+            self._linted_index = ModuleIndex(list(self.project.linted))
+        found: List[CallSite] = []
+        for module_id, summary in self.project.summaries.items():
+            for site in summary.calls:
+                callee = site.callee
+                if callee and callee.rsplit(".", 1)[-1] == function:
+                    if self._linted_index.resolve(callee, module_id) == (path, [function]):
+                        found.append(site)
+        return found
+
 
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -107,32 +123,72 @@ def built_only_on_gpus(checks, site: CallSite, linted: Optional[Mapping[str, str
     project_checks = checks.project
     if project_checks is None or linted is None:
         return False
-    record = checks.summary.funcs.get(site.ctx.func)
+    func = site.ctx.func
+    record = checks.summary.funcs.get(func)
+    while record is not None and record.class_key is None and func[2].count(".") > 1:
+        func = (func[0], func[1], func[2].rsplit(".", 1)[0])  # a function nested in a method: the method
+        record = checks.summary.funcs.get(func)
     class_key = record.class_key if record is not None else None
     if class_key is None or not class_key[2].startswith("$.") or "." in class_key[2][2:]:
         return False
-    name = class_key[2][2:]
     facts = project_checks.project
     index = _INDEXES.get(facts)
     if index is None:
         index = _INDEXES[facts] = ConstructionIndex(facts)
-    sites = index.sites(class_key)
-    if not sites:
-        return False
+    home = checks.summary.module_id
+    return _only_on_gpus(project_checks, index, home, class_key[2][2:], index.sites(class_key), linted, 0)
+
+
+def _only_on_gpus(project_checks, index: ConstructionIndex, home: str, name: str, sites, linted, depth: int) -> bool:
+    """Whether every use of the top-level ``name`` of ``home`` runs only on GPUs: ``sites`` (the
+    calls of it the project step sees) are governed, and every other mention of it in the linted
+    files stands in a top-level function of a file the project step did not read (`get_criterion()`
+    of a loss module that builds the wrapper), whose own uses are so in turn (two levels at most)."""
     by_module: Dict[str, int] = {}
     for built in sites:
         by_module[built.ctx.func[1]] = by_module.get(built.ctx.func[1], 0) + 1
-    home = checks.summary.module_id
+    unread: List[Tuple[str, str]] = []
+    summaries = project_checks.project.summaries
     for path, text in linted.items():
-        count = _mentions(text, name)
-        if path == home:
-            count -= 1  # its `class` statement
-        if count > by_module.get(path, 0):
-            return False  # named where tipcheck does not see it built: handed on, subclassed, unread
+        count = _mentions(text, name) - (1 if path == home else 0)  # less its own `class`/`def`
+        if count <= by_module.get(path, 0):
+            continue
+        if depth >= 2 or path == home or path in summaries:
+            return False  # named where tipcheck does not see it used: handed on, subclassed
+        functions = _enclosing_functions(text, name)
+        if functions is None or len(functions) != count or name in functions:
+            return False
+        unread.extend((path, function) for function in sorted(set(functions)))
+    if not sites and not unread:
+        return False
     for built in sites:
         builder = project_checks.checks_for(built)
         if builder is None:
             return False
         if not (builder.checked_where(built) or builder.function_governed(built.ctx.func, set())):
             return False
+    for path, function in unread:
+        calls = index.calls_into(path, function)
+        if not _only_on_gpus(project_checks, index, path, function, calls, linted, depth + 1):
+            return False
     return True
+
+
+_TOP_LEVEL = re.compile(r"^(?![ \t#@)\]}\n])(.*)$", re.MULTILINE)
+_DEF = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)")
+
+
+def _enclosing_functions(text: str, name: str) -> Optional[List[str]]:
+    """For each mention of ``name`` in ``text`` (outside imports and quotes), the top-level function
+    it stands in; None when one stands anywhere else (the top level, a class)."""
+    stripped = _IMPORT_LINE.sub("", text)
+    pattern = re.compile(r"(?<![\w'\"])" + re.escape(name) + r"(?![\w'\"])")
+    found: List[str] = []
+    for match in pattern.finditer(stripped):
+        heads = list(_TOP_LEVEL.finditer(stripped, 0, match.start()))
+        head = heads[-1] if heads else None
+        defined = _DEF.match(head.group(1)) if head is not None else None
+        if defined is None or head.start() == stripped.rfind("\n", 0, match.start()) + 1:
+            return None  # at the top level itself, or in a class
+        found.append(defined.group(1))
+    return found
