@@ -41,6 +41,7 @@ class ConstructionIndex:
         self.project = project
         self._sites: Optional[Dict[Key, List[CallSite]]] = None
         self._linted_index: Optional[ModuleIndex] = None
+        self.answers: Dict[Tuple[str, str], bool] = {}  # (home, name) -> _only_on_gpus at the first level
 
     def _resolve(self, callee: str, module_id: str, names: Dict[str, List[Key]]) -> Optional[Key]:
         """The project class ``callee`` names: through the project's modules, or else through a
@@ -135,8 +136,10 @@ def built_only_on_gpus(checks, site: CallSite, linted: Optional[Mapping[str, str
     index = _INDEXES.get(facts)
     if index is None:
         index = _INDEXES[facts] = ConstructionIndex(facts)
-    home = checks.summary.module_id
-    return _only_on_gpus(project_checks, index, home, class_key[2][2:], index.sites(class_key), linted, 0)
+    asked = (checks.summary.module_id, class_key[2][2:])
+    if asked not in index.answers:
+        index.answers[asked] = _only_on_gpus(project_checks, index, *asked, index.sites(class_key), linted, 0)
+    return index.answers[asked]
 
 
 def _only_on_gpus(project_checks, index: ConstructionIndex, home: str, name: str, sites, linted, depth: int) -> bool:
