@@ -74,6 +74,7 @@ def check_sources(
     directives = {source.path: may_hold_directives(source.text) for source in sources}
     # A file no rule reads is not parsed by LibCST, but its syntax is still checked.
     _check_syntax([source for source in sources if not wanted[source.path]], results, cache, hashes)
+    linted = _linted_texts(sources, wanted)
     for source in sources:
         # A file no rule reads and with no suppression comment needs no text from here on.
         if not wanted[source.path] and not directives[source.path]:
@@ -125,7 +126,16 @@ def check_sources(
         and any(rule.project for rule in wanted[source.path])
     ]
     if project_paths:
-        _project_rules([results[path].source for path in project_paths], wanted, analyses, results, cache, file_keys)
+        _project_rules(
+            [results[path].source for path in project_paths],
+            wanted,
+            analyses,
+            results,
+            cache,
+            file_keys,
+            linted,
+            hashes,
+        )
     thaw()
     policy = policy or Policy()
     for source in sources:
@@ -210,6 +220,14 @@ def _plan(
     return wanted
 
 
+def _linted_texts(sources: Sequence[SourceFile], wanted: Dict[str, List[Rule]]) -> Optional[Dict[str, str]]:
+    """The text of every linted file, kept for the project rules that look for the files naming a
+    project definition (Rule.reads_linted: TIP102's helper classes); None when no such rule runs."""
+    if not any(getattr(rule, "reads_linted", False) for chosen in wanted.values() for rule in chosen):
+        return None
+    return {source.path: source.text for source in sources}
+
+
 def _store(cache: Cache, file_key: str, analysis: FileAnalysis) -> None:
     """Store an analysis in the cache: the findings in one entry, the tree (large) in another."""
     data = analysis.encoded_tree
@@ -227,6 +245,8 @@ def _project_rules(
     results: Dict[str, FileResult],
     cache: Optional[Cache],
     file_keys: Dict[str, str],
+    linted: Optional[Dict[str, str]] = None,
+    hashes: Optional[Dict[str, str]] = None,
 ) -> None:
     """Combine the flow summaries of the files into the project's training facts and run the
     project rules on each file. With a cache, the findings are kept for this exact set of files."""
@@ -234,7 +254,10 @@ def _project_rules(
     if cache is not None:
         # Module names come from the folders' __init__.py files, which are not among these files.
         project_key = cache_key(
-            "project", cache.runtime, [(file_keys[source.path], module_name_for(source.path)) for source in sources]
+            "project",
+            cache.runtime,
+            [(file_keys[source.path], module_name_for(source.path)) for source in sources],
+            sorted((hashes or {}).items()) if linted is not None else None,
         )
         cached = cachedata.load_project(cache.get("project", project_key), [source.path for source in sources])
         if cached is not None:
@@ -251,6 +274,7 @@ def _project_rules(
     found: Dict[str, FileAnalysis] = {source.path: FileAnalysis(source.path) for source in sources}
     try:
         project = ProjectFacts([trees[path][1].flow(path) for path in trees])
+        project.linted = linted
     except Exception as exc:
         first = sources[0].path
         found[first].errors.append(

@@ -36,6 +36,8 @@ __all__ = ["ANY_CLASS", "PER_BATCH_SCHEDULERS", "Loop", "ProjectFacts", "Value"]
 class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
     """The project's combined facts and the queries of the rules (see the module docstring)."""
 
+    linted = None  # the text of every linted file by path, for the rules that ask (Rule.reads_linted)
+
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
         super().__init__(summaries)
         self._reach_cache: Dict[Key, Set[Key]] = {}

@@ -37,3 +37,5 @@ class ProjectRule(Rule):
     # about files it wants itself (TIP102: the callers of a helper, in scripts that mention CUDA too)
     # leaves that out, and costs the project step only its own files.
     expands: ClassVar[bool] = True
+    # A project rule that needs the texts of every linted file (ProjectFacts.linted), not only those it reads.
+    reads_linted: ClassVar[bool] = False

@@ -10,6 +10,7 @@ import libcst as cst
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
 from tipcheck.facts.cuda_checks import ModuleChecks, project_checks
+from tipcheck.facts.cuda_importers import built_only_on_gpus
 from tipcheck.facts.devices import DeviceFacts, Placement, code, is_plain_cuda
 from tipcheck.fixes.devices import device_variable, idiom
 from tipcheck.rules.base import ProjectRule
@@ -47,6 +48,8 @@ class CudaWithoutFallback(ProjectRule):
     # that place on CUDA or are GPU-only by design (an NCCL group, `set_device`, `device_ids`,
     # `CUDA_VISIBLE_DEVICES`) are read for this rule; nothing more is pulled in.
     expands = False
+    # ... but the files that name a helper class are looked for in every linted text (cuda_importers).
+    reads_linted = True
     fixable = "sometimes"
     # "cuda", "cuda:1", "cuda:{}".format(...); the GPU-only statements of tipcheck.facts.cuda_checks.
     _PATTERN = re.compile(
@@ -68,6 +71,8 @@ class CudaWithoutFallback(ProjectRule):
                 continue  # a parameter default that every call overrides
             if checks.governed(placement.site):
                 continue
+            if ctx.project is not None and built_only_on_gpus(checks, placement.site, ctx.project.linted):
+                continue  # a method of a class that only GPU-only code builds
             ctx.report(placement.anchor, message(placement), self._fix(ctx, placement))
 
     @staticmethod
