@@ -102,6 +102,9 @@ class CombinedProject:
         self.funcs: Dict[Key, FuncRecord] = {}
         self.classes: Dict[Key, ClassRecord] = {}
         self.call_targets: Dict[int, Key] = {}  # id(call site) -> the project function it calls
+        # id(call site) -> the other methods it may call, on a value of one of several classes
+        # (`trainer = A(cfg) if a else B(cfg)`; `trainer.update()` calls A.update or B.update)
+        self.more_targets: Dict[int, List[Key]] = {}
         self.calls_by_func: Dict[Key, List[CallSite]] = {}
         self.callers: Dict[Key, List[CallSite]] = {}
         self.loops: List[Loop] = []
@@ -117,6 +120,13 @@ class CombinedProject:
         self._dynamic_calls: List[CallSite] = []
         self._handed_to_wrappers: List[KeyPath] = []
         self._build()
+
+    def targets_of(self, site: CallSite) -> List[Key]:
+        """Every project function a call may run (several for a method of one of several classes)."""
+        target = self.call_targets.get(id(site))
+        if target is None:
+            return []
+        return [target, *self.more_targets.get(id(site), ())]
 
     # -- resolving names across modules ----------------------------------------------------
     def _split_qualified(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
@@ -170,7 +180,9 @@ class CombinedProject:
         # Method calls resolve once instances are unified with their classes; binding their
         # arguments can make more of them resolvable, so go round a few times.
         for _ in range(3):
-            self_roots = {self.graph.find(("self",) + key[1:]): key for key in self.classes}
+            self_roots: Dict[Key, List[Key]] = {}
+            for key in self.classes:
+                self_roots.setdefault(self.graph.find(("self",) + key[1:]), []).append(key)
             unresolved = []
             for site, module_id in methods:
                 if not self._link_method(site, self_roots):
@@ -269,9 +281,12 @@ class CombinedProject:
                     return found
         return None
 
-    def _call_function(self, site: CallSite, target: Key, skip_self: bool) -> None:
+    def _call_function(self, site: CallSite, target: Key, skip_self: bool, primary: bool = True) -> None:
         func = self.funcs[target]
-        self.call_targets[id(site)] = target
+        if primary:
+            self.call_targets[id(site)] = target
+        else:
+            self.more_targets.setdefault(id(site), []).append(target)
         self.callers.setdefault(target, []).append(site)
         self._bind_params(func, site, skip_self=skip_self and func.class_key is not None and not func.is_static)
         self.graph.union(self.graph.node((site.result, ())), ("ret",) + target[1:])
@@ -309,16 +324,23 @@ class CombinedProject:
             return True
         return False
 
-    def _link_method(self, site: CallSite, self_roots: Dict[Key, Key]) -> bool:
+    def _link_method(self, site: CallSite, self_roots: Dict[Key, List[Key]]) -> bool:
+        """Link a method call on an instance of a project class; on a value that may be an instance
+        of one of several classes, to each of their methods (the last class's is the main target)."""
         if site.receiver is None or site.method is None:
             return False
-        class_key = self_roots.get(self.graph.find(self.graph.node(site.receiver)))
-        if class_key is None:
+        class_keys = self_roots.get(self.graph.find(self.graph.node(site.receiver)))
+        if not class_keys:
             return False
-        target = self._lookup_method(("class",) + class_key[1:], site.method, set())
-        if target is None:
+        targets: List[Key] = []
+        for class_key in reversed(class_keys):
+            target = self._lookup_method(("class",) + class_key[1:], site.method, set())
+            if target is not None and target not in targets:
+                targets.append(target)
+        if not targets:
             return False
-        self._call_function(site, target, skip_self=True)
+        for index, target in enumerate(targets):
+            self._call_function(site, target, skip_self=True, primary=index == 0)
         return True
 
     def _link_unknown(self, site: CallSite) -> None:

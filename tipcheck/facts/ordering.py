@@ -28,7 +28,8 @@ from tipcheck.facts.flow import CallSite, Key, LoopRecord
 MAX_DEPTH = 6  # calls followed down from the loop's body
 MAX_PATHS = 24  # paths kept for one call; past that its order is not known
 
-Level = Tuple[int, cst.CSTNode, Optional[CallSite]]  # (index in the block, statement, call made from it)
+# (index in the block, statement, call made from it, the function whose code holds the block)
+Level = Tuple[int, cst.CSTNode, Optional[CallSite], Key]
 Path = Tuple[Level, ...]
 
 
@@ -84,29 +85,31 @@ def _collect(project, site, func: Key, block, record, depth: int, seen, prefix: 
     if site.ctx.func == func and (record is None or record in site.ctx.loops):
         stmt = _child(site.ctx.stmt_path, block)
         if stmt is not None:
-            found.append(prefix + ((_index(block, stmt), stmt, None),))
+            found.append(prefix + ((_index(block, stmt), stmt, None, func),))
     if depth >= MAX_DEPTH:
         return len(found) <= MAX_PATHS
     for call in project.calls_by_func.get(func, ()):
         if record is not None and record not in call.ctx.loops:
             continue
-        target = project.call_targets.get(id(call))
-        if target is None or target in seen or site.ctx.func not in project.reachable_funcs(target):
-            continue
-        stmt = _child(call.ctx.stmt_path, block)
-        definition = project.funcs.get(target)
-        inner = _body(definition.node) if definition is not None else None
-        if stmt is None or inner is None:
-            continue
-        level = (_index(block, stmt), stmt, call)
-        if not _collect(project, site, target, inner, None, depth + 1, seen + (target,), prefix + (level,), found):
-            return False
+        for target in project.targets_of(call):  # each method it may run, on a value of several classes
+            if target in seen or site.ctx.func not in project.reachable_funcs(target):
+                continue
+            stmt = _child(call.ctx.stmt_path, block)
+            definition = project.funcs.get(target)
+            inner = _body(definition.node) if definition is not None else None
+            if stmt is None or inner is None:
+                continue
+            level = (_index(block, stmt), stmt, call, func)
+            if not _collect(project, site, target, inner, None, depth + 1, seen + (target,), prefix + (level,), found):
+                return False
     return len(found) <= MAX_PATHS
 
 
 def compare(a: Path, b: Path) -> Tuple[Optional[int], int]:
     """(-1 if ``a`` runs first, 1 if ``b`` does, None if not known; the level where they part)."""
-    for level, ((ia, sa, ca), (ib, sb, cb)) in enumerate(zip(a, b)):
+    for level, ((ia, sa, ca, fa), (ib, sb, cb, fb)) in enumerate(zip(a, b)):
+        if fa != fb:
+            return None, level  # one call, two of the methods it may run: one or the other runs
         if sa is not sb:
             return (-1 if ia < ib else 1), level
         if ca is None or cb is None or ca is not cb:
@@ -151,7 +154,7 @@ def runs_first(project, record: LoopRecord, first: CallSite, others: Sequence[Ca
     if level == 0:
         func, block = record.ctx.func, _body(record.node)
     else:
-        func = project.call_targets[id(own[level - 1][2])]
+        func = own[level][3]
         block = _body(project.funcs[func].node)
     return Divergence(
         level=level,

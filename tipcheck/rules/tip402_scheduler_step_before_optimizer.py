@@ -64,6 +64,10 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             optimizer = project.field_root(values[0], "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
             sched_steps = [s for s, _ in project.method_calls(root, "step")]
+            if _from_shared_factory(project, root):
+                # Schedulers built by one factory are one value to the facts: `g_sched.step()` is
+                # not an earlier step of `d_sched`. Only the steps of the same name count.
+                sched_steps = [s for s in sched_steps if _same_receiver(s, sched_step)]
             named = _named(project, values, None)
             found = self._first_before(project, sched_step, opt_steps, sched_steps) if opt_steps else None
             if found is None:
@@ -127,7 +131,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         a step that runs only after some epochs (`if epoch > 0:`)."""
         var = _loop_var(loop)
         # In the loop's function: a condition on the loop variable (`if epoch > 0:`).
-        calls = [call for _, _, call in divergence.first_path if call is not None]
+        calls = [level[2] for level in divergence.first_path if level[2] is not None]
         outer = calls[0].ctx.conditions if calls else sched_step.ctx.conditions
         for condition in outer:
             if var is not None and var in names_in(condition) and not _compares_to_string(condition):
@@ -222,6 +226,16 @@ def _from_shared_factory(project: ProjectFacts, root) -> bool:
         if func[0] == "func" and len(project.callers.get(func, ())) > 1:
             return True
     return False
+
+
+def _same_receiver(a: CallSite, b: CallSite) -> bool:
+    """Whether two method calls are made on the same name in the same function (`d_sched.step()`)."""
+    if a is b:
+        return True
+    if a.ctx.func != b.ctx.func or not isinstance(a.node.func, cst.Attribute) or not isinstance(b.node.func, cst.Attribute):
+        return False
+    name = dotted_name(a.node.func.value)
+    return name is not None and name == dotted_name(b.node.func.value)
 
 
 def _counts(name: str, var: Optional[str]) -> bool:
