@@ -232,7 +232,11 @@ def _same_receiver(a: CallSite, b: CallSite) -> bool:
     """Whether two method calls are made on the same name in the same function (`d_sched.step()`)."""
     if a is b:
         return True
-    if a.ctx.func != b.ctx.func or not isinstance(a.node.func, cst.Attribute) or not isinstance(b.node.func, cst.Attribute):
+    if (
+        a.ctx.func != b.ctx.func
+        or not isinstance(a.node.func, cst.Attribute)
+        or not isinstance(b.node.func, cst.Attribute)
+    ):
         return False
     name = dotted_name(a.node.func.value)
     return name is not None and name == dotted_name(b.node.func.value)
