@@ -14,6 +14,11 @@ their order within the statement is not known: such pairs are not ordered.
 
 ``runs_first`` asks whether one call runs before every one of some others in each iteration (the
 scheduler step before every optimizer step); ``Divergence`` says where, for a fix that moves it.
+``runs_before_loop`` asks whether a call runs once before a loop starts (a trainer's constructor
+that steps the scheduler, before the training loop).
+
+A call to a method of a value that may be one of several project classes runs one of several
+functions: paths through different ones are alternatives, never ordered.
 """
 
 from __future__ import annotations
@@ -168,3 +173,32 @@ def runs_first(project, record: LoopRecord, first: CallSite, others: Sequence[Ca
         first_path=own,
         first_paths=len(mine),
     )
+
+
+def runs_before_loop(project, site: CallSite, record: LoopRecord) -> bool:
+    """Whether ``site`` runs once before the loop starts, in the function that holds the loop: in a
+    statement of a block around the loop that comes before the loop's own statement there (the call
+    itself, or a project function called from there: a trainer's constructor), outside every loop
+    but those around the loop (`Trainer(cfg)` whose `__init__` steps the scheduler, then the
+    training loop)."""
+    func = record.ctx.func
+    around = [entry for entry in record.ctx.stmt_path]
+    if not around or around[-1][0] is not record.node:
+        return False  # where the loop statement sits is not known
+    outer = set(map(id, record.ctx.loops))
+    for loop_stmt, block in reversed(around):
+        found: List[Path] = []
+        if not _collect(project, site, func, block, None, 0, (func,), (), found):
+            return False
+        index = _index(block, loop_stmt)
+        for path in found:
+            if path[0][0] >= index:
+                continue
+            calls = [level[2] for level in path if level[2] is not None]
+            first_ctx = calls[0].ctx if calls else site.ctx
+            if not all(id(loop) in outer for loop in first_ctx.loops):
+                continue  # it runs in another loop before this one
+            if any(call.ctx.loops for call in calls[1:]) or (calls and site.ctx.loops):
+                continue  # in a loop of a helper
+            return True
+    return False

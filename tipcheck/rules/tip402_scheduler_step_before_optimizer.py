@@ -11,7 +11,7 @@ from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
 from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
-from tipcheck.facts.ordering import Divergence, runs_before_any, runs_first
+from tipcheck.facts.ordering import Divergence, runs_before_any, runs_before_loop, runs_first
 from tipcheck.facts.training import ANY_CLASS, Loop, ProjectFacts
 from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
@@ -78,6 +78,14 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                         "optimizer: the schedule's first learning rate is skipped"
                     )
                     ctx.report(sched_step.node, message, None)
+                elif not sched_step.node.args and self._before_training_loop(
+                    project, sched_step, opt_steps, sched_steps
+                ):
+                    message = (
+                        f"{named} runs before the training loop that steps the optimizer (and steps the scheduler "
+                        "again): the schedule's first learning rate is skipped"
+                    )
+                    ctx.report(sched_step.node, message, None)
                 continue
             loop, divergence = found
             arg = self._epoch_argument(sched_step, loop, divergence)
@@ -118,6 +126,25 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         inside = [s for s in opt_steps if project.inside(s, loop)]
         divergence = runs_first(project, loop.record, sched_step, inside)
         return (loop, divergence) if divergence is not None else None
+
+    @staticmethod
+    def _before_training_loop(
+        project: ProjectFacts, sched_step: CallSite, opt_steps: List[CallSite], sched_steps: List[CallSite]
+    ) -> bool:
+        """Whether a scheduler step outside every loop runs before the loop that runs every
+        optimizer step and steps the scheduler again (`self.scheduler.step()` in a trainer's
+        `__init__`, then the epoch loop): no optimizer step runs before it."""
+        if project.loops_running(sched_step.ctx) or _unreachable(sched_step):
+            return False
+        if any(_counts(name, None) for c in sched_step.ctx.conditions for name in names_in(c)):
+            return False  # `if start_epoch > 0:` (a resume)
+        common = None  # the loops that run every optimizer step
+        for step in opt_steps:
+            running = {id(loop): loop for loop in project.loops_running(step.ctx)}
+            common = running if common is None else {k: v for k, v in common.items() if k in running}
+        others = [s for s in sched_steps if s is not sched_step]
+        loops = [loop for loop in (common or {}).values() if any(project.inside(s, loop) for s in others)]
+        return any(runs_before_loop(project, sched_step, loop.record) for loop in project.innermost(loops))
 
     @staticmethod
     def _after_some_passes(sched_step: CallSite) -> bool:
@@ -240,6 +267,19 @@ def _same_receiver(a: CallSite, b: CallSite) -> bool:
         return False
     name = dotted_name(a.node.func.value)
     return name is not None and name == dotted_name(b.node.func.value)
+
+
+def _unreachable(site: CallSite) -> bool:
+    """Whether a call sits after a `raise` or `return` of its own block or of one around it."""
+    for stmt, block in site.ctx.stmt_path:
+        for earlier in block:
+            if earlier is stmt:
+                break
+            if isinstance(earlier, cst.SimpleStatementLine) and any(
+                isinstance(small, (cst.Raise, cst.Return)) for small in earlier.body
+            ):
+                return True
+    return False
 
 
 def _counts(name: str, var: Optional[str]) -> bool:
