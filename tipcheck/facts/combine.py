@@ -22,6 +22,7 @@ rules ask of the result are answered by ``ProjectFacts`` (tipcheck.facts.trainin
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -130,7 +131,25 @@ class CombinedProject:
 
     # -- resolving names across modules ----------------------------------------------------
     def _split_qualified(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
-        """(module id, attribute names) for a qualified name that points into the project."""
+        """(module id, attribute names) for a qualified name that points into the project.
+
+        ``from pkg import build`` where ``pkg/build.py`` exists and ``pkg/__init__.py`` binds
+        ``build`` to something else (`from .build import build`, a function named like its module):
+        the package's attribute is that binding, not the submodule."""
+        split = self._split_plain(qualified, importer)
+        if split is None or split[1] or os.path.basename(split[0]) == "__init__.py":
+            return split
+        init = os.path.join(os.path.dirname(split[0]), "__init__.py")
+        summary = self.summaries.get(init)
+        stem = os.path.splitext(os.path.basename(split[0]))[0]
+        bindings = summary.module_scope.bindings.get(stem) if summary and summary.module_scope else None
+        if not bindings or len(set(bindings)) != 1 or not bindings[0]:
+            return split
+        if not bindings[0].startswith("$") and self._split_plain(bindings[0], init) == split:
+            return split  # `from . import build`: the submodule itself
+        return init, [stem]
+
+    def _split_plain(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
         if qualified.startswith("$."):
             return importer, qualified[2:].split(".")
         if qualified.startswith("."):
