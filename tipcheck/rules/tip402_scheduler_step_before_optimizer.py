@@ -120,6 +120,10 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         if len(loops) != 1:
             return None
         loop = loops[0]
+        if any(not project.inside(s, loop) and runs_before_loop(project, s, loop.record) for s in opt_steps):
+            # A deliberate optimizer step before the loop (`optimizer.step()` on zero gradients, to
+            # keep PyTorch from warning): the scheduler's first step already follows one.
+            return None
         others = [s for s in sched_steps if s is not sched_step and project.inside(s, loop)]
         if runs_before_any(project, loop.record, sched_step, others):
             return None  # not the first scheduler step of the loop
