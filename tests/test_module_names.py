@@ -197,3 +197,32 @@ def test_a_module_that_is_not_a_script_does_not_prefer_its_own_folder(tmp_path):
     assert index.resolve("utils.X", paths["tools/train.py"]) == (paths["lib/utils.py"], ["X"])  # front first
     assert index.resolve("utils.X", paths["tools/eval.py"]) == (paths["tools/utils.py"], ["X"])  # a script's folder
     assert index.resolve("utils.X", paths["lib/models/net.py"]) is None  # its folder, or lib/: either
+
+
+def test_two_copies_of_a_program_each_import_their_own(tmp_path):
+    # One program copied in two folders that are packages (`code/__init__.py`): both `trainer`
+    # modules are named `code.trainer`. Each copy's script imports its own (its folder runs first
+    # on the path), not the other copy's.
+    tree = {
+        "train_copy/code/__init__.py": "",
+        "train_copy/code/main.py": "from trainer import Trainer\n",
+        "train_copy/code/trainer.py": "class Trainer:\n    pass\n",
+        "test_copy/code/__init__.py": "",
+        "test_copy/code/main.py": "from trainer import Trainer\n",
+        "test_copy/code/trainer.py": "class Trainer:\n    pass\n",
+    }
+    paths = {}
+    for name, text in tree.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths[name] = str(path)
+    index = ModuleIndex(list(paths.values()), {paths[name]: text for name, text in tree.items()})
+    own = index.resolve("trainer.Trainer", paths["train_copy/code/main.py"])
+    assert own == (paths["train_copy/code/trainer.py"], ["Trainer"])
+    own = index.resolve("trainer.Trainer", paths["test_copy/code/main.py"])
+    assert own == (paths["test_copy/code/trainer.py"], ["Trainer"])
+    assert index.resolve("trainer.Trainer") == (
+        paths["test_copy/code/trainer.py"],
+        ["Trainer"],
+    )  # no importer: the last

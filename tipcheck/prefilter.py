@@ -31,6 +31,15 @@ def _training(text: str) -> bool:
     return any(word in text for word in _TRAINING_WORDS)
 
 
+# `from .fit import fit` in a package's __init__.py: `from pkg import fit` elsewhere means the
+# function, not the module pkg/fit.py, and only the __init__ says so (tipcheck.facts.combine).
+_SAME_NAME_REEXPORT = re.compile(r"^[ \t]*from[ \t]+\.(\w+)[ \t]+import[ \t]+[^\n]*\b\1\b", re.MULTILINE)
+
+
+def _reexports_same_name(path: str, text: str) -> bool:
+    return path.endswith("__init__.py") and "import" in text and bool(_SAME_NAME_REEXPORT.search(text))
+
+
 def _defines_model(text: str) -> bool:
     return "nn.Module" in text and bool(_DEFINES_MODEL.search(text))
 
@@ -106,7 +115,11 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
     # Only files that could take part in training are worth parsing for it; a file that only
     # defines models (`class Net(nn.Module)`) counts when a training file imports it directly.
     models = {path for path, text in texts.items() if _defines_model(text)}
-    texts = {path: text for path, text in texts.items() if _training(text) or path in models}
+    texts = {
+        path: text
+        for path, text in texts.items()
+        if _training(text) or path in models or _reexports_same_name(path, text)
+    }
     modules = _Modules([*anchors, *texts])
     imports = {path: modules.imported_by(path, text) for path, text in {**texts, **anchors}.items()}
     importers: Dict[str, Set[str]] = {}

@@ -22,6 +22,7 @@ rules ask of the result are answered by ``ProjectFacts`` (tipcheck.facts.trainin
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -102,6 +103,9 @@ class CombinedProject:
         self.funcs: Dict[Key, FuncRecord] = {}
         self.classes: Dict[Key, ClassRecord] = {}
         self.call_targets: Dict[int, Key] = {}  # id(call site) -> the project function it calls
+        # id(call site) -> the other methods it may call, on a value of one of several classes
+        # (`trainer = A(cfg) if a else B(cfg)`; `trainer.update()` calls A.update or B.update)
+        self.more_targets: Dict[int, List[Key]] = {}
         self.calls_by_func: Dict[Key, List[CallSite]] = {}
         self.callers: Dict[Key, List[CallSite]] = {}
         self.loops: List[Loop] = []
@@ -118,9 +122,34 @@ class CombinedProject:
         self._handed_to_wrappers: List[KeyPath] = []
         self._build()
 
+    def targets_of(self, site: CallSite) -> List[Key]:
+        """Every project function a call may run (several for a method of one of several classes)."""
+        target = self.call_targets.get(id(site))
+        if target is None:
+            return []
+        return [target, *self.more_targets.get(id(site), ())]
+
     # -- resolving names across modules ----------------------------------------------------
     def _split_qualified(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
-        """(module id, attribute names) for a qualified name that points into the project."""
+        """(module id, attribute names) for a qualified name that points into the project.
+
+        ``from pkg import build`` where ``pkg/build.py`` exists and ``pkg/__init__.py`` binds
+        ``build`` to something else (`from .build import build`, a function named like its module):
+        the package's attribute is that binding, not the submodule."""
+        split = self._split_plain(qualified, importer)
+        if split is None or split[1] or os.path.basename(split[0]) == "__init__.py":
+            return split
+        init = os.path.join(os.path.dirname(split[0]), "__init__.py")
+        summary = self.summaries.get(init)
+        stem = os.path.splitext(os.path.basename(split[0]))[0]
+        bindings = summary.module_scope.bindings.get(stem) if summary and summary.module_scope else None
+        if not bindings or len(set(bindings)) != 1 or not bindings[0]:
+            return split
+        if not bindings[0].startswith("$") and self._split_plain(bindings[0], init) == split:
+            return split  # `from . import build`: the submodule itself
+        return init, [stem]
+
+    def _split_plain(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
         if qualified.startswith("$."):
             return importer, qualified[2:].split(".")
         if qualified.startswith("."):
@@ -170,7 +199,9 @@ class CombinedProject:
         # Method calls resolve once instances are unified with their classes; binding their
         # arguments can make more of them resolvable, so go round a few times.
         for _ in range(3):
-            self_roots = {self.graph.find(("self",) + key[1:]): key for key in self.classes}
+            self_roots: Dict[Key, List[Key]] = {}
+            for key in self.classes:
+                self_roots.setdefault(self.graph.find(("self",) + key[1:]), []).append(key)
             unresolved = []
             for site, module_id in methods:
                 if not self._link_method(site, self_roots):
@@ -269,9 +300,12 @@ class CombinedProject:
                     return found
         return None
 
-    def _call_function(self, site: CallSite, target: Key, skip_self: bool) -> None:
+    def _call_function(self, site: CallSite, target: Key, skip_self: bool, primary: bool = True) -> None:
         func = self.funcs[target]
-        self.call_targets[id(site)] = target
+        if primary:
+            self.call_targets[id(site)] = target
+        else:
+            self.more_targets.setdefault(id(site), []).append(target)
         self.callers.setdefault(target, []).append(site)
         self._bind_params(func, site, skip_self=skip_self and func.class_key is not None and not func.is_static)
         self.graph.union(self.graph.node((site.result, ())), ("ret",) + target[1:])
@@ -309,16 +343,23 @@ class CombinedProject:
             return True
         return False
 
-    def _link_method(self, site: CallSite, self_roots: Dict[Key, Key]) -> bool:
+    def _link_method(self, site: CallSite, self_roots: Dict[Key, List[Key]]) -> bool:
+        """Link a method call on an instance of a project class; on a value that may be an instance
+        of one of several classes, to each of their methods (the last class's is the main target)."""
         if site.receiver is None or site.method is None:
             return False
-        class_key = self_roots.get(self.graph.find(self.graph.node(site.receiver)))
-        if class_key is None:
+        class_keys = self_roots.get(self.graph.find(self.graph.node(site.receiver)))
+        if not class_keys:
             return False
-        target = self._lookup_method(("class",) + class_key[1:], site.method, set())
-        if target is None:
+        targets: List[Key] = []
+        for class_key in reversed(class_keys):
+            target = self._lookup_method(("class",) + class_key[1:], site.method, set())
+            if target is not None and target not in targets:
+                targets.append(target)
+        if not targets:
             return False
-        self._call_function(site, target, skip_self=True)
+        for index, target in enumerate(targets):
+            self._call_function(site, target, skip_self=True, primary=index == 0)
         return True
 
     def _link_unknown(self, site: CallSite) -> None:

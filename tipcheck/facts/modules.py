@@ -70,6 +70,28 @@ def _folder_aliases(path: str, name: str) -> List[str]:
     return aliases
 
 
+def _nearest(files: Sequence[str], importer: Optional[str]) -> str:
+    """Of the files of one name (a tree that holds two copies of a program), the one in the folders
+    nearest the importer's: its own copy (`import trainer` in ``train/code/main.py`` means
+    ``train/code/trainer.py``, not ``test/code/trainer.py``); the last when none is nearer."""
+    if len(files) == 1 or importer is None:
+        return files[-1]
+    here = os.path.dirname(os.path.abspath(importer)).split(os.sep)
+
+    def shared(path: str) -> int:
+        there = os.path.dirname(os.path.abspath(path)).split(os.sep)
+        count = 0
+        for a, b in zip(here, there):
+            if a != b:
+                break
+            count += 1
+        return count
+
+    depths = [shared(path) for path in files]
+    best = max(depths)
+    return files[depths.index(best)] if depths.count(best) == 1 else files[-1]
+
+
 class ModuleIndex:
     """The dotted names of the project's files, indexed by name and by the ends of names, with the
     longer names folders give them and the roots the modules add to ``sys.path`` (``texts``: the
@@ -182,8 +204,9 @@ class ModuleIndex:
     def resolve(self, dotted: str, importer: Optional[str] = None) -> Optional[Tuple[str, List[str]]]:
         """(file, names defined in it) for the longest prefix of ``dotted`` that means one file:
         found under the import roots of ``importer`` (see the module docstring), or its exact name
-        (of two files with one name, the last), or the end of one name only, or the longer name
-        (through namespace folders) of one file only."""
+        (of two files with one name, see below), or the end of one name only, or the longer name
+        (through namespace folders) of one file only. Of two files with one name, the one nearest
+        the importer wins (its own copy of the program), or else the last."""
         parts = dotted.split(".")
         if parts[0] in _LIBRARIES:
             return None
@@ -203,7 +226,7 @@ class ModuleIndex:
                 longer = self.by_alias.get(name, ())
                 files = list(longer) if len(longer) == 1 else None
             if files is not None:
-                return files[-1], parts[cut:]
+                return _nearest(files, importer), parts[cut:]
         return None
 
     def candidates(self, dotted: str) -> Set[str]:

@@ -14,6 +14,11 @@ their order within the statement is not known: such pairs are not ordered.
 
 ``runs_first`` asks whether one call runs before every one of some others in each iteration (the
 scheduler step before every optimizer step); ``Divergence`` says where, for a fix that moves it.
+``runs_before_loop`` asks whether a call runs once before a loop starts (a trainer's constructor
+that steps the scheduler, before the training loop).
+
+A call to a method of a value that may be one of several project classes runs one of several
+functions: paths through different ones are alternatives, never ordered.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from tipcheck.facts.flow import CallSite, Key, LoopRecord
 MAX_DEPTH = 6  # calls followed down from the loop's body
 MAX_PATHS = 24  # paths kept for one call; past that its order is not known
 
-Level = Tuple[int, cst.CSTNode, Optional[CallSite]]  # (index in the block, statement, call made from it)
+# (index in the block, statement, call made from it, the function whose code holds the block)
+Level = Tuple[int, cst.CSTNode, Optional[CallSite], Key]
 Path = Tuple[Level, ...]
 
 
@@ -84,29 +90,31 @@ def _collect(project, site, func: Key, block, record, depth: int, seen, prefix: 
     if site.ctx.func == func and (record is None or record in site.ctx.loops):
         stmt = _child(site.ctx.stmt_path, block)
         if stmt is not None:
-            found.append(prefix + ((_index(block, stmt), stmt, None),))
+            found.append(prefix + ((_index(block, stmt), stmt, None, func),))
     if depth >= MAX_DEPTH:
         return len(found) <= MAX_PATHS
     for call in project.calls_by_func.get(func, ()):
         if record is not None and record not in call.ctx.loops:
             continue
-        target = project.call_targets.get(id(call))
-        if target is None or target in seen or site.ctx.func not in project.reachable_funcs(target):
-            continue
-        stmt = _child(call.ctx.stmt_path, block)
-        definition = project.funcs.get(target)
-        inner = _body(definition.node) if definition is not None else None
-        if stmt is None or inner is None:
-            continue
-        level = (_index(block, stmt), stmt, call)
-        if not _collect(project, site, target, inner, None, depth + 1, seen + (target,), prefix + (level,), found):
-            return False
+        for target in project.targets_of(call):  # each method it may run, on a value of several classes
+            if target in seen or site.ctx.func not in project.reachable_funcs(target):
+                continue
+            stmt = _child(call.ctx.stmt_path, block)
+            definition = project.funcs.get(target)
+            inner = _body(definition.node) if definition is not None else None
+            if stmt is None or inner is None:
+                continue
+            level = (_index(block, stmt), stmt, call, func)
+            if not _collect(project, site, target, inner, None, depth + 1, seen + (target,), prefix + (level,), found):
+                return False
     return len(found) <= MAX_PATHS
 
 
 def compare(a: Path, b: Path) -> Tuple[Optional[int], int]:
     """(-1 if ``a`` runs first, 1 if ``b`` does, None if not known; the level where they part)."""
-    for level, ((ia, sa, ca), (ib, sb, cb)) in enumerate(zip(a, b)):
+    for level, ((ia, sa, ca, fa), (ib, sb, cb, fb)) in enumerate(zip(a, b)):
+        if fa != fb:
+            return None, level  # one call, two of the methods it may run: one or the other runs
         if sa is not sb:
             return (-1 if ia < ib else 1), level
         if ca is None or cb is None or ca is not cb:
@@ -151,7 +159,7 @@ def runs_first(project, record: LoopRecord, first: CallSite, others: Sequence[Ca
     if level == 0:
         func, block = record.ctx.func, _body(record.node)
     else:
-        func = project.call_targets[id(own[level - 1][2])]
+        func = own[level][3]
         block = _body(project.funcs[func].node)
     return Divergence(
         level=level,
@@ -165,3 +173,32 @@ def runs_first(project, record: LoopRecord, first: CallSite, others: Sequence[Ca
         first_path=own,
         first_paths=len(mine),
     )
+
+
+def runs_before_loop(project, site: CallSite, record: LoopRecord) -> bool:
+    """Whether ``site`` runs once before the loop starts, in the function that holds the loop: in a
+    statement of a block around the loop that comes before the loop's own statement there (the call
+    itself, or a project function called from there: a trainer's constructor), outside every loop
+    but those around the loop (`Trainer(cfg)` whose `__init__` steps the scheduler, then the
+    training loop)."""
+    func = record.ctx.func
+    around = [entry for entry in record.ctx.stmt_path]
+    if not around or around[-1][0] is not record.node:
+        return False  # where the loop statement sits is not known
+    outer = set(map(id, record.ctx.loops))
+    for loop_stmt, block in reversed(around):
+        found: List[Path] = []
+        if not _collect(project, site, func, block, None, 0, (func,), (), found):
+            return False
+        index = _index(block, loop_stmt)
+        for path in found:
+            if path[0][0] >= index:
+                continue
+            calls = [level[2] for level in path if level[2] is not None]
+            first_ctx = calls[0].ctx if calls else site.ctx
+            if not all(id(loop) in outer for loop in first_ctx.loops):
+                continue  # it runs in another loop before this one
+            if any(call.ctx.loops for call in calls[1:]) or (calls and site.ctx.loops):
+                continue  # in a loop of a helper
+            return True
+    return False

@@ -130,10 +130,10 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
         while stack:
             current = stack.pop()
             for site in self.calls_by_func.get(current, ()):
-                target = self.call_targets.get(id(site))
-                if target is not None and target not in seen:
-                    seen.add(target)
-                    stack.append(target)
+                for target in self.targets_of(site):
+                    if target not in seen:
+                        seen.add(target)
+                        stack.append(target)
         self._reach_cache[func] = seen
         return seen
 
@@ -149,8 +149,7 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
         result: Set[Key] = set()
         for site in self.calls_by_func.get(loop.record.ctx.func, ()):
             if loop.record in site.ctx.loops:
-                target = self.call_targets.get(id(site))
-                if target is not None:
+                for target in self.targets_of(site):
                     result |= self.reachable_funcs(target)
         return result
 
@@ -337,8 +336,7 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
             return self.direct_child(site.ctx.stmt_path, loop)
         for call in self.calls_by_func.get(func, ()):
             if loop.record in call.ctx.loops:
-                target = self.call_targets.get(id(call))
-                if target is not None and site.ctx.func in self.reachable_funcs(target):
+                if any(site.ctx.func in self.reachable_funcs(target) for target in self.targets_of(call)):
                     return self.direct_child(call.ctx.stmt_path, loop)
         return None
 

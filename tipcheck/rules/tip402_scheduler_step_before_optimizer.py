@@ -11,7 +11,7 @@ from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
 from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
-from tipcheck.facts.ordering import Divergence, runs_before_any, runs_first
+from tipcheck.facts.ordering import Divergence, runs_before_any, runs_before_loop, runs_first
 from tipcheck.facts.training import ANY_CLASS, Loop, ProjectFacts
 from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
@@ -64,6 +64,10 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
             optimizer = project.field_root(values[0], "optimizer")
             opt_steps = [s for s, _ in project.optimizer_steps_at(optimizer)]
             sched_steps = [s for s, _ in project.method_calls(root, "step")]
+            if _from_shared_factory(project, root):
+                # Schedulers built by one factory are one value to the facts: `g_sched.step()` is
+                # not an earlier step of `d_sched`. Only the steps of the same name count.
+                sched_steps = [s for s in sched_steps if _same_receiver(s, sched_step)]
             named = _named(project, values, None)
             found = self._first_before(project, sched_step, opt_steps, sched_steps) if opt_steps else None
             if found is None:
@@ -72,6 +76,14 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
                     message = (
                         f"{named} runs in an `Events.{handler.event}` handler, before the engine's update steps the "
                         "optimizer: the schedule's first learning rate is skipped"
+                    )
+                    ctx.report(sched_step.node, message, None)
+                elif not sched_step.node.args and self._before_training_loop(
+                    project, sched_step, opt_steps, sched_steps
+                ):
+                    message = (
+                        f"{named} runs before the training loop that steps the optimizer (and steps the scheduler "
+                        "again): the schedule's first learning rate is skipped"
                     )
                     ctx.report(sched_step.node, message, None)
                 continue
@@ -108,12 +120,35 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         if len(loops) != 1:
             return None
         loop = loops[0]
+        if any(not project.inside(s, loop) and runs_before_loop(project, s, loop.record) for s in opt_steps):
+            # A deliberate optimizer step before the loop (`optimizer.step()` on zero gradients, to
+            # keep PyTorch from warning): the scheduler's first step already follows one.
+            return None
         others = [s for s in sched_steps if s is not sched_step and project.inside(s, loop)]
         if runs_before_any(project, loop.record, sched_step, others):
             return None  # not the first scheduler step of the loop
         inside = [s for s in opt_steps if project.inside(s, loop)]
         divergence = runs_first(project, loop.record, sched_step, inside)
         return (loop, divergence) if divergence is not None else None
+
+    @staticmethod
+    def _before_training_loop(
+        project: ProjectFacts, sched_step: CallSite, opt_steps: List[CallSite], sched_steps: List[CallSite]
+    ) -> bool:
+        """Whether a scheduler step outside every loop runs before the loop that runs every
+        optimizer step and steps the scheduler again (`self.scheduler.step()` in a trainer's
+        `__init__`, then the epoch loop): no optimizer step runs before it."""
+        if project.loops_running(sched_step.ctx) or _unreachable(sched_step):
+            return False
+        if any(_counts(name, None) for c in sched_step.ctx.conditions for name in names_in(c)):
+            return False  # `if start_epoch > 0:` (a resume)
+        common = None  # the loops that run every optimizer step
+        for step in opt_steps:
+            running = {id(loop): loop for loop in project.loops_running(step.ctx)}
+            common = running if common is None else {k: v for k, v in common.items() if k in running}
+        others = [s for s in sched_steps if s is not sched_step]
+        loops = [loop for loop in (common or {}).values() if any(project.inside(s, loop) for s in others)]
+        return any(runs_before_loop(project, sched_step, loop.record) for loop in project.innermost(loops))
 
     @staticmethod
     def _after_some_passes(sched_step: CallSite) -> bool:
@@ -127,7 +162,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         a step that runs only after some epochs (`if epoch > 0:`)."""
         var = _loop_var(loop)
         # In the loop's function: a condition on the loop variable (`if epoch > 0:`).
-        calls = [call for _, _, call in divergence.first_path if call is not None]
+        calls = [level[2] for level in divergence.first_path if level[2] is not None]
         outer = calls[0].ctx.conditions if calls else sched_step.ctx.conditions
         for condition in outer:
             if var is not None and var in names_in(condition) and not _compares_to_string(condition):
@@ -221,6 +256,33 @@ def _from_shared_factory(project: ProjectFacts, root) -> bool:
         func = value.site.ctx.func
         if func[0] == "func" and len(project.callers.get(func, ())) > 1:
             return True
+    return False
+
+
+def _same_receiver(a: CallSite, b: CallSite) -> bool:
+    """Whether two method calls are made on the same name in the same function (`d_sched.step()`)."""
+    if a is b:
+        return True
+    if (
+        a.ctx.func != b.ctx.func
+        or not isinstance(a.node.func, cst.Attribute)
+        or not isinstance(b.node.func, cst.Attribute)
+    ):
+        return False
+    name = dotted_name(a.node.func.value)
+    return name is not None and name == dotted_name(b.node.func.value)
+
+
+def _unreachable(site: CallSite) -> bool:
+    """Whether a call sits after a `raise` or `return` of its own block or of one around it."""
+    for stmt, block in site.ctx.stmt_path:
+        for earlier in block:
+            if earlier is stmt:
+                break
+            if isinstance(earlier, cst.SimpleStatementLine) and any(
+                isinstance(small, (cst.Raise, cst.Return)) for small in earlier.body
+            ):
+                return True
     return False
 
 
