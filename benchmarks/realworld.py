@@ -242,10 +242,16 @@ def lint(repo: Repo, codes: str, src: str = SRC, tipcheck_path: Optional[str] = 
         env["PYTHONPATH"] = tipcheck_path + os.pathsep + env.get("PYTHONPATH", "")
     command = [sys.executable, "-m", "tipcheck", "lint", ".", "--format", "json", "--no-cache", "--select", codes]
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
-    if done.returncode not in (0, 1):
-        print(f"{repo.name}: tipcheck exited {done.returncode}: {done.stderr.strip()[-500:]}", file=sys.stderr)
+    try:
+        items = json.loads(done.stdout)
+    except ValueError:
+        items = None
+    if done.returncode not in (0, 1) or not isinstance(items, list):
+        # No JSON report means tipcheck did not run (not installed, crashed): scoring an empty
+        # list would print recall 0 as if it were a measurement.
+        raise SystemExit(f"{repo.name}: tipcheck exited {done.returncode}: {done.stderr.strip()[-500:]}")
     findings = []
-    for item in json.loads(done.stdout or "[]"):
+    for item in items:
         path = os.path.relpath(os.path.join(folder, item["filename"]), folder).replace(os.sep, "/")
         if not item["code"].startswith("TIP") or not path.endswith(".py"):
             # Files tipcheck could not read (invalid-syntax, ...) and notebooks: the labels are
