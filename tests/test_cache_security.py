@@ -229,6 +229,24 @@ def test_tree_data_round_trip_keeps_the_tree_and_shared_parts():
     assert all(id(site.node) in nodes for site in summary.calls)
 
 
+def test_a_tree_whose_value_index_was_built_is_still_kept():
+    # Rules build facts.values() (TIP201's flags); the index is derived from the tree, so the cache
+    # keeps the tree without it and it is rebuilt when asked for. Keeping nothing made every warm run
+    # parse every file again for the project rules.
+    import libcst as cst
+
+    from tipcheck import treedata
+    from tipcheck.facts import ModuleFacts
+
+    text = (FIXTURES / "tip402_step_before_optimizer.py").read_text()
+    facts = ModuleFacts(cst.parse_module(text))
+    facts.flow("t.py", text)
+    assert facts.values() is not None
+    back_module, back_facts = treedata.decode_tree(treedata.encode((facts.module, facts)))
+    assert back_facts._values is None
+    assert back_facts.values().parameter("epochs", back_facts.module_scope) is None
+
+
 def _walk(node):
     yield node
     for child in node.children:
