@@ -15,8 +15,10 @@ file mentions CUDA somewhere:
   visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`) governs the block it stands in: the `if`
   branch it is in, or else its whole function (or module). The other branch of that `if` is not
   governed;
-- distributed-only code in a project whose process groups are all NCCL: a function that returns
-  early when there is one process (`if world_size == 1: return`), or the branch of `if args.distributed:`;
+- distributed-only code in a project whose process groups are all NCCL (tipcheck.facts.backends):
+  what follows a function's early return when there is one process (`if world_size == 1: return`,
+  `if not is_dist_avail_and_initialized(): return`), the branch of `if args.distributed:`, or a
+  function that calls a collective under no `if`;
 - a module that requires a CUDA-only library (apex, TensorRT, ...), or a gradcheck test of a CUDA
   kernel (tipcheck.facts.gpu_design);
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
@@ -38,6 +40,17 @@ from typing import Dict, List, Optional, Sequence, Set
 
 import libcst as cst
 
+from tipcheck.facts.backends import (
+    DISTRIBUTED,
+    NCCL_LITERAL,
+    Backends,
+    after_exit,
+    collective_inputs,
+    distributed_blocks,
+    exits,
+    feeds_collective,
+    project_predicates,
+)
 from tipcheck.facts.devices import DeviceFacts, code, default_of, mentions_cuda
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.gpu_design import (
@@ -49,13 +62,7 @@ from tipcheck.facts.gpu_design import (
 )
 from tipcheck.facts.walk import walk
 
-_EXITS = {"sys.exit", "exit", "quit", "os._exit"}
-_NCCL = re.compile(r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']\s*[,)]""")
-_ANY_GROUP = re.compile(r"init_process_group\(")
-_GLOO = re.compile(r"""["'](?:gloo|mpi)["']""")
 _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
-_DISTRIBUTED = re.compile(r"world_size|get_world_size|is_initialized|is_dist_avail|\bdistributed\b|\bnum_gpus\b")
-_NEGATED = re.compile(r"^\s*not\b|==\s*1\b|<\s*2\b|<=\s*1\b")
 _SCATTER = re.compile(
     r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$"
 )
@@ -175,6 +182,8 @@ class ModuleChecks:
         )
         self._sites = {id(site.node): site for site in self.summary.calls}
         self._gpu_blocks: Optional[Set[int]] = None
+        self._after_exit: Dict[int, int] = {}  # function bodies that run distributed from an early exit on
+        self._collective_inputs: Dict[tuple, Set[str]] = {}  # what each function's collectives are given
         self._guarded: Dict[tuple, bool] = {}
         self._assignments: Dict[int, _Assignments] = {}  # by id(function node or module)
         self._module_node: Optional[cst.Module] = None
@@ -195,7 +204,7 @@ class ModuleChecks:
             blocks: Set[int] = set()
             nccl_only = self.project is not None and self.project.nccl_only()
             for site in self.summary.calls:
-                if _gpu_only_call(site):
+                if _gpu_only_call(site) or nccl_only and (site.callee or "").endswith("init_process_group"):
                     block = _governing_block(site.ctx.stmt_path)
                     if block is not None:
                         blocks.add(id(block))
@@ -204,6 +213,7 @@ class ModuleChecks:
             if nccl_only:
                 for node in self._distributed_blocks():
                     blocks.add(id(node))
+                self._collective_inputs = collective_inputs(self.summary.calls)
             self._gpu_blocks = blocks
         return self._gpu_blocks
 
@@ -239,35 +249,16 @@ class ModuleChecks:
         return found
 
     def _distributed_blocks(self) -> List[Sequence[cst.CSTNode]]:
-        """Blocks that only run with several processes: the body of `if args.distributed:` (the
-        `else` of `if not ...`), and a function body that returns early when there is one process."""
-        found: List[Sequence[cst.CSTNode]] = []
+        """Blocks that only run with several processes (tipcheck.facts.backends): the branch of `if
+        args.distributed:` (the `else` of `if not ...`); what follows a function's early exit when
+        there is one process is kept in ``_after_exit``."""
+        predicates = self.project.predicates() if self.project is not None else set()
 
-        class Visit(cst.CSTVisitor):
-            def visit_If(self, node: cst.If) -> None:
-                text = code(node.test)
-                if not _DISTRIBUTED.search(text):
-                    return
-                if _NEGATED.search(text):
-                    if isinstance(node.orelse, cst.Else):
-                        found.append(node.orelse.body.body)
-                else:
-                    found.append(node.body.body)
+        def about_group(test: cst.BaseExpression) -> bool:
+            return bool(DISTRIBUTED.search(code(test))) or _calls_any(test, predicates)
 
-            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-                body = getattr(node.body, "body", ())
-                for stmt in body:
-                    if (
-                        isinstance(stmt, cst.If)
-                        and _DISTRIBUTED.search(code(stmt.test))
-                        and _NEGATED.search(code(stmt.test))
-                        and _exits(stmt.body)
-                    ):
-                        found.append(body)
-                        break
-
-        walk(self.module_node(), Visit())
-        return found
+        branches, self._after_exit = distributed_blocks(self.module_node(), about_group)
+        return branches
 
     def governed(self, site: CallSite) -> bool:
         if self.test_module or self.gpu_only_module() or in_cuda_oom_handler(site.ctx.stmt_path):
@@ -298,7 +289,9 @@ class ModuleChecks:
         if any(id(test) not in ifs and self.devices.about_cuda(test) for test in site.ctx.conditions):
             return True  # a conditional expression: `x.cuda() if use_gpu else x`
         blocks = self.gpu_blocks()
-        return any(id(block) in blocks for _, block in path)
+        if any(id(block) in blocks for _, block in path) or after_exit(path, self._after_exit):
+            return True
+        return feeds_collective(site, self._collective_inputs)
 
     def _over_gpus(self, iterable: cst.BaseExpression) -> bool:
         """`for i in range(torch.cuda.device_count())`, `for gpu in args.gpu_ids`: no iteration
@@ -346,7 +339,7 @@ class ModuleChecks:
         call, as a statement of its own, of a function of this module whose body does so."""
         for stmt in body:
             if isinstance(stmt, cst.If) and self.devices.about_cuda(stmt.test):
-                if _exits(stmt.body) or isinstance(stmt.orelse, cst.Else) and _exits(stmt.orelse.body):
+                if exits(stmt.body) or isinstance(stmt.orelse, cst.Else) and exits(stmt.orelse.body):
                     return True
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -420,19 +413,21 @@ class ModuleChecks:
         return bool(fresh) and all(self._stateless(v) for v in fresh)
 
 
-def _exits(block: cst.BaseSuite) -> bool:
-    """Whether a block ends by leaving: raise, return, sys.exit(...)."""
-    body = getattr(block, "body", None)
-    if not body:
+def _calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
+    """A test that calls one of the named functions (`not utils.ready()`)."""
+    if not names:
         return False
-    last = body[-1]
-    if isinstance(last, cst.SimpleStatementLine) and last.body:
-        small = last.body[-1]
-        if isinstance(small, (cst.Raise, cst.Return)):
-            return True
-        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-            return code(small.value.func) in _EXITS
-    return False
+    found = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+            if name in names:
+                found.append(node)
+
+    test.visit(Visit())
+    return bool(found)
 
 
 def _gpu_only_call(site: CallSite) -> bool:
@@ -441,7 +436,7 @@ def _gpu_only_call(site: CallSite) -> bool:
     call = site.node
     name = site.callee or code(call.func)
     if name.endswith("init_process_group"):
-        return bool(_NCCL.search(code(call)))
+        return bool(NCCL_LITERAL.search(code(call)))
     if site.method == "set_device" or name.endswith("cuda.set_device"):
         return True
     if _SCATTER.search(name):
@@ -473,6 +468,7 @@ class ProjectChecks:
         self.project = project
         self._modules: Dict[str, Optional[ModuleChecks]] = {}
         self._nccl_only: Optional[bool] = None
+        self._predicates: Optional[Set[str]] = None
         self._stateless: Optional[StatelessClasses] = None
 
     def stateless(self) -> StatelessClasses:
@@ -503,13 +499,18 @@ class ProjectChecks:
 
     def nccl_only(self) -> bool:
         """Every process group of the project is NCCL (there is one at least), and no other
-        backend is named."""
+        backend is named (tipcheck.facts.backends)."""
         if self._nccl_only is None:
-            texts = [s.text for s in self.project.summaries.values()]
-            groups = sum(len(_ANY_GROUP.findall(t)) for t in texts)
-            nccl = sum(len(_NCCL.findall(t)) for t in texts)
-            self._nccl_only = bool(groups) and groups == nccl and not any(_GLOO.search(t) for t in texts)
+            project = self.project
+            backends = Backends(project.summaries, getattr(project, "linted", None), self.callers)
+            self._nccl_only = backends.nccl_only()
         return self._nccl_only
+
+    def predicates(self) -> Set[str]:
+        """The project functions that answer whether the process group is up (`is_dist_avail_and_initialized`)."""
+        if self._predicates is None:
+            self._predicates = project_predicates(self.project.summaries.values())
+        return self._predicates
 
 
 _PROJECTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
