@@ -206,10 +206,21 @@ class StatelessModules:
             if passed is not None and _constant(passed):
                 return True
             return not _used_as_object(record.node, attr)  # a number or flag passed on, never a module
+        if _root(value) in params:  # `cfg.LOSS.FACTORS`: a setting read from a parameter, maybe indexed
+            return not _used_as_object(record.node, attr, indexed=True)
+        return self._module_value(value, params, call, module_id, depth)
+
+    def _module_value(self, value, params, call, module_id, depth) -> bool:
+        """A construction in a class's methods that builds a module without state, or a plain object."""
         if not isinstance(value, cst.Call):
             return False
         site = self.sites(module_id).get(id(value))
         callee = site.callee if site else None
+        if callee in _CONTAINERS:  # nn.ModuleList([Loss() if flag else None for flag in flags])
+            elements = _elements(value)
+            return elements is not None and all(
+                _constant(e) or self._module_value(e, params, call, module_id, depth) for e in elements
+            )
         if callee and callee.startswith("torch.nn."):
             return torch_parameterless(callee, _bound(value, params, call))
         target = self.definitions.find(callee, module_id)
@@ -221,6 +232,38 @@ class StatelessModules:
         if kind is False:
             return True  # a plain object: Module.cuda() does not look into it
         return kind is True and depth < _DEPTH and self._stateless(target, value, depth + 1, set())
+
+
+_CONTAINERS = frozenset({"torch.nn.ModuleList", "torch.nn.Sequential"})
+
+
+def _elements(call: cst.Call) -> Optional[List[cst.BaseExpression]]:
+    """The modules a `ModuleList([...])` or `Sequential(a, b)` holds, as written (each branch of a
+    conditional element); None when they cannot be read (`*layers`, a list built elsewhere)."""
+    if any(a.star or a.keyword is not None for a in call.args):
+        return None
+    values = [a.value for a in call.args]
+    if len(values) == 1 and isinstance(values[0], (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)):
+        held = values[0]
+        values = [held.elt] if isinstance(held, (cst.ListComp, cst.GeneratorExp)) else [e.value for e in held.elements]
+        if any(isinstance(e, cst.StarredElement) for e in getattr(held, "elements", ())):
+            return None
+    found: List[cst.BaseExpression] = []
+    for value in values:
+        while isinstance(value, cst.IfExp):
+            found.append(value.body)
+            value = value.orelse
+        found.append(value)
+    return found
+
+
+def _root(node: cst.BaseExpression) -> Optional[str]:
+    """`cfg` for `cfg.LOSS.WEIGHT`: the name an attribute chain starts from."""
+    if not isinstance(node, cst.Attribute):
+        return None
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def _constant(node: cst.BaseExpression) -> bool:
@@ -275,10 +318,12 @@ def _bound(value: cst.Call, params: Dict[str, tuple], call: Optional[cst.Call]) 
     return value.with_changes(args=args)
 
 
-def _used_as_object(class_node: cst.ClassDef, attr: str) -> bool:
-    """`self.attr(...)`, `self.attr.x`, `self.attr[...]`: used as more than a number or a flag."""
+def _used_as_object(class_node: cst.ClassDef, attr: str, indexed: bool = False) -> bool:
+    """`self.attr(...)`, `self.attr.x`, `self.attr[...]`: used as more than a number or a flag. With
+    ``indexed``, an item is a number too (`self.factors[i] * loss`), unless it is called or looked into."""
     text = _code(class_node)
-    return bool(re.search(rf"\bself\.{re.escape(attr)}\s*[(.\[]", text))
+    after = r"(?:\[[^\]\n]*\]\s*)*[(.]" if indexed else r"[(.\[]"
+    return bool(re.search(rf"\bself\.{re.escape(attr)}\s*{after}", text))
 
 
 class _SelfState(cst.CSTVisitor):
