@@ -57,7 +57,10 @@ _PLAIN_KEYWORDS = frozenset(
     "reduction ignore_index label_smoothing size_average reduce p margin eps beta delta log_input full".split()
 )
 # Anything that gives a module state of its own, wherever it stands in the class.
-_STATE_CALLS = re.compile(r"(?:^|\.)(?:Parameter|register_buffer|register_parameter|add_module|ParameterList)$")
+_STATE_CALLS = re.compile(
+    r"(?:^|\.)(?:Parameter|Buffer|ParameterList|ParameterDict|UninitializedParameter|UninitializedBuffer"
+    r"|register_buffer|register_parameter|register_module|add_module)$"
+)
 _DEPTH = 4
 
 
@@ -334,8 +337,12 @@ class _SelfState(cst.CSTVisitor):
         self.stateful = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        if _STATE_CALLS.search(_code(node.func)):
+        func = _code(node.func)
+        if _STATE_CALLS.search(func):
             self.stateful = True
+        elif func in ("setattr", "vars") or func.endswith("__setattr__") or func.startswith("self.__dict__"):
+            # `setattr(self, name, layer)`, `self.__dict__.update(...)`: attributes that cannot be read
+            self.stateful = self.stateful or "self" in func or any(_mentions_self(a.value) for a in node.args)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
