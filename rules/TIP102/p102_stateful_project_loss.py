@@ -1,4 +1,4 @@
-"""[TIP102] `.cuda()` on project loss modules that do hold state (a learned temperature, a registered class-weight buffer, a layer, a module handed in and called): Module.cuda() moves it and needs CUDA (look-alike of parameterless project losses)."""
+"""[TIP102] `.cuda()` on project loss modules that do hold state (a learned temperature, a registered class-weight buffer, a layer, a module handed in and called, layers set with `setattr`): Module.cuda() moves it and needs CUDA (look-alike of parameterless project losses)."""
 import torch
 import torch.nn as nn
 
@@ -39,7 +39,19 @@ class WrappedLoss(nn.Module):
         return self.inner(a, b)
 
 
+class NamedTermsLoss(nn.Module):
+    def __init__(self, names):
+        super().__init__()
+        self.names = names
+        for name in names:
+            setattr(self, name, nn.Linear(4, 4))
+
+    def forward(self, x, y):
+        return sum((getattr(self, n)(x) - y).abs().mean() for n in self.names)
+
+
 tempered = TemperedLoss().cuda()  # expect: TIP102[unsafe-fix]
 balanced = BalancedLoss([10, 3, 1]).cuda()  # expect: TIP102[unsafe-fix]
 projected = ProjectedLoss(8).cuda()  # expect: TIP102[unsafe-fix]
 wrapped = WrappedLoss(nn.Linear(4, 4)).cuda()  # expect: TIP102[unsafe-fix]
+named = NamedTermsLoss(["rgb", "depth"]).cuda()  # expect: TIP102[unsafe-fix]

@@ -26,9 +26,10 @@ file mentions CUDA somewhere:
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
   entry scripts call), through the call graph of the project facts when there are some.
 
-A `.cuda()` on a module that holds no parameters and no buffers (`nn.CrossEntropyLoss().cuda()`) is
-no placement at all: `Module.cuda()` then moves nothing and does not need CUDA (``parameterless``);
-so is one on a project module class without state (tipcheck.facts.gpu_design.StatelessClasses).
+A `.cuda()` (or `.to("cuda")`) on a module that holds no parameters and no buffers
+(`nn.CrossEntropyLoss().cuda()`, a project loss class that keeps only such modules) is no placement
+at all: `Module.cuda()` then moves nothing and does not need CUDA (``parameterless``; which modules
+those are: tipcheck.facts.stateless).
 """
 
 from __future__ import annotations
@@ -51,15 +52,16 @@ from tipcheck.facts.backends import (
     feeds_collective,
     project_predicates,
 )
+from tipcheck.facts.definitions import Definitions
 from tipcheck.facts.devices import DeviceFacts, code, default_of, mentions_cuda
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.gpu_design import (
-    StatelessClasses,
     default_always_passed,
     imports_cuda_only_library,
     in_cuda_oom_handler,
     kernel_test,
 )
+from tipcheck.facts.stateless import StatelessModules
 from tipcheck.facts.walk import walk
 
 _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
@@ -71,102 +73,6 @@ _WITHOUT_CUDA = re.compile(r"^\s*not\b|\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bn
 _VISIBLE_DEVICES = re.compile(r"""environ\[\s*["']CUDA_VISIBLE_DEVICES["']\s*\]$""")
 _TEST_FILE = re.compile(r"(?:^|/)(?:tests?/[^/]*|test_[^/]*)\.py$")
 _TEST_CODE = re.compile(r"^\s*def test|\bTestCase\b|^\s*import (?:pytest|unittest)", re.M)
-
-# torch.nn modules that hold no parameters and no buffers, whatever their arguments.
-_NO_STATE = frozenset(
-    """L1Loss MSELoss SmoothL1Loss HuberLoss KLDivLoss SoftMarginLoss HingeEmbeddingLoss CosineEmbeddingLoss
-    MarginRankingLoss TripletMarginLoss PoissonNLLLoss GaussianNLLLoss CTCLoss MultiLabelMarginLoss
-    ReLU ReLU6 LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh Softmax LogSoftmax Softmax2d Softmin Softplus
-    Softsign Hardtanh Hardswish Hardsigmoid Tanhshrink Softshrink Hardshrink Threshold LogSigmoid GLU
-    MaxPool1d MaxPool2d MaxPool3d AvgPool1d AvgPool2d AvgPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d
-    AdaptiveAvgPool3d AdaptiveMaxPool1d AdaptiveMaxPool2d AdaptiveMaxPool3d LPPool1d LPPool2d
-    Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout Flatten Unflatten Identity
-    Upsample UpsamplingNearest2d UpsamplingBilinear2d PixelShuffle PixelUnshuffle ChannelShuffle ZeroPad2d
-    ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d ReplicationPad2d ReplicationPad3d
-    ConstantPad1d ConstantPad2d ConstantPad3d CosineSimilarity PairwiseDistance""".split()
-)
-# Losses that keep a `weight=` (or `pos_weight=`) tensor as a buffer when given one: parameterless only
-# when every argument is a constant or a keyword that never holds a tensor.
-_WEIGHTED = frozenset(
-    "CrossEntropyLoss NLLLoss NLLLoss2d BCELoss BCEWithLogitsLoss MultiLabelSoftMarginLoss MultiMarginLoss".split()
-)
-_PLAIN_KEYWORDS = frozenset(
-    "reduction ignore_index label_smoothing size_average reduce p margin eps beta delta log_input full".split()
-)
-
-
-def parameterless_call(node: cst.BaseExpression, summary_sites: Dict[int, CallSite]) -> bool:
-    """Whether ``node`` builds a torch.nn module that holds no parameters and no buffers."""
-    if not isinstance(node, cst.Call):
-        return False
-    site = summary_sites.get(id(node))
-    callee = site.callee if site is not None else None
-    return torch_parameterless(callee, node)
-
-
-def torch_parameterless(callee: Optional[str], node: cst.Call) -> bool:
-    """Whether ``node``, a call of the torch.nn class ``callee``, builds a module without state."""
-    if not callee or not callee.startswith("torch.nn."):
-        return False
-    name = callee.rsplit(".", 1)[-1]
-    if name in _NO_STATE:
-        return True
-    if name not in _WEIGHTED:
-        return False
-    return all(
-        _constant(arg.value) or (arg.keyword is not None and arg.keyword.value in _PLAIN_KEYWORDS) for arg in node.args
-    )
-
-
-def _constant(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.UnaryOperation):
-        node = node.expression
-    if isinstance(node, cst.Name):
-        return node.value in ("None", "True", "False")
-    return isinstance(node, (cst.Integer, cst.Float, cst.SimpleString))
-
-
-class _Assignments(cst.CSTVisitor):
-    """Every value assigned to each plain target (`name = ...`, `self.x = ...`), by its text; targets
-    bound any other way (tuples, loops, parameters, `with ... as`) are marked unknown."""
-
-    def __init__(self) -> None:
-        self.values: Dict[str, List[cst.BaseExpression]] = {}
-        self.unknown: Set[str] = set()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, (cst.Name, cst.Attribute)):
-                self.values.setdefault(code(target.target), []).append(node.value)
-            else:
-                self.unknown.update(code(n) for n in _names(target.target))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self.values.setdefault(code(node.target), []).append(node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.unknown.add(code(node.target))
-
-    def visit_For(self, node: cst.For) -> None:
-        self.unknown.update(code(n) for n in _names(node.target))
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self.unknown.update(code(n) for n in _names(node.asname.name))
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self.unknown.add(node.name.value)
-
-
-def _names(node: cst.CSTNode) -> List[cst.CSTNode]:
-    if isinstance(node, (cst.Name, cst.Attribute)):
-        return [node]
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return [n for element in node.elements for n in _names(element.value)]
-    if isinstance(node, cst.StarredElement):
-        return _names(node.value)
-    return []
 
 
 class ModuleChecks:
@@ -185,10 +91,10 @@ class ModuleChecks:
         self._after_exit: Dict[int, int] = {}  # function bodies that run distributed from an early exit on
         self._collective_inputs: Dict[tuple, Set[str]] = {}  # what each function's collectives are given
         self._guarded: Dict[tuple, bool] = {}
-        self._assignments: Dict[int, _Assignments] = {}  # by id(function node or module)
         self._module_node: Optional[cst.Module] = None
         self._module_checked: Optional[bool] = None  # the module's top level stops without CUDA
         self._gpu_only_module: Optional[bool] = None
+        self._stateless: Optional[StatelessModules] = None  # without project facts: this module's
 
     def module_node(self) -> cst.Module:
         """The module's statements as a tree to walk (the same nodes)."""
@@ -370,47 +276,25 @@ class ModuleChecks:
         record = next((r for r in self.summary.funcs.values() if r.node is site.ctx.stmt), None)
         return record is not None and default_always_passed(param, record, self._callers(record.key))
 
-    def _stateless(self, node: cst.BaseExpression) -> bool:
-        """A torch.nn or project module without parameters and buffers, built by ``node``."""
-        if parameterless_call(node, self._sites):
-            return True
-        classes = self.project.stateless() if self.project is not None else None
-        if classes is None:
-            summary = self.summary
-            classes = StatelessClasses(
-                summary.classes,
-                lambda name, module: ("class", module, name) if name.startswith("$.") else None,
-                {summary.module_id: summary},
-                torch_parameterless,
-            )
-        return classes.builds_stateless(node, self.summary.module_id)
-
     # -- modules that hold nothing to move ----------------------------------------------------
     def parameterless(self, site: CallSite) -> bool:
-        """`.cuda()` on a torch.nn module that holds no parameters and no buffers: built right there
-        (`nn.CrossEntropyLoss().cuda()`), or kept in a name of its function (an attribute: of its
-        module) that is only ever assigned such modules, or itself moved (`criterion = criterion.cuda()`)."""
+        """`.cuda()` or `.to(...)` on a module that holds no parameters and no buffers: built right
+        there (`nn.CrossEntropyLoss().cuda()`), or kept in a name of its function (an attribute: of its
+        module) that is only ever assigned such modules (tipcheck.facts.stateless)."""
         func = site.node.func
         if not isinstance(func, cst.Attribute):
             return False
         receiver = func.value
-        if self._stateless(receiver):
-            return True
-        if not isinstance(receiver, (cst.Name, cst.Attribute)):
-            return False
+        if self.project is not None:
+            stateless = self.project.stateless()
+        else:
+            if self._stateless is None:
+                summaries = {self.summary.module_id: self.summary}
+                self._stateless = StatelessModules(Definitions(None, summaries, None))
+            stateless = self._stateless
         record = self.summary.funcs.get(site.ctx.func) if isinstance(receiver, cst.Name) else None
         where = record.node if record is not None else self.module_node()
-        found = self._assignments.get(id(where))
-        if found is None:
-            found = self._assignments[id(where)] = _Assignments()
-            walk(where, found)
-        text = code(receiver)
-        values = found.values.get(text)
-        if not values or text in found.unknown:
-            return False
-        moved = (f"{text}.cuda(", f"{text}.to(")
-        fresh = [v for v in values if not code(v).startswith(moved)]
-        return bool(fresh) and all(self._stateless(v) for v in fresh)
+        return stateless.holds(receiver, where, self.summary.module_id)
 
 
 def _calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
@@ -469,15 +353,12 @@ class ProjectChecks:
         self._modules: Dict[str, Optional[ModuleChecks]] = {}
         self._nccl_only: Optional[bool] = None
         self._predicates: Optional[Set[str]] = None
-        self._stateless: Optional[StatelessClasses] = None
+        self._stateless: Optional[StatelessModules] = None
 
-    def stateless(self) -> StatelessClasses:
-        """The project classes that build modules without state (tipcheck.facts.gpu_design)."""
+    def stateless(self) -> StatelessModules:
+        """Which modules hold nothing to move, through every linted file (tipcheck.facts.stateless)."""
         if self._stateless is None:
-            project = self.project
-            self._stateless = StatelessClasses(
-                project.classes, project._definition, project.summaries, torch_parameterless
-            )
+            self._stateless = StatelessModules(Definitions.of_project(self.project))
         return self._stateless
 
     def module(self, module_id: str, module_body: Optional[Sequence[cst.CSTNode]] = None) -> Optional[ModuleChecks]:

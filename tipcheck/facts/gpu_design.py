@@ -6,30 +6,23 @@
   Everything in such a module is GPU-only by design.
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
   `torch.autograd.gradcheck`/`gradgradcheck`. An evaluation script named `test.py` is no such thing.
-- *A project module class that holds no parameters and no buffers* (a loss whose `__init__` only
-  keeps numbers, strings, flags, plain objects or parameterless torch.nn modules): `.cuda()` on it
-  moves nothing and needs no CUDA.
+
+Module classes that hold nothing to move are another fact's (tipcheck.facts.stateless).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from typing import Dict, Optional, Sequence, Set
+from typing import Sequence
 
 import libcst as cst
 
-from tipcheck.facts.catalogue import MODULE_BASES
-from tipcheck.facts.flow import CallSite, ClassRecord, ModuleSummary
-from tipcheck.facts.walk import walk
+from tipcheck.facts.flow import CallSite, ModuleSummary
 
 _CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "pycuda", "cupy"})
 _GRADCHECK = re.compile(r"^torch\.autograd\.(?:gradcheck\.)?(?:gradcheck|gradgradcheck)$")
-# `__init__` parameters that, by their name, hold a number or a flag when handed to a torch loss.
-_PLAIN_PARAMS = frozenset("reduction ignore_index size_average reduce label_smoothing".split())
 _TEST_NAME = re.compile(r"^test[^/]*\.py$")
-# Anything that gives a module state of its own, wherever it stands in the class.
-_STATE_CALLS = re.compile(r"(?:^|\.)(?:Parameter|register_buffer|register_parameter|add_module|ParameterList)$")
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -121,208 +114,3 @@ def in_cuda_oom_handler(stmt_path) -> bool:
             if "RuntimeError" in caught and _OOM_HANDLING.search(_code(handler)):
                 return True
     return False
-
-
-# -- project module classes without state -----------------------------------------------------
-class StatelessClasses:
-    """Which project classes, built at a call, make modules without parameters and buffers.
-
-    ``definition(qualified, importer)`` finds the project class a name refers to (the project
-    facts'), ``classes`` holds every known class record, ``torch_stateless(callee, call)`` says
-    whether a call of a torch.nn class builds a parameterless module (tipcheck.facts.cuda_checks)."""
-
-    def __init__(self, classes: Dict[tuple, ClassRecord], definition, summaries, torch_stateless) -> None:
-        self.classes = classes
-        self.definition = definition
-        self.summaries = summaries
-        self.torch_stateless = torch_stateless
-        self._sites: Dict[str, Dict[int, CallSite]] = {}
-        self._module_class: Dict[tuple, Optional[bool]] = {}
-
-    def sites(self, module_id: str) -> Dict[int, CallSite]:
-        if module_id not in self._sites:
-            summary = self.summaries.get(module_id)
-            self._sites[module_id] = {id(s.node): s for s in summary.calls} if summary else {}
-        return self._sites[module_id]
-
-    def class_of(self, callee: Optional[str], module_id: str) -> Optional[tuple]:
-        if not callee:
-            return None
-        key = self.definition(callee, module_id)
-        return key if key is not None and key[0] == "class" and key in self.classes else None
-
-    def builds_stateless(self, call: cst.BaseExpression, module_id: str, depth: int = 0) -> bool:
-        """Whether ``call`` (in module ``module_id``) builds a project module with nothing to move."""
-        if not isinstance(call, cst.Call) or depth > 4:
-            return False
-        site = self.sites(module_id).get(id(call))
-        key = self.class_of(site.callee if site else None, module_id)
-        if key is None or self.is_module(key) is not True:
-            return False
-        return self._stateless(key, call, depth, set())
-
-    def is_module(self, key: tuple, seen: Optional[Set[tuple]] = None) -> Optional[bool]:
-        """True for a torch.nn.Module subclass, False for a plain class (no base, `object`, or
-        plain project bases), None when a base is unknown."""
-        if key in self._module_class:
-            return self._module_class[key]
-        seen = (seen or set()) | {key}
-        result: Optional[bool] = False
-        for base in self.classes[key].bases:
-            if base is None:
-                result = None
-            elif base in MODULE_BASES or base.startswith("torch.nn."):
-                result = True
-            elif base in ("object", "builtins.object"):
-                continue
-            else:
-                target = self.class_of(base, key[1])
-                found = self.is_module(target, seen) if target is not None and target not in seen else None
-                result = found if found is not False else result
-            if result is not False:
-                break
-        self._module_class[key] = result
-        return result
-
-    def _stateless(self, key: tuple, call: Optional[cst.Call], depth: int, seen: Set[tuple]) -> bool:
-        if key in seen:
-            return False
-        seen.add(key)
-        record = self.classes[key]
-        for base in record.bases:
-            if base in MODULE_BASES or base in ("object", "builtins.object"):
-                continue
-            target = self.class_of(base, key[1])
-            if target is None or not self._stateless(target, None, depth + 1, seen):
-                return False  # a torch.nn layer or loss as base, or a base we cannot read
-        visitor = _SelfState()
-        walk(record.node, visitor)
-        if visitor.stateful:
-            return False
-        init = record.node.body.body if isinstance(record.node.body, cst.IndentedBlock) else ()
-        params = _init_params(init)
-        sites = self.sites(key[1])
-        for attr, value in visitor.assigned:
-            if not self._plain_value(value, attr, params, call, record, sites, key[1], depth):
-                return False
-        return True
-
-    def _plain_value(self, value, attr, params, call, record, sites, module_id, depth) -> bool:
-        if _constant(value):
-            return True
-        if isinstance(value, cst.Name) and value.value in params:
-            passed = _passed(call, params, value.value)
-            if passed is not None and _constant(passed):
-                return True
-            return not _used_as_object(record.node, attr)  # a number or flag passed on, never a module
-        if isinstance(value, cst.Call):
-            site = sites.get(id(value))
-            callee = site.callee if site else None
-            if callee and callee.startswith("torch.nn."):
-                return self.torch_stateless(callee, _bound(value, params, call))
-            target = self.class_of(callee, module_id)
-            if target is not None:
-                kind = self.is_module(target)
-                if kind is False:
-                    return True  # a plain object: Module.cuda() does not look into it
-                return kind is True and self._stateless(target, value, depth + 1, set())
-        return False
-
-
-def _constant(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.UnaryOperation):
-        node = node.expression
-    if isinstance(node, cst.Name):
-        return node.value in ("None", "True", "False")
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return all(_constant(e.value) for e in node.elements)
-    return isinstance(node, (cst.Integer, cst.Float, cst.SimpleString))
-
-
-def _init_params(body: Sequence[cst.CSTNode]) -> Dict[str, tuple]:
-    """The `__init__` parameters: name -> (position after self, default)."""
-    for stmt in body:
-        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
-            params = list(stmt.params.params)[1:]
-            found = {p.name.value: (i, p.default) for i, p in enumerate(params)}
-            found.update({p.name.value: (None, p.default) for p in stmt.params.kwonly_params})
-            return found
-    return {}
-
-
-def _passed(call: Optional[cst.Call], params: Dict[str, tuple], name: str) -> Optional[cst.BaseExpression]:
-    """What a construction call passes for an `__init__` parameter (its default when it passes none);
-    None when unknown."""
-    index, default = params[name]
-    if call is None:
-        return None
-    if any(a.star for a in call.args):
-        return None
-    for position, arg in enumerate(call.args):
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
-        if arg.keyword is None and position == index:
-            return arg.value
-    return default
-
-
-def _bound(value: cst.Call, params: Dict[str, tuple], call: Optional[cst.Call]) -> cst.Call:
-    """A torch.nn construction in `__init__` with each parameter it passes on replaced by what the
-    construction call gave (so `nn.NLLLoss(weight)` with `weight=None` reads as `nn.NLLLoss(None)`)."""
-    args = []
-    for arg in value.args:
-        if isinstance(arg.value, cst.Name) and arg.value.value in params:
-            passed = _passed(call, params, arg.value.value)
-            if passed is not None and _constant(passed):
-                arg = arg.with_changes(value=passed)
-            elif arg.value.value in _PLAIN_PARAMS:  # `ignore_index` handed on: a number, never a tensor
-                arg = arg.with_changes(value=cst.Integer("0"))
-        args.append(arg)
-    return value.with_changes(args=args)
-
-
-def _used_as_object(class_node: cst.ClassDef, attr: str) -> bool:
-    """`self.attr(...)`, `self.attr.x`, `self.attr[...]`: used as more than a number or a flag."""
-    text = _code(class_node)
-    return bool(re.search(rf"\bself\.{re.escape(attr)}\s*[(.\[]", text))
-
-
-class _SelfState(cst.CSTVisitor):
-    """Assignments `self.x = value` anywhere in a class, and any sign of state of its own."""
-
-    def __init__(self) -> None:
-        self.assigned = []
-        self.stateful = False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if _STATE_CALLS.search(_code(node.func)):
-            self.stateful = True
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._target(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._target(node.target, node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if _self_attr(node.target) is None and _mentions_self(node.target):
-            self.stateful = True
-
-    def _target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        attr = _self_attr(target)
-        if attr is not None:
-            self.assigned.append((attr, value))
-        elif _mentions_self(target):
-            self.stateful = True  # `self.a, self.b = ...`, `self.x[...] = ...`, `setattr`-like shapes
-
-
-def _self_attr(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
-        return node.attr.value
-    return None
-
-
-def _mentions_self(node: cst.CSTNode) -> bool:
-    return bool(re.search(r"\bself\b", _code(node)))

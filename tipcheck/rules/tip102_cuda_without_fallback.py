@@ -65,7 +65,7 @@ class CudaWithoutFallback(ProjectRule):
         if checks is None:  # no project facts: this module's own checks and callers
             checks = ModuleChecks(DeviceFacts(ctx.source.text, ctx.facts.flow(path)), ctx.module.body, None)
         for placement in checks.devices.cuda_placements():
-            if placement.form == "cuda()" and checks.parameterless(placement.site):
+            if placement.form in ("cuda()", "to") and checks.parameterless(placement.site):
                 continue  # Module.cuda() on a module with nothing to move: it needs no CUDA
             if placement.form == "device" and checks.default_unused(placement.site):
                 continue  # a parameter default that every call overrides
