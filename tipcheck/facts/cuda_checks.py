@@ -335,6 +335,10 @@ class ModuleChecks:
         self._guarded[func] = guarded
         return guarded
 
+    def callers(self, func: tuple) -> List[CallSite]:
+        """The known calls of a function: in the project when there are project facts, else in the module."""
+        return self._callers(func)
+
     def _callers(self, func: tuple) -> List[CallSite]:
         if self.project is not None:
             return self.project.callers(func)
