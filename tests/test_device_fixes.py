@@ -51,6 +51,10 @@ CASES = [
     ("p102_import_torch_as_th.py", "TIP102"),
     ("p102_from_torch_imports_only.py", "TIP102"),
     ("p102_main_before_late_import.py", "TIP102"),
+    # A "cuda" string kept in a name, a default; GPUs chosen at the top of the script.
+    ("p102_device_string_variable.py", "TIP102"),
+    ("p102_device_string_default.py", "TIP102"),
+    ("p102_visible_devices_top_level.py", "TIP102"),
     ("p101_toy_regression.py", "TIP101"),
     ("p101_replace_head_finetune.py", "TIP101"),
     ("p101_flatten_reshape.py", "TIP101"),

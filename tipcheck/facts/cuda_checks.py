@@ -8,13 +8,14 @@ file mentions CUDA somewhere:
   `x.cuda() if use_gpu else x`), or a loop over the GPUs (`for i in range(torch.cuda.device_count())`,
   no iteration without CUDA);
 - an up-front check in its function or at the top of its module: `if not torch.cuda.is_available():
-  raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`,
-  or a call of a function of the same module that checks so (`set_model()` raises without a GPU);
+  raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`
+  (not `if n_gpu > 1: ... else: return`, whose `else` runs with one GPU as well), or a call of a function of the same module that checks so (`set_model()` raises without a GPU);
 - code that is GPU-only by design. A GPU-only statement (an NCCL process group, `set_device(...)`,
   `DataParallel`/`DistributedDataParallel` with `device_ids`, a multi-GPU scatter, the choice of the
   visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`) governs the block it stands in: the `if`
   branch it is in, or else its whole function (or module). The other branch of that `if` is not
-  governed;
+  governed. The choice of the visible GPUs governs a function's body or an `if` branch, never a
+  whole module: at the top of a script it is a setting, not a design;
 - distributed-only code in a project whose process groups are all NCCL (tipcheck.facts.backends):
   what follows a function's early return when there is one process (`if world_size == 1: return`,
   `if not is_dist_avail_and_initialized(): return`), the branch of `if args.distributed:`, or a
@@ -70,6 +71,8 @@ _SCATTER = re.compile(
 )
 # A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
 _WITHOUT_CUDA = re.compile(r"^\s*not\b|\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_cuda\b|^[^!]*\bcpu\b[^!]*$")
+# A test for more than one GPU: one GPU fails it as no GPU does, so neither branch is a check.
+_SEVERAL_GPUS = re.compile(r">\s*1\b|>=\s*2\b")
 _VISIBLE_DEVICES = re.compile(r"""environ\[\s*["']CUDA_VISIBLE_DEVICES["']\s*\]$""")
 _TEST_FILE = re.compile(r"(?:^|/)(?:tests?/[^/]*|test_[^/]*)\.py$")
 _TEST_CODE = re.compile(r"^\s*def test|\bTestCase\b|^\s*import (?:pytest|unittest)", re.M)
@@ -125,8 +128,12 @@ class ModuleChecks:
 
     def _blocks_choosing_gpus(self) -> List[Sequence[cst.CSTNode]]:
         """Blocks that choose the GPUs the process sees, as a statement of their own:
-        `os.environ["CUDA_VISIBLE_DEVICES"] = ",".join(args.gpus)` (the module body, a function's,
-        an `if` branch's). Other CUDA variables (`CUDA_LAUNCH_BLOCKING`) choose nothing."""
+        `os.environ["CUDA_VISIBLE_DEVICES"] = ",".join(args.gpus)` (a function's body, an `if`
+        branch's: the run that `main()` or `if __name__ == "__main__":` sets up). At the top level of
+        a module the choice is no such block: it would exempt the whole file, every function in it
+        included, and there it is a setting that says which GPU to use when there is one (`"0"` at
+        the head of a script), not that the script runs only on GPUs. Other CUDA variables
+        (`CUDA_LAUNCH_BLOCKING`) choose nothing."""
         if "CUDA_VISIBLE_DEVICES" not in self.summary.text:
             return []
         found: List[Sequence[cst.CSTNode]] = []
@@ -150,7 +157,6 @@ class ModuleChecks:
                 if isinstance(node.orelse, cst.Else):
                     check(getattr(node.orelse.body, "body", ()))
 
-        check(self.module_body)
         walk(self.module_node(), Visit())
         return found
 
@@ -228,6 +234,10 @@ class ModuleChecks:
         self._guarded[func] = guarded
         return guarded
 
+    def callers(self, func: tuple) -> List[CallSite]:
+        """The known calls of a function: in the project when there are project facts, else in the module."""
+        return self._callers(func)
+
     def _callers(self, func: tuple) -> List[CallSite]:
         if self.project is not None:
             return self.project.callers(func)
@@ -246,7 +256,8 @@ class ModuleChecks:
         for stmt in body:
             if isinstance(stmt, cst.If) and self.devices.about_cuda(stmt.test):
                 if exits(stmt.body) or isinstance(stmt.orelse, cst.Else) and exits(stmt.orelse.body):
-                    return True
+                    if not _SEVERAL_GPUS.search(code(stmt.test)):
+                        return True
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     if isinstance(small, cst.Assert) and mentions_cuda(small.test):

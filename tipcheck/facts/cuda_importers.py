@@ -118,6 +118,21 @@ def _mentions(text: str, name: str) -> int:
     return len(pattern.findall(stripped)) - supers
 
 
+def _index(facts) -> ConstructionIndex:
+    index = _INDEXES.get(facts)
+    if index is None:
+        index = _INDEXES[facts] = ConstructionIndex(facts)
+    return index
+
+
+def constructions(checks, class_key: Key) -> List[CallSite]:
+    """Where the project builds the class ``class_key`` (`FaceAlignment(...)`, also through a package
+    re-export that the project step did not read); nothing without project facts."""
+    if checks.project is None:
+        return []
+    return _index(checks.project.project).sites(class_key)
+
+
 def built_only_on_gpus(checks, site: CallSite, linted: Optional[Mapping[str, str]]) -> bool:
     """Whether ``site`` (a placement in module ``checks``) stands in a method of a top-level class
     that only GPU-only code builds (see the module docstring)."""
@@ -132,10 +147,7 @@ def built_only_on_gpus(checks, site: CallSite, linted: Optional[Mapping[str, str
     class_key = record.class_key if record is not None else None
     if class_key is None or not class_key[2].startswith("$.") or "." in class_key[2][2:]:
         return False
-    facts = project_checks.project
-    index = _INDEXES.get(facts)
-    if index is None:
-        index = _INDEXES[facts] = ConstructionIndex(facts)
+    index = _index(project_checks.project)
     asked = (checks.summary.module_id, class_key[2][2:])
     if asked not in index.answers:
         index.answers[asked] = _only_on_gpus(project_checks, index, *asked, index.sites(class_key), linted, 0)

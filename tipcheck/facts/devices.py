@@ -21,6 +21,11 @@ from tipcheck.facts.walk import names_in, walk
 
 _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
 
+# What a flag computed from a CUDA check is assigned (`use_gpu = torch.cuda.is_available()`); a
+# value moved to the GPU (`network = Net().cuda()`) is a model or a tensor, no flag.
+_FLAG_VALUE = re.compile(r"cuda|gpu|is_available|accelerator", re.IGNORECASE)
+_MOVED = re.compile(r"\.cuda\([^()]*\)")
+
 _CODE = cst.Module([])
 
 
@@ -87,12 +92,9 @@ class DeviceFacts:
         for name in set(names_in(test)):
             pattern = self._flag_patterns.get(name)
             if pattern is None:
-                pattern = self._flag_patterns[name] = bool(
-                    re.search(
-                        rf"^[ \t]*{re.escape(name)}\s*=[^\n]*(?:cuda|gpu|is_available|accelerator)",
-                        self.text,
-                        re.M | re.I,
-                    )
+                pattern = self._flag_patterns[name] = any(
+                    _FLAG_VALUE.search(_MOVED.sub("", value))
+                    for value in re.findall(rf"^[ \t]*{re.escape(name)}\s*=([^\n]*)", self.text, re.M)
                 )
             if pattern:
                 return True

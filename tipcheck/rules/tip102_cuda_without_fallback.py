@@ -10,7 +10,8 @@ import libcst as cst
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
 from tipcheck.facts.cuda_checks import ModuleChecks, project_checks
-from tipcheck.facts.cuda_importers import built_only_on_gpus
+from tipcheck.facts.cuda_importers import built_only_on_gpus, constructions
+from tipcheck.facts.device_names import device_names, kept_cuda_strings
 from tipcheck.facts.devices import DeviceFacts, Placement, code, is_plain_cuda
 from tipcheck.fixes.devices import device_variable, idiom
 from tipcheck.rules.base import ProjectRule
@@ -31,6 +32,12 @@ def message(placement: Placement) -> str:
         return f"`.cuda({args})` {CRASHES}"
     if placement.form == "device":
         return f"`{code(placement.site.node)}` {CRASHES}"
+    if placement.form == "name":
+        name = device_names(placement.site)[0].value
+        use = {"to": f".to({name})"}.get(placement.site.method or "", f"device={name}")
+        if placement.site.callee == "torch.device":
+            use = f"torch.device({name})"
+        return f"`{code(placement.literal)}` kept in `{name}` for `{use}` {CRASHES}"
     shown = code(placement.literal)
     return f"`.to({shown})` {CRASHES}" if placement.form == "to" else f"`device={shown}` {CRASHES}"
 
@@ -64,7 +71,11 @@ class CudaWithoutFallback(ProjectRule):
         checks = project_checks(ctx.project).module(path, ctx.module.body) if ctx.project is not None else None
         if checks is None:  # no project facts: this module's own checks and callers
             checks = ModuleChecks(DeviceFacts(ctx.source.text, ctx.facts.flow(path)), ctx.module.body, None)
-        for placement in checks.devices.cuda_placements():
+        kept = kept_cuda_strings(checks.devices, ctx.facts, lambda func: _calls_of(checks, func))
+        reported = set()  # a string kept in a name: one finding for all the placements through it
+        for placement in checks.devices.cuda_placements() + kept:
+            if id(placement.anchor) in reported:
+                continue
             if placement.form in ("cuda()", "to") and checks.parameterless(placement.site):
                 continue  # Module.cuda() on a module with nothing to move: it needs no CUDA
             if placement.form == "device" and checks.default_unused(placement.site):
@@ -73,6 +84,7 @@ class CudaWithoutFallback(ProjectRule):
                 continue
             if ctx.project is not None and built_only_on_gpus(checks, placement.site, ctx.project.linted):
                 continue  # a method of a class that only GPU-only code builds
+            reported.add(id(placement.anchor))
             ctx.report(placement.anchor, message(placement), self._fix(ctx, placement))
 
     @staticmethod
@@ -80,6 +92,8 @@ class CudaWithoutFallback(ProjectRule):
         call = placement.site.node
         if placement.form == "accelerator":
             return None
+        if placement.form == "name":
+            return _kept_string_fix(ctx, placement)
         if placement.form == "device":
             if len(call.args) != 1 or not is_plain_cuda(call.args[0].value):
                 return None  # torch.device("cuda", 1), "cuda:1": an explicit index is the author's to keep
@@ -134,3 +148,26 @@ def _plain_cuda_device(node: cst.BaseExpression) -> bool:
         and len(node.args) == 1
         and is_plain_cuda(node.args[0].value)
     )
+
+
+def _kept_string_fix(ctx: RuleContext, placement: Placement) -> Optional[Fix]:
+    """`device = "cuda"` -> `device = "cuda" if torch.cuda.is_available() else "cpu"`, where the module
+    imports torch under its name; a device index ("cuda:1") is the author's to keep."""
+    bound = ctx.facts.module_scope.bindings.get("torch")
+    if not is_plain_cuda(placement.literal) or not bound or any(b != "torch" for b in bound):
+        return None
+    quote = placement.literal.quote
+    choice = f"{quote}cuda{quote} if torch.cuda.is_available() else {quote}cpu{quote}"
+    start, end = ctx.range(placement.literal)
+    return Fix((Edit(start, end, choice),), f"Replace with `{choice}`", Applicability.UNSAFE)
+
+
+def _calls_of(checks: ModuleChecks, func: tuple) -> list:
+    """The known calls of a function; for the `__init__` of a class, also where the project builds
+    the class through names the call graph does not follow (a package's re-export)."""
+    calls = list(checks.callers(func))
+    record = checks.summary.funcs.get(func)
+    if record is not None and record.class_key is not None and func[2].endswith(".__init__"):
+        known = {id(site) for site in calls}
+        calls += [site for site in constructions(checks, record.class_key) if id(site) not in known]
+    return calls
