@@ -23,6 +23,8 @@ WRAPPERS = {
 }
 GRAD_SCALERS = {"torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler", "torch.cpu.amp.GradScaler"}
 MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module"}
+# The base of every optimizer: not an optimizer of its own, but a project class deriving from it is one.
+OPTIMIZER_BASES = {"torch.optim.Optimizer", "torch.optim.optimizer.Optimizer"}
 NOT_MODULES = {"Parameter", "Buffer", "ParameterList", "ParameterDict", "UninitializedParameter"}
 COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
 PER_BATCH_SCHEDULERS = {"OneCycleLR", "CyclicLR"}

@@ -9,8 +9,11 @@ from that statement to go one level down (None at the last level, where the call
 
 Two paths are ordered where they first part: at the first level where their statements differ,
 the earlier statement runs first (both statements are in one block there, since everything above
-was the same call). Where they share a statement but go on by different calls, or one ends in it,
-their order within the statement is not known: such pairs are not ordered.
+was the same call). Where both go on inside one compound statement (`if (i + 1) % k == 0:` holding
+`scheduler.step()` then `optimizer.step()`), the path goes on into the nested block, one level per
+statement: inside one block they are ordered the same way; in different blocks of the statement
+(the `if` and the `else`), or where they go on by different calls, or one ends in the statement,
+their order is not known: such pairs are not ordered.
 
 ``runs_first`` asks whether one call runs before every one of some others in each iteration (the
 scheduler step before every optimizer step); ``Divergence`` says where, for a fix that moves it.
@@ -28,7 +31,9 @@ from tipcheck.facts.flow import CallSite, Key, LoopRecord
 MAX_DEPTH = 6  # calls followed down from the loop's body
 MAX_PATHS = 24  # paths kept for one call; past that its order is not known
 
-Level = Tuple[int, cst.CSTNode, Optional[CallSite]]  # (index in the block, statement, call made from it)
+# (index in the block, statement, call made from it (None inside a compound statement the path goes
+# on into, and at the call itself), the block)
+Level = Tuple[int, cst.CSTNode, Optional[CallSite], Sequence[cst.CSTNode]]
 Path = Tuple[Level, ...]
 
 
@@ -67,6 +72,22 @@ def _index(block: Sequence[cst.CSTNode], stmt: cst.CSTNode) -> int:
     return next(i for i, s in enumerate(block) if s is stmt)
 
 
+def _levels(stmt_path, block: Sequence[cst.CSTNode], call: Optional[CallSite]) -> Optional[Path]:
+    """The levels from ``block`` down to the innermost statement of ``stmt_path`` (the one holding
+    the call), through the nested blocks of compound statements; ``call`` goes on the last one."""
+    start = next((i for i, (_, parent) in enumerate(stmt_path) if parent is block), None)
+    if start is None:
+        return None
+    levels: List[Level] = []
+    for stmt, parent in stmt_path[start:]:
+        if not any(s is stmt for s in parent):
+            break  # a statement without a block of its own (an `elif`): not ordered inside
+        levels.append((_index(parent, stmt), stmt, None, parent))
+    index, stmt, _, parent = levels[-1]
+    levels[-1] = (index, stmt, call, parent)
+    return tuple(levels)
+
+
 def paths_in_loop(project, site: CallSite, record: LoopRecord) -> Optional[List[Path]]:
     """The paths by which ``site`` runs in an iteration of the loop (empty: it does not; None:
     too many to say)."""
@@ -82,9 +103,9 @@ def paths_in_loop(project, site: CallSite, record: LoopRecord) -> Optional[List[
 def _collect(project, site, func: Key, block, record, depth: int, seen, prefix: Path, found: List[Path]) -> bool:
     """Add to ``found`` the paths of ``site`` through ``func``'s ``block``; False when there are too many."""
     if site.ctx.func == func and (record is None or record in site.ctx.loops):
-        stmt = _child(site.ctx.stmt_path, block)
-        if stmt is not None:
-            found.append(prefix + ((_index(block, stmt), stmt, None),))
+        levels = _levels(site.ctx.stmt_path, block, None)
+        if levels is not None:
+            found.append(prefix + levels)
     if depth >= MAX_DEPTH:
         return len(found) <= MAX_PATHS
     for call in project.calls_by_func.get(func, ()):
@@ -93,24 +114,27 @@ def _collect(project, site, func: Key, block, record, depth: int, seen, prefix: 
         target = project.call_targets.get(id(call))
         if target is None or target in seen or site.ctx.func not in project.reachable_funcs(target):
             continue
-        stmt = _child(call.ctx.stmt_path, block)
+        levels = _levels(call.ctx.stmt_path, block, call)
         definition = project.funcs.get(target)
         inner = _body(definition.node) if definition is not None else None
-        if stmt is None or inner is None:
+        if levels is None or inner is None:
             continue
-        level = (_index(block, stmt), stmt, call)
-        if not _collect(project, site, target, inner, None, depth + 1, seen + (target,), prefix + (level,), found):
+        if not _collect(project, site, target, inner, None, depth + 1, seen + (target,), prefix + levels, found):
             return False
     return len(found) <= MAX_PATHS
 
 
 def compare(a: Path, b: Path) -> Tuple[Optional[int], int]:
     """(-1 if ``a`` runs first, 1 if ``b`` does, None if not known; the level where they part)."""
-    for level, ((ia, sa, ca), (ib, sb, cb)) in enumerate(zip(a, b)):
+    for level, ((ia, sa, ca, block_a), (ib, sb, cb, block_b)) in enumerate(zip(a, b)):
+        if block_a is not block_b:
+            return None, level  # the two blocks of an `if` and its `else`
         if sa is not sb:
             return (-1 if ia < ib else 1), level
-        if ca is None or cb is None or ca is not cb:
+        if ca is not cb:
             return None, level
+        if ca is None and (len(a) == level + 1 or len(b) == level + 1):
+            return None, level  # one is in the statement itself (its condition, its header)
     return None, min(len(a), len(b))
 
 
@@ -148,11 +172,9 @@ def runs_first(project, record: LoopRecord, first: CallSite, others: Sequence[Ca
         return None
     level = -best[0]
     own, path = best[2], best[3]
-    if level == 0:
-        func, block = record.ctx.func, _body(record.node)
-    else:
-        func = project.call_targets[id(own[level - 1][2])]
-        block = _body(project.funcs[func].node)
+    block = own[level][3]
+    calls = [call for _, _, call, _ in own[:level] if call is not None]
+    func = project.call_targets[id(calls[-1])] if calls else record.ctx.func
     return Divergence(
         level=level,
         func=func,

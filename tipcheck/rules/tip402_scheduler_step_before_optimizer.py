@@ -127,8 +127,13 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         a step that runs only after some epochs (`if epoch > 0:`)."""
         var = _loop_var(loop)
         # In the loop's function: a condition on the loop variable (`if epoch > 0:`).
-        calls = [call for _, _, call in divergence.first_path if call is not None]
-        outer = calls[0].ctx.conditions if calls else sched_step.ctx.conditions
+        calls = [call for _, _, call, _ in divergence.first_path if call is not None]
+        # A condition holding the optimizer step too (`if (step + 1) % accumulation == 0:` around
+        # both) does not tell them apart: the scheduler still steps first whenever it steps.
+        shared = {
+            id(stmt.test) for _, stmt, _, _ in divergence.first_path[: divergence.level] if isinstance(stmt, cst.If)
+        }
+        outer = [c for c in (calls[0].ctx.conditions if calls else sched_step.ctx.conditions) if id(c) not in shared]
         for condition in outer:
             if var is not None and var in names_in(condition) and not _compares_to_string(condition):
                 return False
@@ -137,7 +142,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         inner = [c for call in calls[1:] for c in call.ctx.conditions] + list(
             sched_step.ctx.conditions if calls else ()
         )
-        if any(_counting(condition, var) for condition in inner):
+        if any(id(condition) not in shared and _counting(condition, var) for condition in inner):
             return False
         args = sched_step.node.args
         if not args:
