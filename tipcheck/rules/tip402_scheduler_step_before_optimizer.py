@@ -45,7 +45,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
     finds = "`scheduler.step()` before `optimizer.step()` in the loop"
     fix_safety = "safe, when both are in one block; unsafe past a `continue`, `break`, `return`, `raise` or `yield`"
     summary = "`scheduler.step()` runs before `optimizer.step()` in the loop: the first LR of the schedule is skipped"
-    needs_text = ("lr_scheduler",)
+    needs_text = ("chedule",)  # lr_scheduler, self.scheduler, get_linear_schedule_with_warmup
     fixable = "sometimes"
 
     def check(self, ctx: RuleContext) -> None:
