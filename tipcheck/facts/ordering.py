@@ -187,3 +187,21 @@ def runs_first(project, record: LoopRecord, first: CallSite, others: Sequence[Ca
         first_path=own,
         first_paths=len(mine),
     )
+
+
+def runs_ahead_of(site: CallSite, record: LoopRecord) -> bool:
+    """Whether ``site`` is a statement of its own that runs, unconditionally, before the loop starts: in
+    the loop's function, in a block that holds the loop (or a statement around it), earlier than it
+    (`optimizer.step()` once before the epoch loop, so that the scheduler's first step follows one)."""
+    if site.ctx.func != record.ctx.func or record in site.ctx.loops:
+        return False
+    mine, loop_path = site.ctx.stmt_path, record.ctx.stmt_path
+    for level, (stmt, block) in enumerate(loop_path):
+        if level >= len(mine):
+            return False
+        if mine[level][0] is stmt:
+            continue  # a statement around both (the function's `if __name__ == "__main__":`)
+        if mine[level][1] is not block or len(mine) != level + 1 or not any(s is stmt for s in block):
+            return False
+        return _index(block, mine[level][0]) < _index(block, stmt)
+    return False

@@ -11,7 +11,7 @@ from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
 from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
-from tipcheck.facts.ordering import Divergence, runs_before_any, runs_first
+from tipcheck.facts.ordering import Divergence, runs_ahead_of, runs_before_any, runs_first
 from tipcheck.facts.training import ANY_CLASS, Loop, ProjectFacts
 from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
@@ -108,6 +108,8 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         if len(loops) != 1:
             return None
         loop = loops[0]
+        if any(runs_ahead_of(s, loop.record) for s in opt_steps):
+            return None  # an optimizer step before the loop: the scheduler's first step follows one
         others = [s for s in sched_steps if s is not sched_step and project.inside(s, loop)]
         if runs_before_any(project, loop.record, sched_step, others):
             return None  # not the first scheduler step of the loop
