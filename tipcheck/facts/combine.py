@@ -131,7 +131,15 @@ class CombinedProject:
     def _definition(self, qualified: str, importer: str, depth: int = 0) -> Optional[Key]:
         """The project function or class a qualified name refers to."""
         split = self._split_qualified(qualified, importer)
-        if split is None or not split[1]:
+        if split is not None and not split[1]:
+            # `pkg.make` names a submodule, but pkg/__init__.py may rebind the name (`from .make import
+            # make`): after that import, the package's attribute is what __init__ bound.
+            parent, _, last = qualified.rpartition(".")
+            above = self._split_qualified(parent, importer) if parent and not parent.endswith(".") else None
+            if above is None or above[1]:
+                return None
+            return self._reexported(above[0], [last], depth)
+        if split is None:
             return None
         module_id, names = split
         local = "$." + ".".join(names)
