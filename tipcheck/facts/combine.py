@@ -28,7 +28,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, classify_torch
+from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, OPTIMIZER_BASES, classify_torch
 from tipcheck.facts.dynamic import dynamic_classes
 from tipcheck.facts.flow import (
     HARMLESS_CALLS,
@@ -245,6 +245,8 @@ class CombinedProject:
                 continue
             if base in MODULE_BASES:
                 result = ("model", record.node.name.value)
+            elif base in OPTIMIZER_BASES:
+                result = ("optimizer", record.node.name.value)
             else:
                 known = classify_torch(base)
                 if known is not None and known[0] != "model":
