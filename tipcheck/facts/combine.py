@@ -40,6 +40,7 @@ from tipcheck.facts.flow import (
     LoopRecord,
     ModuleSummary,
 )
+from tipcheck.facts.flowitems import dict_of_pairs
 from tipcheck.facts.graph import TRAINS, Graph
 from tipcheck.facts.modules import ModuleIndex
 from tipcheck.facts.wrappers import ALL_METHODS as WRAPPER_METHODS
@@ -341,7 +342,7 @@ class CombinedProject:
         if known is not None:
             self._known_constructor(known, site, module_id)
             return True
-        if site.callee in HARMLESS_CALLS:
+        if site.callee in HARMLESS_CALLS or dict_of_pairs(site.node, site.callee):
             return True
         return False
 
