@@ -16,7 +16,7 @@ from tipcheck.analysis import FileAnalysis
 from tipcheck.facts.modules import ModuleIndex, module_name_for
 from tipcheck.facts.training import ProjectFacts
 from tipcheck.parsing import parse_source
-from tipcheck.prefilter import _Modules
+from tipcheck.prefilter import _Modules, _related_to
 from tipcheck.source import SourceFile
 
 # A project linted from the folder above its packages: `pkg` and `other` are packages, `tools`
@@ -226,3 +226,48 @@ def test_two_copies_of_a_program_each_import_their_own(tmp_path):
         paths["test_copy/code/trainer.py"],
         ["Trainer"],
     )  # no importer: the last
+
+
+# Several star imports (`from nets import *`, `from plots import *`): a bare name means the one
+# definition among the star-imported project modules; the prefilter reads them all.
+STARS_TREE = {
+    "nets.py": "def fit(model, optimizer):\n    optimizer.step()\n",
+    "plots.py": "def show(values):\n    print(values)\n",  # no training words of its own
+    "train.py": (
+        "import torch\nfrom nets import *\nfrom plots import *\n\n"
+        "opt = torch.optim.SGD([], lr=0.1)\nfit(None, opt)\nshow([1])\nlen([])\n"
+    ),
+    "other.py": "from nets import *\nfrom outside_lib import *\n\nfit(None, None)\n",
+}
+
+
+def test_two_star_imports_name_the_one_definition(tmp_path):
+    root = tmp_path
+    paths = {}
+    for name, text in STARS_TREE.items():
+        (root / name).write_text(text, encoding="utf-8")
+        paths[name] = str(root / name)
+    prefilter = _Modules(list(paths.values()))
+    assert prefilter.imported_by(paths["train.py"], STARS_TREE["train.py"]) == {paths["nets.py"], paths["plots.py"]}
+    anchors = {paths["train.py"]: STARS_TREE["train.py"]}
+    others = {paths[name]: STARS_TREE[name] for name in ("nets.py", "plots.py")}
+    assert _related_to(others, anchors) == {paths["nets.py"], paths["plots.py"]}
+    summaries = []
+    for name in ("nets.py", "plots.py", "train.py", "other.py"):
+        source = SourceFile.read(paths[name])
+        parsed = parse_source(source, FileAnalysis(source.path))
+        summaries.append(parsed[1].flow(source.path, source.text))
+    project = ProjectFacts(summaries)
+    targets = {
+        site.node.func.value: project.call_targets.get(id(site))
+        for summary in summaries
+        if summary.module_id == paths["train.py"]
+        for site in summary.calls
+        if hasattr(site.node.func, "value") and isinstance(site.node.func.value, str)
+    }
+    assert targets["fit"] == ("func", paths["nets.py"], "$.fit")
+    assert targets["show"] == ("func", paths["plots.py"], "$.show")
+    assert targets["len"] is None
+    # A star import of a module outside the project may define `fit` too: not resolved.
+    other = next(summary for summary in summaries if summary.module_id == paths["other.py"])
+    assert all(project.call_targets.get(id(site)) is None for site in other.calls)

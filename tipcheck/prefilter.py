@@ -16,7 +16,7 @@ from tipcheck.rules.base import Rule
 from tipcheck.source import SourceFile
 
 _IMPORT_FROM = re.compile(
-    r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([\w, \t\n#]*)|([\w, \t]+))", re.MULTILINE
+    r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([\w, \t\n#]*)|([\w, \t]+|\*))", re.MULTILINE
 )
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
 
@@ -100,8 +100,29 @@ class _Modules:
                 continue
             parts = [p.strip().split(" ", 1)[0] for p in imported.split(",")]
             # `from pkg import engine`: engine may be a module; the longest match wins below.
-            names.extend([f"{module}.{part}" for part in parts if part] or [module])
+            # `from models import *`: the module itself.
+            names.extend([f"{module}.{part}" for part in parts if part and part != "*"] or [module])
         return names
+
+
+_STAR_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\*", re.MULTILINE)
+
+
+def _star_imported(texts: Dict[str, str], anchors: Dict[str, str]) -> Set[str]:
+    """The files that training files import with `from module import *`: what a bare name means
+    there depends on every one of them, training code or not (a `utils.py` of plotting helpers)."""
+    importers = {p: t for p, t in {**texts, **anchors}.items() if "import *" in t and (p in anchors or _training(t))}
+    if not importers:
+        return set()
+    index = ModuleIndex([*anchors, *texts])
+    found: Set[str] = set()
+    for path, text in importers.items():
+        for match in _STAR_IMPORT.finditer(text):
+            dots, module = match.group(1), match.group(2)
+            module = index.absolute(module, len(dots), path) if dots else module
+            if module:
+                found |= index.candidates(module)
+    return found
 
 
 def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2) -> Set[str]:
@@ -115,10 +136,11 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
     # Only files that could take part in training are worth parsing for it; a file that only
     # defines models (`class Net(nn.Module)`) counts when a training file imports it directly.
     models = {path for path, text in texts.items() if _defines_model(text)}
+    starred = _star_imported(texts, anchors)
     texts = {
         path: text
         for path, text in texts.items()
-        if _training(text) or path in models or _reexports_same_name(path, text)
+        if _training(text) or path in models or path in starred or _reexports_same_name(path, text)
     }
     modules = _Modules([*anchors, *texts])
     imports = {path: modules.imported_by(path, text) for path, text in {**texts, **anchors}.items()}

@@ -23,9 +23,30 @@ WRAPPERS = {
 }
 GRAD_SCALERS = {"torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler", "torch.cpu.amp.GradScaler"}
 MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module"}
+# The base of every optimizer: not an optimizer of its own, but a project class deriving from it is one.
+OPTIMIZER_BASES = {"torch.optim.Optimizer", "torch.optim.optimizer.Optimizer"}
 NOT_MODULES = {"Parameter", "Buffer", "ParameterList", "ParameterDict", "UninitializedParameter"}
 COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
 PER_BATCH_SCHEDULERS = {"OneCycleLR", "CyclicLR"}
+# transformers' (and its predecessor pytorch_transformers') schedule factories, each returning a torch
+# `LambdaLR`, and its schedule classes deriving from `LambdaLR`; its optimizers. Not `get_scheduler(name)`
+# (the class depends on the name) nor the plateau schedule.
+HF_PACKAGES = ("transformers", "transformers.optimization", "pytorch_transformers", "pytorch_transformers.optimization")
+HF_LAMBDA_SCHEDULES = {
+    "get_constant_schedule",
+    "get_constant_schedule_with_warmup",
+    "get_linear_schedule_with_warmup",
+    "get_cosine_schedule_with_warmup",
+    "get_cosine_with_hard_restarts_schedule_with_warmup",
+    "get_polynomial_decay_schedule_with_warmup",
+    "get_inverse_sqrt_schedule",
+    "ConstantLRSchedule",
+    "WarmupConstantSchedule",
+    "WarmupLinearSchedule",
+    "WarmupCosineSchedule",
+    "WarmupCosineWithHardRestartsSchedule",
+}
+HF_OPTIMIZERS = {"AdamW", "Adafactor"}
 # The class of a value whose class is picked at run time (`getattr(torch.optim.lr_scheduler, name)`).
 ANY_CLASS = "?"
 
@@ -38,6 +59,11 @@ def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
         return "scheduler", last.lstrip("_")
     if parts[:2] == ["torch", "optim"] and last[:1].isupper() and last != "Optimizer" and "lr_scheduler" not in parts:
         return "optimizer", last
+    package, _, name = qualified.rpartition(".")
+    if package in HF_PACKAGES and name in HF_LAMBDA_SCHEDULES:
+        return "scheduler", "LambdaLR"
+    if package in HF_PACKAGES and name in HF_OPTIMIZERS:
+        return "optimizer", name
     if qualified in DATALOADERS:
         return "loader", "DataLoader"
     if qualified in DISTRIBUTED_SAMPLERS:

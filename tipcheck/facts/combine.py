@@ -22,13 +22,12 @@ rules ask of the result are answered by ``ProjectFacts`` (tipcheck.facts.trainin
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, classify_torch
+from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, OPTIMIZER_BASES, classify_torch
 from tipcheck.facts.dynamic import dynamic_classes
 from tipcheck.facts.flow import (
     HARMLESS_CALLS,
@@ -40,8 +39,10 @@ from tipcheck.facts.flow import (
     LoopRecord,
     ModuleSummary,
 )
+from tipcheck.facts.flowitems import dict_of_pairs
 from tipcheck.facts.graph import TRAINS, Graph
 from tipcheck.facts.modules import ModuleIndex
+from tipcheck.facts.names import ProjectNames
 from tipcheck.facts.wrappers import ALL_METHODS as WRAPPER_METHODS
 from tipcheck.facts.wrappers import FUNCTIONS as WRAPPER_FUNCTIONS
 from tipcheck.facts.wrappers import INSTANCE_CLASSES, handed_back, receiver_class_by_name
@@ -86,7 +87,7 @@ class Loop:
         return bool(self.loaders)
 
 
-class CombinedProject:
+class CombinedProject(ProjectNames):
     """The linked graph of a project, its tracked values, escapes and loops (see the module
     docstring); ``ProjectFacts`` adds the queries.
 
@@ -128,56 +129,6 @@ class CombinedProject:
         if target is None:
             return []
         return [target, *self.more_targets.get(id(site), ())]
-
-    # -- resolving names across modules ----------------------------------------------------
-    def _split_qualified(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
-        """(module id, attribute names) for a qualified name that points into the project.
-
-        ``from pkg import build`` where ``pkg/build.py`` exists and ``pkg/__init__.py`` binds
-        ``build`` to something else (`from .build import build`, a function named like its module):
-        the package's attribute is that binding, not the submodule."""
-        split = self._split_plain(qualified, importer)
-        if split is None or split[1] or os.path.basename(split[0]) == "__init__.py":
-            return split
-        init = os.path.join(os.path.dirname(split[0]), "__init__.py")
-        summary = self.summaries.get(init)
-        stem = os.path.splitext(os.path.basename(split[0]))[0]
-        bindings = summary.module_scope.bindings.get(stem) if summary and summary.module_scope else None
-        if not bindings or len(set(bindings)) != 1 or not bindings[0]:
-            return split
-        if not bindings[0].startswith("$") and self._split_plain(bindings[0], init) == split:
-            return split  # `from . import build`: the submodule itself
-        return init, [stem]
-
-    def _split_plain(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
-        if qualified.startswith("$."):
-            return importer, qualified[2:].split(".")
-        if qualified.startswith("."):
-            level = len(qualified) - len(qualified.lstrip("."))
-            return self.modules.resolve(self.modules.absolute(qualified.lstrip("."), level, importer))
-        return self.modules.resolve(qualified, importer)  # the importer's sys.path roots count
-
-    def _definition(self, qualified: str, importer: str, depth: int = 0) -> Optional[Key]:
-        """The project function or class a qualified name refers to."""
-        split = self._split_qualified(qualified, importer)
-        if split is None or not split[1]:
-            return None
-        module_id, names = split
-        local = "$." + ".".join(names)
-        for kind in ("func", "class"):
-            key = (kind, module_id, local)
-            if key in self.funcs or key in self.classes:
-                return key
-        return self._reexported(module_id, names, depth)
-
-    def _reexported(self, module_id: str, names: List[str], depth: int) -> Optional[Key]:
-        """A name a module imports from another one and hands on (`from .loader import
-        build_loader` in a package's __init__.py): the definition it names there."""
-        summary = self.summaries.get(module_id)
-        bindings = summary.module_scope.bindings.get(names[0]) if summary and summary.module_scope else None
-        if depth >= 5 or not bindings or len(set(bindings)) != 1 or not bindings[0] or bindings[0].startswith("$"):
-            return None
-        return self._definition(".".join([bindings[0], *names[1:]]), module_id, depth + 1)
 
     # -- building --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -245,6 +196,8 @@ class CombinedProject:
                 continue
             if base in MODULE_BASES:
                 result = ("model", record.node.name.value)
+            elif base in OPTIMIZER_BASES:
+                result = ("optimizer", record.node.name.value)
             else:
                 known = classify_torch(base)
                 if known is not None and known[0] != "model":
@@ -314,6 +267,7 @@ class CombinedProject:
         """Link a call whose callee is known by name; False for a call to resolve as a method."""
         graph = self.graph
         target = self._definition(site.callee, module_id) if site.callee else None
+        target = target or self._star_target(site, module_id)
         if target is not None and target[0] == "func":
             self._call_function(site, target, skip_self=False)
             return True
@@ -339,7 +293,7 @@ class CombinedProject:
         if known is not None:
             self._known_constructor(known, site, module_id)
             return True
-        if site.callee in HARMLESS_CALLS:
+        if site.callee in HARMLESS_CALLS or dict_of_pairs(site.node, site.callee):
             return True
         return False
 

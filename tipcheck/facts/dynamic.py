@@ -3,7 +3,8 @@
 ``SCHEDULERS[cfg.name](optimizer, ...)`` with ``SCHEDULERS = {"step": StepLR, "cosine":
 CosineAnnealingLR}``; ``cls = StepLR if ... else MultiStepLR``, then ``cls(optimizer)``; a class
 handed to a helper as a parameter, or with arguments bound by ``functools.partial``; ``getattr(torch.optim.lr_scheduler, name)(optimizer, ...)``
-and ``torch.optim.__dict__[name](params)``. The combine step (tipcheck.facts.combine) links these
+and ``torch.optim.__dict__[name](params)``; ``getattr(lr_policies, name)`` on a project module whose public
+definitions are all schedulers (or all optimizers): one of them, or of the torch classes it imports. The combine step (tipcheck.facts.combine) links these
 calls once every union is made, and asks ``dynamic_classes`` what they construct: one value for
 each class the callee may be (the facts then hold "one of these classes", see
 ``ProjectFacts.classes_of``), or one of class ``ANY_CLASS`` when any class of a torch module may
@@ -38,15 +39,55 @@ def qualified_of(path) -> Optional[str]:
     return ".".join((path[0][1], *path[1]))
 
 
-def _by_name(qualified: Optional[str], name: Optional[cst.BaseExpression]) -> Optional[List[Found]]:
-    """The class `getattr(module, name)` picks: a literal name, or any class of a class module."""
+def _by_name(
+    project, qualified: Optional[str], name: Optional[cst.BaseExpression], importer: str
+) -> Optional[List[Found]]:
+    """The class `getattr(module, name)` picks: a literal name, or any class of a class module (of
+    torch's, or a project module of such classes)."""
     if qualified is None:
         return None
     if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
         known = classify_torch(f"{qualified}.{name.evaluated_value}")
-        return [(known[0], known[1], None)] if known is not None and known[0] in KINDS else None
+        if known is None:
+            key = project._definition(f"{qualified}.{name.evaluated_value}", importer)
+            known = project._class_kind(key) if key is not None and key[0] == "class" else None
+            return [(known[0], known[1], key)] if known is not None and known[0] in KINDS else None
+        return [(known[0], known[1], None)] if known[0] in KINDS else None
     kind = CLASS_MODULES.get(qualified)
-    return [(kind, ANY_CLASS, None)] if kind is not None else None
+    if kind is not None:
+        return [(kind, ANY_CLASS, None)]
+    return project_class_module(project, qualified, importer)
+
+
+def project_class_module(project, qualified: str, importer: str) -> Optional[List[Found]]:
+    """The classes `getattr(module, name)` may pick from a project module of schedulers (or of
+    optimizers), by a name given at run time (`getattr(utils.lr_scheduler, cfg["type"])`): every
+    public class it defines, when all derive from torch classes of one tracked kind, and the
+    classes of that kind it imports; None when it defines anything else public (a function, a
+    class of another kind), which the name might pick."""
+    split = project._split_qualified(qualified, importer)
+    if split is None or split[1] or project.summaries.get(split[0]) is None:
+        return None
+    module_id = split[0]
+    found: Dict[Tuple[str, str], Found] = {}
+    for name, bound in project.summaries[module_id].module_scope.bindings.items():
+        if name.startswith("_"):
+            continue
+        local = ("class", module_id, "$." + name)
+        if ("func", module_id, "$." + name) in project.funcs:
+            return None
+        if local in project.classes:
+            kind = project._class_kind(local)
+            if kind is None or kind[0] not in KINDS:
+                return None
+            found.setdefault((kind[0], name), (kind[0], kind[1], local))
+            continue
+        known = classify_torch(bound[-1]) if len(set(bound)) == 1 and bound[-1] else None
+        if known is not None and known[0] in KINDS:  # `from torch.optim.lr_scheduler import StepLR`
+            found.setdefault(known, (known[0], known[1], None))
+    if not found or len({kind for kind, _, _ in found.values()}) != 1:
+        return None
+    return list(found.values())
 
 
 def dynamic_classes(project, site: CallSite, site_of_node: Dict[int, CallSite]) -> Optional[List[Found]]:
@@ -56,14 +97,14 @@ def dynamic_classes(project, site: CallSite, site_of_node: Dict[int, CallSite]) 
         inner = site_of_node.get(id(func))
         if inner is None or inner.callee != "getattr" or len(func.args) != 2 or not inner.args:
             return None
-        return _by_name(qualified_of(inner.args[0]), func.args[1].value)
+        return _by_name(project, qualified_of(inner.args[0]), func.args[1].value, site.ctx.func[1])
     path = site.func_path
     if path is None:
         return None
     if len(path[1]) >= 2 and path[1][-2] == "__dict__":  # torch.optim.__dict__[name](params)
         index = func.slice[0].slice if isinstance(func, cst.Subscript) and len(func.slice) == 1 else None
         name = index.value if isinstance(index, cst.Index) else None
-        return _by_name(qualified_of((path[0], path[1][:-2])), name)
+        return _by_name(project, qualified_of((path[0], path[1][:-2])), name, site.ctx.func[1])
     graph = project.graph
     node = graph.existing(path)
     if node is not None:

@@ -371,6 +371,7 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
             self.union((site.result, ()), receiver)
         if (callee in PASS_THROUGH or ITER_WRAPPERS.get(callee or "") == "first") and args and callee != "enumerate":
             self.union((site.result, ()), args[0])  # `pbar = tqdm(loader)` is the loader
+        self.note_dict_of_pairs(call, callee, site.result, args)
         if callee == "itertools.cycle" and args:
             self.union((site.result, ("cycled",)), args[0])  # `next(it)` pulls from the loader forever
         return (site.result, ())

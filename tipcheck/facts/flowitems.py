@@ -6,7 +6,10 @@ A mixin of ``FlowBuilder``, kept apart so that the builder's core stays small:
   `sampler = None`, `RandomSampler(ds) if ... else DistributedSampler(ds)` (the call is tracked,
   the None is not), a parameter's None default: a value that is one of several classes;
 - loop and comprehension targets that take the items of what they iterate, through ``zip`` too
-  (`for d, s in zip(datasets, samplers)`, `[DataLoader(d, sampler=s) for s in samplers]`);
+  (`for d, s in zip(datasets, samplers)`, `[DataLoader(d, sampler=s) for s in samplers]`), and the
+  values of a dict's ``items()`` (`for name, opt in optimizers.items()`);
+- a dict built from (key, value) pairs (`dict([(k, build(o)) for k, o in ...])`): its items are the
+  pairs' values, and `dict` hands nothing else on;
 - the loops of a generator that hold a `yield` (``yields``): a generator that walks a DataLoader
   forever (`while True: for batch in loader: yield batch`) begins a pass over it where its
   consumer pulls (`next(batches)`); so does `yield from loader` (``yield_froms``).
@@ -21,6 +24,19 @@ import libcst as cst
 from tipcheck.facts.scopes import dotted_name, is_none, resolve
 
 ITEMS = "[*]"  # tipcheck.facts.flow.ANY_ITEM
+
+
+def dict_of_pairs(call: cst.Call, callee: Optional[str]) -> bool:
+    """Whether a call builds a dict from a literal list, comprehension or generator of pairs
+    (`dict([(key, value) for ...])`, `dict((k, v) for ...)`)."""
+    if callee != "dict" or len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return False
+    value = call.args[0].value
+    if isinstance(value, (cst.ListComp, cst.GeneratorExp)):
+        return isinstance(value.elt, cst.Tuple) and len(value.elt.elements) == 2
+    return isinstance(value, (cst.List, cst.Tuple)) and all(
+        isinstance(e.value, cst.Tuple) and len(e.value.elements) == 2 for e in value.elements
+    )
 
 
 class ItemFlow:
@@ -60,6 +76,13 @@ class ItemFlow:
             return
         if not (isinstance(target, (cst.Tuple, cst.List)) and isinstance(expr, cst.Call)):
             return
+        func = expr.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "items" and not expr.args:
+            values = target.elements[1].value if len(target.elements) == 2 else None
+            receiver = self.keypath(func.value)
+            if isinstance(values, cst.Name) and receiver is not None:  # `for name, opt in opts.items()`
+                self.union(self.keypath(values), (receiver[0], receiver[1] + (ITEMS,)))
+            return
         if (resolve(expr.func, self.scope) or dotted_name(expr.func)) != "zip":
             return
         args = [arg.value for arg in expr.args if arg.keyword is None and not arg.star]
@@ -69,6 +92,11 @@ class ItemFlow:
             path = self.keypath(arg)
             if path is not None and isinstance(element.value, cst.Name):
                 self.union(self.keypath(element.value), (path[0], path[1] + (ITEMS,)))
+
+    def note_dict_of_pairs(self, call: cst.Call, callee: Optional[str], result, args) -> None:
+        """`dict([(key, value) for ...])`: the dict's items are the pairs' values."""
+        if dict_of_pairs(call, callee) and args and args[0] is not None:
+            self.union((result, (ITEMS,)), (args[0][0], args[0][1] + (ITEMS, "#1")))
 
     def visit_Yield(self, node: cst.Yield) -> None:
         if self.func[0] == "func" and self.loops:

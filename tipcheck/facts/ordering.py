@@ -9,8 +9,11 @@ from that statement to go one level down (None at the last level, where the call
 
 Two paths are ordered where they first part: at the first level where their statements differ,
 the earlier statement runs first (both statements are in one block there, since everything above
-was the same call). Where they share a statement but go on by different calls, or one ends in it,
-their order within the statement is not known: such pairs are not ordered.
+was the same call). Where both go on inside one compound statement (`if (i + 1) % k == 0:` holding
+`scheduler.step()` then `optimizer.step()`), the path goes on into the nested block, one level per
+statement: inside one block they are ordered the same way; in different blocks of the statement
+(the `if` and the `else`), or where they go on by different calls, or one ends in the statement,
+their order is not known: such pairs are not ordered.
 
 ``runs_first`` asks whether one call runs before every one of some others in each iteration (the
 scheduler step before every optimizer step); ``Divergence`` says where, for a fix that moves it.
@@ -33,8 +36,9 @@ from tipcheck.facts.flow import CallSite, Key, LoopRecord
 MAX_DEPTH = 6  # calls followed down from the loop's body
 MAX_PATHS = 24  # paths kept for one call; past that its order is not known
 
-# (index in the block, statement, call made from it, the function whose code holds the block)
-Level = Tuple[int, cst.CSTNode, Optional[CallSite], Key]
+# (index in the block, statement, call made from it (None inside a compound statement the path goes
+# on into, and at the call itself), the block, the function whose code holds the block)
+Level = Tuple[int, cst.CSTNode, Optional[CallSite], Sequence[cst.CSTNode], Key]
 Path = Tuple[Level, ...]
 
 
@@ -61,16 +65,25 @@ def _body(node: cst.CSTNode) -> Optional[Sequence[cst.CSTNode]]:
     return body.body if isinstance(body, cst.IndentedBlock) else None
 
 
-def _child(stmt_path, block: Sequence[cst.CSTNode]) -> Optional[cst.CSTNode]:
-    """The statement of ``block`` among the enclosing statements ``stmt_path``."""
-    for stmt, parent_block in stmt_path:
-        if parent_block is block:
-            return stmt
-    return None
-
-
 def _index(block: Sequence[cst.CSTNode], stmt: cst.CSTNode) -> int:
     return next(i for i, s in enumerate(block) if s is stmt)
+
+
+def _levels(stmt_path, block: Sequence[cst.CSTNode], call: Optional[CallSite], func: Key) -> Optional[Path]:
+    """The levels from ``block`` (of ``func``) down to the innermost statement of ``stmt_path`` (the
+    one holding the call), through the nested blocks of compound statements; ``call`` goes on the
+    last one."""
+    start = next((i for i, (_, parent) in enumerate(stmt_path) if parent is block), None)
+    if start is None:
+        return None
+    levels: List[Level] = []
+    for stmt, parent in stmt_path[start:]:
+        if not any(s is stmt for s in parent):
+            break  # a statement without a block of its own (an `elif`): not ordered inside
+        levels.append((_index(parent, stmt), stmt, None, parent, func))
+    index, stmt, _, parent, _ = levels[-1]
+    levels[-1] = (index, stmt, call, parent, func)
+    return tuple(levels)
 
 
 def paths_in_loop(project, site: CallSite, record: LoopRecord) -> Optional[List[Path]]:
@@ -88,9 +101,9 @@ def paths_in_loop(project, site: CallSite, record: LoopRecord) -> Optional[List[
 def _collect(project, site, func: Key, block, record, depth: int, seen, prefix: Path, found: List[Path]) -> bool:
     """Add to ``found`` the paths of ``site`` through ``func``'s ``block``; False when there are too many."""
     if site.ctx.func == func and (record is None or record in site.ctx.loops):
-        stmt = _child(site.ctx.stmt_path, block)
-        if stmt is not None:
-            found.append(prefix + ((_index(block, stmt), stmt, None, func),))
+        levels = _levels(site.ctx.stmt_path, block, None, func)
+        if levels is not None:
+            found.append(prefix + levels)
     if depth >= MAX_DEPTH:
         return len(found) <= MAX_PATHS
     for call in project.calls_by_func.get(func, ()):
@@ -99,26 +112,29 @@ def _collect(project, site, func: Key, block, record, depth: int, seen, prefix: 
         for target in project.targets_of(call):  # each method it may run, on a value of several classes
             if target in seen or site.ctx.func not in project.reachable_funcs(target):
                 continue
-            stmt = _child(call.ctx.stmt_path, block)
+            levels = _levels(call.ctx.stmt_path, block, call, func)
             definition = project.funcs.get(target)
             inner = _body(definition.node) if definition is not None else None
-            if stmt is None or inner is None:
+            if levels is None or inner is None:
                 continue
-            level = (_index(block, stmt), stmt, call, func)
-            if not _collect(project, site, target, inner, None, depth + 1, seen + (target,), prefix + (level,), found):
+            if not _collect(project, site, target, inner, None, depth + 1, seen + (target,), prefix + levels, found):
                 return False
     return len(found) <= MAX_PATHS
 
 
 def compare(a: Path, b: Path) -> Tuple[Optional[int], int]:
     """(-1 if ``a`` runs first, 1 if ``b`` does, None if not known; the level where they part)."""
-    for level, ((ia, sa, ca, fa), (ib, sb, cb, fb)) in enumerate(zip(a, b)):
-        if fa != fb:
-            return None, level  # one call, two of the methods it may run: one or the other runs
+    for level, ((ia, sa, ca, block_a, _), (ib, sb, cb, block_b, _)) in enumerate(zip(a, b)):
+        if block_a is not block_b:
+            # the two blocks of an `if` and its `else`; or one call, two of the methods it may run
+            # (a value of one of several classes): one or the other runs
+            return None, level
         if sa is not sb:
             return (-1 if ia < ib else 1), level
-        if ca is None or cb is None or ca is not cb:
+        if ca is not cb:
             return None, level
+        if ca is None and (len(a) == level + 1 or len(b) == level + 1):
+            return None, level  # one is in the statement itself (its condition, its header)
     return None, min(len(a), len(b))
 
 
@@ -156,11 +172,7 @@ def runs_first(project, record: LoopRecord, first: CallSite, others: Sequence[Ca
         return None
     level = -best[0]
     own, path = best[2], best[3]
-    if level == 0:
-        func, block = record.ctx.func, _body(record.node)
-    else:
-        func = own[level][3]
-        block = _body(project.funcs[func].node)
+    block, func = own[level][3], own[level][4]
     return Divergence(
         level=level,
         func=func,
@@ -175,12 +187,13 @@ def runs_first(project, record: LoopRecord, first: CallSite, others: Sequence[Ca
     )
 
 
-def runs_before_loop(project, site: CallSite, record: LoopRecord) -> bool:
+def runs_before_loop(project, site: CallSite, record: LoopRecord, unconditional: bool = False) -> bool:
     """Whether ``site`` runs once before the loop starts, in the function that holds the loop: in a
     statement of a block around the loop that comes before the loop's own statement there (the call
     itself, or a project function called from there: a trainer's constructor), outside every loop
     but those around the loop (`Trainer(cfg)` whose `__init__` steps the scheduler, then the
-    training loop)."""
+    training loop). ``unconditional``: whenever the loop runs (under no `if` the loop is not under,
+    nor any `if` in the helpers on the way)."""
     func = record.ctx.func
     around = [entry for entry in record.ctx.stmt_path]
     if not around or around[-1][0] is not record.node:
@@ -200,5 +213,16 @@ def runs_before_loop(project, site: CallSite, record: LoopRecord) -> bool:
                 continue  # it runs in another loop before this one
             if any(call.ctx.loops for call in calls[1:]) or (calls and site.ctx.loops):
                 continue  # in a loop of a helper
+            if unconditional and not _unconditional(first_ctx, record, calls, site):
+                continue
             return True
     return False
+
+
+def _unconditional(first_ctx, record: LoopRecord, calls: Sequence[CallSite], site: CallSite) -> bool:
+    """Whether a path that runs before the loop does so under no condition but the loop's own."""
+    around = set(map(id, record.ctx.conditions))
+    if any(id(condition) not in around for condition in first_ctx.conditions):
+        return False  # `if warm_start: optimizer.step()`
+    inner = [call.ctx for call in calls[1:]] + ([site.ctx] if calls else [])
+    return not any(ctx.conditions for ctx in inner)

@@ -6,6 +6,7 @@ from typing import List, Optional, Tuple
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
+from tipcheck.facts.liveness import never_runs
 from tipcheck.facts.training import ANY_CLASS, PER_BATCH_SCHEDULERS, ProjectFacts, Value
 from tipcheck.fixes.statements import indentation, insert_after
 from tipcheck.rules.base import ProjectRule
@@ -18,6 +19,7 @@ class SchedulerNeverStepped(ProjectRule):
     fix_safety = "unsafe"
     summary = "An LR scheduler is created but `.step()` never reaches it: training runs at the initial LR"
     needs_text = ("lr_scheduler",)
+    reads_linted = True  # a method whose only call would be in a file the project step does not read
     fixable = "sometimes"
 
     def check(self, ctx: RuleContext) -> None:
@@ -25,11 +27,22 @@ class SchedulerNeverStepped(ProjectRule):
         # One finding for each variable, whatever class each branch (or a dict of classes) gives it.
         for value, classes in project.tracked_roots("scheduler", ctx.source.path):
             root = project.root_of(value)
-            if project.method_calls(root, "step"):
+            steps = [site for site, _ in project.method_calls(root, "step")]
+            built_in = value.site.ctx.func  # a step where it is built runs whenever it is built
+            if any(site.ctx.func == built_in or not never_runs(project, site.ctx.func) for site in steps):
                 continue
             label = project.class_label(value)
             if ANY_CLASS in classes:
                 label = f"An LR scheduler of a class {label}"
+            if steps:
+                # Its only steps are in a method nothing calls (`MultiOptimizer.scheduler()`).
+                owners = ", ".join(sorted({f"`{site.ctx.func[2][2:]}()`" for site in steps}))
+                message = (
+                    f"{label} is created but never stepped: its only `.step()` is in {owners}, which nothing "
+                    "calls; the learning rate stays at its initial value"
+                )
+                ctx.report(value.site.node, message, None)  # the fix is a call of that method, where it belongs
+                continue
             message = f"{label} is created but never stepped: the learning rate stays at its initial value"
             ctx.report(value.site.node, message, self._fix(ctx, project, value, classes))
 

@@ -45,7 +45,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
     finds = "`scheduler.step()` before `optimizer.step()` in the loop"
     fix_safety = "safe, when both are in one block; unsafe past a `continue`, `break`, `return`, `raise` or `yield`"
     summary = "`scheduler.step()` runs before `optimizer.step()` in the loop: the first LR of the schedule is skipped"
-    needs_text = ("lr_scheduler",)
+    needs_text = ("chedule",)  # lr_scheduler, self.scheduler, get_linear_schedule_with_warmup
     fixable = "sometimes"
 
     def check(self, ctx: RuleContext) -> None:
@@ -120,7 +120,10 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         if len(loops) != 1:
             return None
         loop = loops[0]
-        if any(not project.inside(s, loop) and runs_before_loop(project, s, loop.record) for s in opt_steps):
+        if any(
+            not project.inside(s, loop) and runs_before_loop(project, s, loop.record, unconditional=True)
+            for s in opt_steps
+        ):
             # A deliberate optimizer step before the loop (`optimizer.step()` on zero gradients, to
             # keep PyTorch from warning): the scheduler's first step already follows one.
             return None
@@ -163,7 +166,10 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         var = _loop_var(loop)
         # In the loop's function: a condition on the loop variable (`if epoch > 0:`).
         calls = [level[2] for level in divergence.first_path if level[2] is not None]
-        outer = calls[0].ctx.conditions if calls else sched_step.ctx.conditions
+        # A condition holding the optimizer step too (`if (step + 1) % accumulation == 0:` around
+        # both) does not tell them apart: the scheduler still steps first whenever it steps.
+        shared = {id(level[1].test) for level in divergence.first_path[: divergence.level] if isinstance(level[1], cst.If)}
+        outer = [c for c in (calls[0].ctx.conditions if calls else sched_step.ctx.conditions) if id(c) not in shared]
         for condition in outer:
             if var is not None and var in names_in(condition) and not _compares_to_string(condition):
                 return False
@@ -172,7 +178,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         inner = [c for call in calls[1:] for c in call.ctx.conditions] + list(
             sched_step.ctx.conditions if calls else ()
         )
-        if any(_counting(condition, var) for condition in inner):
+        if any(id(condition) not in shared and _counting(condition, var) for condition in inner):
             return False
         args = sched_step.node.args
         if not args:

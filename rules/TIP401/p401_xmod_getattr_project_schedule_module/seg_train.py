@@ -1,0 +1,21 @@
+"""[TIP401] The schedule class comes from `getattr(lr_policies, name)`, a project module of schedules only;
+the loop steps the optimizer and never the schedule (real-world pattern: config-driven segmentation
+trainers)."""
+import torch
+from torch.utils.data import DataLoader
+
+import lr_policies
+from seg_data import Cityscapes
+from seg_nets import PSPNet
+
+
+def train(cfg):
+    loader = DataLoader(Cityscapes("train"), batch_size=8, shuffle=True)
+    net = PSPNet(num_classes=19)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    policy = getattr(lr_policies, cfg["lr_policy"])(optimizer, cfg["epochs"] * len(loader))  # expect: TIP401[unsafe-fix]
+    for epoch in range(cfg["epochs"]):
+        for images, labels in loader:
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(net(images), labels, ignore_index=255).backward()
+            optimizer.step()
