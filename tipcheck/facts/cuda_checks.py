@@ -15,7 +15,8 @@ file mentions CUDA somewhere:
   visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`) governs the block it stands in: the `if`
   branch it is in, or else its whole function (or module). The other branch of that `if` is not
   governed. The choice of the visible GPUs governs a function's body or an `if` branch, never a
-  whole module: at the top of a script it is a setting, not a design;
+  whole module: at the top of a script it is a setting, not a design; and only a choice of several
+  GPUs (a list joined, `"0,1"`) is a design, one id (`cfg.gpu_id`) is a setting;
 - distributed-only code in a project whose process groups are all NCCL (tipcheck.facts.backends):
   what follows a function's early return when there is one process (`if world_size == 1: return`,
   `if not is_dist_avail_and_initialized(): return`), the branch of `if args.distributed:`, or a
@@ -133,7 +134,8 @@ class ModuleChecks:
         a module the choice is no such block: it would exempt the whole file, every function in it
         included, and there it is a setting that says which GPU to use when there is one (`"0"` at
         the head of a script), not that the script runs only on GPUs. Other CUDA variables
-        (`CUDA_LAUNCH_BLOCKING`) choose nothing."""
+        (`CUDA_LAUNCH_BLOCKING`) choose nothing. Only a choice of several GPUs is a design (a list
+        joined, `"0,1"`); one id (`cfg.DEVICE_ID`, `"0"`) says which GPU to take when there is one."""
         if "CUDA_VISIBLE_DEVICES" not in self.summary.text:
             return []
         found: List[Sequence[cst.CSTNode]] = []
@@ -143,6 +145,7 @@ class ModuleChecks:
                 if isinstance(stmt, cst.SimpleStatementLine) and any(
                     isinstance(small, cst.Assign)
                     and any(_VISIBLE_DEVICES.search(code(t.target)) for t in small.targets)
+                    and _several_gpus(small.value)
                     for small in stmt.body
                 ):
                     found.append(body)
@@ -323,6 +326,17 @@ def _calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
 
     test.visit(Visit())
     return bool(found)
+
+
+def _several_gpus(value: cst.BaseExpression) -> bool:
+    """A value for CUDA_VISIBLE_DEVICES that names several GPUs: `",".join(...)` of a list, or a
+    string with a comma in it."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+        return value.func.attr.value == "join"
+    if isinstance(value, cst.SimpleString):
+        text = value.evaluated_value
+        return isinstance(text, str) and "," in text
+    return False
 
 
 def _gpu_only_call(site: CallSite) -> bool:

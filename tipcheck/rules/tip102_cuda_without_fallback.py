@@ -50,7 +50,7 @@ class CudaWithoutFallback(ProjectRule):
     summary = (
         '`.cuda()`, `.to("cuda")`, `torch.device("cuda")` or `device="cuda"` with no CUDA check: crashes without a GPU'
     )
-    needs_text = ("cuda", "current_accelerator", "nccl", "device_ids")
+    needs_text = ("cuda", "CUDA_VISIBLE_DEVICES", "current_accelerator", "nccl", "device_ids")
     # The project view serves the callers of a helper and the backends of the process groups: scripts
     # that place on CUDA or are GPU-only by design (an NCCL group, `set_device`, `device_ids`,
     # `CUDA_VISIBLE_DEVICES`) are read for this rule; nothing more is pulled in.
