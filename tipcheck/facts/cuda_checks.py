@@ -52,13 +52,16 @@ from tipcheck.facts.backends import (
     project_predicates,
 )
 from tipcheck.facts.devices import DeviceFacts, code, default_of, mentions_cuda
+from tipcheck.facts.entries import EntryReach, gpu_only_entry
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.gpu_design import (
     StatelessClasses,
     default_always_passed,
+    gpu_only_ifs,
     imports_cuda_only_library,
     in_cuda_oom_handler,
     kernel_test,
+    spawned_over_gpus,
 )
 from tipcheck.facts.walk import walk
 
@@ -189,6 +192,7 @@ class ModuleChecks:
         self._module_node: Optional[cst.Module] = None
         self._module_checked: Optional[bool] = None  # the module's top level stops without CUDA
         self._gpu_only_module: Optional[bool] = None
+        self._spawn_sites: Optional[Dict[str, List[CallSite]]] = None
 
     def module_node(self) -> cst.Module:
         """The module's statements as a tree to walk (the same nodes)."""
@@ -204,7 +208,8 @@ class ModuleChecks:
             blocks: Set[int] = set()
             nccl_only = self.project is not None and self.project.nccl_only()
             for site in self.summary.calls:
-                if _gpu_only_call(site) or nccl_only and (site.callee or "").endswith("init_process_group"):
+                nccl_group = nccl_only and (site.callee or "").endswith("init_process_group")
+                if _gpu_only_call(site) or nccl_group or self._spawned(site):
                     block = _governing_block(site.ctx.stmt_path)
                     if block is not None:
                         blocks.add(id(block))
@@ -214,7 +219,7 @@ class ModuleChecks:
                 for node in self._distributed_blocks():
                     blocks.add(id(node))
                 self._collective_inputs = collective_inputs(self.summary.calls)
-            self._gpu_blocks = blocks
+            self._gpu_blocks = blocks | gpu_only_ifs(self.module_body, blocks)
         return self._gpu_blocks
 
     def _blocks_choosing_gpus(self) -> List[Sequence[cst.CSTNode]]:
@@ -264,6 +269,8 @@ class ModuleChecks:
         if self.test_module or self.gpu_only_module() or in_cuda_oom_handler(site.ctx.stmt_path):
             return True
         if self.checked_where(site):
+            return True
+        if self.project is not None and self.project.only_from_gpu_entries(self.summary.module_id):
             return True
         if any(self._over_gpus(loop.iter_expr) for loop in site.ctx.loops if loop.iter_expr is not None):
             return True
@@ -318,9 +325,34 @@ class ModuleChecks:
             guarded = self._checks_body(body, {func})
             if not guarded:
                 callers = self._callers(func)
-                guarded = bool(callers) and all(self._caller_governed(c, seen) for c in callers)
+                spawned = self._spawns().get(func[2], ()) if func[1] == self.summary.module_id else ()
+                guarded = bool(callers or spawned) and all(self._caller_governed(c, seen) for c in callers)
         self._guarded[func] = guarded
         return guarded
+
+    def _spawned(self, site: CallSite) -> Optional[str]:
+        """The function `mp.spawn(...)` starts once per GPU at ``site`` (tipcheck.facts.gpu_design)."""
+        return spawned_over_gpus(site, self._assigned) if "spawn" in self.summary.text else None
+
+    def _spawns(self) -> Dict[str, List[CallSite]]:
+        """The module's functions spawned once per GPU ("$.main_worker"), with the spawns."""
+        if self._spawn_sites is None:
+            self._spawn_sites = {}
+            for site in self.summary.calls:
+                name = self._spawned(site)
+                if name is not None:
+                    self._spawn_sites.setdefault(f"$.{name}", []).append(site)
+        return self._spawn_sites
+
+    def _assigned(self, site: CallSite, name: str) -> Optional[List[cst.BaseExpression]]:
+        """What ``name`` is assigned in the function of ``site`` (its module), None when bound otherwise."""
+        record = self.summary.funcs.get(site.ctx.func)
+        where = record.node if record is not None else self.module_node()
+        found = self._assignments.get(id(where))
+        if found is None:
+            found = self._assignments[id(where)] = _Assignments()
+            walk(where, found)
+        return None if name in found.unknown else found.values.get(name)
 
     def _callers(self, func: tuple) -> List[CallSite]:
         if self.project is not None:
@@ -354,6 +386,13 @@ class ModuleChecks:
                             if self._checks_body(getattr(record.node.body, "body", ()), seen | {target}):
                                 return True
         return False
+
+    def body_on_gpus(self, func: tuple) -> bool:
+        """A function of this module whose body only runs on GPUs: a GPU-only statement (or an `if`
+        GPU-only either way) governs it, or it stops without CUDA up front."""
+        record = self.summary.funcs.get(func)
+        body = getattr(record.node.body, "body", ()) if record is not None else ()
+        return bool(body) and (id(body) in self.gpu_blocks() or self._checks_body(body, {func}))
 
     def gpu_only_module(self) -> bool:
         """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it
@@ -470,6 +509,7 @@ class ProjectChecks:
         self._nccl_only: Optional[bool] = None
         self._predicates: Optional[Set[str]] = None
         self._stateless: Optional[StatelessClasses] = None
+        self._entries: Optional[EntryReach] = None
 
     def stateless(self) -> StatelessClasses:
         """The project classes that build modules without state (tipcheck.facts.gpu_design)."""
@@ -505,6 +545,24 @@ class ProjectChecks:
             backends = Backends(project.summaries, getattr(project, "linted", None), self.callers)
             self._nccl_only = backends.nccl_only()
         return self._nccl_only
+
+    def only_from_gpu_entries(self, module_id: str) -> bool:
+        """Every linted file that imports the module, directly or not, leads to a GPU-only entry
+        script, and one does at least (tipcheck.facts.entries)."""
+        linted = getattr(self.project, "linted", None)
+        if not linted:
+            return False
+        if self._entries is None:
+            self._entries = EntryReach(linted, self._gpu_only_entry)
+        return self._entries.only_from_gpu_entries(module_id)
+
+    def _gpu_only_entry(self, path: str) -> bool:
+        summary = self.project.summaries.get(path)
+        if summary is None:
+            return False  # not read by the project step: unknown
+        body = next((site.ctx.stmt_path[0][1] for site in summary.calls if site.ctx.stmt_path), None)
+        checks = self.module(path, body)
+        return checks is not None and gpu_only_entry(checks)
 
     def predicates(self) -> Set[str]:
         """The project functions that answer whether the process group is up (`is_dist_avail_and_initialized`)."""

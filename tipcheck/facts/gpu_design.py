@@ -6,6 +6,14 @@
   Everything in such a module is GPU-only by design.
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
   `torch.autograd.gradcheck`/`gradgradcheck`. An evaluation script named `test.py` is no such thing.
+- *An entry that launches one process per GPU*: `mp.spawn(main_worker, nprocs=ngpus_per_node)`
+  (the count of processes read from the GPUs: `torch.cuda.device_count()`, a name assigned from it,
+  a GPU list) starts no process without a GPU. The spawn is a GPU-only statement, and the function
+  it spawns runs only where there are GPUs (``spawned_over_gpus``).
+- *An `if` whose every branch is GPU-only* (``gpu_only_ifs``): `if distributed: DDP(model,
+  device_ids=[rank]) else: DataParallel(model, device_ids=gpus)`, or a GPU-only branch whose `else`
+  raises (`else: raise NotImplementedError("only DDP")`). Whichever way it goes, the code cannot
+  run without GPUs: the `if` governs the block it stands in, as a GPU-only statement does.
 - *A project module class that holds no parameters and no buffers* (a loss whose `__init__` only
   keeps numbers, strings, flags, plain objects or parameterless torch.nn modules): `.cuda()` on it
   moves nothing and needs no CUDA.
@@ -15,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, Optional, Sequence, Set
+from typing import Dict, List, Optional, Sequence, Set
 
 import libcst as cst
 
@@ -77,6 +85,116 @@ def kernel_test(summary: ModuleSummary) -> bool:
     if not _TEST_NAME.match(name) or "gradcheck" not in summary.text:
         return False
     return any(site.callee and _GRADCHECK.match(site.callee) for site in summary.calls)
+
+
+# -- launches over the GPUs, and ifs that are GPU-only whichever way they go --------------------
+_SPAWN = re.compile(r"(?:^|\.)(?:multiprocessing|mp)\.spawn$")
+_GPU_COUNT = re.compile(r"device_count|gpu|cuda", re.IGNORECASE)
+
+
+def spawned_over_gpus(site: CallSite, assigned) -> Optional[str]:
+    """For `mp.spawn(fn, nprocs=...)` (torch.multiprocessing) whose count of processes is read from
+    the GPUs, the name of ``fn`` (a plain name); None for any other call. ``assigned(site, name)``
+    gives what a name is assigned in the function of the call (None when bound otherwise)."""
+    name = site.callee or _code(site.node.func)
+    if not _SPAWN.search(name) and not _SPAWN.search(_code(site.node.func)):
+        return None
+    args = site.node.args
+    if any(a.star for a in args):
+        return None
+    positional = [a.value for a in args if a.keyword is None]
+    keywords = {a.keyword.value: a.value for a in args if a.keyword is not None}
+    fn = keywords.get("fn", positional[0] if positional else None)
+    nprocs = keywords.get("nprocs", positional[2] if len(positional) > 2 else None)
+    if not isinstance(fn, cst.Name) or nprocs is None:
+        return None
+    return fn.value if _counts_gpus(nprocs, site, assigned, 0) else None
+
+
+def _counts_gpus(expr: cst.BaseExpression, site: CallSite, assigned, depth: int) -> bool:
+    if _GPU_COUNT.search(_code(expr)):
+        return True
+    if depth > 1 or not isinstance(expr, (cst.Name, cst.Attribute)):
+        return False
+    values = assigned(site, _code(expr))
+    return bool(values) and all(_counts_gpus(v, site, assigned, depth + 1) for v in values)
+
+
+def _stops(block: Sequence[cst.CSTNode]) -> bool:
+    """A branch that ends by raising or leaving the process (a `return` carries on elsewhere)."""
+    last = block[-1] if block else None
+    if not (isinstance(last, cst.SimpleStatementLine) and last.body):
+        return False
+    small = last.body[-1]
+    if isinstance(small, cst.Raise):
+        return True
+    return (
+        isinstance(small, cst.Expr)
+        and isinstance(small.value, cst.Call)
+        and (_code(small.value.func) in ("sys.exit", "exit", "quit", "os._exit"))
+    )
+
+
+def _branches(node: cst.If) -> Optional[List[Sequence[cst.CSTNode]]]:
+    """The blocks of an `if`/`elif`/`else` chain; None without a final `else` or with a one-line branch."""
+    found: List[Sequence[cst.CSTNode]] = []
+    current: object = node
+    while isinstance(current, cst.If):
+        found.append(getattr(current.body, "body", None))
+        current = current.orelse
+    if not isinstance(current, cst.Else):
+        return None
+    found.append(getattr(current.body, "body", None))
+    return None if any(not isinstance(b, (list, tuple)) for b in found) else found
+
+
+def gpu_only_ifs(module_body: Sequence[cst.CSTNode], blocks: Set[int]) -> Set[int]:
+    """The blocks (ids) governed by an `if` whose branches are all GPU-only (ids in ``blocks``) or
+    stop (one GPU-only at least), found again until nothing changes: the block it stands in, as for
+    a GPU-only statement (tipcheck.facts.cuda_checks)."""
+    found = set(blocks)
+    changed = True
+    while changed:
+        changed = False
+
+        def scan(body: Sequence[cst.CSTNode], governing: Optional[Sequence[cst.CSTNode]]) -> None:
+            nonlocal changed
+            for stmt in body:
+                if isinstance(stmt, cst.If):
+                    parts = _branches(stmt)
+                    if parts and governing is not None and id(governing) not in found:
+                        if any(id(p) in found for p in parts) and all(id(p) in found or _stops(p) for p in parts):
+                            found.add(id(governing))
+                            changed = True
+                    current: object = stmt
+                    while isinstance(current, cst.If):
+                        inner = getattr(current.body, "body", ())
+                        scan(inner, inner)
+                        current = current.orelse
+                    if isinstance(current, cst.Else):
+                        inner = getattr(current.body, "body", ())
+                        scan(inner, inner)
+                elif isinstance(stmt, cst.FunctionDef):
+                    inner = getattr(stmt.body, "body", ())
+                    scan(inner, inner)
+                elif isinstance(stmt, cst.ClassDef):
+                    scan(getattr(stmt.body, "body", ()), None)
+                elif isinstance(stmt, cst.BaseCompoundStatement):
+                    for suite in _suites(stmt):
+                        scan(suite, governing)
+
+        scan(module_body, module_body)
+    return found - blocks
+
+
+def _suites(stmt: cst.BaseCompoundStatement) -> List[Sequence[cst.CSTNode]]:
+    """The blocks of a loop, `with` or `try` (they run with what encloses them)."""
+    suites = [getattr(stmt.body, "body", ())]
+    for part in (getattr(stmt, "orelse", None), getattr(stmt, "finalbody", None)):
+        if part is not None:
+            suites.append(getattr(part.body, "body", ()))
+    suites.extend(getattr(h.body, "body", ()) for h in getattr(stmt, "handlers", ()))
+    return suites
 
 
 # -- devices kept as parameter defaults -------------------------------------------------------
