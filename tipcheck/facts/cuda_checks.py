@@ -9,10 +9,11 @@ file mentions CUDA somewhere:
   no iteration without CUDA);
 - an up-front check in its function or at the top of its module: `if not torch.cuda.is_available():
   raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`,
-  or a call of a function of the same module that checks so (`set_model()` raises without a GPU);
+  or a call of a function that checks so or is GPU-only by design (`set_model()` raises without a GPU);
 - code that is GPU-only by design. A GPU-only statement (an NCCL process group, `set_device(...)`,
   `DataParallel`/`DistributedDataParallel` with `device_ids`, a multi-GPU scatter, the choice of the
-  visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`) governs the block it stands in: the `if`
+  visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`, `torch.cuda.current_device()`, a spawn
+  of one process per GPU, an `if` GPU-only whichever way it goes) governs the block it stands in: the `if`
   branch it is in, or else its whole function (or module). The other branch of that `if` is not
   governed;
 - distributed-only code in a project whose process groups are all NCCL (tipcheck.facts.backends):
@@ -62,6 +63,7 @@ from tipcheck.facts.gpu_design import (
     in_cuda_oom_handler,
     kernel_test,
     spawned_over_gpus,
+    whole_body_on_gpus,
 )
 from tipcheck.facts.walk import walk
 
@@ -368,7 +370,9 @@ class ModuleChecks:
     def _checks_body(self, body: Sequence[cst.CSTNode], seen: Set[tuple]) -> bool:
         """A body that stops without CUDA: `if not torch.cuda.is_available(): raise ...`, `if
         torch.cuda.is_available(): ... else: raise ...`, `assert torch.cuda.is_available()`, or a
-        call, as a statement of its own, of a function of this module whose body does so."""
+        call, as a statement of its own, of a function of this module whose body does so or is
+        GPU-only by design (`model = setup_model()`, placing on `torch.cuda.current_device()`; in
+        another module too)."""
         for stmt in body:
             if isinstance(stmt, cst.If) and self.devices.about_cuda(stmt.test):
                 if exits(stmt.body) or isinstance(stmt.orelse, cst.Else) and exits(stmt.orelse.body):
@@ -382,17 +386,19 @@ class ModuleChecks:
                         site = self._sites.get(id(value))
                         target = ("func", self.summary.module_id, site.callee) if site and site.callee else None
                         if target in self.summary.funcs and target not in seen:
-                            record = self.summary.funcs[target]
-                            if self._checks_body(getattr(record.node.body, "body", ()), seen | {target}):
-                                return True
+                            inner, deeper = getattr(self.summary.funcs[target].node.body, "body", ()), seen | {target}
+                            if whole_body_on_gpus(inner, self.gpu_blocks()) or self._checks_body(inner, deeper):
+                                return True  # it stops without CUDA, or it is GPU-only by design
+                        elif site and site.callee and self.project is not None:
+                            if self.project.gpu_only_function(site.callee, self.summary.module_id):
+                                return True  # `trainer.train_model()`, whose body wraps DDP over device_ids
         return False
 
     def body_on_gpus(self, func: tuple) -> bool:
-        """A function of this module whose body only runs on GPUs: a GPU-only statement (or an `if`
-        GPU-only either way) governs it, or it stops without CUDA up front."""
+        """A function of this module whose body only runs on GPUs by design, or stops without CUDA."""
         record = self.summary.funcs.get(func)
         body = getattr(record.node.body, "body", ()) if record is not None else ()
-        return bool(body) and (id(body) in self.gpu_blocks() or self._checks_body(body, {func}))
+        return bool(body) and (whole_body_on_gpus(body, self.gpu_blocks()) or self._checks_body(body, {func}))
 
     def gpu_only_module(self) -> bool:
         """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it
@@ -470,14 +476,14 @@ def _calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
 
 
 def _gpu_only_call(site: CallSite) -> bool:
-    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, a DataParallel or
+    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, `current_device()`, a DataParallel or
     DDP over `device_ids`, a multi-GPU scatter or broadcast."""
     call = site.node
     name = site.callee or code(call.func)
     if name.endswith("init_process_group"):
         return bool(NCCL_LITERAL.search(code(call)))
-    if site.method == "set_device" or name.endswith("cuda.set_device"):
-        return True
+    if site.method == "set_device" or name.endswith(("cuda.set_device", "cuda.current_device")):
+        return True  # current_device() raises without CUDA: the code around it is written for GPUs
     if _SCATTER.search(name):
         return True
     if name.endswith("DataParallel"):  # DataParallel, DistributedDataParallel
@@ -556,13 +562,25 @@ class ProjectChecks:
             self._entries = EntryReach(linted, self._gpu_only_entry)
         return self._entries.only_from_gpu_entries(module_id)
 
-    def _gpu_only_entry(self, path: str) -> bool:
+    def gpu_only_function(self, callee: str, importer: str) -> bool:
+        """The project function ``callee`` (as named in ``importer``) has a body that only runs on
+        GPUs by design (a GPU-only statement governs it)."""
+        key = self.project._definition(callee, importer)
+        if key is None or key[0] != "func" or key[1] == importer:
+            return False
+        checks = self._read(key[1])
+        record = checks.summary.funcs.get(key) if checks is not None else None
+        inner = getattr(record.node.body, "body", ()) if record is not None else ()
+        return bool(inner) and whole_body_on_gpus(inner, checks.gpu_blocks())
+
+    def _read(self, path: str) -> Optional[ModuleChecks]:
+        """The checks of a module the project step read (its body found through a call site)."""
         summary = self.project.summaries.get(path)
-        if summary is None:
-            return False  # not read by the project step: unknown
-        body = next((site.ctx.stmt_path[0][1] for site in summary.calls if site.ctx.stmt_path), None)
-        checks = self.module(path, body)
-        return checks is not None and gpu_only_entry(checks)
+        body = next((s.ctx.stmt_path[0][1] for s in summary.calls if s.ctx.stmt_path), None) if summary else None
+        return self.module(path, body)
+
+    def _gpu_only_entry(self, path: str) -> bool:
+        return (checks := self._read(path)) is not None and gpu_only_entry(checks)  # None: not read, unknown
 
     def predicates(self) -> Set[str]:
         """The project functions that answer whether the process group is up (`is_dist_avail_and_initialized`)."""

@@ -6,6 +6,8 @@
   governs the body, or the body stops without CUDA), or calls them only under a CUDA check. The
   `main()` that wraps the model in `DataParallel(model, device_ids=gpus)`, or whose only launch
   is `mp.spawn(main_worker, nprocs=torch.cuda.device_count())` with `else: raise`, is such a body.
+  So is a script that requires a CUDA-only library (`from apex.parallel import ...`, not optional):
+  it does not even start without CUDA (tipcheck.facts.gpu_design).
 - *A module reached only from GPU-only entries* (``only_from_gpu_entries``): every linted file
   that imports it (read from the text, taking every file an import may mean), and every file that
   imports those in turn, is a GPU-only entry or a module imported that way, and one GPU-only entry
@@ -38,6 +40,8 @@ def main_block(module_body) -> Optional[cst.If]:
 def gpu_only_entry(checks) -> bool:
     """Whether the module of ``checks`` (tipcheck.facts.cuda_checks.ModuleChecks) is a GPU-only
     entry script (see the module docstring)."""
+    if checks.gpu_only_module():
+        return True  # it cannot even be imported without a CUDA-only library (apex)
     block = main_block(checks.module_body)
     if block is None:
         return False
@@ -101,10 +105,10 @@ class EntryReach:
                 return False  # imported by nothing linted: used from outside, as far as we know
             for importer in importers - seen:
                 seen.add(importer)
-                if self.script(importer):
-                    if not self.entry(importer):
-                        return False
-                    entries += 1
+                if self.entry(importer):
+                    entries += 1  # a GPU-only entry: what imports it in turn runs it on GPUs too
+                elif self.script(importer):
+                    return False
                 else:
                     frontier.append(importer)
         return entries > 0

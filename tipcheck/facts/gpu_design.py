@@ -1,7 +1,7 @@
 """Modules and classes whose CUDA placements need no check (TIP102), decided from what they are.
 
 - *A module that cannot run without CUDA because of what it imports*: a module-level import of a
-  CUDA-only library (NVIDIA apex, pytorch_quantization, TensorRT, PyCUDA, CuPy) that is not optional
+  CUDA-only library (NVIDIA apex, pytorch_quantization, TensorRT, torch2trt, PyCUDA, CuPy) that is not optional
   (not inside a `try` whose `except ImportError` carries on; one that re-raises keeps it required).
   Everything in such a module is GPU-only by design.
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
@@ -31,7 +31,7 @@ from tipcheck.facts.catalogue import MODULE_BASES
 from tipcheck.facts.flow import CallSite, ClassRecord, ModuleSummary
 from tipcheck.facts.walk import walk
 
-_CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "pycuda", "cupy"})
+_CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "torch2trt", "pycuda", "cupy"})
 _GRADCHECK = re.compile(r"^torch\.autograd\.(?:gradcheck\.)?(?:gradcheck|gradgradcheck)$")
 # `__init__` parameters that, by their name, hold a number or a flag when handed to a torch loss.
 _PLAIN_PARAMS = frozenset("reduction ignore_index size_average reduce label_smoothing".split())
@@ -118,6 +118,26 @@ def _counts_gpus(expr: cst.BaseExpression, site: CallSite, assigned, depth: int)
         return False
     values = assigned(site, _code(expr))
     return bool(values) and all(_counts_gpus(v, site, assigned, depth + 1) for v in values)
+
+
+def whole_body_on_gpus(body: Sequence[cst.CSTNode], blocks: Set[int]) -> bool:
+    """A function body that a GPU-only statement governs (its id in ``blocks``) and that does not
+    return before its last statement: `if not distributed: return` ahead of `set_device(...)` lets
+    a call run without GPUs."""
+    if id(body) not in blocks:
+        return False
+    found: List[cst.Return] = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Return(self, node: cst.Return) -> None:
+            found.append(node)
+
+    for stmt in body[:-1]:
+        walk(stmt, Returns())
+    return not found
 
 
 def _stops(block: Sequence[cst.CSTNode]) -> bool:
