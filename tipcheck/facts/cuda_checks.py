@@ -46,6 +46,7 @@ from tipcheck.facts.backends import (
     NCCL_LITERAL,
     Backends,
     after_exit,
+    calls_any,
     collective_inputs,
     distributed_blocks,
     exits,
@@ -262,7 +263,7 @@ class ModuleChecks:
         predicates = self.project.predicates() if self.project is not None else set()
 
         def about_group(test: cst.BaseExpression) -> bool:
-            return bool(DISTRIBUTED.search(code(test))) or _calls_any(test, predicates)
+            return bool(DISTRIBUTED.search(code(test))) or calls_any(test, predicates)
 
         branches, self._after_exit = distributed_blocks(self.module_node(), about_group)
         return branches
@@ -404,7 +405,8 @@ class ModuleChecks:
         """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it
         requires a CUDA-only library, or it is a gradcheck test of a CUDA kernel."""
         if self._gpu_only_module is None:
-            self._gpu_only_module = imports_cuda_only_library(self.module_body) or kernel_test(self.summary)
+            requires = self.project.requirer(self.summary.module_id) if self.project is not None else None
+            self._gpu_only_module = imports_cuda_only_library(self.module_body, requires) or kernel_test(self.summary)
         return self._gpu_only_module
 
     def default_unused(self, site: CallSite) -> bool:
@@ -456,23 +458,6 @@ class ModuleChecks:
         moved = (f"{text}.cuda(", f"{text}.to(")
         fresh = [v for v in values if not code(v).startswith(moved)]
         return bool(fresh) and all(self._stateless(v) for v in fresh)
-
-
-def _calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
-    """A test that calls one of the named functions (`not utils.ready()`)."""
-    if not names:
-        return False
-    found = []
-
-    class Visit(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-            if name in names:
-                found.append(node)
-
-    test.visit(Visit())
-    return bool(found)
 
 
 def _gpu_only_call(site: CallSite) -> bool:
@@ -552,15 +537,20 @@ class ProjectChecks:
             self._nccl_only = backends.nccl_only()
         return self._nccl_only
 
+    def entries(self) -> Optional[EntryReach]:
+        """The GPU-only entry scripts and what they reach (tipcheck.facts.entries), with linted texts."""
+        if self._entries is None and getattr(self.project, "linted", None):
+            self._entries = EntryReach(self.project.linted, self._gpu_only_entry)
+        return self._entries
+
     def only_from_gpu_entries(self, module_id: str) -> bool:
-        """Every linted file that imports the module, directly or not, leads to a GPU-only entry
-        script, and one does at least (tipcheck.facts.entries)."""
-        linted = getattr(self.project, "linted", None)
-        if not linted:
-            return False
-        if self._entries is None:
-            self._entries = EntryReach(linted, self._gpu_only_entry)
-        return self._entries.only_from_gpu_entries(module_id)
+        """Every linted file importing the module leads to a GPU-only entry script, one at least."""
+        return (entries := self.entries()) is not None and entries.only_from_gpu_entries(module_id)
+
+    def requirer(self, module_id: str):
+        """Whether an import statement of the module requires a project module that needs a CUDA-only library."""
+        entries = self.entries()
+        return None if entries is None else lambda small: entries.requires_cuda_library(small, module_id)
 
     def gpu_only_function(self, callee: str, importer: str) -> bool:
         """The project function ``callee`` (as named in ``importer``) has a body that only runs on

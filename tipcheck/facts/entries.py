@@ -24,6 +24,7 @@ from typing import Dict, Mapping, Optional, Set
 
 import libcst as cst
 
+from tipcheck.facts.gpu_design import imported_names, imports_cuda_only_library
 from tipcheck.facts.modules import TextImports
 
 _MAIN_TEST = re.compile(r"""^__name__\s*==\s*["']__main__["']$|^["']__main__["']\s*==\s*__name__$""")
@@ -71,10 +72,17 @@ class EntryReach:
         self.entry = entry
         self._importers: Optional[Dict[str, Set[str]]] = None
         self._answers: Dict[str, bool] = {}
+        self._modules: Optional[TextImports] = None
+        self._libraries: Dict[str, bool] = {}  # linted modules: whether each requires a CUDA-only library
+
+    def modules(self) -> TextImports:
+        if self._modules is None:
+            self._modules = TextImports(list(self.linted))
+        return self._modules
 
     def importers(self, path: str) -> Set[str]:
         if self._importers is None:
-            modules = TextImports(list(self.linted))
+            modules = self.modules()
             found: Dict[str, Set[str]] = {}
             for importer, text in self.linted.items():
                 if "import" in text:
@@ -82,6 +90,25 @@ class EntryReach:
                         found.setdefault(target, set()).add(importer)
             self._importers = found
         return self._importers.get(path, set())
+
+    def requires_cuda_library(self, small, importer: str) -> bool:
+        """Whether the import statement ``small`` of ``importer`` brings in a linted module that
+        requires a CUDA-only library itself (tipcheck.facts.gpu_design)."""
+        index = self.modules().index
+        for dotted, dots in imported_names(small):
+            dotted = index.absolute(dotted, dots, importer) if dots else dotted
+            found = index.resolve(dotted, importer) if dotted else None
+            if found is None or found[0] == importer or found[0] not in self.linted:
+                continue
+            if found[0] not in self._libraries:
+                try:
+                    body = cst.parse_module(self.linted[found[0]]).body
+                except cst.ParserSyntaxError:
+                    body = ()
+                self._libraries[found[0]] = imports_cuda_only_library(body)
+            if self._libraries[found[0]]:
+                return True
+        return False
 
     def script(self, path: str) -> bool:
         return "__main__" in self.linted.get(path, "")

@@ -3,7 +3,8 @@
 - *A module that cannot run without CUDA because of what it imports*: a module-level import of a
   CUDA-only library (NVIDIA apex, pytorch_quantization, TensorRT, torch2trt, PyCUDA, CuPy) that is not optional
   (not inside a `try` whose `except ImportError` carries on; one that re-raises keeps it required).
-  Everything in such a module is GPU-only by design.
+  Everything in such a module is GPU-only by design, and in a module that requires a project module
+  that is so (`from tensorrt_processor import Processor`, one level: tipcheck.facts.entries).
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
   `torch.autograd.gradcheck`/`gradgradcheck`. An evaluation script named `test.py` is no such thing.
 - *An entry that launches one process per GPU*: `mp.spawn(main_worker, nprocs=ngpus_per_node)`
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, List, Optional, Sequence, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -45,16 +46,35 @@ def _code(node: cst.CSTNode) -> str:
 
 
 # -- modules that import a CUDA-only library --------------------------------------------------
-def imports_cuda_only_library(module_body: Sequence[cst.CSTNode]) -> bool:
-    """A module-level import of a CUDA-only library that the module cannot do without."""
-    for stmt in module_body:
-        if isinstance(stmt, cst.SimpleStatementLine) and any(_cuda_only_import(s) for s in stmt.body):
+def imports_cuda_only_library(module_body: Sequence[cst.CSTNode], project_module=None) -> bool:
+    """A module-level import of a CUDA-only library that the module cannot do without; or, given
+    ``project_module(import) -> bool`` (whether an import statement brings in a project module that
+    itself requires such a library: `from tensorrt_processor import Processor`), of such a module."""
+    for small in _required_imports(module_body):
+        if _cuda_only_import(small) or project_module is not None and project_module(small):
             return True
-        if isinstance(stmt, cst.Try) and _reraises_import_error(stmt):
-            body = getattr(stmt.body, "body", ())
-            if any(isinstance(s, cst.SimpleStatementLine) and any(_cuda_only_import(x) for x in s.body) for s in body):
-                return True
     return False
+
+
+def _required_imports(module_body: Sequence[cst.CSTNode]):
+    """The module-level import statements a module cannot do without (not in a `try` that carries on)."""
+    for stmt in module_body:
+        if isinstance(stmt, cst.Try) and _reraises_import_error(stmt):
+            for inner in getattr(stmt.body, "body", ()):
+                if isinstance(inner, cst.SimpleStatementLine):
+                    yield from (s for s in inner.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            yield from (s for s in stmt.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+
+
+def imported_names(small) -> List[Tuple[str, int]]:
+    """The dotted names an import statement brings in, with its leading dots (`from . import x`)."""
+    if isinstance(small, cst.Import):
+        return [(_code(alias.name), 0) for alias in small.names]
+    module = _code(small.module) if small.module is not None else ""
+    names = small.names if isinstance(small.names, Sequence) else ()
+    found = [(f"{module}.{_code(a.name)}".strip("."), len(small.relative)) for a in names]
+    return found or [(module, len(small.relative))]
 
 
 def _cuda_only_import(small: cst.BaseSmallStatement) -> bool:
