@@ -6,7 +6,7 @@ file mentions CUDA somewhere:
 
 - a condition about CUDA around it: an `if` or conditional expression (`if torch.cuda.is_available():`,
   `x.cuda() if use_gpu else x`), or a loop over the GPUs (`for i in range(torch.cuda.device_count())`,
-  no iteration without CUDA);
+  no iteration without CUDA; a comprehension over the GPUs too, for what it builds);
 - an up-front check in its function or at the top of its module: `if not torch.cuda.is_available():
   raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`,
   or a call of a function that checks so or is GPU-only by design (`set_model()` raises without a GPU);
@@ -58,6 +58,7 @@ from tipcheck.facts.entries import EntryReach, gpu_only_entry
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.gpu_design import (
     StatelessClasses,
+    comprehension_iterables,
     default_always_passed,
     gpu_only_ifs,
     imports_cuda_only_library,
@@ -277,6 +278,8 @@ class ModuleChecks:
             return True
         if any(self._over_gpus(loop.iter_expr) for loop in site.ctx.loops if loop.iter_expr is not None):
             return True
+        if any(self._over_gpus(it) for it in comprehension_iterables(site.ctx.stmt, site.node)):
+            return True  # `[Detector(device=f"cuda:{i}") for i in range(args.ngpu)]`
         return self.function_governed(site.ctx.func, set())
 
     def checked_where(self, site: CallSite) -> bool:

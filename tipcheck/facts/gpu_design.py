@@ -160,6 +160,35 @@ def whole_body_on_gpus(body: Sequence[cst.CSTNode], blocks: Set[int]) -> bool:
     return not found
 
 
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+
+
+def comprehension_iterables(stmt: Optional[cst.CSTNode], target: cst.CSTNode) -> List[cst.BaseExpression]:
+    """What the comprehensions around ``target`` (in statement ``stmt``) iterate, when ``target``
+    stands in what they build (`[Detector(device=f"cuda:{i}") for i in range(args.ngpu)]`)."""
+    found: List[cst.BaseExpression] = []
+
+    def visit(node: cst.CSTNode, trail: List[cst.BaseExpression]) -> bool:
+        if node is target:
+            found.extend(trail)
+            return True
+        built = {id(getattr(node, name, None)) for name in ("elt", "key", "value")}
+        for child in node.children:
+            inner = trail
+            if isinstance(node, _COMPREHENSIONS) and id(child) in built:
+                loop, inner = node.for_in, list(trail)
+                while loop is not None:
+                    inner.append(loop.iter)
+                    loop = loop.inner_for_in
+            if visit(child, inner):
+                return True
+        return False
+
+    if stmt is not None:
+        visit(stmt, [])
+    return found
+
+
 def _stops(block: Sequence[cst.CSTNode]) -> bool:
     """A branch that ends by raising or leaving the process (a `return` carries on elsewhere)."""
     last = block[-1] if block else None
