@@ -12,7 +12,8 @@ file mentions CUDA somewhere:
   or a call of a function that checks so or is GPU-only by design (`set_model()` raises without a GPU);
 - code that is GPU-only by design. A GPU-only statement (an NCCL process group, `set_device(...)`,
   `DataParallel`/`DistributedDataParallel` with `device_ids`, a multi-GPU scatter, the choice of the
-  visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`, `torch.cuda.current_device()`, a spawn
+  visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`, `torch.cuda.current_device()`, `with
+  torch.cuda.stream(s):` over a stream only ever made by `torch.cuda.Stream()`, a spawn
   of one process per GPU, an `if` GPU-only whichever way it goes) governs the block it stands in: the `if`
   branch it is in, or else its whole function (or module). The other branch of that `if` is not
   governed;
@@ -59,6 +60,7 @@ from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.gpu_design import (
     StatelessClasses,
     comprehension_iterables,
+    cuda_stream_blocks,
     default_always_passed,
     gpu_only_ifs,
     imports_cuda_only_library,
@@ -217,7 +219,7 @@ class ModuleChecks:
                     block = _governing_block(site.ctx.stmt_path)
                     if block is not None:
                         blocks.add(id(block))
-            for block in self._blocks_choosing_gpus():
+            for block in [*self._blocks_choosing_gpus(), *cuda_stream_blocks(self.module_node())]:
                 blocks.add(id(block))
             if nccl_only:
                 for node in self._distributed_blocks():

@@ -160,6 +160,72 @@ def whole_body_on_gpus(body: Sequence[cst.CSTNode], blocks: Set[int]) -> bool:
     return not found
 
 
+def cuda_stream_blocks(module: cst.Module) -> List[Sequence[cst.CSTNode]]:
+    """The bodies of `with torch.cuda.stream(s):` where ``s`` only ever holds a CUDA stream: every
+    assignment of it (of `self.stream` in its class, of a name in its function) is
+    `torch.cuda.Stream()`, which needs CUDA; a stream that may be None (`... if cuda else None`),
+    a parameter, or anything else keeps the body as it is."""
+    found: List[Sequence[cst.CSTNode]] = []
+    scopes: List[cst.CSTNode] = [module]
+
+    class Visit(cst.CSTVisitor):
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            scopes.append(node)
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            scopes.pop()
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            scopes.append(node)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            scopes.pop()
+
+        def visit_With(self, node: cst.With) -> None:
+            for item in node.items:
+                call = item.item
+                if not (isinstance(call, cst.Call) and _code(call.func) == "torch.cuda.stream" and len(call.args) == 1):
+                    continue
+                held = call.args[0].value
+                if isinstance(held, cst.Attribute):
+                    scope = next((c for c in reversed(scopes) if isinstance(c, cst.ClassDef)), None)
+                else:
+                    scope = scopes[-1] if isinstance(held, cst.Name) else None
+                if scope is not None and _only_streams(scope, _code(held)):
+                    found.append(getattr(node.body, "body", ()))
+
+    walk(module, Visit())
+    return found
+
+
+def _only_streams(scope: cst.CSTNode, held: str) -> bool:
+    values: List[cst.BaseExpression] = []
+    other: List[cst.CSTNode] = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                if _code(target.target) == held:
+                    values.append(node.value)
+                elif held in _code(target.target):
+                    other.append(node)  # `self.stream, x = ...`: bound some other way
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            if held in _code(node.target):
+                other.append(node)
+
+        def visit_Param(self, node: cst.Param) -> None:
+            if node.name.value == held:
+                other.append(node)
+
+    walk(scope, Visit())
+    return (
+        bool(values)
+        and not other
+        and all(isinstance(v, cst.Call) and _code(v.func) == "torch.cuda.Stream" for v in values)
+    )
+
+
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 
