@@ -12,14 +12,9 @@ import re
 from typing import Dict, List, Sequence, Set
 
 from tipcheck.facts.modules import ModuleIndex
+from tipcheck.facts.modules import TextImports as _Modules
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceFile
-
-_IMPORT_FROM = re.compile(
-    r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([\w, \t\n#]*)|([\w, \t]+|\*))", re.MULTILINE
-)
-_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
-
 
 # Words of a training script (Loader/loader, Sampler/sampler, epoch loops, ...): plain substring tests, which
 # are much faster than one regular expression over a large tree.
@@ -46,63 +41,6 @@ def _defines_model(text: str) -> bool:
 
 # A module imported by more files than this is library code (see _related_to).
 _HUB_IMPORTERS = 20
-
-
-def _import_lines(text: str):
-    """The start of every line that contains the word "import": found with str.find, which is
-    much faster than a regular expression anchored at each line start over a whole file."""
-    seen = -1
-    at = text.find("import")
-    while at >= 0:
-        start = text.rfind("\n", 0, at) + 1
-        if start != seen:
-            seen = start
-            yield start
-        at = text.find("import", at + 6)
-
-
-class _Modules:
-    """Which files an import statement in a file's text can mean (tipcheck.facts.modules)."""
-
-    def __init__(self, paths: Sequence[str]) -> None:
-        self.index = ModuleIndex(paths)
-
-    def imported_by(self, path: str, text: str) -> Set[str]:
-        """The files that the imports in ``text`` (the file at ``path``) may refer to. Names are
-        read as the training facts read them (``ModuleIndex``), but where the facts need the one
-        file a name means, this takes every file it may mean (``ModuleIndex.candidates``)."""
-        found: Set[str] = set()
-        for dotted in self._imported(path, text):
-            found |= self.index.candidates(dotted)
-        found.discard(path)
-        return found
-
-    def _imported(self, path: str, text: str) -> List[str]:
-        names: List[str] = []
-        froms = []
-        for start in _import_lines(text):
-            match = _IMPORT.match(text, start)
-            if match is not None:
-                for part in match.group(1).split(","):
-                    module = part.strip().split(" ", 1)[0]
-                    if module:
-                        names.append(module)
-                continue
-            match = _IMPORT_FROM.match(text, start)
-            if match is not None:
-                froms.append(match)
-        for match in froms:
-            dots, module = match.group(1), match.group(2)
-            imported = match.group(3) if match.group(3) is not None else match.group(4)
-            if dots:
-                module = self.index.absolute(module, len(dots), path)
-            if not module:
-                continue
-            parts = [p.strip().split(" ", 1)[0] for p in imported.split(",")]
-            # `from pkg import engine`: engine may be a module; the longest match wins below.
-            # `from models import *`: the module itself.
-            names.extend([f"{module}.{part}" for part in parts if part and part != "*"] or [module])
-        return names
 
 
 _STAR_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\*", re.MULTILINE)

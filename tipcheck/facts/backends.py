@@ -256,6 +256,23 @@ def after_exit(path, after: Dict[int, int]) -> bool:
     return False
 
 
+def calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
+    """A test that calls one of the named functions (`not utils.ready()`)."""
+    if not names:
+        return False
+    found = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+            if name in names:
+                found.append(node)
+
+    test.visit(Visit())
+    return bool(found)
+
+
 def project_predicates(summaries: Iterable[ModuleSummary]) -> Set[str]:
     """Names of the project functions that answer about the process group: one whose every
     `return` gives a value that asks `is_initialized()` or `get_world_size()` (`return

@@ -6,13 +6,16 @@ file mentions CUDA somewhere:
 
 - a condition about CUDA around it: an `if` or conditional expression (`if torch.cuda.is_available():`,
   `x.cuda() if use_gpu else x`), or a loop over the GPUs (`for i in range(torch.cuda.device_count())`,
-  no iteration without CUDA);
+  no iteration without CUDA; a comprehension over the GPUs too, for what it builds);
 - an up-front check in its function or at the top of its module: `if not torch.cuda.is_available():
   raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`
-  (not `if n_gpu > 1: ... else: return`, whose `else` runs with one GPU as well), or a call of a function of the same module that checks so (`set_model()` raises without a GPU);
+  (not `if n_gpu > 1: ... else: return`, whose `else` runs with one GPU as well), or a call of a
+  function that checks so or is GPU-only by design (`set_model()` raises without a GPU);
 - code that is GPU-only by design. A GPU-only statement (an NCCL process group, `set_device(...)`,
   `DataParallel`/`DistributedDataParallel` with `device_ids`, a multi-GPU scatter, the choice of the
-  visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`) governs the block it stands in: the `if`
+  visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`, `torch.cuda.current_device()`, `with
+  torch.cuda.stream(s):` over a stream only ever made by `torch.cuda.Stream()`, a spawn
+  of one process per GPU, an `if` GPU-only whichever way it goes) governs the block it stands in: the `if`
   branch it is in, or else its whole function (or module). The other branch of that `if` is not
   governed. The choice of the visible GPUs governs a function's body or an `if` branch, never a
   whole module: at the top of a script it is a setting, not a design; and only a choice of several
@@ -48,6 +51,7 @@ from tipcheck.facts.backends import (
     NCCL_LITERAL,
     Backends,
     after_exit,
+    calls_any,
     collective_inputs,
     distributed_blocks,
     exits,
@@ -56,14 +60,20 @@ from tipcheck.facts.backends import (
 )
 from tipcheck.facts.definitions import Definitions
 from tipcheck.facts.devices import DeviceFacts, code, default_of, mentions_cuda
+from tipcheck.facts.entries import EntryReach, gpu_only_entry
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.gpu_design import (
+    comprehension_iterables,
+    cuda_stream_blocks,
     default_always_passed,
+    gpu_only_ifs,
     imports_cuda_only_library,
     in_cuda_oom_handler,
     kernel_test,
+    spawned_over_gpus,
+    whole_body_on_gpus,
 )
-from tipcheck.facts.stateless import StatelessModules
+from tipcheck.facts.stateless import Assignments, StatelessModules
 from tipcheck.facts.walk import walk
 
 _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
@@ -99,6 +109,8 @@ class ModuleChecks:
         self._module_checked: Optional[bool] = None  # the module's top level stops without CUDA
         self._gpu_only_module: Optional[bool] = None
         self._stateless: Optional[StatelessModules] = None  # without project facts: this module's
+        self._spawn_sites: Optional[Dict[str, List[CallSite]]] = None
+        self._assignments: Dict[int, Assignments] = {}  # by id(function node or module)
 
     def module_node(self) -> cst.Module:
         """The module's statements as a tree to walk (the same nodes)."""
@@ -114,17 +126,18 @@ class ModuleChecks:
             blocks: Set[int] = set()
             nccl_only = self.project is not None and self.project.nccl_only()
             for site in self.summary.calls:
-                if _gpu_only_call(site) or nccl_only and (site.callee or "").endswith("init_process_group"):
+                nccl_group = nccl_only and (site.callee or "").endswith("init_process_group")
+                if _gpu_only_call(site) or nccl_group or self._spawned(site):
                     block = _governing_block(site.ctx.stmt_path)
                     if block is not None:
                         blocks.add(id(block))
-            for block in self._blocks_choosing_gpus():
+            for block in [*self._blocks_choosing_gpus(), *cuda_stream_blocks(self.module_node())]:
                 blocks.add(id(block))
             if nccl_only:
                 for node in self._distributed_blocks():
                     blocks.add(id(node))
                 self._collective_inputs = collective_inputs(self.summary.calls)
-            self._gpu_blocks = blocks
+            self._gpu_blocks = blocks | gpu_only_ifs(self.module_body, blocks)
         return self._gpu_blocks
 
     def _blocks_choosing_gpus(self) -> List[Sequence[cst.CSTNode]]:
@@ -170,7 +183,7 @@ class ModuleChecks:
         predicates = self.project.predicates() if self.project is not None else set()
 
         def about_group(test: cst.BaseExpression) -> bool:
-            return bool(DISTRIBUTED.search(code(test))) or _calls_any(test, predicates)
+            return bool(DISTRIBUTED.search(code(test))) or calls_any(test, predicates)
 
         branches, self._after_exit = distributed_blocks(self.module_node(), about_group)
         return branches
@@ -180,8 +193,12 @@ class ModuleChecks:
             return True
         if self.checked_where(site):
             return True
+        if self.project is not None and self.project.only_from_gpu_entries(self.summary.module_id):
+            return True
         if any(self._over_gpus(loop.iter_expr) for loop in site.ctx.loops if loop.iter_expr is not None):
             return True
+        if any(self._over_gpus(it) for it in comprehension_iterables(site.ctx.stmt, site.node)):
+            return True  # `[Detector(device=f"cuda:{i}") for i in range(args.ngpu)]`
         return self.function_governed(site.ctx.func, set())
 
     def checked_where(self, site: CallSite) -> bool:
@@ -233,13 +250,38 @@ class ModuleChecks:
             guarded = self._checks_body(body, {func})
             if not guarded:
                 callers = self._callers(func)
-                guarded = bool(callers) and all(self._caller_governed(c, seen) for c in callers)
+                spawned = self._spawns().get(func[2], ()) if func[1] == self.summary.module_id else ()
+                guarded = bool(callers or spawned) and all(self._caller_governed(c, seen) for c in callers)
         self._guarded[func] = guarded
         return guarded
 
     def callers(self, func: tuple) -> List[CallSite]:
         """The known calls of a function: in the project when there are project facts, else in the module."""
         return self._callers(func)
+
+    def _spawned(self, site: CallSite) -> Optional[str]:
+        """The function `mp.spawn(...)` starts once per GPU at ``site`` (tipcheck.facts.gpu_design)."""
+        return spawned_over_gpus(site, self._assigned) if "spawn" in self.summary.text else None
+
+    def _spawns(self) -> Dict[str, List[CallSite]]:
+        """The module's functions spawned once per GPU ("$.main_worker"), with the spawns."""
+        if self._spawn_sites is None:
+            self._spawn_sites = {}
+            for site in self.summary.calls:
+                name = self._spawned(site)
+                if name is not None:
+                    self._spawn_sites.setdefault(f"$.{name}", []).append(site)
+        return self._spawn_sites
+
+    def _assigned(self, site: CallSite, name: str) -> Optional[List[cst.BaseExpression]]:
+        """What ``name`` is assigned in the function of ``site`` (its module), None when bound otherwise."""
+        record = self.summary.funcs.get(site.ctx.func)
+        where = record.node if record is not None else self.module_node()
+        found = self._assignments.get(id(where))
+        if found is None:
+            found = self._assignments[id(where)] = Assignments()
+            walk(where, found)
+        return None if name in found.unknown else found.values.get(name)
 
     def _callers(self, func: tuple) -> List[CallSite]:
         if self.project is not None:
@@ -255,7 +297,9 @@ class ModuleChecks:
     def _checks_body(self, body: Sequence[cst.CSTNode], seen: Set[tuple]) -> bool:
         """A body that stops without CUDA: `if not torch.cuda.is_available(): raise ...`, `if
         torch.cuda.is_available(): ... else: raise ...`, `assert torch.cuda.is_available()`, or a
-        call, as a statement of its own, of a function of this module whose body does so."""
+        call, as a statement of its own, of a function of this module whose body does so or is
+        GPU-only by design (`model = setup_model()`, placing on `torch.cuda.current_device()`; in
+        another module too)."""
         for stmt in body:
             if isinstance(stmt, cst.If) and self.devices.about_cuda(stmt.test):
                 if exits(stmt.body) or isinstance(stmt.orelse, cst.Else) and exits(stmt.orelse.body):
@@ -270,16 +314,26 @@ class ModuleChecks:
                         site = self._sites.get(id(value))
                         target = ("func", self.summary.module_id, site.callee) if site and site.callee else None
                         if target in self.summary.funcs and target not in seen:
-                            record = self.summary.funcs[target]
-                            if self._checks_body(getattr(record.node.body, "body", ()), seen | {target}):
-                                return True
+                            inner, deeper = getattr(self.summary.funcs[target].node.body, "body", ()), seen | {target}
+                            if whole_body_on_gpus(inner, self.gpu_blocks()) or self._checks_body(inner, deeper):
+                                return True  # it stops without CUDA, or it is GPU-only by design
+                        elif site and site.callee and self.project is not None:
+                            if self.project.gpu_only_function(site.callee, self.summary.module_id):
+                                return True  # `trainer.train_model()`, whose body wraps DDP over device_ids
         return False
+
+    def body_on_gpus(self, func: tuple) -> bool:
+        """A function of this module whose body only runs on GPUs by design, or stops without CUDA."""
+        record = self.summary.funcs.get(func)
+        body = getattr(record.node.body, "body", ()) if record is not None else ()
+        return bool(body) and (whole_body_on_gpus(body, self.gpu_blocks()) or self._checks_body(body, {func}))
 
     def gpu_only_module(self) -> bool:
         """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it
         requires a CUDA-only library, or it is a gradcheck test of a CUDA kernel."""
         if self._gpu_only_module is None:
-            self._gpu_only_module = imports_cuda_only_library(self.module_body) or kernel_test(self.summary)
+            requires = self.project.requirer(self.summary.module_id) if self.project is not None else None
+            self._gpu_only_module = imports_cuda_only_library(self.module_body, requires) or kernel_test(self.summary)
         return self._gpu_only_module
 
     def default_unused(self, site: CallSite) -> bool:
@@ -311,23 +365,6 @@ class ModuleChecks:
         return stateless.holds(receiver, where, self.summary.module_id)
 
 
-def _calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
-    """A test that calls one of the named functions (`not utils.ready()`)."""
-    if not names:
-        return False
-    found = []
-
-    class Visit(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-            if name in names:
-                found.append(node)
-
-    test.visit(Visit())
-    return bool(found)
-
-
 def _several_gpus(value: cst.BaseExpression) -> bool:
     """A value for CUDA_VISIBLE_DEVICES that names several GPUs: `",".join(...)` of a list, or a
     string with a comma in it."""
@@ -340,14 +377,14 @@ def _several_gpus(value: cst.BaseExpression) -> bool:
 
 
 def _gpu_only_call(site: CallSite) -> bool:
-    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, a DataParallel or
+    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, `current_device()`, a DataParallel or
     DDP over `device_ids`, a multi-GPU scatter or broadcast."""
     call = site.node
     name = site.callee or code(call.func)
     if name.endswith("init_process_group"):
         return bool(NCCL_LITERAL.search(code(call)))
-    if site.method == "set_device" or name.endswith("cuda.set_device"):
-        return True
+    if site.method == "set_device" or name.endswith(("cuda.set_device", "cuda.current_device")):
+        return True  # current_device() raises without CUDA: the code around it is written for GPUs
     if _SCATTER.search(name):
         return True
     if name.endswith("DataParallel"):  # DataParallel, DistributedDataParallel
@@ -379,6 +416,7 @@ class ProjectChecks:
         self._nccl_only: Optional[bool] = None
         self._predicates: Optional[Set[str]] = None
         self._stateless: Optional[StatelessModules] = None
+        self._entries: Optional[EntryReach] = None
 
     def stateless(self) -> StatelessModules:
         """Which modules hold nothing to move, through every linted file (tipcheck.facts.stateless)."""
@@ -411,6 +449,41 @@ class ProjectChecks:
             backends = Backends(project.summaries, getattr(project, "linted", None), self.callers)
             self._nccl_only = backends.nccl_only()
         return self._nccl_only
+
+    def entries(self) -> Optional[EntryReach]:
+        """The GPU-only entry scripts and what they reach (tipcheck.facts.entries), with linted texts."""
+        if self._entries is None and getattr(self.project, "linted", None):
+            self._entries = EntryReach(self.project.linted, self._gpu_only_entry)
+        return self._entries
+
+    def only_from_gpu_entries(self, module_id: str) -> bool:
+        """Every linted file importing the module leads to a GPU-only entry script, one at least."""
+        return (entries := self.entries()) is not None and entries.only_from_gpu_entries(module_id)
+
+    def requirer(self, module_id: str):
+        """Whether an import statement of the module requires a project module that needs a CUDA-only library."""
+        entries = self.entries()
+        return None if entries is None else lambda small: entries.requires_cuda_library(small, module_id)
+
+    def gpu_only_function(self, callee: str, importer: str) -> bool:
+        """The project function ``callee`` (as named in ``importer``) has a body that only runs on
+        GPUs by design (a GPU-only statement governs it)."""
+        key = self.project._definition(callee, importer)
+        if key is None or key[0] != "func" or key[1] == importer:
+            return False
+        checks = self._read(key[1])
+        record = checks.summary.funcs.get(key) if checks is not None else None
+        inner = getattr(record.node.body, "body", ()) if record is not None else ()
+        return bool(inner) and whole_body_on_gpus(inner, checks.gpu_blocks())
+
+    def _read(self, path: str) -> Optional[ModuleChecks]:
+        """The checks of a module the project step read (its body found through a call site)."""
+        summary = self.project.summaries.get(path)
+        body = next((s.ctx.stmt_path[0][1] for s in summary.calls if s.ctx.stmt_path), None) if summary else None
+        return self.module(path, body)
+
+    def _gpu_only_entry(self, path: str) -> bool:
+        return (checks := self._read(path)) is not None and gpu_only_entry(checks)  # None: not read, unknown
 
     def predicates(self) -> Set[str]:
         """The project functions that answer whether the process group is up (`is_dist_avail_and_initialized`)."""

@@ -1,11 +1,20 @@
 """Modules and classes whose CUDA placements need no check (TIP102), decided from what they are.
 
 - *A module that cannot run without CUDA because of what it imports*: a module-level import of a
-  CUDA-only library (NVIDIA apex, pytorch_quantization, TensorRT, PyCUDA, CuPy) that is not optional
+  CUDA-only library (NVIDIA apex, pytorch_quantization, TensorRT, torch2trt, PyCUDA, CuPy) that is not optional
   (not inside a `try` whose `except ImportError` carries on; one that re-raises keeps it required).
-  Everything in such a module is GPU-only by design.
+  Everything in such a module is GPU-only by design, and in a module that requires a project module
+  that is so (`from tensorrt_processor import Processor`, one level: tipcheck.facts.entries).
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
   `torch.autograd.gradcheck`/`gradgradcheck`. An evaluation script named `test.py` is no such thing.
+- *An entry that launches one process per GPU*: `mp.spawn(main_worker, nprocs=ngpus_per_node)`
+  (the count of processes read from the GPUs: `torch.cuda.device_count()`, a name assigned from it,
+  a GPU list) starts no process without a GPU. The spawn is a GPU-only statement, and the function
+  it spawns runs only where there are GPUs (``spawned_over_gpus``).
+- *An `if` whose every branch is GPU-only* (``gpu_only_ifs``): `if distributed: DDP(model,
+  device_ids=[rank]) else: DataParallel(model, device_ids=gpus)`, or a GPU-only branch whose `else`
+  raises (`else: raise NotImplementedError("only DDP")`). Whichever way it goes, the code cannot
+  run without GPUs: the `if` governs the block it stands in, as a GPU-only statement does.
 
 Module classes that hold nothing to move are another fact's (tipcheck.facts.stateless).
 """
@@ -14,13 +23,14 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Sequence
+from typing import List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.walk import walk
 
-_CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "pycuda", "cupy"})
+_CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "torch2trt", "pycuda", "cupy"})
 _GRADCHECK = re.compile(r"^torch\.autograd\.(?:gradcheck\.)?(?:gradcheck|gradgradcheck)$")
 _TEST_NAME = re.compile(r"^test[^/]*\.py$")
 
@@ -30,16 +40,35 @@ def _code(node: cst.CSTNode) -> str:
 
 
 # -- modules that import a CUDA-only library --------------------------------------------------
-def imports_cuda_only_library(module_body: Sequence[cst.CSTNode]) -> bool:
-    """A module-level import of a CUDA-only library that the module cannot do without."""
-    for stmt in module_body:
-        if isinstance(stmt, cst.SimpleStatementLine) and any(_cuda_only_import(s) for s in stmt.body):
+def imports_cuda_only_library(module_body: Sequence[cst.CSTNode], project_module=None) -> bool:
+    """A module-level import of a CUDA-only library that the module cannot do without; or, given
+    ``project_module(import) -> bool`` (whether an import statement brings in a project module that
+    itself requires such a library: `from tensorrt_processor import Processor`), of such a module."""
+    for small in _required_imports(module_body):
+        if _cuda_only_import(small) or project_module is not None and project_module(small):
             return True
-        if isinstance(stmt, cst.Try) and _reraises_import_error(stmt):
-            body = getattr(stmt.body, "body", ())
-            if any(isinstance(s, cst.SimpleStatementLine) and any(_cuda_only_import(x) for x in s.body) for s in body):
-                return True
     return False
+
+
+def _required_imports(module_body: Sequence[cst.CSTNode]):
+    """The module-level import statements a module cannot do without (not in a `try` that carries on)."""
+    for stmt in module_body:
+        if isinstance(stmt, cst.Try) and _reraises_import_error(stmt):
+            for inner in getattr(stmt.body, "body", ()):
+                if isinstance(inner, cst.SimpleStatementLine):
+                    yield from (s for s in inner.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            yield from (s for s in stmt.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+
+
+def imported_names(small) -> List[Tuple[str, int]]:
+    """The dotted names an import statement brings in, with its leading dots (`from . import x`)."""
+    if isinstance(small, cst.Import):
+        return [(_code(alias.name), 0) for alias in small.names]
+    module = _code(small.module) if small.module is not None else ""
+    names = small.names if isinstance(small.names, Sequence) else ()
+    found = [(f"{module}.{_code(a.name)}".strip("."), len(small.relative)) for a in names]
+    return found or [(module, len(small.relative))]
 
 
 def _cuda_only_import(small: cst.BaseSmallStatement) -> bool:
@@ -70,6 +99,231 @@ def kernel_test(summary: ModuleSummary) -> bool:
     if not _TEST_NAME.match(name) or "gradcheck" not in summary.text:
         return False
     return any(site.callee and _GRADCHECK.match(site.callee) for site in summary.calls)
+
+
+# -- launches over the GPUs, and ifs that are GPU-only whichever way they go --------------------
+_SPAWN = re.compile(r"(?:^|\.)(?:multiprocessing|mp)\.spawn$")
+_GPU_COUNT = re.compile(r"device_count|gpu|cuda", re.IGNORECASE)
+
+
+def spawned_over_gpus(site: CallSite, assigned) -> Optional[str]:
+    """For `mp.spawn(fn, nprocs=...)` (torch.multiprocessing) whose count of processes is read from
+    the GPUs, the name of ``fn`` (a plain name); None for any other call. ``assigned(site, name)``
+    gives what a name is assigned in the function of the call (None when bound otherwise)."""
+    name = site.callee or _code(site.node.func)
+    if not _SPAWN.search(name) and not _SPAWN.search(_code(site.node.func)):
+        return None
+    args = site.node.args
+    if any(a.star for a in args):
+        return None
+    positional = [a.value for a in args if a.keyword is None]
+    keywords = {a.keyword.value: a.value for a in args if a.keyword is not None}
+    fn = keywords.get("fn", positional[0] if positional else None)
+    nprocs = keywords.get("nprocs", positional[2] if len(positional) > 2 else None)
+    if not isinstance(fn, cst.Name) or nprocs is None:
+        return None
+    return fn.value if _counts_gpus(nprocs, site, assigned, 0) else None
+
+
+def _counts_gpus(expr: cst.BaseExpression, site: CallSite, assigned, depth: int) -> bool:
+    if _GPU_COUNT.search(_code(expr)):
+        return True
+    if depth > 1 or not isinstance(expr, (cst.Name, cst.Attribute)):
+        return False
+    values = assigned(site, _code(expr))
+    return bool(values) and all(_counts_gpus(v, site, assigned, depth + 1) for v in values)
+
+
+def whole_body_on_gpus(body: Sequence[cst.CSTNode], blocks: Set[int]) -> bool:
+    """A function body that a GPU-only statement governs (its id in ``blocks``) and that does not
+    return before its last statement: `if not distributed: return` ahead of `set_device(...)` lets
+    a call run without GPUs."""
+    if id(body) not in blocks:
+        return False
+    found: List[cst.Return] = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Return(self, node: cst.Return) -> None:
+            found.append(node)
+
+    for stmt in body[:-1]:
+        walk(stmt, Returns())
+    return not found
+
+
+def cuda_stream_blocks(module: cst.Module) -> List[Sequence[cst.CSTNode]]:
+    """The bodies of `with torch.cuda.stream(s):` where ``s`` only ever holds a CUDA stream: every
+    assignment of it (of `self.stream` in its class, of a name in its function) is
+    `torch.cuda.Stream()`, which needs CUDA; a stream that may be None (`... if cuda else None`),
+    a parameter, or anything else keeps the body as it is."""
+    found: List[Sequence[cst.CSTNode]] = []
+    scopes: List[cst.CSTNode] = [module]
+
+    class Visit(cst.CSTVisitor):
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            scopes.append(node)
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            scopes.pop()
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            scopes.append(node)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            scopes.pop()
+
+        def visit_With(self, node: cst.With) -> None:
+            for item in node.items:
+                call = item.item
+                if not (isinstance(call, cst.Call) and _code(call.func) == "torch.cuda.stream" and len(call.args) == 1):
+                    continue
+                held = call.args[0].value
+                if isinstance(held, cst.Attribute):
+                    scope = next((c for c in reversed(scopes) if isinstance(c, cst.ClassDef)), None)
+                else:
+                    scope = scopes[-1] if isinstance(held, cst.Name) else None
+                if scope is not None and _only_streams(scope, _code(held)):
+                    found.append(getattr(node.body, "body", ()))
+
+    walk(module, Visit())
+    return found
+
+
+def _only_streams(scope: cst.CSTNode, held: str) -> bool:
+    values: List[cst.BaseExpression] = []
+    other: List[cst.CSTNode] = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                if _code(target.target) == held:
+                    values.append(node.value)
+                elif held in _code(target.target):
+                    other.append(node)  # `self.stream, x = ...`: bound some other way
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            if held in _code(node.target):
+                other.append(node)
+
+        def visit_Param(self, node: cst.Param) -> None:
+            if node.name.value == held:
+                other.append(node)
+
+    walk(scope, Visit())
+    return (
+        bool(values)
+        and not other
+        and all(isinstance(v, cst.Call) and _code(v.func) == "torch.cuda.Stream" for v in values)
+    )
+
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+
+
+def comprehension_iterables(stmt: Optional[cst.CSTNode], target: cst.CSTNode) -> List[cst.BaseExpression]:
+    """What the comprehensions around ``target`` (in statement ``stmt``) iterate, when ``target``
+    stands in what they build (`[Detector(device=f"cuda:{i}") for i in range(args.ngpu)]`)."""
+    found: List[cst.BaseExpression] = []
+
+    def visit(node: cst.CSTNode, trail: List[cst.BaseExpression]) -> bool:
+        if node is target:
+            found.extend(trail)
+            return True
+        built = {id(getattr(node, name, None)) for name in ("elt", "key", "value")}
+        for child in node.children:
+            inner = trail
+            if isinstance(node, _COMPREHENSIONS) and id(child) in built:
+                loop, inner = node.for_in, list(trail)
+                while loop is not None:
+                    inner.append(loop.iter)
+                    loop = loop.inner_for_in
+            if visit(child, inner):
+                return True
+        return False
+
+    if stmt is not None:
+        visit(stmt, [])
+    return found
+
+
+def _stops(block: Sequence[cst.CSTNode]) -> bool:
+    """A branch that ends by raising or leaving the process (a `return` carries on elsewhere)."""
+    last = block[-1] if block else None
+    if not (isinstance(last, cst.SimpleStatementLine) and last.body):
+        return False
+    small = last.body[-1]
+    if isinstance(small, cst.Raise):
+        return True
+    return (
+        isinstance(small, cst.Expr)
+        and isinstance(small.value, cst.Call)
+        and (_code(small.value.func) in ("sys.exit", "exit", "quit", "os._exit"))
+    )
+
+
+def _branches(node: cst.If) -> Optional[List[Sequence[cst.CSTNode]]]:
+    """The blocks of an `if`/`elif`/`else` chain; None without a final `else` or with a one-line branch."""
+    found: List[Sequence[cst.CSTNode]] = []
+    current: object = node
+    while isinstance(current, cst.If):
+        found.append(getattr(current.body, "body", None))
+        current = current.orelse
+    if not isinstance(current, cst.Else):
+        return None
+    found.append(getattr(current.body, "body", None))
+    return None if any(not isinstance(b, (list, tuple)) for b in found) else found
+
+
+def gpu_only_ifs(module_body: Sequence[cst.CSTNode], blocks: Set[int]) -> Set[int]:
+    """The blocks (ids) governed by an `if` whose branches are all GPU-only (ids in ``blocks``) or
+    stop (one GPU-only at least), found again until nothing changes: the block it stands in, as for
+    a GPU-only statement (tipcheck.facts.cuda_checks)."""
+    found = set(blocks)
+    changed = True
+    while changed:
+        changed = False
+
+        def scan(body: Sequence[cst.CSTNode], governing: Optional[Sequence[cst.CSTNode]]) -> None:
+            nonlocal changed
+            for stmt in body:
+                if isinstance(stmt, cst.If):
+                    parts = _branches(stmt)
+                    if parts and governing is not None and id(governing) not in found:
+                        if any(id(p) in found for p in parts) and all(id(p) in found or _stops(p) for p in parts):
+                            found.add(id(governing))
+                            changed = True
+                    current: object = stmt
+                    while isinstance(current, cst.If):
+                        inner = getattr(current.body, "body", ())
+                        scan(inner, inner)
+                        current = current.orelse
+                    if isinstance(current, cst.Else):
+                        inner = getattr(current.body, "body", ())
+                        scan(inner, inner)
+                elif isinstance(stmt, cst.FunctionDef):
+                    inner = getattr(stmt.body, "body", ())
+                    scan(inner, inner)
+                elif isinstance(stmt, cst.ClassDef):
+                    scan(getattr(stmt.body, "body", ()), None)
+                elif isinstance(stmt, cst.BaseCompoundStatement):
+                    for suite in _suites(stmt):
+                        scan(suite, governing)
+
+        scan(module_body, module_body)
+    return found - blocks
+
+
+def _suites(stmt: cst.BaseCompoundStatement) -> List[Sequence[cst.CSTNode]]:
+    """The blocks of a loop, `with` or `try` (they run with what encloses them)."""
+    suites = [getattr(stmt.body, "body", ())]
+    for part in (getattr(stmt, "orelse", None), getattr(stmt, "finalbody", None)):
+        if part is not None:
+            suites.append(getattr(part.body, "body", ()))
+    suites.extend(getattr(h.body, "body", ()) for h in getattr(stmt, "handlers", ()))
+    return suites
 
 
 # -- devices kept as parameter defaults -------------------------------------------------------

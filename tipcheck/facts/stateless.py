@@ -90,7 +90,7 @@ class StatelessModules:
         self.definitions = definitions
         self._sites: Dict[str, Dict[int, CallSite]] = {}
         self._module_class: Dict[Key, Optional[bool]] = {}
-        self._assignments: Dict[int, _Assignments] = {}  # by id(function node or module)
+        self._assignments: Dict[int, Assignments] = {}  # by id(function node or module)
         self._factories: Dict[Key, bool] = {}
 
     def sites(self, module_id: str) -> Dict[int, CallSite]:
@@ -129,7 +129,7 @@ class StatelessModules:
             return False
         found = self._assignments.get(id(where))
         if found is None:
-            found = self._assignments[id(where)] = _Assignments()
+            found = self._assignments[id(where)] = Assignments()
             walk(where, found)
         text = _code(value)
         values = found.values.get(text)
@@ -393,7 +393,7 @@ class _Returns(cst.CSTVisitor):
         return False
 
 
-class _Assignments(cst.CSTVisitor):
+class Assignments(cst.CSTVisitor):
     """Every value assigned to each plain target (`name = ...`, `self.x = ...`), by its text; targets
     bound any other way (tuples, loops, parameters, `with ... as`) are marked unknown."""
 

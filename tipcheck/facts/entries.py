@@ -1,0 +1,141 @@
+"""Entry scripts that are GPU-only by design, and the modules only they reach (TIP102).
+
+- *A GPU-only entry script* (``gpu_only_entry``): a script (it mentions `__main__`) whose
+  `if __name__ == "__main__":` block calls functions of its own, each of whose bodies only runs on
+  GPUs (tipcheck.facts.cuda_checks: a GPU-only statement or an `if` GPU-only whichever way it goes
+  governs the body, or the body stops without CUDA), or calls them only under a CUDA check. The
+  `main()` that wraps the model in `DataParallel(model, device_ids=gpus)`, or whose only launch
+  is `mp.spawn(main_worker, nprocs=torch.cuda.device_count())` with `else: raise`, is such a body.
+  So is a script that requires a CUDA-only library (`from apex.parallel import ...`, not optional):
+  it does not even start without CUDA (tipcheck.facts.gpu_design).
+- *A module reached only from GPU-only entries* (``only_from_gpu_entries``): every linted file
+  that imports it (read from the text, taking every file an import may mean), and every file that
+  imports those in turn, is a GPU-only entry or a module imported that way, and one GPU-only entry
+  at least is among them. A script that is not GPU-only, a file imported by nothing linted (a
+  library's root, a `hubconf.py`, a package used from outside), or a file the project step did not
+  read among them keeps the module reported: a helper imported by a GPU-only entry and by a plain
+  demo script still crashes through the demo.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Mapping, Optional, Set
+
+import libcst as cst
+
+from tipcheck.facts.gpu_design import imported_names, imports_cuda_only_library
+from tipcheck.facts.modules import TextImports
+
+_MAIN_TEST = re.compile(r"""^__name__\s*==\s*["']__main__["']$|^["']__main__["']\s*==\s*__name__$""")
+
+
+def main_block(module_body) -> Optional[cst.If]:
+    """The top-level `if __name__ == "__main__":` of a module."""
+    for stmt in module_body:
+        if isinstance(stmt, cst.If) and _MAIN_TEST.match(cst.Module(body=[]).code_for_node(stmt.test).strip()):
+            return stmt
+    return None
+
+
+def gpu_only_entry(checks) -> bool:
+    """Whether the module of ``checks`` (tipcheck.facts.cuda_checks.ModuleChecks) is a GPU-only
+    entry script (see the module docstring)."""
+    if checks.gpu_only_module():
+        return True  # it cannot even be imported without a CUDA-only library (apex)
+    block = main_block(checks.module_body)
+    if block is None:
+        return False
+    summary = checks.summary
+    called = 0
+    for site in summary.calls:
+        path = site.ctx.stmt_path
+        if not path or path[0][0] is not block or site.ctx.func[0] != "module":
+            continue
+        target = ("func", summary.module_id, site.callee) if site.callee else None
+        record = summary.funcs.get(target) if target is not None else None
+        if record is None or record.class_key is not None:
+            continue  # a library call (`parse_args()`, `torch.manual_seed`): no project code
+        if not (checks.checked_where(site) or checks.body_on_gpus(target)):
+            return False
+        called += 1
+    return called > 0
+
+
+class EntryReach:
+    """Which linted files only GPU-only entry scripts reach through imports. ``linted``: the text
+    of every linted file; ``entry(path)``: whether the file at ``path`` is a GPU-only entry (False
+    when the project step did not read it)."""
+
+    def __init__(self, linted: Mapping[str, str], entry) -> None:
+        self.linted = linted
+        self.entry = entry
+        self._importers: Optional[Dict[str, Set[str]]] = None
+        self._answers: Dict[str, bool] = {}
+        self._modules: Optional[TextImports] = None
+        self._libraries: Dict[str, bool] = {}  # linted modules: whether each requires a CUDA-only library
+
+    def modules(self) -> TextImports:
+        if self._modules is None:
+            self._modules = TextImports(list(self.linted))
+        return self._modules
+
+    def importers(self, path: str) -> Set[str]:
+        if self._importers is None:
+            modules = self.modules()
+            found: Dict[str, Set[str]] = {}
+            for importer, text in self.linted.items():
+                if "import" in text:
+                    for target in modules.imported_by(importer, text):
+                        found.setdefault(target, set()).add(importer)
+            self._importers = found
+        return self._importers.get(path, set())
+
+    def requires_cuda_library(self, small, importer: str) -> bool:
+        """Whether the import statement ``small`` of ``importer`` brings in a linted module that
+        requires a CUDA-only library itself (tipcheck.facts.gpu_design)."""
+        index = self.modules().index
+        for dotted, dots in imported_names(small):
+            dotted = index.absolute(dotted, dots, importer) if dots else dotted
+            found = index.resolve(dotted, importer) if dotted else None
+            if found is None or found[0] == importer or found[0] not in self.linted:
+                continue
+            if found[0] not in self._libraries:
+                try:
+                    body = cst.parse_module(self.linted[found[0]]).body
+                except cst.ParserSyntaxError:
+                    body = ()
+                self._libraries[found[0]] = imports_cuda_only_library(body)
+            if self._libraries[found[0]]:
+                return True
+        return False
+
+    def script(self, path: str) -> bool:
+        return "__main__" in self.linted.get(path, "")
+
+    def only_from_gpu_entries(self, path: str) -> bool:
+        """Whether every way into the module at ``path`` goes through a GPU-only entry script."""
+        if path not in self._answers:
+            self._answers[path] = self._reached(path)
+        return self._answers[path]
+
+    def _reached(self, path: str) -> bool:
+        if path not in self.linted or self.script(path):
+            return False  # a script runs on its own: its own checks decide
+        seen = {path}
+        frontier = [path]
+        entries = 0
+        while frontier:
+            current = frontier.pop()
+            importers = self.importers(current)
+            if not importers:
+                return False  # imported by nothing linted: used from outside, as far as we know
+            for importer in importers - seen:
+                seen.add(importer)
+                if self.entry(importer):
+                    entries += 1  # a GPU-only entry: what imports it in turn runs it on GPUs too
+                elif self.script(importer):
+                    return False
+                else:
+                    frontier.append(importer)
+        return entries > 0
