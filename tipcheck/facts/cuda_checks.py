@@ -81,7 +81,6 @@ _SCATTER = re.compile(
     r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$"
 )
 # A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
-_WITHOUT_CUDA = re.compile(r"^\s*not\b|\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_cuda\b|^[^!]*\bcpu\b[^!]*$")
 # A test for more than one GPU: one GPU fails it as no GPU does, so neither branch is a check.
 _SEVERAL_GPUS = re.compile(r">\s*1\b|>=\s*2\b")
 _VISIBLE_DEVICES = re.compile(r"""environ\[\s*["']CUDA_VISIBLE_DEVICES["']\s*\]$""")
@@ -214,10 +213,9 @@ class ModuleChecks:
                 break
             if isinstance(stmt, cst.If):
                 ifs.add(id(stmt.test))
-                if self.devices.about_cuda(stmt.test):
-                    in_body = path[index][1] is stmt.body.body
-                    if in_body != bool(_WITHOUT_CUDA.search(code(stmt.test))):
-                        return True
+                when_true, when_false = self.devices.cuda_when(stmt.test)
+                if when_true if path[index][1] is stmt.body.body else when_false:
+                    return True
         if any(id(test) not in ifs and self.devices.about_cuda(test) for test in site.ctx.conditions):
             return True  # a conditional expression: `x.cuda() if use_gpu else x`
         blocks = self.gpu_blocks()

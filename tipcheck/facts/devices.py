@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.walk import names_in, walk
 
+# A leaf test that is true without CUDA (`args.cpu`, `args.no_cuda`, `n_gpu == 0`, `args.gpu is None`);
+# `not` is read from the tree (DeviceFacts.cuda_when).
+_WITHOUT_CUDA = re.compile(
+    r"\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_?cuda\b|\bdisable_?cuda\b|^[^!]*\bcpu\b[^!]*$", re.IGNORECASE
+)
 _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
 
 # What a flag computed from a CUDA check is assigned (`use_gpu = torch.cuda.is_available()`); a
@@ -99,6 +104,24 @@ class DeviceFacts:
             if pattern:
                 return True
         return False
+
+    def cuda_when(self, test: cst.BaseExpression) -> Tuple[bool, bool]:
+        """Whether CUDA is there when ``test`` is true, and when it is false: `torch.cuda.is_available()`
+        (True, False), `args.cpu` or `args.gpu is None` (False, True), anything else (False, False).
+        `not`, `and` and `or` are followed: `not args.disable_cuda and torch.cuda.is_available()` is
+        (True, False), as is `not args.no_cuda`."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            when_true, when_false = self.cuda_when(test.expression)
+            return when_false, when_true
+        if isinstance(test, cst.BooleanOperation):
+            left, right = self.cuda_when(test.left), self.cuda_when(test.right)
+            if isinstance(test.operator, cst.And):  # true: both are; false: one is not
+                return left[0] or right[0], left[1] and right[1]
+            return left[0] and right[0], left[1] or right[1]  # or: true: one is; false: both are not
+        if not self.about_cuda(test):
+            return False, False
+        without = bool(_WITHOUT_CUDA.search(code(test)))
+        return not without, without
 
     def cuda_placements(self) -> List[Placement]:
         found: List[Placement] = []
