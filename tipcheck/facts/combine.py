@@ -28,6 +28,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from tipcheck.facts.baseinit import base_init
 from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, classify_torch
 from tipcheck.facts.dynamic import dynamic_classes
 from tipcheck.facts.flow import (
@@ -41,6 +42,7 @@ from tipcheck.facts.flow import (
     ModuleSummary,
 )
 from tipcheck.facts.graph import TRAINS, Graph
+from tipcheck.facts.literals import formats_only
 from tipcheck.facts.modules import ModuleIndex
 from tipcheck.facts.wrappers import ALL_METHODS as WRAPPER_METHODS
 from tipcheck.facts.wrappers import FUNCTIONS as WRAPPER_FUNCTIONS
@@ -339,7 +341,7 @@ class CombinedProject:
         if known is not None:
             self._known_constructor(known, site, module_id)
             return True
-        if site.callee in HARMLESS_CALLS:
+        if site.callee in HARMLESS_CALLS or formats_only(site):
             return True
         return False
 
@@ -532,6 +534,8 @@ class CombinedProject:
         # Method calls on tracked values keep their arguments; others hand them on.
         for site in self._pending_method_args:
             receiver = graph.find(graph.node(site.receiver))
+            if base_init(self, site):  # `super().__init__(sampler)` of a torch sampler subclass
+                continue
             if receiver in by_root or site.method in (
                 "step",
                 "set_epoch",

@@ -131,6 +131,8 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
             return None  # made anew inside the loop
         func = epoch.record.ctx.func
         root = project.root_of(sampler)
+        if any(project.wraps_in_place(v, root) for v in project.values_at(root)):
+            return None  # `sampler = BatchSampler(sampler)`: its names may hold the batch sampler
         target = project.loader_expression(root, func, loader=project.root_of(loader))
         others = project.other_sources(root)
         if target is None:
