@@ -37,7 +37,7 @@ import os
 
 import torch
 import torch.distributed as dist
-from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
 from torch.utils.data.distributed import DistributedSampler
 
 
@@ -98,6 +98,16 @@ SHAPES = {
         sampler=DistributedSampler(train_data) if args.local_rank != -1 else RandomSampler(train_data),
         batch_size=4,
     )
+""",
+    # The name rebound to torch's BatchSampler around the sampler: the fix goes through
+    # `loader.batch_sampler.sampler`, a RandomSampler on the other branch.
+    "rebound_batch_sampler": """\
+    if args.local_rank == -1:
+        train_sampler = RandomSampler(train_data)
+    else:
+        train_sampler = DistributedSampler(train_data)
+    train_sampler = BatchSampler(train_sampler, batch_size=4, drop_last=False)
+    train_dataloader = DataLoader(train_data, batch_sampler=train_sampler)
 """,
 }
 

@@ -27,6 +27,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from tipcheck.facts.baseinit import base_init
 from tipcheck.facts.catalogue import COMPOSITE_SCHEDULERS, MODULE_BASES, OPTIMIZER_BASES, classify_torch
 from tipcheck.facts.dynamic import dynamic_classes
 from tipcheck.facts.flow import (
@@ -41,6 +42,7 @@ from tipcheck.facts.flow import (
 )
 from tipcheck.facts.flowitems import dict_of_pairs
 from tipcheck.facts.graph import TRAINS, Graph
+from tipcheck.facts.literals import formats_only
 from tipcheck.facts.modules import ModuleIndex
 from tipcheck.facts.names import ProjectNames
 from tipcheck.facts.wrappers import ALL_METHODS as WRAPPER_METHODS
@@ -293,7 +295,7 @@ class CombinedProject(ProjectNames):
         if known is not None:
             self._known_constructor(known, site, module_id)
             return True
-        if site.callee in HARMLESS_CALLS or dict_of_pairs(site.node, site.callee):
+        if site.callee in HARMLESS_CALLS or dict_of_pairs(site.node, site.callee) or formats_only(site):
             return True
         return False
 
@@ -486,6 +488,8 @@ class CombinedProject(ProjectNames):
         # Method calls on tracked values keep their arguments; others hand them on.
         for site in self._pending_method_args:
             receiver = graph.find(graph.node(site.receiver))
+            if base_init(self, site):  # `super().__init__(sampler)` of a torch sampler subclass
+                continue
             if receiver in by_root or site.method in (
                 "step",
                 "set_epoch",

@@ -103,6 +103,8 @@ HARMLESS_CALLS = frozenset(
         "dir",
         "callable",
         "issubclass",
+        "pickle.dump",  # serialised: read, neither kept nor changed
+        "pickle.dumps",
     }
 )
 

@@ -384,7 +384,15 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
     def unambiguous(self, value: Value) -> bool:
         """Whether every value that may be where this one is has its kind and class (a variable
         that holds a ReduceLROnPlateau on one branch and a MultiStepLR on another does not)."""
-        return all(v.kind == value.kind and v.cls == value.cls for v in self.values_at(self.root_of(value)))
+        root = self.root_of(value)
+        return all(
+            (v.kind == value.kind and v.cls == value.cls) or self.wraps_in_place(v, root) for v in self.values_at(root)
+        )
+
+    def wraps_in_place(self, value: Value, root: Key) -> bool:
+        """Whether ``value`` is a batch sampler around what its own variable held before
+        (`sampler = BatchSampler(sampler, ...)`): the flow merges the two, the sampler is still one."""
+        return value.kind == "batch_sampler" and self.field_root(value, "sampler") == root
 
     def tracked(self, kind: str, module_id: str, at_helper: bool = True) -> List[Tuple[Value, CallSite]]:
         """Unambiguous, non-escaping values of a kind whose report belongs in ``module_id``, with

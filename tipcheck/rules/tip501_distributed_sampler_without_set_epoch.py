@@ -133,7 +133,12 @@ class DistributedSamplerWithoutSetEpoch(ProjectRule):
         root = project.root_of(sampler)
         target = project.loader_expression(root, func, loader=project.root_of(loader))
         others = project.other_sources(root)
-        if target is None:
+        if any(project.wraps_in_place(v, root) for v in project.values_at(root)):
+            # `sampler = BatchSampler(sampler)`: its names may hold the batch sampler.
+            target, others = _through_batch_sampler(project, loader, root, func), others + [BATCH_SAMPLER]
+            if target is None:
+                return None
+        elif target is None:
             if project.field_root(loader, "sampler") != root:
                 return None  # fed through a batch sampler: `loader.sampler` is a default sampler
             loader_name = project.loader_expression(project.root_of(loader), func)
@@ -208,7 +213,7 @@ def _callee(ctx: RuleContext, call: cst.Call, epoch: Loop) -> Optional[str]:
 NO_SET_EPOCH = frozenset(
     f"call:torch.utils.data.{module}{name}"
     for module in ("", "sampler.")
-    for name in ("RandomSampler", "SequentialSampler", "SubsetRandomSampler", "WeightedRandomSampler")
+    for name in ("RandomSampler", "SequentialSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler")
 )
 
 
@@ -220,6 +225,30 @@ def _unset_in(project: ProjectFacts, loops, loader_root, reaching_sites) -> Opti
         if not any(project.inside(s, epoch) for s in reaching_sites):
             return epoch
     return None
+
+
+BATCH_SAMPLER = "call:torch.utils.data.BatchSampler"
+
+
+def _through_batch_sampler(project: ProjectFacts, loader: Value, root, func) -> Optional[str]:
+    """`loader.batch_sampler.sampler`, for a sampler whose name was rebound to torch's
+    BatchSampler around it (`sampler = BatchSampler(sampler, ...)`), when every value of the
+    loader's name is a DataLoader given that batch sampler: torch's BatchSampler keeps what it
+    wraps as `.sampler`, so the expression never raises. None for a project batch sampler class
+    (it may keep no `.sampler`) or a loader that may be anything else."""
+    wrappers = [v for v in project.values_at(root) if project.wraps_in_place(v, root)]
+    if any(v.custom or v.cls != "BatchSampler" for v in wrappers):
+        return None
+    loader_root = project.root_of(loader)
+    if project.other_sources(loader_root):
+        return None
+    for other in project.values_at(loader_root):
+        if other.kind != "loader" or "batch_sampler" not in other.site.kwargs:
+            return None
+        if project.field_root(other, "batch_sampler") != root:
+            return None
+    name = project.loader_expression(loader_root, func)
+    return f"{name}.batch_sampler.sampler" if name is not None else None
 
 
 def _rebound(target: str, body) -> bool:
