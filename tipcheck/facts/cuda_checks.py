@@ -29,7 +29,8 @@ file mentions CUDA somewhere:
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
   CUDA kernels are GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
-  entry scripts call), through the call graph of the project facts when there are some.
+  entry scripts call), through the call graph of the project facts when there are some; a module
+  that only GPU-only entry scripts import, directly or through other modules (tipcheck.facts.entries).
 
 A `.cuda()` (or `.to("cuda")`) on a module that holds no parameters and no buffers
 (`nn.CrossEntropyLoss().cuda()`, a project loss class that keeps only such modules) is no placement
