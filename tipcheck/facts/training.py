@@ -296,25 +296,8 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
 
     def expression_for(self, root: Key, func: Key) -> Optional[str]:
         """A name (``sampler``) or attribute (``self.sampler``, ``args.sampler``) that refers to
-        the value at ``root`` from inside ``func``."""
-        scope = self.scope_of_func(func)
-        module_id = func[1]
-        graph = self.graph
-        candidates: List[str] = []
-        attributes: List[str] = []
-        while scope is not None:
-            if scope.kind != "class":
-                for name in sorted(scope.bindings):
-                    node = graph.existing((("var", module_id, scope.uid, name), ()))
-                    if node is None:
-                        continue
-                    if graph.find(node) == root:
-                        candidates.append(name)
-                    for attr, child in sorted(graph.fields.get(graph.find(node), {}).items()):
-                        if not attr.startswith(("[", "#")) and graph.find(child) == root:
-                            attributes.append(f"{name}.{attr}")
-            scope = scope.parent
-        found = candidates or attributes
+        the value at ``root`` from inside ``func``: the first of ``expressions_for``."""
+        found = self.expressions_for(root, func)
         return found[0] if found else None
 
     @staticmethod
