@@ -40,9 +40,10 @@ TREE = {
 }
 
 
-def _write(root: Path) -> Dict[str, str]:
+def _write(root: Path, tree: Dict[str, str] = TREE) -> Dict[str, str]:
+    """Write ``tree`` (relative path -> text) under ``root``; its paths by relative name."""
     paths = {}
-    for name, text in TREE.items():
+    for name, text in tree.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -129,12 +130,7 @@ ROOTS_TREE = {
 
 def test_import_roots(tmp_path):
     root = tmp_path / "proj"
-    paths = {}
-    for name, text in ROOTS_TREE.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        paths[name] = str(path)
+    paths = _write(root, ROOTS_TREE)
     linted = [path for name, path in paths.items() if not name.endswith("_init_paths.py")]  # read from disk
     index = ModuleIndex(linted, {path: ROOTS_TREE[name] for name, path in paths.items() if path in linted})
     # Namespace folders: the longer names of a file, when only one file has them.
@@ -187,12 +183,7 @@ def test_a_module_that_is_not_a_script_does_not_prefer_its_own_folder(tmp_path):
         "lib/models/net.py": "import utils\n",  # imported as models.net: lib/models is not on the path
         "lib/models/utils.py": "X = 2\n",
     }
-    paths = {}
-    for name, text in tree.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        paths[name] = str(path)
+    paths = _write(tmp_path, tree)
     index = ModuleIndex(list(paths.values()), {paths[name]: text for name, text in tree.items()})
     assert index.resolve("utils.X", paths["tools/train.py"]) == (paths["lib/utils.py"], ["X"])  # front first
     assert index.resolve("utils.X", paths["tools/eval.py"]) == (paths["tools/utils.py"], ["X"])  # a script's folder
@@ -211,12 +202,7 @@ def test_two_copies_of_a_program_each_import_their_own(tmp_path):
         "test_copy/code/main.py": "from trainer import Trainer\n",
         "test_copy/code/trainer.py": "class Trainer:\n    pass\n",
     }
-    paths = {}
-    for name, text in tree.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        paths[name] = str(path)
+    paths = _write(tmp_path, tree)
     index = ModuleIndex(list(paths.values()), {paths[name]: text for name, text in tree.items()})
     own = index.resolve("trainer.Trainer", paths["train_copy/code/main.py"])
     assert own == (paths["train_copy/code/trainer.py"], ["Trainer"])
@@ -243,10 +229,7 @@ STARS_TREE = {
 
 def test_two_star_imports_name_the_one_definition(tmp_path):
     root = tmp_path
-    paths = {}
-    for name, text in STARS_TREE.items():
-        (root / name).write_text(text, encoding="utf-8")
-        paths[name] = str(root / name)
+    paths = _write(root, STARS_TREE)
     prefilter = _Modules(list(paths.values()))
     assert prefilter.imported_by(paths["train.py"], STARS_TREE["train.py"]) == {paths["nets.py"], paths["plots.py"]}
     anchors = {paths["train.py"]: STARS_TREE["train.py"]}

@@ -28,6 +28,7 @@ from typing import Optional, Set
 import libcst as cst
 
 from tipcheck.facts.scopes import Scope, resolve
+from tipcheck.facts.walk import nodes_in
 
 _OLD_IF_LEFT_IS_VERSION = {cst.LessThan: True, cst.LessThanEqual: True, cst.GreaterThan: False}
 _OLD_IF_LEFT_IS_VERSION[cst.GreaterThanEqual] = False
@@ -109,7 +110,7 @@ class _Guards(cst.CSTVisitor):
 
     def _is_version(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> bool:
         """Whether an expression reads the package's ``__version__``."""
-        for found in _walk(node):
+        for found in nodes_in(node):
             if isinstance(found, (cst.Attribute, cst.Name)):
                 qualified = resolve(found, scope)
                 if qualified and qualified.split(".", 1)[0] == self.package and qualified.endswith(".__version__"):
@@ -120,9 +121,3 @@ class _Guards(cst.CSTVisitor):
                 if value is not None and where is not None and self._is_version(value, where, depth + 1):
                     return True
         return False
-
-
-def _walk(node: cst.CSTNode):
-    yield node
-    for child in node.children:
-        yield from _walk(child)

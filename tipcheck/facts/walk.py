@@ -13,6 +13,7 @@ The order of the children is LibCST's own: the order in which each node's
 `tests/test_walk.py` checks, over real code, that `walk` visits exactly what `visit` visits.
 
 `names_in(node)` is the query that facts and rules ask of an expression most: the names it uses.
+`nodes_in(node)` gives a node and everything under it, whitespace included, in source order.
 """
 
 from __future__ import annotations
@@ -89,6 +90,16 @@ class _Names(cst.CSTVisitor):
             return True
         walk(node.value, self)  # `x.shape`: x, not shape
         return False
+
+
+def nodes_in(node: cst.CSTNode):
+    """The node and every node under it (LibCST's ``children``, whitespace included), depth first
+    in source order, without recursion."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
 
 
 def names_in(node: cst.CSTNode, attributes: bool = True) -> List[str]:

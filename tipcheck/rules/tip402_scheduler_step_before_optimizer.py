@@ -13,7 +13,7 @@ from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
 from tipcheck.facts.ordering import Divergence, runs_before_any, runs_before_loop, runs_first
 from tipcheck.facts.training import ANY_CLASS, Loop, ProjectFacts
-from tipcheck.facts.walk import names_in
+from tipcheck.facts.walk import names_in, nodes_in
 from tipcheck.fixes.exits import early_exits
 from tipcheck.fixes.statements import bound_names, delete_line, insert_after, is_lone_call
 from tipcheck.rules.base import ProjectRule
@@ -307,7 +307,7 @@ def _counting(condition: cst.BaseExpression, var: Optional[str]) -> bool:
     if any(_counts(name, var) for name in names_in(condition)):
         return True
     ordering = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
-    for node in _nodes(condition):
+    for node in nodes_in(condition):
         if isinstance(node, cst.Comparison) and any(isinstance(c.operator, ordering) for c in node.comparisons):
             return True
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
@@ -315,10 +315,6 @@ def _counting(condition: cst.BaseExpression, var: Optional[str]) -> bool:
     return False
 
 
-def _nodes(node: cst.CSTNode):
-    yield node
-    for child in node.children:
-        yield from _nodes(child)
 
 
 def _reads(statements: List[cst.CSTNode], name: str) -> bool:
