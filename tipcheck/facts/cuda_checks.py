@@ -14,7 +14,8 @@ file mentions CUDA somewhere:
 - code that is GPU-only by design. A GPU-only statement (an NCCL process group, `set_device(...)`,
   `DataParallel`/`DistributedDataParallel` with `device_ids`, a multi-GPU scatter, the choice of the
   visible GPUs `os.environ["CUDA_VISIBLE_DEVICES"] = ...`, `torch.cuda.current_device()`, `with
-  torch.cuda.stream(s):` over a stream only ever made by `torch.cuda.Stream()`, a spawn
+  torch.cuda.device(i):` or `with torch.cuda.device_of(t):` (the code around it is written for a GPU's
+  tensors), `with torch.cuda.stream(s):` over a stream only ever made by `torch.cuda.Stream()`, a spawn
   of one process per GPU, an `if` GPU-only whichever way it goes) governs the block it stands in: the `if`
   branch it is in, or else its whole function (or module). The other branch of that `if` is not
   governed. The choice of the visible GPUs governs a function's body or an `if` branch, never a
@@ -137,8 +138,32 @@ class ModuleChecks:
                 for node in self._distributed_blocks():
                     blocks.add(id(node))
                 self._collective_inputs = collective_inputs(self.summary.calls)
-            self._gpu_blocks = blocks | gpu_only_ifs(self.module_body, blocks)
+            self._gpu_blocks = self._calling_gpu_functions(blocks | gpu_only_ifs(self.module_body, blocks))
         return self._gpu_blocks
+
+    def _calling_gpu_functions(self, blocks: Set[int]) -> Set[int]:
+        """Add the blocks that call a function of this module whose body only runs on GPUs by design
+        (`score = self.predict_window(window, device)` where `predict_window` enters `with
+        torch.cuda.device(...)`): the call is a GPU-only statement of its own, and so on up through
+        the module's functions. Calls are resolved by the project facts (methods through `self`)."""
+        targets = getattr(getattr(self.project, "project", None), "call_targets", None)
+        if not targets:
+            return blocks
+        sites = []
+        for site in self.summary.calls:
+            key = targets.get(id(site))
+            record = self.summary.funcs.get(key) if key is not None and key[1] == self.summary.module_id else None
+            block = _governing_block(site.ctx.stmt_path) if record is not None else None
+            if block is not None and record.node is not site.ctx.stmt:
+                sites.append((site, getattr(record.node.body, "body", ()), block))
+        changed = True
+        while changed:
+            changed = False
+            for site, body, block in sites:
+                if id(block) not in blocks and body and whole_body_on_gpus(body, blocks):
+                    blocks = blocks | {id(block)} | gpu_only_ifs(self.module_body, blocks | {id(block)})
+                    changed = True
+        return blocks
 
     def _blocks_choosing_gpus(self) -> List[Sequence[cst.CSTNode]]:
         """Blocks that choose the GPUs the process sees, as a statement of their own:
@@ -377,7 +402,7 @@ def _several_gpus(value: cst.BaseExpression) -> bool:
 
 def _gpu_only_call(site: CallSite) -> bool:
     """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, `current_device()`, a DataParallel or
-    DDP over `device_ids`, a multi-GPU scatter or broadcast."""
+    DDP over `device_ids`, a multi-GPU scatter or broadcast, a `with torch.cuda.device(...)` (or `device_of`)."""
     call = site.node
     name = site.callee or code(call.func)
     if name.endswith("init_process_group"):
@@ -386,11 +411,19 @@ def _gpu_only_call(site: CallSite) -> bool:
         return True  # current_device() raises without CUDA: the code around it is written for GPUs
     if _SCATTER.search(name):
         return True
+    if name.endswith(("cuda.device", "cuda.device_of")) and _with_item(site):
+        return True  # `with torch.cuda.device_of(image):`: the code around it is written for a GPU's tensors
     if name.endswith("DataParallel"):  # DataParallel, DistributedDataParallel
         for index, arg in enumerate(call.args):
             if (arg.keyword is not None and arg.keyword.value == "device_ids") or (arg.keyword is None and index == 1):
                 return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
     return False
+
+
+def _with_item(site: CallSite) -> bool:
+    """The call is what a `with` statement enters (`with torch.cuda.device(idx):`)."""
+    stmt = site.ctx.stmt
+    return isinstance(stmt, cst.With) and any(item.item is site.node for item in stmt.items)
 
 
 def _governing_block(stmt_path) -> Optional[Sequence[cst.CSTNode]]:
