@@ -1,4 +1,4 @@
-"""[TIP102] A look-alike of a GPU evaluator: only `predict` enters `with torch.cuda.device_of(image):`; the training function beside it places the model with `.cuda()` and no check, and a machine without CUDA crashes there."""
+"""[TIP102] A look-alike of a GPU evaluator: only `predict` enters `with torch.cuda.device_of(image):`; the training function beside it (which does not call it) places the model with `.cuda()` and no check, and a machine without CUDA crashes there."""
 import torch
 from torch import nn
 
@@ -15,4 +15,4 @@ def train(batches):
         optimizer.zero_grad()
         nn.functional.mse_loss(model(inputs), targets).backward()
         optimizer.step()
-    return predict(model, inputs)
+    return model
