@@ -452,6 +452,7 @@ def test_rules_json():
             "name": rule.name,
             "summary": rule.summary,
             "fix": rule.fixable,
+            "preview": rule.preview,
             "url": f"https://github.com/tipcheck/tipcheck/blob/main/rules/{rule.code}/{rule.code}.md",
         }
         assert item["fix"] in ("always", "sometimes", "never")

@@ -80,6 +80,11 @@ def _common(func):
         ),
         click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Include fixes that may change behaviour."),
         click.option(
+            "--preview/--no-preview",
+            default=None,
+            help="Enable the preview rules (new, off by default; `tipcheck rules` marks them).",
+        ),
+        click.option(
             "--respect-gitignore/--no-respect-gitignore",
             default=None,
             help="Skip files that .gitignore ignores (default: yes).",
@@ -155,6 +160,7 @@ def _setup(
     jobs=None,
     no_cache=False,
     cache_dir=None,
+    preview=None,
 ) -> _Run:
     try:
         overrides = Overrides(
@@ -164,6 +170,7 @@ def _setup(
             unsafe_fixes=unsafe_fixes,
             output_format=output_format,
             respect_gitignore=respect_gitignore,
+            preview=preview,
         )
         resolver = Resolver(config=config_path, overrides=overrides)
         base = resolver.base()
@@ -313,6 +320,7 @@ def lint(
     ignore,
     output_format,
     unsafe_fixes,
+    preview,
     respect_gitignore,
     config_path,
     show_settings,
@@ -337,6 +345,7 @@ def lint(
         jobs,
         no_cache,
         cache_dir,
+        preview,
     )
     if show_settings:
         _show_settings(run, paths)
@@ -409,6 +418,7 @@ def fix(
     ignore,
     output_format,
     unsafe_fixes,
+    preview,
     respect_gitignore,
     config_path,
     show_settings,
@@ -433,6 +443,7 @@ def fix(
         jobs,
         no_cache,
         cache_dir,
+        preview,
     )
     if show_settings:
         _show_settings(run, paths)

@@ -82,7 +82,14 @@ def list_rules(output_format):
         click.echo(
             json.dumps(
                 [
-                    {"code": r.code, "name": r.name, "summary": r.summary, "fix": r.fixable, "url": rule_url(r.code)}
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "summary": r.summary,
+                        "fix": r.fixable,
+                        "preview": r.preview,
+                        "url": rule_url(r.code),
+                    }
                     for r in ALL_RULES
                 ],
                 indent=2,
@@ -91,7 +98,8 @@ def list_rules(output_format):
         return
     width = max(len(r.name) for r in ALL_RULES)
     for r in ALL_RULES:
-        click.echo(f"{r.code}  {r.name:<{width}}  {r.summary}")
+        marker = "  (preview: `--preview` or `--select " + r.code + "` enables it)" if r.preview else ""
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.summary}{marker}")
 
 
 @click.command("rule")

@@ -14,6 +14,7 @@ Keys (kebab-case, type-checked; an unknown key is an error)
     ``per-file-ignores``                                 table: glob -> list of codes or prefixes
     ``exclude``, ``extend-exclude``                      lists of globs
     ``unsafe-fixes``, ``respect-gitignore``              booleans
+    ``preview``                                          boolean: enable the preview rules too
     ``output-format``                                    one of OUTPUT_FORMATS (tipcheck.output.formats)
 
 Globs (``per-file-ignores``, ``exclude``; tipcheck.globs) follow Ruff's matchers: a pattern matches a path when it
@@ -81,10 +82,14 @@ KEYS = (
     "unsafe-fixes",
     "output-format",
     "respect-gitignore",
+    "preview",
 )
 
 
 # -- rule codes ------------------------------------------------------------------------------
+
+
+PREVIEW_CODES = frozenset(rule.code for rule in ALL_RULES if rule.preview)
 
 
 def all_codes() -> Tuple[str, ...]:
@@ -199,6 +204,7 @@ class Settings:
     unsafe_fixes: bool = False
     output_format: str = "full"
     respect_gitignore: bool = True
+    preview: bool = False
     cli: RuleSelection = RuleSelection()
 
     # -- construction --------------------------------------------------------------------------
@@ -245,7 +251,7 @@ class Settings:
                 values[key.replace("-", "_")] = _selectors(value, shown, key)
             elif key in ("exclude", "extend-exclude"):
                 values[key.replace("-", "_")] = tuple(_glob(g, shown, key) for g in string_list(value, shown, key))
-            elif key in ("unsafe-fixes", "respect-gitignore"):
+            elif key in ("unsafe-fixes", "respect-gitignore", "preview"):
                 values[key.replace("-", "_")] = boolean(value, shown, key)
             elif key == "output-format":
                 values["output_format"] = check_output_format(value, shown, key)
@@ -283,8 +289,14 @@ class Settings:
 
     @cached_property
     def enabled_codes(self) -> FrozenSet[str]:
-        """Every enabled code (rule codes and TIP001), before per-file-ignores."""
-        return _resolve_codes(self.layers, all_codes())
+        """Every enabled code (rule codes and TIP001), before per-file-ignores. A preview rule
+        (Rule.preview) is enabled only in preview mode (``preview = true``, ``--preview``) or when
+        a selection names its exact code (`--select TIP305`); a prefix or ALL leaves it out."""
+        enabled = _resolve_codes(self.layers, all_codes())
+        if self.preview:
+            return enabled
+        named = {s for layer in self.layers for s in (*(layer.select or ()), *layer.extend_select)}
+        return frozenset(code for code in enabled if code not in PREVIEW_CODES or code in named)
 
     def enabled_rules(self) -> List[Rule]:
         """The enabled rules, in ALL_RULES order (select, extend-select, ignore, then the CLI)."""
@@ -394,6 +406,7 @@ class Settings:
             f"unsafe-fixes = {value(self.unsafe_fixes)}",
             f"output-format = {value(self.output_format)}",
             f"respect-gitignore = {value(self.respect_gitignore)}",
+            f"preview = {value(self.preview)}",
         ]
         if not self.cli.empty:
             lines.append("")
@@ -423,7 +436,7 @@ class Overrides:
       extend-select and ignore); ``extend_select`` and ``ignore`` are applied on top of what the
       config enabled (a command-line --extend-select re-enables what the config ignores).
     - ``exclude`` (None: not given) replaces the config's exclude; ``extend_exclude`` adds.
-    - ``unsafe_fixes``, ``output_format``, ``respect_gitignore``: None means "not given"; a value
+    - ``unsafe_fixes``, ``output_format``, ``respect_gitignore``, ``preview``: None means "not given"; a value
       replaces the config's. (Click flags should default to None for this to work.)
 
     Code lists may hold comma-joined items ("TIP2,TIP401"), as click's multiple options give.
@@ -438,6 +451,7 @@ class Overrides:
     unsafe_fixes: Optional[bool] = None
     output_format: Optional[str] = None
     respect_gitignore: Optional[bool] = None
+    preview: Optional[bool] = None
 
     def __post_init__(self) -> None:
         def check(values, option):
@@ -465,7 +479,7 @@ class Overrides:
             changes["exclude"] = tuple(self.exclude)
         if self.extend_exclude:
             changes["extend_exclude"] = settings.extend_exclude + tuple(self.extend_exclude)
-        for name in ("unsafe_fixes", "output_format", "respect_gitignore"):
+        for name in ("unsafe_fixes", "output_format", "respect_gitignore", "preview"):
             if getattr(self, name) is not None:
                 changes[name] = getattr(self, name)
         return replace(settings, **changes) if changes else settings

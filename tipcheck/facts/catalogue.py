@@ -2,7 +2,7 @@
 
 A qualified name (``torch.optim.lr_scheduler.StepLR``, ``torch.utils.data.DataLoader``, a
 torchvision or timm model builder, ...) is given a kind ("scheduler", "optimizer", "loader",
-"sampler", "batch_sampler", "wrapper", "scaler", "model") and a class name. Project classes get
+"sampler", "batch_sampler", "wrapper", "scaler", "model", "dataset") and a class name. Project classes get
 theirs from their bases (tipcheck.facts.combine); rules read the class names (``value.cls``) and
 the few families below (schedulers stepped per batch, composite schedulers).
 """
@@ -51,6 +51,15 @@ HF_OPTIMIZERS = {"AdamW", "Adafactor"}
 ANY_CLASS = "?"
 
 
+# Datasets: torch's own classes and torchvision's dataset classes (all map-style). A project class
+# deriving from one of these is a dataset of its base's class (`IterableDataset`: an iterable one).
+TORCH_DATASETS = {
+    "torch.utils.data." + name
+    for name in ("Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "ChainDataset", "StackDataset")
+} | {"torch.utils.data.dataset." + name for name in ("Dataset", "IterableDataset", "TensorDataset", "Subset")}
+ITERABLE_DATASETS = {"IterableDataset", "ChainDataset"}
+
+
 def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
     """(kind, class name) for a torch/torchvision/timm callable that creates a tracked value."""
     parts = qualified.split(".")
@@ -74,6 +83,10 @@ def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
         return "wrapper", last
     if qualified in GRAD_SCALERS:
         return "scaler", "GradScaler"
+    if qualified in TORCH_DATASETS:
+        return "dataset", last
+    if qualified.startswith("torchvision.datasets.") and last[:1].isupper() and "transforms" not in parts:
+        return "dataset", last
     if qualified == "timm.create_model":
         return "model", "timm"
     if qualified.startswith("transformers.") and last == "from_pretrained" and "Model" in parts[-2]:

@@ -375,6 +375,9 @@ class CombinedProject(ProjectNames):
                 path = site.kwargs.get(name)
                 if path is not None:
                     graph.union(graph.field(result, name), graph.node(path))
+            path = site.kwargs.get("dataset") or (site.args[0] if site.args else None)
+            if path is not None:
+                graph.union(graph.field(result, "dataset"), graph.node(path))
             if site.star:
                 self.escaped.add(result)
         elif kind == "batch_sampler":

@@ -20,6 +20,9 @@ class Rule:
     finds: ClassVar[str]
     fix_safety: ClassVar[str]
     project: ClassVar[bool] = False  # needs the project-wide training facts
+    # A preview rule (an opinion or a performance hint, new): off unless preview mode is on or its
+    # exact code is selected (tipcheck.config.Settings.enabled_codes), as Ruff's preview rules.
+    preview: ClassVar[bool] = False
 
     def check(self, ctx: RuleContext) -> None:
         raise NotImplementedError
