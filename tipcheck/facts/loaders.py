@@ -64,8 +64,12 @@ def literal(arg: Optional[cst.Arg]):
 
 
 def feeds_training(project, loader: Value) -> bool:
-    """Whether the loader's batches are trained on (see the module docstring)."""
+    """Whether the loader's batches are trained on (see the module docstring). A loader whose
+    variable may hold another loader too (`evaluate(model, loader)` called with the training and
+    the validation loader merges them) is not known to be the one trained on: False."""
     root = project.root_of(loader)
+    if sum(v.kind == "loader" for v in project.values_at(root)) != 1:
+        return False
     if any(project.pass_trains(loop) for loop in project.loops_iterating(loader)):
         return True
     return project.pulls_train(root) or bool(project.iter_passes(root)) or bool(project.yield_from_passes(root))
@@ -83,13 +87,41 @@ def datasets_of(project, loader: Value) -> Optional[List[Value]]:
 
 
 def dataset_style(project, loader: Value) -> Optional[str]:
-    """"map", "iterable" or None (see the module docstring)."""
+    """"map", "iterable" or None (see the module docstring); "sampling" for a project dataset
+    whose `__getitem__` draws its own random item (`torch.multinomial`, `random.choice`): the
+    order the loader asks for does not decide what it gets."""
     values = datasets_of(project, loader)
     if values is None:
         return None
-    if any(v.cls in ITERABLE_DATASETS for v in values):
+    if all(v.cls in ITERABLE_DATASETS for v in values):
         return "iterable"
+    if any(v.cls in ITERABLE_DATASETS for v in values):
+        return None
+    if any(_samples_itself(project, v) for v in values):
+        return "sampling"
     return "map"
+
+
+_RANDOM = re.compile(r"\brandom\b|randint|randperm|multinomial|\bchoice\(|\bshuffle\(")
+
+
+def _samples_itself(project, dataset: Value) -> bool:
+    """A project dataset class whose `__getitem__` (or a method it inherits) draws at random."""
+    if not dataset.custom:
+        return False
+    callee = dataset.site.callee
+    key = project._definition(callee, dataset.module_id) if callee else None
+    seen = set()
+    while key is not None and key not in seen and key in project.classes:
+        seen.add(key)
+        cls = project.classes[key]
+        getitem = cls.methods.get("__getitem__")
+        if getitem is not None and getitem in project.funcs:
+            node = project.funcs[getitem].node
+            return bool(_RANDOM.search(cst.Module(body=[node]).code))
+        bases = [project._definition(b, key[1]) for b in cls.bases if b]
+        key = next((b for b in bases if b is not None and b[0] == "class"), None)
+    return False
 
 
 _ARGPARSE_DEFAULT = r"""add_argument\(\s*['"]-{{1,2}}{name}['"][^)]*?default\s*=\s*(-?\d+)"""
@@ -113,3 +145,43 @@ def workers(loader: Value, text: str) -> Optional[int]:
         if match:
             return int(match.group(1))
     return None
+
+
+def training_loops(project, loader: Value) -> list:
+    """The loops over the loader that train (tipcheck.facts.passes.pass_trains)."""
+    return [loop for loop in project.loops_iterating(loader) if project.pass_trains(loop)]
+
+
+def has_sampler(loader: Value) -> bool:
+    """A `sampler=` or `batch_sampler=` other than a literal None: the order is the sampler's."""
+    args = (loader_arg(loader, name) for name in ("sampler", "batch_sampler"))
+    return any(arg is not None and literal(arg) is not None for arg in args)
+
+
+# Code that shards the data for each rank without a DistributedSampler on the loader: Hugging Face
+# datasets' `split_dataset_by_node`, `.shard(num_shards, index)`, and frameworks that shard the
+# loaders they are given (accelerate's `prepare`, DeepSpeed, Lightning).
+_SHARDS_ELSEWHERE = re.compile(
+    r"split_dataset_by_node|\.shard\(|\bAccelerator\b|\.prepare\(|deepspeed|lightning|idist\.auto_dataloader"
+)
+DDP = "DistributedDataParallel"
+
+
+def ddp_training(project, loader: Value, loops: list) -> bool:
+    """Whether the loops that train on the loader train a DistributedDataParallel model: a DDP
+    wrapper is called in one of them, or built in the loader's module or a loop's module."""
+    modules = {loader.module_id} | {loop.module_id for loop in loops}
+    if any(v.cls == DDP and v.module_id in modules for v in project.values_of_kind("wrapper")):
+        return True
+    return any(
+        v.kind == "wrapper" and v.cls == DDP
+        for loop in loops
+        for root in project.models_called_in(loop)
+        for v in project.values_at(root)
+    )
+
+
+def shards_elsewhere(project, loader: Value, loops: list) -> bool:
+    """Whether the code around the loader or its training loops shards the data another way."""
+    modules = {loader.module_id} | {loop.module_id for loop in loops}
+    return any(_SHARDS_ELSEWHERE.search(getattr(project.summaries.get(m), "text", "") or "") for m in modules)
