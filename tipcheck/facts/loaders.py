@@ -87,7 +87,7 @@ def datasets_of(project, loader: Value) -> Optional[List[Value]]:
 
 
 def dataset_style(project, loader: Value) -> Optional[str]:
-    """"map", "iterable" or None (see the module docstring); "sampling" for a project dataset
+    """ "map", "iterable" or None (see the module docstring); "sampling" for a project dataset
     whose `__getitem__` draws its own random item (`torch.multinomial`, `random.choice`): the
     order the loader asks for does not decide what it gets."""
     values = datasets_of(project, loader)
@@ -137,7 +137,9 @@ def workers(loader: Value, text: str) -> Optional[int]:
     if isinstance(found, int) and not isinstance(found, bool):
         return found
     value = arg.value
-    name = value.attr.value if isinstance(value, cst.Attribute) else value.value if isinstance(value, cst.Name) else None
+    name = (
+        value.attr.value if isinstance(value, cst.Attribute) else value.value if isinstance(value, cst.Name) else None
+    )
     if name is None:
         return None
     for option in (name, name.replace("_", "-")):
