@@ -55,7 +55,15 @@ ANY_CLASS = "?"
 # deriving from one of these is a dataset of its base's class (`IterableDataset`: an iterable one).
 TORCH_DATASETS = {
     "torch.utils.data." + name
-    for name in ("Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "ChainDataset", "StackDataset")
+    for name in (
+        "Dataset",
+        "IterableDataset",
+        "TensorDataset",
+        "Subset",
+        "ConcatDataset",
+        "ChainDataset",
+        "StackDataset",
+    )
 } | {"torch.utils.data.dataset." + name for name in ("Dataset", "IterableDataset", "TensorDataset", "Subset")}
 ITERABLE_DATASETS = {"IterableDataset", "ChainDataset"}
 
