@@ -421,7 +421,12 @@ def test_a_fixture_whose_rule_is_missing_is_an_error(tmp_path):
         json.dumps({"rule": "TIP999", "before": ["exit_ok"], "after": ["exit_ok"]}), encoding="utf-8"
     )
     [case] = make_cases([str(script)], scripts_dir=str(tmp_path / "scripts"))
-    assert case.error == "tipcheck could not fix it: TIP999, the fixture's rule, is not a rule of this tipcheck"
+    why = "tipcheck could not fix it: TIP999, the fixture's rule, is not a rule of this tipcheck"
+    assert case.error == why
+    # So is it in a prepared folder (run where tipcheck is not installed).
+    assert CliRunner().invoke(cli, ["harness", "--prepare", str(tmp_path / "prepared"), str(script)]).exit_code == 0
+    [case] = make_cases(fixed_dir=str(tmp_path / "prepared"))
+    assert case.error == why
 
 
 # -- the command's --start-method ------------------------------------------------------------------------

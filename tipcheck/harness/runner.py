@@ -130,6 +130,7 @@ def cases_from_prepared(path: str, names: Sequence[str] = ()) -> List[Case]:
                 load_expectation(os.path.join(path, entry["expect"])),
                 entry.get("fix", {}),
                 source=entry.get("source"),
+                error=_fix_error(entry.get("fix", {})),
             )
         )
     missing = wanted - {c.name for c in cases}
@@ -184,9 +185,13 @@ def make_cases(
 
     cases = prepare_cases(find_fixtures(fixtures), scripts_dir, fixed)
     for case in cases:
-        if case.fix.get("errors"):
-            case.error = "tipcheck could not fix it: " + "; ".join(case.fix["errors"])
+        case.error = _fix_error(case.fix)
     return cases
+
+
+def _fix_error(fix: Mapping[str, Any]) -> Optional[str]:
+    """Why a case has no usable fixed copy (tipcheck failed, or lacks the fixture's rule), or None."""
+    return "tipcheck could not fix it: " + "; ".join(fix["errors"]) if fix.get("errors") else None
 
 
 # -- environments ----------------------------------------------------------------------------------
