@@ -40,10 +40,17 @@ from tipcheck.harness.expectations import (  # noqa: E402
     run_check,
 )
 from tipcheck.harness.runner import environments, find_fixtures, make_cases, run_cases  # noqa: E402
+from tipcheck.rules import RULES_BY_CODE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SCRIPTS = sorted(p for p in FIXTURES.glob("*.py"))
+#: The fixtures of rules this checkout does not have yet (their fixed copies cannot be made: the
+#: harness gives them an "error" verdict); tests/test_harness_loaders.py runs them with fixed
+#: copies written by hand.
+RULES = {s: load_expectation(expectation_path(str(s))).rule for s in SCRIPTS}
+PENDING = [s for s in SCRIPTS if RULES[s] is not None and RULES[s] not in RULES_BY_CODE]
+RUNNABLE = [s for s in SCRIPTS if s not in PENDING]
 CUDA = torch.cuda.is_available()
 GPUS = torch.cuda.device_count() if CUDA else 0
 
@@ -51,7 +58,7 @@ GPUS = torch.cuda.device_count() if CUDA else 0
 def _pairs(devices):
     """(fixture name, environment name) for every fixture that has an expectation."""
     out = []
-    for script in SCRIPTS:
+    for script in RUNNABLE:
         path = expectation_path(str(script))
         if os.path.isfile(path):
             for env in environments(load_expectation(path), devices):
@@ -208,6 +215,11 @@ def test_checks_have_docs_and_the_vocabulary_is_complete():
         "same_weights_as_original",
         "globals_on_device",
         "dist_backend",
+        "loader_same_order_every_epoch",
+        "loader_reshuffled",
+        "ranks_each_cover_dataset",
+        "ranks_disjoint_covering",
+        "loader_workers",
     }
     assert set(CHECKS) == wanted
     assert all(func.__doc__ for func in CHECKS.values())
@@ -219,7 +231,7 @@ def test_checks_have_docs_and_the_vocabulary_is_complete():
 @pytest.fixture(scope="module")
 def cpu_report(tmp_path_factory):
     work = tmp_path_factory.mktemp("harness")
-    cases = make_cases([str(FIXTURES)], scripts_dir=str(work / "scripts"))
+    cases = make_cases([str(p) for p in RUNNABLE], scripts_dir=str(work / "scripts"))
     return run_cases(cases, devices=("cpu",), work_dir=str(work / "runs"), preload=True)
 
 
@@ -250,7 +262,7 @@ def test_cpu_report_shape(cpu_report):
 @pytest.fixture(scope="module")
 def pretend_report(tmp_path_factory):
     work = tmp_path_factory.mktemp("harness-pretend")
-    cases = make_cases([str(FIXTURES)], scripts_dir=str(work / "scripts"))
+    cases = make_cases([str(p) for p in RUNNABLE], scripts_dir=str(work / "scripts"))
     return run_cases(cases, devices=("pretend-cuda",), work_dir=str(work / "runs"), preload=True)
 
 
@@ -272,7 +284,16 @@ def test_device_fixtures_run_in_pretend_cuda():
     assert sorted(f for f, _ in pairs) == sorted(device_fixtures) and {e for _, e in pairs} == {"pretend-cuda"}
 
 
-RULE_FIXTURES = [s.stem for s in SCRIPTS if load_expectation(expectation_path(str(s))).rule is not None]
+def _measured_only(script: Path) -> bool:
+    """Whether the fixture is there for a figure (`"measures"`), asking the same checks of the
+    fixed copy as of the original: nothing to tell a fix from none (TIP305's data wait)."""
+    expectation = load_expectation(expectation_path(str(script)))
+    return bool(expectation.measures) and [c.label() for c in expectation.after] == [
+        c.label() for c in expectation.before
+    ]
+
+
+RULE_FIXTURES = [s.stem for s in SCRIPTS if RULES[s] is not None and not _measured_only(s)]
 
 
 @pytest.fixture(scope="module")
@@ -412,7 +433,7 @@ def test_hardcoded_gloo_is_told_from_a_cpu_fallback():
 @pytest.fixture(scope="module")
 def cuda_report(tmp_path_factory):
     work = tmp_path_factory.mktemp("harness-cuda")
-    cases = make_cases([str(FIXTURES)], scripts_dir=str(work / "scripts"))
+    cases = make_cases([str(p) for p in RUNNABLE], scripts_dir=str(work / "scripts"))
     return run_cases(cases, devices=("cuda",), work_dir=str(work / "runs"), preload=True)
 
 

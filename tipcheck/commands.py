@@ -158,8 +158,16 @@ def show_rule(code):
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Fixture×environment pairs to run at once."
 )
+@click.option(
+    "--start-method",
+    type=click.Choice(["spawn", "forkserver", "fork"]),
+    default=None,
+    help="Start DataLoader workers this way in the fixtures whose expectation names no start_method.",
+)
 @click.option("--list-checks", is_flag=True, help="List the checks expectation files can use.")
-def harness(fixtures, devices, nproc, json_path, fixed_dir, prepare, timeout, keep, preload, jobs, list_checks):
+def harness(
+    fixtures, devices, nproc, json_path, fixed_dir, prepare, timeout, keep, preload, jobs, start_method, list_checks
+):
     """Run FIXTURES before and after tipcheck's fixes (unsafe ones too) and check each against its
     expectation file, NAME.expect.json (default: every fixtures/*.py that has one). Needs the
     harness extra (torch, torchvision)."""
@@ -179,6 +187,7 @@ def harness(fixtures, devices, nproc, json_path, fixed_dir, prepare, timeout, ke
             preload=preload,
             jobs=jobs,
             list_checks=list_checks,
+            start_method=start_method,
             out=sys.stdout,
             err=sys.stderr,
             argv=None,

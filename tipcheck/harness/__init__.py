@@ -12,6 +12,9 @@ This package re-exports what a caller needs; the code is in its modules:
 - `processes`: `run_instrumented`, `run_processes` (one process or a distributed group);
 - `forkserver`: the fork server and its client (`preload=True`);
 - `observables`: reading what a run did out of its reports;
+- `instrument`: the instrumented process (`python -m tipcheck.harness.instrument`) and its report,
+  with the recorders it mixes in: `record_schedulers`, `record_weights`, `record_loaders` (each
+  DataLoader pass's drawn indices, the data wait per step, the start method of loader workers);
 - `errors`: `HarnessError` (and `ExpectationError`).
 
 The rest of the harness (`tipcheck harness`, `python -m tipcheck.harness.run`):
@@ -32,6 +35,9 @@ from tipcheck.harness.forkserver import INSTRUMENT, PRELOAD_ENV, stop_fork_serve
 from tipcheck.harness.observables import (
     epoch_lrs,
     failures,
+    loader_passes,
+    loader_record,
+    loader_shard_problems,
     lrs_by_loader_iter,
     sampler_orders,
     sampler_problems,
@@ -58,6 +64,9 @@ __all__ = [
     "epoch_lrs",
     "failures",
     "free_port",
+    "loader_passes",
+    "loader_record",
+    "loader_shard_problems",
     "lrs_by_loader_iter",
     "run_instrumented",
     "run_processes",

@@ -25,6 +25,7 @@ RUNTIME_MODULES = (
     "observables.py",
     "pretend_cuda.py",
     "processes.py",
+    "record_loaders.py",
     "record_schedulers.py",
     "record_weights.py",
     "report.py",

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from tipcheck.harness.errors import ExpectationError
-from tipcheck.harness.observables import sampler_orders, sampler_problems, step_lrs
+from tipcheck.harness.observables import (
+    loader_passes,
+    loader_record,
+    loader_shard_problems,
+    sampler_orders,
+    sampler_problems,
+    step_lrs,
+)
 
 PRETEND_CUDA = "pretend-cuda"
 
@@ -116,7 +123,9 @@ def exit_ok(ctx: Context) -> Tuple[bool, str]:
 @check("crash_matching")
 def crash_matching(ctx: Context, pattern: str) -> Tuple[bool, str]:
     """A process failed (an exception, or a non-zero exit) and its exception, `Type: message`
-    (or, without one, the end of its stderr), matches the regular expression `pattern`."""
+    (or, without one, the end of its stderr), matches the regular expression `pattern`. The type is
+    the exception's class, qualified by its module except for builtins (`ValueError`,
+    `_pickle.PicklingError`): `^ValueError:` asks for that type (and not a message that names it)."""
     seen = []
     for index, report in enumerate(ctx.reports):
         if report is None:
@@ -309,6 +318,103 @@ def sampler_reshuffled_disjoint_covering(ctx: Context, sampler: int = 0) -> Tupl
         return False, "; ".join(problems[:6]) + (f" (+{len(problems) - 6} more)" if len(problems) > 6 else "")
     orders = sampler_orders(reports, sampler)
     return True, f"{len(orders)} ranks, {min(len(e) for e in orders.values())} epochs: reshuffled, disjoint, covering"
+
+
+def _loader_passes(ctx: Context, loader: int) -> List[Tuple[str, dict, List[List[int]]]]:
+    """(where, record, complete passes) of DataLoader #`loader` on every process; raises _Missing
+    where a process iterated no such loader."""
+    out = []
+    for index, report in enumerate(_all(ctx)):
+        record = loader_record(report, loader)
+        if record is None:
+            count = len(report.get("loader_epochs") or [])
+            raise _Missing(f"{_rank(report, index)}no DataLoader #{loader} was iterated ({count} were)")
+        out.append((_rank(report, index), record, loader_passes(report, loader)))
+    return out
+
+
+@check("loader_same_order_every_epoch")
+def loader_same_order_every_epoch(ctx: Context, loader: int = 0, min_epochs: int = 2) -> Tuple[bool, str]:
+    """On every process, DataLoader #`loader` (numbered in order of first pass) drew one and the
+    same index order in each of its passes (`__iter__` calls), over `min_epochs` complete passes or
+    more (a pass left early, or a `next(iter(loader))`, is not counted)."""
+    problems, seen = [], []
+    for where, record, passes in _loader_passes(ctx, loader):
+        if len(passes) < min_epochs:
+            problems.append(f"{where}{len(passes)} complete pass(es), need {min_epochs}")
+        changed = [i for i in range(1, len(passes)) if passes[i] != passes[0]]
+        if changed:
+            problems.append(f"{where}pass {changed[0]} drew another order than pass 0")
+        seen.append(f"{len(passes)} passes of {len(passes[0]) if passes else 0} ({record['sampler']})")
+    return not problems, "; ".join(problems) or f"one order every pass: {', '.join(seen)}"
+
+
+@check("loader_reshuffled")
+def loader_reshuffled(ctx: Context, loader: int = 0) -> Tuple[bool, str]:
+    """On every process, DataLoader #`loader` made two complete passes or more, and each drew
+    another index order than the pass before it."""
+    problems, seen = [], []
+    for where, record, passes in _loader_passes(ctx, loader):
+        if len(passes) < 2:
+            problems.append(f"{where}{len(passes)} complete pass(es), need 2")
+        repeated = [i for i in range(1, len(passes)) if passes[i] == passes[i - 1]]
+        if repeated:
+            problems.append(
+                f"{where}pass {repeated[0]} repeats the order of pass {repeated[0] - 1} ({record['sampler']})"
+            )
+        seen.append(f"{len(passes)} passes ({record['sampler']})")
+    return not problems, "; ".join(problems) or f"a new order every pass: {', '.join(seen)}"
+
+
+@check("ranks_each_cover_dataset")
+def ranks_each_cover_dataset(ctx: Context, loader: int = 0) -> Tuple[bool, str]:
+    """On every process (rank), the first complete pass of DataLoader #`loader` drew every index of
+    its dataset: each rank trains on the whole dataset (what a loader without DistributedSampler
+    does under torch.distributed)."""
+    problems = []
+    entries = _loader_passes(ctx, loader)
+    for where, record, passes in entries:
+        length = record["dataset_len"]
+        if length is None:
+            problems.append(f"{where}the dataset has no length")
+        elif not passes:
+            problems.append(f"{where}no complete pass")
+        elif not set(range(length)) <= set(passes[0]):
+            problems.append(f"{where}the first pass drew {len(set(passes[0]))} of {length} indices")
+    done = f"{len(entries)} process(es) each drew all {entries[0][1]['dataset_len']}"
+    return not problems, "; ".join(problems) or done
+
+
+@check("ranks_disjoint_covering")
+def ranks_disjoint_covering(ctx: Context, loader: int = 0) -> Tuple[bool, str]:
+    """In each complete pass of DataLoader #`loader` the ranks drew disjoint indices that together
+    cover its dataset: shards, as DistributedSampler gives (its padding is allowed: when the length
+    does not divide by the number of ranks, up to ranks - length % ranks indices repeat). Every
+    rank must have the same number of passes, one or more."""
+    entries = _loader_passes(ctx, loader)
+    problems = loader_shard_problems(_all(ctx), loader)
+    if problems:
+        return False, "; ".join(problems[:6]) + (f" (+{len(problems) - 6} more)" if len(problems) > 6 else "")
+    counts = min(len(passes) for _, _, passes in entries)
+    return True, f"{len(entries)} ranks, {counts} pass(es): disjoint shards covering {entries[0][1]['dataset_len']}"
+
+
+@check("loader_workers")
+def loader_workers(ctx: Context, loader: int = 0, start_method: Optional[str] = None) -> Tuple[bool, str]:
+    """On every process, DataLoader #`loader` loaded its data in worker processes (num_workers > 0)
+    and finished a pass; started by `start_method` (`spawn`, `forkserver`, `fork`), if given."""
+    problems, seen = [], []
+    for where, record, passes in _loader_passes(ctx, loader):
+        method = record.get("start_method")
+        if not record["num_workers"]:
+            problems.append(f"{where}num_workers=0: the data was loaded in the main process")
+        elif start_method is not None and method != start_method:
+            problems.append(f"{where}the workers started by {method}, not {start_method}")
+        elif not passes:
+            problems.append(f"{where}no complete pass")
+        else:
+            seen.append(f"{record['num_workers']} workers ({method})")
+    return not problems, "; ".join(problems) or ", ".join(seen)
 
 
 @check("params_and_inputs_on_device")

@@ -13,7 +13,8 @@ import tempfile
 from typing import Optional, Sequence, TextIO
 
 from tipcheck.harness.expectations import RUN_DEVICES, ExpectationError, help_text
-from tipcheck.harness.report import failed, summary_line, table, write_reports
+from tipcheck.harness.record_loaders import START_METHODS
+from tipcheck.harness.report import failed, measures_table, summary_line, table, write_reports
 from tipcheck.harness.runner import (
     DEFAULT_DEVICES,
     DEFAULT_TIMEOUT,
@@ -53,6 +54,7 @@ def command(
     preload: bool = True,
     jobs: int = 1,
     list_checks: bool = False,
+    start_method: Optional[str] = None,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
     argv: Optional[Sequence[str]] = None,
@@ -75,6 +77,8 @@ def command(
             argv.append("--no-preload")
         if jobs != 1:
             argv += ["--jobs", str(jobs)]
+        if start_method is not None:
+            argv += ["--start-method", start_method]
     if list_checks:
         print(help_text(), file=out)
         return EXIT_OK
@@ -109,6 +113,8 @@ def command(
                 raise UsageError(f"unknown device {device!r} ({', '.join(RUN_DEVICES)})")
         if nproc is not None and nproc < 1:
             raise UsageError("--nproc must be 1 or more")
+        if start_method is not None and start_method not in START_METHODS:
+            raise UsageError(f"unknown start method {start_method!r} ({', '.join(START_METHODS)})")
         work = keep or tempfile.mkdtemp(prefix="tipcheck-harness-")
         try:
             cases = make_cases(fixtures, fixed_dir=fixed_dir, scripts_dir=os.path.join(work, "_scripts"))
@@ -122,6 +128,7 @@ def command(
                 jobs=jobs,
                 progress=err,
                 command=argv,
+                start_method=start_method,
             )
         finally:
             if keep is None:
@@ -134,6 +141,9 @@ def command(
             for run in result["runs"].values():
                 run.pop("output_dir", None)
     print(table(report), file=out, end="")
+    figures = measures_table(report)
+    if figures:
+        print("\n" + figures, file=out, end="")
     print(summary_line(report), file=out)
     if json_path:
         written = write_reports(report, json_path)
@@ -187,6 +197,13 @@ def parser(prog: str = "python -m tipcheck.harness.run") -> argparse.ArgumentPar
         help="start each run as a fresh interpreter instead of forking it from one that imported torch",
     )
     p.add_argument("--jobs", type=int, default=1, help="fixture×environment pairs to run at once (default 1)")
+    p.add_argument(
+        "--start-method",
+        choices=START_METHODS,
+        default=None,
+        help="start DataLoader workers this way (num_workers > 0, no multiprocessing_context of their own) in the "
+        "fixtures whose expectation names no start_method",
+    )
     p.add_argument("--list-checks", action="store_true", help="list the checks expectation files can use, and exit")
     return p
 
@@ -211,5 +228,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         preload=options.preload,
         jobs=options.jobs,
         list_checks=options.list_checks,
+        start_method=options.start_method,
         argv=["python", "-m", "tipcheck.harness.run", *argv],
     )

@@ -10,6 +10,8 @@ A fixture `fixtures/NAME.py` has its expectation in `fixtures/NAME.expect.json`:
       "pretend_cuda": true,             # optional: also run it in `pretend-cuda` (see below)
       "timeout": 120,                   # optional: seconds per run
       "args": [],                       # optional: the script's command-line arguments
+      "start_method": "spawn",          # optional: how DataLoader workers start (see below)
+      "measures": ["data_wait"],        # optional: figures the harness's reports show
       "before": [CHECK, ...],           # what the run of the original script must show
       "after": [CHECK, ...]             # what the run of the fixed script must show
     }
@@ -22,6 +24,13 @@ A CHECK is a check's name (`"exit_ok"`) or an object naming it with its paramete
   run with one;
 - `"negate": true`: the check must fail (`{"check": "lr_follows_scheduler", "negate": true}`);
 - `"why"`: free text, kept in the report.
+
+`start_method` (`spawn`, `forkserver` or `fork`): every DataLoader with `num_workers > 0` and no
+`multiprocessing_context` of its own starts its workers that way (the harness's `--start-method`
+does it for the fixtures that name none): `spawn` is what macOS and Windows use, where a lambda
+`collate_fn` cannot be pickled. `measures`: what the table and markdown report show of the runs
+besides the verdicts (`data_wait`: the mean time from an optimizer step to the next batch, per run;
+measured, never judged).
 
 `pretend-cuda` is the `cuda` environment of one process played on any machine: the script runs
 under `tipcheck.harness.pretend_cuda` (CUDA answers available; `.to()`/`.cuda()` keep the data on
@@ -49,12 +58,27 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from tipcheck.harness.checks import AFTER_ONLY, CHECKS, PRETEND_CUDA, Context, Environment, _Missing
 from tipcheck.harness.checks import help_text as help_text  # re-exported for the harness command
 from tipcheck.harness.errors import ExpectationError
+from tipcheck.harness.record_loaders import START_METHODS
 
 EXPECT_SUFFIX = ".expect.json"
 DEVICES = ("cpu", "cuda")
 #: What a run can be asked for (`--device`): the devices, and cuda played on the CPU.
 RUN_DEVICES = (*DEVICES, PRETEND_CUDA)
-TOP_LEVEL_KEYS = {"rule", "about", "nproc", "devices", "pretend_cuda", "timeout", "args", "before", "after"}
+TOP_LEVEL_KEYS = {
+    "rule",
+    "about",
+    "nproc",
+    "devices",
+    "pretend_cuda",
+    "timeout",
+    "args",
+    "start_method",
+    "measures",
+    "before",
+    "after",
+}
+#: The figures an expectation may ask the reports to show (`"measures"`).
+MEASURES = ("data_wait",)
 COMMON_KEYS = {"check", "device", "negate", "why"}
 PHASES = ("before", "after")
 
@@ -88,6 +112,8 @@ class Expectation:
     args: Tuple[str, ...] = ()
     about: Optional[str] = None
     pretend_cuda: bool = False
+    start_method: Optional[str] = None
+    measures: Tuple[str, ...] = ()
 
     @property
     def distributed(self) -> bool:
@@ -188,6 +214,12 @@ def parse_expectation(data: Any, path: str = "<expectation>") -> Expectation:
         raise ExpectationError(f"{path}: pretend_cuda must be true or false")
     if pretend and (nproc > 1 or "cuda" not in devices):
         raise ExpectationError(f"{path}: pretend_cuda is for a fixture meant for cuda, in one process")
+    start_method = data.get("start_method")
+    if start_method is not None and start_method not in START_METHODS:
+        raise ExpectationError(f"{path}: start_method must be one of {START_METHODS}, not {start_method!r}")
+    measures = data.get("measures", [])
+    if not isinstance(measures, list) or any(m not in MEASURES for m in measures):
+        raise ExpectationError(f"{path}: measures must be a list of {MEASURES}")
     return Expectation(
         path=path,
         rule=data.get("rule"),
@@ -199,6 +231,8 @@ def parse_expectation(data: Any, path: str = "<expectation>") -> Expectation:
         args=tuple(args),
         about=data.get("about"),
         pretend_cuda=pretend,
+        start_method=start_method,
+        measures=tuple(measures),
     )
 
 

@@ -15,6 +15,11 @@ rules promise to change. The JSON report, one per process, holds:
 - `sampler_epochs`: for each `DistributedSampler` instance, its rank, num_replicas, shuffle, seed,
   dataset length, the `set_epoch` values it was given, and the list of index orders it yielded
   (`epochs`, one per `__iter__` call).
+- `loader_epochs`: for each DataLoader (in order of its first pass), per pass (`__iter__` call) the
+  dataset indices it drew, in order, with its sampler's class, the dataset's length, num_workers and
+  the start method of its workers; `data_wait`, the time from the end of an optimizer step to the
+  next batch; `start_method`, what `TIPCHECK_START_METHOD` asked the loaders' workers to start with
+  (see `tipcheck.harness.record_loaders`).
 - `schedulers`: each LR scheduler built: class, constructor arguments (the optimizer as the string
   "<optimizer>", values JSON cannot hold as `{"repr": ...}`), the optimizer's LRs just before,
   `optimizer` (the index of that optimizer among those that stepped, None if it never did) and
@@ -53,7 +58,8 @@ Under torch.distributed (the process group was initialised, or `RANK` is set), t
 one another; otherwise to REPORT itself.
 
 The scheduler recording is in `tipcheck.harness.record_schedulers`, the weights recording in
-`tipcheck.harness.record_weights` (mixins of `Recorder`).
+`tipcheck.harness.record_weights`, the loaders' in `tipcheck.harness.record_loaders` (mixins of
+`Recorder`).
 
 Nothing here imports torch at import time: `tipcheck` never does. torch is imported by `main` only,
 before the script runs.
@@ -73,6 +79,7 @@ import weakref
 from typing import Any, Dict, List, Optional
 
 from tipcheck.harness import pretend_cuda
+from tipcheck.harness.record_loaders import LoaderRecording
 from tipcheck.harness.record_schedulers import SchedulerRecording, _float, _json_safe
 from tipcheck.harness.record_weights import WeightsRecording
 
@@ -120,7 +127,7 @@ def _cuda_available() -> Optional[bool]:
         return None
 
 
-class Recorder(SchedulerRecording, WeightsRecording):
+class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
     """Holds the observables of one process and installs the patches that feed them."""
 
     def __init__(self, script: str, argv: List[str]) -> None:
@@ -157,6 +164,7 @@ class Recorder(SchedulerRecording, WeightsRecording):
         self._scheduler_builds: List[Any] = []
         self._paused = False
         self.globals: Dict[str, List[str]] = {}
+        self._init_loaders()
 
     # -- patches -------------------------------------------------------------------------------
 
@@ -205,23 +213,13 @@ class Recorder(SchedulerRecording, WeightsRecording):
                 "lrs": [_float(group.get("lr")) for group in optimizer.param_groups],
             }
         )
+        self._note_step_end()
 
     def _install_optimizer_hook(self, torch) -> None:
         # Global: it runs after the `step` of every optimizer, whatever its class (torch >= 2.0).
         from torch.optim.optimizer import register_optimizer_step_post_hook
 
         self._handles.append(register_optimizer_step_post_hook(lambda opt, args, kwargs: self._on_step(opt)))
-
-    def _install_loader(self, torch) -> None:
-        from torch.utils.data import DataLoader
-
-        original = DataLoader.__iter__
-
-        def __iter__(loader):
-            self.loader_iters += 1
-            return original(loader)
-
-        DataLoader.__iter__ = __iter__
 
     def _sampler_record(self, sampler) -> Dict[str, Any]:
         if sampler not in self._sampler_index:
@@ -461,6 +459,7 @@ class Recorder(SchedulerRecording, WeightsRecording):
             "cuda_available": _cuda_available(),
             "pretend_cuda": _PRETEND,
             "globals": self.globals,
+            **self._loader_report(),
         }
 
 

@@ -1,6 +1,6 @@
 """Reading what a run did out of its reports (see tipcheck.harness.instrument for what they hold):
-the LRs per step and per epoch, warnings, failures, the DistributedSampler orders. Plain functions
-of JSON data; nothing here imports torch.
+the LRs per step and per epoch, warnings, failures, the DistributedSampler orders, the DataLoaders'
+passes. Plain functions of JSON data; nothing here imports torch.
 """
 
 from __future__ import annotations
@@ -105,4 +105,59 @@ def sampler_problems(reports: Sequence[dict], sampler: int = 0) -> List[str]:
             covered = set().union(*map(set, shards))
             if covered != set(range(length)):
                 problems.append(f"epoch {index}: the ranks cover {len(covered)} of {length} items")
+    return problems
+
+
+def loader_record(report: dict, loader: int = 0) -> Optional[dict]:
+    """The `loader_epochs` entry of DataLoader #`loader` (numbered in order of first pass), or None."""
+    entries = report.get("loader_epochs") or []
+    return entries[loader] if 0 <= loader < len(entries) else None
+
+
+def loader_passes(report: dict, loader: int = 0) -> List[List[int]]:
+    """The index orders of the complete passes of DataLoader #`loader` (those whose sampler ran
+    out: a pass left early, or a `next(iter(loader))`, is not one)."""
+    record = loader_record(report, loader)
+    if record is None:
+        return []
+    return [order for order, complete in zip(record["epochs"], record["complete"]) if complete]
+
+
+def loader_shard_problems(reports: Sequence[dict], loader: int = 0) -> List[str]:
+    """Why the ranks' passes of DataLoader #`loader` are not shards of its dataset; [] if they are.
+
+    Every rank has the loader and the same number (>= 1) of complete passes; in each pass the ranks'
+    indices together cover the dataset, and overlap only as much as DistributedSampler's padding
+    needs when the length does not divide by the number of ranks (ceil(len / ranks) * ranks - len
+    repeated indices at most).
+    """
+    records, passes = {}, {}
+    for index, report in enumerate(reports):
+        rank = index if report.get("rank") is None else report["rank"]
+        record = loader_record(report, loader)
+        if record is None:
+            return [f"rank {rank}: no DataLoader #{loader} was iterated"]
+        records[rank] = record
+        passes[rank] = loader_passes(report, loader)
+    lengths = {r["dataset_len"] for r in records.values()}
+    if len(lengths) != 1 or None in lengths:
+        return [f"dataset lengths {sorted(map(str, lengths))}: need one known length"]
+    [length] = lengths
+    counts = {rank: len(p) for rank, p in passes.items()}
+    if len(set(counts.values())) != 1 or min(counts.values()) < 1:
+        return [f"complete passes per rank {counts}: need the same number, at least 1"]
+    ranks = len(records)
+    padding = (-length) % ranks
+    problems = []
+    for number in range(min(counts.values())):
+        shards = [passes[rank][number] for rank in sorted(passes, key=str)]
+        covered = set().union(*map(set, shards))
+        drawn = sum(len(s) for s in shards)
+        if covered != set(range(length)):
+            problems.append(f"pass {number}: the ranks cover {len(covered & set(range(length)))} of {length} indices")
+        if drawn - len(covered) > padding:
+            problems.append(
+                f"pass {number}: {drawn} indices drawn over {ranks} ranks for {len(covered)} distinct: "
+                f"the shards overlap (padding allows {padding} repeats)"
+            )
     return problems

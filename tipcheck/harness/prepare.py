@@ -17,6 +17,7 @@ from tipcheck.engine import lint_paths  # the linter: an ImportError here where 
 from tipcheck.fixing import fix_paths
 from tipcheck.harness.cases import MANIFEST, RUNTIME_MODULES, Case, case_name
 from tipcheck.harness.expectations import expectation_path, load_expectation
+from tipcheck.rules import RULES_BY_CODE
 
 #: What `fix_info` records of the fix of one file.
 FIX_KEYS = ("changed", "fixed_count", "findings_before", "findings_after", "errors", "dropped_fixes")
@@ -77,6 +78,8 @@ def prepare_cases(
             info = {"substituted": os.path.abspath(substitute)}
         else:
             text, info = fixed_text(path)
+            if expectation.rule and expectation.rule not in RULES_BY_CODE:  # its rule has not landed yet
+                info["errors"].append(f"{expectation.rule}, the fixture's rule, is not a rule of this tipcheck")
         _write(target, text)
         cases.append(Case(name, original, target, expectation, info, source=os.path.abspath(path)))
     return cases

@@ -1,5 +1,6 @@
-"""The harness's report: the verdict of each fixture × environment pair as a table, a summary line,
-the failures, and the JSON and markdown files (`tipcheck harness --json REPORT`)."""
+"""The harness's report: the verdict of each fixture × environment pair as a table, the figures the
+expectations ask for (the data wait per step), a summary line, the failures, and the JSON and
+markdown files (`tipcheck harness --json REPORT`)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,50 @@ def table(report: Dict[str, Any], markdown: bool = False) -> str:
         lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in body]
         return "\n".join(lines) + "\n"
+    widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *body]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def _ms(run: Dict[str, Any]) -> str:
+    """`mean ms (in pass: mean ms)`, per rank `/`-separated; `-` without a measure."""
+
+    def shown(key: str) -> str:
+        values = [f"{v:.1f}" for v in run.get(key) or [] if v is not None]
+        return "/".join(values)
+
+    mean, in_pass = shown("data_wait_ms"), shown("data_wait_in_pass_ms")
+    if not mean:
+        return "-"
+    return f"{mean} ms (in pass {in_pass} ms)" if in_pass else f"{mean} ms"
+
+
+def measures_table(report: Dict[str, Any], markdown: bool = False) -> str:
+    """The figures the expectations ask for (`"measures"`), per fixture × environment: for
+    `data_wait`, the mean time from an optimizer step to the next batch in the original's run and
+    the fixed copy's (per rank, `/`-separated), and the same leaving out each pass's first batch
+    (which also waits for the pass to start: its workers, if any); "" when no fixture asks."""
+    header = ["data wait per step", "environment", "before", "after", "start method"]
+    body = []
+    for result in report["results"]:
+        if "data_wait" not in (result.get("measures") or []) or not result["runs"]:
+            continue
+        runs = result["runs"]
+        body.append(
+            [
+                result["fixture"],
+                result["environment"],
+                _ms(runs.get("before", {})),
+                _ms(runs.get("after", {})),
+                result.get("start_method") or "-",
+            ]
+        )
+    if not body:
+        return ""
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in body]) + "\n"
     widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header))]
     lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *body]]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -77,7 +122,12 @@ def markdown(report: Dict[str, Any]) -> str:
     ]
     if report.get("command"):
         lines.append(f"- Command: `{' '.join(report['command'])}`")
+    if report.get("start_method"):
+        lines.append(f"- DataLoader workers start with: {report['start_method']} (unless a fixture names another)")
     lines += ["", table(report, markdown=True), summary_line(report) + "."]
+    figures = measures_table(report, markdown=True)
+    if figures:
+        lines += ["", "## Measured", "", figures.rstrip("\n")]
     found = problems(report)
     if found:
         lines += ["", "## Failures", ""] + [f"- {p[:600]}" for p in found]

@@ -18,7 +18,10 @@ The environments reach the scripts through their environment variables only:
   of torch.distributed's env:// initialisation (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE,
   LOCAL_RANK, LOCAL_WORLD_SIZE) as torchrun sets them;
 - `TIPCHECK_PRETEND_CUDA=1` in `pretend-cuda` (with `TIPCHECK_DEVICE=cuda`, and
-  `CUDA_VISIBLE_DEVICES` emptied as on `cpu`): see `tipcheck.harness.pretend_cuda`.
+  `CUDA_VISIBLE_DEVICES` emptied as on `cpu`): see `tipcheck.harness.pretend_cuda`;
+- `TIPCHECK_START_METHOD`: the start method of DataLoader workers (`spawn`, `forkserver`, `fork`),
+  the expectation's `start_method`, else `--start-method`, else none (each loader's own); see
+  `tipcheck.harness.record_loaders`.
 
 Nothing here imports libcst, click or tipcheck's linter: the fixed copies come either from
 `tipcheck.harness.prepare` (imported only when needed) or from a folder it prepared
@@ -50,6 +53,7 @@ from tipcheck.harness.expectations import (
 )
 from tipcheck.harness.machine import Machine
 from tipcheck.harness.processes import package_root, run_processes
+from tipcheck.harness.record_loaders import START_METHOD_ENV
 from tipcheck.harness.report import VERDICTS
 
 DEFAULT_TIMEOUT = 120.0
@@ -126,6 +130,7 @@ def cases_from_prepared(path: str, names: Sequence[str] = ()) -> List[Case]:
                 load_expectation(os.path.join(path, entry["expect"])),
                 entry.get("fix", {}),
                 source=entry.get("source"),
+                error=_fix_error(entry.get("fix", {})),
             )
         )
     missing = wanted - {c.name for c in cases}
@@ -180,9 +185,13 @@ def make_cases(
 
     cases = prepare_cases(find_fixtures(fixtures), scripts_dir, fixed)
     for case in cases:
-        if case.fix.get("errors"):
-            case.error = "tipcheck could not fix it: " + "; ".join(case.fix["errors"])
+        case.error = _fix_error(case.fix)
     return cases
+
+
+def _fix_error(fix: Mapping[str, Any]) -> Optional[str]:
+    """Why a case has no usable fixed copy (tipcheck failed, or lacks the fixture's rule), or None."""
+    return "tipcheck could not fix it: " + "; ".join(fix["errors"]) if fix.get("errors") else None
 
 
 # -- environments ----------------------------------------------------------------------------------
@@ -207,9 +216,9 @@ def environments(expectation: Expectation, devices: Sequence[str], nproc: Option
     return envs
 
 
-def run_env(env: Environment) -> Dict[str, str]:
+def run_env(env: Environment, start_method: Optional[str] = None) -> Dict[str, str]:
     """The variables a run in `env` gets (see the module's doc)."""
-    variables = {"TIPCHECK_DEVICE": env.device}
+    variables = {"TIPCHECK_DEVICE": env.device, START_METHOD_ENV: start_method or ""}
     if env.device == "cpu" or env.pretend:
         variables["CUDA_VISIBLE_DEVICES"] = ""
     if env.pretend:
@@ -239,9 +248,18 @@ def _run_summary(outcome, script: str) -> Dict[str, Any]:
             if r and r["exception"]
         ],
         "loss": [r.get("loss") if r is not None else None for r in outcome.reports],
+        "data_wait_ms": [_data_wait_ms(r, "mean_s") for r in outcome.reports],
+        "data_wait_in_pass_ms": [_data_wait_ms(r, "in_pass_mean_s") for r in outcome.reports],
         "missing_reports": outcome.errors,
     }
     return summary
+
+
+def _data_wait_ms(report: Optional[dict], key: str) -> Optional[float]:
+    """The mean time from an optimizer step to the next batch in a run (`mean_s`), or leaving out
+    each pass's first batch (`in_pass_mean_s`), in milliseconds."""
+    wait = (report or {}).get("data_wait")
+    return None if not wait or wait.get(key) is None else round(wait[key] * 1000, 3)
 
 
 def _run_line(outcome) -> str:
@@ -304,8 +322,11 @@ def run_case(
     timeout: Optional[float] = None,
     preload: bool = True,
     progress: Optional[Progress] = None,
+    start_method: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """Run `case` in `env` (the original, then the fixed copy) and judge it: a result record."""
+    """Run `case` in `env` (the original, then the fixed copy) and judge it: a result record. The
+    DataLoader workers start with the expectation's `start_method`, else `start_method`."""
+    method = case.expectation.start_method or start_method
     result: Dict[str, Any] = {
         "fixture": case.name,
         "rule": case.expectation.rule,
@@ -318,6 +339,8 @@ def run_case(
         "checks": [],
         "runs": {},
         "fix": case.fix,
+        "start_method": method,
+        "measures": list(case.expectation.measures),
     }
     if case.error:
         result.update(verdict="error", reason=case.error)
@@ -329,7 +352,7 @@ def run_case(
         outcome = run_processes(
             script,
             out,
-            env=run_env(env),
+            env=run_env(env, method),
             timeout=limit,
             nproc=env.nproc if env.distributed else 1,
             args=case.expectation.args,
@@ -369,11 +392,13 @@ def run_cases(
     progress: Optional[TextIO] = None,
     machine: Optional[Machine] = None,
     command: Optional[Sequence[str]] = None,
+    start_method: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Run every case in every environment it has among `devices`; the report (see `REPORT_FORMAT`).
 
     `work_dir` keeps the runs' outputs (a temporary folder, removed, when None); `jobs` runs that
-    many (case, environment) pairs at once; `progress` gets a line per run and per verdict."""
+    many (case, environment) pairs at once; `progress` gets a line per run and per verdict;
+    `start_method` starts the DataLoader workers of the fixtures that name none."""
     machine = machine or Machine()
     pairs = [(case, env) for case in cases for env in environments(case.expectation, devices, nproc)]
     runnable = [(c, e) for c, e in pairs if not c.error and machine.unavailable(e) is None]
@@ -397,9 +422,11 @@ def run_cases(
                 "checks": [],
                 "runs": {},
                 "fix": case.fix,
+                "start_method": case.expectation.start_method or start_method,
+                "measures": list(case.expectation.measures),
             }
         else:
-            result = run_case(case, env, work, timeout, preload, tracker)
+            result = run_case(case, env, work, timeout, preload, tracker, start_method)
         tracker.verdict(result)
         return result
 
@@ -426,6 +453,7 @@ def run_cases(
         "command": list(command) if command is not None else None,
         "machine": machine.info(),
         "devices": list(devices),
+        "start_method": start_method,
         "environments": env_names,
         "summary": summary,
         "results": results,
