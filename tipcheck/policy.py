@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Collection, List, Optional
 
 from tipcheck.codes import ENGINE_CODES, INVALID_SYNTAX, UNUSED_SUPPRESSION
@@ -14,9 +15,12 @@ from tipcheck.suppression import Suppressions
 
 
 class Policy:
+    """Without a resolver (the engine called as a library, with the rules it is given), the
+    defaults apply, in preview mode: the rules passed are the selection, preview ones included."""
+
     def __init__(self, resolver: Optional[Resolver] = None) -> None:
         self.resolver = resolver
-        self._default = Settings.default() if resolver is None else None
+        self._default = replace(Settings.default(), preview=True) if resolver is None else None
 
     def settings(self, path: str) -> Settings:
         return self._default if self.resolver is None else self.resolver.for_path(path)

@@ -1,4 +1,4 @@
-"""[TIP303] The DDP model is trained by a helper over a loader without a DistributedSampler (and without `shuffle`): every rank trains on all of it, in the same order."""
+"""[TIP303, TIP302] The DDP model is trained by a helper over a loader without a DistributedSampler (and without `shuffle`): every rank trains on all of it, in the same order."""
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp

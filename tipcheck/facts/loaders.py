@@ -187,3 +187,26 @@ def shards_elsewhere(project, loader: Value, loops: list) -> bool:
     """Whether the code around the loader or its training loops shards the data another way."""
     modules = {loader.module_id} | {loop.module_id for loop in loops}
     return any(_SHARDS_ELSEWHERE.search(getattr(project.summaries.get(m), "text", "") or "") for m in modules)
+
+
+def cuda_training(project, loader: Value, loops: list) -> bool:
+    """Whether a training loop over the loader may run on a GPU: its module, or the loader's,
+    speaks of CUDA (`.cuda()`, `torch.device("cuda" ...)`, `torch.cuda.is_available()`)."""
+    modules = {loader.module_id} | {loop.module_id for loop in loops}
+    return any("cuda" in (getattr(project.summaries.get(m), "text", "") or "") for m in modules)
+
+
+def non_blocking_copies(project, loops: list) -> list:
+    """The `.to(..., non_blocking=True)` / `.cuda(non_blocking=True)` calls in the bodies of the loops."""
+    found = []
+    for loop in loops:
+        summary = project.summaries.get(loop.module_id)
+        for site in summary.calls if summary is not None else ():
+            if loop.record not in site.ctx.loops or site.method not in ("to", "cuda"):
+                continue
+            if any(
+                a.keyword is not None and a.keyword.value == "non_blocking" and literal(a) is True
+                for a in site.node.args
+            ):
+                found.append(site)
+    return found
