@@ -19,7 +19,7 @@ from tipcheck.config import (
 )
 from tipcheck.rules import ALL_RULES, select_rules
 
-ALL_CODES = sorted(rule.code for rule in ALL_RULES)
+ALL_CODES = sorted(rule.code for rule in ALL_RULES if not rule.preview)  # what the defaults enable (preview rules: tests/test_preview.py)
 
 
 def write(path, text=""):
