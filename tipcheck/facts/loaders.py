@@ -1,17 +1,23 @@
 """What a DataLoader is given and what it feeds (the TIP3xx rules).
 
-- *Its arguments* (``loader_arg``): by keyword or by position, in the order of
-  `DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn,
-  pin_memory, drop_last, timeout, worker_init_fn, multiprocessing_context, generator)`.
-- *Whether it feeds training* (``feeds_training``): a loop over it that steps an optimizer or
-  runs `.backward()` (in the loop or in what the loop calls), `iter(loader)` pulled by such a loop
-  with `next()`, or a generator over it whose consumer trains (tipcheck.facts.passes).
-- *Its dataset* (``dataset_style``): "map" when every value the `dataset` argument may hold is a
-  map-style dataset the facts know (a torchvision dataset, `TensorDataset`, `Subset`, a project
-  class deriving from `Dataset`), "iterable" when one of them is an `IterableDataset`, None when
+- *Its arguments* (``loader_arg``, ``literal``, ``has_sampler``): by keyword or by position, in the
+  order of `DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers,
+  collate_fn, pin_memory, drop_last, timeout, worker_init_fn, multiprocessing_context, generator)`.
+- *Whether it feeds training* (``feeds_training``, ``training_loops``): a loop over it that steps
+  an optimizer or runs `.backward()` (in the loop or in what the loop calls), `iter(loader)` pulled
+  by such a loop with `next()`, or a generator over it whose consumer trains
+  (tipcheck.facts.passes). A variable that may hold another loader too is not known to train.
+- *Its dataset* (``datasets_of``, ``dataset_style``): "map" when every value the `dataset`
+  argument may hold is a map-style dataset the facts know (a torchvision dataset, `TensorDataset`,
+  `Subset`, a project class deriving from `Dataset`), "iterable" when all are `IterableDataset`s,
+  "sampling" for a project dataset that draws its own random item in `__getitem__`, None when
   anything else may be there (a value from outside the project, a parameter no call fills).
-- *Its workers* (``workers``): the `num_workers` as far as the code says it: an int literal, the
-  literal default of the parameter or argparse option it comes from, or None (unknown).
+- *Its workers* (``workers``): the `num_workers` as far as the code says it: 0 when left out, an
+  int literal, the literal default of the argparse option it is read from, or None (unknown).
+- *What trains on it* (``ddp_training``, ``shards_elsewhere``, ``cuda_training``,
+  ``non_blocking_copies``): a DistributedDataParallel model, code that shards the data without a
+  sampler (accelerate, DeepSpeed, Lightning, `split_dataset_by_node`), a loop that may run on a
+  GPU, and `non_blocking=True` copies of its batches.
 """
 
 from __future__ import annotations
