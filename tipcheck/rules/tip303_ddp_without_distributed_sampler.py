@@ -66,9 +66,7 @@ class DdpWithoutDistributedSampler(ProjectRule):
             return None
         if shuffle is not None and (shuffle.keyword is None or literal(shuffle) not in (True, False)):
             return None
-        if any(
-            isinstance(stmt, cst.If) for v in _ddp_values(project, loader) for stmt, _ in v.site.ctx.stmt_path
-        ):
+        if any(isinstance(stmt, cst.If) for v in _ddp_values(project) for stmt, _ in v.site.ctx.stmt_path):
             return None  # DDP only on one branch: a DistributedSampler would need a process group on the other
         epoch = _epoch_loop(ctx, project, loader, loops)
         if epoch is None:
@@ -97,7 +95,8 @@ class DdpWithoutDistributedSampler(ProjectRule):
         )
 
 
-def _ddp_values(project: ProjectFacts, loader: Value) -> list:
+def _ddp_values(project: ProjectFacts) -> list:
+    """Every DistributedDataParallel construction of the project."""
     return [v for v in project.values_of_kind("wrapper") if v.cls == "DistributedDataParallel"]
 
 
