@@ -19,7 +19,9 @@ from tipcheck.config import (
 )
 from tipcheck.rules import ALL_RULES, select_rules
 
-ALL_CODES = sorted(rule.code for rule in ALL_RULES if not rule.preview)  # what the defaults enable (preview rules: tests/test_preview.py)
+ALL_CODES = sorted(
+    rule.code for rule in ALL_RULES if not rule.preview
+)  # what the defaults enable (preview rules: tests/test_preview.py)
 
 
 def write(path, text=""):
@@ -162,9 +164,10 @@ def test_base_is_the_cwd_settings(tmp_path):
         ("select = []", []),
         ('extend-select = ["TIP2"]', ALL_CODES),  # on top of the default ALL
         ('select = ["TIP2"]\nextend-select = ["TIP5"]', ["TIP201", "TIP501"]),
-        ('ignore = ["TIP1", "TIP4"]', ["TIP001", "TIP201", "TIP501"]),  # TIP001 is TIP0
+        ('ignore = ["TIP1", "TIP3", "TIP4"]', ["TIP001", "TIP201", "TIP501"]),  # TIP001 is TIP0
         ('select = ["ALL"]\nignore = ["TIP"]', []),
-        ('select = ["TIP3"]', []),  # a reserved prefix: accepted, selects nothing yet
+        ('select = ["TIP6"]', []),  # a reserved prefix: accepted, selects nothing yet
+        ('select = ["TIP3"]', ["TIP301", "TIP302", "TIP303", "TIP304"]),  # not the preview TIP305/TIP306
     ],
 )
 def test_select_extend_select_ignore(tmp_path, text, expected):

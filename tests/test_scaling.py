@@ -28,9 +28,10 @@ from tipcheck.analysis import FileAnalysis
 from tipcheck.engine import lint_paths
 from tipcheck.facts.training import ProjectFacts
 from tipcheck.parsing import parse_source
-from tipcheck.rules import ALL_RULES
+from tipcheck.rules import select_rules
 from tipcheck.source import SourceFile
 
+DEFAULT_RULES = select_rules()  # what `tipcheck lint` runs with no config (no preview rules)
 _SPEC = importlib.util.spec_from_file_location(
     "tipcheck_scaling_benchmark", Path(__file__).resolve().parent.parent / "benchmarks" / "scaling.py"
 )
@@ -61,7 +62,7 @@ def _lines_run(paths: List[str]) -> Tuple[int, list]:
     previous = sys.gettrace()
     sys.settrace(calls)
     try:
-        results = lint_paths(paths, ALL_RULES)
+        results = lint_paths(paths, DEFAULT_RULES)
     finally:
         sys.settrace(previous)
     return count[0], results
@@ -137,7 +138,7 @@ def _expected(paths: List[str], layout: str) -> Set[Tuple[str, str, int, int]]:
 @pytest.mark.parametrize("layout, size", [("flat", 25), ("packages", 3 * PACKAGE_SIZE + 7)])
 def test_findings_are_those_the_scripts_are_built_with(tmp_path, layout, size):
     paths = _generate(tmp_path, layout, size)
-    results = lint_paths(paths, ALL_RULES)
+    results = lint_paths(paths, DEFAULT_RULES)
     assert not [e for r in results for e in r.errors]
     found = {(r.path, d.code, d.start.row, d.start.column) for r in results for d in r.diagnostics}
     expected = _expected(paths, layout)
@@ -276,7 +277,7 @@ def test_kept_trees_are_left_out_of_collections_until_the_run_ends(tmp_path, mon
 
     monkeypatch.setattr(engine, "_project_rules", spy)
     gc.unfreeze()
-    results = lint_paths(paths, ALL_RULES, jobs=jobs)
+    results = lint_paths(paths, DEFAULT_RULES, jobs=jobs)
     assert any(result.diagnostics for result in results)
     # 12 scripts' trees and facts: many thousands of objects, not a handful.
     assert frozen_during_project_rules and frozen_during_project_rules[0] > 10_000

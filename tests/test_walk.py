@@ -82,7 +82,9 @@ def _both(module: cst.Module, prune=()) -> None:
     module.visit(expected)
     walk(module, actual)
     assert actual.seen == expected.seen
-    assert prune or len(expected.seen) > 10  # pruned at its first function, a small module shows little
+    # Pruned at its first function, a module shows little; so does a sampled file that is only a
+    # docstring (a package's `__init__.py` in a corpus case).
+    assert prune or len(expected.seen) > 10 or len(module.body) <= 2
 
 
 @pytest.mark.parametrize(

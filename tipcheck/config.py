@@ -295,8 +295,8 @@ class Settings:
         enabled = _resolve_codes(self.layers, all_codes())
         if self.preview:
             return enabled
-        named = {s for layer in self.layers for s in (*(layer.select or ()), *layer.extend_select)}
-        return frozenset(code for code in enabled if code not in PREVIEW_CODES or code in named)
+        named = [s for layer in self.layers for s in (*(layer.select or ()), *layer.extend_select)]
+        return frozenset(selection.preview_allowed(sorted(enabled), PREVIEW_CODES, named))
 
     def enabled_rules(self) -> List[Rule]:
         """The enabled rules, in ALL_RULES order (select, extend-select, ignore, then the CLI)."""

@@ -4,7 +4,9 @@ the layered selection of the config and the command line (tipcheck.config).
 
 A selector is ``ALL``, a code, or a prefix of one (``TIP4``). The more specific selector wins
 (``TIP401`` over ``TIP4`` over ``ALL``, which is the least specific of all), and ``ignore`` wins a
-tie. A prefix no code has yet is accepted when it is reserved for a family (``TIP3``).
+tie. A prefix no code has yet is accepted when it is reserved for a family (``TIP6``). Preview
+rules are left out unless preview mode is on or a selector names their exact code
+(``preview_allowed``).
 """
 
 from __future__ import annotations
@@ -62,3 +64,11 @@ def select_codes(codes: Sequence[str], select: Iterable[str] = (), ignore: Itera
     check((*selectors, *ignores), codes)
     decided = decide(codes, selectors, ignores)
     return [code for code in codes if decided.get(code)]
+
+
+def preview_allowed(codes: Sequence[str], preview_codes: Iterable[str], selectors: Iterable[str]) -> List[str]:
+    """The codes less the preview ones that no selector names by their exact code (preview
+    mode off): a prefix or ALL leaves a preview rule out, `TIP305` itself turns it on."""
+    named = {normalize(s) for s in selectors}
+    preview = set(preview_codes)
+    return [code for code in codes if code not in preview or code in named]

@@ -23,12 +23,13 @@ from tipcheck.rules import RULES_BY_CODE
 FIX_KEYS = ("changed", "fixed_count", "findings_before", "findings_after", "errors", "dropped_fixes")
 
 
-def fixed_text(path: str) -> tuple:
-    """The text `tipcheck fix --unsafe-fixes` (every rule) writes for `path`, and what it did:
-    `(text, info)`, info with FIX_KEYS. The file itself is not touched."""
+def fixed_text(path: str, rule: Optional[str] = None) -> tuple:
+    """The text `tipcheck fix --unsafe-fixes` (every rule on by default, and ``rule`` when it is a
+    preview rule: the fixture's own) writes for `path`, and what it did: `(text, info)`, info with
+    FIX_KEYS. The file itself is not touched."""
     from tipcheck.rules import select_rules
 
-    rules = select_rules()
+    rules = select_rules([*(["ALL", rule] if rule in RULES_BY_CODE else [])])
     [linted] = lint_paths([path], rules)
     [result] = fix_paths([path], rules, unsafe=True)
     source_text = result.source.text if result.source is not None else None
@@ -61,7 +62,8 @@ def prepare_cases(
     fixed: Optional[Mapping[str, str]] = None,
 ) -> List[Case]:
     """A case per fixture, its copies in `scripts_dir/original/` and `scripts_dir/fixed/` (the
-    fixture's own file name). The fixed copy is tipcheck's (every rule, unsafe fixes included),
+    fixture's own file name). The fixed copy is tipcheck's (every rule on by default and the
+    fixture's own, unsafe fixes included),
     or the file `fixed[NAME]` (NAME: the fixture's stem, or its path) where given, e.g. a
     deliberately wrong fix. Raises ExpectationError for a fixture without a usable expectation."""
     fixed = dict(fixed or {})
@@ -77,7 +79,7 @@ def prepare_cases(
             text = _read(substitute)
             info = {"substituted": os.path.abspath(substitute)}
         else:
-            text, info = fixed_text(path)
+            text, info = fixed_text(path, expectation.rule)
             if expectation.rule and expectation.rule not in RULES_BY_CODE:  # its rule has not landed yet
                 info["errors"].append(f"{expectation.rule}, the fixture's rule, is not a rule of this tipcheck")
         _write(target, text)

@@ -13,7 +13,7 @@ import re
 from typing import Dict, Iterable, List
 
 from tipcheck.rules.base import Rule
-from tipcheck.selection import SelectionError, select_codes  # noqa: F401 (SelectionError: raised here)
+from tipcheck.selection import SelectionError, preview_allowed, select_codes  # noqa: F401 (SelectionError: raised here)
 
 RULE_MODULE = re.compile(r"^tip\d{3}_\w+$")  # tip201_deprecated_pretrained
 
@@ -56,6 +56,11 @@ ALL_RULES: List[Rule] = collect_rules()
 RULES_BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
 
 
-def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> List[Rule]:
-    """Rules enabled by code prefixes, as Ruff's --select/--ignore (tipcheck.selection)."""
-    return [RULES_BY_CODE[code] for code in select_codes(list(RULES_BY_CODE), select, ignore)]
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = (), preview: bool = False) -> List[Rule]:
+    """Rules enabled by code prefixes, as Ruff's --select/--ignore (tipcheck.selection); preview
+    rules only with ``preview`` or when selected by their exact code."""
+    select = list(select)
+    codes = select_codes(list(RULES_BY_CODE), select, ignore)
+    if not preview:
+        codes = preview_allowed(codes, [r.code for r in ALL_RULES if r.preview], select)
+    return [RULES_BY_CODE[code] for code in codes]
