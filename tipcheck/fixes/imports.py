@@ -105,7 +105,8 @@ def reach_module(ctx: RuleContext, scope: Scope, module: str) -> Optional[Tuple[
     (name, edits that make it valid). A name that already refers to it, else `import module` on
     its own line before the module's first top-level import (or at the top, after its docstring
     and `from __future__` imports) when the name is free in the whole file; None otherwise."""
-    if scope.lookup(module) == [module]:
+    bindings = scope.lookup(module)
+    if bindings and set(bindings) == {module}:
         where = scope.lookup_scope(module)
         if where is not None and where.kind != "module":
             return module, ()
