@@ -8,7 +8,13 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
-from tipcheck.facts.local_rank import LocalRankOption, code, local_rank_options, process_group_calls, reads_local_rank_env
+from tipcheck.facts.local_rank import (
+    LocalRankOption,
+    code,
+    local_rank_options,
+    process_group_calls,
+    reads_local_rank_env,
+)
 from tipcheck.fixes.arguments import add_keyword, set_value
 from tipcheck.fixes.imports import reach_module
 from tipcheck.rules.base import Rule
