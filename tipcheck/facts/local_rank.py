@@ -50,9 +50,28 @@ def code(node: cst.CSTNode) -> str:
     return _CODE.code_for_node(node)
 
 
-def reads_local_rank_env(text: str) -> bool:
-    """Whether the module reads the LOCAL_RANK environment variable (see the module's doc)."""
-    return bool(_ENV_READ.search(text))
+def reads_local_rank_env(facts: ModuleFacts) -> bool:
+    """Whether the module's code reads the LOCAL_RANK environment variable (see the module's doc;
+    docstrings and comments do not count)."""
+    parents = parents_of(facts.module)
+    for node in _strings(facts.module):
+        if _string(node) != "LOCAL_RANK":
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, cst.Index):  # environ["LOCAL_RANK"], unless assigned to
+            subscript = parents.get(parents.get(parent))
+            if isinstance(subscript, cst.Subscript) and code(subscript.value).endswith("environ"):
+                target = parents.get(subscript)
+                if not (isinstance(target, cst.AssignTarget) and target.target is subscript):
+                    return True
+        elif isinstance(parent, cst.Arg):  # environ.get("LOCAL_RANK"), getenv("LOCAL_RANK")
+            call = parents.get(parent)
+            if isinstance(call, cst.Call) and re.search(r"(?:environ\.get|getenv|environ\.setdefault)$", code(call.func)):
+                return True
+        elif isinstance(parent, cst.Comparison) and parent.left is node:  # "LOCAL_RANK" in os.environ
+            if any(isinstance(c.operator, (cst.In, cst.NotIn)) for c in parent.comparisons):
+                return True
+    return False
 
 
 def spawns(text: str) -> bool:

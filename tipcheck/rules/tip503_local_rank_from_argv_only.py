@@ -34,7 +34,7 @@ class LocalRankFromArgvOnly(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         facts = ctx.facts
-        if not process_group_calls(facts) or reads_local_rank_env(ctx.source.text):
+        if not process_group_calls(facts) or reads_local_rank_env(facts):
             return
         for option in local_rank_options(facts):
             ctx.report(
