@@ -66,7 +66,9 @@ def reads_local_rank_env(facts: ModuleFacts) -> bool:
                     return True
         elif isinstance(parent, cst.Arg):  # environ.get("LOCAL_RANK"), getenv("LOCAL_RANK")
             call = parents.get(parent)
-            if isinstance(call, cst.Call) and re.search(r"(?:environ\.get|getenv|environ\.setdefault)$", code(call.func)):
+            if isinstance(call, cst.Call) and re.search(
+                r"(?:environ\.get|getenv|environ\.setdefault)$", code(call.func)
+            ):
                 return True
         elif isinstance(parent, cst.Comparison) and parent.left is node:  # "LOCAL_RANK" in os.environ
             if any(isinstance(c.operator, (cst.In, cst.NotIn)) for c in parent.comparisons):

@@ -42,7 +42,9 @@ def _option(report: dict, name: str) -> List[Any]:
 
 
 @check("option_per_rank")
-def option_per_rank(ctx: Context, name: str = "local_rank", expected: Union[str, int, None] = "rank") -> Tuple[bool, str]:
+def option_per_rank(
+    ctx: Context, name: str = "local_rank", expected: Union[str, int, None] = "rank"
+) -> Tuple[bool, str]:
     """The value of the command-line option `name` (its `dest`) the script's last `parse_args` gave
     each process is its local rank (`expected="rank"`; under the harness RANK and LOCAL_RANK are set
     as torchrun sets them, and no option is passed), or `expected` on every process. Fails where

@@ -60,8 +60,8 @@ def _index(device: Any) -> int:
     `cuda` is the current device."""
     if isinstance(device, int):
         return device
-    index = getattr(device, "index", None)
-    if index is None and isinstance(device, str) and ":" in device:
+    index = None if isinstance(device, str) else getattr(device, "index", None)
+    if isinstance(device, str) and ":" in device:
         index = int(device.rsplit(":", 1)[1])
     return _CURRENT[0] if index is None else index
 
@@ -139,12 +139,12 @@ class _NoStream:
 
 def install() -> None:
     """Patch torch as the module's doc says (for the rest of the process)."""
+    import os
+
     import torch
     import torch.nn.functional as F
     from torch.nn.modules import module as module_api
     from torch.overrides import TorchFunctionMode
-
-    import os
 
     cuda = torch.cuda
     count = int(os.environ.get("LOCAL_WORLD_SIZE", "1") or 1)

@@ -40,9 +40,7 @@ class ArgumentRecording:
             if depth[0] == 0 and len(self.parsed_args) < MAX_NAMESPACES:
                 try:
                     namespace = vars(result[0])
-                    self.parsed_args.append(
-                        {str(k): _plain(v) for k, v in list(namespace.items())[:MAX_OPTIONS]}
-                    )
+                    self.parsed_args.append({str(k): _plain(v) for k, v in list(namespace.items())[:MAX_OPTIONS]})
                 except Exception:
                     pass
             return result

@@ -23,8 +23,8 @@ def device_index(device: Any) -> Optional[int]:
         return None
     if isinstance(device, int):
         return device
-    index = getattr(device, "index", None)
-    if index is None and isinstance(device, str) and ":" in device:
+    index = None if isinstance(device, str) else getattr(device, "index", None)
+    if isinstance(device, str) and ":" in device:
         try:
             index = int(device.rsplit(":", 1)[1])
         except ValueError:
