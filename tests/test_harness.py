@@ -220,6 +220,8 @@ def test_checks_have_docs_and_the_vocabulary_is_complete():
         "ranks_each_cover_dataset",
         "ranks_disjoint_covering",
         "loader_workers",
+        "cuda_device_per_rank",
+        "option_per_rank",
     }
     assert set(CHECKS) == wanted
     assert all(func.__doc__ for func in CHECKS.values())

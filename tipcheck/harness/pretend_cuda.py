@@ -169,10 +169,19 @@ def install() -> None:
         accelerator.device_count = lambda: 1
         accelerator.current_accelerator = lambda check_available=False: torch.device("cuda")
         accelerator.current_device_index = lambda: _CURRENT[0]
+
+        def set_device_index(device):  # DataLoader's pin-memory thread calls it (torch >= 2.8)
+            _CURRENT[0] = _index(device)
+
+        accelerator.set_device_index = set_device_index
+        accelerator.set_device_idx = set_device_index
         accelerator.current_stream = lambda device=None: _NoStream()
         accelerator.synchronize = lambda device=None: None
 
     tensor_to, tensor_cuda, tensor_cpu = torch.Tensor.to, torch.Tensor.cuda, torch.Tensor.cpu
+    # No GPU to pin for: the batch stays as it is (the DataLoader's pin-memory thread runs outside
+    # the torch function mode below, which is per thread).
+    torch.Tensor.pin_memory = lambda tensor, device=None: tensor
     parse_to = torch._C._nn._parse_to
 
     def move_tensor(func, tensor, args, kwargs):
