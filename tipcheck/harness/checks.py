@@ -540,7 +540,3 @@ def help_text() -> str:
         doc = " ".join((func.__doc__ or "").split())
         out.append(f"{name}({shown}){' [after only]' if name in AFTER_ONLY else ''}\n    {doc}")
     return "\n".join(out)
-
-
-# The checks of other modules of the vocabulary register themselves on import.
-from tipcheck.harness import checks_ranks  # noqa: E402,F401
