@@ -41,7 +41,7 @@ _ENV_READ = re.compile(
     r"""|getenv\s*\(\s*["']LOCAL_RANK["']"""
     r"""|["']LOCAL_RANK["']\s+(?:not\s+)?in\b"""
 )
-_SPAWN = re.compile(r"\bspawn\s*\(|start_processes\s*\(")
+_SPAWN = re.compile(r"\bspawn\s*\(|start_processes\s*\(|\bProcess\s*\(\s*target\s*=")
 
 _CODE = cst.Module([])
 
@@ -77,8 +77,8 @@ def reads_local_rank_env(facts: ModuleFacts) -> bool:
 
 
 def spawns(text: str) -> bool:
-    """Whether the module starts its ranks itself (`mp.spawn`, `start_processes`): LOCAL_RANK is then
-    not set by a launcher."""
+    """Whether the module starts its ranks itself (`mp.spawn`, `start_processes`,
+    `Process(target=...)`): LOCAL_RANK is then not set by a launcher."""
     return bool(_SPAWN.search(text))
 
 
@@ -288,3 +288,28 @@ def local_rank_name(path) -> Optional[str]:
                 elif target.value == "local_rank":
                     found_plain = target.value
     return found_env or found_plain
+
+
+def reassigns_attribute(facts: ModuleFacts, attribute: str) -> bool:
+    """Whether the module assigns `X.attribute = ...` (alone or in a tuple target: `args.local_rank,
+    args.rank = get_envs()`): the parsed value is then replaced, from what the parser cannot tell.
+    `self.attribute = ...` does not count: an object keeping its own copy."""
+    found = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self._target(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            self._target(node.target)
+
+        def _target(self, target: cst.BaseExpression) -> None:
+            if isinstance(target, cst.Attribute) and target.attr.value == attribute:
+                if not (isinstance(target.value, cst.Name) and target.value.value in ("self", "cls")):
+                    found.append(target)  # `self.local_rank = args.local_rank` copies the parsed value
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._target(element.value)
+
+    walk(facts.module, Visit())
+    return bool(found)

@@ -14,6 +14,8 @@ from tipcheck.facts.local_rank import (
     local_rank_options,
     process_group_calls,
     reads_local_rank_env,
+    reassigns_attribute,
+    spawns,
 )
 from tipcheck.fixes.arguments import add_keyword, set_value
 from tipcheck.fixes.imports import reach_module
@@ -34,8 +36,10 @@ class LocalRankFromArgvOnly(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         facts = ctx.facts
-        if not process_group_calls(facts) or reads_local_rank_env(facts):
-            return
+        if not process_group_calls(facts) or reads_local_rank_env(facts) or spawns(ctx.source.text):
+            return  # torchrun does not start these ranks, or LOCAL_RANK is read
+        if reassigns_attribute(facts, "local_rank"):
+            return  # `args.local_rank = ...` after parsing: the value comes from elsewhere
         for option in local_rank_options(facts):
             ctx.report(
                 option.call,
