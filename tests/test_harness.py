@@ -220,6 +220,8 @@ def test_checks_have_docs_and_the_vocabulary_is_complete():
         "ranks_each_cover_dataset",
         "ranks_disjoint_covering",
         "loader_workers",
+        "cuda_device_per_rank",
+        "option_per_rank",
     }
     assert set(CHECKS) == wanted
     assert all(func.__doc__ for func in CHECKS.values())
@@ -281,7 +283,10 @@ def test_device_fixtures_run_in_pretend_cuda():
     ]
     assert len(device_fixtures) >= 4
     pairs = _pairs(("pretend-cuda",))
-    assert sorted(f for f, _ in pairs) == sorted(device_fixtures) and {e for _, e in pairs} == {"pretend-cuda"}
+    assert set(device_fixtures) <= {f for f, _ in pairs}
+    # A distributed fixture plays its GPUs over gloo, one per rank (TIP502's).
+    assert {e for _, e in pairs} <= {"pretend-cuda", "pretend-cuda×2"}
+    assert "tip502_every_rank_on_gpu_zero" in {f for f, e in pairs if e == "pretend-cuda×2"}
 
 
 def _measured_only(script: Path) -> bool:
@@ -374,13 +379,15 @@ def test_pretend_cuda_records_the_requested_device(tmp_path):
     assert plain["pretend_cuda"] is False and plain["exception"]["type"] == "AssertionError"
 
 
-def test_pretend_cuda_is_for_one_process_meant_for_cuda():
-    for data in (
-        {"pretend_cuda": True, "nproc": 2, "before": ["exit_ok"], "after": ["exit_ok"]},
-        {"pretend_cuda": True, "devices": ["cpu"], "before": ["exit_ok"], "after": ["exit_ok"]},
-    ):
-        with pytest.raises(ExpectationError, match="pretend_cuda is for a fixture meant for cuda, in one process"):
-            parse_expectation(data, "x.expect.json")
+def test_pretend_cuda_is_for_a_fixture_meant_for_cuda():
+    data = {"pretend_cuda": True, "devices": ["cpu"], "before": ["exit_ok"], "after": ["exit_ok"]}
+    with pytest.raises(ExpectationError, match="pretend_cuda is for a fixture meant for cuda"):
+        parse_expectation(data, "x.expect.json")
+    # Several processes play one GPU each, over gloo.
+    distributed = parse_expectation({"pretend_cuda": True, "nproc": 2, "before": ["exit_ok"], "after": ["exit_ok"]})
+    [played] = environments(distributed, ("pretend-cuda",))
+    assert played.name == "pretend-cuda×2" and played.backend == "gloo" and played.nproc == 2
+    assert played.expected_device(1) == "cuda:1"
     expectation = parse_expectation({"pretend_cuda": True, "before": ["exit_ok"], "after": ["exit_ok"]})
     assert [e.name for e in environments(expectation, ("cpu", "cuda", "pretend-cuda"))] == [
         "cpu",

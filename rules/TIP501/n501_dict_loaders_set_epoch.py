@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] Loaders and samplers kept in dicts keyed by split; the train sampler is reshuffled via `samplers["train"].set_epoch(epoch)` (synthetic, common in multi-split scripts)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -11,6 +12,7 @@ from tabnet import TabNet
 
 def main(epochs=200):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     train_set, valid_set = load_split("train"), load_split("valid")
     samplers = {"train": DistributedSampler(train_set), "valid": DistributedSampler(valid_set, shuffle=False)}
     loaders = {

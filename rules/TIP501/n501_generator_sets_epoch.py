@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] A generator walks the loader forever and sets the sampler's epoch at the start of each pass (`loader.sampler.set_epoch(epoch)` in its `while True`): every pass is reshuffled (real-world pattern: diffusion trainers' infinite loader done right)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -19,6 +20,7 @@ def infinite(loader):
 
 def train(steps=500_000):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     dataset = ImageDataset("/data/celeba_hq")
     loader = DataLoader(dataset, batch_size=32, sampler=DistributedSampler(dataset), drop_last=True)
     model = torch.nn.parallel.DistributedDataParallel(UNet().cuda())

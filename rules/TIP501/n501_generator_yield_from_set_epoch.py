@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] `forever(dl)` counts its passes and calls `dl.sampler.set_epoch(...)` before each `yield from dl`: every pass is reshuffled (real-world pattern: diffusion trainers' infinite data iterators done right)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -18,6 +19,7 @@ def forever(dl):
 
 def train(steps=700_000):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     ds = ImageDataset("/data/cifar10_png")
     dl = DataLoader(ds, batch_size=128, sampler=DistributedSampler(ds), drop_last=True)
     model = torch.nn.parallel.DistributedDataParallel(UNet().cuda())

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] set_epoch behind `hasattr(train_loader.sampler, "set_epoch")` (real-world pattern: generic trainers that may or may not be distributed)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -22,6 +23,7 @@ def train(model, train_loader, optimizer, epochs):
 
 def main():
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     dataset = COCOKeypoints("/data/coco")
     loader = DataLoader(dataset, batch_size=32, sampler=DistributedSampler(dataset), num_workers=8)
     model = torch.nn.parallel.DistributedDataParallel(HRNet().cuda())

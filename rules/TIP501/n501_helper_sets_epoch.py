@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] set_epoch done inside the train_one_epoch helper on its own parameter names (real-world pattern: torchvision references-like helpers)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -20,6 +21,7 @@ def train_one_epoch(net, dl, opt, sampler_to_seed, ep):
 
 def main(epochs=45):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     dataset = Kinetics400("/data/k400", frames=16)
     train_sampler = DistributedSampler(dataset)
     train_loader = DataLoader(dataset, batch_size=24, sampler=train_sampler, num_workers=12)

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501, TIP401] PyTorch-Ignite: set_epoch in an EPOCH_STARTED handler, torch scheduler wrapped in ignite's LRScheduler handler (real-world pattern: ignite docs/examples)."""
+import os
 import torch
 import torch.distributed as dist
 from ignite.engine import Events, create_supervised_trainer
@@ -14,6 +15,7 @@ from resnet import resnet18
 
 def run(max_epochs=24):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     train_set = get_train_set()
     train_sampler = DistributedSampler(train_set)
     train_loader = DataLoader(train_set, batch_size=512, sampler=train_sampler, num_workers=8)

@@ -50,6 +50,7 @@ def main():
     args.distributed = int(os.environ.get("WORLD_SIZE", 1)) > 1
     if args.distributed:
         dist.init_process_group(backend="nccl")
+        torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     device = torch.device("cuda")
     model = models.resnet50().to(device)
     if args.distributed:

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] The training loader's sampler gets set_epoch every epoch; after training, each epoch evaluates on a fixed number of batches pulled with next() from `iter(val_loader)` (a DistributedSampler with the default shuffle). Nothing trains on those batches: nothing to report (synthetic, modelled on detection trainers that validate on a subset)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -10,6 +11,7 @@ from det import COCODetection, RetinaNet, evaluate_batch
 
 def main(epochs=24, val_batches=50):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     train_set, val_set = COCODetection("/data/coco", "train2017"), COCODetection("/data/coco", "val2017")
     train_sampler = DistributedSampler(train_set)
     train_loader = DataLoader(train_set, batch_size=2, sampler=train_sampler, num_workers=4)

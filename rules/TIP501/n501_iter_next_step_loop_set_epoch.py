@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] A step loop pulls batches with next() and, on StopIteration, counts the pass and calls `sampler.set_epoch(...)` before `iter(loader)`: each pass is reshuffled (real-world pattern: step-based trainers done right)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -10,6 +11,7 @@ from lm import TokenShards, Transformer
 
 def train(max_steps=100_000):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     dataset = TokenShards("/data/pile", seq_len=2048)
     sampler = DistributedSampler(dataset, seed=1234)
     loader = DataLoader(dataset, batch_size=8, sampler=sampler, drop_last=True, num_workers=2)

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] One DistributedSampler per task in a list, and each epoch sets the epoch of every one of them before walking the loaders (synthetic, modelled on multi-task fine-tuning)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -10,6 +11,7 @@ from multitask import MultiHead, load_tasks
 
 def main(epochs=20):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     datasets = load_tasks("/data/glue")
     samplers = [DistributedSampler(d) for d in datasets]
     loaders = [DataLoader(d, batch_size=32, sampler=s) for d, s in zip(datasets, samplers)]

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] A loader factory rebuilds the DistributedSampler every epoch and the loop calls `loader.sampler.set_epoch(epoch)` on the new one: each epoch is reshuffled (real-world pattern: progressive-resizing trainers done right)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -15,6 +16,7 @@ def make_loader(dataset, crop):
 
 def main(epochs=100):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     dataset = CityScapes("/data/cityscapes")
     model = torch.nn.parallel.DistributedDataParallel(UNet().cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] The training loader's sampler gets set_epoch every epoch; every few steps a fresh `next(iter(preview_loader))` takes the first batch of a DistributedSampler-backed preview loader to log samples. A fresh iterator's first batch is no pass over the data: nothing to report (real-world pattern: GAN / diffusion trainers logging a fixed batch)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -10,6 +11,7 @@ from pix2pix import Facades, UNetGenerator, log_images
 
 def main(epochs=200):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     train_set, preview_set = Facades("/data/facades", "train"), Facades("/data/facades", "val")
     train_sampler = DistributedSampler(train_set)
     train_loader = DataLoader(train_set, batch_size=1, sampler=train_sampler)

@@ -15,6 +15,7 @@ def main(epochs=300):
     distributed = "RANK" in os.environ
     if distributed:
         dist.init_process_group("nccl")
+        torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     dataset = Flowers102("/data/flowers")
     sampler = DistributedSampler(dataset) if distributed else None
     loader = DataLoader(dataset, batch_size=64, shuffle=(sampler is None), sampler=sampler, num_workers=8)

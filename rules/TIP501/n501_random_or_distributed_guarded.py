@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] RandomSampler or DistributedSampler by launch mode, and set_epoch is called only on the distributed branch (`if args.local_rank != -1:`): nothing to report (real-world pattern: fine-tuning scripts that were fixed by hand)."""
+import os
 import argparse
 
 import torch
@@ -12,7 +13,7 @@ from tagger import BertTagger
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--local_rank", type=int, default=-1)
+    parser.add_argument("--local_rank", type=int, default=int(os.environ.get("LOCAL_RANK", -1)))
     parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args()
     if args.local_rank != -1:

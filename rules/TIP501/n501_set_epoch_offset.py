@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] set_epoch(epoch + args.seed_offset): any epoch-dependent value reshuffles (synthetic, seen in resumable trainers)."""
+import os
 import argparse
 
 import torch
@@ -16,6 +17,7 @@ def main():
     parser.add_argument("--seed-offset", type=int, default=0)
     args = parser.parse_args()
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     train_set = build_train_set()
     sampler = DistributedSampler(train_set)
     loader = DataLoader(train_set, batch_size=64, sampler=sampler)

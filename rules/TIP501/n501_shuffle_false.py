@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] DistributedSampler with shuffle=False on pre-shuffled shards: the order never changes by design, set_epoch is moot (real-world pattern: pre-shuffled webdataset-like shards)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -11,6 +12,7 @@ from model import Transformer
 
 def main(epochs=3):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     dataset = PreShuffledShards("/data/shards-{000..127}.bin")
     sampler = DistributedSampler(dataset, shuffle=False)
     loader = DataLoader(dataset, batch_size=32, sampler=sampler, num_workers=4)

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] Single-pass fine-tuning over a DistributedSampler loader (one epoch, no epoch loop): set_epoch would change nothing (synthetic)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -9,6 +10,7 @@ from tasks import InstructionSet
 from lm import load_pretrained
 
 dist.init_process_group("nccl")
+torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
 dataset = InstructionSet("/data/sft.jsonl")
 sampler = DistributedSampler(dataset, seed=42)
 loader = DataLoader(dataset, batch_size=4, sampler=sampler)

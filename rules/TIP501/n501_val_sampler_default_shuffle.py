@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] Train sampler reshuffled each epoch; the val sampler keeps shuffle's default and no set_epoch, but only feeds a no-grad evaluation loop (synthetic, very common)."""
+import os
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -10,6 +11,7 @@ from birds import CUB200, ViTSmall
 
 def main(epochs=100):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     train_set, val_set = CUB200("train"), CUB200("test")
     train_sampler = DistributedSampler(train_set)
     val_sampler = DistributedSampler(val_set)

@@ -1,4 +1,4 @@
-"""[TIP501] Sampler stashed on the argparse namespace (args.train_sampler) and the loop in a helper taking args (real-world pattern: older research code passing `args` everywhere)."""
+"""[TIP501, TIP502] Sampler stashed on the argparse namespace (args.train_sampler) and the loop in a helper taking args (real-world pattern: older research code passing `args` everywhere)."""
 import argparse
 
 import torch
@@ -28,7 +28,7 @@ def main():
     parser.add_argument("--data-dir", default="/data/imagenet")
     parser.add_argument("--arch", default="resnet50")
     args = parser.parse_args()
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = build_dataset(args.data_dir)
     args.train_sampler = DistributedSampler(dataset)  # expect: TIP501[safe-fix]
     args.train_loader = DataLoader(dataset, batch_size=args.batch_size, sampler=args.train_sampler)

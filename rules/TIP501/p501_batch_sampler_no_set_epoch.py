@@ -1,4 +1,4 @@
-"""[TIP501] DistributedSampler wrapped in a BatchSampler passed as batch_sampler=, never set_epoch'd (real-world pattern: detection/segmentation trainers)."""
+"""[TIP501, TIP502] DistributedSampler wrapped in a BatchSampler passed as batch_sampler=, never set_epoch'd (real-world pattern: detection/segmentation trainers)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import BatchSampler, DataLoader
@@ -8,7 +8,7 @@ from det import CocoDetection, build_detector, collate_fn
 
 
 def main(args):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = CocoDetection(args.coco_path, "train")
     sampler_train = DistributedSampler(dataset)  # expect: TIP501[safe-fix]
     batch_sampler_train = BatchSampler(sampler_train, args.batch_size, drop_last=True)

@@ -1,4 +1,4 @@
-"""[TIP501] A project subclass of DistributedSampler (catalyst-style DistributedSamplerWrapper) used without set_epoch (real-world pattern: catalyst's DistributedSamplerWrapper)."""
+"""[TIP501, TIP502] A project subclass of DistributedSampler (catalyst-style DistributedSamplerWrapper) used without set_epoch (real-world pattern: catalyst's DistributedSamplerWrapper)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler
@@ -35,7 +35,7 @@ class DistributedSamplerWrapper(DistributedSampler):
 
 
 def main():
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = LongTailDataset("/data/inat")
     weighted = WeightedRandomSampler(make_weights(dataset), num_samples=len(dataset))
     sampler = DistributedSamplerWrapper(weighted)  # expect: TIP501[safe-fix]

@@ -1,4 +1,4 @@
-"""[TIP501] `itertools.cycle(loader)` kept in a variable and pulled with next() in a step loop, no set_epoch (real-world pattern: FixMatch-style / GAN training scripts)."""
+"""[TIP501, TIP502] `itertools.cycle(loader)` kept in a variable and pulled with next() in a step loop, no set_epoch (real-world pattern: FixMatch-style / GAN training scripts)."""
 import itertools
 
 import torch
@@ -10,7 +10,7 @@ from ganlib import Discriminator, Generator, ImageSet
 
 
 def main(iterations=200_000):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = ImageSet("/data/ffhq")
     sampler = DistributedSampler(dataset)  # expect: TIP501[no-fix]
     loader = DataLoader(dataset, batch_size=16, sampler=sampler, drop_last=True)

@@ -1,4 +1,4 @@
-"""[TIP501] Samplers and loaders built by dict comprehensions over splits; train split never reshuffled (synthetic, modelled on multi-split training scripts)."""
+"""[TIP501, TIP502] Samplers and loaders built by dict comprehensions over splits; train split never reshuffled (synthetic, modelled on multi-split training scripts)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -11,7 +11,7 @@ SPLITS = ("train", "val")
 
 
 def main():
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     datasets = load_splits("/data/speech", SPLITS)
     samplers = {split: DistributedSampler(datasets[split]) for split in SPLITS}  # expect: TIP501[no-fix]
     loaders = {split: DataLoader(datasets[split], batch_size=32, sampler=samplers[split]) for split in SPLITS}

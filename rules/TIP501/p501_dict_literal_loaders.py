@@ -1,4 +1,4 @@
-"""[TIP501] Loaders kept in a dict literal keyed by split; the train split is iterated every epoch and never reshuffled (synthetic, common in multi-split scripts)."""
+"""[TIP501, TIP502] Loaders kept in a dict literal keyed by split; the train split is iterated every epoch and never reshuffled (synthetic, common in multi-split scripts)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -9,7 +9,7 @@ from tabnet import TabNet
 
 
 def main(epochs=200):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     train_set, valid_set = load_split("train"), load_split("valid")
     loaders = {
         "train": DataLoader(train_set, batch_size=1024, sampler=DistributedSampler(train_set)),  # expect: TIP501[no-fix]

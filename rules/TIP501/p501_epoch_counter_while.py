@@ -1,4 +1,4 @@
-"""[TIP501] Epochs counted by hand in a `while epoch < max_epochs` loop; the sampler is never told the epoch (synthetic)."""
+"""[TIP501, TIP502] Epochs counted by hand in a `while epoch < max_epochs` loop; the sampler is never told the epoch (synthetic)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -9,7 +9,7 @@ from rec.model import DLRM
 
 
 def main(max_epochs=10):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = ClickLogDataset("/data/criteo")
     sampler = DistributedSampler(dataset)  # expect: TIP501[safe-fix]
     loader = DataLoader(dataset, batch_size=2048, sampler=sampler, num_workers=8)

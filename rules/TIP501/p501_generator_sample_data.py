@@ -1,4 +1,4 @@
-"""[TIP501] A generator walks the loader forever (`while True: for batch in loader: yield batch`) and the step loop pulls from it with next(); no set_epoch. Each pass begins at the generator's `while True`: the fix counts the passes there (real-world pattern: StyleGAN / diffusion trainers' `sample_data`)."""
+"""[TIP501, TIP502] A generator walks the loader forever (`while True: for batch in loader: yield batch`) and the step loop pulls from it with next(); no set_epoch. Each pass begins at the generator's `while True`: the fix counts the passes there (real-world pattern: StyleGAN / diffusion trainers' `sample_data`)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -14,7 +14,7 @@ def sample_data(loader):
 
 
 def train(iterations=800_000):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = MultiResolutionDataset("/data/ffhq_lmdb", resolution=256)
     loader = DataLoader(dataset, batch_size=16, sampler=DistributedSampler(dataset), drop_last=True)  # expect: TIP501[safe-fix]
     generator = torch.nn.parallel.DistributedDataParallel(Generator(256).cuda())

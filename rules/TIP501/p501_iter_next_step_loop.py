@@ -1,4 +1,4 @@
-"""[TIP501] `for step in range(max_steps)` pulls batches with next() and, on StopIteration, starts a new pass with `iter(loader)`; set_epoch is never called. There is no epoch loop to put the call in: reported without a fix (real-world pattern: step-based LM / RL trainers)."""
+"""[TIP501, TIP502] `for step in range(max_steps)` pulls batches with next() and, on StopIteration, starts a new pass with `iter(loader)`; set_epoch is never called. There is no epoch loop to put the call in: reported without a fix (real-world pattern: step-based LM / RL trainers)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -8,7 +8,7 @@ from lm import TokenShards, Transformer
 
 
 def train(max_steps=100_000):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = TokenShards("/data/pile", seq_len=2048)
     sampler = DistributedSampler(dataset, seed=1234)  # expect: TIP501[no-fix]
     loader = DataLoader(dataset, batch_size=8, sampler=sampler, drop_last=True, num_workers=2)

@@ -1,4 +1,4 @@
-"""[TIP501] Each epoch makes `iter(loader)` and an inner `for step in range(len(loader))` pulls with next(); no set_epoch. The pass begins in the epoch loop, so the fix goes at its start (real-world pattern: trainers that interleave two loaders by hand)."""
+"""[TIP501, TIP502] Each epoch makes `iter(loader)` and an inner `for step in range(len(loader))` pulls with next(); no set_epoch. The pass begins in the epoch loop, so the fix goes at its start (real-world pattern: trainers that interleave two loaders by hand)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -8,7 +8,7 @@ from domain import SourceSet, TargetSet, AdaptNet
 
 
 def main(epochs=60):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     source, target = SourceSet("/data/office/amazon"), TargetSet("/data/office/webcam")
     source_loader = DataLoader(source, batch_size=32, sampler=DistributedSampler(source), drop_last=True)  # expect: TIP501[safe-fix]
     target_loader = DataLoader(target, batch_size=32, shuffle=False, drop_last=True)

@@ -1,4 +1,4 @@
-"""[TIP501] The loader is cycled forever with itertools.cycle inside the training loop, no set_epoch (real-world pattern: step-based semi-supervised scripts)."""
+"""[TIP501, TIP502] The loader is cycled forever with itertools.cycle inside the training loop, no set_epoch (real-world pattern: step-based semi-supervised scripts)."""
 from itertools import cycle
 
 import torch
@@ -11,7 +11,7 @@ from wrn import WideResNet
 
 
 def main(total_steps=2 ** 20):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     labeled = LabeledSet("/data/cifar10", num_labels=4000)
     labeled_sampler = DistributedSampler(labeled)  # expect: TIP501[no-fix]
     labeled_loader = DataLoader(labeled, batch_size=64, sampler=labeled_sampler, num_workers=4, drop_last=True)

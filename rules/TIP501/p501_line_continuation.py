@@ -1,4 +1,4 @@
-"""[TIP501] Old-style backslash continuation puts the sampler call on a line that cannot hold a comment; no set_epoch (synthetic, Python-2-era style)."""
+"""[TIP501, TIP502] Old-style backslash continuation puts the sampler call on a line that cannot hold a comment; no set_epoch (synthetic, Python-2-era style)."""
 import argparse
 
 import torch
@@ -15,7 +15,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=120)
     args = parser.parse_args()
     if args.distributed:
-        dist.init_process_group("nccl")
+        dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = VOCDetection("/data/VOCdevkit", image_sets=[("2007", "trainval"), ("2012", "trainval")])
     # expect-next-line: TIP501[safe-fix]
     train_sampler = DistributedSampler(dataset, shuffle=True) if args.distributed \

@@ -1,4 +1,4 @@
-"""[TIP501] A loader factory called at the top of every epoch builds a new DistributedSampler each time; nobody calls set_epoch, so each new sampler starts at epoch 0 and every epoch repeats one order (real-world pattern: curriculum / resolution-schedule trainers that rebuild loaders)."""
+"""[TIP501, TIP502] A loader factory called at the top of every epoch builds a new DistributedSampler each time; nobody calls set_epoch, so each new sampler starts at epoch 0 and every epoch repeats one order (real-world pattern: curriculum / resolution-schedule trainers that rebuild loaders)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -14,7 +14,7 @@ def make_loader(dataset, crop):
 
 
 def main(epochs=100):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = CityScapes("/data/cityscapes")
     model = torch.nn.parallel.DistributedDataParallel(UNet().cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)

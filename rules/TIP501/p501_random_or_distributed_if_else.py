@@ -1,4 +1,4 @@
-"""[TIP501] The sampler class is picked by an if/else statement (RandomSampler alone, DistributedSampler under torchrun) and set_epoch is never called; the fix calls it only on a DistributedSampler (real-world pattern: GLUE / NER fine-tuning scripts)."""
+"""[TIP501, TIP503] The sampler class is picked by an if/else statement (RandomSampler alone, DistributedSampler under torchrun) and set_epoch is never called; the fix calls it only on a DistributedSampler (real-world pattern: GLUE / NER fine-tuning scripts)."""
 import argparse
 
 import torch
@@ -27,7 +27,7 @@ def train(args, dataset, model):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--local_rank", type=int, default=-1)
+    parser.add_argument("--local_rank", type=int, default=-1)  # expect: TIP503[safe-fix]
     parser.add_argument("--batch_size", type=int, default=16)
     parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args()

@@ -1,4 +1,4 @@
-"""[TIP501] The sampler is `RandomSampler(...) if args.local_rank == -1 else DistributedSampler(...)` and no epoch calls set_epoch; the fix must guard the call, the single-process branch has a RandomSampler (real-world pattern: hand-written BERT fine-tuning scripts)."""
+"""[TIP501, TIP503] The sampler is `RandomSampler(...) if args.local_rank == -1 else DistributedSampler(...)` and no epoch calls set_epoch; the fix must guard the call, the single-process branch has a RandomSampler (real-world pattern: hand-written BERT fine-tuning scripts)."""
 import argparse
 
 import torch
@@ -12,7 +12,7 @@ from qa_model import QuestionAnswering
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--local_rank", type=int, default=-1)
+    parser.add_argument("--local_rank", type=int, default=-1)  # expect: TIP503[safe-fix]
     parser.add_argument("--num_train_epochs", type=float, default=2.0)
     args = parser.parse_args()
     if args.local_rank != -1:

@@ -1,4 +1,4 @@
-"""[TIP501] set_epoch is called, but on the validation sampler only; the train sampler keeps its order (synthetic, a copy-paste slip)."""
+"""[TIP501, TIP502] set_epoch is called, but on the validation sampler only; the train sampler keeps its order (synthetic, a copy-paste slip)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -9,7 +9,7 @@ from proj.model import UNet
 
 
 def main(epochs=100):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     train_set, val_set = build_sets("/data/kits")
     train_sampler = DistributedSampler(train_set)  # expect: TIP501[safe-fix]
     val_sampler = DistributedSampler(val_set, shuffle=False)

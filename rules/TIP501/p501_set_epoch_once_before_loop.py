@@ -1,4 +1,4 @@
-"""[TIP501] set_epoch(0) called once before the epoch loop, never inside it (synthetic, a misunderstanding of set_epoch)."""
+"""[TIP501, TIP502] set_epoch(0) called once before the epoch loop, never inside it (synthetic, a misunderstanding of set_epoch)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, DistributedSampler
@@ -7,7 +7,7 @@ from audio import LibriSpeech, Conformer, collate
 
 
 def main(num_epochs=60):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     train_set = LibriSpeech("/data/librispeech", "train-960")
     sampler = DistributedSampler(train_set, shuffle=True, seed=1234)  # expect: TIP501[safe-fix]
     sampler.set_epoch(0)

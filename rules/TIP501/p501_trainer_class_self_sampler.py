@@ -1,4 +1,4 @@
-"""[TIP501] Trainer class keeps self.train_sampler; fit() loops epochs and train_epoch() iterates, no set_epoch anywhere (real-world pattern: hand-written Trainer classes)."""
+"""[TIP501, TIP502] Trainer class keeps self.train_sampler; fit() loops epochs and train_epoch() iterates, no set_epoch anywhere (real-world pattern: hand-written Trainer classes)."""
 import torch
 import torch.distributed as dist
 from torch.cuda.amp import GradScaler, autocast
@@ -34,5 +34,5 @@ class Trainer:
 
 
 def main(cfg, model, train_set):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     Trainer(model, train_set, cfg).fit()

@@ -1,4 +1,4 @@
-"""[TIP501] Train and val samplers created in one tuple assignment; only the shuffling train one matters (synthetic)."""
+"""[TIP501, TIP502] Train and val samplers created in one tuple assignment; only the shuffling train one matters (synthetic)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -18,7 +18,7 @@ def evaluate(model, loader):
 
 
 def main():
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     train_ds, val_ds = get_datasets()
     train_sampler, val_sampler = DistributedSampler(train_ds), DistributedSampler(val_ds, shuffle=False)  # expect: TIP501[safe-fix]
     train_loader = DataLoader(train_ds, batch_size=256, sampler=train_sampler, num_workers=8)

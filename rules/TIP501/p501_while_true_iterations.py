@@ -1,4 +1,4 @@
-"""[TIP501] Iteration-based training: `while True` around the batch loop, no epoch number, no set_epoch (real-world pattern: GAN / LM trainers counting steps)."""
+"""[TIP501, TIP502] Iteration-based training: `while True` around the batch loop, no epoch number, no set_epoch (real-world pattern: GAN / LM trainers counting steps)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -11,7 +11,7 @@ MAX_STEPS = 100_000
 
 
 def train():
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = TokenDataset("/data/owt", block_size=1024)
     sampler = DistributedSampler(dataset, drop_last=True)  # expect: TIP501[safe-fix]
     loader = DataLoader(dataset, batch_size=12, sampler=sampler, pin_memory=True)

@@ -1,4 +1,4 @@
-"""[TIP501] Domain adaptation: source and target loaders zipped in the batch loop; neither sampler reshuffled (real-world pattern: DANN-style training scripts)."""
+"""[TIP501, TIP502] Domain adaptation: source and target loaders zipped in the batch loop; neither sampler reshuffled (real-world pattern: DANN-style training scripts)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -9,7 +9,7 @@ from da.models import DANN
 
 
 def main(epochs=30):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     source, target = OfficeHome("Art"), OfficeHome("Clipart", labelled=False)
     source_loader = DataLoader(source, batch_size=32, sampler=DistributedSampler(source), drop_last=True)  # expect: TIP501[safe-fix]
     target_loader = DataLoader(target, batch_size=32, sampler=DistributedSampler(target), drop_last=True)  # expect: TIP501[safe-fix]

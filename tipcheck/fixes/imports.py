@@ -98,3 +98,36 @@ def reach(
         if not ctx.facts.is_bound(alias):
             return alias, (_insert_after_line(ctx, line, f"from {module} import {name} as {alias}", package),)
     return None
+
+
+def reach_module(ctx: RuleContext, scope: Scope, module: str) -> Optional[Tuple[str, Tuple[Edit, ...]]]:
+    """How to refer to the module ``module`` (a top-level one: `os`, `torch`) in ``scope``:
+    (name, edits that make it valid). A name that already refers to it, else `import module` on
+    its own line before the module's first top-level import (or at the top, after its docstring
+    and `from __future__` imports) when the name is free in the whole file; None otherwise."""
+    bindings = scope.lookup(module)
+    if bindings and set(bindings) == {module}:
+        where = scope.lookup_scope(module)
+        if where is not None and where.kind != "module":
+            return module, ()
+        line = where.import_lines.get(module) if where is not None else None
+        if line is None or line in where.direct_lines:
+            return module, ()
+    if ctx.facts.is_bound(module):
+        return None
+    body = ctx.facts.module.body
+    newline = ctx.source.newline
+    anchor = None
+    for index, stmt in enumerate(body):
+        smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()
+        if index == 0 and smalls and isinstance(smalls[0], cst.Expr) and isinstance(smalls[0].value, cst.SimpleString):
+            continue  # the docstring
+        if any(isinstance(s, cst.ImportFrom) and dotted_name(s.module or cst.Name("")) == "__future__" for s in smalls):
+            continue
+        anchor = stmt
+        break
+    if anchor is None:
+        return module, (Edit.insert(len(ctx.source.text), f"{newline}import {module}{newline}"),)
+    start = ctx.range(anchor)[0]
+    row = ctx.source.location(start).row
+    return module, (Edit.insert(ctx.source.line_starts[row - 1], f"import {module}{newline}"),)

@@ -35,18 +35,18 @@ class Environment:
     device: str  # "cpu" or "cuda"
     nproc: int = 1
     distributed: bool = False
-    pretend: bool = False  # cuda played on the CPU (tipcheck.harness.pretend_cuda)
+    pretend: bool = False  # cuda played on the CPU (tipcheck.harness.pretend_cuda); gloo when distributed
 
     @property
     def backend(self) -> Optional[str]:
         if not self.distributed:
             return None
-        return "nccl" if self.device == "cuda" else "gloo"
+        return "nccl" if self.device == "cuda" and not self.pretend else "gloo"
 
     @property
     def name(self) -> str:
         if self.pretend:
-            return PRETEND_CUDA
+            return f"{PRETEND_CUDA}×{self.nproc}" if self.distributed else PRETEND_CUDA
         return f"{self.backend}×{self.nproc}" if self.distributed else self.device
 
     def expected_device(self, local_rank: int = 0) -> str:

@@ -37,7 +37,10 @@ under `tipcheck.harness.pretend_cuda` (CUDA answers available; `.to()`/`.cuda()`
 the CPU and record the device asked for; mixed devices raise as on a GPU), so the device checks
 see the device the script *asked for*: `cuda:0` for a script that follows the device idiom. It is
 how a CPU-only machine tells "moved to the chosen device" from "not moved". A fixture opts in with
-`"pretend_cuda": true` (it must be meant for cuda, and run in one process).
+`"pretend_cuda": true` (it must be meant for cuda). With `"nproc"` > 1 it is `pretend-cuda×N`: N
+processes of a gloo group (`TIPCHECK_DIST_BACKEND=gloo`), each believing it has the GPUs of one
+node; `torch.cuda.set_device(i)` makes `cuda:i` the device a bare `cuda` means, as on a GPU, so
+the device checks see whether each rank asked for its own GPU.
 
 The checks (`CHECKS`, each a function of `tipcheck.harness.checks`, the vocabulary; `help_text()`
 lists them with their parameters) read the per-rank reports of `tipcheck.harness.instrument`. This
@@ -57,6 +60,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from tipcheck.harness.checks import AFTER_ONLY, CHECKS, PRETEND_CUDA, Context, Environment, _Missing
 from tipcheck.harness.checks import help_text as help_text  # re-exported for the harness command
+from tipcheck.harness.checks_ranks import cuda_device_per_rank  # noqa: F401 (registers the rank checks)
 from tipcheck.harness.errors import ExpectationError
 from tipcheck.harness.record_loaders import START_METHODS
 
@@ -212,8 +216,8 @@ def parse_expectation(data: Any, path: str = "<expectation>") -> Expectation:
     pretend = data.get("pretend_cuda", False)
     if not isinstance(pretend, bool):
         raise ExpectationError(f"{path}: pretend_cuda must be true or false")
-    if pretend and (nproc > 1 or "cuda" not in devices):
-        raise ExpectationError(f"{path}: pretend_cuda is for a fixture meant for cuda, in one process")
+    if pretend and "cuda" not in devices:
+        raise ExpectationError(f"{path}: pretend_cuda is for a fixture meant for cuda")
     start_method = data.get("start_method")
     if start_method is not None and start_method not in START_METHODS:
         raise ExpectationError(f"{path}: start_method must be one of {START_METHODS}, not {start_method!r}")

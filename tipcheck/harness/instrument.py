@@ -49,6 +49,10 @@ rules promise to change. The JSON report, one per process, holds:
   `cuda_available`: `torch.cuda.is_available()` when the script ended; `pretend_cuda`: whether
   the run was under `tipcheck.harness.pretend_cuda` (`TIPCHECK_PRETEND_CUDA=1`), where the
   devices above (`forward`, `globals`) are those the script asked for.
+- `cuda_set_device` and `cuda_device`: the indices given to `torch.cuda.set_device`, and the
+  device a bare `cuda` means when the script ended (see `tipcheck.harness.record_devices`);
+  `parsed_args`: the namespaces `argparse` returned to the script (see
+  `tipcheck.harness.record_arguments`).
 - `exit` (the SystemExit code, or 0; 1 after an exception) and `exception` (type, message,
   traceback), `rank` and `world_size` (from torch.distributed once initialised, else `RANK` /
   `WORLD_SIZE`), `script`, `argv`, `pid`.
@@ -79,6 +83,8 @@ import weakref
 from typing import Any, Dict, List, Optional
 
 from tipcheck.harness import pretend_cuda
+from tipcheck.harness.record_arguments import ArgumentRecording
+from tipcheck.harness.record_devices import DeviceRecording
 from tipcheck.harness.record_loaders import LoaderRecording
 from tipcheck.harness.record_schedulers import SchedulerRecording, _float, _json_safe
 from tipcheck.harness.record_weights import WeightsRecording
@@ -127,7 +133,7 @@ def _cuda_available() -> Optional[bool]:
         return None
 
 
-class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
+class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording, DeviceRecording, ArgumentRecording):
     """Holds the observables of one process and installs the patches that feed them."""
 
     def __init__(self, script: str, argv: List[str]) -> None:
@@ -180,6 +186,8 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
         self._install_distributed(torch)
         self._install_forward(torch)
         self._install_weights(torch)
+        self._install_devices(torch)
+        self._install_arguments()
 
     def _install_warnings(self) -> None:
         original = warnings.showwarning
@@ -460,6 +468,8 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
             "pretend_cuda": _PRETEND,
             "globals": self.globals,
             **self._loader_report(),
+            **self._devices_report(),
+            **self._arguments_report(),
         }
 
 

@@ -5,9 +5,12 @@ On a machine without CUDA, a script that follows the device idiom picks the CPU,
 chosen device" looks the same as "never moved". Under this mode (`TIPCHECK_PRETEND_CUDA=1` in the
 environment of `tipcheck.harness.instrument`, the harness's `pretend-cuda` environment):
 
-- `torch.cuda.is_available()` answers True, `device_count()` 1, `current_device()` 0;
-  `set_device`, `synchronize` and `empty_cache` do nothing; `torch.accelerator` answers alike
-  (`current_accelerator()` is `cuda`);
+- `torch.cuda.is_available()` answers True, `device_count()` 1 (LOCAL_WORLD_SIZE under a
+  distributed launch: one GPU per local rank), `current_device()` the last index given to
+  `set_device` (0 before), which is where a bare `cuda` goes, as on a GPU; `synchronize` and
+  `empty_cache` do nothing; `torch.accelerator` answers alike (`current_accelerator()` is `cuda`).
+  A `set_device` the recorder wraps (tipcheck.harness.record_devices) is still called, so the
+  index is recorded;
 - `Tensor.to(...)`, `.cuda()`, `.cpu()`, `Module.to(...)`, `.cuda()`, `.cpu()` and factories given
   `device=` (`torch.zeros(3, device=device)`) keep the data on the CPU, so that the script runs,
   and give each tensor (each parameter and buffer of a module) the device asked for: its
@@ -19,7 +22,7 @@ environment of `tipcheck.harness.instrument`, the harness's `pretend-cuda` envir
   the RuntimeError a GPU run raises ("Expected all tensors to be on the same device, ...").
 
 What it does not model: `Tensor.device` still says `cpu`, `pin_memory` has no GPU to pin for, and
-the distributed backends see CPU tensors (the pretend environment is for one process).
+the distributed backends see CPU tensors (several processes play it over gloo, `pretend-cuda×N`).
 Nothing here imports torch at import time; `install()` does.
 """
 
@@ -49,6 +52,20 @@ def _mark(value: Any, device: str) -> None:
         pass
 
 
+_CURRENT = [0]  # the index `torch.cuda.set_device` last made current
+
+
+def _index(device: Any) -> int:
+    """The CUDA index of a `set_device` argument (an int, `"cuda:1"`, `torch.device`); a bare
+    `cuda` is the current device."""
+    if isinstance(device, int):
+        return device
+    index = None if isinstance(device, str) else getattr(device, "index", None)
+    if isinstance(device, str) and ":" in device:
+        index = int(device.rsplit(":", 1)[1])
+    return _CURRENT[0] if index is None else index
+
+
 def _normalise(device: Any) -> Optional[str]:
     """`cuda:N` or `cpu` for a device argument (None: no device given; other kinds pass through)."""
     if device is None:
@@ -59,7 +76,7 @@ def _normalise(device: Any) -> Optional[str]:
         return f"cuda:{device}"
     device = torch.device(device)
     if device.type == "cuda":
-        return f"cuda:{0 if device.index is None else device.index}"
+        return f"cuda:{_CURRENT[0] if device.index is None else device.index}"
     return str(device)
 
 
@@ -122,35 +139,55 @@ class _NoStream:
 
 def install() -> None:
     """Patch torch as the module's doc says (for the rest of the process)."""
+    import os
+
     import torch
     import torch.nn.functional as F
     from torch.nn.modules import module as module_api
     from torch.overrides import TorchFunctionMode
 
     cuda = torch.cuda
+    count = int(os.environ.get("LOCAL_WORLD_SIZE", "1") or 1)
     cuda.is_available = lambda: True
-    cuda.device_count = lambda: 1
-    cuda.current_device = lambda: 0
+    cuda.device_count = lambda: count
+    cuda.current_device = lambda: _CURRENT[0]
     cuda.get_device_name = lambda device=None: DEVICE_NAME
-    for name in ("set_device", "synchronize", "empty_cache"):
+    for name in ("synchronize", "empty_cache"):
         setattr(cuda, name, lambda *args, **kwargs: None)
+    recorded = cuda.set_device if getattr(cuda.set_device, "_tipcheck_recording", False) else None
+
+    def set_device(device):
+        _CURRENT[0] = _index(device)
+        if recorded is not None:
+            recorded(device)
+
+    cuda.set_device = set_device
     cuda.is_current_stream_capturing = lambda: False
     accelerator = getattr(torch, "accelerator", None)
     if accelerator is not None:  # torch >= 2.6: what optimizers and newer device idioms ask
         accelerator.is_available = lambda: True
         accelerator.device_count = lambda: 1
         accelerator.current_accelerator = lambda check_available=False: torch.device("cuda")
-        accelerator.current_device_index = lambda: 0
+        accelerator.current_device_index = lambda: _CURRENT[0]
+
+        def set_device_index(device):  # DataLoader's pin-memory thread calls it (torch >= 2.8)
+            _CURRENT[0] = _index(device)
+
+        accelerator.set_device_index = set_device_index
+        accelerator.set_device_idx = set_device_index
         accelerator.current_stream = lambda device=None: _NoStream()
         accelerator.synchronize = lambda device=None: None
 
     tensor_to, tensor_cuda, tensor_cpu = torch.Tensor.to, torch.Tensor.cuda, torch.Tensor.cpu
+    # No GPU to pin for: the batch stays as it is (the DataLoader's pin-memory thread runs outside
+    # the torch function mode below, which is per thread).
+    torch.Tensor.pin_memory = lambda tensor, device=None: tensor
     parse_to = torch._C._nn._parse_to
 
     def move_tensor(func, tensor, args, kwargs):
         if func is tensor_cuda or func is torch.Tensor.cuda:
             device = args[0] if args else kwargs.get("device")
-            return _moved(tensor, _normalise(0 if device is None else device))
+            return _moved(tensor, _normalise(_CURRENT[0] if device is None else device))
         if func is tensor_cpu or func is torch.Tensor.cpu:
             return _moved(tensor, "cpu")
         if args and isinstance(args[0], torch.Tensor):  # `x.to(other)`: other's device and dtype
@@ -213,7 +250,9 @@ def install() -> None:
     to.__wrapped__ = module_to
     to.__doc__ = module_to.__doc__
     torch.nn.Module.to = to
-    torch.nn.Module.cuda = lambda module, device=None: place_module(module, _normalise(0 if device is None else device))
+    torch.nn.Module.cuda = lambda module, device=None: place_module(
+        module, _normalise(_CURRENT[0] if device is None else device)
+    )
     torch.nn.Module.cpu = lambda module: place_module(module, "cpu")
 
     def pre_hook(module, args):

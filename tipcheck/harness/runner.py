@@ -204,7 +204,9 @@ def environments(expectation: Expectation, devices: Sequence[str], nproc: Option
     envs = []
     for device in devices:
         if device == PRETEND_CUDA:
-            if expectation.pretend_cuda:
+            if expectation.pretend_cuda and expectation.distributed:
+                envs.append(Environment("cuda", nproc or expectation.nproc, distributed=True, pretend=True))
+            elif expectation.pretend_cuda:
                 envs.append(Environment("cuda", pretend=True))
             continue
         if device not in expectation.devices:

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] train.py unpacks (loader, sampler) from data.make_train_loader and calls sampler.set_epoch(epoch) (real-world pattern: builder returning the sampler too)."""
+import os
 import torch
 import torch.distributed as dist
 
@@ -9,6 +10,7 @@ from textmodels import TextCNN
 
 def main(epochs=20):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     train_loader, train_sampler = make_train_loader("/data/agnews/train.csv", 128)
     model = torch.nn.parallel.DistributedDataParallel(TextCNN().cuda())
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)

@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] train.py: two calls of get_train_loader, and each epoch sets the epoch of both samplers: nothing to report (real-world pattern: semi-supervised segmentation repos done right)."""
+import os
 import torch
 import torch.distributed as dist
 
@@ -9,6 +10,7 @@ from semiseg import DeepLab, VOCAug
 
 def main(epochs=80, iters=500):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     train_loader, train_sampler = get_train_loader(VOCAug("labelled"), 8, True)
     unlabelled_loader, unlabelled_sampler = get_train_loader(VOCAug("unlabelled"), 8, True)
     model = torch.nn.parallel.DistributedDataParallel(DeepLab().cuda())

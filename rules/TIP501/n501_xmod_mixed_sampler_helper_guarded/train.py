@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] train.py: the sampler from data_utils.get_sampler may be a RandomSampler or a DistributedSampler, and the epoch loop calls set_epoch only when it has one (`hasattr`): nothing to report (real-world pattern: fine-tuning repos' train scripts)."""
+import os
 import argparse
 
 import torch
@@ -11,7 +12,7 @@ from glue import GlueDataset, Classifier
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--local_rank", type=int, default=-1)
+    parser.add_argument("--local_rank", type=int, default=int(os.environ.get("LOCAL_RANK", -1)))
     parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args()
     if args.local_rank != -1:

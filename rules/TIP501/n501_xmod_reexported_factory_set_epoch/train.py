@@ -1,5 +1,6 @@
 # expect: none
 """[TIP501] train.py imports the factory through the module that re-exports it, and sets the epoch of the loader's batch sampler's sampler when it has one: nothing to report (synthetic, modelled on config-driven classification repos)."""
+import os
 import torch
 import torch.distributed as dist
 
@@ -17,6 +18,7 @@ def train_one_epoch(model, optimizer, loader):
 
 def main(config):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     loader = create_dataloader(config, Cifar10("/data/cifar10"))
     model = torch.nn.parallel.DistributedDataParallel(ResNet().cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)

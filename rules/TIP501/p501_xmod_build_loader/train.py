@@ -1,4 +1,4 @@
-"""[TIP501] train.py: loader from data.build_loader, epoch loop without set_epoch; reported at the helper call (real-world pattern: data/builder modules)."""
+"""[TIP501, TIP502] train.py: loader from data.build_loader, epoch loop without set_epoch; reported at the helper call (real-world pattern: data/builder modules)."""
 import argparse
 
 import torch
@@ -15,7 +15,7 @@ def main():
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--epochs", type=int, default=100)
     args = parser.parse_args()
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     train_loader = build_loader(args)  # expect: TIP501[safe-fix]
     model = torch.nn.parallel.DistributedDataParallel(torchvision.models.resnet50().cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9)

@@ -1,4 +1,4 @@
-"""[TIP501] train.py: two calls of get_train_loader; only the labelled sampler gets set_epoch, the unlabelled one repeats its order every epoch. Reported at the call that builds it (real-world pattern: semi-supervised segmentation repos)."""
+"""[TIP501, TIP502] train.py: two calls of get_train_loader; only the labelled sampler gets set_epoch, the unlabelled one repeats its order every epoch. Reported at the call that builds it (real-world pattern: semi-supervised segmentation repos)."""
 import torch
 import torch.distributed as dist
 
@@ -7,7 +7,7 @@ from semiseg import DeepLab, VOCAug
 
 
 def main(epochs=80, iters=500):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     train_loader, train_sampler = get_train_loader(VOCAug("labelled"), 8, True)
     unlabelled_loader, unlabelled_sampler = get_train_loader(VOCAug("unlabelled"), 8, True)  # expect: TIP501[no-fix]
     model = torch.nn.parallel.DistributedDataParallel(DeepLab().cuda())

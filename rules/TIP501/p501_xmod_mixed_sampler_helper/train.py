@@ -1,4 +1,4 @@
-"""[TIP501] train.py: the sampler comes from data_utils.get_sampler (RandomSampler or DistributedSampler), the epoch loop never calls set_epoch; reported at the helper call, and the fix guards the call with isinstance (real-world pattern: fine-tuning repos' train scripts)."""
+"""[TIP501, TIP503] train.py: the sampler comes from data_utils.get_sampler (RandomSampler or DistributedSampler), the epoch loop never calls set_epoch; reported at the helper call, and the fix guards the call with isinstance (real-world pattern: fine-tuning repos' train scripts)."""
 import argparse
 
 import torch
@@ -10,7 +10,7 @@ from glue import GlueDataset, Classifier
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--local_rank", type=int, default=-1)
+    parser.add_argument("--local_rank", type=int, default=-1)  # expect: TIP503[safe-fix]
     parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args()
     if args.local_rank != -1:

@@ -1,4 +1,4 @@
-"""[TIP501] train.py imports the factory through the module that re-exports it; the epoch loop never calls set_epoch. The sampler sits in the returned loader's batch sampler: reported on the helper call, as for any helper of another module (synthetic, modelled on config-driven classification repos)."""
+"""[TIP501, TIP502] train.py imports the factory through the module that re-exports it; the epoch loop never calls set_epoch. The sampler sits in the returned loader's batch sampler: reported on the helper call, as for any helper of another module (synthetic, modelled on config-driven classification repos)."""
 import torch
 import torch.distributed as dist
 
@@ -15,7 +15,7 @@ def train_one_epoch(model, optimizer, loader):
 
 
 def main(config):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     loader = create_dataloader(config, Cifar10("/data/cifar10"))  # expect: TIP501[no-fix]
     model = torch.nn.parallel.DistributedDataParallel(ResNet().cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)

@@ -1,4 +1,4 @@
-"""[TIP501] main.py: sampler made here, the epoch loop lives in trainer.Trainer which never reshuffles; reported at the sampler (synthetic, modelled on the DDP tutorial's multigpu_torchrun.py)."""
+"""[TIP501, TIP502] main.py: sampler made here, the epoch loop lives in trainer.Trainer which never reshuffles; reported at the sampler (synthetic, modelled on the DDP tutorial's multigpu_torchrun.py)."""
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -9,7 +9,7 @@ from trainer import Trainer
 
 
 def main(total_epochs=50, batch_size=32):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     dataset = MyTrainDataset(2048)
     sampler = DistributedSampler(dataset)  # expect: TIP501[no-fix]
     train_data = DataLoader(dataset, batch_size=batch_size, pin_memory=True, shuffle=False, sampler=sampler)

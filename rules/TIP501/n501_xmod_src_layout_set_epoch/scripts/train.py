@@ -1,6 +1,7 @@
 # expect: none
 """[TIP501] scripts/train.py, the look-alike of p501_xmod_src_layout: the loop of each epoch is src/engine/loop.py (a namespace package, imported as `src.engine.loop`), which calls the sampler's set_epoch first; nothing to report."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from src.nets import SpeechTransformer  # noqa: E402
 
 def main(epochs=50):
     dist.init_process_group("nccl")
+    torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
     loader = make_train_loader("/data/librispeech/train-clean-100", batch_size=32)
     model = torch.nn.parallel.DistributedDataParallel(SpeechTransformer().cuda())
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)

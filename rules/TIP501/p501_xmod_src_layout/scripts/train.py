@@ -1,4 +1,4 @@
-"""[TIP501] scripts/train.py of a project with a src/ folder (no __init__.py in src/ or src/data/): the loader comes from `src.data.loaders`, the sampler is made there, and the epoch loop never calls set_epoch; reported at the helper call."""
+"""[TIP501, TIP502] scripts/train.py of a project with a src/ folder (no __init__.py in src/ or src/data/): the loader comes from `src.data.loaders`, the sampler is made there, and the epoch loop never calls set_epoch; reported at the helper call."""
 
 import sys
 from pathlib import Path
@@ -12,7 +12,7 @@ from src.nets import SpeechTransformer  # noqa: E402
 
 
 def main(epochs=50):
-    dist.init_process_group("nccl")
+    dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     loader = make_train_loader("/data/librispeech/train-clean-100", batch_size=32)  # expect: TIP501[safe-fix]
     model = torch.nn.parallel.DistributedDataParallel(SpeechTransformer().cuda())
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)

@@ -1,0 +1,315 @@
+"""Facts about how a DDP script knows its local rank and which GPU its ranks use (TIP502, TIP503).
+
+All of it is read from one module:
+
+- *process groups* (``process_group_calls``): the `torch.distributed.init_process_group(...)` calls;
+- *a read of the LOCAL_RANK variable* (``reads_local_rank_env``): `os.environ["LOCAL_RANK"]`,
+  `os.environ.get("LOCAL_RANK")`, `os.getenv("LOCAL_RANK")` or `"LOCAL_RANK" in os.environ`
+  (writing it, `os.environ["LOCAL_RANK"] = str(args.local_rank)`, is no read);
+- *the `--local_rank` options* (``local_rank_options``): `add_argument("--local_rank", ...)` or
+  `"--local-rank"`, with their default and whether they are required;
+- *plain CUDA placements* (``plain_cuda_placements``): `.cuda()` with no index, and the literal
+  `"cuda"` (no index) where a device goes: `torch.device("cuda")`, `.to("cuda")`, `device="cuda"`,
+  `device = "cuda"`, through a conditional expression (`"cuda" if ... else "cpu"`);
+- *per-rank pinning* (``pins_devices``): anything that makes a rank use its own GPU or shows the
+  script chose one: `torch.cuda.set_device(...)`, `torch.cuda.device(...)`, a `device_ids=`
+  argument, an indexed placement (`.cuda(rank)`, `"cuda:1"`, `f"cuda:{rank}"`,
+  `torch.device("cuda", rank)`, `.to(rank)`), or `CUDA_VISIBLE_DEVICES` in the text;
+- *the script's own local rank* (``local_rank_name``): a name assigned from a LOCAL_RANK read, or
+  a name `local_rank` bound in the function, before a given statement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from tipcheck.facts import ModuleFacts, Scope
+from tipcheck.facts.scopes import dotted_name, resolve
+from tipcheck.facts.walk import walk
+
+INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "torch.distributed.distributed_c10d.init_process_group")
+DDP = ("torch.nn.parallel.DistributedDataParallel", "torch.nn.parallel.distributed.DistributedDataParallel")
+LOCAL_RANK_OPTIONS = ("--local_rank", "--local-rank")
+
+_ENV_READ = re.compile(
+    r"""environ\s*\[\s*["']LOCAL_RANK["']\s*\](?!\s*=[^=])"""
+    r"""|environ\s*\.\s*get\s*\(\s*["']LOCAL_RANK["']"""
+    r"""|getenv\s*\(\s*["']LOCAL_RANK["']"""
+    r"""|["']LOCAL_RANK["']\s+(?:not\s+)?in\b"""
+)
+_SPAWN = re.compile(r"\bspawn\s*\(|start_processes\s*\(|\bProcess\s*\(\s*target\s*=")
+
+_CODE = cst.Module([])
+
+
+def code(node: cst.CSTNode) -> str:
+    return _CODE.code_for_node(node)
+
+
+def reads_local_rank_env(facts: ModuleFacts) -> bool:
+    """Whether the module's code reads the LOCAL_RANK environment variable (see the module's doc;
+    docstrings and comments do not count)."""
+    parents = parents_of(facts.module)
+    for node in _strings(facts.module):
+        if _string(node) != "LOCAL_RANK":
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, cst.Index):  # environ["LOCAL_RANK"], unless assigned to
+            subscript = parents.get(parents.get(parent))
+            if isinstance(subscript, cst.Subscript) and code(subscript.value).endswith("environ"):
+                target = parents.get(subscript)
+                if not (isinstance(target, cst.AssignTarget) and target.target is subscript):
+                    return True
+        elif isinstance(parent, cst.Arg):  # environ.get("LOCAL_RANK"), getenv("LOCAL_RANK")
+            call = parents.get(parent)
+            if isinstance(call, cst.Call) and re.search(
+                r"(?:environ\.get|getenv|environ\.setdefault)$", code(call.func)
+            ):
+                return True
+        elif isinstance(parent, cst.Comparison) and parent.left is node:  # "LOCAL_RANK" in os.environ
+            if any(isinstance(c.operator, (cst.In, cst.NotIn)) for c in parent.comparisons):
+                return True
+    return False
+
+
+def spawns(text: str) -> bool:
+    """Whether the module starts its ranks itself (`mp.spawn`, `start_processes`,
+    `Process(target=...)`): LOCAL_RANK is then not set by a launcher."""
+    return bool(_SPAWN.search(text))
+
+
+def process_group_calls(facts: ModuleFacts) -> List[Tuple[cst.Call, Scope]]:
+    return [(call, scope) for call, scope in facts.calls if resolve(call.func, scope) in INIT_PROCESS_GROUP]
+
+
+def ddp_calls(facts: ModuleFacts) -> List[Tuple[cst.Call, Scope]]:
+    return [(call, scope) for call, scope in facts.calls if resolve(call.func, scope) in DDP]
+
+
+@dataclass
+class LocalRankOption:
+    call: cst.Call  # the add_argument(...) call
+    scope: Scope
+    default: Optional[cst.Arg]  # the `default=` argument, None when there is none
+    required: bool  # `required=True` (or anything but a literal False)
+
+
+def _string(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def local_rank_options(facts: ModuleFacts) -> List[LocalRankOption]:
+    found = []
+    for call, scope in facts.calls:
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "add_argument"):
+            continue
+        names = [_string(a.value) for a in call.args if a.keyword is None and not a.star]
+        if not any(n in LOCAL_RANK_OPTIONS for n in names):
+            continue
+        keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+        required = keywords.get("required")
+        is_required = required is not None and not (
+            isinstance(required.value, cst.Name) and required.value.value == "False"
+        )
+        found.append(LocalRankOption(call, scope, keywords.get("default"), is_required))
+    return found
+
+
+# -- placements ---------------------------------------------------------------------------------
+
+
+def _parents(module: cst.Module) -> Dict[cst.CSTNode, cst.CSTNode]:
+    parents: Dict[cst.CSTNode, cst.CSTNode] = {}
+
+    class Visit(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            for child in node.children:
+                parents[child] = node
+            return True
+
+    module.visit(Visit())
+    return parents
+
+
+def _is_device_call(call: cst.Call) -> bool:
+    name = dotted_name(call.func) or ""
+    return name == "device" or name.endswith(".device")
+
+
+def _indexed_cuda(node: cst.BaseExpression) -> bool:
+    """`"cuda:1"`, `f"cuda:{rank}"`, `"cuda:{}".format(rank)`, `"cuda:%d" % rank`, `"cuda:" + str(rank)`."""
+    value = _string(node)
+    if value is not None:
+        return value.startswith("cuda:")
+    if isinstance(node, cst.FormattedString):
+        first = node.parts[0] if node.parts else None
+        return isinstance(first, cst.FormattedStringText) and first.value.startswith("cuda:")
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        return _indexed_cuda(node.func.value)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Modulo, cst.Add)):
+        return _indexed_cuda(node.left)
+    return False
+
+
+class Placements:
+    """The plain CUDA placements of a module and whether it pins a GPU per rank (module doc)."""
+
+    def __init__(self, facts: ModuleFacts, text: str) -> None:
+        self.plain: List[cst.CSTNode] = []
+        self.pinned = "CUDA_VISIBLE_DEVICES" in text
+        parents = _parents(facts.module)
+        for call, scope in facts.calls:
+            name = resolve(call.func, scope) or ""
+            if name in ("torch.cuda.set_device", "torch.cuda.device"):
+                self.pinned = True
+            if any(a.keyword is not None and a.keyword.value == "device_ids" for a in call.args):
+                self.pinned = True
+            func = call.func
+            positional = [a for a in call.args if a.keyword is None]
+            if isinstance(func, cst.Attribute) and func.attr.value == "cuda" and not name.startswith("torch.cuda"):
+                if call.args:
+                    self.pinned = True  # .cuda(rank), .cuda(device=...)
+                else:
+                    self.plain.append(call)
+            elif isinstance(func, cst.Attribute) and func.attr.value == "to" and positional:
+                first = positional[0].value
+                if isinstance(first, (cst.Name, cst.Attribute)) and _rank_like(code(first)):
+                    self.pinned = True  # .to(rank), .to(args.local_rank)
+            if _is_device_call(call) and len(positional) >= 2 and _string(positional[0].value) == "cuda":
+                self.pinned = True  # torch.device("cuda", local_rank)
+            if _is_device_call(call) and any(a.keyword is not None and a.keyword.value == "index" for a in call.args):
+                self.pinned = True
+        for node in _strings(facts.module):
+            if _indexed_cuda(node):
+                self.pinned = True
+            elif _string(node) == "cuda" and self._device_position(node, parents):
+                self.plain.append(node)
+
+    @staticmethod
+    def _device_position(node: cst.CSTNode, parents) -> bool:
+        """A "cuda" string where a device goes (see the module's doc)."""
+        child, parent = node, parents.get(node)
+        while isinstance(parent, cst.IfExp) and child is not parent.test:
+            child, parent = parent, parents.get(parent)
+        if isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is child:
+            return True
+        if isinstance(parent, cst.Arg):
+            call = parents.get(parent)
+            if not isinstance(call, cst.Call):
+                return False
+            if parent.keyword is not None:
+                return parent.keyword.value == "device"
+            positional = [a for a in call.args if a.keyword is None]
+            if _is_device_call(call):
+                return len(positional) == 1 and positional[0] is parent
+            return isinstance(call.func, cst.Attribute) and call.func.attr.value == "to" and positional[0] is parent
+        return False
+
+
+_RANK_WORDS = re.compile(r"(?:^|[._])(?:local_rank|rank|gpu|gpu_id|device_id|local_gpu)$", re.IGNORECASE)
+
+
+def _rank_like(text: str) -> bool:
+    return bool(_RANK_WORDS.search(text))
+
+
+def _strings(module: cst.Module) -> List[cst.BaseExpression]:
+    found: List[cst.BaseExpression] = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            found.append(node)
+
+        def visit_FormattedString(self, node: cst.FormattedString) -> None:
+            found.append(node)
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+                found.append(node)
+
+        def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+            found.append(node)
+
+    walk(module, Visit())
+    return found
+
+
+# -- the script's own local rank ------------------------------------------------------------------
+
+
+def statement_path(parents: Dict[cst.CSTNode, cst.CSTNode], node: cst.CSTNode) -> List[Tuple[cst.CSTNode, tuple]]:
+    """The statements that enclose ``node``, each with the block it is in, outermost first."""
+    path = []
+    child, parent = node, parents.get(node)
+    while parent is not None:
+        if isinstance(parent, (cst.IndentedBlock, cst.Module)) and isinstance(child, cst.BaseStatement):
+            path.append((child, tuple(parent.body)))
+        child, parent = parent, parents.get(parent)
+    return path[::-1]
+
+
+def parents_of(module: cst.Module) -> Dict[cst.CSTNode, cst.CSTNode]:
+    return _parents(module)
+
+
+def local_rank_name(path) -> Optional[str]:
+    """A name holding the local rank, assigned ahead of the innermost statement of ``path``
+    (``statement_path``) in the blocks that enclose it: from a LOCAL_RANK read, else a name
+    `local_rank`. Only names bound in the innermost function's blocks (or the module's, at
+    module level) are looked at."""
+    found_env, found_plain = None, None
+    inner = [(s, b) for s, b in path]
+    for index in range(len(path) - 1, -1, -1):
+        if isinstance(path[index][0], (cst.FunctionDef, cst.ClassDef)):
+            inner = path[index + 1 :]
+            break
+    for stmt, block in inner:
+        for other in block:
+            if other is stmt:
+                break
+            if not isinstance(other, cst.SimpleStatementLine):
+                continue
+            for small in other.body:
+                if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+                    continue
+                target = small.targets[0].target
+                if not isinstance(target, cst.Name):
+                    continue
+                if _ENV_READ.search(code(small.value)):
+                    found_env = target.value
+                elif target.value == "local_rank":
+                    found_plain = target.value
+    return found_env or found_plain
+
+
+def reassigns_attribute(facts: ModuleFacts, attribute: str) -> bool:
+    """Whether the module assigns `X.attribute = ...` (alone or in a tuple target: `args.local_rank,
+    args.rank = get_envs()`): the parsed value is then replaced, from what the parser cannot tell.
+    `self.attribute = ...` does not count: an object keeping its own copy."""
+    found = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self._target(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            self._target(node.target)
+
+        def _target(self, target: cst.BaseExpression) -> None:
+            if isinstance(target, cst.Attribute) and target.attr.value == attribute:
+                if not (isinstance(target.value, cst.Name) and target.value.value in ("self", "cls")):
+                    found.append(target)  # `self.local_rank = args.local_rank` copies the parsed value
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._target(element.value)
+
+    walk(facts.module, Visit())
+    return bool(found)
