@@ -16,6 +16,7 @@ RUNTIME_MODULES = (
     "__init__.py",
     "cases.py",
     "checks.py",
+    "checks_schedules.py",
     "command.py",
     "errors.py",
     "expectations.py",

@@ -48,7 +48,9 @@ class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
             if not steps or any(loop.is_batch_loop for s, _ in steps for loop in project.loops_running(s.ctx)):
                 continue
             for site, module_id in steps:
-                if module_id != ctx.source.path or not any(project.is_epoch_loop(loop) for loop in project.loops_running(site.ctx)):
+                if module_id != ctx.source.path or not any(
+                    project.is_epoch_loop(loop) for loop in project.loops_running(site.ctx)
+                ):
                     continue
                 ctx.report(
                     site.node,

@@ -34,9 +34,7 @@ def _problem(value: Value, length: Length, cadence: str) -> Optional[str]:
             "1/accumulation of its schedule"
         )
     if length.unit == "batch" and cadence == "batch" and length.divided:
-        message = (
-            f"{arg} divides the batches (by the accumulation steps?), but the scheduler is stepped every batch: "
-        )
+        message = f"{arg} divides the batches (by the accumulation steps?), but the scheduler is stepped every batch: "
         if value.cls == "OneCycleLR":
             return message + "OneCycleLR raises `ValueError` once the steps pass its total"
         return message + "the schedule runs out early"
