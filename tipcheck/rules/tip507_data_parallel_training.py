@@ -1,0 +1,51 @@
+"""TIP507 data-parallel-training: a trained model wrapped in `torch.nn.DataParallel` (preview)."""
+
+from __future__ import annotations
+
+from tipcheck.context import RuleContext
+from tipcheck.facts.training import ProjectFacts, Value
+from tipcheck.rules.base import ProjectRule
+
+
+def trained(project: ProjectFacts, wrapper: Value) -> bool:
+    """Whether the wrapper, or the model it wraps, is trained: its parameters reach an optimizer
+    (built on the wrapper, or on the model before it was wrapped). A model that is only called,
+    even in a loop that trains something else (a frozen backbone), is not."""
+    if project.trains(wrapper):
+        return True
+    wrapped = wrapper.site.args[0] if wrapper.site.args else wrapper.site.kwargs.get("module")
+    root = project.root(wrapped) if wrapped is not None else None
+    return root is not None and any(v.kind == "model" and project.trains(v) for v in project.values_at(root))
+
+
+class DataParallelTraining(ProjectRule):
+    code = "TIP507"
+    name = "data-parallel-training"
+    finds = "a trained model wrapped in `torch.nn.DataParallel`"
+    fix_safety = "none"
+    summary = (
+        "`DataParallel` trains on one process and one Python thread per GPU: PyTorch recommends DistributedDataParallel"
+    )
+    needs_text = ("DataParallel",)
+    fixable = "never"
+    preview = True
+
+    def check(self, ctx: RuleContext) -> None:
+        project: ProjectFacts = ctx.project
+        for wrapper, anchor in project.anchored("wrapper", ctx.source.path, at_helper=False):
+            if wrapper.cls != "DataParallel" or project.is_escaped(wrapper) or project.never_built(wrapper):
+                continue
+            # The wrapper shares its variable with the model it wraps (`model = DataParallel(model)`):
+            # anything else there (a DDP on another branch) leaves it unknown.
+            if any(
+                v.kind not in ("wrapper", "model") or v.cls == "DistributedDataParallel"
+                for v in project.values_at(project.root_of(wrapper))
+            ):
+                continue
+            if not trained(project, wrapper):
+                continue
+            ctx.report(
+                anchor.node,
+                "This model is trained through `torch.nn.DataParallel`, which PyTorch recommends replacing with "
+                "`DistributedDataParallel` (one process per GPU, launched by `torchrun`), even on a single machine",
+            )
