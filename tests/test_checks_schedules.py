@@ -81,3 +81,11 @@ def test_units_of_lengths(keyword, text, unit, whole_run):
         assert found is not None and found.unit == unit
         if keyword == "T_max" and unit == "batch" and not whole_run:
             assert not found.whole_run
+
+
+def test_only_a_division_by_accumulation_steps_counts():
+    assert unit_of(None, "steps_per_epoch", cst.parse_expression("len(loader) // accum_steps")).divided
+    assert unit_of(
+        None, "T_max", cst.parse_expression("epochs * len(loader) / args.gradient_accumulation_steps")
+    ).divided
+    assert not unit_of(None, "T_max", cst.parse_expression("epochs * len(loader) // world_size")).divided

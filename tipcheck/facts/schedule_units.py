@@ -79,10 +79,13 @@ def _loader_lens(project: ProjectFacts, node: cst.CSTNode) -> int:
 
 
 def _divided(node: cst.CSTNode) -> bool:
-    return any(
-        isinstance(child, cst.BinaryOperation) and isinstance(child.operator, (cst.FloorDivide, cst.Divide))
-        for child in nodes_in(node)
-    )
+    """Whether the expression divides by a gradient-accumulation count (`len(loader) // accum_steps`,
+    `/ args.gradient_accumulation_steps`); a division by anything else (`/ world_size`) is not read."""
+    for child in nodes_in(node):
+        if isinstance(child, cst.BinaryOperation) and isinstance(child.operator, (cst.FloorDivide, cst.Divide)):
+            if any("accum" in n or n.startswith("grad") for n in _names(child.right)):
+                return True
+    return False
 
 
 def unit_of(project: ProjectFacts, keyword: str, node: cst.BaseExpression) -> Optional[Length]:

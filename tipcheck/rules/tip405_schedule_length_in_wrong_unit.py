@@ -25,9 +25,9 @@ def _problem(value: Value, length: Length, cadence: str) -> Optional[str]:
     if length.unit == "epoch" and cadence in ("batch", "accumulation"):
         if value.cls == "OneCycleLR":
             return f"{arg} counts epochs, but the scheduler is stepped every batch: OneCycleLR raises `ValueError` once the steps pass its total"
-        if length.whole_run:
-            return f"{arg} counts epochs, but the scheduler is stepped every batch: the schedule runs through len(loader) times per planned length"
-        return f"{arg} counts epochs, but the scheduler is stepped every batch: it acts len(loader) times too early"
+        if value.cls == "CosineAnnealingLR":
+            return f"{arg} counts epochs, but the scheduler is stepped every batch: the cosine runs down and back up len(loader) / 2 times"
+        return f"{arg} counts epochs, but the scheduler is stepped every batch: the schedule is over after that many batches, len(loader) times too early"
     if length.unit == "batch" and cadence == "accumulation" and not length.divided and length.whole_run:
         return (
             f"{arg} counts every batch, but the scheduler is stepped once per gradient-accumulation cycle: it walks "
