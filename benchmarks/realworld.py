@@ -25,7 +25,7 @@ Each repository is linted in a fresh process (``python -m tipcheck lint --format
 labels by (repo, path, line, code). A finding on a ``bug`` row is a true positive, on an ``ok``
 row a false positive; a ``bug`` row without a finding is a miss. Findings on no row are listed
 (``--unlabeled``) and counted apart: label them, then they count. Rules are grouped into the
-families the issues measure (TIP1xx, TIP201, TIP301-TIP304, TIP4xx, TIP501). Findings in notebooks, and the
+families the issues measure (TIP1xx, TIP201, TIP301-TIP304, TIP4xx, TIP501, TIP506, TIP507). Findings in notebooks, and the
 engine's own (a file that does not parse), are counted apart. It prints figures; it is not a test.
 """
 
@@ -52,7 +52,7 @@ LABELS_FILE = os.path.join(CORPUS, "labels.tsv")
 EXCLUDED_FILE = os.path.join(CORPUS, "excluded.tsv")
 SRC = os.path.join(CORPUS, "src")
 VERDICTS = ("bug", "ok")
-DEFAULT_CODES = "TIP1,TIP201,TIP301,TIP302,TIP303,TIP304,TIP4,TIP501"
+DEFAULT_CODES = "TIP1,TIP201,TIP301,TIP302,TIP303,TIP304,TIP4,TIP501,TIP506,TIP507"
 FAMILIES = (
     ("TIP1xx", "TIP1"),
     ("TIP201", "TIP201"),
@@ -62,6 +62,8 @@ FAMILIES = (
     ("TIP304", "TIP304"),
     ("TIP4xx", "TIP4"),
     ("TIP501", "TIP501"),
+    ("TIP506", "TIP506"),
+    ("TIP507", "TIP507"),
 )
 
 Key = Tuple[str, str, int, str]

@@ -53,7 +53,8 @@ def test_on_with_preview_mode_or_the_exact_code():
     assert "TIP305" in _enabled(select=["TIP305"]) and "TIP306" not in _enabled(select=["TIP305"])
     assert "TIP305" in _enabled(extend_select=["TIP305"])
     assert "TIP305" not in _enabled(preview=True, ignore=["TIP305"])
-    assert set(PREVIEW) & _enabled(preview=True, select=["TIP3"]) == set(PREVIEW)
+    tip3 = {code for code in PREVIEW if code.startswith("TIP3")}  # TIP507 is a preview rule of another family
+    assert set(PREVIEW) & _enabled(preview=True, select=["TIP3"]) == tip3
 
 
 def test_preview_key_in_the_config(tmp_path: Path):

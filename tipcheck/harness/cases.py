@@ -17,6 +17,7 @@ RUNTIME_MODULES = (
     "cases.py",
     "checks.py",
     "checks_ranks.py",
+    "checks_schedules.py",
     "command.py",
     "errors.py",
     "expectations.py",

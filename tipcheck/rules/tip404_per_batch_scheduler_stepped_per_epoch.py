@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from tipcheck.context import RuleContext
-from tipcheck.diagnostics import Applicability, Fix
-from tipcheck.facts.flow import CallSite
 from tipcheck.facts.training import PER_BATCH_SCHEDULERS, ProjectFacts, Value
-from tipcheck.fixes.statements import delete_line, insert_after, is_lone_call
+from tipcheck.fixes.scheduler_steps import move_into_batch_loop
 from tipcheck.rules.base import ProjectRule
 
 
@@ -52,34 +48,12 @@ class PerBatchSchedulerSteppedPerEpoch(ProjectRule):
             if not steps or any(loop.is_batch_loop for s, _ in steps for loop in project.loops_running(s.ctx)):
                 continue
             for site, module_id in steps:
-                if module_id != ctx.source.path or not any(project.is_epoch_loop(loop) for loop in project.loops_running(site.ctx)):
+                if module_id != ctx.source.path or not any(
+                    project.is_epoch_loop(loop) for loop in project.loops_running(site.ctx)
+                ):
                     continue
                 ctx.report(
                     site.node,
                     f"{label} counts batches but is stepped once per epoch: the learning rate barely moves",
-                    self._fix(ctx, project, value, site),
+                    move_into_batch_loop(ctx, project, value, site),
                 )
-
-    @staticmethod
-    def _fix(ctx: RuleContext, project: ProjectFacts, value: Value, site: CallSite) -> Optional[Fix]:
-        if not is_lone_call(site.ctx.stmt, site.node):
-            return None
-        optimizer = project.field_root(value, "optimizer")
-        candidates = [
-            s
-            for s, module_id in project.optimizer_steps_at(optimizer)
-            if module_id == ctx.source.path
-            and s.ctx.func == site.ctx.func
-            and any(loop.is_batch_loop for loop in map(project.loop_of, s.ctx.loops))
-        ]
-        if len(candidates) != 1 or candidates[0].ctx.stmt is None:
-            return None
-        removal = delete_line(ctx, site.ctx.stmt)
-        if removal is None:
-            return None
-        line = ctx.source.line_text(ctx.source.location(ctx.range(site.ctx.stmt)[0]).row).strip()
-        return Fix(
-            (removal, insert_after(ctx, candidates[0].ctx.stmt, line)),
-            "Move the scheduler step into the batch loop, after the optimizer step",
-            Applicability.UNSAFE,
-        )
