@@ -52,7 +52,7 @@ LABELS_FILE = os.path.join(CORPUS, "labels.tsv")
 EXCLUDED_FILE = os.path.join(CORPUS, "excluded.tsv")
 SRC = os.path.join(CORPUS, "src")
 VERDICTS = ("bug", "ok")
-DEFAULT_CODES = "TIP1,TIP201,TIP301,TIP302,TIP303,TIP304,TIP4,TIP501,TIP506,TIP507"
+DEFAULT_CODES = "TIP1,TIP201,TIP301,TIP302,TIP303,TIP304,TIP4,TIP501,TIP502,TIP503,TIP504,TIP505,TIP506,TIP507"
 FAMILIES = (
     ("TIP1xx", "TIP1"),
     ("TIP201", "TIP201"),
@@ -61,7 +61,12 @@ FAMILIES = (
     ("TIP303", "TIP303"),
     ("TIP304", "TIP304"),
     ("TIP4xx", "TIP4"),
+    ("TIP405", "TIP405"),
     ("TIP501", "TIP501"),
+    ("TIP502", "TIP502"),
+    ("TIP503", "TIP503"),
+    ("TIP504", "TIP504"),
+    ("TIP505", "TIP505"),
     ("TIP506", "TIP506"),
     ("TIP507", "TIP507"),
 )
