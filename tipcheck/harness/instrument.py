@@ -80,6 +80,7 @@ from typing import Any, Dict, List, Optional
 
 from tipcheck.harness import pretend_cuda
 from tipcheck.harness.record_loaders import LoaderRecording
+from tipcheck.harness.record_saves import SaveRecording
 from tipcheck.harness.record_schedulers import SchedulerRecording, _float, _json_safe
 from tipcheck.harness.record_weights import WeightsRecording
 
@@ -127,7 +128,7 @@ def _cuda_available() -> Optional[bool]:
         return None
 
 
-class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
+class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording, SaveRecording):
     """Holds the observables of one process and installs the patches that feed them."""
 
     def __init__(self, script: str, argv: List[str]) -> None:
@@ -165,6 +166,7 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
         self._paused = False
         self.globals: Dict[str, List[str]] = {}
         self._init_loaders()
+        self._init_saves()
 
     # -- patches -------------------------------------------------------------------------------
 
@@ -180,6 +182,7 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
         self._install_distributed(torch)
         self._install_forward(torch)
         self._install_weights(torch)
+        self._install_saves(torch)
 
     def _install_warnings(self) -> None:
         original = warnings.showwarning
@@ -459,6 +462,8 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
             "cuda_available": _cuda_available(),
             "pretend_cuda": _PRETEND,
             "globals": self.globals,
+            "saves": self.saves,
+            "exit_state": self.exit_state,
             **self._loader_report(),
         }
 
@@ -504,6 +509,7 @@ def run(script: str, args: List[str], out: str) -> int:
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump(report, handle)
     os.replace(temporary, path)
+    recorder.note_report_path(path)
     return recorder.exit_code
 
 
