@@ -30,11 +30,11 @@ class ProcessGroupNeverDestroyed(ProjectRule):
     reads_linted = True
 
     def check(self, ctx: RuleContext) -> None:
-        if "destroy_process_group" in ctx.source.text:
-            return
+        if _names_destroy(ctx.module):
+            return  # called, or handed to atexit / a cleanup helper, in this module
         linted = getattr(ctx.project, "linted", None) or {}
-        if any("destroy_process_group" in text for text in linted.values()):
-            return  # destroyed by a helper of another module (cleanup(), atexit)
+        if any("destroy_process_group" in text for path, text in linted.items() if path != ctx.source.path):
+            return  # another module may destroy it (its cleanup(), atexit): unknown, so silent
         inits = [(call, scope) for call, scope in ctx.facts.calls if resolve(call.func, scope) in INITS]
         if not inits:
             return
@@ -81,6 +81,19 @@ class ProcessGroupNeverDestroyed(ProjectRule):
             indent = indentation(ctx, body[0])
             edit = insert_after(ctx, last, code.replace("{indent}", indent), indent=indent)
         return Fix((*edits, edit), f"Call `{destroy}` at the end", Applicability.UNSAFE)
+
+
+def _names_destroy(module: cst.Module) -> bool:
+    """Whether the code (not its strings or comments) names `destroy_process_group`."""
+    found = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == "destroy_process_group":
+                found.append(node)
+
+    module.visit(Visit())
+    return bool(found)
 
 
 def _body(node: cst.CSTNode) -> Optional[Sequence[cst.CSTNode]]:
