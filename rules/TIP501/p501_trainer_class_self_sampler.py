@@ -36,3 +36,4 @@ class Trainer:
 def main(cfg, model, train_set):
     dist.init_process_group("nccl")
     Trainer(model, train_set, cfg).fit()
+    dist.destroy_process_group()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Sequence, Tuple
 
 import libcst as cst
@@ -15,7 +16,9 @@ from tipcheck.fixes.statements import indentation, insert_after, insert_before
 from tipcheck.rules.base import ProjectRule
 
 INITS = frozenset({"torch.distributed.init_process_group", "torch.distributed.distributed_c10d.init_process_group"})
-_LOOPS = (cst.For, cst.While)
+# A helper that only sets the group up (`setup`, `init_distributed_mode`, `ddp_setup`): the group
+# is destroyed at the end of its caller, not its own.
+_SETUP = re.compile(r"setup|init|dist|ddp|process_group|prepare|env|launch", re.IGNORECASE)
 
 
 class ProcessGroupNeverDestroyed(ProjectRule):
@@ -124,8 +127,8 @@ def _has_loop(node: cst.CSTNode) -> bool:
 
 def _place(stacks, stack: Sequence[cst.CSTNode], depth: int = 0) -> Optional[Tuple[Sequence[cst.CSTNode], bool]]:
     """(the body whose end the destroy goes to, whether it needs `if ...is_initialized():`): the
-    function that initialised the group when it runs the training (a loop in it); the only
-    caller of a setup helper (`def setup(rank, world): init_process_group(...)`); the
+    function that initialised the group, unless it is a setup helper (named so, no loop in it:
+    `def setup(rank, world): init_process_group(...)`), then the end of its only caller; the
     `if __name__ == "__main__":` block, or the module, for a group initialised at module level."""
     index = enclosing_function(stack)
     if index is None:
@@ -142,7 +145,7 @@ def _place(stacks, stack: Sequence[cst.CSTNode], depth: int = 0) -> Optional[Tup
     if not isinstance(func, cst.FunctionDef) or not isinstance(func.body, cst.IndentedBlock):
         return None
     guarded = conditional(stack, index)
-    if _has_loop(func):
+    if _has_loop(func) or not _SETUP.search(func.name.value):
         return func.body.body, guarded
     if depth > 0:
         return None
