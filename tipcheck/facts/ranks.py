@@ -7,7 +7,8 @@
   an `if` with a rank test, after an early exit of its function on one (`if rank != 0: return`),
   in a function decorated `@rank_zero_only`, or in a function whose every reference in the module
   (calls, and `mp.spawn(fn, ...)` / `Process(target=fn)`) is itself guarded; a function the
-  module never refers to is unknown, taken as guarded (precision first).
+  module never refers to is unknown, taken as guarded (precision first), unless it initialises
+  the process group itself (an entry point every rank runs).
 - `conditional(stack, start)`: an `if`, `try` or loop between a scope and the call.
 
 TIP504 (checkpoint written by every rank) and TIP505 (process group never destroyed) read them.
@@ -137,7 +138,9 @@ class RankGuards:
         seen = seen | {id(func)}
         references = self.references(func.name.value)
         if not references:
-            return True  # never referred to here: unknown
+            # Never referred to here: an entry point that sets up the group itself runs on every
+            # rank (`def train(rank, world): init_process_group(...)`); anything else is unknown.
+            return "init_process_group" not in code_of(func)
         return all(self._guarded(self.stacks.of[id(ref)], depth + 1, seen) for ref in references)
 
     def references(self, name: str) -> List[cst.Call]:

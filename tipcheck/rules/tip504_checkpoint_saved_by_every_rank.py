@@ -18,8 +18,10 @@ SAVES = frozenset({"torch.save", "torch.serialization.save"})
 INITS = frozenset({"torch.distributed.init_process_group", "torch.distributed.distributed_c10d.init_process_group"})
 # What a training script saves: a model, an optimizer, a state dict, a checkpoint dict.
 _SAVED = re.compile(r"state|model|net|optim|ckpt|checkpoint|module|weight|param|save|snapshot|best", re.IGNORECASE)
-# Every rank must save its own shard: torch.distributed.checkpoint, FSDP's sharded state.
-_SHARDED = re.compile(r"FullyShardedDataParallel|\bFSDP\b|fully_shard|SHARDED_STATE_DICT|LOCAL_STATE_DICT|distributed\.checkpoint")
+# FSDP: every rank must save its own shard (sharded or local state dicts), and which of its
+# saves hold a shard is not told apart here: the whole script is left alone. (torch.distributed.
+# checkpoint's `dcp.save`, which every rank calls, is not `torch.save`: never reported.)
+_SHARDED = re.compile(r"FullyShardedDataParallel|\bFSDP\b|fully_shard|SHARDED_STATE_DICT|LOCAL_STATE_DICT")
 _DDP = re.compile(r"init_process_group|DistributedDataParallel")
 
 
