@@ -79,8 +79,12 @@ class CheckpointSavedByEveryRank(Rule):
         indent = indentation(ctx, stmt)
         line_start = source.line_starts[row - 1]
         line = source.line_text(row)
-        new = f"{indent}if {test}:{source.newline}{indent}    {line[len(indent):]}"
-        return Fix((Edit(line_start, line_start + len(line), new),), f"Save on rank 0 only (`if {test}:`)", Applicability.UNSAFE)
+        new = f"{indent}if {test}:{source.newline}{indent}    {line[len(indent) :]}"
+        return Fix(
+            (Edit(line_start, line_start + len(line), new),),
+            f"Save on rank 0 only (`if {test}:`)",
+            Applicability.UNSAFE,
+        )
 
 
 def _distributed_name(ctx: RuleContext, scope) -> Optional[str]:

@@ -49,7 +49,7 @@ class ProcessGroupNeverDestroyed(ProjectRule):
             ctx.report(
                 call,
                 "This process group is never destroyed: no `destroy_process_group()` runs on the way out, so "
-                "torch warns at exit (NCCL: \"destroy_process_group() was not called before program exit\") "
+                'torch warns at exit (NCCL: "destroy_process_group() was not called before program exit") '
                 "and pending work or communicators may leak or hang the shutdown",
                 fix,
             )
@@ -136,9 +136,7 @@ def _place(stacks, stack: Sequence[cst.CSTNode], depth: int = 0) -> Optional[Tup
         for position, node in enumerate(stack):
             if is_main_guard(node) and position + 1 < len(stack) and stack[position + 1] is node.body:
                 return node.body.body, conditional(stack, position + 1)
-        if isinstance(stack[0], cst.Module) and not any(
-            isinstance(n, (cst.ClassDef, cst.Lambda)) for n in stack
-        ):
+        if isinstance(stack[0], cst.Module) and not any(isinstance(n, (cst.ClassDef, cst.Lambda)) for n in stack):
             return stack[0].body, guarded
         return None
     func = stack[index]
