@@ -220,6 +220,10 @@ def test_checks_have_docs_and_the_vocabulary_is_complete():
         "ranks_each_cover_dataset",
         "ranks_disjoint_covering",
         "loader_workers",
+        "several_writers",
+        "one_writer_per_file",
+        "exit_warning_present",
+        "exit_warning_gone",
     }
     assert set(CHECKS) == wanted
     assert all(func.__doc__ for func in CHECKS.values())

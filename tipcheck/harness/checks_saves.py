@@ -1,7 +1,7 @@
 """Checks about the files the ranks write (TIP504) and how the process group ends (TIP505).
 
-Registered in `tipcheck.harness.checks.CHECKS` with its `@check` when imported (the
-expectations module imports it). They read the reports' `saves`, `exit_state` and `stderr_tail`
+Registered in `tipcheck.harness.checks.CHECKS` with its `@check` when imported (the end of
+`tipcheck.harness.checks` imports it). They read the reports' `saves`, `exit_state` and `stderr_tail`
 (see tipcheck.harness.record_saves). Nothing here imports torch.
 """
 

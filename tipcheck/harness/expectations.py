@@ -55,7 +55,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from tipcheck.harness import checks_saves  # noqa: F401 (registers its checks)
 from tipcheck.harness.checks import AFTER_ONLY, CHECKS, PRETEND_CUDA, Context, Environment, _Missing
 from tipcheck.harness.checks import help_text as help_text  # re-exported for the harness command
 from tipcheck.harness.errors import ExpectationError
