@@ -30,8 +30,10 @@ import json
 import os
 from typing import Any, Dict, List, Optional
 
-#: What torch (2.14) prints at exit when a process group was never destroyed (ProcessGroupNCCL's
-#: destructor; torch >= 2.4 warns in some form). Read from libtorch_cuda's strings.
+#: What torch prints at exit when a process group was never destroyed (ProcessGroupNCCL's
+#: destructor; torch >= 2.4 warns in some form): read from torch 2.14's libtorch_cuda, and seen in
+#: stderr on an H200 (torch 2.11, NCCL, one process, the group never destroyed; nothing with the
+#: destroy). gloo (torch 2.14, 2 processes) prints nothing at exit.
 TORCH_EXIT_WARNING = (
     "WARNING: destroy_process_group() was not called before program exit, which can leak resources. "
     "For more info, please see https://pytorch.org/docs/stable/distributed.html#shutdown"
