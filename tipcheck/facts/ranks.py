@@ -4,7 +4,8 @@
 - `rank_test(code)`: an `if` test that picks some ranks (`rank == 0`, `dist.get_rank() == 0`,
   `is_main_process()`, `local_rank in [-1, 0]`, `args.rank % ngpus == 0`, `if master:`, `gpu == 0`).
 - `RankGuards.guarded(call)`: the call runs on the chosen ranks only, or it cannot be told: under
-  an `if` with a rank test, after an early exit of its function on one (`if rank != 0: return`),
+  an `if` with a rank test (itself, or through a name assigned from one: `save_to_disk =
+  get_rank() == 0`), after an early exit of its function on one (`if rank != 0: return`),
   in a function decorated `@rank_zero_only`, or in a function whose every reference in the module
   (calls, and `mp.spawn(fn, ...)` / `Process(target=fn)`) is itself guarded; a function the
   module never refers to is unknown, taken as guarded (precision first), unless it initialises
@@ -42,18 +43,25 @@ def rank_test(text: str) -> bool:
 
 
 class Stacks(cst.CSTVisitor):
-    """The chain of nodes around every call of a module (outermost first)."""
+    """The chain of nodes around every call of a module (outermost first), and what the module
+    assigns to each name or attribute (`save_to_disk = get_rank() == 0`, `self.is_master = ...`),
+    by its text."""
 
     def __init__(self) -> None:
         self.stack: List[cst.CSTNode] = []
         self.of: Dict[int, Tuple[cst.CSTNode, ...]] = {}
         self.calls: List[cst.Call] = []
+        self.assigned: Dict[str, List[cst.BaseExpression]] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.stack.append(node)
         if isinstance(node, cst.Call):
             self.of[id(node)] = tuple(self.stack)
             self.calls.append(node)
+        elif isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, (cst.Name, cst.Attribute)):
+                    self.assigned.setdefault(code_of(target.target), []).append(node.value)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
@@ -105,15 +113,30 @@ class RankGuards:
         self.module = module
         self.stacks = stacks or stacks_of(module)
 
+    def names_rank(self, node: cst.BaseExpression) -> bool:
+        """An expression that looks at the rank, itself or through a name the module assigns from
+        one (`save_to_disk = get_rank() == 0`; `path = "final{}.pth".format(gpu)`)."""
+        if rank_test(code_of(node)):
+            return True
+        names = set()
+
+        class Visit(cst.CSTVisitor):
+            def visit_Name(self, n: cst.Name) -> None:
+                names.add(n.value)
+
+            def visit_Attribute(self, n: cst.Attribute) -> None:
+                names.add(code_of(n))
+
+        node.visit(Visit())
+        return any(rank_test(code_of(v)) for name in names for v in self.stacks.assigned.get(name, ()))
+
     def guarded(self, call: cst.Call) -> bool:
         return self._guarded(self.stacks.of.get(id(call), ()), 0, set())
 
     def _guarded(self, stack: Sequence[cst.CSTNode], depth: int, seen: set) -> bool:
         for index in range(len(stack) - 1, -1, -1):
             node = stack[index]
-            if isinstance(node, cst.If) and rank_test(code_of(node.test)):
-                return True
-            if isinstance(node, cst.IfExp) and rank_test(code_of(node.test)):
+            if isinstance(node, (cst.If, cst.IfExp)) and self.names_rank(node.test):
                 return True
             if isinstance(node, cst.Lambda):
                 return True  # who calls it is not known
@@ -131,7 +154,7 @@ class RankGuards:
         for stmt in body:
             if stmt is first:
                 break
-            if isinstance(stmt, cst.If) and rank_test(code_of(stmt.test)) and _exits(stmt.body):
+            if isinstance(stmt, cst.If) and self.names_rank(stmt.test) and _exits(stmt.body):
                 return True
         if depth >= 4 or id(func) in seen:
             return True  # too far or recursive: unknown

@@ -9,7 +9,7 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
-from tipcheck.facts.ranks import RankGuards, code_of, conditional, enclosing_function, rank_test, statement_of
+from tipcheck.facts.ranks import RankGuards, code_of, conditional, enclosing_function, statement_of
 from tipcheck.facts.scopes import resolve
 from tipcheck.fixes.statements import indentation, is_lone_call
 from tipcheck.rules.base import Rule
@@ -48,9 +48,8 @@ class CheckpointSavedByEveryRank(Rule):
             obj, target = call.args[0].value, call.args[1].value
             if not (isinstance(obj, (cst.Dict, cst.DictComp)) or _SAVED.search(code_of(obj))):
                 continue
-            target_text = code_of(target)
-            if rank_test(target_text) or "BytesIO" in text and isinstance(target, cst.Name):
-                continue  # a file per rank, or a buffer
+            if guards.names_rank(target) or "BytesIO" in text and isinstance(target, cst.Name):
+                continue  # a file per rank (its path, or a name assigned it, names the rank), or a buffer
             if guards.guarded(call):
                 continue
             ctx.report(
