@@ -22,7 +22,6 @@ _SAVED = re.compile(r"state|model|net|optim|ckpt|checkpoint|module|weight|param|
 # saves hold a shard is not told apart here: the whole script is left alone. (torch.distributed.
 # checkpoint's `dcp.save`, which every rank calls, is not `torch.save`: never reported.)
 _SHARDED = re.compile(r"FullyShardedDataParallel|\bFSDP\b|fully_shard|SHARDED_STATE_DICT|LOCAL_STATE_DICT")
-_DDP = re.compile(r"init_process_group|DistributedDataParallel")
 
 
 class CheckpointSavedByEveryRank(Rule):
@@ -36,9 +35,12 @@ class CheckpointSavedByEveryRank(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         text = ctx.source.text
-        if not _DDP.search(text) or _SHARDED.search(text):
+        if _SHARDED.search(text):
             return
-        saves = [(call, scope) for call, scope in ctx.facts.calls if resolve(call.func, scope) in SAVES]
+        callees = [(call, scope, resolve(call.func, scope) or "") for call, scope in ctx.facts.calls]
+        if not any(name in INITS or name.endswith(".DistributedDataParallel") for _, _, name in callees):
+            return  # no process group or DDP model made here (a comment that names DDP is not one)
+        saves = [(call, scope) for call, scope, name in callees if name in SAVES]
         if not saves:
             return
         guards = RankGuards(ctx.module)
