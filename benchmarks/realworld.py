@@ -52,7 +52,7 @@ LABELS_FILE = os.path.join(CORPUS, "labels.tsv")
 EXCLUDED_FILE = os.path.join(CORPUS, "excluded.tsv")
 SRC = os.path.join(CORPUS, "src")
 VERDICTS = ("bug", "ok")
-DEFAULT_CODES = "TIP1,TIP201,TIP301,TIP302,TIP303,TIP304,TIP4,TIP501"
+DEFAULT_CODES = "TIP1,TIP201,TIP301,TIP302,TIP303,TIP304,TIP4,TIP501,TIP504,TIP505"
 FAMILIES = (
     ("TIP1xx", "TIP1"),
     ("TIP201", "TIP201"),
@@ -62,6 +62,8 @@ FAMILIES = (
     ("TIP304", "TIP304"),
     ("TIP4xx", "TIP4"),
     ("TIP501", "TIP501"),
+    ("TIP504", "TIP504"),
+    ("TIP505", "TIP505"),
 )
 
 Key = Tuple[str, str, int, str]
