@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
-from tipcheck.facts.ranks import RankGuards, conditional, enclosing_function, is_main_guard, stacks_of
+from tipcheck.facts.ranks import (
+    RankGuards,
+    code_of,
+    conditional,
+    enclosing_function,
+    is_main_guard,
+    rank_test,
+    stacks_of,
+)
 from tipcheck.facts.scopes import resolve
 from tipcheck.fixes.imports import reach
 from tipcheck.fixes.statements import indentation, insert_after, insert_before
@@ -33,7 +41,8 @@ class ProcessGroupNeverDestroyed(ProjectRule):
     reads_linted = True
 
     def check(self, ctx: RuleContext) -> None:
-        if _names_destroy(ctx.module):
+        destroys = _destroy_references(ctx.module)
+        if destroys and not all(destroys):
             return  # called, or handed to atexit / a cleanup helper, in this module
         linted = getattr(ctx.project, "linted", None) or {}
         if any("destroy_process_group" in text for path, text in linted.items() if path != ctx.source.path):
@@ -44,6 +53,14 @@ class ProcessGroupNeverDestroyed(ProjectRule):
         stacks = stacks_of(ctx.module)
         fixed = False
         for call, scope in inits:
+            if destroys:  # every destroy is for the chosen ranks only (`if rank == 0:`)
+                ctx.report(
+                    call,
+                    "This process group is destroyed only under a rank check: every other rank exits with it "
+                    "alive, so torch warns at exit there (NCCL) and pending work may leak or hang the shutdown; "
+                    "call `destroy_process_group()` on every rank",
+                )
+                continue
             fix = None if fixed else self._fix(ctx, stacks, call, scope)
             fixed = fixed or fix is not None
             ctx.report(
@@ -86,17 +103,36 @@ class ProcessGroupNeverDestroyed(ProjectRule):
         return Fix((*edits, edit), f"Call `{destroy}` at the end", Applicability.UNSAFE)
 
 
-def _names_destroy(module: cst.Module) -> bool:
-    """Whether the code (not its strings or comments) names `destroy_process_group`."""
-    found = []
+def _destroy_references(module: cst.Module) -> List[bool]:
+    """Each place the code (not its strings or comments) names `destroy_process_group`, with
+    whether it is in the body of an `if` that picks some ranks (`if args.rank == 0:`): there
+    only those ranks destroy the group."""
+    found: List[bool] = []
+    bodies: List[cst.CSTNode] = []
 
     class Visit(cst.CSTVisitor):
+        def visit_If(self, node: cst.If) -> None:
+            if rank_test(code_of(node.test)):
+                bodies.append(node.body)
+
+        def leave_If(self, original_node: cst.If) -> None:
+            if bodies and bodies[-1] is original_node.body:
+                bodies.pop()
+
+        def visit_Else(self, node: cst.Else) -> bool:
+            # The else of a rank test runs on the other ranks: look at it apart.
+            saved = list(bodies)
+            bodies.clear()
+            node.body.visit(self)
+            bodies.extend(saved)
+            return False
+
         def visit_Name(self, node: cst.Name) -> None:
             if node.value == "destroy_process_group":
-                found.append(node)
+                found.append(bool(bodies))
 
     module.visit(Visit())
-    return bool(found)
+    return found
 
 
 def _body(node: cst.CSTNode) -> Optional[Sequence[cst.CSTNode]]:
