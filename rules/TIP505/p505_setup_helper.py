@@ -22,7 +22,8 @@ def demo_basic(rank, world_size):
         loss = model(torch.randn(20, 10)).sum()
         loss.backward()
         optimizer.step()
-    return loss.item()
+    final_loss = loss.item()
+    return final_loss
 
 
 if __name__ == "__main__":

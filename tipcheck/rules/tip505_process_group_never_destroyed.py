@@ -89,12 +89,10 @@ class ProcessGroupNeverDestroyed(ProjectRule):
         else:
             code = destroy
         last = body[-1]
-        if (
-            isinstance(last, cst.SimpleStatementLine)
-            and len(last.body) == 1
-            and isinstance(last.body[0], cst.Return)
-            and len(body) > 1
-        ):
+        leaves = _leaves(last)
+        if leaves == "calls":
+            return None  # `sys.exit(main())`, `return train()`: the group is still needed by that call
+        if leaves == "plain" and len(body) > 1:
             indent = indentation(ctx, last)
             edit = insert_before(ctx, last, code.replace("{indent}", indent))
         else:
@@ -133,6 +131,34 @@ def _destroy_references(module: cst.Module) -> List[bool]:
 
     module.visit(Visit())
     return found
+
+
+_EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
+
+
+def _leaves(stmt: cst.CSTNode) -> Optional[str]:
+    """For a last statement that leaves (`return x`, `raise ...`, `sys.exit(...)`): "plain" when
+    what it evaluates calls nothing (the destroy goes before it), "calls" when it does
+    (`sys.exit(main())`: no place for the destroy); None for any other statement."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    small = stmt.body[0]
+    if isinstance(small, (cst.Return, cst.Raise)):
+        value = small.value if isinstance(small, cst.Return) else small.exc
+    elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and code_of(small.value.func) in _EXITS:
+        value = cst.Tuple([cst.Element(a.value) for a in small.value.args]) if small.value.args else None
+    else:
+        return None
+    if value is None:
+        return "plain"
+    calls = []
+
+    class Visit(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            calls.append(node)
+
+    value.visit(Visit())
+    return "calls" if calls and not isinstance(small, cst.Raise) else "plain"
 
 
 def _body(node: cst.CSTNode) -> Optional[Sequence[cst.CSTNode]]:
