@@ -49,6 +49,10 @@ rules promise to change. The JSON report, one per process, holds:
   `cuda_available`: `torch.cuda.is_available()` when the script ended; `pretend_cuda`: whether
   the run was under `tipcheck.harness.pretend_cuda` (`TIPCHECK_PRETEND_CUDA=1`), where the
   devices above (`forward`, `globals`) are those the script asked for.
+- `saves`: the targets of `torch.save` (a file's absolute path, or a buffer's class), with the
+  number of calls and the rank that first wrote there; `exit_state`: whether the default process
+  group was still initialised once the script's exit handlers had run (written into the report
+  at exit: None when the report is read before), see `tipcheck.harness.record_saves`.
 - `exit` (the SystemExit code, or 0; 1 after an exception) and `exception` (type, message,
   traceback), `rank` and `world_size` (from torch.distributed once initialised, else `RANK` /
   `WORLD_SIZE`), `script`, `argv`, `pid`.
@@ -58,8 +62,8 @@ Under torch.distributed (the process group was initialised, or `RANK` is set), t
 one another; otherwise to REPORT itself.
 
 The scheduler recording is in `tipcheck.harness.record_schedulers`, the weights recording in
-`tipcheck.harness.record_weights`, the loaders' in `tipcheck.harness.record_loaders` (mixins of
-`Recorder`).
+`tipcheck.harness.record_weights`, the loaders' in `tipcheck.harness.record_loaders`, the saved
+files and the process group at exit in `tipcheck.harness.record_saves` (mixins of `Recorder`).
 
 Nothing here imports torch at import time: `tipcheck` never does. torch is imported by `main` only,
 before the script runs.
