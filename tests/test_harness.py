@@ -224,6 +224,10 @@ def test_checks_have_docs_and_the_vocabulary_is_complete():
         "option_per_rank",
         "cosine_fraction_covered",
         "cosine_restarts",
+        "several_writers",
+        "one_writer_per_file",
+        "exit_warning_present",
+        "exit_warning_gone",
     }
     assert set(CHECKS) == wanted
     assert all(func.__doc__ for func in CHECKS.values())

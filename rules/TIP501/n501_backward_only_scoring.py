@@ -25,3 +25,4 @@ def prune(net, dataset, rounds):
         with torch.no_grad():
             for s, p in zip(scores, net.parameters()):
                 p.mul_(s > s.median())
+    dist.destroy_process_group()

@@ -24,6 +24,7 @@ def main(epochs=50, batch_size=2):
             optimizer.zero_grad()
             losses.backward()
             optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -43,3 +43,4 @@ def run(rank, n_gpus, hps):
     optim_g = torch.optim.AdamW(net_g.parameters(), hps.train.learning_rate, betas=hps.train.betas, eps=hps.train.eps)
     for epoch in range(1, hps.train.epochs + 1):
         train_and_evaluate(epoch, net_g, optim_g, train_loader)
+    dist.destroy_process_group()

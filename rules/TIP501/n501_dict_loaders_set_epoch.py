@@ -33,6 +33,7 @@ def main(epochs=200):
         with torch.no_grad():
             for x, y in loaders["valid"]:
                 model(x.cuda())
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ def main():
                 correct += (model(images.cuda()).argmax(1) == labels.cuda()).sum()
         dist.all_reduce(correct)
         print(ckpt, correct.item())
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def main():
     model = torch.nn.parallel.DistributedDataParallel(HRNet().cuda())
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     train(model, loader, optimizer, epochs=210)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def main(epochs=45):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.64, momentum=0.9)
     for epoch in range(epochs):
         train_one_epoch(model, train_loader, optimizer, train_sampler, epoch)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

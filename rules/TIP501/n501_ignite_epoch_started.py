@@ -31,6 +31,7 @@ def run(max_epochs=24):
         train_sampler.set_epoch(engine.state.epoch - 1)
 
     trainer.run(train_loader, max_epochs=max_epochs)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

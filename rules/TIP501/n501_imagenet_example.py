@@ -93,6 +93,8 @@ def main():
         train(train_loader, model, criterion, optimizer, epoch, device)
         validate(val_loader, model, criterion, device)
         scheduler.step()
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ def main(epochs=24, val_batches=50):
             for _ in range(val_batches):
                 images, targets = next(batches)
                 evaluate_batch(model(images.cuda()), targets)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

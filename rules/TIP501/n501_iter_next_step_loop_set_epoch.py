@@ -31,6 +31,7 @@ def train(max_steps=100_000):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ def main(epochs=200):
             if step % 500 == 0:
                 preview_inputs, _ = next(iter(preview_loader))
                 log_images(model(preview_inputs.cuda()), step)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

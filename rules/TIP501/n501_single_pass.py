@@ -22,3 +22,4 @@ for input_ids, labels in loader:
     loss.backward()
     optimizer.step()
     optimizer.zero_grad()
+dist.destroy_process_group()

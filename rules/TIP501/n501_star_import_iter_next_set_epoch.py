@@ -21,3 +21,4 @@ def fit(net, pixels, epochs, steps):
             opt.zero_grad()
             torch.nn.functional.cross_entropy(net(image), mask).backward()
             opt.step()
+    dist.destroy_process_group()

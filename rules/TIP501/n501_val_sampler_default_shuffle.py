@@ -33,6 +33,7 @@ def main(epochs=100):
             for images, labels in val_loader:
                 correct += (model(images.cuda()).argmax(-1) == labels.cuda()).sum()
         dist.all_reduce(correct)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

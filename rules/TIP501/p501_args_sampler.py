@@ -35,6 +35,7 @@ def main():
     model = torch.nn.parallel.DistributedDataParallel(build_model(args.arch).cuda())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
     train(args, model, optimizer)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

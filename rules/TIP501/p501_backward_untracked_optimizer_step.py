@@ -18,3 +18,4 @@ def fit(net, dataset, opt, epochs):
     loader = DataLoader(dataset, batch_size=8, sampler=sampler)
     for epoch in range(epochs):
         one_epoch(net, loader, opt)
+    dist.destroy_process_group()

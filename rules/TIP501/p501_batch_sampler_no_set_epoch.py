@@ -25,6 +25,7 @@ def main(args):
             optimizer.zero_grad()
             losses.backward()
             optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -36,3 +36,4 @@ def run(rank, n_gpus, hps):
             optim_g.zero_grad()
             loss_g.backward()
             optim_g.step()
+    dist.destroy_process_group()

@@ -27,6 +27,7 @@ def main(iterations=200_000):
         optD.zero_grad()
         loss_d.backward()
         optD.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ def main(max_epochs=10):
             loss.backward()
             optimizer.step()
         epoch += 1
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def train(iterations=800_000):
         d_optim.zero_grad()
         d_loss.backward()
         d_optim.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

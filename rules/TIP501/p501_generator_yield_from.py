@@ -25,6 +25,7 @@ def train(steps=700_000):
         opt.zero_grad()
         loss.backward()
         opt.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

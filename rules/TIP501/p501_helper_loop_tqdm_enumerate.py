@@ -35,6 +35,7 @@ def main():
     criterion = nn.CrossEntropyLoss(ignore_index=255)
     for epoch in range(args.epochs):
         train_one_epoch(model, train_loader, optimizer, criterion, epoch)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

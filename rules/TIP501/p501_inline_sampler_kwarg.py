@@ -32,6 +32,7 @@ def run(cfg):
             loss.backward()
             optimizer.step()
             progress.set_postfix(loss=loss.item())
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

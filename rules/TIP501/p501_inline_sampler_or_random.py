@@ -28,6 +28,8 @@ def main(epochs=40):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ def main(epochs=34, iters_per_epoch=1000):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ def main(total_steps=2 ** 20):
         optimizer.step()
         if step == total_steps:
             break
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

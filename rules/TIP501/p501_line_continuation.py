@@ -32,6 +32,8 @@ def main():
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ def main(epochs=100):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -27,3 +27,4 @@ for epoch in range(20):
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
+dist.destroy_process_group()

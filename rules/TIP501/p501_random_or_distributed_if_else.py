@@ -34,6 +34,8 @@ def main():
     if args.local_rank != -1:
         torch.distributed.init_process_group("nccl")
     train(args, read_conll("train.txt"), BertTagger(num_labels=9).cuda())
+    if torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
 
 
 if __name__ == "__main__":

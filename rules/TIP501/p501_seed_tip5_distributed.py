@@ -44,6 +44,7 @@ def main():
             loss.backward()
             # Update the model parameters
             optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

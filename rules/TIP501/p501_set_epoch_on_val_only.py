@@ -30,6 +30,7 @@ def main(epochs=100):
         with torch.no_grad():
             for volume, seg in val_loader:
                 model(volume.cuda(), seg.cuda())
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ def main(num_epochs=60):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

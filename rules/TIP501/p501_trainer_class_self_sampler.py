@@ -36,3 +36,4 @@ class Trainer:
 def main(cfg, model, train_set):
     dist.init_process_group("nccl")  # expect: TIP502[unsafe-fix]
     Trainer(model, train_set, cfg).fit()
+    dist.destroy_process_group()

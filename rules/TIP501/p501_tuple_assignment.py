@@ -36,6 +36,7 @@ def main():
             loss.backward()
             optimizer.step()
         evaluate(model, val_loader)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

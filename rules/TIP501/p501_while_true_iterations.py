@@ -29,6 +29,7 @@ def train():
             step += 1
             if step >= MAX_STEPS:
                 return
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

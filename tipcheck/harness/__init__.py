@@ -14,13 +14,14 @@ This package re-exports what a caller needs; the code is in its modules:
 - `observables`: reading what a run did out of its reports;
 - `instrument`: the instrumented process (`python -m tipcheck.harness.instrument`) and its report,
   with the recorders it mixes in: `record_schedulers`, `record_weights`, `record_loaders` (each
-  DataLoader pass's drawn indices, the data wait per step, the start method of loader workers);
+  DataLoader pass's drawn indices, the data wait per step, the start method of loader workers),
+  `record_saves` (the files each process wrote with torch.save, the process group at exit);
 - `errors`: `HarnessError` (and `ExpectationError`).
 
 The rest of the harness (`tipcheck harness`, `python -m tipcheck.harness.run`):
 - `cases`: the shared case types (a case, the prepared folder's manifest and runtime modules);
 - `expectations`: the expectation files (`fixtures/NAME.expect.json`); `checks`: the checks they
-  name;
+  name (`checks_saves`: those about saved files and the exit warning);
 - `runner`: runs each fixture's original and fixed copy per environment (cpu, cuda, gloo×N,
   nccl×N) and judges them; `report`: the table and the JSON and markdown reports;
 - `prepare`: the fixed copies, made by tipcheck itself (the only module that needs the linter),

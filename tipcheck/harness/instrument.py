@@ -53,6 +53,10 @@ rules promise to change. The JSON report, one per process, holds:
   device a bare `cuda` means when the script ended (see `tipcheck.harness.record_devices`);
   `parsed_args`: the namespaces `argparse` returned to the script (see
   `tipcheck.harness.record_arguments`).
+- `saves`: the targets of `torch.save` (a file's absolute path, or a buffer's class), with the
+  number of calls and the rank that first wrote there; `exit_state`: whether the default process
+  group was still initialised once the script's exit handlers had run (written into the report
+  at exit: None when the report is read before), see `tipcheck.harness.record_saves`.
 - `exit` (the SystemExit code, or 0; 1 after an exception) and `exception` (type, message,
   traceback), `rank` and `world_size` (from torch.distributed once initialised, else `RANK` /
   `WORLD_SIZE`), `script`, `argv`, `pid`.
@@ -62,8 +66,8 @@ Under torch.distributed (the process group was initialised, or `RANK` is set), t
 one another; otherwise to REPORT itself.
 
 The scheduler recording is in `tipcheck.harness.record_schedulers`, the weights recording in
-`tipcheck.harness.record_weights`, the loaders' in `tipcheck.harness.record_loaders` (mixins of
-`Recorder`).
+`tipcheck.harness.record_weights`, the loaders' in `tipcheck.harness.record_loaders`, the saved
+files and the process group at exit in `tipcheck.harness.record_saves` (mixins of `Recorder`).
 
 Nothing here imports torch at import time: `tipcheck` never does. torch is imported by `main` only,
 before the script runs.
@@ -86,6 +90,7 @@ from tipcheck.harness import pretend_cuda
 from tipcheck.harness.record_arguments import ArgumentRecording
 from tipcheck.harness.record_devices import DeviceRecording
 from tipcheck.harness.record_loaders import LoaderRecording
+from tipcheck.harness.record_saves import SaveRecording
 from tipcheck.harness.record_schedulers import SchedulerRecording, _float, _json_safe
 from tipcheck.harness.record_weights import WeightsRecording
 
@@ -133,7 +138,9 @@ def _cuda_available() -> Optional[bool]:
         return None
 
 
-class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording, DeviceRecording, ArgumentRecording):
+class Recorder(
+    LoaderRecording, SchedulerRecording, WeightsRecording, DeviceRecording, ArgumentRecording, SaveRecording
+):
     """Holds the observables of one process and installs the patches that feed them."""
 
     def __init__(self, script: str, argv: List[str]) -> None:
@@ -171,6 +178,7 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording, DeviceReco
         self._paused = False
         self.globals: Dict[str, List[str]] = {}
         self._init_loaders()
+        self._init_saves()
 
     # -- patches -------------------------------------------------------------------------------
 
@@ -188,6 +196,7 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording, DeviceReco
         self._install_weights(torch)
         self._install_devices(torch)
         self._install_arguments()
+        self._install_saves(torch)
 
     def _install_warnings(self) -> None:
         original = warnings.showwarning
@@ -467,6 +476,8 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording, DeviceReco
             "cuda_available": _cuda_available(),
             "pretend_cuda": _PRETEND,
             "globals": self.globals,
+            "saves": self.saves,
+            "exit_state": self.exit_state,
             **self._loader_report(),
             **self._devices_report(),
             **self._arguments_report(),
@@ -514,6 +525,7 @@ def run(script: str, args: List[str], out: str) -> int:
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump(report, handle)
     os.replace(temporary, path)
+    recorder.note_report_path(path)
     return recorder.exit_code
 
 

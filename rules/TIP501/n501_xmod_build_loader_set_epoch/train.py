@@ -21,6 +21,7 @@ def main(epochs=20):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

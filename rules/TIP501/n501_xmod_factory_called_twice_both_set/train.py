@@ -27,6 +27,7 @@ def main(epochs=80, iters=500):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

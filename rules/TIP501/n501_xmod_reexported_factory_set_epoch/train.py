@@ -26,6 +26,7 @@ def main(config):
         if hasattr(loader.batch_sampler.sampler, "set_epoch"):
             loader.batch_sampler.sampler.set_epoch(epoch)
         train_one_epoch(model, optimizer, loader)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ def main(args):
     for epoch in range(args.start_epoch, args.epochs):
         train_stats = train_one_epoch(model, criterion, data_loader_train, optimizer, device, epoch)
         print(epoch, train_stats)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

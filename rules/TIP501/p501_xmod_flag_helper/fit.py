@@ -25,3 +25,4 @@ def fit_rank(rank, world, clips, net):
     dist.init_process_group("gloo", rank=rank, world_size=world)
     loader = make_clips_loader(clips, 16, sharded=True)  # expect: TIP501[safe-fix]
     run(torch.nn.parallel.DistributedDataParallel(net), loader, 10)
+    dist.destroy_process_group()

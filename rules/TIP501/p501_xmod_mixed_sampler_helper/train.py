@@ -26,6 +26,8 @@ def main():
             loss.backward()
             optimizer.step()
             optimizer.zero_grad()
+    if torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
 
 
 if __name__ == "__main__":

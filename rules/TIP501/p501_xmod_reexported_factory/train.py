@@ -21,6 +21,7 @@ def main(config):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     for epoch in range(config["epochs"]):
         train_one_epoch(model, optimizer, loader)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ def main(epochs=80):
         loss = train_one_epoch(model, loader, optimizer, device)
         if dist.get_rank() == 0:
             print(f"epoch {epoch}: {loss:.3f}")
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

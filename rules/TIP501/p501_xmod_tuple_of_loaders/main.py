@@ -18,3 +18,4 @@ def main(train_set, eval_set, net):
         with torch.no_grad():
             for x, y in eval_loader:
                 net(x)
+    dist.destroy_process_group()

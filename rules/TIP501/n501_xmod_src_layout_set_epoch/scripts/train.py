@@ -22,6 +22,7 @@ def main(epochs=50):
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     for epoch in range(epochs):
         train_one_epoch(model, loader, optimizer, epoch)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":
