@@ -22,6 +22,7 @@ def train(epochs=2):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ def main():
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ def main():
         optimizer.zero_grad()
         nn.functional.mse_loss(model(x), y).backward()
         optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ def train(epochs=2):
         optimizer.step()
         if local_rank == 0:
             print(f"epoch {epoch}: {loss.item():.4f}")
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -13,3 +13,4 @@ for it in range(100):
     opt.zero_grad()
     out.backward()
     opt.step()
+dist.destroy_process_group()

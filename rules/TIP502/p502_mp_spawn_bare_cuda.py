@@ -18,6 +18,7 @@ def worker(gpu, world_size):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

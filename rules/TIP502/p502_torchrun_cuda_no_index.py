@@ -15,6 +15,7 @@ def main():
         optimizer.zero_grad()
         nn.functional.mse_loss(model(x), y).backward()
         optimizer.step()
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ def main():
         torch.cuda.set_device(args.local_rank)
         dist.init_process_group("nccl", rank=args.rank, world_size=args.world_size)
     print(args)
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":

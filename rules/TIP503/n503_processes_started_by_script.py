@@ -13,6 +13,7 @@ def run(local_rank, world_size, args):
     torch.cuda.set_device(local_rank)
     dist.init_process_group("nccl", init_method="tcp://127.0.0.1:29511", rank=local_rank, world_size=world_size)
     print(local_rank, args.lr)
+    dist.destroy_process_group()
 
 
 def main():

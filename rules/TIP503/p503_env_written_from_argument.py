@@ -19,6 +19,7 @@ def main():
     torch.cuda.set_device(args.local_rank or 0)
     model = torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(2, 2).cuda())
     print(model)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

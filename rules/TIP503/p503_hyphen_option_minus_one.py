@@ -23,6 +23,8 @@ def main():
         model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[args.local_rank])
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
     print(os.getpid(), optimizer)
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":

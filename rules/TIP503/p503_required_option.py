@@ -22,6 +22,7 @@ def main():
         torch.nn.Linear(4, 4).cuda(), device_ids=[args.local_rank]
     )
     print(model)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 # expect: none
 """[TIP504] As p504_module_level_script, with the launcher-era guards: `args.local_rank in [-1, 0]` and `args.rank % ngpus_per_node == 0` pick one writer."""
+import os
 import argparse
 
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--local_rank", type=int, default=-1)
+parser.add_argument("--local_rank", type=int, default=int(os.environ.get("LOCAL_RANK", -1)))
 parser.add_argument("--rank", type=int, default=0)
 args = parser.parse_args()
 ngpus_per_node = torch.cuda.device_count()

@@ -540,7 +540,3 @@ def help_text() -> str:
         doc = " ".join((func.__doc__ or "").split())
         out.append(f"{name}({shown}){' [after only]' if name in AFTER_ONLY else ''}\n    {doc}")
     return "\n".join(out)
-
-
-# Checks kept in their own modules (this one stays under 600 lines) register themselves on import.
-from tipcheck.harness import checks_saves  # noqa: E402, F401

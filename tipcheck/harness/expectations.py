@@ -58,7 +58,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from tipcheck.harness import checks_schedules  # noqa: F401 (registers its checks in CHECKS)
+from tipcheck.harness import checks_saves, checks_schedules  # noqa: F401 (register their checks in CHECKS)
 from tipcheck.harness.checks import AFTER_ONLY, CHECKS, PRETEND_CUDA, Context, Environment, _Missing
 from tipcheck.harness.checks import help_text as help_text  # re-exported for the harness command
 from tipcheck.harness.checks_ranks import cuda_device_per_rank  # noqa: F401 (registers the rank checks)
