@@ -49,6 +49,8 @@ rules promise to change. The JSON report, one per process, holds:
   `cuda_available`: `torch.cuda.is_available()` when the script ended; `pretend_cuda`: whether
   the run was under `tipcheck.harness.pretend_cuda` (`TIPCHECK_PRETEND_CUDA=1`), where the
   devices above (`forward`, `globals`) are those the script asked for.
+- `verify`: under `tipcheck verify` (`TIPCHECK_VERIFY` set), what its short run did: see
+  `tipcheck.verify.inside` (None otherwise).
 - `exit` (the SystemExit code, or 0; 1 after an exception) and `exception` (type, message,
   traceback), `rank` and `world_size` (from torch.distributed once initialised, else `RANK` /
   `WORLD_SIZE`), `script`, `argv`, `pid`.
@@ -164,6 +166,7 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
         self._scheduler_builds: List[Any] = []
         self._paused = False
         self.globals: Dict[str, List[str]] = {}
+        self.verify_report: Optional[Any] = None  # set by `tipcheck verify`'s runs (tipcheck.verify.inside)
         self._init_loaders()
 
     # -- patches -------------------------------------------------------------------------------
@@ -459,6 +462,7 @@ class Recorder(LoaderRecording, SchedulerRecording, WeightsRecording):
             "cuda_available": _cuda_available(),
             "pretend_cuda": _PRETEND,
             "globals": self.globals,
+            "verify": self.verify_report() if self.verify_report else None,
             **self._loader_report(),
         }
 
@@ -477,6 +481,10 @@ def run(script: str, args: List[str], out: str) -> int:
     global _PRETEND
     recorder = Recorder(os.path.abspath(script), [script, *args])
     recorder.install()
+    if os.environ.get("TIPCHECK_VERIFY"):  # `tipcheck verify`: short runs, stand-in data
+        from tipcheck.verify.inside import install as install_verify
+
+        install_verify(recorder)
     if pretend_cuda.enabled(os.environ):
         pretend_cuda.install()
         _PRETEND = True
