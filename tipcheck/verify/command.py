@@ -27,19 +27,57 @@ Give the script's own arguments after `--`. Exit 0: every promise kept and nothi
 @click.option("--select", multiple=True, metavar="CODES", help="Fix only these rule codes or prefixes.")
 @click.option("--preview", is_flag=True, help="Include preview rules.")
 @click.option("--batches", type=click.IntRange(min=1), default=3, show_default=True, help="Batches per epoch.")
-@click.option("--epochs", type=click.IntRange(min=1), default=3, show_default=True, help="Epochs (E x K steps without an epoch loop).")
-@click.option("--nproc", type=click.IntRange(min=1), default=1, show_default=True, help="Processes (torchrun-style; gloo on cpu, nccl on cuda).")
-@click.option("--device", type=click.Choice(["cpu", "cuda", "pretend-cuda"]), default="cpu", show_default=True, help="pretend-cuda: cuda played on the CPU.")
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Epochs (E x K steps without an epoch loop).",
+)
+@click.option(
+    "--nproc",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes (torchrun-style; gloo on cpu, nccl on cuda).",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda", "pretend-cuda"]),
+    default="cpu",
+    show_default=True,
+    help="pretend-cuda: cuda played on the CPU.",
+)
 @click.option("--timeout", type=float, default=300, show_default=True, help="Seconds per run.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--root", type=click.Path(file_okay=False, exists=True), help="The project's folder (default: found from the script's imports).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    help="The project's folder (default: found from the script's imports).",
+)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="REPORT", help="Write the JSON report.")
-@click.option("--keep", type=click.Path(file_okay=False), metavar="DIR", help="Keep the copies and the runs' output in DIR.")
-@click.option("--data-stub", type=click.Path(dir_okay=False, exists=True), metavar="FILE", help="A Python file run before the script in each process, to stand in for the project's data.")
+@click.option(
+    "--keep", type=click.Path(file_okay=False), metavar="DIR", help="Keep the copies and the runs' output in DIR."
+)
+@click.option(
+    "--data-stub",
+    type=click.Path(dir_okay=False, exists=True),
+    metavar="FILE",
+    help="A Python file run before the script in each process, to stand in for the project's data.",
+)
 @click.option("--real-data", is_flag=True, help="Use torchvision's real datasets (no stand-ins).")
-@click.option("--loss-tolerance", type=float, default=1e-4, show_default=True, help="Relative tolerance of the first step's loss.")
-@click.option("--start-method", type=click.Choice(["spawn", "forkserver", "fork"]), default=None, help="Start DataLoader workers this way.")
-@click.option("--preload/--no-preload", default=True, show_default=True, help="Fork runs from a process that imported torch once.")
+@click.option(
+    "--loss-tolerance", type=float, default=1e-4, show_default=True, help="Relative tolerance of the first step's loss."
+)
+@click.option(
+    "--start-method",
+    type=click.Choice(["spawn", "forkserver", "fork"]),
+    default=None,
+    help="Start DataLoader workers this way.",
+)
+@click.option(
+    "--preload/--no-preload", default=True, show_default=True, help="Fork runs from a process that imported torch once."
+)
 def verify(script, script_args, select, preview, batches, epochs, nproc, device, timeout, seed, root, json_path,
            keep, data_stub, real_data, loss_tolerance, start_method, preload):  # fmt: skip
     from tipcheck.verify.report import table, write_json

@@ -19,7 +19,6 @@ imports torch.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -61,7 +60,11 @@ def _exception(report: Optional[dict]) -> Optional[str]:
     if report is None:
         return "no report"
     exc = report.get("exception")
-    return f"{exc['type']}: {exc['message'].strip().splitlines()[0][:160] if exc['message'].strip() else ''}" if exc else None
+    return (
+        f"{exc['type']}: {exc['message'].strip().splitlines()[0][:160] if exc['message'].strip() else ''}"
+        if exc
+        else None
+    )
 
 
 def _exceptions(reports) -> List[str]:
@@ -225,7 +228,10 @@ def _devices(code: str) -> Callable:
             return _crash_fix(code)(before, after, env)
         ok, detail = _check("params_and_inputs_on_device", after, before, env)
         if ok and env.device == "cpu" and not env.pretend:
-            return NOT_SHOWN, f"{detail} (on the CPU the chosen device is the CPU: --device cuda or pretend-cuda shows it)"
+            return (
+                NOT_SHOWN,
+                f"{detail} (on the CPU the chosen device is the CPU: --device cuda or pretend-cuda shows it)",
+            )
         return _result(ok, detail)
 
     return judge
@@ -237,7 +243,9 @@ def _forward_summary(reports) -> str:
         return "no run"
     if _exceptions(reports):
         return _exceptions(reports)[0]
-    kinds = sorted({f"params {'/'.join(e['params']) or '-'} inputs {'/'.join(e['inputs']) or '-'}" for e in reports[0]["forward"]})
+    kinds = sorted(
+        {f"params {'/'.join(e['params']) or '-'} inputs {'/'.join(e['inputs']) or '-'}" for e in reports[0]["forward"]}
+    )
     return "; ".join(kinds[:3]) or "no module call"
 
 
@@ -268,7 +276,10 @@ def _workers(persistent: bool) -> Callable:
             return NOT_SHOWN, "no loader fed an optimizer step"
         wrong = [r for r in loaders if not r["num_workers"] or (persistent and not r.get("persistent_workers"))]
         if wrong:
-            return BROKEN, f"loader {wrong[0]['loader']}: workers {wrong[0]['num_workers']}, persistent {wrong[0].get('persistent_workers')}"
+            return (
+                BROKEN,
+                f"loader {wrong[0]['loader']}: workers {wrong[0]['num_workers']}, persistent {wrong[0].get('persistent_workers')}",
+            )
         wait = reports[0].get("data_wait") or {}
         shown = f"; data wait {wait['mean_s'] * 1000:.1f} ms per step" if wait.get("mean_s") is not None else ""
         return KEPT, f"{loaders[0]['num_workers']} workers{' (persistent)' if persistent else ''}{shown}"
@@ -281,16 +292,32 @@ PROMISES: Dict[str, Tuple[str, Callable, Callable]] = {
     "TIP101": ("model and inputs on the chosen device at every forward", _forward_summary, _devices("TIP101")),
     "TIP102": ("runs without a GPU (falls back to the CPU)", _forward_summary, _devices("TIP102")),
     "TIP103": ("the batch reaches the model on its device", _forward_summary, _devices("TIP103")),
-    "TIP201": ("the same weights, by `weights=` enum; no deprecation warning", lambda r: ", ".join(_weights(_reports(r)[0] if _reports(r) else None)) or "no weights", _tip201),
-    "TIP301": ("the DataLoader is built (no ValueError)", lambda r: _exceptions(r)[0] if _exceptions(r) else "runs", _crash_fix("TIP301")),
+    "TIP201": (
+        "the same weights, by `weights=` enum; no deprecation warning",
+        lambda r: ", ".join(_weights(_reports(r)[0] if _reports(r) else None)) or "no weights",
+        _tip201,
+    ),
+    "TIP301": (
+        "the DataLoader is built (no ValueError)",
+        lambda r: _exceptions(r)[0] if _exceptions(r) else "runs",
+        _crash_fix("TIP301"),
+    ),
     "TIP302": ("the training loader draws a new order every epoch", _loader_summary, _tip302),
     "TIP303": ("each rank draws its own shard", _sampler_summary, _tip303),
-    "TIP304": ("loader workers start under spawn", lambda r: _exceptions(r)[0] if _exceptions(r) else "runs", _crash_fix("TIP304")),
+    "TIP304": (
+        "loader workers start under spawn",
+        lambda r: _exceptions(r)[0] if _exceptions(r) else "runs",
+        _crash_fix("TIP304"),
+    ),
     "TIP305": ("the training loader loads in worker processes", _loader_summary, _workers(False)),
     "TIP306": ("the loader's workers persist across epochs", _loader_summary, _workers(True)),
     "TIP401": ("the LR follows the scheduler", _lrs, _tip401),
     "TIP402": ("no scheduler-before-optimizer warning; the schedule from its first value", _lrs, _tip402),
-    "TIP403": ("ReduceLROnPlateau.step gets its metric (no TypeError)", lambda r: _exceptions(r)[0] if _exceptions(r) else "runs", _crash_fix("TIP403")),
+    "TIP403": (
+        "ReduceLROnPlateau.step gets its metric (no TypeError)",
+        lambda r: _exceptions(r)[0] if _exceptions(r) else "runs",
+        _crash_fix("TIP403"),
+    ),
     "TIP404": ("the per-batch schedule stepped per batch", _lrs, _tip404),
     "TIP501": ("each rank's sampler: a new order every epoch", _sampler_summary, _tip501),
 }
@@ -299,7 +326,14 @@ PROMISES: Dict[str, Tuple[str, Callable, Callable]] = {
 def judge(code: str, before, after, env: Environment) -> Dict[str, str]:
     """The promise of `code`'s fix on these runs (see the module's doc)."""
     if code not in PROMISES:
-        return {"code": code, "promise": "(no run-time promise recorded)", "before": "", "after": "", "verdict": NOT_SHOWN, "detail": ""}
+        return {
+            "code": code,
+            "promise": "(no run-time promise recorded)",
+            "before": "",
+            "after": "",
+            "verdict": NOT_SHOWN,
+            "detail": "",
+        }
     promise, summary, decide = PROMISES[code]
     if not _reports(after):
         verdict, detail = BROKEN, "the fixed copy left no report"

@@ -213,7 +213,9 @@ def _session(options, report, script, root, scratch, progress, started) -> dict:
     for phase, base in (("original", copy.original), ("fixed", copy.fixed)):
         out = os.path.join(scratch, "runs", phase)
         os.makedirs(out, exist_ok=True)
-        cwd = os.path.join(base, os.path.relpath(cwd_user, root)) if inside else os.path.join(base, os.path.dirname(rel))
+        cwd = (
+            os.path.join(base, os.path.relpath(cwd_user, root)) if inside else os.path.join(base, os.path.dirname(rel))
+        )
         env = run_env(options, scratch, base, out)
         _say(progress, f"verify: running the {phase} copy ({options.nproc} process(es), {options.device}, "
              f"at most {options.epochs} epochs x {options.batches} batches) ...")  # fmt: skip

@@ -95,7 +95,15 @@ def unchanged(
     steps_a = [len(a["lr"]) for _, a in pairs]
     expected = _expected("optimizer steps", codes)
     verdict = NOT_SHOWN if expected else (KEPT if steps_a == steps_b else BROKEN)
-    rows.append(_row("optimizer steps", verdict, str(steps_b), str(steps_a), f"expected to change ({expected})" if expected else ""))
+    rows.append(
+        _row(
+            "optimizer steps",
+            verdict,
+            str(steps_b),
+            str(steps_a),
+            f"expected to change ({expected})" if expected else "",
+        )
+    )
     # The LR per step, where no fixed rule is about the schedule.
     expected = _expected("LR per step", codes)
     if not expected:
@@ -105,13 +113,23 @@ def unchanged(
             for b, a in pairs
         )
         lrs = step_lrs(pairs[0][0])
-        rows.append(_row("LR per step", KEPT if same else BROKEN, f"{len(lrs)} steps", f"{len(step_lrs(pairs[0][1]))} steps"))
+        rows.append(
+            _row("LR per step", KEPT if same else BROKEN, f"{len(lrs)} steps", f"{len(step_lrs(pairs[0][1]))} steps")
+        )
     # The weights loaded, where no fixed rule is about them.
     if not _expected("weights loaded", codes):
         weights = [([w["member"] for w in b["weights"]], [w["member"] for w in a["weights"]]) for b, a in pairs]
         if any(b or a for b, a in weights):
             same = all(b == a for b, a in weights)
-            rows.append(_row("weights loaded", KEPT if same else BROKEN, ", ".join(weights[0][0]) or "none", ", ".join(weights[0][1]) or "none"))
+            rows.append(
+                _row(
+                    "weights loaded",
+                    KEPT if same else BROKEN,
+                    ", ".join(weights[0][0]) or "none",
+                    ", ".join(weights[0][1]) or "none",
+                )
+            )
+
     # No new warning.
     def shown(report):
         return {f"{w['category']}: {normalise(w['message']).strip()[:200]}" for w in report["warnings"]}
