@@ -14,6 +14,9 @@ settings; `tipcheck.harness.instrument.run` calls `install` after the Recorder's
   FileNotFoundError, or a `cv2.imread` of a file that does not exist, is noted (the file, the
   class) in the report and in `missing-files.txt` of the notes folder (DataLoader workers write
   there too); the error itself goes on as it would.
+- `gloo` (a distributed run without CUDA): NCCL asked for becomes gloo, and
+  DistributedDataParallel leaves out `device_ids` for a module on the CPU (with pretend-CUDA, a
+  script written for GPUs runs on CPU processes).
 - `data_stub`: a Python file run (as `runpy.run_path`) before the script.
 
 The report's `verify` entry: `batches`, `epochs`, `seed`, `stopped` (None, or `reason` "epochs" /
@@ -99,8 +102,11 @@ class ShortRun:
         original_len = DataLoader.__len__
         original_next = _BaseDataLoaderIter.__next__
         run = self
+        pretend = bool(os.environ.get("TIPCHECK_PRETEND_CUDA", "") not in ("", "0"))
 
         def __iter__(loader):
+            if pretend and getattr(loader, "pin_memory", False):
+                loader.pin_memory = False  # pretend-CUDA has no GPU to pin for (a pinning thread would fail)
             index = run._loader(loader)
             if run.loader_steps[index] and run.passes[index] >= run.epochs:
                 run.stop("epochs")
@@ -250,6 +256,43 @@ def _install_hub(torch, recorder, state: Dict[str, Any]) -> None:
     torch.utils.model_zoo.load_url = load_state_dict_from_url
 
 
+def _install_gloo(torch, state: Dict[str, Any]) -> None:
+    """A distributed run on CPUs (`--nproc N` without `--device cuda`): a script that asks for
+    NCCL gets gloo, and DistributedDataParallel drops `device_ids`/`output_device` for a module
+    whose parameters are on the CPU (under pretend-CUDA they are, whatever it asked for)."""
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+
+    original_init = dist.init_process_group
+
+    def init_process_group(*args, **kwargs):
+        backend = kwargs.get("backend", args[0] if args else None)
+        if isinstance(backend, str) and "nccl" in backend.lower():
+            state["backend_replaced"] = f"{backend} -> gloo"
+            if args:
+                args = ("gloo", *args[1:])
+            else:
+                kwargs["backend"] = "gloo"
+        return original_init(*args, **kwargs)
+
+    dist.init_process_group = init_process_group
+    original_ddp = DistributedDataParallel.__init__
+
+    def __init__(ddp, module, *args, **kwargs):
+        try:
+            on_cpu = all(p.device.type == "cpu" for p in module.parameters())
+        except Exception:
+            on_cpu = False
+        if on_cpu:
+            if args:  # device_ids, output_device are the first positional ones
+                args = args[2:]
+            kwargs.pop("device_ids", None)
+            kwargs.pop("output_device", None)
+        original_ddp(ddp, module, *args, **kwargs)
+
+    DistributedDataParallel.__init__ = __init__
+
+
 def _project_modules(project: Optional[str]) -> List[str]:
     if not project:
         return []
@@ -292,6 +335,8 @@ def install(recorder) -> None:
     ShortRun(recorder, state, batches, epochs).install(torch)
     MissingFiles(state, options.get("notes"), project).install(torch)
     _install_hub(torch, recorder, state)
+    if options.get("gloo"):
+        _install_gloo(torch, state)
     if options.get("standins", True):
         from tipcheck.verify.standins import install as install_standins
 

@@ -29,8 +29,11 @@ KEPT, BROKEN, NOT_SHOWN = "kept", "broken", "not shown"
 SCHEDULER_WARNING = r"lr_scheduler\.step\(\)` before `optimizer\.step\(\)"
 PRETRAINED_WARNING = r"deprecated since 0\.13|'pretrained' is deprecated|Arguments other than a weight enum"
 #: Fixes whose job is to remove a crash: the original may fail where they apply.
+SAME_DEVICE = r"Expected all tensors to be on the same device"
 CRASH_FIXES = {
+    "TIP101": SAME_DEVICE,
     "TIP102": r"CUDA|cuda|NVIDIA",
+    "TIP103": SAME_DEVICE,
     "TIP301": r"ValueError",
     "TIP403": r"TypeError",
     "TIP304": r"[Pp]ickl|Can't get local object|AttributeError",
@@ -224,9 +227,16 @@ def _crash_fix(code: str) -> Callable:
 
 def _devices(code: str) -> Callable:
     def judge(before, after, env):
-        if code == "TIP102" and _exceptions(before):
-            return _crash_fix(code)(before, after, env)
+        if any(re.search(CRASH_FIXES[code], e) for e in _exceptions(before)):
+            verdict, detail = _crash_fix(code)(before, after, env)
+            if verdict != KEPT or code == "TIP102":
+                return verdict, detail
         ok, detail = _check("params_and_inputs_on_device", after, before, env)
+        if not ok and "no module was called" in detail:  # a script of tensors: where they ended up
+            names = sorted(set().union(*((r.get("globals") or {}).keys() for r in _reports(after))))
+            if not names:
+                return NOT_SHOWN, "no module was called and no tensor was left at module level"
+            ok, detail = _check("globals_on_device", after, before, env, names=names)
         if ok and env.device == "cpu" and not env.pretend:
             return (
                 NOT_SHOWN,

@@ -100,6 +100,7 @@ def run_env(options: Options, scratch: str, project: str, notes: str) -> Dict[st
         "notes": notes,
         "standins": options.standins,
         "standin_size": options.standin_size,
+        "gloo": options.nproc > 1 and options.device != "cuda",
         "data_stub": os.path.abspath(options.data_stub) if options.data_stub else None,
     }
     env[ENV_VAR] = json.dumps(settings)
@@ -231,7 +232,7 @@ def _session(options, report, script, root, scratch, progress, started) -> dict:
     report["runs"] = runs
     before, after = outcomes["original"].reports, outcomes["fixed"].reports
     env = Environment(
-        device="cuda" if options.device == "cuda" else "cpu",
+        device="cpu" if options.device == "cpu" else "cuda",
         nproc=options.nproc,
         distributed=options.nproc > 1,
         pretend=options.device == "pretend-cuda",
@@ -248,6 +249,10 @@ def _session(options, report, script, root, scratch, progress, started) -> dict:
         row["findings"] = where
         promises.append(row)
     report["promises"] = promises
+    passed = _past_the_crash(before, after, codes)
+    if passed:
+        report["unchanged"] = []
+        return _finish(report, "could not run", COULD_NOT_RUN, passed, started)
     normalise = normaliser(copy.original, copy.fixed, scratch)
     report["unchanged"] = unchanged(before, after, codes, options.loss_tolerance, normalise)
     broken = [r for r in promises + report["unchanged"] if r["verdict"] == BROKEN]
@@ -257,6 +262,26 @@ def _session(options, report, script, root, scratch, progress, started) -> dict:
     shown = [r for r in promises if r["verdict"] != NOT_SHOWN]
     reason = None if len(shown) == len(promises) else f"{len(promises) - len(shown)} promise(s) not shown by this run"
     return _finish(report, "verified", VERIFIED, reason, started)
+
+
+def _past_the_crash(before, after, codes: Sequence[str]) -> Optional[str]:
+    """When the original failed where a fix removes the failure, and the fixed copy got past it
+    only to fail otherwise: the runs cannot be compared (why), else None."""
+    def text(report):
+        exc = (report or {}).get("exception")
+        return f"{exc['type']}: {exc['message'].strip()[:200]}" if exc else None
+
+    crashed = [t for t in map(text, before) if t]
+    failed = [t for t in map(text, after) if t]
+    if not crashed or not failed:
+        return None
+    patterns = [CRASH_FIXES[c] for c in codes if c in CRASH_FIXES]
+    if any(re.search(p, failed[0]) for p in patterns):
+        return None  # the same failure: the fix did not remove it (judged as broken)
+    return (
+        f"the original failed ({crashed[0][:150]}), as the fix says; the fixed copy got past that and "
+        f"failed further on: {failed[0][:300]} (not something the original reached: fix that first)"
+    )
 
 
 def _original_problem(outcome, codes: Sequence[str], notes: str, copy, files: List[str]) -> Optional[str]:
