@@ -267,6 +267,7 @@ def _session(options, report, script, root, scratch, progress, started) -> dict:
 def _past_the_crash(before, after, codes: Sequence[str]) -> Optional[str]:
     """When the original failed where a fix removes the failure, and the fixed copy got past it
     only to fail otherwise: the runs cannot be compared (why), else None."""
+
     def text(report):
         exc = (report or {}).get("exception")
         return f"{exc['type']}: {exc['message'].strip()[:200]}" if exc else None

@@ -107,14 +107,20 @@ def unchanged(
     # The LR per step, where no fixed rule is about the schedule.
     expected = _expected("LR per step", codes)
     if not expected:
+        # Over the steps both runs made (the number of steps is the check above).
         same = all(
-            len(step_lrs(b)) == len(step_lrs(a))
-            and all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-15) for x, y in zip(step_lrs(b), step_lrs(a)))
+            all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-15) for x, y in zip(step_lrs(b), step_lrs(a)))
             for b, a in pairs
         )
-        lrs = step_lrs(pairs[0][0])
+        lrs_b, lrs_a = step_lrs(pairs[0][0]), step_lrs(pairs[0][1])
         rows.append(
-            _row("LR per step", KEPT if same else BROKEN, f"{len(lrs)} steps", f"{len(step_lrs(pairs[0][1]))} steps")
+            _row(
+                "LR per step",
+                KEPT if same else BROKEN,
+                f"{len(lrs_b)} steps, first {lrs_b[0]:.4g}" if lrs_b else "no step",
+                f"{len(lrs_a)} steps, first {lrs_a[0]:.4g}" if lrs_a else "no step",
+                "" if same else "the LR differs at a step both runs made",
+            )
         )
     # The weights loaded, where no fixed rule is about them.
     if not _expected("weights loaded", codes):
