@@ -67,6 +67,13 @@ Give the script's own arguments after `--`. Exit 0: every promise kept and nothi
 )
 @click.option("--real-data", is_flag=True, help="Use torchvision's real datasets (no stand-ins).")
 @click.option(
+    "--standin-size",
+    type=click.IntRange(min=1),
+    default=1024,
+    show_default=True,
+    help="Items per split of a torchvision dataset stand-in (at most the real split's).",
+)
+@click.option(
     "--loss-tolerance", type=float, default=1e-4, show_default=True, help="Relative tolerance of the first step's loss."
 )
 @click.option(
@@ -79,7 +86,7 @@ Give the script's own arguments after `--`. Exit 0: every promise kept and nothi
     "--preload/--no-preload", default=True, show_default=True, help="Fork runs from a process that imported torch once."
 )
 def verify(script, script_args, select, preview, batches, epochs, nproc, device, timeout, seed, root, json_path,
-           keep, data_stub, real_data, loss_tolerance, start_method, preload):  # fmt: skip
+           keep, data_stub, real_data, standin_size, loss_tolerance, start_method, preload):  # fmt: skip
     from tipcheck.verify.report import table, write_json
     from tipcheck.verify.session import COULD_NOT_RUN, Options, UsageError
     from tipcheck.verify.session import verify as run_session
@@ -99,6 +106,7 @@ def verify(script, script_args, select, preview, batches, epochs, nproc, device,
         keep=keep,
         data_stub=data_stub,
         standins=not real_data,
+        standin_size=standin_size,
         loss_tolerance=loss_tolerance,
         start_method=start_method,
         preload=preload,
