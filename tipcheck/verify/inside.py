@@ -293,6 +293,27 @@ def _install_gloo(torch, state: Dict[str, Any]) -> None:
     DistributedDataParallel.__init__ = __init__
 
 
+def _install_pretend_load(torch) -> None:
+    """Under pretend-CUDA: `torch.load(..., map_location="cuda:N")` loads onto the CPU (there is
+    no GPU to map to; the tensors' other moves are pretend-CUDA's)."""
+    original = torch.load
+
+    def cuda(location) -> bool:
+        return isinstance(location, int) or (
+            isinstance(location, (str, torch.device)) and str(location).startswith("cuda")
+        )
+
+    def load(f, *args, **kwargs):
+        if args and cuda(args[0]):
+            args = ("cpu", *args[1:])
+        if cuda(kwargs.get("map_location")):
+            kwargs["map_location"] = "cpu"
+        return original(f, *args, **kwargs)
+
+    load.__doc__ = original.__doc__
+    torch.load = load
+
+
 def _project_modules(project: Optional[str]) -> List[str]:
     if not project:
         return []
@@ -337,6 +358,8 @@ def install(recorder) -> None:
     _install_hub(torch, recorder, state)
     if options.get("gloo"):
         _install_gloo(torch, state)
+    if os.environ.get("TIPCHECK_PRETEND_CUDA", "") not in ("", "0"):
+        _install_pretend_load(torch)
     if options.get("standins", True):
         from tipcheck.verify.standins import install as install_standins
 
