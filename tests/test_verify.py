@@ -187,9 +187,10 @@ def test_dummy_flags_and_reasons(tmp_path):
     assert "reads x.csv" in reason and "-- --fake-data" in reason
 
 
-def _report(loss=1.0, steps=3, warnings=(), exception=None):
+def _report(loss=1.0, steps=3, warnings=(), exception=None, exit=0):
     return {
         "exception": exception,
+        "exit": exit,
         "loss_epochs": [{"first": loss}],
         "lr": [{"optimizer": 0, "lrs": [0.1], "loader_iter": 0}] * steps,
         "weights": [],
@@ -202,6 +203,9 @@ def test_unchanged_rows():
     assert rows["first-step loss"] == BROKEN and rows["no new warning"] == BROKEN
     rows = {r["check"]: r["verdict"] for r in unchanged([_report()], [_report(loss=1.5, steps=2)], ["TIP303"])}
     assert rows["first-step loss"] == NOT_SHOWN and rows["optimizer steps"] == NOT_SHOWN
+    assert rows["LR per step"] == KEPT  # over the steps both made
+    rows = {r["check"]: r["verdict"] for r in unchanged([_report()], [_report(exit=3)], ["TIP402"])}
+    assert rows["no new exception"] == BROKEN
 
 
 def test_project_root_and_local_modules(tmp_path):

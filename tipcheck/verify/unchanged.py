@@ -57,6 +57,8 @@ def unchanged(
 
     def exc(report):
         e = report.get("exception")
+        if e is None and report.get("exit") not in (0, None):  # sys.exit(N) without an exception
+            return f"exit {report['exit']}"
         return normalise(f"{e['type']}: {e['message'].strip()[:200]}") if e else None
 
     new = [exc(a) for b, a in pairs if exc(a) and exc(a) != exc(b)]
