@@ -131,6 +131,19 @@ def test_missing_data_file_is_named_with_the_dummy_flag(tmp_path):
     assert again["exit"] == VERIFIED, again
 
 
+def test_data_stub_stands_in_for_the_project_data(tmp_path):
+    script = _single(tmp_path, "train.py", MISSING_DATA)
+    stub = tmp_path / "stub.py"
+    stub.write_text(
+        "import os, torch\n"
+        "load = torch.load\n"
+        "torch.load = lambda f, *a, **k: (torch.randn(4), torch.randn(1)) if not os.path.exists(f) else load(f, *a, **k)\n"
+    )
+    report = _verify(tmp_path, script, select=["TIP402"], data_stub=str(stub))
+    assert report["exit"] == VERIFIED, report
+    assert report["promises"][0]["verdict"] == KEPT
+
+
 def test_steps_without_a_loader_stop_after_epochs_times_batches(tmp_path):
     script = _single(
         tmp_path,
