@@ -197,7 +197,7 @@ def test_dummy_flags_and_reasons(tmp_path):
         "exit": 1,
     }
     reason = failure_reason(report, [], ["--fake-data"], "/s/original")
-    assert "reads x.csv" in reason and "-- --fake-data" in reason
+    assert "opens x.csv" in reason and "-- --fake-data" in reason
 
 
 def _report(loss=1.0, steps=3, warnings=(), exception=None, exit=0):

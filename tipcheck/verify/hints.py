@@ -74,7 +74,11 @@ def failure_reason(report: Optional[dict], missing: List[dict], flags: List[str]
         return "the process left no report"
     exc = report.get("exception") or {}
     text = _exception_text(report)
-    reason = f"{exc.get('type')}: {str(exc.get('message', '')).strip()[:300]}" if exc else f"exit {report.get('exit')}"
+    if exc:
+        reason = f"{exc.get('type')}: {str(exc.get('message', '')).strip()[:300]}"
+    else:  # sys.exit(N): what the script said last (argparse's usage error, say)
+        said = [line for line in (report.get("stderr_tail") or "").splitlines() if line.strip()]
+        reason = f"exit {report.get('exit')}" + (f": {said[-1].strip()[:300]}" if said else "")
     file = missing[0]["file"] if missing else None
     if file is None and exc:
         match = _MISSING.search(text)
@@ -83,7 +87,8 @@ def failure_reason(report: Optional[dict], missing: List[dict], flags: List[str]
     if file is not None:
         shown = file.replace(scratch.rstrip(os.sep) + os.sep, "") if scratch else file
         where = f" (in {missing[0]['where']})" if missing else ""
-        reason = f"the script reads {shown}{where}, which is missing: its data is not here"
+        reason = f"the script opens {shown}{where}, which does not exist"
+        reason += ": its data is not here" if missing else " (data, a checkpoint, or a folder it expects to exist)"
         if flags:
             reason += f"; try its own dummy-data option: `-- {flags[0]}`"
         else:

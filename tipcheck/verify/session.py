@@ -276,6 +276,11 @@ def _past_the_crash(before, after, codes: Sequence[str]) -> Optional[str]:
     failed = [t for t in map(text, after) if t]
     if not crashed or not failed:
         return None
+    if failed[0] == crashed[0]:
+        return (
+            f"both copies fail the same way ({failed[0][:300]}): the fix leaves this failure as it is, "
+            "either because it is not the one the fix is about or because the fix does not remove it"
+        )
     patterns = [CRASH_FIXES[c] for c in codes if c in CRASH_FIXES]
     if any(re.search(p, failed[0]) for p in patterns):
         return None  # the same failure: the fix did not remove it (judged as broken)

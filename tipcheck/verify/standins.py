@@ -120,6 +120,9 @@ def make_standin(name: str, real: type, limit: int, state: Optional[Dict[str, An
             if layout == "mnist":
                 self.data = torch.from_numpy(rng.randint(0, 256, (length, height, width), dtype=numpy.uint8))
                 self.targets = torch.tensor(labels, dtype=torch.int64)
+                # The MNIST family's old names, which torchvision still answers (deprecated).
+                self.train_data = self.test_data = self.data
+                self.train_labels = self.test_labels = self.targets
             elif layout == "cifar":
                 self.data = rng.randint(0, 256, (length, height, width, channels), dtype=numpy.uint8)
                 self.targets = labels
