@@ -42,7 +42,8 @@ def table(report: dict) -> str:
         lines.append("  not fixed: " + ", ".join(f"{f['code']} {f['file']}:{f['line']}" for f in left[:8]))
     for phase, run in (report.get("runs") or {}).items():
         stopped = run.get("stopped")
-        how = f", stopped after its {stopped['reason']}" if stopped else ""
+        limit = f"{report['settings']['epochs']} epochs" if stopped and stopped["reason"] == "epochs" else "E x K steps"
+        how = f", stopped by verify after {limit}" if stopped else ""
         standins = sorted({s["dataset"] for s in run.get("standins", [])})
         extra = f", stand-ins: {', '.join(standins)}" if standins else ""
         lines.append(f"  {phase}: {run['seconds']:.1f} s, steps {run['steps']}{how}{extra}")
