@@ -295,7 +295,8 @@ def _install_gloo(torch, state: Dict[str, Any]) -> None:
 
 def _install_pretend_load(torch) -> None:
     """Under pretend-CUDA: `torch.load(..., map_location="cuda:N")` loads onto the CPU (there is
-    no GPU to map to; the tensors' other moves are pretend-CUDA's)."""
+    no GPU to map to; the tensors' other moves are pretend-CUDA's), and `nn.DataParallel` keeps no
+    replicas."""
     original = torch.load
 
     def cuda(location) -> bool:
@@ -312,6 +313,18 @@ def _install_pretend_load(torch) -> None:
 
     load.__doc__ = original.__doc__
     torch.load = load
+    # nn.DataParallel asks the driver about its devices: under pretend-CUDA it wraps the module as
+    # it does on a machine without GPUs (no replicas; the module is called as it is).
+    from torch.nn.parallel import DataParallel
+
+    def __init__(parallel, module, device_ids=None, output_device=None, dim=0):
+        torch.nn.Module.__init__(parallel)
+        parallel.module = module
+        parallel.device_ids = []
+        parallel.dim = dim
+        parallel.output_device = None
+
+    DataParallel.__init__ = __init__
 
 
 def _project_modules(project: Optional[str]) -> List[str]:
