@@ -132,6 +132,8 @@ def _tip402(before, after, env):
         return BROKEN, schedule
     if verdict == NOT_SHOWN and not was:
         return NOT_SHOWN, "the original did not warn in the short run; " + schedule
+    if verdict == NOT_SHOWN and not any(r["lr"] for r in _reports(after)):
+        return NOT_SHOWN, "the fixed copy made no optimizer step: " + schedule
     return KEPT, f"{'the warning is gone; ' if was else ''}{schedule}"
 
 
