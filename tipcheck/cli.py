@@ -18,7 +18,7 @@ from tipcheck.cache import ENV_VAR as ENV_CACHE_DIR
 from tipcheck.cache import Cache
 from tipcheck.cache import default_dir as default_cache_dir
 from tipcheck.codes import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, IO_ERROR
-from tipcheck.commands import clean, harness, list_rules, show_rule
+from tipcheck.commands import clean, harness, list_rules, show_rule, verify
 from tipcheck.config import ConfigError, Overrides, Resolver, Settings
 from tipcheck.diagnostics import Diagnostic
 from tipcheck.discovery import discover
@@ -530,7 +530,7 @@ def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
     sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if result.diagnostics else EXIT_OK)
 
 
-for _command in (clean, list_rules, show_rule, harness):  # tipcheck.commands
+for _command in (clean, list_rules, show_rule, harness, verify):  # tipcheck.commands
     cli.add_command(_command)
 
 

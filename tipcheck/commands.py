@@ -1,6 +1,7 @@
 """The commands beside `lint` and `fix` (tipcheck.cli registers them): `clean` (the cache),
-`rules` and `rule CODE` (the rules and their pages) and `harness` (fixtures run before and after
-their fixes)."""
+`rules` and `rule CODE` (the rules and their pages), `harness` (fixtures run before and after
+their fixes) and `verify` (the user's own script run before and after its fixes:
+tipcheck.verify.command)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tipcheck.cache import default_dir as default_cache_dir
 from tipcheck.codes import EXIT_ERROR
 from tipcheck.docs import rule_page, rule_url
 from tipcheck.rules import ALL_RULES, RULES_BY_CODE
+from tipcheck.verify.command import verify  # noqa: F401  (registered by tipcheck.cli)
 
 
 @click.command("clean")

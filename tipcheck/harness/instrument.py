@@ -57,6 +57,8 @@ rules promise to change. The JSON report, one per process, holds:
   number of calls and the rank that first wrote there; `exit_state`: whether the default process
   group was still initialised once the script's exit handlers had run (written into the report
   at exit: None when the report is read before), see `tipcheck.harness.record_saves`.
+- `verify`: under `tipcheck verify` (`TIPCHECK_VERIFY` set), what its short run did: see
+  `tipcheck.verify.inside` (None otherwise).
 - `exit` (the SystemExit code, or 0; 1 after an exception) and `exception` (type, message,
   traceback), `rank` and `world_size` (from torch.distributed once initialised, else `RANK` /
   `WORLD_SIZE`), `script`, `argv`, `pid`.
@@ -177,6 +179,7 @@ class Recorder(
         self._scheduler_builds: List[Any] = []
         self._paused = False
         self.globals: Dict[str, List[str]] = {}
+        self.verify_report: Optional[Any] = None  # set by `tipcheck verify`'s runs (tipcheck.verify.inside)
         self._init_loaders()
         self._init_saves()
 
@@ -478,6 +481,7 @@ class Recorder(
             "globals": self.globals,
             "saves": self.saves,
             "exit_state": self.exit_state,
+            "verify": self.verify_report() if self.verify_report else None,
             **self._loader_report(),
             **self._devices_report(),
             **self._arguments_report(),
@@ -498,6 +502,10 @@ def run(script: str, args: List[str], out: str) -> int:
     global _PRETEND
     recorder = Recorder(os.path.abspath(script), [script, *args])
     recorder.install()
+    if os.environ.get("TIPCHECK_VERIFY"):  # `tipcheck verify`: short runs, stand-in data
+        from tipcheck.verify.inside import install as install_verify
+
+        install_verify(recorder)
     if pretend_cuda.enabled(os.environ):
         pretend_cuda.install()
         _PRETEND = True

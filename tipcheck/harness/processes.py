@@ -35,14 +35,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(env: Optional[Mapping[str, str]]) -> Dict[str, str]:
-    merged = dict(os.environ)
+def environment(env: Optional[Mapping[str, str]], inherit: bool = True) -> Dict[str, str]:
+    """The environment of a run: this process's (`inherit`; else nothing of it) less the variables
+    of an enclosing distributed run, with tipcheck on PYTHONPATH, then `env`."""
+    merged = dict(os.environ) if inherit else {}
     # Distributed variables of an enclosing run must not leak into the child.
     for name in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"):
         merged.pop(name, None)
     merged.setdefault("OMP_NUM_THREADS", "1")  # tiny models: threads only cost, the more so with ranks
-    merged["PYTHONPATH"] = os.pathsep.join(p for p in (package_root(), merged.get("PYTHONPATH")) if p)
-    merged.update(env or {})
+    extra = (env or {}).get("PYTHONPATH")
+    merged["PYTHONPATH"] = os.pathsep.join(p for p in (package_root(), extra, merged.get("PYTHONPATH")) if p)
+    merged.update({k: v for k, v in (env or {}).items() if k != "PYTHONPATH"})
     return merged
 
 
@@ -90,7 +93,7 @@ class _Process:
         return self.server.wait(self.ident) if self.server else self.proc.wait()
 
 
-def _launch(script, args, out_dir, env, nproc, port, tag, preload):
+def _launch(script, args, out_dir, env, nproc, port, tag, preload, cwd=None):
     procs = []
     for rank in range(nproc):
         child_env = dict(env)
@@ -111,7 +114,7 @@ def _launch(script, args, out_dir, env, nproc, port, tag, preload):
                 args,
                 out,
                 child_env,
-                out_dir,
+                cwd or out_dir,
                 os.path.join(out_dir, f"{name}.stdout"),
                 os.path.join(out_dir, f"{name}.stderr"),
                 preload,
@@ -165,20 +168,25 @@ def run_processes(
     nproc: int = 1,
     args: Sequence[str] = (),
     preload: bool = False,
+    cwd: Optional[str] = None,
+    inherit_env: bool = True,
 ) -> RunOutcome:
     """`run_instrumented`, except that a rank that left no report is a None in the outcome's
-    reports (with why in its errors) rather than a HarnessError."""
+    reports (with why in its errors) rather than a HarnessError. `cwd`: the processes' working
+    directory (default `out_dir`); `inherit_env=False`: they get `env` (and tipcheck on
+    PYTHONPATH) only, nothing of this process's environment (`tipcheck verify`'s scrubbed runs)."""
     script = os.path.abspath(script)
     out_dir = os.path.abspath(out_dir)
     os.makedirs(out_dir, exist_ok=True)
-    merged = environment(env)
+    merged = environment(env, inherit=inherit_env)
     tag = "rank" if nproc > 1 else "run"
     started = time.monotonic()
     for attempt in range(3):
         for name in os.listdir(out_dir):
             if name.startswith("report.") and name.endswith(".json"):
                 os.remove(os.path.join(out_dir, name))
-        procs = _launch(script, args, out_dir, merged, nproc, free_port() if nproc > 1 else None, tag, preload)
+        port = free_port() if nproc > 1 else None
+        procs = _launch(script, args, out_dir, merged, nproc, port, tag, preload, cwd)
         try:
             timed_out = _wait(procs, timeout)
         finally:

@@ -1,0 +1,270 @@
+"""`tipcheck verify`: a fix that keeps its promise and a deliberately wrong one, end to end on the
+fixtures (a few seconds each: the runs fork from the harness's preload server), and its pieces."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tipcheck.verify.hints import dummy_flags, failure_reason
+from tipcheck.verify.promises import BROKEN, KEPT, NOT_SHOWN
+from tipcheck.verify.scratch import copy_project, local_modules, project_root
+from tipcheck.verify.session import COULD_NOT_RUN, NOT_KEPT, VERIFIED, Options, verify
+from tipcheck.verify.unchanged import unchanged
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+TIP402 = FIXTURES / "tip402_step_before_optimizer.py"
+
+torch = pytest.importorskip("torch")
+
+
+def _verify(tmp_path, script, **kwargs):
+    return verify(
+        Options(script=str(script), root=str(script.parent), keep=str(tmp_path / "scratch"), **kwargs), progress=None
+    )
+
+
+def _single(tmp_path, name: str, text: str) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_fix_that_keeps_its_promise(tmp_path):
+    script = _single(tmp_path, TIP402.name, TIP402.read_text())
+    report = _verify(tmp_path, script, select=["TIP402"])
+    assert report["exit"] == VERIFIED, report
+    [promise] = report["promises"]
+    assert promise["code"] == "TIP402" and promise["verdict"] == KEPT
+    assert "warning is gone" in promise["detail"]
+    checks = {row["check"]: row["verdict"] for row in report["unchanged"]}
+    assert checks["first-step loss"] == KEPT and checks["optimizer steps"] == KEPT
+    assert report["runs"]["original"]["steps"] == [9]  # 3 epochs x 3 batches, then a clean stop
+    assert report["runs"]["original"]["stopped"]["reason"] == "epochs"
+
+
+def test_wrong_fix_is_caught(tmp_path):
+    script = _single(tmp_path, TIP402.name, TIP402.read_text())
+    # "Fixed" by dropping the scheduler's step: the warning goes, and the schedule with it.
+    wrong = TIP402.read_text().replace("        scheduler.step()\n", "")
+    report = _verify(tmp_path, script, select=["TIP402"], substitute={TIP402.name: wrong})
+    assert report["exit"] == NOT_KEPT, report
+    [promise] = report["promises"]
+    assert promise["verdict"] == BROKEN
+    assert "the schedule gives" in promise["detail"]
+
+
+def test_fix_that_changes_the_loss_is_caught(tmp_path):
+    script = _single(tmp_path, TIP402.name, TIP402.read_text())
+    # The schedule is fixed (stepped after the epoch's batches), but the model starts elsewhere.
+    fixed = TIP402.read_text().replace("        scheduler.step()\n", "")
+    fixed = fixed.replace("        print(f", "        scheduler.step()\n        print(f")
+    fixed = fixed.replace("nn.Linear(8, 1))", "nn.Linear(8, 1))\n    torch.nn.init.zeros_(model[2].weight)")
+    report = _verify(tmp_path, script, select=["TIP402"], substitute={TIP402.name: fixed})
+    assert report["exit"] == NOT_KEPT
+    assert report["promises"][0]["verdict"] == KEPT
+    rows = {row["check"]: row for row in report["unchanged"]}
+    assert rows["first-step loss"]["verdict"] == BROKEN
+
+
+def test_distributed_fix_under_two_processes(tmp_path):
+    source = FIXTURES / "tip501_sampler_without_set_epoch.py"
+    script = _single(tmp_path, source.name, source.read_text())
+    report = _verify(tmp_path, script, nproc=2)
+    assert report["exit"] == VERIFIED, report
+    [promise] = report["promises"]
+    assert promise["code"] == "TIP501" and promise["verdict"] == KEPT
+    assert report["runs"]["fixed"]["steps"] == [9, 9]
+
+
+MISSING_DATA = """
+    import argparse
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, Dataset
+
+
+    class Images(Dataset):
+        def __init__(self, folder):
+            self.files = [f"{folder}/{i}.pt" for i in range(8)]
+
+        def __len__(self):
+            return len(self.files)
+
+        def __getitem__(self, index):
+            return torch.load(self.files[index])
+
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default="data/train")
+    parser.add_argument("--dummy", action="store_true", help="random data instead")
+    args = parser.parse_args()
+    model = nn.Linear(4, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 1)
+    data = [(torch.randn(4), torch.randn(1)) for _ in range(8)] if args.dummy else Images(args.data)
+    for epoch in range(4):
+        scheduler.step()
+        for x, y in DataLoader(data, batch_size=2):
+            optimizer.zero_grad()
+            nn.functional.mse_loss(model(x), y).backward()
+            optimizer.step()
+"""
+
+
+def test_missing_data_file_is_named_with_the_dummy_flag(tmp_path):
+    script = _single(tmp_path, "train.py", MISSING_DATA)
+    report = _verify(tmp_path, script, select=["TIP402"])
+    assert report["exit"] == COULD_NOT_RUN
+    assert "data/train/0.pt" in report["reason"] and "Images.__getitem__" in report["reason"]
+    assert "-- --dummy" in report["reason"]
+    again = _verify(tmp_path, script, select=["TIP402"], args=["--dummy"])
+    assert again["exit"] == VERIFIED, again
+
+
+def test_data_stub_stands_in_for_the_project_data(tmp_path):
+    script = _single(tmp_path, "train.py", MISSING_DATA)
+    stub = tmp_path / "stub.py"
+    stub.write_text(
+        "import os, torch\n"
+        "load = torch.load\n"
+        "torch.load = lambda f, *a, **k: (torch.randn(4), torch.randn(1)) if not os.path.exists(f) else load(f, *a, **k)\n"
+    )
+    report = _verify(tmp_path, script, select=["TIP402"], data_stub=str(stub))
+    assert report["exit"] == VERIFIED, report
+    assert report["promises"][0]["verdict"] == KEPT
+
+
+def test_steps_without_a_loader_stop_after_epochs_times_batches(tmp_path):
+    script = _single(
+        tmp_path,
+        "steps.py",
+        """
+        import torch
+        model = torch.nn.Linear(3, 1)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 2)
+        for step in range(1000):
+            scheduler.step()
+            optimizer.zero_grad()
+            model(torch.randn(5, 3)).sum().backward()
+            optimizer.step()
+        """,
+    )
+    report = _verify(tmp_path, script, batches=2, epochs=2)
+    assert report["runs"]["original"]["steps"] == [4]
+    assert report["runs"]["original"]["stopped"]["reason"] == "steps"
+    assert report["exit"] == VERIFIED, report
+
+
+def test_torchvision_standins(tmp_path):
+    from tipcheck.verify.standins import make_standin
+
+    torchvision = pytest.importorskip("torchvision")
+    state = {"standins": []}
+    cifar = make_standin("CIFAR100", torchvision.datasets.CIFAR100, 64, state)(
+        "nowhere", train=False, download=True, transform=torchvision.transforms.ToTensor()
+    )
+    image, target = cifar[5]
+    assert tuple(image.shape) == (3, 32, 32) and 0 <= target < 100 and len(cifar) == 64
+    assert cifar.data.shape == (64, 32, 32, 3) and len(cifar.classes) == 100
+    mnist = make_standin("MNIST", torchvision.datasets.MNIST, 64)("nowhere")
+    assert mnist[0][0].size == (28, 28) and mnist.targets.dtype == torch.int64
+    assert state["standins"] == [{"dataset": "CIFAR100", "split": "test", "length": 64}]
+
+
+def test_dummy_flags_and_reasons(tmp_path):
+    path = tmp_path / "train.py"
+    path.write_text(
+        'import argparse\np = argparse.ArgumentParser()\np.add_argument("--fake-data", action="store_true")\np.add_argument("--lr")\n'
+    )
+    assert dummy_flags([str(path)]) == ["--fake-data"]
+    report = {
+        "exception": {
+            "type": "FileNotFoundError",
+            "message": "[Errno 2] No such file or directory: '/s/original/x.csv'",
+            "traceback": "",
+        },
+        "exit": 1,
+    }
+    reason = failure_reason(report, [], ["--fake-data"], "/s/original")
+    assert "opens x.csv" in reason and "-- --fake-data" in reason
+
+
+def _report(loss=1.0, steps=3, warnings=(), exception=None, exit=0):
+    return {
+        "exception": exception,
+        "exit": exit,
+        "loss_epochs": [{"first": loss}],
+        "lr": [{"optimizer": 0, "lrs": [0.1], "loader_iter": 0}] * steps,
+        "weights": [],
+        "warnings": [{"category": "UserWarning", "message": m} for m in warnings],
+    }
+
+
+def test_unchanged_rows():
+    rows = {r["check"]: r["verdict"] for r in unchanged([_report()], [_report(loss=1.5, warnings=["new"])], ["TIP402"])}
+    assert rows["first-step loss"] == BROKEN and rows["no new warning"] == BROKEN
+    rows = {r["check"]: r["verdict"] for r in unchanged([_report()], [_report(loss=1.5, steps=2)], ["TIP303"])}
+    assert rows["first-step loss"] == NOT_SHOWN and rows["optimizer steps"] == NOT_SHOWN
+    assert rows["LR per step"] == KEPT  # over the steps both made
+    rows = {r["check"]: r["verdict"] for r in unchanged([_report()], [_report(exit=3)], ["TIP402"])}
+    assert rows["no new exception"] == BROKEN
+
+
+def test_project_root_and_local_modules(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("")
+    (tmp_path / "lib" / "models.py").write_text("from .layers import Block\n")
+    (tmp_path / "lib" / "layers.py").write_text("Block = 1\n")
+    (tmp_path / "tools").mkdir()
+    script = tmp_path / "tools" / "train.py"
+    script.write_text("import os\nfrom lib.models import Block\n")
+    assert project_root(str(script)) == str(tmp_path)
+    found = {os.path.relpath(p, tmp_path) for p in local_modules(str(script), str(tmp_path))}
+    assert found == {"tools/train.py", "lib/__init__.py", "lib/models.py", "lib/layers.py"}
+    (tmp_path / "big.bin").write_bytes(b"0" * (3 * 1024 * 1024))
+    copy = copy_project(str(tmp_path), str(tmp_path / ".scratch"))
+    assert copy.skipped_large == ["big.bin"] and os.path.exists(os.path.join(copy.fixed, "lib", "layers.py"))
+
+
+def test_the_linter_side_never_imports_torch():
+    code = "import sys, tipcheck.cli, tipcheck.verify.session, tipcheck.verify.command; print('torch' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_cli_json(tmp_path):
+    script = _single(tmp_path, TIP402.name, TIP402.read_text())
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tipcheck",
+            "verify",
+            str(script),
+            "--select",
+            "TIP402",
+            "--json",
+            str(tmp_path / "r.json"),
+            "--",
+            "--unused",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["args"] == ["--unused"] and out.returncode == report["exit"] == VERIFIED, out.stdout + out.stderr
+    assert "TIP402" in out.stdout and "Must not change" in out.stdout
