@@ -3,7 +3,8 @@
 - *Its arguments* (``loader_arg``, ``literal``, ``has_sampler``): by keyword or by position, in the
   order of `DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers,
   collate_fn, pin_memory, drop_last, timeout, worker_init_fn, multiprocessing_context, generator)`.
-- *Whether it feeds training* (``feeds_training``, ``training_loops``): a loop over it that steps
+- *Whether it feeds training* (``feeds_training``, ``training_loops``, ``training_loaders``: those of
+  a module): a loop over it that steps
   an optimizer or runs `.backward()` (in the loop or in what the loop calls), `iter(loader)` pulled
   by such a loop with `next()`, or a generator over it whose consumer trains
   (tipcheck.facts.passes). A variable that may hold another loader too is not known to train.
@@ -79,6 +80,19 @@ def feeds_training(project, loader: Value) -> bool:
     if any(project.pass_trains(loop) for loop in project.loops_iterating(loader)):
         return True
     return project.pulls_train(root) or bool(project.iter_passes(root)) or bool(project.yield_from_passes(root))
+
+
+def training_loaders(project, module_id: str) -> List[Value]:
+    """The DataLoaders built in a module whose batches are trained on (``feeds_training``), as far
+    as the facts know them: one loader per variable, and no `*args`/`**kwargs` in the call (what
+    they pass is unknown)."""
+    found = []
+    for loader, _ in project.anchored("loader", module_id, at_helper=False):
+        if loader.module_id != module_id or not project.unambiguous(loader):
+            continue
+        if not any(a.star for a in loader.site.node.args) and feeds_training(project, loader):
+            found.append(loader)
+    return found
 
 
 def datasets_of(project, loader: Value) -> Optional[List[Value]]:

@@ -28,6 +28,7 @@ from typing import Dict, List, Optional, Tuple
 import libcst as cst
 
 from tipcheck.facts import ModuleFacts, Scope
+from tipcheck.facts.devices import is_cuda_string, is_plain_cuda
 from tipcheck.facts.scopes import dotted_name, resolve
 from tipcheck.facts.walk import walk
 
@@ -145,18 +146,9 @@ def _is_device_call(call: cst.Call) -> bool:
 
 
 def _indexed_cuda(node: cst.BaseExpression) -> bool:
-    """`"cuda:1"`, `f"cuda:{rank}"`, `"cuda:{}".format(rank)`, `"cuda:%d" % rank`, `"cuda:" + str(rank)`."""
-    value = _string(node)
-    if value is not None:
-        return value.startswith("cuda:")
-    if isinstance(node, cst.FormattedString):
-        first = node.parts[0] if node.parts else None
-        return isinstance(first, cst.FormattedStringText) and first.value.startswith("cuda:")
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
-        return _indexed_cuda(node.func.value)
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Modulo, cst.Add)):
-        return _indexed_cuda(node.left)
-    return False
+    """A CUDA device with an index: `"cuda:1"`, `f"cuda:{rank}"`, `"cuda:{}".format(rank)`, ...
+    (tipcheck.facts.devices.is_cuda_string, less the plain `"cuda"`)."""
+    return is_cuda_string(node) and not is_plain_cuda(node)
 
 
 class Placements:

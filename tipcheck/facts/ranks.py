@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.scopes import dotted_name
+from tipcheck.facts.backends import exits
 
 _RANK = re.compile(
     r"rank|main_process|is_main|\bmain\b|master|primary|global_zero|chief|leader|\bgpu\b|process_index"
@@ -30,7 +30,6 @@ _RANK = re.compile(
     re.IGNORECASE,
 )
 _RANK_DECORATOR = re.compile(r"rank_zero|main_process|master_only|rank0", re.IGNORECASE)
-_EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 
 
 def code_of(node: cst.CSTNode) -> str:
@@ -75,17 +74,13 @@ def stacks_of(module: cst.Module) -> Stacks:
 
 
 def _exits(block: cst.BaseSuite) -> bool:
+    """A block that leaves: what tipcheck.facts.backends.exits counts (return, raise, sys.exit(...)),
+    or `continue` (the loop's next turn)."""
+    if exits(block):
+        return True
     body = getattr(block, "body", None)
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, cst.SimpleStatementLine) and last.body:
-        small = last.body[-1]
-        if isinstance(small, (cst.Return, cst.Raise, cst.Continue)):
-            return True
-        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-            return dotted_name(small.value.func) in _EXITS
-    return False
+    last = body[-1] if body else None
+    return isinstance(last, cst.SimpleStatementLine) and bool(last.body) and isinstance(last.body[-1], cst.Continue)
 
 
 def _in_body(stack: Sequence[cst.CSTNode], index: int) -> bool:

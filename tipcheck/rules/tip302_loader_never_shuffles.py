@@ -6,7 +6,7 @@ from typing import Optional
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
-from tipcheck.facts.loaders import dataset_style, feeds_training, has_sampler, literal, loader_arg
+from tipcheck.facts.loaders import dataset_style, has_sampler, literal, loader_arg, training_loaders
 from tipcheck.facts.training import ProjectFacts, Value
 from tipcheck.fixes.arguments import add_keyword, set_value
 from tipcheck.rules.base import ProjectRule
@@ -23,9 +23,7 @@ class LoaderNeverShuffles(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for loader, _ in project.anchored("loader", ctx.source.path, at_helper=False):
-            if loader.module_id != ctx.source.path or not project.unambiguous(loader):
-                continue
+        for loader in training_loaders(project, ctx.source.path):
             if not never_shuffles(project, loader):
                 continue
             ctx.report(
@@ -48,13 +46,9 @@ class LoaderNeverShuffles(ProjectRule):
 
 
 def never_shuffles(project: ProjectFacts, loader: Value) -> bool:
-    """A loader over a map-style dataset the facts know, with no sampler, `shuffle` missing or a
-    literal False, whose batches are trained on."""
+    """A training loader (``training_loaders``) over a map-style dataset the facts know, with no
+    sampler, and `shuffle` missing or a literal False."""
     shuffle = loader_arg(loader, "shuffle")
     if shuffle is not None and literal(shuffle) is not False:
         return False  # True, or computed (`shuffle=is_train`)
-    if has_sampler(loader) or any(a.star for a in loader.site.node.args):
-        return False
-    if dataset_style(project, loader) != "map":
-        return False
-    return feeds_training(project, loader)
+    return not has_sampler(loader) and dataset_style(project, loader) == "map"

@@ -11,11 +11,11 @@ from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts.loaders import (
     dataset_style,
     ddp_training,
-    feeds_training,
     has_sampler,
     literal,
     loader_arg,
     shards_elsewhere,
+    training_loaders,
     training_loops,
 )
 from tipcheck.facts.scopes import dotted_name
@@ -36,12 +36,8 @@ class DdpWithoutDistributedSampler(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for loader, _ in project.anchored("loader", ctx.source.path, at_helper=False):
-            if loader.module_id != ctx.source.path or not project.unambiguous(loader):
-                continue
-            if has_sampler(loader) or any(a.star for a in loader.site.node.args):
-                continue
-            if dataset_style(project, loader) != "map" or not feeds_training(project, loader):
+        for loader in training_loaders(project, ctx.source.path):
+            if has_sampler(loader) or dataset_style(project, loader) != "map":
                 continue
             loops = training_loops(project, loader)
             if not ddp_training(project, loader, loops) or shards_elsewhere(project, loader, loops):

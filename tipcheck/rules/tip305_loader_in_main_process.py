@@ -8,10 +8,10 @@ from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts.loaders import (
     cuda_training,
-    feeds_training,
     literal,
     loader_arg,
     non_blocking_copies,
+    training_loaders,
     training_loops,
     workers,
 )
@@ -34,11 +34,7 @@ class LoaderInMainProcess(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for loader, _ in project.anchored("loader", ctx.source.path, at_helper=False):
-            if loader.module_id != ctx.source.path or not project.unambiguous(loader):
-                continue
-            if any(a.star for a in loader.site.node.args) or not feeds_training(project, loader):
-                continue
+        for loader in training_loaders(project, ctx.source.path):
             loops = training_loops(project, loader)
             if not cuda_training(project, loader, loops):
                 continue

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
-from tipcheck.facts.loaders import datasets_of, feeds_training, literal, loader_arg, training_loops, workers
+from tipcheck.facts.loaders import datasets_of, literal, loader_arg, training_loaders, training_loops, workers
 from tipcheck.facts.training import Loop, ProjectFacts, Value
 from tipcheck.fixes.arguments import add_keyword, set_value
 from tipcheck.rules.base import ProjectRule
@@ -24,12 +24,8 @@ class WorkersRestartedEveryEpoch(ProjectRule):
 
     def check(self, ctx: RuleContext) -> None:
         project: ProjectFacts = ctx.project
-        for loader, _ in project.anchored("loader", ctx.source.path, at_helper=False):
-            if loader.module_id != ctx.source.path or not project.unambiguous(loader):
-                continue
-            if any(a.star for a in loader.site.node.args) or literal(loader_arg(loader, "persistent_workers")) is True:
-                continue
-            if not workers(loader, ctx.source.text) or not feeds_training(project, loader):
+        for loader in training_loaders(project, ctx.source.path):
+            if literal(loader_arg(loader, "persistent_workers")) is True or not workers(loader, ctx.source.text):
                 continue
             epochs = _epoch_loops(project, loader)
             if not epochs or _dataset_changes(project, loader, epochs):
