@@ -87,7 +87,12 @@ class UnpicklableWorkerCallable(ProjectRule):
         arg = _keyword_holding(ctx.module, node)
         if arg is None or closes_over(ctx.facts.scope_of, node) is not False:
             return None
-        name = f"_{arg.keyword.value}"
+        # One name per lambda of this keyword in the module, in source order: the fixes are made
+        # from the same text, so two lambdas must not both become `_collate_fn`.
+        keyword = arg.keyword.value
+        same = [a.value for a in _args(ctx.module) if a.keyword is not None and a.keyword.value == keyword]
+        index = next(i for i, value in enumerate(same) if value is node)
+        name = f"_{keyword}" if index == 0 else f"_{keyword}_{index + 1}"
         if ctx.facts.is_bound(name) or any(p.default is not None or p.annotation for p in node.params.params):
             return None
         if node.params.star_arg is not cst.MaybeSentinel.DEFAULT or node.params.star_kwarg is not None:
