@@ -24,6 +24,8 @@ from tipcheck.facts.walk import names_in, walk
 _WITHOUT_CUDA = re.compile(
     r"\bis None\b|==\s*0\b|<\s*1\b|<=\s*0\b|\bno_?cuda\b|\bdisable_?cuda\b|^[^!]*\bcpu\b[^!]*$", re.IGNORECASE
 )
+# A name that holds a device's index (`device`, `device_id`, `self.device_index`), not a rank.
+_DEVICE_INDEX = re.compile(r"^(?:device|dev)(?:_?id|_?index|_?idx)?$", re.IGNORECASE)
 _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.IGNORECASE)
 
 # What a flag computed from a CUDA check is assigned (`use_gpu = torch.cuda.is_available()`); a
@@ -109,7 +111,8 @@ class DeviceFacts:
         """Whether CUDA is there when ``test`` is true, and when it is false: `torch.cuda.is_available()`
         (True, False), `args.cpu` or `args.gpu is None` (False, True), anything else (False, False).
         `not`, `and` and `or` are followed: `not args.disable_cuda and torch.cuda.is_available()` is
-        (True, False), as is `not args.no_cuda`."""
+        (True, False), as is `not args.no_cuda`. A device index compared with the "no GPU" value
+        (`self.device >= 0`, `device_id != -1`: the caller chose a GPU) is (True, False)."""
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             when_true, when_false = self.cuda_when(test.expression)
             return when_false, when_true
@@ -118,6 +121,9 @@ class DeviceFacts:
             if isinstance(test.operator, cst.And):  # true: both are; false: one is not
                 return left[0] or right[0], left[1] and right[1]
             return left[0] and right[0], left[1] or right[1]  # or: true: one is; false: both are not
+        index = _device_index_test(test)
+        if index is not None:
+            return index
         if not self.about_cuda(test):
             return False, False
         without = bool(_WITHOUT_CUDA.search(code(test)))
@@ -155,6 +161,25 @@ class DeviceFacts:
                         if is_cuda_string(arg.value) or _is_cuda_device_call(arg.value):
                             found.append(Placement(site, arg, "device=", arg.value))
         return found
+
+
+def _device_index_test(test: cst.BaseExpression) -> Optional[Tuple[bool, bool]]:
+    """`self.device >= 0`, `device_id > -1`, `args.device != -1` (the caller chose a GPU by its
+    index; -1 means the CPU, as in transformers' pipelines): (True, False); `device < 0`,
+    `device_id == -1`: (False, True). Only for a name that says it is a device index."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    left, target = test.left, test.comparisons[0]
+    name = left.attr.value if isinstance(left, cst.Attribute) else left.value if isinstance(left, cst.Name) else ""
+    if not _DEVICE_INDEX.match(name):
+        return None
+    value = code(target.comparator).replace(" ", "")
+    operator = type(target.operator)
+    if (operator, value) in ((cst.GreaterThanEqual, "0"), (cst.GreaterThan, "-1"), (cst.NotEqual, "-1")):
+        return True, False
+    if (operator, value) in ((cst.LessThan, "0"), (cst.LessThanEqual, "-1"), (cst.Equal, "-1")):
+        return False, True
+    return None
 
 
 def _method_name(call: cst.Call) -> cst.CSTNode:

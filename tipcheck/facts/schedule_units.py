@@ -19,6 +19,7 @@ from typing import List, Optional
 import libcst as cst
 
 from tipcheck.facts import dotted_name
+from tipcheck.facts.progress import on_some_passes
 from tipcheck.facts.training import ProjectFacts, Value
 from tipcheck.facts.walk import nodes_in
 
@@ -152,18 +153,6 @@ def _conditions_inside(site, loop_node: cst.CSTNode) -> List[cst.BaseExpression]
     return found
 
 
-def _counts_something(condition: cst.BaseExpression) -> bool:
-    """Whether a test may hold on some passes only (`if epoch > 5:`, `if i % 10 == 0:`), unlike
-    `if scheduler is not None:` or `if args.sched == "cosine":`."""
-    ordering = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
-    for node in nodes_in(condition):
-        if isinstance(node, cst.Comparison) and any(isinstance(c.operator, ordering) for c in node.comparisons):
-            return True
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
-            return True
-    return any(w in n for n in _names(condition) for w in ("epoch", "step", "iter", "batch", "warm"))
-
-
 def step_cadence(project: ProjectFacts, root) -> Optional[str]:
     """How often the scheduler at ``root`` is stepped (see the module docstring)."""
     steps = project.method_calls(root, "step")
@@ -179,7 +168,7 @@ def step_cadence(project: ProjectFacts, root) -> Optional[str]:
             inner = batch_loops[-1]
             if inner.record not in site.ctx.loops:
                 return None  # stepped in a helper the batch loop calls: its tests are not read here
-            conditions = [c for c in _conditions_inside(site, inner.node) if _counts_something(c)]
+            conditions = [c for c in _conditions_inside(site, inner.node) if on_some_passes(c)]
             if conditions and all(_is_accumulation(c) for c in conditions) and len(conditions) == 1:
                 cadences.add("accumulation")
             elif conditions:
@@ -189,9 +178,7 @@ def step_cadence(project: ProjectFacts, root) -> Optional[str]:
         elif any(project.is_epoch_loop(loop) for loop in loops):
             epoch_loops = [loop for loop in loops if project.is_epoch_loop(loop)]
             inner = epoch_loops[-1]
-            if inner.record in site.ctx.loops and any(
-                _counts_something(c) for c in _conditions_inside(site, inner.node)
-            ):
+            if inner.record in site.ctx.loops and any(on_some_passes(c) for c in _conditions_inside(site, inner.node)):
                 return None  # `if epoch >= warmup:`: fewer steps than epochs
             cadences.add("epoch")
         else:

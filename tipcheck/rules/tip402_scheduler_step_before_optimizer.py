@@ -11,6 +11,7 @@ from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
 from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
+from tipcheck.facts.progress import compares_to_string, counts_passes, on_some_passes
 from tipcheck.facts.ordering import Divergence, runs_before_any, runs_before_loop, runs_first
 from tipcheck.facts.training import ANY_CLASS, Loop, ProjectFacts
 from tipcheck.facts.walk import names_in, nodes_in
@@ -20,14 +21,6 @@ from tipcheck.rules.base import ProjectRule
 
 NOT_CHECKED = {"ReduceLROnPlateau", "CosineAnnealingWarmRestarts"}
 _LR_READS = {"get_last_lr", "get_lr", "optimizer"}  # what reading the learning rate uses of a scheduler
-
-
-def _compares_to_string(condition: cst.BaseExpression) -> bool:
-    """`phase == "train"`: a condition on what the loop iterates, not on how far it got."""
-    return isinstance(condition, cst.Comparison) and any(
-        isinstance(part, (cst.SimpleString, cst.ConcatenatedString))
-        for part in (condition.left, *(c.comparator for c in condition.comparisons))
-    )
 
 
 def _loop_var(loop: Loop) -> Optional[str]:
@@ -143,7 +136,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         `__init__`, then the epoch loop): no optimizer step runs before it."""
         if project.loops_running(sched_step.ctx) or _unreachable(sched_step):
             return False
-        if any(_counts(name, None) for c in sched_step.ctx.conditions for name in names_in(c)):
+        if any(counts_passes(name, None) for c in sched_step.ctx.conditions for name in names_in(c)):
             return False  # `if start_epoch > 0:` (a resume)
         common = None  # the loops that run every optimizer step
         for step in opt_steps:
@@ -156,7 +149,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
     @staticmethod
     def _after_some_passes(sched_step: CallSite) -> bool:
         """Whether the step is under a condition on a count of epochs or steps (`if engine.state.epoch > 1:`)."""
-        return any(_counting(condition, None) for condition in sched_step.ctx.conditions)
+        return any(on_some_passes(condition, None) for condition in sched_step.ctx.conditions)
 
     @staticmethod
     def _epoch_argument(sched_step: CallSite, loop: Loop, divergence: Divergence):
@@ -168,17 +161,19 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         calls = [level[2] for level in divergence.first_path if level[2] is not None]
         # A condition holding the optimizer step too (`if (step + 1) % accumulation == 0:` around
         # both) does not tell them apart: the scheduler still steps first whenever it steps.
-        shared = {id(level[1].test) for level in divergence.first_path[: divergence.level] if isinstance(level[1], cst.If)}
+        shared = {
+            id(level[1].test) for level in divergence.first_path[: divergence.level] if isinstance(level[1], cst.If)
+        }
         outer = [c for c in (calls[0].ctx.conditions if calls else sched_step.ctx.conditions) if id(c) not in shared]
         for condition in outer:
-            if var is not None and var in names_in(condition) and not _compares_to_string(condition):
+            if var is not None and var in names_in(condition) and not compares_to_string(condition):
                 return False
         # In a helper the loop calls, all of it runs in the iteration: a condition on anything
         # that counts epochs or steps (`if epoch > 0:`, `if self.epoch >= self.warmup:`).
         inner = [c for call in calls[1:] for c in call.ctx.conditions] + list(
             sched_step.ctx.conditions if calls else ()
         )
-        if any(id(condition) not in shared and _counting(condition, var) for condition in inner):
+        if any(id(condition) not in shared and on_some_passes(condition, var) for condition in inner):
             return False
         args = sched_step.node.args
         if not args:
@@ -186,7 +181,7 @@ class SchedulerStepBeforeOptimizer(ProjectRule):
         if len(args) != 1 or args[0].star or (args[0].keyword is not None and args[0].keyword.value != "epoch"):
             return False
         value = args[0].value
-        if isinstance(value, cst.Name) and (value.value == var or (calls and _counts(value.value, None))):
+        if isinstance(value, cst.Name) and (value.value == var or (calls and counts_passes(value.value, None))):
             return value.value
         return False
 
@@ -290,31 +285,6 @@ def _unreachable(site: CallSite) -> bool:
             ):
                 return True
     return False
-
-
-def _counts(name: str, var: Optional[str]) -> bool:
-    """Whether a name counts epochs or steps (`epoch`, `start_epoch`, `global_step`, `iteration`)."""
-    lowered = name.lower()
-    return name == var or any(part in lowered for part in ("epoch", "iter", "step"))
-
-
-def _counting(condition: cst.BaseExpression, var: Optional[str]) -> bool:
-    """Whether a condition may hold on some passes only, by a count of epochs or steps:
-    `if epoch > 0:`, `if self.epoch >= self.warmup:`, `if ep % 2 == 0:` (not `if scheduler:`,
-    `if scheduler is not None:` or `if phase == "train":`)."""
-    if _compares_to_string(condition):
-        return False
-    if any(_counts(name, var) for name in names_in(condition)):
-        return True
-    ordering = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
-    for node in nodes_in(condition):
-        if isinstance(node, cst.Comparison) and any(isinstance(c.operator, ordering) for c in node.comparisons):
-            return True
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
-            return True
-    return False
-
-
 
 
 def _reads(statements: List[cst.CSTNode], name: str) -> bool:
