@@ -7,7 +7,7 @@ governed when
 
 - the class is defined at the top level of its module;
 - it is built at least once in the project, and every place that builds it (`MixUpWrapper(...)`,
-  through any import or package re-export) runs only where CUDA is (tipcheck.facts.cuda_checks:
+  through any import or package re-export, `from .helpers import *` too) runs only where CUDA is (tipcheck.facts.cuda_checks:
   under a CUDA check, in a block that a GPU-only statement governs, or in a function whose every
   caller does);
 - nothing else in the linted files names it: a file that mentions the class's name and is not read
@@ -29,9 +29,14 @@ from tipcheck.facts.modules import ModuleIndex
 
 Key = Tuple[str, ...]
 
-# `import` lines (their names are no use of the class); a name in quotes (`__all__`) is none either.
+# `import` lines (their names are no use of the class); a name in quotes (`__all__`) is none either,
+# nor one in a docstring or a comment.
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|.*)$", re.MULTILINE)
 _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b.*(?:\n(?:[ \t]+.*|\)))*", re.MULTILINE)
+
+_TRIPLE_QUOTED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
+# A comment: on a line of its own, or after code with no quote after the `#` (not a "#" in a string).
+_COMMENT = re.compile(r"^[ \t]*#.*$|[ \t]+#[^'\"\n]*$", re.MULTILINE)
 
 
 class ConstructionIndex:
@@ -57,16 +62,16 @@ class ConstructionIndex:
         if found is None or len(found[1]) != 1 or found[0] not in linted:
             return None
         path, (name,) = found
+        homes = set()
         for match in _FROM_IMPORT.finditer(linted[path]):
-            if name not in re.split(r"[\s,()]+", match.group(2)):
-                continue
+            imported = re.split(r"[\s,()]+", match.group(2).split("#")[0].strip())
+            if name not in imported and (imported != ["*"] or name.startswith("_")):
+                continue  # `from .train_helper import *` re-exports every public name it defines
             dots = len(match.group(1)) - len(match.group(1).lstrip("."))
             dotted = index.absolute(match.group(1).lstrip("."), dots, path) if dots else match.group(1)
             home = index.resolve(dotted, path)
-            for key in names.get(name, ()):
-                if home is not None and not home[1] and home[0] == key[1]:
-                    return key
-        return None
+            homes.update(key for key in names.get(name, ()) if home is not None and not home[1] and home[0] == key[1])
+        return homes.pop() if len(homes) == 1 else None  # two modules that both define it: unknown
 
     def sites(self, class_key: Key) -> List[CallSite]:
         if self._sites is None:
@@ -106,13 +111,20 @@ class ConstructionIndex:
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+def _code_only(text: str) -> str:
+    """``text`` without its import statements, docstrings (triple-quoted strings) and comments: a
+    class named in prose (`for x in BatchBlender(...)` in a docstring) is no use of it."""
+    text = _TRIPLE_QUOTED.sub('""', text)
+    return _COMMENT.sub("", _IMPORT_LINE.sub("", text))
+
+
 def _mentions(text: str, name: str) -> int:
     """How often ``name`` stands as a word in ``text``, outside import statements, quotes and
     `super(name, self)`."""
     if name not in text:
         return 0
     pattern = re.compile(r"(?<![\w'\"])" + re.escape(name) + r"(?![\w'\"])")
-    stripped = _IMPORT_LINE.sub("", text)
+    stripped = _code_only(text)
     # `super(Name, self)` in its own methods names no other use.
     supers = len(re.findall(r"\bsuper\(\s*" + re.escape(name) + r"\b", stripped))
     return len(pattern.findall(stripped)) - supers
@@ -196,7 +208,7 @@ _DEF = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)")
 def _enclosing_functions(text: str, name: str) -> Optional[List[str]]:
     """For each mention of ``name`` in ``text`` (outside imports and quotes), the top-level function
     it stands in; None when one stands anywhere else (the top level, a class)."""
-    stripped = _IMPORT_LINE.sub("", text)
+    stripped = _code_only(text)
     pattern = re.compile(r"(?<![\w'\"])" + re.escape(name) + r"(?![\w'\"])")
     found: List[str] = []
     for match in pattern.finditer(stripped):
