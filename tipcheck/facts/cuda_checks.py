@@ -5,7 +5,8 @@ whether it runs. Every exemption belongs to the code it governs, never to a whol
 file mentions CUDA somewhere:
 
 - a condition about CUDA around it: an `if` or conditional expression (`if torch.cuda.is_available():`,
-  `x.cuda() if use_gpu else x`), or a loop over the GPUs (`for i in range(torch.cuda.device_count())`,
+  `x.cuda() if use_gpu else x`; not a flag its function only sets to a constant, `no_cuda = False`),
+  or a loop over the GPUs (`for i in range(torch.cuda.device_count())`,
   no iteration without CUDA; a comprehension over the GPUs too, for what it builds);
 - an up-front check in its function or at the top of its module: `if not torch.cuda.is_available():
   raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`
@@ -239,15 +240,34 @@ class ModuleChecks:
                 break
             if isinstance(stmt, cst.If):
                 ifs.add(id(stmt.test))
+                if self._constant_flag(stmt.test, site):
+                    continue  # `no_cuda = False` ... `if not no_cuda:`: it always runs
                 when_true, when_false = self.devices.cuda_when(stmt.test)
                 if when_true if path[index][1] is stmt.body.body else when_false:
                     return True
-        if any(id(test) not in ifs and self.devices.about_cuda(test) for test in site.ctx.conditions):
+        if any(
+            id(test) not in ifs and self.devices.about_cuda(test) and not self._constant_flag(test, site)
+            for test in site.ctx.conditions
+        ):
             return True  # a conditional expression: `x.cuda() if use_gpu else x`
         blocks = self.gpu_blocks()
         if any(id(block) in blocks for _, block in path) or after_exit(path, self._after_exit):
             return True
         return feeds_collective(site, self._collective_inputs)
+
+    def _constant_flag(self, test: cst.BaseExpression, site: CallSite) -> bool:
+        """A test of a name that its function only ever sets to True or False (`no_cuda = False`,
+        then `if not no_cuda:`): a constant, whatever its name says; it checks nothing about CUDA.
+        A parameter, a name set from anything else (`no_cuda = args.no_cuda`), or set to both (`use_gpu
+        = False`, then `use_gpu = True` under `if torch.cuda.is_available():`) is a real flag."""
+        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        if not isinstance(test, cst.Name) or site.ctx.func[0] == "module":
+            return False
+        values = self._assigned(site, test.value)
+        if not values or not all(isinstance(v, cst.Name) and v.value in ("True", "False") for v in values):
+            return False
+        return len({v.value for v in values}) == 1  # `use_gpu = False`, then `use_gpu = True` if a check holds: a flag
 
     def _over_gpus(self, iterable: cst.BaseExpression) -> bool:
         """`for i in range(torch.cuda.device_count())`, `for gpu in args.gpu_ids`: no iteration
