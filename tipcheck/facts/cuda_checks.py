@@ -31,7 +31,7 @@ file mentions CUDA somewhere:
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
   CUDA kernels are GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
-  entry scripts call), through the call graph of the project facts when there are some; a module
+  entry scripts call; a call that hands it several GPUs joined from a GPU list is so), through the call graph of the project facts when there are some; a module
   that only GPU-only entry scripts import, directly or through other modules (tipcheck.facts.entries).
 
 A `.cuda()` (or `.to("cuda")`) on a module that holds no parameters and no buffers
@@ -333,6 +333,8 @@ class ModuleChecks:
         return [c for c in self.summary.calls if c.callee == func[2]]
 
     def _caller_governed(self, caller: CallSite, seen: set) -> bool:
+        if _hands_gpu_list(caller):
+            return True  # `main_worker(",".join(str(i) for i in cfg.GPUS), ...)`: it runs on those GPUs
         checks = self.project.checks_for(caller) if self.project is not None else self
         if checks is None:
             return False
@@ -418,6 +420,13 @@ def _several_gpus(value: cst.BaseExpression) -> bool:
         text = value.evaluated_value
         return isinstance(text, str) and "," in text
     return False
+
+
+def _hands_gpu_list(site: CallSite) -> bool:
+    """A call that gives the function the several GPUs to run on, joined from a GPU list
+    (`main_worker(",".join(str(i) for i in cfg.GPUS), ...)`): as `DataParallel(device_ids=gpus)`, a
+    design for GPUs, not a setting (one id, `cfg.gpu_id`, is a setting)."""
+    return any(_several_gpus(arg.value) and mentions_cuda(arg.value) for arg in site.node.args)
 
 
 def _gpu_only_call(site: CallSite) -> bool:
