@@ -257,6 +257,11 @@ def test_local_rank_promise():
     kept = judge("TIP503", before, [_rank_report(r, local_rank=r) for r in (0, 1)], TWO)
     assert kept["verdict"] == KEPT and kept["before"] == "rank 0: -1, rank 1: -1"
     assert judge("TIP503", before, before, TWO)["verdict"] == BROKEN
+    crashed = [
+        {**r, "exception": {"type": "RuntimeError", "message": "Device index must not be negative"}} for r in before
+    ]
+    row = judge("TIP503", crashed, [_rank_report(r, local_rank=r) for r in (0, 1)], TWO)
+    assert row["verdict"] == KEPT and "the original failed" in row["detail"], row
     given = [_rank_report(r, local_rank=0) for r in (0, 1)]  # `-- --local_rank 0`: every process gets 0
     assert (
         judge("TIP503", given, given, Runs(device="cpu", nproc=2, distributed=True, args=("--local_rank", "0")))[

@@ -44,6 +44,8 @@ CRASH_FIXES = {
     "TIP301": r"ValueError",
     "TIP403": r"TypeError",
     "TIP304": r"[Pp]ickl|Can't get local object|AttributeError",
+    # Every rank with the option's default: -1 (a negative device) or 0 (one GPU for all, NCCL).
+    "TIP503": r"Device index must not be negative|Duplicate GPU detected|invalid device ordinal",
 }
 #: Checks of `unchanged` each rule's fix is expected to change.
 EXPECTED_CHANGES = {
@@ -351,7 +353,11 @@ def _tip503(before, after, env):
         return NOT_SHOWN, f"the script's arguments give `{given[0]}` to every process: the fix changes only the default"
     if all(v is None for v in _option_values(after)):
         return NOT_SHOWN, "no process parsed a `local_rank` option"
-    return _result(*_check("option_per_rank", after, before, env, name="local_rank"))
+    verdict, detail = _result(*_check("option_per_rank", after, before, env, name="local_rank"))
+    if any(re.search(CRASH_FIXES["TIP503"], e) for e in _exceptions(before)):  # the default's crash
+        crash, why = _crash_fix("TIP503")(before, after, env)
+        return (crash, why) if crash != KEPT else (verdict, f"{why}; {detail}")
+    return verdict, detail
 
 
 def _group_summary(reports) -> str:
