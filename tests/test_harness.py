@@ -351,6 +351,9 @@ def test_pretend_cuda_records_the_requested_device(tmp_path):
             from torch import nn
 
             assert torch.cuda.is_available() and torch.cuda.device_count() == 1
+            # What a script logs of its GPU (a GPU-less torch raises "Found no NVIDIA driver").
+            assert torch.cuda.get_device_capability(0) == (8, 0) and torch.backends.cudnn.version() is None
+            assert torch.cuda.get_device_properties(0).total_memory > 0 and torch.cuda.max_memory_allocated() == 0
             device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
             model = nn.Linear(3, 2).to(device)
             moved = torch.ones(4, 3).to(device)
@@ -359,6 +362,7 @@ def test_pretend_cuda_records_the_requested_device(tmp_path):
             moved_back = moved.cpu()
             made = torch.zeros(4, 2, device=device)
             also = torch.ones(2).cuda()
+            model.register_buffer("calls", torch.zeros(1))  # added after the move, unused (a profiler's)
             out = model(moved) + made
             optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
             out.sum().backward()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tipcheck.verify.hints import dummy_flags, failure_reason
-from tipcheck.verify.promises import BROKEN, KEPT, NOT_SHOWN
+from tipcheck.verify.promises import BROKEN, KEPT, NOT_SHOWN, Runs, judge
 from tipcheck.verify.scratch import copy_project, local_modules, project_root
 from tipcheck.verify.session import COULD_NOT_RUN, NOT_KEPT, VERIFIED, Options, verify
 from tipcheck.verify.unchanged import unchanged
@@ -188,6 +188,10 @@ def test_dummy_flags_and_reasons(tmp_path):
         'import argparse\np = argparse.ArgumentParser()\np.add_argument("--fake-data", action="store_true")\np.add_argument("--lr")\n'
     )
     assert dummy_flags([str(path)]) == ["--fake-data"]
+    path.write_text(
+        'import argparse\np = argparse.ArgumentParser()\np.add_argument("--data-type", choices=["csv", "synthetic"])\n'
+    )
+    assert dummy_flags([str(path)]) == ["--data-type synthetic"]
     report = {
         "exception": {
             "type": "FileNotFoundError",
@@ -219,6 +223,59 @@ def test_unchanged_rows():
     assert rows["LR per step"] == KEPT  # over the steps both made
     rows = {r["check"]: r["verdict"] for r in unchanged([_report()], [_report(exit=3)], ["TIP402"])}
     assert rows["no new exception"] == BROKEN
+
+
+def _rank_report(rank, local_rank=None, alive=False, stopped=None, lrs=(0.1,)):
+    return {
+        "rank": rank,
+        "exception": None,
+        "exit": 0,
+        "lr": [{"optimizer": 0, "lrs": [lr], "loader_iter": 0} for lr in lrs],
+        "parsed_args": [] if local_rank is None else [{"local_rank": local_rank, "lr": 0.1}],
+        "exit_state": {"process_group_alive": alive, "backend": "gloo" if alive else None, "warnings": []},
+        "verify": {"stopped": stopped},
+    }
+
+
+TWO = Runs(device="cpu", nproc=2, distributed=True)
+
+
+def test_process_group_promise():
+    before = [_rank_report(r, alive=True) for r in (0, 1)]
+    kept = judge("TIP505", before, [_rank_report(r) for r in (0, 1)], TWO)
+    assert kept["verdict"] == KEPT and kept["before"] == "group alive at exit on 2 of 2"
+    assert judge("TIP505", before, before, TWO)["verdict"] == BROKEN
+    # Stopped by verify before the script's end, where the fix's destroy_process_group is.
+    stopped = [_rank_report(r, alive=True, stopped={"reason": "epochs"}) for r in (0, 1)]
+    assert judge("TIP505", before, stopped, TWO)["verdict"] == NOT_SHOWN
+    single = [_rank_report(0)]
+    assert judge("TIP505", single, single, Runs(device="cpu"))["verdict"] == NOT_SHOWN
+
+
+def test_local_rank_promise():
+    before = [_rank_report(r, local_rank=-1) for r in (0, 1)]
+    kept = judge("TIP503", before, [_rank_report(r, local_rank=r) for r in (0, 1)], TWO)
+    assert kept["verdict"] == KEPT and kept["before"] == "rank 0: -1, rank 1: -1"
+    assert judge("TIP503", before, before, TWO)["verdict"] == BROKEN
+    crashed = [
+        {**r, "exception": {"type": "RuntimeError", "message": "Device index must not be negative"}} for r in before
+    ]
+    row = judge("TIP503", crashed, [_rank_report(r, local_rank=r) for r in (0, 1)], TWO)
+    assert row["verdict"] == KEPT and "the original failed" in row["detail"], row
+    given = [_rank_report(r, local_rank=0) for r in (0, 1)]  # `-- --local_rank 0`: every process gets 0
+    assert (
+        judge("TIP503", given, given, Runs(device="cpu", nproc=2, distributed=True, args=("--local_rank", "0")))[
+            "verdict"
+        ]
+        == NOT_SHOWN
+    )
+
+
+def test_lr_summary_shows_where_the_schedule_moves():
+    before = [_rank_report(0, lrs=[0.1] * 12 + [0.01] * 4)]
+    after = [_rank_report(0, lrs=[0.1] * 14 + [0.01] * 2)]
+    row = judge("TIP402", before, after, Runs(device="cpu"))
+    assert row["before"] == "LR 0.1 x12, 0.01 x4 (16 steps)" and row["after"] == "LR 0.1 x14, 0.01 x2 (16 steps)"
 
 
 def test_project_root_and_local_modules(tmp_path):

@@ -9,6 +9,9 @@ environment of `tipcheck.harness.instrument`, the harness's `pretend-cuda` envir
   distributed launch: one GPU per local rank), `current_device()` the last index given to
   `set_device` (0 before), which is where a bare `cuda` goes, as on a GPU; `synchronize` and
   `empty_cache` do nothing; `torch.accelerator` answers alike (`current_accelerator()` is `cuda`).
+  What scripts ask of the GPU to log it gets a made-up device's answer: `get_device_name`,
+  `get_device_capability` (8, 0), `get_device_properties` (PROPERTIES), the memory counters
+  (`memory_allocated`, ...: 0), and `torch.backends.cudnn.version()` None (no cuDNN);
   A `set_device` the recorder wraps (tipcheck.harness.record_devices) is still called, so the
   index is recorded;
 - `Tensor.to(...)`, `.cuda()`, `.cpu()`, `Module.to(...)`, `.cuda()`, `.cpu()` and factories given
@@ -17,9 +20,10 @@ environment of `tipcheck.harness.instrument`, the harness's `pretend-cuda` envir
   *requested device* (`requested_device(t)`: `cuda:0`, `cpu`; a tensor never placed: its own
   device). A move to another device returns a copy, as a real move does; other operations pass
   the requested device of their tensor arguments on to their results;
-- a module called with parameters and tensor arguments on different requested devices, and a
-  `torch.nn.functional` call on tensors of different requested devices (0-d tensors aside), raise
-  the RuntimeError a GPU run raises ("Expected all tensors to be on the same device, ...").
+- a module called with parameters (or placed buffers) and tensor arguments on different requested
+  devices, and a `torch.nn.functional` call on tensors of different requested devices (0-d tensors
+  aside), raise the RuntimeError a GPU run raises ("Expected all tensors to be on the same
+  device, ...").
 
 What it does not model: `Tensor.device` still says `cpu`, `pin_memory` has no GPU to pin for, and
 the distributed backends see CPU tensors (several processes play it over gloo, `pretend-cuda×N`).
@@ -28,11 +32,15 @@ Nothing here imports torch at import time; `install()` does.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, Optional
 
 ENV_VAR = "TIPCHECK_PRETEND_CUDA"
 ATTRIBUTE = "_tipcheck_requested_device"
 DEVICE_NAME = "pretend CUDA device (tipcheck harness)"
+#: What `torch.cuda.get_device_properties` answers: a made-up device of 16 GiB, capability 8.0.
+PROPERTIES = {"name": DEVICE_NAME, "major": 8, "minor": 0, "total_memory": 16 * 2**30, "multi_processor_count": 1}
+MEMORY_COUNTERS = ("memory_allocated", "max_memory_allocated", "memory_reserved", "max_memory_reserved")
 
 
 def enabled(environ) -> bool:
@@ -152,8 +160,13 @@ def install() -> None:
     cuda.device_count = lambda: count
     cuda.current_device = lambda: _CURRENT[0]
     cuda.get_device_name = lambda device=None: DEVICE_NAME
-    for name in ("synchronize", "empty_cache"):
+    cuda.get_device_capability = lambda device=None: (PROPERTIES["major"], PROPERTIES["minor"])
+    cuda.get_device_properties = lambda device=None: SimpleNamespace(**PROPERTIES)
+    for name in ("synchronize", "empty_cache", "reset_peak_memory_stats"):
         setattr(cuda, name, lambda *args, **kwargs: None)
+    for name in MEMORY_COUNTERS:
+        setattr(cuda, name, lambda device=None: 0)
+    torch.backends.cudnn.version = lambda: None
     recorded = cuda.set_device if getattr(cuda.set_device, "_tipcheck_recording", False) else None
 
     def set_device(device):
@@ -256,7 +269,10 @@ def install() -> None:
     torch.nn.Module.cpu = lambda module: place_module(module, "cpu")
 
     def pre_hook(module, args):
-        tensors = [*module.parameters(recurse=False), *module.buffers(recurse=False), *_tensors(args)]
+        # Buffers count once placed: one registered after the module's move (a profiler's counters)
+        # may never meet the input, and one the forward does use meets it in a checked call.
+        placed = [b for b in module.buffers(recurse=False) if getattr(b, ATTRIBUTE, None) is not None]
+        tensors = [*module.parameters(recurse=False), *placed, *_tensors(args)]
         _check_same_device(type(module).__name__, tensors)
 
     module_api.register_module_forward_pre_hook(pre_hook)

@@ -3,7 +3,7 @@ could not find (with the script's own dummy-data flag, when its argparse has one
 it tried, the GPU it needed, the time it took.
 
 `dummy_flags` reads the scripts' text (with `ast`: nothing is run) for `add_argument` options
-named like a dummy-data switch. Nothing here imports torch.
+named like a dummy-data switch, or with such a choice. Nothing here imports torch.
 """
 
 from __future__ import annotations
@@ -21,8 +21,21 @@ DUMMY_WORDS = ("dummy", "fake", "synthetic", "synth", "stub", "random_data", "ra
 _MISSING = re.compile(r"No such file or directory: '([^']+)'")
 
 
+def _dummy(text: str) -> bool:
+    return any(word in text.lower() for word in DUMMY_WORDS)
+
+
+def _choices(call: ast.Call) -> List[str]:
+    for keyword in call.keywords:
+        if keyword.arg == "choices" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
+            return [e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return []
+
+
 def dummy_flags(paths: Iterable[str]) -> List[str]:
-    """The options of `add_argument` calls in these files whose name has a DUMMY_WORDS word."""
+    """The options of `add_argument` calls in these files whose name has a DUMMY_WORDS word
+    (`--dummy`), or, for an option with such a choice, the option and that choice
+    (`--dataset-type synthetic`)."""
     found: List[str] = []
     for path in paths:
         try:
@@ -35,11 +48,13 @@ def dummy_flags(paths: Iterable[str]) -> List[str]:
                 continue
             if node.func.attr != "add_argument":
                 continue
-            for arg in node.args:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.startswith("-"):
-                    name = arg.value.lower()
-                    if any(word in name for word in DUMMY_WORDS) and arg.value not in found:
-                        found.append(arg.value)
+            names = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            names = [n for n in names if n.startswith("-")]
+            flags = [n for n in names if _dummy(n)]
+            if not flags and names:
+                choice = next((c for c in _choices(node) if _dummy(c)), None)
+                flags = [f"{max(names, key=len)} {choice}"] if choice else []
+            found += [f for f in flags[:1] if f not in found]
     return found
 
 

@@ -4,9 +4,11 @@ reports and the fixed copy's, one per rank), and what must not change.
 `judge(code, before, after, env)` gives, for one rule's fix: the promise in words, what the
 original did and what the fixed copy did (short summaries of the observable: the LR per step, the
 sampler or loader order per epoch and rank, the devices at each forward, the weights loaded, the
-warning, the exception), and a verdict: `kept`, `broken`, or `not shown` (this run cannot show
-it: one process where it takes several, one epoch where it takes two, a schedule that does not
-move in so few steps, the CPU where the promise is about CUDA), with the detail.
+warning, the exception, each rank's `local_rank`, the process group left alive at exit), and a
+verdict: `kept`, `broken`, or `not shown` (this run cannot show it: one process where it takes
+several, one epoch where it takes two, a schedule that does not move in so few steps, the CPU
+where the promise is about CUDA, a run verify stopped before the script's end), with the detail.
+`env` is a `Runs`: the harness's Environment and the script's own arguments.
 
 `unchanged(before, after, fixed_codes, tolerance)` checks the rest: no new exception, the loss of
 the first step (to a relative `tolerance`), the number of optimizer steps, no new warning, and the
@@ -19,13 +21,18 @@ imports torch.
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from tipcheck.harness import checks_ranks, checks_saves  # noqa: F401 (register their checks in CHECKS)
 from tipcheck.harness.checks import CHECKS, Context, Environment
 from tipcheck.harness.observables import sampler_orders, step_lrs
 
 KEPT, BROKEN, NOT_SHOWN = "kept", "broken", "not shown"
+#: The command-line options that TIP503 gives a LOCAL_RANK default.
+LOCAL_RANK_OPTIONS = ("--local_rank", "--local-rank")
 SCHEDULER_WARNING = r"lr_scheduler\.step\(\)` before `optimizer\.step\(\)"
 PRETRAINED_WARNING = r"deprecated since 0\.13|'pretrained' is deprecated|Arguments other than a weight enum"
 #: Fixes whose job is to remove a crash: the original may fail where they apply.
@@ -37,6 +44,8 @@ CRASH_FIXES = {
     "TIP301": r"ValueError",
     "TIP403": r"TypeError",
     "TIP304": r"[Pp]ickl|Can't get local object|AttributeError",
+    # Every rank with the option's default: -1 (a negative device) or 0 (one GPU for all, NCCL).
+    "TIP503": r"Device index must not be negative|Duplicate GPU detected|invalid device ordinal",
 }
 #: Checks of `unchanged` each rule's fix is expected to change.
 EXPECTED_CHANGES = {
@@ -47,14 +56,21 @@ EXPECTED_CHANGES = {
 }
 
 
+@dataclass(frozen=True)
+class Runs(Environment):
+    """Where the two runs happened (the harness's Environment) and the script's own arguments."""
+
+    args: Tuple[str, ...] = ()
+
+
 def _reports(reports: Sequence[Optional[dict]]) -> List[dict]:
     return [r for r in reports if r is not None]
 
 
-def _check(name: str, reports, before, env: Environment, **params) -> Tuple[Optional[bool], str]:
+def _check(check: str, reports, before, env: Environment, **params) -> Tuple[Optional[bool], str]:
     ctx = Context("after", list(reports), list(before), env)
     try:
-        return CHECKS[name](ctx, **params)
+        return CHECKS[check](ctx, **params)
     except Exception as exc:  # a check that cannot run here: the run did not show it
         return None, str(exc)
 
@@ -79,12 +95,30 @@ def _short(values: Sequence[Any], limit: int = 6) -> str:
     return f"[{shown}{', ...' if len(values) > limit else ''}]"
 
 
+def _runs_of(values: Sequence[float]) -> List[Tuple[float, int]]:
+    """Consecutive equal values as (value, count)."""
+    runs: List[Tuple[float, int]] = []
+    for value in values:
+        if runs and math.isclose(runs[-1][0], value, rel_tol=1e-9, abs_tol=1e-15):
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((value, 1))
+    return runs
+
+
 def _lrs(reports) -> str:
+    """The LR per step, as runs of one value (`0.001 x12, 0.0001 x4`: where a schedule moves shows)
+    when there are few, else its first values."""
     reports = _reports(reports)
     if not reports:
         return "no run"
     lrs = step_lrs(reports[0])
-    return f"LR {_short(lrs)} over {len(lrs)} steps" if lrs else "no optimizer step"
+    if not lrs:
+        return "no optimizer step"
+    runs = _runs_of(lrs)
+    if len(runs) <= 4:
+        return "LR " + ", ".join(f"{value:.4g} x{count}" for value, count in runs) + f" ({len(lrs)} steps)"
+    return f"LR {_short(lrs)} over {len(lrs)} steps"
 
 
 def _result(verdict: Optional[bool], detail: str, cannot: Sequence[str] = ()) -> Tuple[str, str]:
@@ -299,6 +333,56 @@ def _workers(persistent: bool) -> Callable:
     return judge
 
 
+def _option_values(reports, name: str = "local_rank") -> List[Any]:
+    """Per process: the last value of option `name` the script parsed (None: none)."""
+    return [
+        next((ns[name] for ns in reversed(r.get("parsed_args") or []) if name in ns), None) for r in _reports(reports)
+    ]
+
+
+def _local_rank_summary(reports) -> str:
+    values = _option_values(reports)
+    return ", ".join(f"rank {i}: {v!r}" for i, v in enumerate(values)) if values else "no run"
+
+
+def _tip503(before, after, env):
+    if env.nproc < 2:
+        return NOT_SHOWN, "one process: local ranks need --nproc 2 or more"
+    given = [a for a in getattr(env, "args", ()) if a.split("=")[0] in LOCAL_RANK_OPTIONS]  # a Runs
+    if given:
+        return NOT_SHOWN, f"the script's arguments give `{given[0]}` to every process: the fix changes only the default"
+    if all(v is None for v in _option_values(after)):
+        return NOT_SHOWN, "no process parsed a `local_rank` option"
+    verdict, detail = _result(*_check("option_per_rank", after, before, env, name="local_rank"))
+    if any(re.search(CRASH_FIXES["TIP503"], e) for e in _exceptions(before)):  # the default's crash
+        crash, why = _crash_fix("TIP503")(before, after, env)
+        return (crash, why) if crash != KEPT else (verdict, f"{why}; {detail}")
+    return verdict, detail
+
+
+def _group_summary(reports) -> str:
+    states = [r.get("exit_state") for r in _reports(reports)]
+    if not states or any(s is None for s in states):
+        return "no exit state"
+    alive = sum(1 for s in states if s.get("process_group_alive"))
+    return f"group alive at exit on {alive} of {len(states)}" if alive else f"no group alive at exit ({len(states)})"
+
+
+def _tip505(before, after, env):
+    had, _ = _check("exit_warning_present", before, before, env)
+    if not had:
+        return NOT_SHOWN, "the original left no process group alive at exit (a distributed run needs --nproc 2)"
+    gone, detail = _check("exit_warning_gone", after, before, env)
+    if gone:
+        return KEPT, detail
+    if any((r.get("verify") or {}).get("stopped") for r in _reports(after)):
+        return NOT_SHOWN, (
+            "verify stopped the fixed copy before the script's end, where the fix destroys the group "
+            "(let the script end by itself: its own epochs option within --epochs)"
+        )
+    return BROKEN, detail
+
+
 #: code -> (promise, what is shown of each run, judge(before, after, env) -> (verdict, detail))
 PROMISES: Dict[str, Tuple[str, Callable, Callable]] = {
     "TIP101": ("model and inputs on the chosen device at every forward", _forward_summary, _devices("TIP101")),
@@ -332,6 +416,8 @@ PROMISES: Dict[str, Tuple[str, Callable, Callable]] = {
     ),
     "TIP404": ("the per-batch schedule stepped per batch", _lrs, _tip404),
     "TIP501": ("each rank's sampler: a new order every epoch", _sampler_summary, _tip501),
+    "TIP503": ("each rank's `local_rank` is its LOCAL_RANK", _local_rank_summary, _tip503),
+    "TIP505": ("the process group is destroyed before exit", _group_summary, _tip505),
 }
 
 

@@ -21,11 +21,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, TextIO
 
-from tipcheck.harness.checks import Environment
 from tipcheck.harness.processes import run_processes
 from tipcheck.verify.hints import dummy_flags, failure_reason, missing_files
 from tipcheck.verify.inside import ENV_VAR
-from tipcheck.verify.promises import BROKEN, CRASH_FIXES, NOT_SHOWN, judge
+from tipcheck.verify.promises import BROKEN, CRASH_FIXES, NOT_SHOWN, Runs, judge
 from tipcheck.verify.scratch import ScratchError, copy_project, fix_copy, project_root
 from tipcheck.verify.unchanged import normaliser, unchanged
 
@@ -231,11 +230,12 @@ def _session(options, report, script, root, scratch, progress, started) -> dict:
                 return _finish(report, "could not run", COULD_NOT_RUN, problem, started)
     report["runs"] = runs
     before, after = outcomes["original"].reports, outcomes["fixed"].reports
-    env = Environment(
+    env = Runs(
         device="cpu" if options.device == "cpu" else "cuda",
         nproc=options.nproc,
         distributed=options.nproc > 1,
         pretend=options.device == "pretend-cuda",
+        args=tuple(options.args),
     )
     ran = set(runs["original"]["modules"]) | set(runs["fixed"]["modules"]) | {rel}
     promises = []
