@@ -379,7 +379,11 @@ class ModuleChecks:
         requires a CUDA-only library, or it is a gradcheck test of a CUDA kernel."""
         if self._gpu_only_module is None:
             requires = self.project.requirer(self.summary.module_id) if self.project is not None else None
-            self._gpu_only_module = imports_cuda_only_library(self.module_body, requires) or kernel_test(self.summary)
+            entries = self.project.entries() if self.project is not None else None
+            extensions = entries.extensions() if entries is not None else frozenset()
+            self._gpu_only_module = imports_cuda_only_library(self.module_body, requires, extensions) or kernel_test(
+                self.summary
+            )
         return self._gpu_only_module
 
     def default_unused(self, site: CallSite) -> bool:

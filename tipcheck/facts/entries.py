@@ -20,11 +20,11 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, Mapping, Optional, Set
+from typing import Dict, FrozenSet, Mapping, Optional, Set
 
 import libcst as cst
 
-from tipcheck.facts.gpu_design import imported_names, imports_cuda_only_library
+from tipcheck.facts.gpu_design import cuda_extension_names, imported_names, imports_cuda_only_library
 from tipcheck.facts.modules import TextImports
 
 _MAIN_TEST = re.compile(r"""^__name__\s*==\s*["']__main__["']$|^["']__main__["']\s*==\s*__name__$""")
@@ -74,6 +74,13 @@ class EntryReach:
         self._answers: Dict[str, bool] = {}
         self._modules: Optional[TextImports] = None
         self._libraries: Dict[str, bool] = {}  # linted modules: whether each requires a CUDA-only library
+        self._extensions: Optional[FrozenSet[str]] = None
+
+    def extensions(self) -> FrozenSet[str]:
+        """The CUDA extensions the linted setup scripts build (tipcheck.facts.gpu_design)."""
+        if self._extensions is None:
+            self._extensions = cuda_extension_names(self.linted.values())
+        return self._extensions
 
     def modules(self) -> TextImports:
         if self._modules is None:
@@ -105,7 +112,7 @@ class EntryReach:
                     body = cst.parse_module(self.linted[found[0]]).body
                 except cst.ParserSyntaxError:
                     body = ()
-                self._libraries[found[0]] = imports_cuda_only_library(body)
+                self._libraries[found[0]] = imports_cuda_only_library(body, extensions=self.extensions())
             if self._libraries[found[0]]:
                 return True
         return False

@@ -2,7 +2,10 @@
 
 - *A module that cannot run without CUDA because of what it imports*: a module-level import of a
   CUDA-only library (NVIDIA apex, pytorch_quantization, TensorRT, torch2trt, PyCUDA, CuPy) that is not optional
-  (not inside a `try` whose `except ImportError` carries on; one that re-raises keeps it required).
+  (not inside a `try` whose `except ImportError` carries on; one that re-raises keeps it required),
+  or of a CUDA extension the project builds itself (`CUDAExtension("gnn_propagate", ...)` in its
+  setup.py, then `import gnn_propagate`), or a module that compiles CUDA sources as it loads
+  (`load(name=..., sources=[..., "kernel.cu"])` at its top level).
   Everything in such a module is GPU-only by design, and in a module that requires a project module
   that is so (`from tensorrt_processor import Processor`, one level: tipcheck.facts.entries).
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
@@ -23,12 +26,12 @@ from __future__ import annotations
 
 import os
 import re
-from typing import List, Optional, Sequence, Set, Tuple
+from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from tipcheck.facts.flow import CallSite, ModuleSummary
-from tipcheck.facts.walk import walk
+from tipcheck.facts.walk import nodes_in, walk
 
 _CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "torch2trt", "pycuda", "cupy"})
 _GRADCHECK = re.compile(r"^torch\.autograd\.(?:gradcheck\.)?(?:gradcheck|gradgradcheck)$")
@@ -40,14 +43,51 @@ def _code(node: cst.CSTNode) -> str:
 
 
 # -- modules that import a CUDA-only library --------------------------------------------------
-def imports_cuda_only_library(module_body: Sequence[cst.CSTNode], project_module=None) -> bool:
-    """A module-level import of a CUDA-only library that the module cannot do without; or, given
-    ``project_module(import) -> bool`` (whether an import statement brings in a project module that
-    itself requires such a library: `from tensorrt_processor import Processor`), of such a module."""
+def imports_cuda_only_library(
+    module_body: Sequence[cst.CSTNode], project_module=None, extensions: FrozenSet[str] = frozenset()
+) -> bool:
+    """A module-level import of a CUDA-only library that the module cannot do without (or of one of
+    the project's own CUDA extensions, ``extensions``: `import gnn_propagate`), or a CUDA extension
+    compiled as the module loads; or, given ``project_module(import) -> bool`` (whether an import
+    statement brings in a project module that itself requires such a library: `from
+    tensorrt_processor import Processor`), of such a module."""
     for small in _required_imports(module_body):
-        if _cuda_only_import(small) or project_module is not None and project_module(small):
+        if _cuda_only_import(small, extensions) or project_module is not None and project_module(small):
             return True
+    return compiles_cuda_extension(module_body)
+
+
+# -- the project's own CUDA extensions ---------------------------------------------------------
+# `CUDAExtension("gnn_propagate", ...)` / `CUDAExtension(name="encoding.gpu", ...)` in a setup.py.
+_CUDA_EXTENSION = re.compile(r"""\bCUDAExtension\(\s*(?:name\s*=\s*)?["']([\w.]+)["']""")
+_LOADERS = frozenset({"load", "cpp_extension.load", "torch.utils.cpp_extension.load"})
+
+
+def cuda_extension_names(texts: Iterable[str]) -> FrozenSet[str]:
+    """The modules the project builds as CUDA extensions (`CUDAExtension("gnn_propagate", ...)` in
+    its setup scripts): importing one needs a GPU build, as importing apex does."""
+    return frozenset(name for text in texts if "CUDAExtension" in text for name in _CUDA_EXTENSION.findall(text))
+
+
+def compiles_cuda_extension(module_body: Sequence[cst.CSTNode]) -> bool:
+    """A module whose top level compiles CUDA sources as it is imported (`_backend =
+    load(name="inplace_abn", sources=[..., "inplace_abn_cuda.cu"])`, torch.utils.cpp_extension):
+    without the CUDA toolkit and a GPU it cannot be imported. A load under `if
+    torch.cuda.is_available():` is optional and does not count."""
+    for stmt in module_body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            value = getattr(small, "value", None)
+            if isinstance(value, cst.Call) and _code(value.func) in _LOADERS and _cuda_source(value):
+                return True
     return False
+
+
+def _cuda_source(call: cst.Call) -> bool:
+    return any(
+        isinstance(node, cst.SimpleString) and str(node.evaluated_value).endswith(".cu") for node in nodes_in(call)
+    )
 
 
 def _required_imports(module_body: Sequence[cst.CSTNode]):
@@ -71,11 +111,15 @@ def imported_names(small) -> List[Tuple[str, int]]:
     return found or [(module, len(small.relative))]
 
 
-def _cuda_only_import(small: cst.BaseSmallStatement) -> bool:
+def _cuda_only_import(small: cst.BaseSmallStatement, extensions: FrozenSet[str] = frozenset()) -> bool:
     if isinstance(small, cst.Import):
-        return any(_code(alias.name).split(".")[0] in _CUDA_ONLY_LIBRARIES for alias in small.names)
-    if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-        return _code(small.module).split(".")[0] in _CUDA_ONLY_LIBRARIES
+        if any(_code(alias.name).split(".")[0] in _CUDA_ONLY_LIBRARIES for alias in small.names):
+            return True
+    elif isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+        if _code(small.module).split(".")[0] in _CUDA_ONLY_LIBRARIES:
+            return True
+    if extensions and not getattr(small, "relative", None):
+        return any(name in extensions or name.rpartition(".")[0] in extensions for name, _ in imported_names(small))
     return False
 
 
