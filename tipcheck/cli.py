@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import difflib
 import os
 import sys
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ from tipcheck.engine import (
     lint_paths,
     notebook_source,
 )
-from tipcheck.fixing import fix_paths, fix_sources
 from tipcheck.limits import run_with_deep_stack
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.output import (
@@ -48,8 +46,7 @@ from tipcheck.output import (
 from tipcheck.output import statistics as output_statistics
 from tipcheck.policy import Policy
 from tipcheck.pool import default_jobs, tune_gc
-from tipcheck.rules import ALL_RULES
-from tipcheck.rules.base import Rule
+from tipcheck.ruleinfo import RuleInfo, catalogue
 from tipcheck.source import SourceError, SourceFile
 from tipcheck.suppression import add_noqa
 from tipcheck.writing import write_file
@@ -143,10 +140,11 @@ class _Run:
     jobs: int = 1
     cache: Optional[Cache] = None
 
-    def rules_for(self, paths: Sequence[str]) -> List[Rule]:
-        """Every rule enabled for at least one of the files (the policy drops the others' findings)."""
+    def rules_for(self, paths: Sequence[str]) -> List[RuleInfo]:
+        """Every rule enabled for at least one of the files (the policy drops the others' findings):
+        their catalogue entries, so that a run answered by the cache does not import the rules."""
         codes = set().union(*(self.resolver.for_path(p).enabled_codes_for(p) for p in paths)) if paths else set()
-        return [rule for rule in ALL_RULES if rule.code in codes]
+        return [rule for rule in catalogue() if rule.code in codes]
 
 
 def _setup(
@@ -449,6 +447,8 @@ def fix(
         _show_settings(run, paths)
     if paths == ("-",):
         _fix_stdin(run, stdin_filename, verbose)
+    from tipcheck.fixing import fix_paths  # LibCST: only when fixing
+
     files, missing = _files(run, paths)
     results = fix_paths(files, run.rules_for(files), run.unsafe, run.policy, run.jobs, run.cache)
     errors = [e for r in results for e in r.errors]
@@ -467,6 +467,8 @@ def fix(
         if diff and source.notebook is not None:
             diffs.append(source.notebook.diff(result.fixed_text, display_path(source.path)))
         elif diff:
+            import difflib
+
             diffs.extend(
                 difflib.unified_diff(
                     source.text.splitlines(keepends=True),
@@ -515,6 +517,8 @@ def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         sys.exit(EXIT_OK)
+    from tipcheck.fixing import fix_sources
+
     [result] = fix_sources([source], run.rules_for([source.path]), run.unsafe, run.policy)
     output = data  # nothing fixed: the bytes as they came
     if result.fixed_text is not None:
