@@ -300,3 +300,20 @@ def test_the_rule_catalogue_says_what_the_rules_say(tmp_path, monkeypatch):
 
 def _entry() -> dict:
     return {"code": "TIP101", "name": "x", "preview": False, "project": False, "reads_linted": False}
+
+
+def test_watching_sees_a_file_added_beside_the_linted_ones_and_a_config_edited(tmp_path):
+    from tipcheck import watch
+
+    (tmp_path / "a.py").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.tipcheck]\n", encoding="utf-8")
+    paths = watch.watched([str(tmp_path / "a.py"), str(tmp_path / "pyproject.toml")])
+    assert paths == {str(tmp_path / "a.py"), str(tmp_path / "pyproject.toml"), str(tmp_path)}
+    os.utime(tmp_path, ns=(0, 0))  # the folder's time in the past: adding a file changes it
+    before = watch.snapshot(paths)
+    assert watch.snapshot(paths) == before
+    (tmp_path / "b.py").write_text(CLEAN, encoding="utf-8")
+    assert watch.snapshot(paths) != before
+    before = watch.snapshot(paths)
+    (tmp_path / "pyproject.toml").write_text("[tool.tipcheck]\nselect = ['TIP2']\n", encoding="utf-8")
+    assert watch.snapshot(paths) != before  # its size changed, whatever the clock's resolution

@@ -1,8 +1,8 @@
 """`lint --watch`: lint, then lint again whenever something the run read changes, until Ctrl-C.
 
 Ruff's ``--watch``, with the standard library only: the modification time and size of every path a
-run names (its files, the paths given, the config files in use) and of the folders holding them
-(a file added, removed or renamed there changes its folder's time) are polled every
+run names (its files, the paths given, the config files in use) and of the folders holding its
+files (a file added, removed or renamed there changes its folder's time) are polled every
 ``TIPCHECK_WATCH_INTERVAL`` seconds (default 0.5). Each run is headed, on a terminal cleared first,
 by ``[12:00:01] Starting linter in watch mode...`` and then ``[12:00:09] File change detected...``,
 and followed by ``[12:00:09] Watching for file changes.`` (at the default level only: tipcheck.output.printer).
@@ -37,11 +37,13 @@ def interval() -> float:
 
 
 def watched(paths: Iterable[str]) -> Set[str]:
-    """The paths, absolute, and the folders holding them."""
+    """The paths, absolute, and the folders holding those that are not folders themselves."""
     found = set()
     for path in paths:
         path = os.path.abspath(path)
-        found.update((path, os.path.dirname(path)))
+        found.add(path)
+        if not os.path.isdir(path):
+            found.add(os.path.dirname(path))
     return found
 
 
