@@ -18,10 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 
 from tipcheck import ruleinfo
-from tipcheck.cli import cli
 from tipcheck.rules import ALL_RULES
 
 # TIP201 with a safe fix (a literal flag) and TIP201 with an unsafe one (a variable flag).
@@ -42,13 +41,6 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "train.py").write_text(MIXED, encoding="utf-8")
     return tmp_path
-
-
-def invoke(*args: str):
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 # -- --exit-zero ------------------------------------------------------------------------------------

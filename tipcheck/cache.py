@@ -215,19 +215,7 @@ class Cache:
             if not os.path.isdir(folder):
                 self._prepare()
                 os.makedirs(folder, exist_ok=True)
-            import tempfile
-
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                os.replace(temporary, path)  # atomic: a reader sees the old entry or the new one
-            except BaseException:
-                try:
-                    os.unlink(temporary)
-                except OSError:
-                    pass
-                raise
+            write_atomically(path, data)  # a reader sees the old entry or the new one
         except OSError:
             # A read-only or full disk: run without a cache rather than fail.
             self._usable = False
@@ -237,8 +225,8 @@ class Cache:
         os.makedirs(self.directory, exist_ok=True)
         gitignore = os.path.join(self.directory, ".gitignore")
         if not os.path.exists(gitignore):
-            write_small(gitignore, _GITIGNORE)
-            write_small(os.path.join(self.directory, "CACHEDIR.TAG"), _CACHEDIR_TAG)
+            write_atomically(gitignore, _GITIGNORE.encode())
+            write_atomically(os.path.join(self.directory, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
 
     @staticmethod
     def own_entries(directory: str) -> Optional[List[str]]:
@@ -265,15 +253,15 @@ class Cache:
         return own + ["CACHEDIR.TAG"]
 
 
-def write_small(path: str, text: str) -> None:
-    """Write a small text file atomically (a temporary file renamed into place): another process
-    reads the old text or the new one, never half of it. Raises OSError."""
+def write_atomically(path: str, data: bytes) -> None:
+    """Write a file through a temporary file renamed into place: another process reads the old
+    content or the new one, never half of it. Raises OSError."""
     import tempfile  # only when writing: a run answered by the cache writes nothing
 
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temporary, path)
     except BaseException:
         try:

@@ -2,7 +2,9 @@
 rules`, `tipcheck rule CODE`.
 
 Start-up is kept short (a run answered by the cache is mostly start-up): what only some runs need
-(fixing, LibCST, the rules, the output formats for machines) is imported where it is used."""
+(fixing, and with it LibCST and the rules) is imported where it is used; the options `lint` and
+`fix` share are tipcheck.options, where their output goes tipcheck.output.printer, and `lint
+--watch` tipcheck.watch."""
 
 from __future__ import annotations
 
@@ -263,18 +265,18 @@ def cli() -> None:
 )
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply the fixes, as `tipcheck fix` does.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (as `fix --diff`).")
-@click.option("--watch", "-w", is_flag=True, help="Lint again whenever a file changes (Ctrl-C stops).")
-def lint(paths, statistics, add_noqa, apply_fixes, diff, watch, **options):
+@click.option("--watch", "-w", "watching", is_flag=True, help="Lint again whenever a file changes (Ctrl-C stops).")
+def lint(paths, statistics, add_noqa, apply_fixes, diff, watching, **options):
     """Report the findings in PATHS (default: the current folder; `-` reads stdin)."""
     if add_noqa and (apply_fixes or diff):
         raise click.UsageError("--add-noqa cannot be used with --fix or --diff")
-    if watch and (paths == ("-",) or add_noqa):
+    if watching and (paths == ("-",) or add_noqa):
         raise click.UsageError("--watch cannot be used with stdin (`-`) or --add-noqa")
     if apply_fixes or diff:
         once = partial(_fix, paths, diff, statistics, options)
     else:
         once = partial(_lint, paths, statistics, add_noqa, options)
-    if watch:
+    if watching:
         _watch(once, paths, options["level"])
     sys.exit(once()[0])
 

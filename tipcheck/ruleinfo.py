@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from tipcheck import __version__
-from tipcheck.cache import code_stamp, user_dir, write_small
+from tipcheck.cache import code_stamp, user_dir, write_atomically
 
 if TYPE_CHECKING:
     from tipcheck.rules.base import Rule
@@ -112,7 +112,7 @@ def _write(path: str, infos: Sequence[RuleInfo]) -> None:
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
-        write_small(path, json.dumps([asdict(info) for info in infos]))
+        write_atomically(path, json.dumps([asdict(info) for info in infos]).encode())
         kept = sorted(
             (os.path.join(folder, n) for n in os.listdir(folder) if n.startswith(_PREFIX) and n.endswith(".json")),
             key=os.path.getmtime,
