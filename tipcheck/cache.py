@@ -84,16 +84,15 @@ def code_stamp() -> str:
     package = os.path.dirname(os.path.abspath(__file__))
     stamp = hashlib.blake2b(digest_size=8)
     for folder, folders, names in os.walk(package):
-        folders.sort()
+        folders[:] = sorted(name for name in folders if name != "__pycache__")  # no module in there
+        relative = folder[len(package) + 1 :]  # what os.path.relpath says, at a fraction of its cost
         for name in sorted(names):
             if name.endswith(".py"):
                 try:
                     info = os.stat(os.path.join(folder, name))
                 except OSError:
                     continue
-                stamp.update(
-                    f"{os.path.relpath(os.path.join(folder, name), package)} {info.st_size} {info.st_mtime_ns}\n".encode()
-                )
+                stamp.update(f"{os.path.join(relative, name)} {info.st_size} {info.st_mtime_ns}\n".encode())
     return stamp.hexdigest()
 
 
