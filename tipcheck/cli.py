@@ -353,7 +353,7 @@ def _add_noqa(results: List[FileResult], stdin: bool, printer: Printer) -> List[
         added, skipped = added + outcome.added, skipped + outcome.skipped
     printer.summary(f"Added {added} noqa directive{'' if added == 1 else 's'}.\n", err=stdin)
     if skipped:
-        printer.warning(f"{skipped} finding(s) could not take a comment (inside a multi-line string).")
+        printer.summary(f"{skipped} finding(s) could not take a comment (inside a multi-line string).\n", err=True)
     return failures
 
 
