@@ -3,6 +3,7 @@
     python benchmarks/bench.py [--corpora timm,ignite,lightning] [--repeat 3] [--out RESULTS.md]
     python benchmarks/bench.py --setup-tools            # TorchFix 0.7.0 and Ruff, in their own venvs
     python benchmarks/bench.py --path SOME/TREE         # any local tree instead of (or besides) the corpora
+    python benchmarks/bench.py --startup-only           # only the CLI start-up on one file (below)
 
 The corpora are the sources of released wheels, fetched once with `pip download --no-deps` and
 unzipped into the cache folder (default ~/.cache/tipcheck-bench, or $TIPCHECK_BENCH_CACHE, or
@@ -36,6 +37,15 @@ load; each ratio is also computed repeat by repeat. A ratio whose per-repeat val
 sides of its target is marked ≈ (within the noise) rather than ✅ or ❌, with an estimate of the
 repeats that would tell it apart (the n at which twice the standard error of the mean,
 2·s/√n, is smaller than the distance of the median from the target).
+CLI start-up (printed after the corpora, or alone with --startup-only): `tipcheck lint FILE` on one
+file whose findings are all in the cache, in a fresh process, against `ruff check FILE` (its cache
+warm too) on the same file, and the floors under them: `python -c pass` and `python -c "import
+click"`. The `tipcheck` script beside --python is run, as a user would (else `python -m
+tipcheck`), in a folder of its own with the file copied in, after one priming run; the runs are
+interleaved, --startup-repeat of each, wall clock only (no /proc sampling, which would cost more
+than what it measures). PYTHONDONTWRITEBYTECODE is removed from their environment: an installed
+package has its bytecode compiled, and without it every start compiles tipcheck's modules again.
+
 It is a script, not a test: the figures depend on the machine.
 """
 
@@ -48,6 +58,7 @@ import math
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -84,6 +95,8 @@ TARGET_RSS_MB = 250.0  # peak RSS of a tipcheck run <= 250 MB
 TARGET_JOBS_SPEEDUP = 1.7  # cold --jobs 1 / cold default jobs >= 1.7 (on 2 cores)
 TARGET_WARM_RUFF = 1.0  # warm / ruff (cold, its default rules) <= 1.0
 TARGET_FIX_LINT = 1.2  # fix / lint <= 1.2 (when there is little to fix)
+TARGET_STARTUP_S = 0.15  # `tipcheck lint one_file.py`, warm cache, fresh process <= 0.15 s (issue 17)
+STARTUP_FILE = os.path.join(ROOT, "fixtures", "seed_tip5_distributed.py")  # a training script with a finding
 
 NOT_AVAILABLE = "not available"
 NA = "n/a"
@@ -533,17 +546,17 @@ def bench_corpus(
 
 
 # -- the report ------------------------------------------------------------------------------------
-def _cell(row: Row, rss: bool = False) -> str:
+def _cell(row: Row, rss: bool = False, digits: int = 2) -> str:
     if row.note is not None:
         return row.note
     if not row.runs:
         return NA
     walls = row.walls
-    text = f"{statistics.median(walls):.2f} s"
+    text = f"{statistics.median(walls):.{digits}f} s"
     if len(walls) > 1:
-        text += f" ({min(walls):.2f}–{max(walls):.2f})"
+        text += f" ({min(walls):.{digits}f}–{max(walls):.{digits}f})"
     if row.cpu is not None:
-        text += f", CPU {row.cpu:.2f} s"
+        text += f", CPU {row.cpu:.{digits}f} s"
     if rss and row.tree_mb:
         text += f", tree {max(row.tree_mb):.0f} MB"
     if rss and row.peak_mb is not None:
@@ -734,6 +747,90 @@ def render(results: Sequence[CorpusResult], header: Sequence[str], repeat: int) 
     return "\n".join(out) + "\n"
 
 
+# -- CLI start-up -----------------------------------------------------------------------------------
+def _tipcheck_command(python: str) -> List[str]:
+    script = os.path.join(os.path.dirname(python), "tipcheck")
+    return [script] if os.access(script, os.X_OK) else [python, "-m", "tipcheck"]
+
+
+def wall_time(cmd: Sequence[str], cwd: str, env: Dict[str, str]) -> Run:
+    """Run ``cmd`` once: its wall time, and its CPU time (user + system, from the children's usage)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, errors="replace")
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, None, done.returncode, done.stdout, done.stderr, cpu)
+
+
+def bench_startup(python: str, ruff: Optional[str], path: str, repeat: int, log=print) -> Dict[str, Row]:
+    """`tipcheck lint FILE` on a warm cache, in a fresh process, beside Ruff and the floors."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "TIPCHECK_NO_CACHE")}
+    env.pop("TIPCHECK_CACHE_DIR", None)  # the cache in the project folder, as a user has it
+    name = os.path.basename(path)
+    tipcheck = _tipcheck_command(python) + ["lint", name]
+    commands = {
+        "python": [python, "-c", "pass"],
+        "click": [python, "-c", "import click"],
+        "tipcheck": tipcheck,
+        "ruff": [ruff, "check", name] if ruff else None,
+    }
+    rows = {
+        "python": Row("`python -c pass` (the interpreter alone)"),
+        "click": Row('`python -c "import click"`'),
+        "tipcheck": Row(f"`{' '.join(['tipcheck', *tipcheck[-2:]])}`, warm cache"),
+        "ruff": Row(f"`ruff check {name}`, warm cache"),
+    }
+    if ruff is None:
+        rows["ruff"].note = f"{NOT_AVAILABLE} (pip install ruff)"
+    work = tempfile.mkdtemp(prefix="tipcheck-startup-")
+    try:
+        shutil.copy(path, os.path.join(work, name))
+        for key, cmd in commands.items():  # priming: the caches, and the bytecode
+            if cmd is not None:
+                first = wall_time(cmd, work, env)
+                if key == "tipcheck" and first.rc not in (0, 1):
+                    rows[key].note = f"failed (exit {first.rc}): {first.stderr.strip()[:200]}"
+        for index in range(repeat):
+            if index % 10 == 0:
+                log(f"  [start-up] repeat {index + 1}/{repeat}")
+            for key, cmd in commands.items():
+                if cmd is not None and rows[key].note is None:
+                    rows[key].runs.append(wall_time(cmd, work, env))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def render_startup(rows: Dict[str, Row], path: str, repeat: int) -> str:
+    out = [
+        "",
+        f"CLI start-up: one file (`{os.path.relpath(path, ROOT) if path.startswith(ROOT) else path}`), every "
+        f"finding from the cache, a fresh process each run; wall time, median of {repeat} interleaved runs (min–max), "
+        "and CPU time (user + system, median).",
+        "",
+        "| | wall |",
+        "|---|---|",
+    ]
+    for row in rows.values():
+        out.append(f"| {row.label} | {_cell(row, digits=3)} |")
+    tipcheck, ruff = rows["tipcheck"], rows["ruff"]
+    if tipcheck.median is not None:
+        verdict = judge(tipcheck.walls, TARGET_STARTUP_S, higher_is_better=False)
+        within = sum(1 for wall in tipcheck.walls if wall <= TARGET_STARTUP_S)
+        out.append(
+            f"| **tipcheck, warm** (target ≤ {TARGET_STARTUP_S:g} s) | {tipcheck.median:.3f} s{verdict}; "
+            f"{within} of {len(tipcheck.walls)} runs within |"
+        )
+        if ruff.median:
+            out.append(f"| **tipcheck / ruff** | {tipcheck.median / ruff.median:.1f} |")
+        floor = rows["python"].median
+        if floor is not None:
+            out.append(f"| tipcheck above the bare interpreter | {tipcheck.median - floor:.3f} s |")
+    return "\n".join(out) + "\n"
+
+
 def machine_header(python: str, torchfix: Optional[str], ruff: Optional[str], options: str) -> List[str]:
     def read(path: str) -> str:
         try:
@@ -818,6 +915,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         help="install TorchFix 0.7.0 and Ruff into venvs in the cache folder, then go on",
     )
     parser.add_argument("--out", help="also write the markdown table to this file")
+    parser.add_argument(
+        "--startup-only", action="store_true", help="measure only the CLI start-up on one file (no corpora)"
+    )
+    parser.add_argument(
+        "--startup-file", default=STARTUP_FILE, help="the file of the start-up measurement (default: a fixture)"
+    )
+    parser.add_argument("--startup-repeat", type=int, default=20, help="runs of each start-up measurement (default 20)")
     parser.add_argument("--parse-worker", help=argparse.SUPPRESS)
     parser.add_argument("--parse-jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -832,14 +936,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.makedirs(cache, exist_ok=True)
     if args.setup_tools:
         setup_tools(cache)
-    names = [n.strip() for n in args.corpora.split(",") if n.strip()]
+    names = [n.strip() for n in args.corpora.split(",") if n.strip()] if not args.startup_only else []
     unknown = [n for n in names if n not in CORPORA]
     if unknown:
         parser.error(f"unknown corpus {', '.join(unknown)} (known: {', '.join(CORPORA)})")
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     trees = [(name, fetch_corpus(name, cache, log=log)) for name in names]
-    trees += [(os.path.basename(os.path.normpath(p)) or p, os.path.abspath(p)) for p in args.path]
-    if not trees:
+    if not args.startup_only:
+        trees += [(os.path.basename(os.path.normpath(p)) or p, os.path.abspath(p)) for p in args.path]
+    if not trees and not args.startup_only:
         parser.error("nothing to benchmark (--corpora and no --path)")
     options = lint_options(args.python)
     torchfix = find_torchfix(cache, args.torchfix)
@@ -850,7 +955,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for name, path in trees:
         log(f"benchmarking {name}: {path}")
         results.append(bench_corpus(name, path, args, options, torchfix, ruff, log=log))
-    text = render(results, header, args.repeat)
+    text = render(results, header, args.repeat) if results else "\n".join(header) + "\n"
+    log("measuring the CLI start-up")
+    startup = bench_startup(args.python, ruff, os.path.abspath(args.startup_file), args.startup_repeat, log=log)
+    text += render_startup(startup, os.path.abspath(args.startup_file), args.startup_repeat)
     print(text, end="")
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:

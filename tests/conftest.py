@@ -1,11 +1,13 @@
-"""Shared helpers for the rule tests: lint or fix a source string in memory."""
+"""Shared helpers for the tests: lint or fix a source string in memory; run the CLI in-process."""
 
 from __future__ import annotations
 
 from typing import Iterable, List
 
 import pytest
+from click.testing import CliRunner, Result
 
+from tipcheck.cli import cli
 from tipcheck.diagnostics import Diagnostic
 from tipcheck.engine import check_source
 from tipcheck.fixing import fix_source
@@ -40,3 +42,12 @@ def fix(source: str, unsafe: bool = False, select=("TIP201",)) -> str:
     assert not result.errors, [e.trace for e in result.errors]
     assert not result.dropped_fixes, result.dropped_fixes
     return source if result.fixed_text is None else result.fixed_text
+
+
+def invoke(*args: str) -> Result:
+    """Run the CLI in-process (click's CliRunner) with ``args``."""
+    result = CliRunner().invoke(cli, list(args))
+    # An exception other than SystemExit escaping the command is always a bug.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result

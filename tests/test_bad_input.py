@@ -19,6 +19,7 @@ from typing import List
 
 import pytest
 from click.testing import CliRunner
+from conftest import invoke
 
 import tipcheck.cli
 from tipcheck.cli import cli
@@ -44,13 +45,6 @@ BAD_FILES = {
 def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def invoke(*args: str):
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def lint_json(*args: str):

@@ -348,11 +348,11 @@ def test_editing_a_module_of_tipcheck_changes_the_keys():
     """In a development install the version stays the same while a rule changes: the cache must
     not bring back what the old rule found."""
     module = Path(cache_module.__file__).resolve().parent / "rules" / "__init__.py"
-    before = cache_module._code_stamp()
+    before = cache_module.code_stamp()
     info = module.stat()
     try:
         os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
-        assert cache_module._code_stamp() != before
+        assert cache_module.code_stamp() != before
     finally:
         os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns))
-    assert cache_module._code_stamp() == before
+    assert cache_module.code_stamp() == before

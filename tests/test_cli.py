@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Dict, List
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 
 import tipcheck
-from tipcheck.cli import cli
 from tipcheck.rules import ALL_RULES
 
 # One safe fix (a literal) and one unsafe fix (a non-literal flag).
@@ -92,14 +91,6 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode("utf-8"))
     return path
-
-
-def invoke(*args: str):
-    result = CliRunner().invoke(cli, list(args))
-    # An exception other than SystemExit escaping the command is always a bug.
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def lines(text: str) -> List[str]:

@@ -17,6 +17,7 @@ from typing import List
 import libcst as cst
 import pytest
 from click.testing import CliRunner
+from conftest import invoke
 
 from tipcheck import fixing
 from tipcheck.cli import cli
@@ -38,13 +39,6 @@ BOM = b"\xef\xbb\xbf"
 def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def invoke(*args: str):
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def put(path: Path, data: bytes) -> Path:

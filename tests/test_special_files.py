@@ -18,11 +18,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 
 import tipcheck
 import tipcheck.discovery
-from tipcheck.cli import cli
 from tipcheck.discovery import discover
 from tipcheck.source import MAX_NOTEBOOK_BYTES, MAX_SOURCE_BYTES, SourceError, read_bytes
 
@@ -36,13 +35,6 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "train.py").write_text(FINDING)
     return tmp_path
-
-
-def invoke(*args: str):
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def _limit_memory() -> None:  # in the child: a regression fails with MemoryError, not the machine

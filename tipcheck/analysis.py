@@ -5,20 +5,18 @@ This is the unit that runs in a worker process (tipcheck.pool) and that the cach
 (tipcheck.cache). The tree travels between processes pickled and is stored as plain data
 (tipcheck.treedata: the cache folder is in the repository, so nothing read from it may run code);
 either is several times faster to read back than parsing again. Everything here is a plain
-function of the file's path, text and rules.
+function of the file's path, text and rules. The parser and the rules are imported when a file is
+analysed, not with this module: the cache (tipcheck.cachedata) reads a FileAnalysis without them.
 """
 
 from __future__ import annotations
 
-import pickle
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Tuple
 
-from tipcheck import parsing
 from tipcheck.codes import TOO_COMPLEX
-from tipcheck.diagnostics import Diagnostic
-from tipcheck.parsing import InternalError, too_complex
+from tipcheck.diagnostics import Diagnostic, InternalError
 from tipcheck.source import SourceFile
 
 
@@ -52,6 +50,8 @@ class FileAnalysis:
         """The (module, facts) pair, unpickled or rebuilt from its data when needed; None when
         there is none (or its data is not a tree: tipcheck.treedata.InvalidData)."""
         if self.tree is None and self.pickled_tree is not None:
+            import pickle
+
             self.tree = pickle.loads(self.pickled_tree)  # from our own worker process, never from disk
             self.pickled_tree = None
         elif self.tree is None and self.encoded_tree is not None:
@@ -68,12 +68,13 @@ class FileAnalysis:
 def analyse(task: Task) -> FileAnalysis:
     """Parse, build facts, run the file rules; build the flow summary when project rules need it."""
     from tipcheck.context import RuleContext
+    from tipcheck.parsing import parse_source, too_complex
     from tipcheck.rules import RULES_BY_CODE
 
     source = SourceFile(path=task.path, text=task.text, encoding=task.encoding)
     result = FileAnalysis(task.path)
     rules = [RULES_BY_CODE[code] for code in task.codes]
-    parsed = parsing.parse_source(source, result)
+    parsed = parse_source(source, result)
     if parsed is None:
         return result
     module, facts = parsed
@@ -104,6 +105,8 @@ def analyse(task: Task) -> FileAnalysis:
 def pickle_tree(tree) -> Optional[bytes]:
     """The tree and facts pickled, or None when the tree is too deep to pickle (the project step
     then parses the file again)."""
+    import pickle
+
     try:
         return pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
     except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
@@ -133,6 +136,8 @@ def run_rules(ctx, rules: Sequence, result: FileAnalysis) -> None:
             # and says so once, rather than an internal error.
             del ctx.diagnostics[before:]
             if not any(d.code == TOO_COMPLEX for d in ctx.diagnostics):
+                from tipcheck.parsing import too_complex
+
                 ctx.diagnostics.append(too_complex(ctx.source))
         except Exception as exc:
             del ctx.diagnostics[before:]

@@ -30,7 +30,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from typing import Any, Iterable, List, Optional
 
 from tipcheck import __version__
@@ -50,38 +49,63 @@ _VERSION_FOLDER = re.compile(r"[0-9a-f]{16}")
 
 
 def _runtime() -> str:
-    try:
-        from importlib.metadata import version
-
-        libcst = version("libcst")
-    except Exception:
-        libcst = "?"
     return (
-        f"tipcheck {__version__} ({_code_stamp()}); cache layout {LAYOUT}; "
-        f"python {sys.version_info[0]}.{sys.version_info[1]}; libcst {libcst}; {_secret()}"
+        f"tipcheck {__version__} ({code_stamp()}); cache layout {LAYOUT}; "
+        f"python {sys.version_info[0]}.{sys.version_info[1]}; libcst {libcst_version()}; {_secret()}"
     )
 
 
-def _code_stamp() -> str:
+_VERSION_LINE = re.compile(r"""^__version__\s*=\s*(?:version\s*=\s*)?['"]([^'"]+)['"]""", re.MULTILINE)
+
+
+def libcst_version() -> str:
+    """LibCST's version, from the ``_version.py`` of the first ``libcst`` package on the path:
+    without importing LibCST (a run answered by the cache never does) nor importlib.metadata (a
+    tenth of such a run); from the metadata where that file is not found."""
+    for folder in sys.path:
+        try:
+            with open(os.path.join(folder or ".", "libcst", "_version.py"), encoding="utf-8") as handle:
+                found = _VERSION_LINE.search(handle.read())
+        except (OSError, ValueError):
+            continue
+        if found:
+            return found.group(1)
+    try:
+        from importlib.metadata import version
+
+        return version("libcst")
+    except Exception:
+        return "?"
+
+
+def code_stamp() -> str:
     """The size and time of each of tipcheck's own modules: an edited rule (in a development
     install, where the version stays the same) makes new keys, rather than old findings."""
     package = os.path.dirname(os.path.abspath(__file__))
     stamp = hashlib.blake2b(digest_size=8)
     for folder, folders, names in os.walk(package):
-        folders.sort()
+        folders[:] = sorted(name for name in folders if name != "__pycache__")  # no module in there
+        relative = folder[len(package) + 1 :]  # what os.path.relpath says, at a fraction of its cost
         for name in sorted(names):
             if name.endswith(".py"):
                 try:
                     info = os.stat(os.path.join(folder, name))
                 except OSError:
                     continue
-                stamp.update(
-                    f"{os.path.relpath(os.path.join(folder, name), package)} {info.st_size} {info.st_mtime_ns}\n".encode()
-                )
+                stamp.update(f"{os.path.join(relative, name)} {info.st_size} {info.st_mtime_ns}\n".encode())
     return stamp.hexdigest()
 
 
 SECRET_ENV_VAR = "TIPCHECK_CACHE_SECRET_DIR"
+
+
+def user_dir() -> str:
+    """tipcheck's folder for this user, outside any checkout: ``$TIPCHECK_CACHE_SECRET_DIR``, else
+    ``$XDG_CACHE_HOME/tipcheck``, else ``~/.cache/tipcheck``. It holds the secret (below) and the
+    catalogue of the rules (tipcheck.ruleinfo)."""
+    return os.environ.get(SECRET_ENV_VAR) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tipcheck"
+    )
 
 
 def _secret() -> str:
@@ -90,9 +114,7 @@ def _secret() -> str:
     from the repository, so an entry planted or committed in the cache folder is never read at all:
     it can neither run code nor hide a finding. Where that file cannot be kept, keys are made
     without it (entries are still data only)."""
-    base = os.environ.get(SECRET_ENV_VAR) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tipcheck"
-    )
+    base = user_dir()
     path = os.path.join(base, "secret")
     try:
         with open(path, encoding="ascii") as handle:
@@ -104,6 +126,8 @@ def _secret() -> str:
     value = os.urandom(32).hex()
     try:
         os.makedirs(base, mode=0o700, exist_ok=True)
+        import tempfile
+
         handle, temporary = tempfile.mkstemp(dir=base, prefix=".tmp-")  # created 0600
         with os.fdopen(handle, "w", encoding="ascii") as out:
             out.write(value + "\n")
@@ -190,17 +214,7 @@ class Cache:
             if not os.path.isdir(folder):
                 self._prepare()
                 os.makedirs(folder, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                os.replace(temporary, path)  # atomic: a reader sees the old entry or the new one
-            except BaseException:
-                try:
-                    os.unlink(temporary)
-                except OSError:
-                    pass
-                raise
+            write_atomically(path, data)  # a reader sees the old entry or the new one
         except OSError:
             # A read-only or full disk: run without a cache rather than fail.
             self._usable = False
@@ -210,8 +224,8 @@ class Cache:
         os.makedirs(self.directory, exist_ok=True)
         gitignore = os.path.join(self.directory, ".gitignore")
         if not os.path.exists(gitignore):
-            self._write_small(gitignore, _GITIGNORE)
-            self._write_small(os.path.join(self.directory, "CACHEDIR.TAG"), _CACHEDIR_TAG)
+            write_atomically(gitignore, _GITIGNORE.encode())
+            write_atomically(os.path.join(self.directory, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
 
     @staticmethod
     def own_entries(directory: str) -> Optional[List[str]]:
@@ -237,9 +251,20 @@ class Cache:
         ]
         return own + ["CACHEDIR.TAG"]
 
-    @staticmethod
-    def _write_small(path: str, text: str) -> None:
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write a file through a temporary file renamed into place: another process reads the old
+    content or the new one, never half of it. Raises OSError."""
+    import tempfile  # only when writing: a run answered by the cache writes nothing
+
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from tipcheck.analysis import FileAnalysis, InternalError
-from tipcheck.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from tipcheck.analysis import FileAnalysis
+from tipcheck.diagnostics import Applicability, Diagnostic, Edit, Fix, InternalError, Location
 
 
 class _Invalid(Exception):

@@ -1,20 +1,23 @@
-"""The command line: `tipcheck lint`, `tipcheck fix`, `tipcheck rules`, `tipcheck rule CODE`."""
+"""The command line: `tipcheck lint` (also `tipcheck check`, as Ruff's), `tipcheck fix`, `tipcheck
+rules`, `tipcheck rule CODE`.
+
+Start-up is kept short (a run answered by the cache is mostly start-up): what only some runs need
+(fixing, and with it LibCST and the rules) is imported where it is used; the options `lint` and
+`fix` share are tipcheck.options, where their output goes tipcheck.output.printer, and `lint
+--watch` tipcheck.watch."""
 
 from __future__ import annotations
 
 import atexit
-import difflib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import click
 
-from tipcheck import __version__
-from tipcheck.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from tipcheck.cache import ENV_VAR as ENV_CACHE_DIR
+from tipcheck import __version__, watch
 from tipcheck.cache import Cache
 from tipcheck.cache import default_dir as default_cache_dir
 from tipcheck.codes import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, IO_ERROR
@@ -31,12 +34,12 @@ from tipcheck.engine import (
     lint_paths,
     notebook_source,
 )
-from tipcheck.fixing import fix_paths, fix_sources
 from tipcheck.limits import run_with_deep_stack
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
+from tipcheck.options import common_options
 from tipcheck.output import (
-    FORMATS,
     HUMAN_FORMATS,
+    Printer,
     Progress,
     concise,
     display_path,
@@ -48,86 +51,10 @@ from tipcheck.output import (
 from tipcheck.output import statistics as output_statistics
 from tipcheck.policy import Policy
 from tipcheck.pool import default_jobs, tune_gc
-from tipcheck.rules import ALL_RULES
-from tipcheck.rules.base import Rule
+from tipcheck.ruleinfo import RuleInfo, catalogue
 from tipcheck.source import SourceError, SourceFile
 from tipcheck.suppression import add_noqa
 from tipcheck.writing import write_file
-
-
-def _common(func):
-    options = [
-        click.argument("paths", nargs=-1, type=click.Path()),
-        click.option(
-            "--select",
-            multiple=True,
-            metavar="CODES",
-            help="Rule codes or prefixes to enable, replacing the config's (e.g. TIP2).",
-        ),
-        click.option(
-            "--extend-select",
-            multiple=True,
-            metavar="CODES",
-            help="Rule codes or prefixes to enable on top of the config's.",
-        ),
-        click.option("--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to disable."),
-        click.option(
-            "--format",
-            "output_format",
-            type=click.Choice(FORMATS),
-            default=None,
-            help="Output format (default: full, or the config's).",
-        ),
-        click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Include fixes that may change behaviour."),
-        click.option(
-            "--preview/--no-preview",
-            default=None,
-            help="Enable the preview rules (new, off by default; `tipcheck rules` marks them).",
-        ),
-        click.option(
-            "--respect-gitignore/--no-respect-gitignore",
-            default=None,
-            help="Skip files that .gitignore ignores (default: yes).",
-        ),
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False),
-            default=None,
-            help="Use this config file (pyproject.toml or tipcheck.toml) for every file.",
-        ),
-        click.option(
-            "--show-settings", is_flag=True, help="Print the settings that apply to the first path, and exit."
-        ),
-        click.option("--stdin-filename", default=None, help="The file name to give the source read from stdin (`-`)."),
-        click.option(
-            "--output-file",
-            "-o",
-            type=click.Path(dir_okay=False),
-            default=None,
-            help="Write the findings to this file instead of stdout.",
-        ),
-        click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
-        click.option(
-            "--jobs",
-            "-j",
-            type=click.IntRange(min=1),
-            default=None,
-            metavar="N",
-            help="Processes for parsing and analysis (default: the number of CPUs).",
-        ),
-        click.option("--no-cache", is_flag=True, envvar="TIPCHECK_NO_CACHE", help="Neither read nor write the cache."),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False),
-            envvar=ENV_CACHE_DIR,
-            default=None,
-            help=f"Where to keep the cache (default: {DEFAULT_CACHE_DIR}/ in the project root; also ${ENV_CACHE_DIR}).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 @dataclass
@@ -142,11 +69,16 @@ class _Run:
     respect_gitignore: bool
     jobs: int = 1
     cache: Optional[Cache] = None
+    printer: Printer = field(default_factory=Printer)
+    verbose: bool = False
+    exit_zero: bool = False  # --exit-zero: findings do not make the exit code 1
+    stdin_filename: Optional[str] = None
 
-    def rules_for(self, paths: Sequence[str]) -> List[Rule]:
-        """Every rule enabled for at least one of the files (the policy drops the others' findings)."""
+    def rules_for(self, paths: Sequence[str]) -> List[RuleInfo]:
+        """Every rule enabled for at least one of the files (the policy drops the others' findings):
+        their catalogue entries, so that a run answered by the cache does not import the rules."""
         codes = set().union(*(self.resolver.for_path(p).enabled_codes_for(p) for p in paths)) if paths else set()
-        return [rule for rule in ALL_RULES if rule.code in codes]
+        return [rule for rule in catalogue() if rule.code in codes]
 
 
 def _setup(
@@ -161,6 +93,7 @@ def _setup(
     no_cache=False,
     cache_dir=None,
     preview=None,
+    printer: Optional[Printer] = None,
 ) -> _Run:
     try:
         overrides = Overrides(
@@ -178,12 +111,40 @@ def _setup(
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     run = _Run(resolver, base, Policy(resolver), base.output_format, base.unsafe_fixes, base.respect_gitignore)
+    run.printer = printer or run.printer
     run.jobs = jobs or default_jobs()
     if not no_cache:
         # As Ruff: in the project root (the folder of the config file in use), else here.
         root = os.path.dirname(base.path) if base.path else os.getcwd()
         run.cache = Cache(cache_dir or default_cache_dir(root))
     return run
+
+
+def _start(paths, options) -> _Run:
+    """The run that `lint` and `fix` options (tipcheck.options) describe; --show-settings ends here."""
+    run = _setup(
+        options["select"],
+        options["extend_select"],
+        options["ignore"],
+        options["output_format"],
+        options["unsafe_fixes"],
+        options["respect_gitignore"],
+        options["config_path"],
+        options["jobs"],
+        options["no_cache"],
+        options["cache_dir"],
+        options["preview"],
+        printer=Printer(options["level"], options["output_file"]),
+    )
+    run.verbose, run.exit_zero, run.stdin_filename = options["verbose"], options["exit_zero"], options["stdin_filename"]
+    if options["show_settings"]:
+        _show_settings(run, paths)
+    return run
+
+
+def _exit_code(run: _Run, failed: bool, findings: bool) -> int:
+    """2 on an error (whatever --exit-zero says, as Ruff), else 1 with findings unless --exit-zero."""
+    return EXIT_ERROR if failed else EXIT_FINDINGS if findings and not run.exit_zero else EXIT_OK
 
 
 def _files(run: _Run, paths) -> Tuple[List[str], List[str]]:
@@ -198,11 +159,10 @@ def _files(run: _Run, paths) -> Tuple[List[str], List[str]]:
     if found.unapplied_gitignores:
         first = display_path(os.path.join(found.unapplied_gitignores[0], ".gitignore"))
         more = len(found.unapplied_gitignores) - 1
-        click.echo(
-            f"warning: {first}{f' (and {more} more)' if more else ''} not applied: not inside a git "
+        run.printer.warning(
+            f"{first}{f' (and {more} more)' if more else ''} not applied: not inside a git "
             "repository (as in git and Ruff, .gitignore files apply inside one only); use "
-            "`extend-exclude` to exclude those files",
-            err=True,
+            "`extend-exclude` to exclude those files"
         )
     return found.files, found.problems()
 
@@ -248,25 +208,15 @@ def _order(diags: List[Diagnostic]) -> None:
     diags.sort(key=lambda d: (display_path(d.path), *d.sort_key[1:]))
 
 
-def _emit(text: str, output_file: Optional[str], color: bool = False) -> None:
-    if output_file is None:
-        click.echo(text, nl=False, color=color or None)  # click strips colour off a terminal unless told
-        return
-    try:
-        with open(output_file, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        click.echo(f"error: cannot write {output_file}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_ERROR)
-
-
 def _render(run: _Run, diags: List[Diagnostic], sources: Dict[str, SourceFile], output_file: Optional[str]) -> str:
     color = output_file is None and use_color(sys.stdout)
     notebooks = {path: source.notebook for path, source in sources.items() if source.notebook is not None}
     return render(run.output_format, diags, sources, run.unsafe, color=color, notebooks=notebooks)
 
 
-def _read_stdin(filename: Optional[str], verbose: bool = False) -> Tuple[Optional[SourceFile], bytes]:
+def _read_stdin(
+    filename: Optional[str], verbose: bool = False, printer: Optional[Printer] = None
+) -> Tuple[Optional[SourceFile], bytes]:
     """The source read from stdin and its bytes; a notebook when ``filename`` ends with .ipynb
     (None for one that is not Python: it is not linted)."""
     data = sys.stdin.buffer.read()
@@ -276,7 +226,7 @@ def _read_stdin(filename: Optional[str], verbose: bool = False) -> Tuple[Optiona
             source = notebook_source(Notebook.read(data, path=name))
             if isinstance(source, Skipped):
                 if verbose:
-                    click.echo(f"note: {display_path(name)} skipped: {source.reason}", err=True)
+                    (printer or Printer()).note(f"{display_path(name)} skipped: {source.reason}")
                 return None, data
             return source, data
         return SourceFile.from_bytes(name, data), data
@@ -285,11 +235,11 @@ def _read_stdin(filename: Optional[str], verbose: bool = False) -> Tuple[Optiona
         sys.exit(EXIT_ERROR)
 
 
-def _report_skipped(results: List[FileResult], verbose: bool) -> None:
-    if verbose:
+def _report_skipped(results: List[FileResult], run: _Run) -> None:
+    if run.verbose:
         for result in results:
             if result.skipped:
-                click.echo(f"note: {display_path(result.path)} skipped: {result.skipped}", err=True)
+                run.printer.note(f"{display_path(result.path)} skipped: {result.skipped}")
 
 
 def _show_settings(run: _Run, paths) -> None:
@@ -306,85 +256,84 @@ def cli() -> None:
 
 
 @cli.command()
-@_common
+@common_options
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead of listing them.")
 @click.option(
     "--add-noqa",
     is_flag=True,
     help="Add `# noqa: CODE` to every line with a finding (to adopt tipcheck in a legacy code base).",
 )
-def lint(
-    paths,
-    select,
-    extend_select,
-    ignore,
-    output_format,
-    unsafe_fixes,
-    preview,
-    respect_gitignore,
-    config_path,
-    show_settings,
-    stdin_filename,
-    output_file,
-    verbose,
-    jobs,
-    no_cache,
-    cache_dir,
-    statistics,
-    add_noqa,
-):
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply the fixes, as `tipcheck fix` does.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (as `fix --diff`).")
+@click.option("--watch", "-w", "watching", is_flag=True, help="Lint again whenever a file changes (Ctrl-C stops).")
+def lint(paths, statistics, add_noqa, apply_fixes, diff, watching, **options):
     """Report the findings in PATHS (default: the current folder; `-` reads stdin)."""
-    run = _setup(
-        select,
-        extend_select,
-        ignore,
-        output_format,
-        unsafe_fixes,
-        respect_gitignore,
-        config_path,
-        jobs,
-        no_cache,
-        cache_dir,
-        preview,
-    )
-    if show_settings:
-        _show_settings(run, paths)
+    if add_noqa and (apply_fixes or diff):
+        raise click.UsageError("--add-noqa cannot be used with --fix or --diff")
+    if watching and (paths == ("-",) or add_noqa):
+        raise click.UsageError("--watch cannot be used with stdin (`-`) or --add-noqa")
+    if apply_fixes or diff:
+        once = partial(_fix, paths, diff, statistics, options)
+    else:
+        once = partial(_lint, paths, statistics, add_noqa, options)
+    if watching:
+        _watch(once, paths, options["level"])
+    sys.exit(once()[0])
+
+
+def _lint(paths, statistics: bool, add_noqa: bool, options) -> Tuple[int, _Run, List[str]]:
+    """One `lint`: its exit code, its run, and the files it linted."""
+    run = _start(paths, options)
+    printer = run.printer
     if paths == ("-",):
-        source, data = _read_stdin(stdin_filename, verbose)
+        source, data = _read_stdin(run.stdin_filename, run.verbose, printer)
         if source is None and add_noqa:  # a notebook in another language: echoed as it came
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         results = check_sources([source], run.rules_for([source.path]), run.policy) if source is not None else []
-        files, missing = [stdin_filename or "-"], []
+        files, missing = [run.stdin_filename or "-"], []
     else:
         files, missing = _files(run, paths)
-        with Progress(len(files), sys.stderr) as progress:  # drawn only on a terminal, for long runs
+        # Drawn only on a terminal, for long runs, and not when quiet.
+        with Progress(len(files) if printer.chatty else 0, sys.stderr) as progress:
             results = lint_paths(files, run.rules_for(files), run.policy, progress.update, run.jobs, run.cache)
     diags = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
     _order(diags)
     sources = {r.path: r.source for r in results if r.source is not None}
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
-        click.echo("warning: No Python files found under the given path(s)", err=True)
-    _report_skipped(results, verbose)
+        printer.warning("No Python files found under the given path(s)")
+    _report_skipped(results, run)
     if add_noqa:
-        failures = _add_noqa(results, paths == ("-",))
+        failures = _add_noqa(results, paths == ("-",), printer)
         _report_write_failures(failures)
-        _report_errors(errors, verbose)
-        sys.exit(EXIT_ERROR if errors or failures else EXIT_OK)
+        _report_errors(errors, run.verbose)
+        return _exit_code(run, bool(errors or failures), False), run, files
     if statistics:
-        _emit(output_statistics(diags, run.unsafe), output_file)
+        printer.findings(output_statistics(diags, run.unsafe))
     else:
-        _emit(
-            _render(run, diags, sources, output_file), output_file, color=output_file is None and use_color(sys.stdout)
-        )
+        color = printer.output_file is None and use_color(sys.stdout)
+        printer.findings(_render(run, diags, sources, printer.output_file), color=color)
         if run.output_format in HUMAN_FORMATS:
-            click.echo(lint_summary(diags, run.unsafe, _unchecked(errors)), nl=False)
-    _report_errors(errors, verbose)
-    sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diags else EXIT_OK)
+            printer.summary(lint_summary(diags, run.unsafe, _unchecked(errors)))
+    _report_errors(errors, run.verbose)
+    return _exit_code(run, bool(errors), bool(diags)), run, files
 
 
-def _add_noqa(results: List[FileResult], stdin: bool) -> List[Tuple[str, str]]:
+def _watch(once: Callable[[], Tuple[int, _Run, List[str]]], paths, level: str) -> None:
+    """`lint --watch` (tipcheck.watch): each run watches its files, the paths given and the config
+    files in use."""
+
+    def run_once() -> List[str]:
+        _, run, files = once()
+        configs = {run.resolver.for_path(path).path for path in files} | {run.base.path}
+        return [*files, *(paths or (".",)), *(config for config in configs if config)]
+
+    watch.watch(run_once, Printer(level))
+    sys.exit(EXIT_OK)  # not reached: Ctrl-C ends watching (tipcheck.cli.run)
+
+
+def _add_noqa(results: List[FileResult], stdin: bool, printer: Printer) -> List[Tuple[str, str]]:
     """Add the comments and write the files (with stdin: echo the source, commented or not, as an
     editor piping its buffer through expects); the files that could not be written."""
     added = skipped = 0
@@ -402,71 +351,49 @@ def _add_noqa(results: List[FileResult], stdin: bool) -> List[Tuple[str, str]]:
             if not _write_back(source.path, partial(source.encode_fixed, outcome.text), failures):
                 continue
         added, skipped = added + outcome.added, skipped + outcome.skipped
-    click.echo(f"Added {added} noqa directive{'' if added == 1 else 's'}.", err=stdin)
+    printer.summary(f"Added {added} noqa directive{'' if added == 1 else 's'}.\n", err=stdin)
     if skipped:
-        click.echo(f"{skipped} finding(s) could not take a comment (inside a multi-line string).", err=True)
+        printer.summary(f"{skipped} finding(s) could not take a comment (inside a multi-line string).\n", err=True)
     return failures
 
 
 @cli.command()
-@_common
+@common_options
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff and write nothing.")
-def fix(
-    paths,
-    select,
-    extend_select,
-    ignore,
-    output_format,
-    unsafe_fixes,
-    preview,
-    respect_gitignore,
-    config_path,
-    show_settings,
-    stdin_filename,
-    output_file,
-    verbose,
-    jobs,
-    no_cache,
-    cache_dir,
-    diff,
-):
+def fix(paths, diff, **options):
     """Apply the fixes to PATHS (safe ones; unsafe ones too with --unsafe-fixes). With `-`, read
     stdin and write the fixed source to stdout (for editors)."""
-    run = _setup(
-        select,
-        extend_select,
-        ignore,
-        output_format,
-        unsafe_fixes,
-        respect_gitignore,
-        config_path,
-        jobs,
-        no_cache,
-        cache_dir,
-        preview,
-    )
-    if show_settings:
-        _show_settings(run, paths)
+    sys.exit(_fix(paths, diff, False, options)[0])
+
+
+def _fix(paths, diff: bool, statistics: bool, options) -> Tuple[int, _Run, List[str]]:
+    """One `fix` (or `lint --fix`): its exit code, its run, and the files it fixed."""
+    run = _start(paths, options)
+    printer = run.printer
     if paths == ("-",):
-        _fix_stdin(run, stdin_filename, verbose)
+        _fix_stdin(run, run.stdin_filename, run.verbose)
+    from tipcheck.fixing import fix_paths  # LibCST: only when fixing
+
     files, missing = _files(run, paths)
     results = fix_paths(files, run.rules_for(files), run.unsafe, run.policy, run.jobs, run.cache)
     errors = [e for r in results for e in r.errors]
     if not files and not missing:
-        click.echo("warning: No Python files found under the given path(s)", err=True)
-    _report_skipped(results, verbose)
+        printer.warning("No Python files found under the given path(s)")
+    _report_skipped(results, run)
     fixed = 0
     diffs: List[str] = []
     failures: List[Tuple[str, str]] = []
     for result in results:
         for message in dict.fromkeys(result.dropped_fixes):
-            click.echo(f"warning: {message}", err=True)
+            printer.warning(message)
         if result.fixed_text is None:
             continue
         source = result.source
         if diff and source.notebook is not None:
             diffs.append(source.notebook.diff(result.fixed_text, display_path(source.path)))
         elif diff:
+            import difflib
+
             diffs.extend(
                 difflib.unified_diff(
                     source.text.splitlines(keepends=True),
@@ -481,20 +408,20 @@ def fix(
             continue
         fixed += result.fixed_count
     if diff:
-        _emit("".join(diffs), output_file)
+        printer.findings("".join(diffs))
     remaining = _missing_diagnostics(missing) + [d for r in results for d in r.diagnostics]
     _order(remaining)
     # What remains is located in the fixed text, not in the text that was read.
     sources = {r.path: _after_fix(r) for r in results if r.source is not None}
-    if not diff and remaining:
-        _emit(_render(run, remaining, sources, output_file), output_file)
+    if statistics and not diff:
+        printer.findings(output_statistics(remaining, run.unsafe))
+    elif not diff and remaining:
+        printer.findings(_render(run, remaining, sources, printer.output_file))
     if run.output_format in HUMAN_FORMATS:
-        click.echo(fix_summary(fixed, remaining, run.unsafe, diff, _unchecked(errors)), nl=False, err=diff)
+        printer.summary(fix_summary(fixed, remaining, run.unsafe, diff, _unchecked(errors)), err=diff)
     _report_write_failures(failures)
-    _report_errors(errors, verbose)
-    if errors or failures:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if remaining or (diff and fixed) else EXIT_OK)
+    _report_errors(errors, run.verbose)
+    return _exit_code(run, bool(errors or failures), bool(remaining or (diff and fixed))), run, files
 
 
 def _after_fix(result: FileResult) -> SourceFile:
@@ -510,11 +437,13 @@ def _after_fix(result: FileResult) -> SourceFile:
 
 def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
     """`tipcheck fix -`: the fixed source on stdout, what remains on stderr."""
-    source, data = _read_stdin(stdin_filename, verbose)
+    source, data = _read_stdin(stdin_filename, verbose, run.printer)
     if source is None:  # a notebook in another language: given back as it came
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         sys.exit(EXIT_OK)
+    from tipcheck.fixing import fix_sources
+
     [result] = fix_sources([source], run.rules_for([source.path]), run.unsafe, run.policy)
     output = data  # nothing fixed: the bytes as they came
     if result.fixed_text is not None:
@@ -522,16 +451,17 @@ def _fix_stdin(run: _Run, stdin_filename: Optional[str], verbose: bool) -> None:
             output = source.encode_fixed(result.fixed_text)
         except (NotebookError, UnicodeEncodeError) as exc:
             result.errors.append(InternalError(source.path, None, f"cannot write the fixed source: {exc}", ""))
-    sys.stdout.buffer.write(output)
+    sys.stdout.buffer.write(output)  # the fixed source is the product, at every level
     sys.stdout.flush()
     if result.diagnostics:
-        click.echo(concise(result.diagnostics, run.unsafe), nl=False, err=True)
+        run.printer.findings(concise(result.diagnostics, run.unsafe), err=True)
     _report_errors(result.errors, verbose)
-    sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if result.diagnostics else EXIT_OK)
+    sys.exit(_exit_code(run, bool(result.errors), bool(result.diagnostics)))
 
 
 for _command in (clean, list_rules, show_rule, harness, verify):  # tipcheck.commands
     cli.add_command(_command)
+cli.add_command(lint, "check")  # Ruff's name for it
 
 
 def main() -> None:
@@ -541,8 +471,7 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        sys.exit(_interrupted())
     except Exception as exc:  # never a traceback to the user
         click.echo(f"error: internal error: {exc!r}", err=True)
         sys.exit(EXIT_ERROR)
@@ -556,8 +485,15 @@ def run() -> None:
     except SystemExit as exc:
         _exit(exc.code)
     except KeyboardInterrupt:  # while this thread waits for main's
-        click.echo("interrupted", err=True)
-        _exit(130)
+        _exit(_interrupted())
+
+
+def _interrupted() -> int:
+    """Ctrl-C: how `lint --watch` ends (0, quietly); anything else says it was interrupted (130)."""
+    if watch.ACTIVE.is_set():
+        return EXIT_OK
+    click.echo("interrupted", err=True)
+    return 130
 
 
 def _exit(code) -> None:

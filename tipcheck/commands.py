@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 
 import click
@@ -17,8 +16,6 @@ from tipcheck.cache import ENV_VAR as ENV_CACHE_DIR
 from tipcheck.cache import Cache
 from tipcheck.cache import default_dir as default_cache_dir
 from tipcheck.codes import EXIT_ERROR
-from tipcheck.docs import rule_page, rule_url
-from tipcheck.rules import ALL_RULES, RULES_BY_CODE
 from tipcheck.verify.command import verify  # noqa: F401  (registered by tipcheck.cli)
 
 
@@ -48,6 +45,8 @@ def clean(cache_dir):
             err=True,
         )
         sys.exit(EXIT_ERROR)
+    import shutil
+
     for name in own:  # the CACHEDIR.TAG last: a folder half cleaned is still known as a cache
         path = os.path.join(real, name)
         try:
@@ -80,6 +79,9 @@ def clean(cache_dir):
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(output_format):
     """List every rule."""
+    from tipcheck.docs import rule_url
+    from tipcheck.rules import ALL_RULES  # imports LibCST: not at start-up, which every command pays
+
     if output_format == "json":
         click.echo(
             json.dumps(
@@ -108,6 +110,9 @@ def list_rules(output_format):
 @click.argument("code")
 def show_rule(code):
     """Print the page of one rule (e.g. `tipcheck rule TIP201`)."""
+    from tipcheck.docs import rule_page
+    from tipcheck.rules import RULES_BY_CODE
+
     code = code.upper()
     if code not in RULES_BY_CODE:
         raise click.UsageError(f"unknown rule `{code}` (see `tipcheck rules`)")

@@ -41,12 +41,11 @@ Typical use (the CLI)::
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tipcheck import selection
 from tipcheck.configfile import (  # noqa: F401 (re-exported: the config's API)
@@ -66,8 +65,10 @@ from tipcheck.configfile import (  # noqa: F401 (re-exported: the config's API)
 from tipcheck.discovery import SKIPPED_DIRS
 from tipcheck.globs import GlobPattern, glob_problem, relative_to
 from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS  # noqa: F401 (re-exported)
-from tipcheck.rules import ALL_RULES
-from tipcheck.rules.base import Rule
+from tipcheck.ruleinfo import catalogue
+
+if TYPE_CHECKING:
+    from tipcheck.rules.base import Rule
 
 # Folders and files never walked into unless the config replaces `exclude` (extend-exclude adds).
 DEFAULT_EXCLUDE: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRS)) + ("*.egg-info",)
@@ -89,13 +90,15 @@ KEYS = (
 # -- rule codes ------------------------------------------------------------------------------
 
 
-PREVIEW_CODES = frozenset(rule.code for rule in ALL_RULES if rule.preview)
+# The rules' codes and flags come from their catalogue (tipcheck.ruleinfo): selecting rules does
+# not import them.
+PREVIEW_CODES = frozenset(rule.code for rule in catalogue() if rule.preview)
 
 
 def all_codes() -> Tuple[str, ...]:
     """Every code that selection applies to: the rules' codes (TIP001 among them, a rule whose
     findings the engine's suppression pass makes: tipcheck.codes), each once."""
-    return tuple(rule.code for rule in ALL_RULES)
+    return tuple(rule.code for rule in catalogue())
 
 
 def _normalize_selector(raw: str, where: str, path: Optional[str], key: str) -> str:
@@ -104,7 +107,9 @@ def _normalize_selector(raw: str, where: str, path: Optional[str], key: str) -> 
         raise ConfigError(f"{where}: empty rule selector", path, key)
     if not selection.is_known(selector, all_codes()):  # reserved prefixes such as TIP3 are known
         hint = ""
-        close = difflib.get_close_matches(selector, all_codes(), n=1)
+        from difflib import get_close_matches
+
+        close = get_close_matches(selector, all_codes(), n=1)
         if close:
             hint = f" (did you mean `{close[0]}`?)"
         raise ConfigError(f"{where}: unknown rule selector `{selector}`{hint}", path, key)
@@ -243,7 +248,9 @@ class Settings:
         for key, value in table.items():
             if key not in KEYS:
                 where = " in [tool.tipcheck]" if pyproject else ""
-                close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1, cutoff=0.6)
+                from difflib import get_close_matches
+
+                close = get_close_matches(key.replace("_", "-"), KEYS, n=1, cutoff=0.6)
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
                 known = ", ".join(KEYS)
                 raise ConfigError(f"unknown key `{key}`{where}{hint}; known keys: {known}", shown, key)
@@ -300,6 +307,8 @@ class Settings:
 
     def enabled_rules(self) -> List[Rule]:
         """The enabled rules, in ALL_RULES order (select, extend-select, ignore, then the CLI)."""
+        from tipcheck.rules import ALL_RULES
+
         return [rule for rule in ALL_RULES if rule.code in self.enabled_codes]
 
     def is_enabled(self, code: str) -> bool:
@@ -323,6 +332,8 @@ class Settings:
 
     def enabled_rules_for(self, path: str) -> List[Rule]:
         """The rules to run on ``path``: the enabled ones that per-file-ignores leave on."""
+        from tipcheck.rules import ALL_RULES
+
         codes = self.enabled_codes_for(path)
         return [rule for rule in ALL_RULES if rule.code in codes]
 

@@ -6,7 +6,6 @@ them). Every problem is a ConfigError naming the file and the key.
 from __future__ import annotations
 
 import os
-import tomllib
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS
@@ -68,6 +67,8 @@ def check_output_format(value: Any, path: Optional[str], key: str) -> str:
 
 
 def read_toml(path: str) -> Dict[str, Any]:
+    import tomllib  # where there is a config: not at every start-up
+
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
@@ -109,6 +110,8 @@ def is_tipcheck_config(path: str) -> bool:
         return False
     if b"tipcheck" not in data:
         return False
+    import tomllib
+
     try:
         parsed = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -1,4 +1,5 @@
-"""What a rule reports: diagnostics, fixes and the text edits a fix is made of."""
+"""What a rule reports: diagnostics, fixes and the text edits a fix is made of; and what the engine
+reports of a parser or rule that crashed (InternalError)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,14 @@ def located_diagnostic(source, code: str, message: str, row: int, column: int) -
     row = min(max(1, row), len(source.line_starts))
     column = min(max(1, column), len(source.line_text(row)) + 1)
     return file_diagnostic(source.path, code, message, row, column, source.line_text(row))
+
+
+@dataclass
+class InternalError:
+    """A parser or rule that crashed on a file (its findings there are lost); here, with no
+    dependency, so that the cache and the CLI read it without the parser."""
+
+    path: str
+    rule: Optional[str]
+    detail: str  # the exception, one line
+    trace: str  # the full traceback, shown with --verbose only

@@ -10,25 +10,27 @@ from __future__ import annotations
 import os
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
-from tipcheck import cachedata, parsing
+from tipcheck import cachedata
 from tipcheck.analysis import FileAnalysis, Task, run_rules, tree_data
 from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
 from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
-from tipcheck.context import RuleContext
-from tipcheck.diagnostics import Diagnostic, file_diagnostic, located_diagnostic
-from tipcheck.facts.modules import module_name_for
-from tipcheck.facts.training import ProjectFacts
+from tipcheck.diagnostics import Diagnostic, InternalError, file_diagnostic, located_diagnostic
+from tipcheck.modulenames import module_name_for
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
-from tipcheck.parsing import InternalError, python_syntax_check
 from tipcheck.policy import Policy
-from tipcheck.pool import run_tasks, thaw
-from tipcheck.prefilter import rules_per_file
-from tipcheck.rules.base import Rule
+from tipcheck.ruleinfo import implementations
 from tipcheck.source import SourceError, SourceFile
 from tipcheck.suppression import may_hold_directives
+
+if TYPE_CHECKING:
+    from tipcheck.rules.base import Rule
+
+# LibCST, the facts and the rules are imported where a file is analysed, not here: a run whose
+# findings all come from the cache never imports them (``rules`` may be catalogue entries,
+# tipcheck.ruleinfo, until a rule has to run).
 
 
 @dataclass
@@ -114,7 +116,10 @@ def check_sources(
         if cache is not None:
             _store(cache, file_keys[analysis.path], analysis)
 
-    analyses.update(run_tasks(tasks, jobs, done, trees_here=cache is None))
+    if tasks:
+        from tipcheck.pool import run_tasks
+
+        analyses.update(run_tasks(tasks, jobs, done, trees_here=cache is None))
     for path, analysis in analyses.items():
         results[path].diagnostics.extend(analysis.diagnostics)
         results[path].errors.extend(analysis.errors)
@@ -136,7 +141,10 @@ def check_sources(
             linted,
             hashes,
         )
-    thaw()
+    if tasks:
+        from tipcheck.pool import thaw
+
+        thaw()
     policy = policy or Policy()
     for source in sources:
         result = results[source.path]
@@ -187,6 +195,8 @@ def _check_syntax(
         elif digest in _SYNTAX_SEEN:
             answer = _SYNTAX_SEEN[digest]
         else:  # not seen, or a broken cache entry
+            from tipcheck.parsing import python_syntax_check
+
             error = python_syntax_check(source.text)
             answer = list(error) if error is not None else None
         answers[digest] = _SYNTAX_SEEN[digest] = answer
@@ -203,20 +213,23 @@ def _plan(
     sources: Sequence[SourceFile], rules: Sequence[Rule], cache: Optional[Cache], hashes: Dict[str, str]
 ) -> Dict[str, List[Rule]]:
     """The rules to run on each file (tipcheck.prefilter), from the cache when no file changed."""
-    if cache is None:
-        return rules_per_file(sources, rules)
-    plan_key = cache_key(
-        "plan",
-        cache.runtime,
-        [r.code for r in rules],
-        [(s.path, os.path.abspath(s.path), hashes[s.path]) for s in sources],
-    )
-    by_code = {rule.code: rule for rule in rules}
-    cached = cachedata.load_plan(cache.get("plan", plan_key), len(sources), by_code)
-    if cached is not None:
-        return {source.path: [by_code[code] for code in codes] for source, codes in zip(sources, cached)}
-    wanted = rules_per_file(sources, rules)
-    cache.put("plan", plan_key, [[rule.code for rule in wanted[source.path]] for source in sources])
+    plan_key = None
+    if cache is not None:
+        plan_key = cache_key(
+            "plan",
+            cache.runtime,
+            [r.code for r in rules],
+            [(s.path, os.path.abspath(s.path), hashes[s.path]) for s in sources],
+        )
+        by_code = {rule.code: rule for rule in rules}
+        cached = cachedata.load_plan(cache.get("plan", plan_key), len(sources), by_code)
+        if cached is not None:
+            return {source.path: [by_code[code] for code in codes] for source, codes in zip(sources, cached)}
+    from tipcheck.prefilter import rules_per_file  # the rules themselves decide (Rule.wanted)
+
+    wanted = rules_per_file(sources, implementations(rules))
+    if cache is not None and plan_key is not None:
+        cache.put("plan", plan_key, [[rule.code for rule in wanted[source.path]] for source in sources])
     return wanted
 
 
@@ -266,6 +279,9 @@ def _project_rules(
                 results[source.path].diagnostics.extend(diagnostics)
                 results[source.path].errors.extend(errors)
             return
+    from tipcheck.context import RuleContext
+    from tipcheck.facts.training import ProjectFacts
+
     trees = {}
     for source in sources:
         tree = _tree(source, analyses[source.path], cache, file_keys.get(source.path))
@@ -287,7 +303,7 @@ def _project_rules(
                 continue
             module, facts = trees[source.path]
             ctx = RuleContext(source, module, facts, project)
-            run_rules(ctx, [rule for rule in wanted[source.path] if rule.project], found[source.path])
+            run_rules(ctx, implementations([r for r in wanted[source.path] if r.project]), found[source.path])
             found[source.path].diagnostics = ctx.diagnostics
     for path, analysis in found.items():
         results[path].diagnostics.extend(analysis.diagnostics)
@@ -313,8 +329,10 @@ def _tree(source: SourceFile, analysis: FileAnalysis, cache: Optional[Cache], fi
     if tree is not None:
         return tree
     # A tree too deep to pickle or to keep, or a cache entry gone or not a tree.
+    from tipcheck.parsing import parse_source
+
     again = FileAnalysis(source.path)
-    parsed = parsing.parse_source(source, again)
+    parsed = parse_source(source, again)
     if parsed is None:
         return None
     try:

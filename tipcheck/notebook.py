@@ -33,7 +33,6 @@ and a notebook without changes comes back byte-identical.
 from __future__ import annotations
 
 import bisect
-import difflib
 import json
 import os
 import re
@@ -179,8 +178,10 @@ def _line_opcodes(old: List[str], new: List[str]) -> List[Tuple[str, int, int, i
     hi = 0
     while hi < n - lo and hi < m - lo and old[n - 1 - hi] == new[m - 1 - hi]:
         hi += 1
+    from difflib import SequenceMatcher  # when fixing: not at start-up
+
     ops: List[Tuple[str, int, int, int, int]] = [("equal", 0, lo, 0, lo)] if lo else []
-    matcher = difflib.SequenceMatcher(None, old[lo : n - hi], new[lo : m - hi], autojunk=False)
+    matcher = SequenceMatcher(None, old[lo : n - hi], new[lo : m - hi], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         ops.append((tag, i1 + lo, i2 + lo, j1 + lo, j2 + lo))
     if hi:
@@ -544,6 +545,8 @@ class Notebook:
     def diff(self, fixed_text: str, path: Optional[str] = None) -> str:
         """A unified diff per changed cell, headed ``--- a/PATH:cell N`` / ``+++ b/PATH:cell N``."""
         name = path if path is not None else (self.path or "<notebook>")
+        from difflib import unified_diff
+
         by_number = {cell.number: cell for cell in self._cells}
         out: List[str] = []
         for number, source in sorted(self.fixed_sources(fixed_text).items()):
@@ -552,7 +555,5 @@ class Notebook:
             for lines in (old, new):
                 if lines and not line_ending(lines[-1]):
                     lines[-1] += "\n"
-            out.extend(
-                difflib.unified_diff(old, new, fromfile=f"a/{name}:cell {number}", tofile=f"b/{name}:cell {number}")
-            )
+            out.extend(unified_diff(old, new, fromfile=f"a/{name}:cell {number}", tofile=f"b/{name}:cell {number}"))
         return "".join(out)

@@ -11,24 +11,15 @@ import ast
 import re
 import traceback
 import warnings
-from dataclasses import dataclass
 from typing import Optional, Tuple
 
 import libcst as cst
 
 from tipcheck.codes import INVALID_SYNTAX, TOO_COMPLEX
-from tipcheck.diagnostics import Diagnostic, located_diagnostic
+from tipcheck.diagnostics import Diagnostic, InternalError, located_diagnostic
 from tipcheck.facts import ModuleFacts
 from tipcheck.limits import NESTED_TOO_DEEPLY, TooComplex, precheck
 from tipcheck.source import SourceFile
-
-
-@dataclass
-class InternalError:
-    path: str
-    rule: Optional[str]
-    detail: str  # the exception, one line
-    trace: str  # the full traceback, shown with --verbose only
 
 
 def too_complex(source: SourceFile) -> Diagnostic:

@@ -9,13 +9,17 @@ process.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Callable, Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, Optional, Sequence
 
 from tipcheck.analysis import FileAnalysis, Task, analyse
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# multiprocessing and concurrent.futures are imported when workers start: the CLI imports this
+# module for default_jobs and tune_gc, and a run answered by the cache starts none.
 
 # Below this much text, starting worker processes costs more than it saves.
 MIN_PARALLEL_CHARS = 200_000
@@ -42,6 +46,8 @@ def default_jobs() -> int:
 
 
 def _context():
+    import multiprocessing
+
     # fork starts workers fastest (they inherit the imported modules); spawn elsewhere.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -84,6 +90,8 @@ def run_tasks(
     others = [task for task in by_size if not task.wants_tree]
     queue = deque(others + trees if trees_here else trees + others)
     workers = jobs - 1
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     # Forked workers share the parent's objects page by page; a collection in a worker that walked
     # them would copy every page it touches. Frozen objects are left out of collections (until thaw).
     gc.freeze()

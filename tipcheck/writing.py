@@ -21,7 +21,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 
 __all__ = ["write_file"]
 
@@ -60,6 +59,8 @@ def write_file(path: str, data: bytes) -> None:
 def _replace(real: str, data: bytes, info: os.stat_result) -> bool:
     """Replace ``real`` through a temporary file with its mode and owner; False (and nothing
     changed) when the owner cannot be copied onto the temporary file."""
+    import tempfile  # not at start-up: a lint run writes nothing
+
     fd, tmp = tempfile.mkstemp(prefix=".tipcheck-", suffix=".tmp", dir=os.path.dirname(real))
     try:
         with os.fdopen(fd, "wb") as handle:

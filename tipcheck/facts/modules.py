@@ -1,10 +1,10 @@
 """Module names and imports: which file of the linted project a dotted or relative name means.
 
-A file's dotted name comes from its package folders (those with an ``__init__.py``) and its stem.
-An import names a module by its full dotted name, or by the end of one when the tree is linted
-from inside a package (``engine`` for ``pkg.engine``), or relative to the importing file's
-package (``from ..data import build``). The longest prefix of the name that means a file wins;
-what follows it are names defined in that file.
+A file's dotted name comes from its package folders (those with an ``__init__.py``) and its stem
+(tipcheck.modulenames). An import names a module by its full dotted name, or by the end of one when
+the tree is linted from inside a package (``engine`` for ``pkg.engine``), or relative to the
+importing file's package (``from ..data import build``). The longest prefix of the name that means
+a file wins; what follows it are names defined in that file.
 
 Python finds more than packages, and so does the index:
 
@@ -35,20 +35,7 @@ import re
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tipcheck.facts import syspath
-
-
-def module_name_for(path: str) -> str:
-    """The dotted module name of a file: its package folders (those with __init__.py) and stem."""
-    path = os.path.abspath(path)
-    directory, filename = os.path.split(path)
-    parts = [os.path.splitext(filename)[0]]
-    if parts[0] == "__init__":
-        parts = []
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        directory, package = os.path.split(directory)
-        parts.insert(0, package)
-    return ".".join(parts)
-
+from tipcheck.modulenames import module_name_for
 
 _LIBRARIES = frozenset({"torch", "torchvision"})  # never a project file, whatever the folders say
 _AMBIGUOUS = object()

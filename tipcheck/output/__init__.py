@@ -23,8 +23,9 @@ pieces of the text output; :class:`Progress` draws a progress line on a terminal
 
 The package, by format family: ``formats`` (the names), ``places`` (paths and notebook cells as
 shown), ``text`` (full, concise, colour), ``machine`` (json, json-lines, github, sarif), ``stats``
-(``--statistics``), ``summary`` (the closing lines), ``progress``. This module re-exports them and
-holds :func:`render`, the one entry point.
+(``--statistics``), ``summary`` (the closing lines), ``progress``, ``printer`` (where the CLI's
+output goes, by log level: ``-q``, ``-s``). This module re-exports them and holds :func:`render`,
+the one entry point.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from tipcheck.output.machine import (
     sarif,
 )
 from tipcheck.output.places import Notebooks, display_path
+from tipcheck.output.printer import Printer
 from tipcheck.output.progress import Progress
 from tipcheck.output.stats import statistics, statistics_json
 from tipcheck.output.summary import fix_summary, lint_summary
@@ -58,6 +60,7 @@ __all__ = [
     "FORMATS",
     "HUMAN_FORMATS",
     "Notebooks",
+    "Printer",
     "Progress",
     "SARIF_SCHEMA_URI",
     "SARIF_VERSION",

@@ -1,4 +1,4 @@
-"""The names of the output formats, in one place (the CLI's ``--format``, the config's
+"""The names of the output formats, in one place (the CLI's ``--output-format``, the config's
 ``output-format`` and tipcheck.output.render all take them from here)."""
 
 FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github")
