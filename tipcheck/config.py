@@ -16,6 +16,8 @@ Keys (kebab-case, type-checked; an unknown key is an error)
     ``unsafe-fixes``, ``respect-gitignore``              booleans
     ``preview``                                          boolean: enable the preview rules too
     ``output-format``                                    one of OUTPUT_FORMATS (tipcheck.output.formats)
+    ``severity``                                         table: code or prefix -> one of SEVERITIES, how an
+                                                         editor shows the findings (tipcheck server)
 
 Globs (``per-file-ignores``, ``exclude``; tipcheck.globs) follow Ruff's matchers: a pattern matches a path when it
 matches the path relative to the config's folder (``tests/*.py``) or the path's file name alone
@@ -49,6 +51,7 @@ from functools import cached_property
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tipcheck import selection
+from tipcheck.codes import ENGINE_CODES
 from tipcheck.configfile import (  # noqa: F401 (re-exported: the config's API)
     CONFIG_FILE,
     CONFIG_FILES,
@@ -83,7 +86,11 @@ KEYS = (
     "output-format",
     "respect-gitignore",
     "preview",
+    "severity",
 )
+
+# The levels a finding can be shown at in an editor (the `severity` key; LSP's DiagnosticSeverity).
+SEVERITIES = ("error", "warning", "information", "hint")
 
 
 # -- rule codes ------------------------------------------------------------------------------
@@ -205,6 +212,7 @@ class Settings:
     output_format: str = "full"
     respect_gitignore: bool = True
     preview: bool = False
+    severity: Tuple[Tuple[str, str], ...] = ()  # (selector, level), as the config lists them
     cli: RuleSelection = RuleSelection()
 
     # -- construction --------------------------------------------------------------------------
@@ -255,6 +263,8 @@ class Settings:
                 values[key.replace("-", "_")] = boolean(value, shown, key)
             elif key == "output-format":
                 values["output_format"] = check_output_format(value, shown, key)
+            elif key == "severity":
+                values["severity"] = _severity(value, shown)
             elif key == "per-file-ignores":
                 if not isinstance(value, dict):
                     raise ConfigError(
@@ -329,6 +339,19 @@ class Settings:
     def is_ignored_for(self, path: str, code: str) -> bool:
         """Whether per-file-ignores turn ``code`` off for ``path``."""
         return any(selection.specificity(s, code) >= 0 for s in self.codes_ignored_for(path))
+
+    def severity_of(self, code: str) -> str:
+        """How an editor shows a finding of ``code``: "error" for the engine's own findings (a file
+        that does not parse, cannot be read or analysed), which no selector names; for a rule's,
+        the level of the most specific `severity` selector that names it, by default "warning"."""
+        if code in ENGINE_CODES:
+            return "error"
+        best, level = -1, "warning"
+        for selector, chosen in self.severity:
+            rank = selection.specificity(selector, code)
+            if rank > best:
+                best, level = rank, chosen
+        return level
 
     # -- files ---------------------------------------------------------------------------------
     @property
@@ -407,6 +430,7 @@ class Settings:
             f"output-format = {value(self.output_format)}",
             f"respect-gitignore = {value(self.respect_gitignore)}",
             f"preview = {value(self.preview)}",
+            "severity = {" + ", ".join(f"{json.dumps(s)} = {json.dumps(v)}" for s, v in self.severity) + "}",
         ]
         if not self.cli.empty:
             lines.append("")
@@ -418,6 +442,20 @@ class Settings:
                 lines.append(f"command-line ignore = {value(self.cli.ignore)}")
         lines += ["", f"enabled-codes = {value(sorted(self.enabled_codes))}"]
         return "\n".join(lines) + "\n"
+
+
+def _severity(value: Any, path: str) -> Tuple[Tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"`severity` must be a table of code = level, got {type_name(value)}", path, "severity")
+    levels = []
+    for selector, level in value.items():
+        key = f"severity.{json.dumps(selector)}"
+        if level not in SEVERITIES:
+            raise ConfigError(
+                f"`{key}`: {json.dumps(level)} is not a level (one of {', '.join(SEVERITIES)})", path, "severity"
+            )
+        levels.append((_normalize_selector(selector, f"`{key}`", path, "severity"), level))
+    return tuple(levels)
 
 
 def _split_codes(values: Optional[Iterable[str]]) -> Tuple[str, ...]:

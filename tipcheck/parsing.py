@@ -112,7 +112,7 @@ def python_syntax_check(text: str) -> Optional[Tuple[str, int, int]]:
     return (error.msg or "invalid syntax", error.lineno or 1, error.offset or 1)
 
 
-def parse_source(source: SourceFile, result) -> Optional[Tuple[cst.Module, ModuleFacts]]:
+def parse_source(source: SourceFile, result, previous=None) -> Optional[Tuple[cst.Module, ModuleFacts]]:
     """The tree and facts of a source; a syntax error, a file too deep to analyse or a crash is
     recorded on ``result``. CPython parses the text first (tipcheck.limits): LibCST never sees
     nesting that would crash it or take minutes to parse."""
