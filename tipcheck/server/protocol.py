@@ -103,7 +103,7 @@ class TipcheckServer(LanguageServer):
                 focus = {path for path in self.dirty if path in documents}
             self.dirty.clear()
             self._clear_gone(documents)
-            self.lint(documents, focus)
+            self.lint(documents, focus, always=True)
             others = [path for path in self.linter.dependents(documents) if path not in focus]
             for start in range(0, len(others), BATCH):
                 await asyncio.sleep(0)  # let the loop read the messages that came meanwhile
@@ -112,7 +112,9 @@ class TipcheckServer(LanguageServer):
                 self.lint(documents, others[start : start + BATCH])
             await asyncio.sleep(0)
 
-    def lint(self, documents: Dict[str, Document], paths: Iterable[str]) -> None:
+    def lint(self, documents: Dict[str, Document], paths: Iterable[str], always: bool = False) -> None:
+        """Lint ``paths`` and publish their findings: those that changed, or all (``always``: the
+        edited files, whose editors wait for the findings of their new version)."""
         try:
             results = self.linter.run(documents, list(paths))
         except Exception as exc:  # an engine bug must not take the editor's linter down
@@ -120,7 +122,7 @@ class TipcheckServer(LanguageServer):
             self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, f"tipcheck: internal error: {exc!r}"))
             return
         for path, result in results.items():
-            self.publish(documents[path], result)
+            self.publish(documents[path], result, always)
 
     def fresh(self, path: str) -> Optional[tuple]:
         """(document, result) of ``path`` as the editor has it now, linted first if it changed."""
@@ -130,14 +132,14 @@ class TipcheckServer(LanguageServer):
             return None
         result = self.linter.current(document)
         if result is None:
-            self.lint(documents, [path])
+            self.lint(documents, [path], always=True)
             result = self.linter.current(document)
             if result is None:
                 return None
         return document, result
 
     # -- publishing ---------------------------------------------------------------------------
-    def publish(self, document: Document, result: FileResult) -> None:
+    def publish(self, document: Document, result: FileResult, always: bool = False) -> None:
         by_uri: Dict[str, List[lsp.Diagnostic]] = {uri: [] for uri in document.places.uris()}
         settings = self.project.settings(document.path)
         for diagnostic in result.diagnostics:
@@ -150,7 +152,7 @@ class TipcheckServer(LanguageServer):
             )
         version = document.version if len(by_uri) == 1 else None
         for uri, diagnostics in by_uri.items():
-            if self.published.get(uri) == diagnostics:
+            if not always and self.published.get(uri) == diagnostics:
                 continue
             self.published[uri] = diagnostics
             self.text_document_publish_diagnostics(
