@@ -116,6 +116,15 @@ async def start(root: Path, options=None):
     def register(params):  # the server asks to watch the project's files: accepted
         return None
 
+    client.last_version = None
+    keep = client.protocol.fm.features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def published(params: lsp.PublishDiagnosticsParams) -> None:
+        keep(params)
+        client.last_version = params.version
+
+    client.protocol.fm.features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = published
+
     await client.start_io(sys.executable, "-m", "tipcheck", "server")
     await client.initialize_session(
         lsp.InitializeParams(
@@ -403,3 +412,163 @@ def test_server_without_pygls_says_what_to_install():
         out.stderr.strip() == "error: `tipcheck server` needs pygls: install it with `pip install 'tipcheck[server]'`"
     )
     assert "Traceback" not in out.stderr
+
+
+# -- robustness ----------------------------------------------------------------------------------
+
+SNIPPETS = (
+    "(", ")", ":", "\n", "    ", "x", '"""', "'", "#", "\\", "[", "}", ",", " = ", "def f(", "lambda: ",
+    "for i in range(3):\n", "        optimizer.step()\n", "    scheduler.step()\n", "if True:\n", "import torch\n",
+    "train_loader.sampler.set_epoch(epoch)\n", "\t", "\r\n", "é", "🙂",
+)  # fmt: skip
+
+
+def random_edit(rng, text: str, original: str) -> str:
+    """Insert a snippet, delete a span, duplicate a line, or go back to the original text."""
+    kind = rng.random()
+    if kind < 0.02:
+        return original
+    at = rng.randrange(len(text) + 1)
+    if kind < 0.5:
+        return text[:at] + rng.choice(SNIPPETS) + text[at:]
+    if kind < 0.8:
+        return text[:at] + text[at + rng.randrange(1, 30) :]
+    lines = text.splitlines(keepends=True) or [""]
+    index = rng.randrange(len(lines))
+    return "".join(lines[:index] + [rng.choice(lines)] + lines[index:])
+
+
+class InProcess:
+    """The server's handlers run in this process, on a pygls workspace of its own; what it would
+    send is kept."""
+
+    def __init__(self, root: Path) -> None:
+        from pygls.workspace import Workspace
+
+        from tipcheck.server.documents import Project
+        from tipcheck.server.incremental import Linter
+        from tipcheck.server.protocol import create_server
+
+        self.server = create_server()
+        self.workspace = Workspace(from_fs_path(str(root)), lsp.TextDocumentSyncKind.Incremental)
+        self.server.protocol._workspace = self.workspace
+        self.published: List[lsp.PublishDiagnosticsParams] = []
+        self.server.text_document_publish_diagnostics = self.published.append
+        self.server.window_log_message = lambda params: None
+        self.server.project = Project(str(root))
+        self.server.project.reload()
+        self.server.linter = Linter(self.server.project)
+
+    def open(self, path: Path) -> str:
+        uri = from_fs_path(str(path))
+        self.workspace.put_text_document(lsp.TextDocumentItem(uri, "python", 1, path.read_text()))
+        return uri
+
+    def change(self, uri: str, version: int, text: str) -> None:
+        document = self.workspace.get_text_document(uri)
+        lines = document.lines
+        end = lsp.Position(len(lines), 0)
+        change = lsp.TextDocumentContentChangePartial(range=lsp.Range(lsp.Position(0, 0), end), text=text)
+        self.workspace.update_text_document(lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), change)
+
+    def lint(self, path: str) -> List:
+        """Lint the edited file, then the files that depend on it, as a run does."""
+        documents = self.server.project.documents(self.workspace)
+        self.server.lint(documents, [path], always=True)
+        self.server.lint(documents, [p for p in self.server.linter.dependents(documents) if p != path])
+        return documents
+
+
+def full_lint(documents, project, path: str):
+    """The findings of ``path`` from a cold engine run over the same texts (no memo)."""
+    from tipcheck.engine import check_sources
+    from tipcheck.source import SourceFile
+
+    sources = [SourceFile(d.path, d.source.text) for d in documents.values() if d.source is not None]
+    rules = project.rules([s.path for s in sources])
+    [result] = [r for r in check_sources(sources, rules, project.policy) if r.path == path]
+    return [(d.code, d.start, d.end, d.message) for d in result.diagnostics]
+
+
+def test_a_thousand_random_edits_in_process(project: Path):
+    """1,000 random edits of train.py (most of them break its syntax) linted as the server does:
+    no crash, every version published, the findings those of a cold run over the same texts, and
+    memory that does not grow with the number of edits."""
+    import gc
+    import random
+
+    rng = random.Random(17)
+    here = InProcess(project)
+    path = str(project / "train.py")
+    uri = here.open(project / "train.py")
+    original = text = (project / "train.py").read_text()
+    here.lint(path)
+    sizes = {}
+    for version in range(2, 1002):
+        # At 200 and 1000, the original text, for memory to be measured on the same text.
+        text = original if version in (200, 1000) else random_edit(rng, text, original)
+        here.change(uri, version, text)
+        documents = here.lint(path)
+        mine = [p for p in here.published if p.uri == uri]
+        assert mine[-1].version == version
+        if version % 100 == 0:  # the incremental findings are those of a cold run
+            document, result = here.server.linter.results[path]
+            assert document.source.text == here.workspace.get_text_document(uri).source
+            incremental = [(d.code, d.start, d.end, d.message) for d in result.diagnostics]
+            assert incremental == full_lint(documents, here.server.project, path)
+        if version % 50 == 0:  # code actions and hover on what is there
+            line = rng.randrange(max(1, len(text.splitlines())))
+            here.server.code_actions(
+                lsp.CodeActionParams(
+                    lsp.TextDocumentIdentifier(uri),
+                    lsp.Range(lsp.Position(line, 0), lsp.Position(line + 1, 0)),
+                    lsp.CodeActionContext(diagnostics=[]),
+                )
+            )
+            here.server.hover(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(line, 0)))
+        if version in (200, 1000):
+            gc.collect()
+            sizes[version] = len(gc.get_objects())
+            here.published.clear()
+    assert sizes[1000] < 1.25 * sizes[200], sizes
+
+
+@pytest.mark.asyncio
+async def test_random_edits_over_stdio(project: Path):
+    """Some of the same edits through the real server: it answers each, and ends where a cold run
+    of the last text does."""
+    import random
+
+    rng = random.Random(3)
+    session = await start(project)
+    try:
+        uri = session.open("train.py")
+        await session.wait_codes(uri, ["TIP501", "TIP502"])
+        original = text = session.texts[uri]
+        for _ in range(40):
+            text = random_edit(rng, text, original)
+            session.change(uri, text)
+        version = session.versions[uri]
+        # The last version is published (a burst of changes is linted once, at its end).
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and getattr(session.client, "last_version", None) != version:
+            await asyncio.sleep(0.02)
+        assert session.client.last_version == version
+        (project / "train.py").write_text(text)
+        cold = subprocess.run(
+            [sys.executable, "-m", "tipcheck", "lint", "--no-cache", "--format", "concise", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+        expected = []
+        for line in cold.stdout.splitlines():
+            if line.startswith("train.py:"):  # train.py:ROW:COLUMN: CODE message
+                place, rest = line.split(": ", 1)
+                expected.append((int(place.split(":")[1]), rest.split(" ", 1)[0]))
+        shown = [(d.range.start.line + 1, d.code) for d in session.client.diagnostics[uri]]
+        assert sorted(shown) == sorted(expected) and expected, cold.stdout
+        session.change(uri, original)
+        await session.wait_codes(uri, ["TIP501", "TIP502"])
+    finally:
+        await stop(session)

@@ -21,7 +21,6 @@ class are looked at, and only when a method placement is otherwise unguarded.
 from __future__ import annotations
 
 import re
-import weakref
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from tipcheck.facts.flow import CallSite
@@ -103,9 +102,6 @@ class ConstructionIndex:
         return found
 
 
-_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def _mentions(text: str, name: str) -> int:
     """How often ``name`` stands as a word in ``text``, outside import statements, quotes and
     `super(name, self)`."""
@@ -119,10 +115,7 @@ def _mentions(text: str, name: str) -> int:
 
 
 def _index(facts) -> ConstructionIndex:
-    index = _INDEXES.get(facts)
-    if index is None:
-        index = _INDEXES[facts] = ConstructionIndex(facts)
-    return index
+    return facts.derived("construction index", ConstructionIndex)
 
 
 def constructions(checks, class_key: Key) -> List[CallSite]:
