@@ -269,7 +269,7 @@ def calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
             if name in names:
                 found.append(node)
 
-    test.visit(Visit())
+    walk(test, Visit())
     return bool(found)
 
 
@@ -419,5 +419,5 @@ def _leaves(stmt: cst.CSTNode) -> bool:
         def visit_Raise(self, node: cst.Raise) -> None:
             found.append(node)
 
-    stmt.visit(Visit())
+    walk(stmt, Visit())
     return bool(found)

@@ -1,0 +1,159 @@
+"""How long `tipcheck server` takes from an edit to its findings: `didChange` to `publishDiagnostics`.
+
+    python benchmarks/bench_server.py [--edits 200] [--files 50] [--lines 1000] [--pause 0.3]
+
+A project of ``--files`` Python files is generated in a temporary folder (benchmarks/server_project.py:
+a ``train.py`` of about ``--lines`` lines and the packages and scripts around it), the server is
+started on it (`python -m tipcheck server`, over stdio, with pygls's client) and ``train.py`` is
+opened. Then ``--edits`` edits, each the kind a keystroke makes in a function body somewhere in the
+file (a character typed in a name or a number, a line added or removed), every other one undoing
+the last so that the file stays what it was; between two edits the client waits ``--pause``
+seconds (a pause longer than the server's debounce: each edit is linted, as a keystroke after a
+pause is). The latency of each edit is the time from sending `didChange` to receiving the
+`publishDiagnostics` of that version of train.py. Printed: the time to the first findings after
+opening (cold: every file of the project analysed), then the median, p95, mean and max latency.
+
+It prints figures; it is not a test. The goal of issue 17 is a median of 50 ms or less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from typing import Dict, List, Tuple
+
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+from pygls.uris import from_fs_path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_project import generate  # noqa: E402
+
+
+def _edits(text: str, count: int, seed: int) -> List[str]:
+    """``count`` texts, each one keystroke-sized edit away from the one before: an edit inside a
+    function body, then its undo."""
+    rng = random.Random(seed)
+    lines = text.splitlines(keepends=True)
+    body = [i for i, line in enumerate(lines) if line.startswith("        ") and line.strip()]
+    texts = []
+    while len(texts) < count:
+        index = rng.choice(body)
+        line = lines[index]
+        kind = rng.randrange(3)
+        if kind == 0:  # a character typed into the line
+            at = rng.randrange(8, len(line) - 1)
+            changed = lines[:index] + [line[:at] + rng.choice("abcxyz_01") + line[at:]] + lines[index + 1 :]
+        elif kind == 1:  # a statement added after it
+            indent = line[: len(line) - len(line.lstrip())]
+            changed = lines[: index + 1] + [f"{indent}value_{len(texts)} = {len(texts)}\n"] + lines[index + 1 :]
+        else:  # the line removed (and put back by the undo)
+            changed = lines[:index] + lines[index + 1 :]
+        texts.append("".join(changed))
+        texts.append(text)
+    return texts[:count]
+
+
+class Client:
+    def __init__(self) -> None:
+        self.client = LanguageClient("bench-server", "1")
+        self.published: Dict[Tuple[str, int], float] = {}
+        self.first: Dict[str, float] = {}
+
+        @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: lsp.PublishDiagnosticsParams) -> None:
+            now = time.perf_counter()
+            self.first.setdefault(params.uri, now)
+            if params.version is not None:
+                self.published.setdefault((params.uri, params.version), now)
+
+        @self.client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+        def register(params) -> None:
+            return None
+
+        @self.client.feature(lsp.WINDOW_LOG_MESSAGE)
+        def log(params) -> None:
+            print("server:", params.message, file=sys.stderr)
+
+    async def wait(self, key, timeout: float = 120.0) -> float:
+        deadline = time.perf_counter() + timeout
+        while key not in self.published:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no diagnostics for {key}")
+            await asyncio.sleep(0.0005)
+        return self.published[key]
+
+
+async def run(args) -> None:
+    with tempfile.TemporaryDirectory() as root:
+        train = generate(root, files=args.files, train_lines=args.lines)
+        text = open(train, encoding="utf-8").read()
+        uri = from_fs_path(train)
+        bench = Client()
+        client = bench.client
+        await client.start_io(sys.executable, "-m", "tipcheck", "server")
+        capabilities = lsp.ClientCapabilities(
+            workspace=lsp.WorkspaceClientCapabilities(
+                did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+            )
+        )
+        await client.initialize_async(
+            lsp.InitializeParams(
+                capabilities=capabilities,
+                root_uri=from_fs_path(root),
+                workspace_folders=[lsp.WorkspaceFolder(from_fs_path(root), "bench")],
+            )
+        )
+        client.initialized(lsp.InitializedParams())
+        start = time.perf_counter()
+        client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", 1, text)))
+        opened = await bench.wait((uri, 1)) - start
+        await asyncio.sleep(1.0)  # the rest of the project's first run
+        latencies: List[float] = []
+        version = 1
+        previous = text
+        for new in _edits(text, args.edits, args.seed):
+            version += 1
+            end = lsp.Position(len(previous.splitlines()), 0)
+            change = lsp.TextDocumentContentChangePartial(range=lsp.Range(lsp.Position(0, 0), end), text=new)
+            sent = time.perf_counter()
+            client.text_document_did_change(
+                lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), [change])
+            )
+            latencies.append(await bench.wait((uri, version)) - sent)
+            previous = new
+            await asyncio.sleep(args.pause)
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+    latencies.sort()
+    ms = [1000 * value for value in latencies]
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    print(f"project: {args.files} files, train.py {len(text.splitlines())} lines; {len(ms)} edits")
+    print(f"open train.py to its first findings (cold, the whole project): {opened * 1000:.0f} ms")
+    print(
+        f"didChange -> publishDiagnostics: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, "
+        f"mean {statistics.mean(ms):.1f} ms, min {ms[0]:.1f} ms, max {ms[-1]:.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--files", type=int, default=50)
+    parser.add_argument("--lines", type=int, default=1000)
+    parser.add_argument("--pause", type=float, default=0.3, help="seconds between two edits")
+    parser.add_argument("--seed", type=int, default=0)
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
