@@ -41,12 +41,12 @@ class Memo:
         self._files[path] = _Entry(text, tuple(codes), analysis)
 
     def previous(self, path: str) -> Optional[Tuple[str, Any]]:
-        """The last text of ``path`` analysed here and its tree (a LibCST module), when it parsed:
-        what tipcheck.reparse starts from."""
+        """The last text of ``path`` analysed here and its tree (module and facts), when it
+        parsed: what tipcheck.reparse starts from."""
         entry = self._files.get(path)
         if entry is None or entry.analysis.tree is None:
             return None
-        return entry.text, entry.analysis.tree[0]
+        return entry.text, entry.analysis.tree
 
     def reads_project(self, path: str) -> bool:
         """Whether the project rules read ``path`` (its last analysis kept a tree for them)."""
