@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import keyword
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -36,6 +38,8 @@ from pygls.uris import from_fs_path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server_project import generate  # noqa: E402
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 
 def _edits(text: str, count: int, seed: int) -> List[str]:
     """``count`` texts, each one keystroke-sized edit away from the one before: an edit inside a
@@ -43,18 +47,38 @@ def _edits(text: str, count: int, seed: int) -> List[str]:
     rng = random.Random(seed)
     lines = text.splitlines(keepends=True)
     body = [i for i, line in enumerate(lines) if line.startswith("        ") and line.strip()]
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip())
+
+    # Lines that can go without breaking the syntax: a statement between two of the same depth.
+    removable = [
+        i
+        for i in body
+        if 0 < i < len(lines) - 1
+        and indent(lines[i - 1]) == indent(lines[i]) == indent(lines[i + 1])
+        and not lines[i].rstrip().endswith((":", "(", ",", "\\"))
+        and not lines[i - 1].rstrip().endswith(("(", ",", "\\"))
+    ]
     texts = []
     while len(texts) < count:
         index = rng.choice(body)
         line = lines[index]
         kind = rng.randrange(3)
-        if kind == 0:  # a character typed into the line
-            at = rng.randrange(8, len(line) - 1)
+        if kind == 0:  # a character typed into a name of the line (not a keyword)
+            words = [m for m in _NAME.finditer(line) if not keyword.iskeyword(m.group())]
+            if not words:
+                continue
+            word = rng.choice(words)
+            at = rng.randrange(word.start() + 1, word.end() + 1)
             changed = lines[:index] + [line[:at] + rng.choice("abcxyz_01") + line[at:]] + lines[index + 1 :]
         elif kind == 1:  # a statement added after it
-            indent = line[: len(line) - len(line.lstrip())]
-            changed = lines[: index + 1] + [f"{indent}value_{len(texts)} = {len(texts)}\n"] + lines[index + 1 :]
-        else:  # the line removed (and put back by the undo)
+            if index not in removable:
+                continue
+            lead = line[: len(line) - len(line.lstrip())]
+            changed = lines[: index + 1] + [f"{lead}value_{len(texts)} = {len(texts)}\n"] + lines[index + 1 :]
+        else:  # a line removed (and put back by the undo)
+            index = rng.choice(removable)
             changed = lines[:index] + lines[index + 1 :]
         texts.append("".join(changed))
         texts.append(text)
