@@ -76,7 +76,10 @@ def analyse(task: Task) -> FileAnalysis:
     source = SourceFile(path=task.path, text=task.text, encoding=task.encoding)
     result = FileAnalysis(task.path)
     rules = [RULES_BY_CODE[code] for code in task.codes]
-    parsed = parsing.parse_source(source, result, task.previous)
+    if task.previous is None:
+        parsed = parsing.parse_source(source, result)
+    else:  # an edit of a file analysed before in this process (tipcheck.memo)
+        parsed = parsing.parse_source(source, result, task.previous)
     if parsed is None:
         return result
     module, facts = parsed

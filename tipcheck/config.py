@@ -16,8 +16,7 @@ Keys (kebab-case, type-checked; an unknown key is an error)
     ``unsafe-fixes``, ``respect-gitignore``              booleans
     ``preview``                                          boolean: enable the preview rules too
     ``output-format``                                    one of OUTPUT_FORMATS (tipcheck.output.formats)
-    ``severity``                                         table: code or prefix -> one of SEVERITIES, how an
-                                                         editor shows the findings (tipcheck server)
+    ``severity``                                         table: code or prefix -> a level of tipcheck.severity
 
 Globs (``per-file-ignores``, ``exclude``; tipcheck.globs) follow Ruff's matchers: a pattern matches a path when it
 matches the path relative to the config's folder (``tests/*.py``) or the path's file name alone
@@ -51,7 +50,6 @@ from functools import cached_property
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tipcheck import selection
-from tipcheck.codes import ENGINE_CODES
 from tipcheck.configfile import (  # noqa: F401 (re-exported: the config's API)
     CONFIG_FILE,
     CONFIG_FILES,
@@ -71,6 +69,7 @@ from tipcheck.globs import GlobPattern, glob_problem, relative_to
 from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS  # noqa: F401 (re-exported)
 from tipcheck.rules import ALL_RULES
 from tipcheck.rules.base import Rule
+from tipcheck.severity import Levels, level_of, read_levels
 
 # Folders and files never walked into unless the config replaces `exclude` (extend-exclude adds).
 DEFAULT_EXCLUDE: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRS)) + ("*.egg-info",)
@@ -88,9 +87,6 @@ KEYS = (
     "preview",
     "severity",
 )
-
-# The levels a finding can be shown at in an editor (the `severity` key; LSP's DiagnosticSeverity).
-SEVERITIES = ("error", "warning", "information", "hint")
 
 
 # -- rule codes ------------------------------------------------------------------------------
@@ -212,7 +208,7 @@ class Settings:
     output_format: str = "full"
     respect_gitignore: bool = True
     preview: bool = False
-    severity: Tuple[Tuple[str, str], ...] = ()  # (selector, level), as the config lists them
+    severity: Levels = ()  # how an editor shows the findings (tipcheck.severity)
     cli: RuleSelection = RuleSelection()
 
     # -- construction --------------------------------------------------------------------------
@@ -264,7 +260,9 @@ class Settings:
             elif key == "output-format":
                 values["output_format"] = check_output_format(value, shown, key)
             elif key == "severity":
-                values["severity"] = _severity(value, shown)
+                values["severity"] = read_levels(
+                    value, shown, lambda raw, at: _normalize_selector(raw, f"`{at}`", shown, "severity")
+                )
             elif key == "per-file-ignores":
                 if not isinstance(value, dict):
                     raise ConfigError(
@@ -341,17 +339,8 @@ class Settings:
         return any(selection.specificity(s, code) >= 0 for s in self.codes_ignored_for(path))
 
     def severity_of(self, code: str) -> str:
-        """How an editor shows a finding of ``code``: "error" for the engine's own findings (a file
-        that does not parse, cannot be read or analysed), which no selector names; for a rule's,
-        the level of the most specific `severity` selector that names it, by default "warning"."""
-        if code in ENGINE_CODES:
-            return "error"
-        best, level = -1, "warning"
-        for selector, chosen in self.severity:
-            rank = selection.specificity(selector, code)
-            if rank > best:
-                best, level = rank, chosen
-        return level
+        """How an editor shows a finding of ``code`` (tipcheck.severity)."""
+        return level_of(self.severity, code)
 
     # -- files ---------------------------------------------------------------------------------
     @property
@@ -442,20 +431,6 @@ class Settings:
                 lines.append(f"command-line ignore = {value(self.cli.ignore)}")
         lines += ["", f"enabled-codes = {value(sorted(self.enabled_codes))}"]
         return "\n".join(lines) + "\n"
-
-
-def _severity(value: Any, path: str) -> Tuple[Tuple[str, str], ...]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"`severity` must be a table of code = level, got {type_name(value)}", path, "severity")
-    levels = []
-    for selector, level in value.items():
-        key = f"severity.{json.dumps(selector)}"
-        if level not in SEVERITIES:
-            raise ConfigError(
-                f"`{key}`: {json.dumps(level)} is not a level (one of {', '.join(SEVERITIES)})", path, "severity"
-            )
-        levels.append((_normalize_selector(selector, f"`{key}`", path, "severity"), level))
-    return tuple(levels)
 
 
 def _split_codes(values: Optional[Iterable[str]]) -> Tuple[str, ...]:
