@@ -169,6 +169,95 @@ async def run(args) -> None:
     )
 
 
+def breakdown(args) -> None:
+    """The same edits in this process, without the protocol: CPU time per edit of the whole run
+    for train.py (Linter.run, as the server's first step) and of its parts, measured one by one."""
+    import libcst as cst
+    from pygls.workspace import Workspace
+
+    from tipcheck.analysis import FileAnalysis, run_rules
+    from tipcheck.context import RuleContext
+    from tipcheck.facts import ModuleFacts
+    from tipcheck.facts.training import ProjectFacts
+    from tipcheck.pool import tune_gc
+    from tipcheck.positions import Positions
+    from tipcheck.prefilter import rules_per_file
+    from tipcheck.reparse import reparse
+    from tipcheck.rules import ALL_RULES
+    from tipcheck.server.documents import Project
+    from tipcheck.server.incremental import Linter
+    from tipcheck.source import SourceFile
+
+    tune_gc()  # as `tipcheck server` does
+    cpu = time.process_time
+    with tempfile.TemporaryDirectory() as root:
+        train = generate(root, files=args.files, train_lines=args.lines)
+        text = open(train, encoding="utf-8").read()
+        uri = from_fs_path(train)
+        workspace = Workspace(from_fs_path(root), lsp.TextDocumentSyncKind.Incremental)
+        workspace.put_text_document(lsp.TextDocumentItem(uri, "python", 1, text))
+        project = Project(root)
+        project.reload()
+        linter = Linter(project)
+        linter.run(project.documents(workspace), [train, *project.files])
+        others = [path for path in project.files if path != train]
+        times: Dict[str, List[float]] = {}
+
+        def note(name: str, start: float) -> None:
+            times.setdefault(name, []).append(1000 * (cpu() - start))
+
+        module = cst.parse_module(text)
+        positions = Positions(module)
+        previous = text
+        for version, new in enumerate(_edits(text, args.edits, args.seed), 2):
+            lines = workspace.get_text_document(uri).lines
+            change = lsp.TextDocumentContentChangePartial(
+                range=lsp.Range(lsp.Position(0, 0), lsp.Position(len(lines), 0)), text=new
+            )
+            workspace.update_text_document(lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), change)
+            start = cpu()
+            documents = project.documents(workspace)
+            linter.run(documents, [train])
+            note("the run for train.py (Linter.run)", start)
+            start = cpu()
+            linter.run(documents, others)
+            note("then the other files (their project rules)", start)
+            start = cpu()
+            full = cst.parse_module(new)
+            note("  full LibCST parse", start)
+            start = cpu()
+            done = reparse(previous, module, positions, new)
+            note("  re-parse of the statements touched (tipcheck.reparse)", start)
+            module, positions = done if done is not None else (full, Positions(full))
+            previous = new
+            start = cpu()
+            Positions(full).starts()
+            note("  positions of the whole module (codegen)", start)
+            start = cpu()
+            facts = ModuleFacts(module)
+            note("  ModuleFacts (scopes)", start)
+            start = cpu()
+            facts.flow(train, new)
+            note("  flow summary", start)
+            facts.positions = positions
+            sources = [d.source for d in documents.values() if d.source is not None]
+            wanted = rules_per_file(sources, ALL_RULES)[train]
+            trees = {path: analysis.tree for path in project.files if (analysis := linter.memo.get_any(path))}
+            trees[train] = (module, facts)
+            start = cpu()
+            facts_of_project = ProjectFacts([tree[1].flow(path) for path, tree in trees.items()])
+            note("  ProjectFacts (combining the summaries)", start)
+            source = SourceFile(train, new)
+            for rule in wanted:
+                context = RuleContext(source, module, facts, facts_of_project if rule.project else None)
+                start = cpu()
+                run_rules(context, [rule], FileAnalysis(train))
+                note(f"  rule {rule.code}", start)
+    print(f"project: {args.files} files, train.py {len(text.splitlines())} lines; {args.edits} edits; CPU ms per edit:")
+    for name, values in times.items():
+        print(f"{name:58} median {statistics.median(values):7.1f}  mean {statistics.mean(values):7.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=200)
@@ -176,7 +265,12 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1000)
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between two edits")
     parser.add_argument("--seed", type=int, default=0)
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--breakdown", action="store_true", help="time the parts in this process (CPU time)")
+    args = parser.parse_args()
+    if args.breakdown:
+        breakdown(args)
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":

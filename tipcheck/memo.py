@@ -37,6 +37,11 @@ class Memo:
             return None
         return entry.analysis
 
+    def get_any(self, path: str) -> Optional[FileAnalysis]:
+        """The last analysis of ``path``, whatever text it was made for."""
+        entry = self._files.get(path)
+        return entry.analysis if entry is not None else None
+
     def put(self, path: str, text: str, codes: Sequence[str], analysis: FileAnalysis) -> None:
         self._files[path] = _Entry(text, tuple(codes), analysis)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from operator import attrgetter
 from typing import Callable, Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -80,12 +81,35 @@ def _kind(cls: type) -> int:
     return kind
 
 
+_getters: Dict[type, Callable[[cst.CSTNode], tuple]] = {}
+
+
+def _getter(cls: type) -> Callable[[cst.CSTNode], tuple]:
+    """A function that gives the values of the child fields of a node of ``cls``, as a tuple (one
+    call into C for all of them)."""
+    fields = child_fields(cls)
+    if len(fields) > 1:
+        get = attrgetter(*fields)
+    elif fields:
+        one = attrgetter(fields[0])
+
+        def get(node, one=one):
+            return (one(node),)
+    else:
+
+        def get(node):
+            return ()
+
+    _getters[cls] = get
+    return get
+
+
 def _children(node: cst.CSTNode) -> List[cst.CSTNode]:
     """The children `walk` visits, in LibCST's order."""
+    get = _getters.get(type(node)) or _getter(type(node))
     found = []
     kinds = _kinds
-    for name in child_fields(type(node)):
-        value = getattr(node, name)
+    for value in get(node):
         kind = kinds.get(type(value))
         if kind is None:
             kind = _kind(type(value))
