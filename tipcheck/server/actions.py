@@ -21,7 +21,7 @@ from tipcheck.diagnostics import Diagnostic, Edit
 from tipcheck.docs import rule_url
 from tipcheck.reparse import changed_span
 from tipcheck.rules import RULES_BY_CODE
-from tipcheck.server.places import lsp_range
+from tipcheck.server.places import client_units, lsp_range
 from tipcheck.source import SourceFile
 from tipcheck.suppression import add_noqa, is_suppressible
 
@@ -83,7 +83,7 @@ def _replace(places, old: str, new: str) -> Optional[lsp.WorkspaceEdit]:
     return _workspace_edit(places, [Edit(start, old_end, new[start:new_end])])
 
 
-def _wanted(kind: str, only: Optional[Sequence[str]]) -> bool:
+def wanted(kind: str, only: Optional[Sequence[str]]) -> bool:
     """Whether the client asked for actions of ``kind`` (a kind asked for covers its sub-kinds)."""
     return not only or any(kind == asked or kind.startswith(asked + ".") for asked in only)
 
@@ -99,7 +99,7 @@ def quick_fixes(
 ) -> List[lsp.CodeAction]:
     """The quick fixes and noqa actions of the findings that meet the offsets [start, end]."""
     actions: List[lsp.CodeAction] = []
-    if not _wanted(lsp.CodeActionKind.QuickFix, only):
+    if not wanted(lsp.CodeActionKind.QuickFix, only):
         return actions
     for diagnostic in diagnostics:
         first, last = span(source, diagnostic)
@@ -166,8 +166,6 @@ def _cell_edits(places, fixed: str) -> lsp.WorkspaceEdit:
 
 
 def _position(places, cell: SourceFile, location) -> lsp.Position:
-    from tipcheck.server.places import client_units
-
     return lsp.Position(location.row - 1, client_units(places.codec, cell.line_text(location.row), location.column - 1))
 
 

@@ -148,6 +148,7 @@ class Project:
             else:
                 found[path] = self._on_disk(path, codec)
         self._disk = {path: value for path, value in self._disk.items() if path in found}
+        self._buffers = {path: value for path, value in self._buffers.items() if path in open_texts}
         return found
 
     def _buffer(self, path: str, uri: str, text: str, version: Optional[int], codec) -> Document:

@@ -1,7 +1,7 @@
 """The language server itself: pygls's LanguageServer with tipcheck's handlers.
 
-Everything runs on pygls's event loop, one thing at a time: a handler updates the documents
-(pygls keeps the editor's buffers), marks what changed and schedules a run; a run lints (tipcheck.server.incremental) and
+Everything runs on pygls's event loop, one thing at a time: pygls keeps the editor's buffers, a
+handler marks what changed and schedules a run, a run lints (tipcheck.server.incremental) and
 publishes. An edit is linted at once when the editor was quiet (the first keystroke after a
 pause), else after `debounce` seconds without another change: a burst of typing is linted once,
 at its end. A run lints the changed files first and publishes them, then the files whose findings
@@ -188,7 +188,7 @@ class TipcheckServer(LanguageServer):
         found_actions: List[lsp.CodeAction] = []
         if start is not None and end is not None:
             found_actions += actions.quick_fixes(source, places, result.diagnostics, settings, start, end, only)
-        if actions._wanted(actions.FIX_ALL, only) and any(d.fixable(False) for d in result.diagnostics):
+        if actions.wanted(actions.FIX_ALL, only) and any(d.fixable(False) for d in result.diagnostics):
             documents = self.project.documents(self.workspace)
             action = actions.fix_all(source, places, self.linter.fixed_text(documents, path))
             if action is not None:
