@@ -504,3 +504,33 @@ def test_describe(tmp_path):
     assert any(line.startswith("exclude = [") and line.endswith("# default") for line in text.splitlines())
     default = Settings.default(str(tmp_path)).describe()
     assert "config-file = none (defaults)" in default and 'select = ["ALL"]  # default' in default
+
+
+# -- severity (how `tipcheck server` shows findings) ------------------------------------------
+
+
+def test_severity_the_most_specific_selector_wins(tmp_path):
+    path = write(tmp_path / "tipcheck.toml", '[severity]\nALL = "information"\nTIP5 = "error"\nTIP501 = "hint"\n')
+    settings = Settings.from_file(str(path))
+    assert settings.severity_of("TIP501") == "hint"
+    assert settings.severity_of("TIP502") == "error"
+    assert settings.severity_of("TIP101") == "information"
+    assert settings.severity_of("invalid-syntax") == "error"  # the engine's own: no selector names them
+    assert 'severity = {"ALL" = "information", "TIP5" = "error", "TIP501" = "hint"}' in settings.describe()
+    default = Settings.default(str(tmp_path))
+    assert default.severity_of("TIP101") == "warning" and default.severity_of("io-error") == "error"
+
+
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ('severity = { "TIP5" = "fatal" }', '`severity."TIP5"`: "fatal" is not a level'),
+        ('severity = { "TIP9X" = "error" }', "unknown rule selector `TIP9X`"),
+        ('severity = ["TIP5"]', "`severity` must be a table of code = level, got an array"),
+    ],
+)
+def test_severity_errors_name_the_key(tmp_path, table, message):
+    path = write(tmp_path / "tipcheck.toml", table + "\n")
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_file(str(path))
+    assert message in str(raised.value) and str(path) in str(raised.value)

@@ -31,6 +31,9 @@ class Task:
     send_tree: bool = False  # the tree goes to another process: return it as bytes, not objects
     wants_tree: bool = False  # project rules will read its tree
     encode_tree: bool = False  # with send_tree: as the cache keeps it (tipcheck.treedata), not pickled
+    # The file's last text and tree in this process (tipcheck.memo), to parse again only what an
+    # edit changed (tipcheck.reparse); never sent to a worker.
+    previous: Optional[Tuple[str, Any]] = None
 
 
 @dataclass
@@ -74,7 +77,10 @@ def analyse(task: Task) -> FileAnalysis:
     source = SourceFile(path=task.path, text=task.text, encoding=task.encoding)
     result = FileAnalysis(task.path)
     rules = [RULES_BY_CODE[code] for code in task.codes]
-    parsed = parse_source(source, result)
+    if task.previous is None:
+        parsed = parse_source(source, result)
+    else:  # an edit of a file analysed before in this process (tipcheck.memo)
+        parsed = parse_source(source, result, task.previous)
     if parsed is None:
         return result
     module, facts = parsed

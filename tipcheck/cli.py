@@ -464,6 +464,14 @@ for _command in (clean, list_rules, show_rule, harness, verify):  # tipcheck.com
 cli.add_command(lint, "check")  # Ruff's name for it
 
 
+@cli.command("server")
+def server():
+    """Run the language server on stdio, for editors (needs `pip install 'tipcheck[server]'`)."""
+    from tipcheck.server import main as serve  # imports pygls: only for this command
+
+    sys.exit(serve())
+
+
 def main() -> None:
     tune_gc()
     try:

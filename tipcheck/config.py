@@ -16,6 +16,7 @@ Keys (kebab-case, type-checked; an unknown key is an error)
     ``unsafe-fixes``, ``respect-gitignore``              booleans
     ``preview``                                          boolean: enable the preview rules too
     ``output-format``                                    one of OUTPUT_FORMATS (tipcheck.output.formats)
+    ``severity``                                         table: code or prefix -> a level of tipcheck.severity
 
 Globs (``per-file-ignores``, ``exclude``; tipcheck.globs) follow Ruff's matchers: a pattern matches a path when it
 matches the path relative to the config's folder (``tests/*.py``) or the path's file name alone
@@ -66,6 +67,7 @@ from tipcheck.discovery import SKIPPED_DIRS
 from tipcheck.globs import GlobPattern, glob_problem, relative_to
 from tipcheck.output.formats import FORMATS as OUTPUT_FORMATS  # noqa: F401 (re-exported)
 from tipcheck.ruleinfo import catalogue
+from tipcheck.severity import Levels, level_of, read_levels
 
 if TYPE_CHECKING:
     from tipcheck.rules.base import Rule
@@ -84,6 +86,7 @@ KEYS = (
     "output-format",
     "respect-gitignore",
     "preview",
+    "severity",
 )
 
 
@@ -210,6 +213,7 @@ class Settings:
     output_format: str = "full"
     respect_gitignore: bool = True
     preview: bool = False
+    severity: Levels = ()  # how an editor shows the findings (tipcheck.severity)
     cli: RuleSelection = RuleSelection()
 
     # -- construction --------------------------------------------------------------------------
@@ -262,6 +266,10 @@ class Settings:
                 values[key.replace("-", "_")] = boolean(value, shown, key)
             elif key == "output-format":
                 values["output_format"] = check_output_format(value, shown, key)
+            elif key == "severity":
+                values["severity"] = read_levels(
+                    value, shown, lambda raw, at: _normalize_selector(raw, f"`{at}`", shown, "severity")
+                )
             elif key == "per-file-ignores":
                 if not isinstance(value, dict):
                     raise ConfigError(
@@ -341,6 +349,10 @@ class Settings:
         """Whether per-file-ignores turn ``code`` off for ``path``."""
         return any(selection.specificity(s, code) >= 0 for s in self.codes_ignored_for(path))
 
+    def severity_of(self, code: str) -> str:
+        """How an editor shows a finding of ``code`` (tipcheck.severity)."""
+        return level_of(self.severity, code)
+
     # -- files ---------------------------------------------------------------------------------
     @property
     def effective_exclude(self) -> Tuple[str, ...]:
@@ -418,6 +430,7 @@ class Settings:
             f"output-format = {value(self.output_format)}",
             f"respect-gitignore = {value(self.respect_gitignore)}",
             f"preview = {value(self.preview)}",
+            "severity = {" + ", ".join(f"{json.dumps(s)} = {json.dumps(v)}" for s, v in self.severity) + "}",
         ]
         if not self.cli.empty:
             lines.append("")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tipcheck.diagnostics import Diagnostic, Fix
 from tipcheck.facts import ModuleFacts
+from tipcheck.positions import Positions
 from tipcheck.source import SourceFile
 
 
@@ -33,12 +33,13 @@ class RuleContext:
         """The rule running now (None before the first)."""
         return self._rule
 
-    # -- positions, computed only when a rule reports something ------------------------------
+    # -- positions, computed only when a rule reports something (tipcheck.positions) ---------
     def range(self, node: cst.CSTNode) -> Tuple[int, int]:
         """Start and end offsets of a node in the source text."""
         if self._positions is None:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
+            if self.facts.positions is None or self.facts.positions.module is not self.module:
+                self.facts.positions = Positions(self.module)
+            self._positions = self.facts.positions
         code_range = self._positions[node]
         return (
             self.source.offset(code_range.start.line, code_range.start.column),

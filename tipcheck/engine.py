@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import traceback
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Collection, Dict, List, Optional, Sequence, Tuple
 
 from tipcheck import cachedata
 from tipcheck.analysis import FileAnalysis, Task, run_rules, tree_data
@@ -18,6 +18,7 @@ from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
 from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
 from tipcheck.diagnostics import Diagnostic, InternalError, file_diagnostic, located_diagnostic
+from tipcheck.memo import Memo
 from tipcheck.modulenames import module_name_for
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.policy import Policy
@@ -62,13 +63,18 @@ def check_sources(
     on_file: Optional[Callable[[], None]] = None,
     jobs: int = 1,
     cache: Optional[Cache] = None,
+    memo: Optional[Memo] = None,
+    report: Optional[Collection[str]] = None,
 ) -> List[FileResult]:
     """Lint decoded sources together: each file is parsed once, facts are shared by all rules,
     and project rules see the training-script facts of all the files.
 
     The per-file work runs on ``jobs`` processes (tipcheck.pool); with a ``cache``, a file whose
     content, path and rules are unchanged is not analysed again, and the project rules are not
-    run again when none of the files they read has changed."""
+    run again when none of the files they read has changed. A ``memo`` (tipcheck.memo) does the
+    same in memory, for a process that lints the same files again and again (the editor server).
+    With ``report``, only the results of those paths are made and returned; the other sources
+    are read for the project facts only."""
     results = {source.path: FileResult(source.path, source=source) for source in sources}
     hashes = {source.path: content_hash(source.text) for source in sources} if cache is not None else {}
     wanted = _plan(sources, rules, cache, hashes)
@@ -90,6 +96,13 @@ def check_sources(
             if on_file is not None:
                 on_file()
             continue
+        if memo is not None:
+            hit = memo.get(source.path, source.text, codes)
+            if hit is not None:
+                analyses[source.path] = hit
+                if on_file is not None:
+                    on_file()
+                continue
         if cache is not None:
             file_keys[source.path] = cache.file_key(source.path, hashes[source.path], codes)
             hit = cachedata.load_file(cache.get("files", file_keys[source.path]), source.path)
@@ -107,14 +120,18 @@ def check_sources(
                 codes,
                 wants_tree=wants_tree,
                 encode_tree=wants_tree and cache is not None,
+                previous=memo.previous(source.path) if memo is not None else None,
             )
         )
+    texts = {task.path: (task.text, task.codes) for task in tasks} if memo is not None else {}
 
     def done(analysis: FileAnalysis) -> None:
         if on_file is not None:
             on_file()
         if cache is not None:
             _store(cache, file_keys[analysis.path], analysis)
+        if memo is not None:
+            memo.put(analysis.path, *texts[analysis.path], analysis)
 
     if tasks:
         from tipcheck.pool import run_tasks
@@ -140,12 +157,16 @@ def check_sources(
             file_keys,
             linted,
             hashes,
+            memo,
+            report,
         )
     if tasks:
         from tipcheck.pool import thaw
 
         thaw()
     policy = policy or Policy()
+    if report is not None:
+        sources = [source for source in sources if source.path in report]
     for source in sources:
         result = results[source.path]
         if not result.diagnostics and not directives[source.path]:
@@ -260,11 +281,14 @@ def _project_rules(
     file_keys: Dict[str, str],
     linted: Optional[Dict[str, str]] = None,
     hashes: Optional[Dict[str, str]] = None,
+    memo: Optional[Memo] = None,
+    report: Optional[Collection[str]] = None,
 ) -> None:
     """Combine the flow summaries of the files into the project's training facts and run the
-    project rules on each file. With a cache, the findings are kept for this exact set of files."""
+    project rules on each file (of ``report`` only, when given). With a cache, the findings are
+    kept for this exact set of files; with a memo, the project facts."""
     project_key = None
-    if cache is not None:
+    if cache is not None and report is None:
         # Module names come from the folders' __init__.py files, which are not among these files.
         project_key = cache_key(
             "project",
@@ -288,8 +312,13 @@ def _project_rules(
         if tree is not None:
             trees[source.path] = tree
     found: Dict[str, FileAnalysis] = {source.path: FileAnalysis(source.path) for source in sources}
+    read = [analyses[path] for path in trees]
     try:
-        project = ProjectFacts([trees[path][1].flow(path) for path in trees])
+        project = memo.project(read) if memo is not None else None
+        if project is None:
+            project = ProjectFacts([trees[path][1].flow(path) for path in trees])
+            if memo is not None:
+                memo.put_project(read, project)
         project.linted = linted
     except Exception as exc:
         first = sources[0].path
@@ -299,7 +328,7 @@ def _project_rules(
         project = None
     if project is not None:
         for source in sources:
-            if source.path not in trees:
+            if source.path not in trees or (report is not None and source.path not in report):
                 continue
             module, facts = trees[source.path]
             ctx = RuleContext(source, module, facts, project)

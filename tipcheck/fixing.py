@@ -5,7 +5,7 @@ dropped and reported. Nothing is written here (tipcheck.writing does that).
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from typing import Collection, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -13,6 +13,7 @@ from tipcheck.cache import Cache
 from tipcheck.diagnostics import Diagnostic, Fix
 from tipcheck.engine import FileResult, check_sources, read, read_all, unread_result
 from tipcheck.fixes import apply_fixes, select_fixes
+from tipcheck.memo import Memo
 from tipcheck.policy import Policy
 from tipcheck.rules.base import Rule
 from tipcheck.source import SourceFile
@@ -64,13 +65,17 @@ def fix_sources(
     policy: Optional[Policy] = None,
     jobs: int = 1,
     cache: Optional[Cache] = None,
+    memo: Optional[Memo] = None,
+    report: Optional[Collection[str]] = None,
 ) -> List[FileResult]:
     """Apply fixes to all the sources until nothing changes (bounded), re-linting them together
-    after each pass; the results carry what remains and the fixed text."""
+    after each pass; the results carry what remains and the fixed text. With ``report``, only
+    those files are fixed (and their results returned); the others are read as they are, for the
+    project facts (tipcheck.engine.check_sources, as ``memo``)."""
     current = {source.path: source for source in sources}
     fixed = {source.path: 0 for source in sources}
     dropped_any = False
-    results = check_sources(sources, rules, policy, jobs=jobs, cache=cache)
+    results = check_sources(sources, rules, policy, jobs=jobs, cache=cache, memo=memo, report=report)
     unfixed = {result.path: result.diagnostics for result in results}
     for _ in range(MAX_FIX_PASSES):
         changed = False
@@ -88,7 +93,7 @@ def fix_sources(
                 changed = True
         if not changed:
             break
-        results = check_sources(list(current.values()), rules, policy, jobs=jobs, cache=cache)
+        results = check_sources(list(current.values()), rules, policy, jobs=jobs, cache=cache, memo=memo, report=report)
     originals = {source.path: source for source in sources}
     for result in results:
         result.fixed_count = fixed[result.path]

@@ -379,6 +379,11 @@ class Notebook:
         row = min(max(1, line - cell.first_line + 1), len(cell.lines))
         return cell.number, row, column
 
+    def cell_start(self, number: int) -> Optional[int]:
+        """The row of :attr:`text` where cell ``number`` (1-based, among all the cells) begins;
+        None for a cell that is not in the text (markdown, another language, empty)."""
+        return next((c.first_line for c in self._cells if c.number == number), None)
+
     def cell_of(self, line: int) -> int:
         return self.location(line, 1)[0]
 

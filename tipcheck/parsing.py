@@ -80,6 +80,24 @@ def too_complex_diagnostic(source: SourceFile, problem: Optional[TooComplex] = N
     return located_diagnostic(source, TOO_COMPLEX, f"Cannot analyse: {problem.message}", problem.row, problem.column)
 
 
+def _reparse(source: SourceFile, old_text: str, tree) -> Optional[Tuple[cst.Module, ModuleFacts]]:
+    from tipcheck.positions import Positions
+    from tipcheck.reparse import reparse
+
+    old_module, old_facts = tree
+    positions = old_facts.positions if old_facts.positions is not None else Positions(old_module)
+    try:
+        done = reparse(old_text, old_module, positions, source.text)
+        if done is None:
+            return None
+        module, positions = done
+        facts = ModuleFacts(module)
+    except RecursionError:
+        return None  # the full parse reports it
+    facts.positions = positions
+    return module, facts
+
+
 def python_syntax_check(text: str) -> Optional[Tuple[str, int, int]]:
     """CPython's syntax error in ``text`` as (message, row, column), or None: no error, or one
     Python itself cannot decide (RecursionError, MemoryError: left to the file's other checks).
@@ -103,10 +121,16 @@ def python_syntax_check(text: str) -> Optional[Tuple[str, int, int]]:
     return (error.msg or "invalid syntax", error.lineno or 1, error.offset or 1)
 
 
-def parse_source(source: SourceFile, result) -> Optional[Tuple[cst.Module, ModuleFacts]]:
+def parse_source(source: SourceFile, result, previous=None) -> Optional[Tuple[cst.Module, ModuleFacts]]:
     """The tree and facts of a source; a syntax error, a file too deep to analyse or a crash is
     recorded on ``result``. CPython parses the text first (tipcheck.limits): LibCST never sees
-    nesting that would crash it or take minutes to parse."""
+    nesting that would crash it or take minutes to parse. With ``previous``, the (text, (module,
+    facts)) of the same file before an edit, only what the edit touched is parsed again where
+    that is sure to give the same tree (tipcheck.reparse)."""
+    if previous is not None:
+        again = _reparse(source, *previous)
+        if again is not None:
+            return again
     verdict = precheck(source.text)
     if isinstance(verdict.problem, SyntaxError):
         result.diagnostics.append(python_syntax_diagnostic(source, verdict.problem))

@@ -86,7 +86,10 @@ def _tables() -> None:
             classes[f"cst.{name}"] = (value, tuple(f.name for f in dataclasses.fields(value)))
     for record in (Scope, Context, LoopRecord, CallSite, FuncRecord, ClassRecord, ModuleSummary):
         classes[f"facts.{record.__name__}"] = (record, tuple(f.name for f in dataclasses.fields(record)))
-    classes["facts.ModuleFacts"] = (ModuleFacts, ("module", "module_scope", "calls", "scope_of", "_flow", "_values"))
+    classes["facts.ModuleFacts"] = (
+        ModuleFacts,
+        ("module", "module_scope", "calls", "scope_of", "_flow", "_values", "positions"),
+    )
     for sentinel in (cst.MaybeSentinel, cst.RemovalSentinel):
         for member in sentinel:
             _SENTINELS[f"{sentinel.__name__}.{member.name}"] = member
@@ -99,8 +102,9 @@ def _tables() -> None:
             _FIELDS[cls] = lambda obj, get=attrgetter(fields[0]): (get(obj),)
         else:
             _FIELDS[cls] = lambda obj: ()
-    # The values index (facts/values.py) is derived from the tree and rebuilt on demand: kept as None.
-    _FIELDS[ModuleFacts] = lambda f: (f.module, f.module_scope, f.calls, f.scope_of, f._flow, None)
+    # The values index (facts/values.py) and the positions (tipcheck.positions) are derived from the
+    # tree and rebuilt on demand: kept as None.
+    _FIELDS[ModuleFacts] = lambda f: (f.module, f.module_scope, f.calls, f.scope_of, f._flow, None, None)
     for name, (cls, fields) in classes.items():  # last: a filled table means all is ready
         _CLASSES[name] = (cls, fields, not hasattr(object.__new__(cls), "__dict__"))
 

@@ -22,6 +22,14 @@ class ModuleFacts:
         self.scope_of: Dict[cst.CSTNode, Scope] = builder.scope_of
         self._flow = None
         self._values = None
+        # Where its nodes lie (tipcheck.positions), made when a rule first reports one and shared by
+        # every rule that runs on this module; not kept in the cache nor sent between processes.
+        self.positions = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["positions"] = None
+        return state
 
     def values(self):
         """Single assignments and parameters (tipcheck.facts.values), built on first use."""

@@ -269,7 +269,7 @@ def calls_any(test: cst.BaseExpression, names: Set[str]) -> bool:
             if name in names:
                 found.append(node)
 
-    test.visit(Visit())
+    walk(test, Visit())
     return bool(found)
 
 
@@ -278,17 +278,34 @@ def project_predicates(summaries: Iterable[ModuleSummary]) -> Set[str]:
     `return` gives a value that asks `is_initialized()` or `get_world_size()` (`return
     dist.is_available() and dist.is_initialized()`; `if not ready(): return 1; return
     dist.get_world_size()` counts too, a constant return standing for one process)."""
+    global _ANSWERS
     names: Set[str] = set()
+    known, kept = _ANSWERS, {}
     for summary in summaries:
         if "is_initialized" not in summary.text and "get_world_size" not in summary.text:
             continue
         for record in summary.funcs.values():
-            returns = _Returns()
-            walk(record.node, returns)
-            asks = [r is not None and bool(_PROCESS_GROUP_CALL.search(_code(r))) for r in returns.values]
-            if any(asks) and all(a or (r is not None and _constant(r)) for a, r in zip(asks, returns.values)):
-                names.add(record.node.name.value)
+            node = record.node
+            hit = known.get(id(node))
+            answer = hit[1] if hit is not None and hit[0] is node else _answers_process_group(node)
+            kept[id(node)] = (node, answer)
+            if answer:
+                names.add(node.name.value)
+    _ANSWERS = kept
     return names
+
+
+# The verdicts of the last call of project_predicates, by function node: a process that lints
+# again (the editor server) keeps the trees of the files an edit did not touch, and their functions
+# are not walked again. Only the functions of the last call are kept.
+_ANSWERS: Dict[int, Tuple[cst.FunctionDef, bool]] = {}
+
+
+def _answers_process_group(node: cst.FunctionDef) -> bool:
+    returns = _Returns()
+    walk(node, returns)
+    asks = [r is not None and bool(_PROCESS_GROUP_CALL.search(_code(r))) for r in returns.values]
+    return any(asks) and all(a or (r is not None and _constant(r)) for a, r in zip(asks, returns.values))
 
 
 def _constant(node: cst.BaseExpression) -> bool:
@@ -419,5 +436,5 @@ def _leaves(stmt: cst.CSTNode) -> bool:
         def visit_Raise(self, node: cst.Raise) -> None:
             found.append(node)
 
-    stmt.visit(Visit())
+    walk(stmt, Visit())
     return bool(found)

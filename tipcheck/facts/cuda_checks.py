@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import os
 import re
-import weakref
 from typing import Dict, List, Optional, Sequence, Set
 
 import libcst as cst
@@ -557,12 +556,6 @@ class ProjectChecks:
         return self._predicates
 
 
-_PROJECTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def project_checks(project) -> ProjectChecks:
     """The CUDA checks of a project, made once per ProjectFacts."""
-    checks = _PROJECTS.get(project)
-    if checks is None:
-        checks = _PROJECTS[project] = ProjectChecks(project)
-    return checks
+    return project.derived("cuda checks", ProjectChecks)

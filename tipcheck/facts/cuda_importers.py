@@ -21,7 +21,6 @@ class are looked at, and only when a method placement is otherwise unguarded.
 from __future__ import annotations
 
 import re
-import weakref
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from tipcheck.facts.flow import CallSite
@@ -108,9 +107,6 @@ class ConstructionIndex:
         return found
 
 
-_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def _code_only(text: str) -> str:
     """``text`` without its import statements, docstrings (triple-quoted strings) and comments: a
     class named in prose (`for x in BatchBlender(...)` in a docstring) is no use of it."""
@@ -131,10 +127,7 @@ def _mentions(text: str, name: str) -> int:
 
 
 def _index(facts) -> ConstructionIndex:
-    index = _INDEXES.get(facts)
-    if index is None:
-        index = _INDEXES[facts] = ConstructionIndex(facts)
-    return index
+    return facts.derived("construction index", ConstructionIndex)
 
 
 def constructions(checks, class_key: Key) -> List[CallSite]:

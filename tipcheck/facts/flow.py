@@ -23,7 +23,7 @@ import libcst as cst
 
 from tipcheck.facts.flowitems import ItemFlow
 from tipcheck.facts.scopes import Scope, dotted_name, resolve, resolve_call
-from tipcheck.facts.walk import walk
+from tipcheck.facts.walk import leave_hook, visit_hook, walk
 
 Key = tuple
 KeyPath = Tuple[Key, Tuple[str, ...]]
@@ -237,10 +237,10 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
             self.stmts.append((node, self._blocks.get(id(node), ())))
-        return super().on_visit(node)
+        return visit_hook(self, node)  # CSTVisitor.on_visit, without its lookup by name at each node
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
+        leave_hook(self, original_node)
         if isinstance(original_node, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
             self.stmts.pop()
 

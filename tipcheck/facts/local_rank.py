@@ -128,15 +128,21 @@ def local_rank_options(facts: ModuleFacts) -> List[LocalRankOption]:
 
 
 def _parents(module: cst.Module) -> Dict[cst.CSTNode, cst.CSTNode]:
+    """The parent of each node (whitespace, operators and brackets aside: tipcheck.facts.walk)."""
     parents: Dict[cst.CSTNode, cst.CSTNode] = {}
+    stack: List[cst.CSTNode] = []
 
     class Visit(cst.CSTVisitor):
         def on_visit(self, node: cst.CSTNode) -> bool:
-            for child in node.children:
-                parents[child] = node
+            if stack:
+                parents[node] = stack[-1]
+            stack.append(node)
             return True
 
-    module.visit(Visit())
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            stack.pop()
+
+    walk(module, Visit())
     return parents
 
 

@@ -23,6 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from tipcheck.facts.backends import exits
+from tipcheck.facts.walk import walk
 
 _RANK = re.compile(
     r"rank|main_process|is_main|\bmain\b|master|primary|global_zero|chief|leader|\bgpu\b|process_index"
@@ -69,7 +70,7 @@ class Stacks(cst.CSTVisitor):
 
 def stacks_of(module: cst.Module) -> Stacks:
     stacks = Stacks()
-    module.visit(stacks)
+    walk(module, stacks)
     return stacks
 
 
@@ -122,7 +123,7 @@ class RankGuards:
             def visit_Attribute(self, n: cst.Attribute) -> None:
                 names.add(code_of(n))
 
-        node.visit(Visit())
+        walk(node, Visit())
         return any(rank_test(code_of(v)) for name in names for v in self.stacks.assigned.get(name, ()))
 
     def guarded(self, call: cst.Call) -> bool:

@@ -18,7 +18,7 @@ Rules import what they need of the project facts from here: ``ProjectFacts`` and
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -41,6 +41,16 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
         super().__init__(summaries)
         self._reach_cache: Dict[Key, Set[Key]] = {}
+        self._derived: Dict[str, Any] = {}
+
+    def derived(self, name: str, make: Callable[["ProjectFacts"], Any]) -> Any:
+        """What another module derives from these facts (its checks, an index), made once and kept
+        here: it lives as long as the facts, and no longer (a process that lints again and again,
+        the editor server, makes new facts for each run)."""
+        value = self._derived.get(name)
+        if value is None:
+            value = self._derived[name] = make(self)
+        return value
 
     # -- queries for rules -----------------------------------------------------------------
     def root(self, path: Optional[KeyPath]) -> Optional[Key]:

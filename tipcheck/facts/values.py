@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 import libcst as cst
 
 from tipcheck.facts.scopes import Scope
+from tipcheck.facts.walk import walk
 
 Key = Tuple[int, str]  # (scope uid, name)
 
@@ -22,7 +23,7 @@ class Values:
 
     def __init__(self, module: cst.Module, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
         collector = _Collector(module_scope, scope_of)
-        module.visit(collector)
+        walk(module, collector)
         self.assigned: Dict[Key, List[cst.BaseExpression]] = collector.assigned
         self.params: Dict[Key, cst.Param] = collector.params
         self.classes: Dict[int, cst.ClassDef] = collector.classes  # class scope uid -> its statement

@@ -28,7 +28,7 @@ from typing import Optional, Set
 import libcst as cst
 
 from tipcheck.facts.scopes import Scope, resolve
-from tipcheck.facts.walk import nodes_in
+from tipcheck.facts.walk import nodes_in, walk
 
 _OLD_IF_LEFT_IS_VERSION = {cst.LessThan: True, cst.LessThanEqual: True, cst.GreaterThan: False}
 _OLD_IF_LEFT_IS_VERSION[cst.GreaterThanEqual] = False
@@ -37,7 +37,7 @@ _OLD_IF_LEFT_IS_VERSION[cst.GreaterThanEqual] = False
 def old_branch_calls(facts, package: str) -> Set[int]:
     """ids of the calls that run only when ``package`` is older than a version check says."""
     finder = _Guards(facts, package)
-    facts.module.visit(finder)
+    walk(facts.module, finder)
     return finder.found
 
 
@@ -66,12 +66,12 @@ class _Guards(cst.CSTVisitor):
         old_is_body = self._old_side(test, self.scopes[-1])
         if old_is_body is None:
             return True  # not a version check: visit the children as usual
-        test.visit(self)
+        walk(test, self)
         for branch, old in ((body, old_is_body), (orelse, not old_is_body)):
             if branch is None:
                 continue
             self.depth += old
-            branch.visit(self)
+            walk(branch, self)
             self.depth -= old
         return False
 

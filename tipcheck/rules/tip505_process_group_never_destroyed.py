@@ -22,6 +22,7 @@ from tipcheck.facts.scopes import resolve
 from tipcheck.fixes.imports import reach
 from tipcheck.fixes.statements import indentation, insert_after, insert_before
 from tipcheck.rules.base import ProjectRule
+from tipcheck.facts.walk import walk
 
 INITS = frozenset({"torch.distributed.init_process_group", "torch.distributed.distributed_c10d.init_process_group"})
 # A helper that only sets the group up (`setup`, `init_distributed_mode`, `ddp_setup`): the group
@@ -121,7 +122,7 @@ def _destroy_references(module: cst.Module) -> List[bool]:
             # The else of a rank test runs on the other ranks: look at it apart.
             saved = list(bodies)
             bodies.clear()
-            node.body.visit(self)
+            walk(node.body, self)
             bodies.extend(saved)
             return False
 
@@ -129,7 +130,7 @@ def _destroy_references(module: cst.Module) -> List[bool]:
             if node.value == "destroy_process_group":
                 found.append(bool(bodies))
 
-    module.visit(Visit())
+    walk(module, Visit())
     return found
 
 
@@ -157,7 +158,7 @@ def _leaves(stmt: cst.CSTNode) -> Optional[str]:
         def visit_Call(self, node: cst.Call) -> None:
             calls.append(node)
 
-    value.visit(Visit())
+    walk(value, Visit())
     return "calls" if calls and not isinstance(small, cst.Raise) else "plain"
 
 
@@ -183,7 +184,7 @@ def _has_loop(node: cst.CSTNode) -> bool:
         def visit_FunctionDef(self, n):
             return n is node
 
-    node.visit(Visit())
+    walk(node, Visit())
     return bool(found)
 
 

@@ -1,0 +1,87 @@
+"""Where each node of a module lies in its text (LibCST's PositionProvider ranges), computed one
+top-level statement at a time.
+
+A rule asks for the place of a node only when it reports it (tipcheck.context.RuleContext.range).
+LibCST's own way, `MetadataWrapper(module).resolve(PositionProvider)`, visits the whole tree
+(rebuilding every node, as LibCST's visits do) and then generates its code; here the code of each
+top-level statement is generated on its own with LibCST's position-recording codegen state, which
+gives the same ranges relative to the statement's first line. Shifted by the lines before the
+statement, they are the module's. What is computed for a statement is kept with the statement
+object: a module re-parsed from an earlier one (tipcheck.reparse) shares the statements an edit did
+not touch, and their positions are not computed again (`Positions(module, earlier)`). The line
+counts of the statements also say where each statement starts (`starts`), which is what the
+re-parse needs.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+from libcst._position import CodePosition, CodeRange
+from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
+
+# A statement's positions relative to its own first line, and how many lines its code takes.
+_Table = Tuple[Dict[cst.CSTNode, CodeRange], int]
+
+
+class Positions:
+    def __init__(self, module: cst.Module, earlier: Optional["Positions"] = None) -> None:
+        self.module = module
+        kept = earlier._tables if earlier is not None else {}
+        # By id of the statement, with the statement itself (the id stays its own while it is kept).
+        self._tables: Dict[int, Tuple[cst.CSTNode, _Table]] = {
+            id(stmt): kept[id(stmt)] for stmt in module.body if id(stmt) in kept and kept[id(stmt)][0] is stmt
+        }
+        self._starts: Optional[List[int]] = None
+        self._whole: Optional[Dict[cst.CSTNode, CodeRange]] = None
+
+    def _table(self, stmt: cst.CSTNode) -> _Table:
+        known = self._tables.get(id(stmt))
+        if known is None:
+            provider = PositionProvider()
+            state = PositionProvidingCodegenState(
+                default_indent=self.module.default_indent,
+                default_newline=self.module.default_newline,
+                provider=provider,
+            )
+            stmt._codegen(state)
+            known = self._tables[id(stmt)] = (stmt, (provider._computed, state.line - 1))
+        return known[1]
+
+    def starts(self) -> List[int]:
+        """The 1-based line on which each top-level statement begins (its leading blank lines
+        and comments included), and last the line on which the footer begins."""
+        if self._starts is None:
+            line = 1 + len(self.module.header)
+            starts = []
+            for stmt in self.module.body:
+                starts.append(line)
+                line += self._table(stmt)[1]
+            starts.append(line)
+            self._starts = starts
+        return self._starts
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        starts = self.starts()
+        for stmt, start in zip(self.module.body, starts):
+            found = self._table(stmt)[0].get(node)
+            if found is not None:
+                shift = start - 1
+                return CodeRange(
+                    CodePosition(found.start.line + shift, found.start.column),
+                    CodePosition(found.end.line + shift, found.end.column),
+                )
+        return self._module_positions()[node]  # the module itself, its header or footer
+
+    def _module_positions(self) -> Dict[cst.CSTNode, CodeRange]:
+        if self._whole is None:
+            provider = PositionProvider()
+            state = PositionProvidingCodegenState(
+                default_indent=self.module.default_indent,
+                default_newline=self.module.default_newline,
+                provider=provider,
+            )
+            self.module._codegen(state)
+            self._whole = provider._computed
+        return self._whole
