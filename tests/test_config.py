@@ -19,6 +19,7 @@ from tipcheck.config import (
     resolve_settings,
 )
 from tipcheck.rules import ALL_RULES, select_rules
+from tipcheck.settings_text import describe
 
 # What the defaults enable (the preview rules: tests/test_preview.py).
 ALL_CODES = sorted(rule.code for rule in ALL_RULES if not rule.preview)
@@ -484,8 +485,8 @@ def test_describe(tmp_path):
         'select = ["TIP4"]\nignore = ["TIP401"]\nunsafe-fixes = true\n[per-file-ignores]\n"tests/*" = ["TIP402"]\n',
     )
     settings = Settings.from_file(str(path)).with_overrides(extend_select=["TIP201"])
-    text = settings.describe()
-    assert text == settings.describe()
+    text = describe(settings)
+    assert text == describe(settings)
     for line in (
         f'config-file = "{path}"',
         f'root = "{tmp_path}"',
@@ -502,7 +503,7 @@ def test_describe(tmp_path):
     ):
         assert line in text.splitlines(), line
     assert any(line.startswith("exclude = [") and line.endswith("# default") for line in text.splitlines())
-    default = Settings.default(str(tmp_path)).describe()
+    default = describe(Settings.default(str(tmp_path)))
     assert "config-file = none (defaults)" in default and 'select = ["ALL"]  # default' in default
 
 
@@ -516,7 +517,7 @@ def test_severity_the_most_specific_selector_wins(tmp_path):
     assert settings.severity_of("TIP502") == "error"
     assert settings.severity_of("TIP101") == "information"
     assert settings.severity_of("invalid-syntax") == "error"  # the engine's own: no selector names them
-    assert 'severity = {"ALL" = "information", "TIP5" = "error", "TIP501" = "hint"}' in settings.describe()
+    assert 'severity = {"ALL" = "information", "TIP5" = "error", "TIP501" = "hint"}' in describe(settings)
     default = Settings.default(str(tmp_path))
     assert default.severity_of("TIP101") == "warning" and default.severity_of("io-error") == "error"
 

@@ -243,9 +243,11 @@ def _report_skipped(results: List[FileResult], run: _Run) -> None:
 
 
 def _show_settings(run: _Run, paths) -> None:
+    from tipcheck.settings_text import describe
+
     target = paths[0] if paths and paths[0] != "-" else "."
     settings = run.resolver.for_folder(target) if os.path.isdir(target) else run.resolver.for_path(target)
-    click.echo(settings.describe())
+    click.echo(describe(settings))
     sys.exit(EXIT_OK)
 
 

@@ -72,6 +72,14 @@ from tipcheck.severity import Levels, level_of, read_levels
 if TYPE_CHECKING:
     from tipcheck.rules.base import Rule
 
+
+def _rules_with(codes: FrozenSet[str]) -> List[Rule]:
+    """The rules of ``codes``, in ALL_RULES order (imported here: the cached path needs none)."""
+    from tipcheck.rules import ALL_RULES
+
+    return [rule for rule in ALL_RULES if rule.code in codes]
+
+
 # Folders and files never walked into unless the config replaces `exclude` (extend-exclude adds).
 DEFAULT_EXCLUDE: Tuple[str, ...] = tuple(sorted(SKIPPED_DIRS)) + ("*.egg-info",)
 
@@ -315,9 +323,7 @@ class Settings:
 
     def enabled_rules(self) -> List[Rule]:
         """The enabled rules, in ALL_RULES order (select, extend-select, ignore, then the CLI)."""
-        from tipcheck.rules import ALL_RULES
-
-        return [rule for rule in ALL_RULES if rule.code in self.enabled_codes]
+        return _rules_with(self.enabled_codes)
 
     def is_enabled(self, code: str) -> bool:
         """Whether ``code`` is enabled at all (before per-file-ignores)."""
@@ -340,10 +346,7 @@ class Settings:
 
     def enabled_rules_for(self, path: str) -> List[Rule]:
         """The rules to run on ``path``: the enabled ones that per-file-ignores leave on."""
-        from tipcheck.rules import ALL_RULES
-
-        codes = self.enabled_codes_for(path)
-        return [rule for rule in ALL_RULES if rule.code in codes]
+        return _rules_with(self.enabled_codes_for(path))
 
     def is_ignored_for(self, path: str, code: str) -> bool:
         """Whether per-file-ignores turn ``code`` off for ``path``."""
@@ -394,54 +397,6 @@ class Settings:
     @cached_property
     def _excluded_folders(self) -> Dict[str, bool]:
         return {}
-
-    # -- display -------------------------------------------------------------------------------
-    def describe(self) -> str:
-        """Stable text for ``--show-settings``: the config file and every key's effective value."""
-
-        def value(v: Any) -> str:
-            if isinstance(v, bool):
-                return "true" if v else "false"
-            if isinstance(v, (tuple, list)):
-                return "[" + ", ".join(json.dumps(x) for x in v) + "]"
-            return json.dumps(v)
-
-        lines = [
-            f"config-file = {json.dumps(self.path) if self.path else 'none (defaults)'}",
-            f"root = {json.dumps(self.root)}",
-            "",
-            f"select = {value(self.select if self.select is not None else ('ALL',))}"
-            + ("" if self.select is not None else "  # default"),
-            f"extend-select = {value(self.extend_select)}",
-            f"ignore = {value(self.ignore)}",
-        ]
-        if self.per_file_ignores:
-            lines.append("per-file-ignores = {")
-            for entry in self.per_file_ignores:
-                lines.append(f"    {json.dumps(entry.pattern)} = {value(entry.codes)},")
-            lines.append("}")
-        else:
-            lines.append("per-file-ignores = {}")
-        lines += [
-            f"exclude = {value(DEFAULT_EXCLUDE if self.exclude is None else self.exclude)}"
-            + ("  # default" if self.exclude is None else ""),
-            f"extend-exclude = {value(self.extend_exclude)}",
-            f"unsafe-fixes = {value(self.unsafe_fixes)}",
-            f"output-format = {value(self.output_format)}",
-            f"respect-gitignore = {value(self.respect_gitignore)}",
-            f"preview = {value(self.preview)}",
-            "severity = {" + ", ".join(f"{json.dumps(s)} = {json.dumps(v)}" for s, v in self.severity) + "}",
-        ]
-        if not self.cli.empty:
-            lines.append("")
-            if self.cli.select is not None:
-                lines.append(f"command-line select = {value(self.cli.select)}")
-            if self.cli.extend_select:
-                lines.append(f"command-line extend-select = {value(self.cli.extend_select)}")
-            if self.cli.ignore:
-                lines.append(f"command-line ignore = {value(self.cli.ignore)}")
-        lines += ["", f"enabled-codes = {value(sorted(self.enabled_codes))}"]
-        return "\n".join(lines) + "\n"
 
 
 def _split_codes(values: Optional[Iterable[str]]) -> Tuple[str, ...]:
