@@ -9,6 +9,7 @@ an edit of data.py change the findings of train.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
 import textwrap
@@ -137,9 +138,15 @@ async def start(root: Path, options=None):
     return Session(client, root)
 
 
-async def stop(session: Session) -> None:
-    await session.client.shutdown_session()
-    await session.client.stop()
+@contextlib.asynccontextmanager
+async def serving(root: Path, options=None):
+    """A session with the real server over stdio, shut down however the test ends."""
+    session = await start(root, options)
+    try:
+        yield session
+    finally:
+        await session.client.shutdown_session()
+        await session.client.stop()
 
 
 @pytest.fixture
@@ -158,8 +165,7 @@ def line_of(text: str, needle: str) -> int:
 
 @pytest.mark.asyncio
 async def test_diagnostics_on_open_and_change_with_code_link_and_severity(project: Path):
-    session = await start(project)
-    try:
+    async with serving(project) as session:
         uri = session.open("train.py")
         found = await session.wait_codes(uri, ["TIP501", "TIP502"])
         tip501 = next(d for d in found if d.code == "TIP501")
@@ -185,14 +191,11 @@ async def test_diagnostics_on_open_and_change_with_code_link_and_severity(projec
             lsp.HoverParams(lsp.TextDocumentIdentifier(uri), moved.range.start)
         )
         assert "TIP501" in hover.contents.value and "set_epoch" in hover.contents.value
-    finally:
-        await stop(session)
 
 
 @pytest.mark.asyncio
 async def test_quick_fix_noqa_and_fix_all_give_the_fixed_text(project: Path):
-    session = await start(project)
-    try:
+    async with serving(project) as session:
         uri = session.open("train.py")
         found = await session.wait_codes(uri, ["TIP501", "TIP502"])
         line = next(d for d in found if d.code == "TIP501").range.start.line
@@ -228,8 +231,6 @@ async def test_quick_fix_noqa_and_fix_all_give_the_fixed_text(project: Path):
         assert fix_all.kind == "source.fixAll.tipcheck"
         session.edit(uri, fix_all.edit.changes[uri])
         assert session.texts[uri] == expected
-    finally:
-        await stop(session)
 
 
 def cli_fix(root: Path, name: str) -> str:
@@ -246,8 +247,7 @@ def cli_fix(root: Path, name: str) -> str:
 async def test_an_edit_of_data_py_changes_the_findings_of_train_py(project: Path):
     """train.py's TIP501 comes from data.py's shuffling DistributedSampler: data.py edited in the
     editor (not saved) takes it away, and back."""
-    session = await start(project)
-    try:
+    async with serving(project) as session:
         train = session.open("train.py")
         await session.wait_codes(train, ["TIP501", "TIP502"])
         data = session.open("data.py")
@@ -256,14 +256,11 @@ async def test_an_edit_of_data_py_changes_the_findings_of_train_py(project: Path
         await session.wait_codes(train, ["TIP502"])
         session.change(data, text)
         await session.wait_codes(train, ["TIP501", "TIP502"])
-    finally:
-        await stop(session)
 
 
 @pytest.mark.asyncio
 async def test_a_broken_file_gives_invalid_syntax_and_the_server_keeps_going(project: Path):
-    session = await start(project)
-    try:
+    async with serving(project) as session:
         uri = session.open("train.py")
         await session.wait_codes(uri, ["TIP501", "TIP502"])
         text = session.texts[uri]
@@ -277,14 +274,11 @@ async def test_a_broken_file_gives_invalid_syntax_and_the_server_keeps_going(pro
             await session.wait(uri, lambda found: True)
         session.change(uri, text)
         await session.wait_codes(uri, ["TIP501", "TIP502"])
-    finally:
-        await stop(session)
 
 
 @pytest.mark.asyncio
 async def test_a_config_change_is_picked_up(project: Path):
-    session = await start(project)
-    try:
+    async with serving(project) as session:
         uri = session.open("train.py")
         await session.wait_codes(uri, ["TIP501", "TIP502"])
         config = project / "pyproject.toml"
@@ -307,8 +301,6 @@ async def test_a_config_change_is_picked_up(project: Path):
         )
         await session.wait_codes(uri, ["TIP501", "TIP502"])
         assert any("select" in message.message for message in session.client.messages)
-    finally:
-        await stop(session)
 
 
 NOTEBOOK_CELLS = [
@@ -349,8 +341,7 @@ NOTEBOOK_CELLS = [
 
 @pytest.mark.asyncio
 async def test_notebook_findings_land_in_their_cells(tmp_path: Path):
-    session = await start(tmp_path)
-    try:
+    async with serving(tmp_path) as session:
         notebook_uri = from_fs_path(str(tmp_path / "train.ipynb"))
         cells = [f"{notebook_uri}#cell{index}" for index in range(len(NOTEBOOK_CELLS))]
         session.client.notebook_document_did_open(
@@ -379,8 +370,6 @@ async def test_notebook_findings_land_in_their_cells(tmp_path: Path):
         noqa = next(a for a in actions if a.title == "Disable TIP401 for this line")
         assert list(noqa.edit.changes) == [cells[2]]
         assert "# noqa: TIP401" in apply(NOTEBOOK_CELLS[2][2], noqa.edit.changes[cells[2]]).splitlines()[2]
-    finally:
-        await stop(session)
 
 
 # -- packaging ------------------------------------------------------------------------------------
@@ -540,8 +529,7 @@ async def test_random_edits_over_stdio(project: Path):
     import random
 
     rng = random.Random(3)
-    session = await start(project)
-    try:
+    async with serving(project) as session:
         uri = session.open("train.py")
         await session.wait_codes(uri, ["TIP501", "TIP502"])
         original = text = session.texts[uri]
@@ -570,5 +558,3 @@ async def test_random_edits_over_stdio(project: Path):
         assert sorted(shown) == sorted(expected) and expected, cold.stdout
         session.change(uri, original)
         await session.wait_codes(uri, ["TIP501", "TIP502"])
-    finally:
-        await stop(session)
