@@ -339,25 +339,28 @@ NOTEBOOK_CELLS = [
 ]
 
 
+def open_notebook(session: Session, path: Path):
+    """Open NOTEBOOK_CELLS as a notebook document: its URI and its cells' URIs."""
+    notebook_uri = from_fs_path(str(path))
+    cells = [f"{notebook_uri}#cell{index}" for index in range(len(NOTEBOOK_CELLS))]
+    session.client.notebook_document_did_open(
+        lsp.DidOpenNotebookDocumentParams(
+            lsp.NotebookDocument(
+                notebook_uri,
+                "jupyter-notebook",
+                1,
+                [lsp.NotebookCell(kind, uri) for (kind, _, _), uri in zip(NOTEBOOK_CELLS, cells)],
+            ),
+            [lsp.TextDocumentItem(uri, language, 1, text) for (_, language, text), uri in zip(NOTEBOOK_CELLS, cells)],
+        )
+    )
+    return notebook_uri, cells
+
+
 @pytest.mark.asyncio
 async def test_notebook_findings_land_in_their_cells(tmp_path: Path):
     async with serving(tmp_path) as session:
-        notebook_uri = from_fs_path(str(tmp_path / "train.ipynb"))
-        cells = [f"{notebook_uri}#cell{index}" for index in range(len(NOTEBOOK_CELLS))]
-        session.client.notebook_document_did_open(
-            lsp.DidOpenNotebookDocumentParams(
-                lsp.NotebookDocument(
-                    notebook_uri,
-                    "jupyter-notebook",
-                    1,
-                    [lsp.NotebookCell(kind, uri) for (kind, _, _), uri in zip(NOTEBOOK_CELLS, cells)],
-                ),
-                [
-                    lsp.TextDocumentItem(uri, language, 1, text)
-                    for (_, language, text), uri in zip(NOTEBOOK_CELLS, cells)
-                ],
-            )
-        )
+        notebook_uri, cells = open_notebook(session, tmp_path / "train.ipynb")
         # TIP401: the scheduler never stepped, reported in the cell that creates it (cell 3); the
         # model never placed (TIP101) and the loader that never shuffles (TIP302) there too.
         found = await session.wait(
@@ -370,6 +373,56 @@ async def test_notebook_findings_land_in_their_cells(tmp_path: Path):
         noqa = next(a for a in actions if a.title == "Disable TIP401 for this line")
         assert list(noqa.edit.changes) == [cells[2]]
         assert "# noqa: TIP401" in apply(NOTEBOOK_CELLS[2][2], noqa.edit.changes[cells[2]]).splitlines()[2]
+
+
+@pytest.mark.asyncio
+async def test_notebook_edits_move_findings_between_cells(tmp_path: Path):
+    """notebookDocument/didChange: a cell's text edited (the scheduler now stepped: TIP401 gone
+    from its cell), then a code cell inserted above (the findings move with their cell, and the
+    new cell gets its own)."""
+    async with serving(tmp_path) as session:
+        notebook_uri, cells = open_notebook(session, tmp_path / "train.ipynb")
+        await session.wait_codes(cells[2], ["TIP101", "TIP302", "TIP401"])
+        loop = NOTEBOOK_CELLS[3][2]
+        end = lsp.Position(len(loop.splitlines()), 0)
+        session.client.notebook_document_did_change(
+            lsp.DidChangeNotebookDocumentParams(
+                lsp.VersionedNotebookDocumentIdentifier(2, notebook_uri),
+                lsp.NotebookDocumentChangeEvent(
+                    cells=lsp.NotebookDocumentCellChanges(
+                        text_content=[
+                            lsp.NotebookDocumentCellContentChanges(
+                                lsp.VersionedTextDocumentIdentifier(2, cells[3]),
+                                [lsp.TextDocumentContentChangePartial(lsp.Range(end, end), "    scheduler.step()\n")],
+                            )
+                        ]
+                    )
+                ),
+            )
+        )
+        await session.wait_codes(cells[2], ["TIP101", "TIP302"])
+        # A code cell inserted before the model's cell: the scheduler of the new cell is never
+        # stepped (TIP401 on its line 0); the model's cell keeps its findings, on the same lines.
+        added = f"{notebook_uri}#added"
+        text = "warmup = torch.optim.lr_scheduler.LinearLR(torch.optim.SGD([torch.zeros(1)], lr=0.1))\n"
+        session.client.notebook_document_did_change(
+            lsp.DidChangeNotebookDocumentParams(
+                lsp.VersionedNotebookDocumentIdentifier(3, notebook_uri),
+                lsp.NotebookDocumentChangeEvent(
+                    cells=lsp.NotebookDocumentCellChanges(
+                        structure=lsp.NotebookDocumentCellChangeStructure(
+                            lsp.NotebookCellArrayChange(2, 0, [lsp.NotebookCell(lsp.NotebookCellKind.Code, added)]),
+                            did_open=[lsp.TextDocumentItem(added, "python", 1, text)],
+                        )
+                    )
+                ),
+            )
+        )
+        [found] = await session.wait_codes(added, ["TIP401"])
+        assert found.range.start == lsp.Position(0, text.index("torch.optim.lr_scheduler"))
+        kept = await session.wait_codes(cells[2], ["TIP101", "TIP302"])
+        model_line = next(d for d in kept if d.code == "TIP101").range.start.line
+        assert NOTEBOOK_CELLS[2][2].splitlines()[model_line].startswith("model = ")
 
 
 # -- packaging ------------------------------------------------------------------------------------
