@@ -193,6 +193,46 @@ async def test_diagnostics_on_open_and_change_with_code_link_and_severity(projec
         assert "TIP501" in hover.contents.value and "set_epoch" in hover.contents.value
 
 
+UNSAVED = """\
+import torch
+
+model = torch.nn.Linear(4, 2)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1)
+for epoch in range(3):
+    optimizer.step()
+"""
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_buffer_is_linted_and_cleared_when_closed(project: Path):
+    """An `untitled:` Python buffer (never saved) gets findings and quick fixes, with the workspace's
+    settings; closing it clears them."""
+    async with serving(project) as session:
+        uri = "untitled:Untitled-1"
+        session.texts[uri], session.versions[uri] = UNSAVED, 1
+        session.client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", 1, UNSAVED))
+        )
+        [found] = await session.wait_codes(uri, ["TIP401"])
+        assert found.range.start.line == line_of(UNSAVED, "StepLR")
+        actions = await session.actions(uri, found.range.start.line)
+        noqa = next(a for a in actions if a.title == "Disable TIP401 for this line")
+        assert "# noqa: TIP401" in apply(UNSAVED, noqa.edit.changes[uri]).splitlines()[found.range.start.line]
+        session.change(uri, UNSAVED + "    scheduler.step()\n")
+        await session.wait_codes(uri, [])
+        session.change(uri, UNSAVED)
+        await session.wait_codes(uri, ["TIP401"])
+        # A buffer in another language is left alone.
+        other = "untitled:Untitled-2"
+        session.client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(other, "plaintext", 1, UNSAVED))
+        )
+        session.client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+        await session.wait_codes(uri, [])
+        assert other not in session.client.diagnostics
+
+
 @pytest.mark.asyncio
 async def test_quick_fix_noqa_and_fix_all_give_the_fixed_text(project: Path):
     async with serving(project) as session:

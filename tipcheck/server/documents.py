@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
@@ -38,6 +39,17 @@ def path_of(uri: str) -> Optional[str]:
         return None
     path = to_fs_path(uri)
     return os.path.normpath(os.path.abspath(path)) if path else None
+
+
+# Unsaved buffers (`untitled:Untitled-1`) are linted under a stand-in path in the workspace (its
+# settings apply, as Ruff does) in a folder that no file can have.
+UNTITLED = "<unsaved>"
+
+
+def untitled_path(uri: str, root: Optional[str]) -> str:
+    """The stand-in path of an unsaved Python buffer."""
+    name = re.sub(r"[^\w.-]+", "_", uri.partition(":")[2]).strip("_") or "buffer"
+    return os.path.join(root or os.getcwd(), UNTITLED, name if name.endswith(".py") else f"{name}.py")
 
 
 def is_config(path: str) -> bool:
@@ -124,14 +136,28 @@ class Project:
         self._disk[path] = (stamp, value)
         return value
 
+    def path(self, uri: str, workspace: Workspace) -> Optional[str]:
+        """The linted file a document is: its path, its notebook's for a cell, the stand-in path of
+        an unsaved Python buffer; None for anything else."""
+        notebook = workspace.get_notebook_document(cell_uri=uri)
+        if notebook is not None:
+            return path_of(notebook.uri)
+        path = path_of(uri)
+        if path is None and uri in workspace.text_documents:
+            if workspace.text_documents[uri].language_id == "python":
+                return untitled_path(uri, self.root)
+        return path
+
     def documents(self, workspace: Workspace) -> Dict[str, Document]:
-        """Every file to lint, by path: the project's files and the open Python documents, each
-        as its editor buffer when it is open, else as it is on disk."""
+        """Every file to lint, by path: the project's files and the open Python documents (unsaved
+        ones too), each as its editor buffer when it is open, else as it is on disk."""
         codec = workspace.position_codec
         open_texts = {}
         for uri, document in workspace.text_documents.items():
-            path = path_of(uri)
-            if path is not None and is_python(path) and workspace.get_notebook_document(cell_uri=uri) is None:
+            if workspace.get_notebook_document(cell_uri=uri) is not None:
+                continue
+            path = self.path(uri, workspace)
+            if path is not None and is_python(path):
                 open_texts[path] = (uri, document)
         notebooks = {}
         for uri, notebook in workspace.notebook_documents.items():

@@ -22,7 +22,7 @@ from pygls.lsp.server import LanguageServer
 from tipcheck import __version__
 from tipcheck.engine import FileResult
 from tipcheck.server import actions
-from tipcheck.server.documents import Document, Project, is_config, is_python, path_of
+from tipcheck.server.documents import Document, Project, is_config, is_python, path_of, untitled_path
 from tipcheck.server.incremental import Linter
 
 DEBOUNCE = 0.15  # seconds: how long a burst of changes waits for the next one
@@ -168,9 +168,9 @@ class TipcheckServer(LanguageServer):
 
     # -- requests -----------------------------------------------------------------------------
     def document_path(self, uri: str) -> Optional[str]:
-        """The linted file a document is (a notebook's, for one of its cells)."""
-        notebook = self.workspace.get_notebook_document(cell_uri=uri)
-        return path_of(notebook.uri if notebook is not None else uri)
+        """The linted file a document is (a notebook's, for one of its cells; a stand-in path for
+        an unsaved buffer)."""
+        return self.project.path(uri, self.workspace)
 
     def code_actions(self, params: lsp.CodeActionParams) -> Optional[List[lsp.CodeAction]]:
         path = self.document_path(params.text_document.uri)
@@ -231,6 +231,8 @@ def create_server() -> TipcheckServer:
 
     def changed(ls: TipcheckServer, uri: str, at_once: bool = False) -> None:
         path = ls.document_path(uri)
+        if path is None and path_of(uri) is None:
+            path = untitled_path(uri, ls.project.root)  # an unsaved buffer closed: its findings go
         if path is not None and is_python(path):
             ls.schedule([path], at_once)
 
