@@ -131,6 +131,28 @@ def test_missing_data_file_is_named_with_the_dummy_flag(tmp_path):
     assert again["exit"] == VERIFIED, again
 
 
+def test_empty_glob_of_a_missing_folder_is_named_with_the_dummy_flag(tmp_path):
+    # The dataset globs its folder instead of opening a file: nothing raises until the loader
+    # finds it empty. The folder is named, not only "the dataset is empty".
+    text = MISSING_DATA.replace(
+        'self.files = [f"{folder}/{i}.pt" for i in range(8)]',
+        'self.files = sorted(glob.glob(os.path.join(folder, "**", "*.pt"), recursive=True))',
+    ).replace("    import argparse\n", "    import argparse\n    import glob\n    import os\n")
+    script = _single(
+        tmp_path,
+        "train.py",
+        text.replace("DataLoader(data, batch_size=2)", "DataLoader(data, batch_size=2, shuffle=True)"),
+    )
+    report = _verify(tmp_path, script, select=["TIP402"])
+    assert report["exit"] == COULD_NOT_RUN
+    assert "looks for its data in data/train (in Images.__init__), a folder that does not exist" in report["reason"]
+    assert "-- --dummy" in report["reason"]
+    (script.parent / "data" / "train").mkdir(parents=True)  # there, with no .pt file: not named
+    (script.parent / "data" / "train" / "README").write_text("the data goes here\n")
+    there = _verify(tmp_path, script, select=["TIP402"])  # the same --keep folder: no note of the first run
+    assert there["exit"] == COULD_NOT_RUN and "the dataset is empty" in there["reason"], there["reason"]
+
+
 def test_data_stub_stands_in_for_the_project_data(tmp_path):
     script = _single(tmp_path, "train.py", MISSING_DATA)
     stub = tmp_path / "stub.py"

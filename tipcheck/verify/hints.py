@@ -102,7 +102,10 @@ def failure_reason(report: Optional[dict], missing: List[dict], flags: List[str]
     if file is not None:
         shown = file.replace(scratch.rstrip(os.sep) + os.sep, "") if scratch else file
         where = f" (in {missing[0]['where']})" if missing else ""
-        reason = f"the script opens {shown}{where}, which does not exist"
+        if missing and missing[0].get("folder"):
+            reason = f"the script looks for its data in {shown}{where}, a folder that does not exist"
+        else:
+            reason = f"the script opens {shown}{where}, which does not exist"
         reason += ": its data is not here" if missing else " (data, a checkpoint, or a folder it expects to exist)"
         if flags:
             reason += f"; try its own dummy-data option: `-- {flags[0]}`"

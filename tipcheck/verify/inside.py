@@ -13,7 +13,9 @@ settings; `tipcheck.harness.instrument.run` calls `install` after the Recorder's
 - Missing data: a `Dataset` subclass of the project whose `__init__` or `__getitem__` raises
   FileNotFoundError, or a `cv2.imread` of a file that does not exist, is noted (the file, the
   class) in the report and in `missing-files.txt` of the notes folder (DataLoader workers write
-  there too); the error itself goes on as it would.
+  there too); the error itself goes on as it would. So is a project `Dataset` whose `__init__`
+  globbed (`glob.glob`, `glob.iglob`, `Path.glob`, `Path.rglob`) in a folder that does not exist
+  and came out empty (`len` 0): the folder, marked `"folder": true`.
 - `gloo` (a distributed run without CUDA): NCCL asked for becomes gloo, and
   DistributedDataParallel leaves out `device_ids` for a module on the CPU (with pretend-CUDA, a
   script written for GPUs runs on CPU processes).
@@ -153,9 +155,13 @@ class MissingFiles:
         self.state = state
         self.notes = notes
         self.project = os.path.realpath(project) if project else None
+        self.initialising = 0  # project Dataset __init__ calls under way
+        self.globbed: List[str] = []  # the folders they globbed in, in order
 
-    def note(self, path: Any, where: str) -> None:
+    def note(self, path: Any, where: str, folder: bool = False) -> None:
         entry = {"file": str(path), "where": where}
+        if folder:
+            entry["folder"] = True
         if entry in self.state["missing_files"]:
             return
         self.state["missing_files"].append(entry)
@@ -184,17 +190,96 @@ class MissingFiles:
             setattr(cls, name, self._wrapped(func, f"{cls.__qualname__}.{name}"))
 
     def _wrapped(self, func, where: str):
+        initialiser = where.endswith(".__init__")
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
+            start = len(self.globbed)
+            self.initialising += initialiser
             try:
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
             except OSError as exc:
                 if isinstance(exc, FileNotFoundError) or exc.errno == errno.ENOENT:
                     self.note(exc.filename if exc.filename is not None else exc, where)
                 raise
+            finally:
+                self.initialising -= initialiser
+            if initialiser and args and not self.initialising:  # the outermost __init__ is done
+                self._empty_after_glob(args[0], self.globbed[start:], where)
+            if not self.initialising:
+                del self.globbed[:]
+            return result
 
         wrapper._tipcheck_verify = True
         return wrapper
+
+    def _empty_after_glob(self, dataset, folders: List[str], where: str) -> None:
+        """A dataset that came out empty from globbing in folders that do not exist: note them."""
+        missing = [f for f in dict.fromkeys(folders) if not os.path.isdir(f)]
+        if not missing:
+            return
+        try:
+            empty = len(dataset) == 0
+        except Exception:
+            return
+        if empty:
+            for folder in missing[:3]:
+                self.note(folder, where, folder=True)
+
+    def _record(self, folder: str) -> None:
+        if self.initialising:
+            self.globbed.append(folder)
+
+    def _patch_glob(self) -> None:
+        import glob
+        import pathlib
+
+        def base(pattern: str) -> str:
+            parts = pattern.split(os.sep)
+            kept = []
+            for part in parts:
+                if glob.has_magic(part):
+                    break
+                kept.append(part)
+            if len(kept) == len(parts):  # no wildcard: the file itself
+                kept = kept[:-1]
+            return os.sep.join(kept) or (os.sep if pattern.startswith(os.sep) else ".")
+
+        def module_level(original):
+            @functools.wraps(original)
+            def patched(pathname, *args, **kwargs):
+                try:
+                    text = os.fspath(pathname)
+                    if isinstance(text, str):
+                        root = kwargs.get("root_dir")
+                        self._record(base(os.path.join(os.fspath(root), text) if root is not None else text))
+                except Exception:
+                    pass
+                return original(pathname, *args, **kwargs)
+
+            patched._tipcheck_verify = True
+            return patched
+
+        def method(original):
+            @functools.wraps(original)
+            def patched(path, pattern, *args, **kwargs):
+                try:
+                    self._record(base(os.path.join(str(path), str(pattern))))
+                except Exception:
+                    pass
+                return original(path, pattern, *args, **kwargs)
+
+            patched._tipcheck_verify = True
+            return patched
+
+        for name in ("glob", "iglob"):
+            original = getattr(glob, name, None)
+            if original is not None and not getattr(original, "_tipcheck_verify", False):
+                setattr(glob, name, module_level(original))
+        for name in ("glob", "rglob"):
+            original = getattr(pathlib.Path, name, None)
+            if original is not None and not getattr(original, "_tipcheck_verify", False):
+                setattr(pathlib.Path, name, method(original))
 
     def install(self, torch) -> None:
         from torch.utils.data import Dataset
@@ -213,6 +298,10 @@ class MissingFiles:
                 pass
 
         Dataset.__init_subclass__ = classmethod(__init_subclass__)
+        try:
+            self._patch_glob()
+        except Exception:  # the check never stops the script
+            pass
         if "cv2" in sys.modules:
             self._patch_cv2(sys.modules["cv2"])
         else:

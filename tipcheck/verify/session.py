@@ -193,6 +193,8 @@ def _finish(report: dict, verdict: str, code: int, reason: Optional[str], starte
 
 
 def _session(options, report, script, root, scratch, progress, started) -> dict:
+    for earlier in ("original", "fixed", "runs"):  # a --keep folder used before: nothing of that run carries over
+        shutil.rmtree(os.path.join(scratch, earlier), ignore_errors=True)
     try:
         copy = copy_project(root, scratch)
     except (ScratchError, OSError) as exc:
