@@ -143,6 +143,7 @@ class CombinedProject(ProjectNames):
             for a, b in summary.unions:
                 graph.union(graph.node(a), graph.node(b))
         self._link_imports()
+        self._link_annotations()
         methods: List[Tuple[CallSite, str]] = []
         for summary in self.summaries.values():
             for site in summary.calls:
@@ -168,6 +169,16 @@ class CombinedProject(ProjectNames):
         self._link_dynamic()
         self._mark_unused_returns()
         self._classify_loops()
+
+    def _link_annotations(self) -> None:
+        """A parameter annotated with a project class (`def fit(trainer: Trainer)`) holds an
+        instance of it: its attributes are the class's (`trainer.scheduler` is what `__init__`
+        stored in `self.scheduler`), even where no call of the function is known."""
+        for summary in self.summaries.values():
+            for path, name in summary.annotated:
+                target = self._definition(name, summary.module_id)
+                if target is not None and target[0] == "class":
+                    self.graph.union(self.graph.node(path), ("self",) + target[1:])
 
     def _link_imports(self) -> None:
         """Unify ("ext", "pkg.mod.name") keys with what the project module defines."""

@@ -180,6 +180,8 @@ class ModuleSummary:
     others: List[Tuple[KeyPath, str]] = field(default_factory=list)
     yields: List[Tuple[Key, "LoopRecord"]] = field(default_factory=list)
     yield_froms: List[Tuple["Context", KeyPath]] = field(default_factory=list)
+    # Parameters annotated with a class (`def fit(trainer: Trainer)`): the parameter, the name.
+    annotated: List[Tuple[KeyPath, str]] = field(default_factory=list)
 
 
 def _subscript_field(node: cst.Subscript) -> str:
@@ -192,6 +194,26 @@ def _subscript_field(node: cst.Subscript) -> str:
         if isinstance(index, cst.Integer):
             return f"[{index.value}]"
     return ANY_ITEM
+
+
+def _annotation_name(annotation: Optional[cst.Annotation], scope: Scope) -> Optional[str]:
+    """The qualified name of a parameter's annotation when it names one class (`Trainer`,
+    `engine.Trainer`, `"Trainer"`), resolved where the function is defined; None for anything else
+    (`Optional[Trainer]`, `List[...]`, a union)."""
+    if annotation is None:
+        return None
+    node = annotation.annotation
+    if isinstance(node, cst.SimpleString):
+        text = node.evaluated_value
+        if not isinstance(text, str) or not all(part.isidentifier() for part in text.split(".")):
+            return None
+        try:
+            node = cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            return None
+    if not isinstance(node, (cst.Name, cst.Attribute)):
+        return None
+    return resolve_call(node, scope)
 
 
 class FlowBuilder(ItemFlow, cst.CSTVisitor):
@@ -505,6 +527,9 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if isinstance(param.default, cst.Call):
                 walk(param.default, self)  # evaluated where the function is defined
+            named = _annotation_name(param.annotation, self.scope)
+            if named is not None:
+                self.summary.annotated.append(((("var", self.module_id, scope.uid, param.name.value), ()), named))
         if owner is not None:
             owner.methods[node.name.value] = key
             if record.params and not record.is_static and "classmethod" not in decorators:
