@@ -42,7 +42,6 @@ those are: tipcheck.facts.stateless).
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Dict, List, Optional, Sequence, Set
 
@@ -76,6 +75,7 @@ from tipcheck.facts.gpu_design import (
     whole_body_on_gpus,
 )
 from tipcheck.facts.stateless import Assignments, StatelessModules
+from tipcheck.facts.testcode import is_test_module
 from tipcheck.facts.walk import walk
 
 _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
@@ -86,8 +86,6 @@ _SCATTER = re.compile(
 # A test for more than one GPU: one GPU fails it as no GPU does, so neither branch is a check.
 _SEVERAL_GPUS = re.compile(r">\s*1\b|>=\s*2\b")
 _VISIBLE_DEVICES = re.compile(r"""environ\[\s*["']CUDA_VISIBLE_DEVICES["']\s*\]$""")
-_TEST_FILE = re.compile(r"(?:^|/)(?:tests?/[^/]*|test_[^/]*)\.py$")
-_TEST_CODE = re.compile(r"^\s*def test|\bTestCase\b|^\s*import (?:pytest|unittest)", re.M)
 
 
 class ModuleChecks:
@@ -98,9 +96,7 @@ class ModuleChecks:
         self.summary: ModuleSummary = devices.summary
         self.module_body = module_body
         self.project = project
-        self.test_module = bool(_TEST_FILE.search(self.summary.module_id.replace(os.sep, "/"))) and bool(
-            _TEST_CODE.search(self.summary.text)
-        )
+        self.test_module = is_test_module(self.summary.module_id, self.summary.text)
         self._sites = {id(site.node): site for site in self.summary.calls}
         self._gpu_blocks: Optional[Set[int]] = None
         self._after_exit: Dict[int, int] = {}  # function bodies that run distributed from an early exit on

@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from tipcheck.facts.flowitems import ItemFlow
-from tipcheck.facts.scopes import Scope, dotted_name, resolve, resolve_call
+from tipcheck.facts.scopes import Scope, annotation_name, dotted_name, resolve, resolve_call
 from tipcheck.facts.walk import leave_hook, visit_hook, walk
 
 Key = tuple
@@ -194,26 +194,6 @@ def _subscript_field(node: cst.Subscript) -> str:
         if isinstance(index, cst.Integer):
             return f"[{index.value}]"
     return ANY_ITEM
-
-
-def _annotation_name(annotation: Optional[cst.Annotation], scope: Scope) -> Optional[str]:
-    """The qualified name of a parameter's annotation when it names one class (`Trainer`,
-    `engine.Trainer`, `"Trainer"`), resolved where the function is defined; None for anything else
-    (`Optional[Trainer]`, `List[...]`, a union)."""
-    if annotation is None:
-        return None
-    node = annotation.annotation
-    if isinstance(node, cst.SimpleString):
-        text = node.evaluated_value
-        if not isinstance(text, str) or not all(part.isidentifier() for part in text.split(".")):
-            return None
-        try:
-            node = cst.parse_expression(text)
-        except cst.ParserSyntaxError:
-            return None
-    if not isinstance(node, (cst.Name, cst.Attribute)):
-        return None
-    return resolve_call(node, scope)
 
 
 class FlowBuilder(ItemFlow, cst.CSTVisitor):
@@ -527,7 +507,7 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if isinstance(param.default, cst.Call):
                 walk(param.default, self)  # evaluated where the function is defined
-            named = _annotation_name(param.annotation, self.scope)
+            named = annotation_name(param.annotation, self.scope)
             if named is not None:
                 self.summary.annotated.append(((("var", self.module_id, scope.uid, param.name.value), ()), named))
         if owner is not None:

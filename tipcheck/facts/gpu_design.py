@@ -5,7 +5,8 @@
   (not inside a `try` whose `except ImportError` carries on; one that re-raises keeps it required),
   or of a CUDA extension the project builds itself (`CUDAExtension("gnn_propagate", ...)` in its
   setup.py, then `import gnn_propagate`), or a module that compiles CUDA sources as it loads
-  (`load(name=..., sources=[..., "kernel.cu"])` at its top level).
+  (`load(name=..., sources=[..., "kernel.cu"])` at its top level), or one that requires Triton and
+  defines kernels with it (`@triton.jit`).
   Everything in such a module is GPU-only by design, and in a module that requires a project module
   that is so (`from tensorrt_processor import Processor`, one level: tipcheck.facts.entries).
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
@@ -34,6 +35,7 @@ from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.walk import nodes_in, walk
 
 _CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "torch2trt", "pycuda", "cupy"})
+_TRITON_JIT = frozenset({"triton.jit", "triton.jit()"})
 _GRADCHECK = re.compile(r"^torch\.autograd\.(?:gradcheck\.)?(?:gradcheck|gradgradcheck)$")
 _TEST_NAME = re.compile(r"^test[^/]*\.py$")
 
@@ -54,7 +56,22 @@ def imports_cuda_only_library(
     for small in _required_imports(module_body):
         if _cuda_only_import(small, extensions) or project_module is not None and project_module(small):
             return True
-    return compiles_cuda_extension(module_body)
+    return compiles_cuda_extension(module_body) or defines_triton_kernels(module_body)
+
+
+def defines_triton_kernels(module_body: Sequence[cst.CSTNode]) -> bool:
+    """A module that requires Triton and defines GPU kernels with it (`@triton.jit` on a function
+    of its top level): the kernels it launches run only on a GPU, and the buffers it makes for them
+    (`torch.empty(..., device="cuda")`) are for those kernels. An optional Triton (`try: import
+    triton` that carries on without it) is no such module."""
+    if not any(
+        name.split(".")[0] == "triton" for small in _required_imports(module_body) for name, _ in imported_names(small)
+    ):
+        return False
+    return any(
+        isinstance(stmt, cst.FunctionDef) and any(_code(d.decorator) in _TRITON_JIT for d in stmt.decorators)
+        for stmt in module_body
+    )
 
 
 # -- the project's own CUDA extensions ---------------------------------------------------------

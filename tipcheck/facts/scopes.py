@@ -348,3 +348,23 @@ def resolve_call(func: cst.BaseExpression, scope: Scope) -> Optional[str]:
     if isinstance(func, cst.Name) and func.value in ITERATION_BUILTINS and scope.lookup(func.value) is None:
         return func.value
     return resolve(func, scope)
+
+
+def annotation_name(annotation: Optional[cst.Annotation], scope: Scope) -> Optional[str]:
+    """The qualified name of a parameter's annotation when it names one class (`Trainer`,
+    `engine.Trainer`, `"Trainer"`), resolved where the function is defined; None for anything else
+    (`Optional[Trainer]`, `List[...]`, a union)."""
+    if annotation is None:
+        return None
+    node = annotation.annotation
+    if isinstance(node, cst.SimpleString):
+        text = node.evaluated_value
+        if not isinstance(text, str) or not all(part.isidentifier() for part in text.split(".")):
+            return None
+        try:
+            node = cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            return None
+    if not isinstance(node, (cst.Name, cst.Attribute)):
+        return None
+    return resolve_call(node, scope)

@@ -10,6 +10,7 @@ import libcst as cst
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts.devices import batch_use
+from tipcheck.facts.testcode import is_test_module
 from tipcheck.facts.training import ProjectFacts, Value
 from tipcheck.fixes.devices import batch_move_edit, device_variable
 from tipcheck.fixes.statements import insert_after
@@ -54,6 +55,8 @@ class ModelNotOnDevice(ProjectRule):
             modules = {model.module_id, *(loop.module_id for loop in loops)}
             if any(_CHOOSES_DEVICE.search(project.summaries[m].text) for m in modules):
                 continue
+            if any(is_test_module(m, project.summaries[m].text) for m in modules):
+                continue  # a unit test trains on the CPU on purpose
             ctx.report(
                 anchor.node,
                 "This model is trained but never placed on a device, and the script never chooses one: "
