@@ -208,6 +208,23 @@ POSITIVES = [
         ),
         [(4, "pretrained=True"), (6, "pretrained=True")],
     ),
+    (
+        # A wrapper of the module that hands its arguments on to the builder, as they are.
+        "forwarding-wrapper",
+        src(
+            """
+            import torchvision
+
+            def _backbone(*args, **kwargs):
+                kwargs["init_weights"] = False
+                return torchvision.models.inception_v3(*args, **kwargs)
+
+            net = _backbone(pretrained=True)
+            plain = _backbone(num_classes=1008, aux_logits=False, pretrained=False)
+            """
+        ),
+        [(7, "pretrained=True"), (8, "pretrained=False")],
+    ),
 ]
 
 
@@ -374,6 +391,27 @@ NEGATIVES = {
         from .models import resnet18
         a = resnet50(pretrained=True)
         b = resnet18(pretrained=True)
+        """,
+    "wrapper-reads-the-flag": """
+        import torchvision
+        def build(**kwargs):
+            if kwargs.pop("pretrained", False):
+                return torchvision.models.resnet18(weights="IMAGENET1K_V1", **kwargs)
+            return torchvision.models.resnet18(**kwargs)
+        model = build(pretrained=True)
+        """,
+    "wrapper-with-a-parameter-of-its-own": """
+        import torchvision
+        def build(depth, **kwargs):
+            return torchvision.models.resnet50(**kwargs) if depth == 50 else torchvision.models.resnet18(**kwargs)
+        model = build(18, pretrained=True)
+        """,
+    "wrapper-that-sets-what-the-weights-depend-on": """
+        import torchvision
+        def quantized(**kwargs):
+            kwargs["quantize"] = True
+            return torchvision.models.quantization.shufflenet_v2_x0_5(**kwargs)
+        model = quantized(pretrained=True)
         """,
     "other-torchvision-callables": """
         import torchvision
@@ -1137,6 +1175,13 @@ EXECUTED = {
     "local-enum-through-module": LOCAL_ENUM_THROUGH_MODULE,
     "local-enum-aliased": LOCAL_ENUM_ALIASED,
     "seed-tip2": SEED_TIP2,
+    "forwarding-wrapper": """
+        import torchvision
+        def _inception(*args, **kwargs):
+            kwargs["init_weights"] = False
+            return torchvision.models.inception_v3(*args, **kwargs)
+        model = _inception(pretrained=True)
+        """,
     "imported-inside-function": """
         def build():
             from torchvision.models import resnet50

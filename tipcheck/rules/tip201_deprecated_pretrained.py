@@ -14,10 +14,11 @@ import libcst as cst
 from tipcheck.context import RuleContext
 from tipcheck.data import Builder, LegacyCase, LegacyParam, torchvision_table
 from tipcheck.diagnostics import Applicability, Edit, Fix
-from tipcheck.facts import Scope, dotted_name
+from tipcheck.facts import Scope, dotted_name, resolve
 from tipcheck.facts.versions import old_branch_calls
 from tipcheck.fixes.imports import reach
 from tipcheck.rules._tip201_lookups import Lookups, lookup_fix
+from tipcheck.rules._tip201_wrappers import forwarding_wrappers
 from tipcheck.rules.base import Rule
 
 GET_MODEL = {"torchvision.models.get_model", "torchvision.models._api.get_model"}
@@ -41,9 +42,10 @@ def literal(node: cst.BaseExpression) -> object:
 class _Call:
     """A builder call's arguments, keyed by the parameter each one binds."""
 
-    def __init__(self, call: cst.Call, builder: Builder, positional_params: bool) -> None:
+    def __init__(self, call: cst.Call, builder: Builder, positional_params: bool, via=None) -> None:
         self.call = call
         self.builder = builder
+        self.via = via  # the module's wrapper the call goes through (tipcheck.rules._tip201_wrappers)
         self.has_star = any(arg.star for arg in call.args)
         self.keywords: Dict[str, cst.Arg] = {}
         self.positional: List[cst.Arg] = []
@@ -161,8 +163,15 @@ class DeprecatedPretrained(Rule):
             args = _Call(call, builder, positional_params)
             for legacy in builder.legacy:
                 self._check_param(ctx, scope, args, legacy)
+        wrappers = forwarding_wrappers(ctx, table) if "**" in ctx.source.text else {}
         lookups = None
         for call, scope in ctx.facts.calls:
+            wrapper = wrappers.get(resolve(call.func, scope) or "") if wrappers and call.args else None
+            if wrapper is not None and not old_torchvision_only(call):
+                args = _Call(call, wrapper.builder, wrapper.positional, via=wrapper)
+                for legacy in wrapper.builder.legacy:
+                    self._check_param(ctx, scope, args, legacy)
+                continue
             if isinstance(call.func, cst.Attribute) or not call.args or not _may_pass_flag(call):
                 continue  # a lookup is a subscript, a getattr() call or a name; it passes the flag
             lookups = lookups or Lookups(ctx, table)
@@ -215,6 +224,10 @@ class DeprecatedPretrained(Rule):
             )
         else:
             message = f"`{call.builder.name}({shown})` uses the deprecated `{legacy.pretrained_param}` parameter"
+        if call.via is not None:
+            name = call.via.name[2:]
+            message = message.replace(f"`{call.builder.name}(", f"`{name}(", 1)
+            message += f" (`{name}` hands it on to torchvision's `{call.builder.name}`)"
         target, applicability, why_not = self._target(ctx, scope, call, legacy, value)
         if target is None:
             ctx.report(anchor, f"{message}; {why_not}" if why_not else message)
@@ -316,7 +329,7 @@ class DeprecatedPretrained(Rule):
                 f"arguments; pick a `{legacy.weights_param}=` enum member explicitly"
             )
             return None, None, why
-        head = dotted_name(call.call.func).split(".", 1)[0]
+        head = call.via.head if call.via is not None else dotted_name(call.call.func).split(".", 1)[0]
         reached = reach(ctx, scope, head, case.module, case.class_name, at=ctx.range(call.call)[0])
         if reached is None:
             return None, None, None
