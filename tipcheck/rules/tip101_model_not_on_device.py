@@ -66,7 +66,7 @@ class ModelNotOnDevice(ProjectRule):
 
     @staticmethod
     def _fix(ctx: RuleContext, project: ProjectFacts, model: Value, anchor, loops) -> Optional[Fix]:
-        if anchor is not model.site or any(l.module_id != ctx.source.path for l in loops):
+        if anchor is not model.site or any(loop.module_id != ctx.source.path for loop in loops):
             return None
         stmt = model.site.ctx.stmt
         if not (

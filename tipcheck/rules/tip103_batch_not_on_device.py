@@ -80,7 +80,7 @@ class BatchNotOnDevice(ProjectRule):
                 ctx.report(
                     use.first_use,
                     f"The model is on a device but the batch ({shown}) reaches it or the loss unmoved: "
-                    "\"Expected all tensors to be on the same device\"",
+                    '"Expected all tensors to be on the same device"',
                     self._fix(ctx, project, loop, use, moves, root),
                 )
 

@@ -25,12 +25,15 @@ from tipcheck.fixes.imports import reach
 from tipcheck.fixes.statements import insert_before
 from tipcheck.rules.base import ProjectRule
 
+
 class DdpWithoutDistributedSampler(ProjectRule):
     code = "TIP303"
     name = "ddp-without-distributed-sampler"
     finds = "a training `DataLoader` under `DistributedDataParallel` with no `DistributedSampler`"
     fix_safety = "unsafe"
-    summary = "DistributedDataParallel trains on a loader with no DistributedSampler: every rank sees the whole data set"
+    summary = (
+        "DistributedDataParallel trains on a loader with no DistributedSampler: every rank sees the whole data set"
+    )
     needs_text = ("DistributedDataParallel",)
     fixable = "sometimes"
 
@@ -123,4 +126,3 @@ def _epoch_loop(ctx: RuleContext, project: ProjectFacts, loader: Value, loops: l
             if isinstance(it, cst.Call) and dotted_name(it.func) in ("range", "trange", "tqdm.trange"):
                 return outer, node.target.value
     return None
-

@@ -61,7 +61,9 @@ class UnpicklableWorkerCallable(ProjectRule):
     name = "unpicklable-worker-callable"
     finds = "a lambda or nested function reaching a `DataLoader` with workers (spawn/forkserver cannot pickle it)"
     fix_safety = "safe"
-    summary = "A lambda or nested function reaches a DataLoader's workers: under spawn or forkserver it cannot be pickled"
+    summary = (
+        "A lambda or nested function reaches a DataLoader's workers: under spawn or forkserver it cannot be pickled"
+    )
     needs_text = ("lambda", "DataLoader", "Dataset")
     fixable = "sometimes"
 

@@ -71,5 +71,7 @@ class LoaderInMainProcess(ProjectRule):
     @staticmethod
     def _pin_fix(ctx: RuleContext, loader: Value) -> Optional[Fix]:
         arg = loader_arg(loader, "pin_memory")
-        edit = set_value(ctx, arg, "True") if arg is not None else add_keyword(ctx, loader.site.node, "pin_memory", "True")
+        edit = (
+            set_value(ctx, arg, "True") if arg is not None else add_keyword(ctx, loader.site.node, "pin_memory", "True")
+        )
         return Fix((edit,), "Pass `pin_memory=True`", Applicability.UNSAFE) if edit is not None else None

@@ -68,7 +68,9 @@ class SchedulerNeverStepped(ProjectRule):
             return Fix((edit,), f"Call `{name}.step()` after the optimizer step", Applicability.UNSAFE)
         # Other schedulers: at the end of the epoch loop's body, after the batch loop.
         epochs: List = [
-            loop for loop in project.loops_running(step.ctx) if loop.module_id == ctx.source.path and project.is_epoch_loop(loop)
+            loop
+            for loop in project.loops_running(step.ctx)
+            if loop.module_id == ctx.source.path and project.is_epoch_loop(loop)
         ]
         innermost = project.innermost(epochs)
         if len(innermost) != 1:

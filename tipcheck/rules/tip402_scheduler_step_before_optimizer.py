@@ -11,10 +11,10 @@ from tipcheck.diagnostics import Applicability, Fix
 from tipcheck.facts import dotted_name
 from tipcheck.facts.events import handler_before_update
 from tipcheck.facts.flow import CallSite
-from tipcheck.facts.progress import compares_to_string, counts_passes, on_some_passes
 from tipcheck.facts.ordering import Divergence, runs_before_any, runs_before_loop, runs_first
+from tipcheck.facts.progress import compares_to_string, counts_passes, on_some_passes
 from tipcheck.facts.training import ANY_CLASS, Loop, ProjectFacts
-from tipcheck.facts.walk import names_in, nodes_in
+from tipcheck.facts.walk import names_in
 from tipcheck.fixes.exits import early_exits
 from tipcheck.fixes.statements import bound_names, delete_line, insert_after, is_lone_call
 from tipcheck.rules.base import ProjectRule

@@ -19,10 +19,10 @@ from tipcheck.facts.ranks import (
     stacks_of,
 )
 from tipcheck.facts.scopes import resolve
+from tipcheck.facts.walk import walk
 from tipcheck.fixes.imports import reach
 from tipcheck.fixes.statements import indentation, insert_after, insert_before
 from tipcheck.rules.base import ProjectRule
-from tipcheck.facts.walk import walk
 
 INITS = frozenset({"torch.distributed.init_process_group", "torch.distributed.distributed_c10d.init_process_group"})
 # A helper that only sets the group up (`setup`, `init_distributed_mode`, `ddp_setup`): the group
