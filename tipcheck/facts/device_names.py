@@ -31,6 +31,20 @@ from tipcheck.facts.walk import walk
 def device_names(site: CallSite) -> List[cst.Name]:
     """The names a call uses as its device: `.to(device)` (its first positional argument or
     `device=`), `torch.device(device)`, `f(..., device=device)`."""
+    return [node for node in _device_arguments(site) if isinstance(node, cst.Name)]
+
+
+def kept_device_name(site: CallSite) -> str:
+    """How a placement through a kept CUDA string names its device: `device`, `self.device`."""
+    for node in _device_arguments(site):
+        if isinstance(node, cst.Name):
+            return node.value
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            return f"{node.value.value}.{node.attr.value}"
+    return "device"
+
+
+def _device_arguments(site: CallSite) -> List[cst.BaseExpression]:
     call = site.node
     untracked = site.callee is None or not site.callee.startswith("torch.")
     found: List[cst.BaseExpression] = []
@@ -43,7 +57,60 @@ def device_names(site: CallSite) -> List[cst.Name]:
         if site.callee == "torch.device" and call.args and call.args[0].keyword is None:
             found.append(call.args[0].value)
         found.extend(a.value for a in call.args if a.keyword is not None and a.keyword.value == "device")
-    return [node for node in found if isinstance(node, cst.Name)]
+    return found
+
+
+def _self_attribute(site: CallSite, record) -> Optional[str]:
+    """`self.device` used as the device by a method (its first parameter's attribute): the name."""
+    if record is None or record.class_key is None or record.is_static or not record.params:
+        return None
+    for node in _device_arguments(site):
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == record.params[0]
+        ):
+            return node.attr.value
+    return None
+
+
+class _AttributeAssignments(cst.CSTVisitor):
+    """Every assignment of ``attr`` on anything (`self.device = ...`, `core.device = ...`), with
+    the function it is in, and whether the class binds the name otherwise (a class attribute, a
+    property, a method of that name)."""
+
+    def __init__(self, attr: str) -> None:
+        self.attr = attr
+        self.found: List[tuple] = []  # (target's receiver, value, function node)
+        self.functions: List[cst.FunctionDef] = []
+        self.other = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.name.value == self.attr:
+            self.other = True  # a property or a method called like the attribute
+        self.functions.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target, None)
+
+    def _target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._target(element.value, None)  # unpacked: no one value
+        elif isinstance(target, cst.Attribute) and target.attr.value == self.attr:
+            self.found.append((target.value, value, self.functions[-1] if self.functions else None))
+        elif isinstance(target, cst.Name) and target.value == self.attr and not self.functions:
+            self.other = True  # `device = "cpu"` in the class body
 
 
 class _Tests(cst.CSTVisitor):
@@ -122,12 +189,13 @@ def kept_cuda_strings(
     values = facts.values()
     found: List[Placement] = []
     verdicts: Dict[int, bool] = {}  # id(string) -> whether it is a CUDA-only device kept in a name
+    assignments: Dict[str, _AttributeAssignments] = {}  # by attribute: where the module assigns it
     for site in summary.calls:
         func = site.ctx.func
         if func[0] == "func" and func[2].rsplit(".", 1)[-1] in ("cuda", "to"):
             continue
+        record = summary.funcs.get(func)
         for name in device_names(site):
-            record = summary.funcs.get(func)
             scope = facts.scope_of.get(record.node, facts.module_scope) if record else facts.module_scope
             value = values.single_value(name.value, scope)
             if value is not None and is_cuda_string(value):
@@ -144,7 +212,54 @@ def kept_cuda_strings(
                     verdicts[id(param.default)] = not default_always_passed(param, record, callers(record.key))
                 if verdicts[id(param.default)]:
                     found.append(Placement(site, param.default, "name", param.default))
+        attr = _self_attribute(site, record)
+        if attr is not None and attr not in assignments:
+            assignments[attr] = _AttributeAssignments(attr)
+            walk(facts.module, assignments[attr])
+        kept = _kept_in_attribute(devices, summary, record, assignments[attr], callers, verdicts) if attr else None
+        if kept is not None:
+            found.append(Placement(site, kept, "name", kept))
     return found
+
+
+def _kept_in_attribute(
+    devices: DeviceFacts, summary, record, visit: "_AttributeAssignments", callers, verdicts
+) -> Optional[cst.CSTNode]:
+    """The CUDA string a method's `self.<attr>` holds (``visit``: the module's assignments of the
+    attribute): the one assignment of the attribute in the
+    module is `self.<attr> = "cuda"` in a method of the same class, not under a CUDA check, or
+    `self.<attr> = device` from a parameter whose default is a CUDA string that some call leaves as
+    it is (`def __init__(self, device="cuda")`). Any other assignment of the attribute (another
+    value, on another object, in another class), a class attribute or a property of that name: a
+    choice, not CUDA alone."""
+    if visit.other or summary.classes.get(record.class_key) is None:
+        return None
+    methods = {id(r.node): r for r in summary.funcs.values()}
+    subclassed = any(record.class_key[2] in c.bases for c in summary.classes.values())
+    own = []
+    for receiver, value, function in visit.found:
+        method = methods.get(id(function)) if function is not None else None
+        on_self = method is not None and method.params and not method.is_static
+        on_self = on_self and isinstance(receiver, cst.Name) and receiver.value == method.params[0]
+        if not on_self or (method.class_key == record.class_key and subclassed):
+            return None  # set on another object (`sampler.device = args.device`), or by a subclass
+        if method.class_key == record.class_key:
+            own.append((value, method))
+    if len(own) != 1 or own[0][0] is None:
+        return None
+    value, method = own[0]
+    function = method.node
+    if is_cuda_string(value):
+        if id(value) not in verdicts:
+            verdicts[id(value)] = not _under_cuda_check(devices, function, value)
+        return value if verdicts[id(value)] else None
+    if isinstance(value, cst.Name):
+        param = _cuda_default(method, value.value)
+        if param is not None and param.default is not None:
+            if id(param.default) not in verdicts:
+                verdicts[id(param.default)] = not default_always_passed(param, method, callers(method.key))
+            return param.default if verdicts[id(param.default)] else None
+    return None
 
 
 def _scope_node(scope, facts) -> Optional[cst.CSTNode]:

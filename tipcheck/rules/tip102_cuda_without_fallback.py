@@ -11,7 +11,7 @@ from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
 from tipcheck.facts.cuda_checks import ModuleChecks, project_checks
 from tipcheck.facts.cuda_importers import built_only_on_gpus, constructions
-from tipcheck.facts.device_names import device_names, kept_cuda_strings
+from tipcheck.facts.device_names import kept_cuda_strings, kept_device_name
 from tipcheck.facts.devices import DeviceFacts, Placement, code, is_plain_cuda
 from tipcheck.fixes.devices import device_variable, idiom
 from tipcheck.rules.base import ProjectRule
@@ -33,7 +33,7 @@ def message(placement: Placement) -> str:
     if placement.form == "device":
         return f"`{code(placement.site.node)}` {CRASHES}"
     if placement.form == "name":
-        name = device_names(placement.site)[0].value
+        name = kept_device_name(placement.site)
         use = {"to": f".to({name})"}.get(placement.site.method or "", f"device={name}")
         if placement.site.callee == "torch.device":
             use = f"torch.device({name})"
