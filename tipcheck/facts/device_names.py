@@ -9,6 +9,11 @@ A placement may name its device through a variable: `.to(device)`, `device=devic
 - a parameter whose default is a CUDA string (`def __init__(self, device="cuda")`), read as it is or
   after `device = torch.device(device)`, unless every call in the project passes it.
 
+- an attribute a method places through (`device=self.device`), when the module assigns it once,
+  in a method of that class, to such a string or from such a parameter (`self.device = "cuda"`,
+  `self.device = device`); set on another object, by a subclass or more than once, or bound as a
+  class attribute or a property, it holds a choice.
+
 A name bound more than once (`device = "cuda"` and, in an `else`, `device = "cpu"`) or from anything
 else (`device = args.device`, `"cuda" if torch.cuda.is_available() else "cpu"`) holds a choice, not
 CUDA alone. The finding is reported on the string where it is kept, once for all its uses, unless
