@@ -7,8 +7,7 @@ A placement may name its device through a variable: `.to(device)`, `device=devic
   the scope the use reads it from (its function's, or the module's for a global), and not under an
   `if` about CUDA (`if use_gpu: device = "cuda"`: the check is the author's);
 - a parameter whose default is a CUDA string (`def __init__(self, device="cuda")`), read as it is or
-  after `device = torch.device(device)`, unless every call in the project passes it.
-
+  after `device = torch.device(device)`, unless every call in the project passes it;
 - an attribute a method places through (`device=self.device`), when the module assigns it once,
   in a method of that class, to such a string or from such a parameter (`self.device = "cuda"`,
   `self.device = device`); set on another object, by a subclass or more than once, or bound as a
