@@ -24,7 +24,7 @@ from typing import Dict, FrozenSet, Mapping, Optional, Set
 
 import libcst as cst
 
-from tipcheck.facts.gpu_design import cuda_extension_names, imported_names, imports_cuda_only_library
+from tipcheck.facts.gpu_design import cuda_extension_names, imported_names, imports_cuda_only_library, may_need_cuda
 from tipcheck.facts.modules import TextImports
 
 _MAIN_TEST = re.compile(r"""^__name__\s*==\s*["']__main__["']$|^["']__main__["']\s*==\s*__name__$""")
@@ -75,6 +75,7 @@ class EntryReach:
         self._modules: Optional[TextImports] = None
         self._libraries: Dict[str, bool] = {}  # linted modules: whether each requires a CUDA-only library
         self._extensions: Optional[FrozenSet[str]] = None
+        self._candidates: Optional[Set[str]] = None
 
     def extensions(self) -> FrozenSet[str]:
         """The CUDA extensions the linted setup scripts build (tipcheck.facts.gpu_design)."""
@@ -100,22 +101,48 @@ class EntryReach:
 
     def requires_cuda_library(self, small, importer: str) -> bool:
         """Whether the import statement ``small`` of ``importer`` brings in a linted module that
-        requires a CUDA-only library itself (tipcheck.facts.gpu_design)."""
+        cannot be imported without CUDA (tipcheck.facts.gpu_design): one that requires a CUDA-only
+        library itself, or requires (the same way: at its top level, not optional) a module that
+        does, however deep (`from models.generator import Net`, which imports `layers`, which
+        imports `op`, which compiles `.cu` sources as it loads)."""
         index = self.modules().index
         for dotted, dots in imported_names(small):
             dotted = index.absolute(dotted, dots, importer) if dots else dotted
             found = index.resolve(dotted, importer) if dotted else None
             if found is None or found[0] == importer or found[0] not in self.linted:
                 continue
-            if found[0] not in self._libraries:
-                try:
-                    body = cst.parse_module(self.linted[found[0]]).body
-                except cst.ParserSyntaxError:
-                    body = ()
-                self._libraries[found[0]] = imports_cuda_only_library(body, extensions=self.extensions())
-            if self._libraries[found[0]]:
+            if self._requires(found[0]):
                 return True
         return False
+
+    def _requires(self, path: str) -> bool:
+        if path not in self._libraries:
+            if path not in self._may_require():
+                self._libraries[path] = False  # no import chain leads to a module that could
+            else:
+                self._libraries[path] = False  # while it is worked out: an import cycle adds nothing
+                try:
+                    body = cst.parse_module(self.linted[path]).body
+                except cst.ParserSyntaxError:
+                    body = ()
+                self._libraries[path] = imports_cuda_only_library(
+                    body, lambda small: self.requires_cuda_library(small, path), self.extensions()
+                )
+        return self._libraries[path]
+
+    def _may_require(self) -> Set[str]:
+        """The linted modules whose text may require a CUDA-only library, and those that import
+        them, directly or not: only these are parsed to find out."""
+        if self._candidates is None:
+            found = {path for path, text in self.linted.items() if may_need_cuda(text, self.extensions())}
+            frontier = list(found)
+            while frontier:
+                for importer in self.importers(frontier.pop()):
+                    if importer not in found:
+                        found.add(importer)
+                        frontier.append(importer)
+            self._candidates = found
+        return self._candidates
 
     def script(self, path: str) -> bool:
         return "__main__" in self.linted.get(path, "")

@@ -59,6 +59,22 @@ def imports_cuda_only_library(
     return compiles_cuda_extension(module_body) or defines_triton_kernels(module_body)
 
 
+_IMPORTS_CUDA_ONLY = re.compile(
+    r"^[ \t]*(?:import|from)[ \t]+(?:apex|pytorch_quantization|tensorrt|torch2trt|pycuda|cupy|triton)\b", re.M
+)
+_LOADS_CU = re.compile(r"^\S.*\bload\(", re.M)
+
+
+def may_need_cuda(text: str, extensions: FrozenSet[str] = frozenset()) -> bool:
+    """A cheap first look at a module's text: whether it may be one that cannot be imported
+    without CUDA (``imports_cuda_only_library`` says for sure): an import of a CUDA-only library or
+    Triton, a top-level `load(...)` in a text that names `.cu` sources, or an import of one of the
+    project's CUDA extensions."""
+    if _IMPORTS_CUDA_ONLY.search(text) or (".cu" in text and _LOADS_CU.search(text)):
+        return True
+    return any(re.search(rf"^[ \t]*(?:import|from)[ \t]+{re.escape(name)}\b", text, re.M) for name in extensions)
+
+
 def defines_triton_kernels(module_body: Sequence[cst.CSTNode]) -> bool:
     """A module that requires Triton and defines GPU kernels with it (`@triton.jit` on a function
     of its top level): the kernels it launches run only on a GPU, and the buffers it makes for them
