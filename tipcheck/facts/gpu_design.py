@@ -8,7 +8,7 @@
   (`load(name=..., sources=[..., "kernel.cu"])` at its top level), or one that requires Triton and
   defines kernels with it (`@triton.jit`).
   Everything in such a module is GPU-only by design, and in a module that requires a project module
-  that is so (`from tensorrt_processor import Processor`, one level: tipcheck.facts.entries).
+  that is so (`from tensorrt_processor import Processor`, however deep: tipcheck.facts.entries).
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
   `torch.autograd.gradcheck`/`gradgradcheck`. An evaluation script named `test.py` is no such thing.
 - *An entry that launches one process per GPU*: `mp.spawn(main_worker, nprocs=ngpus_per_node)`
