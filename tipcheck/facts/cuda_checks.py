@@ -371,13 +371,16 @@ class ModuleChecks:
 
     def gpu_only_module(self) -> bool:
         """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it
-        requires a CUDA-only library, or it is a gradcheck test of a CUDA kernel."""
+        requires a CUDA-only library, or the package it is imported from does, or it is a
+        gradcheck test of a CUDA kernel."""
         if self._gpu_only_module is None:
             requires = self.project.requirer(self.summary.module_id) if self.project is not None else None
             entries = self.project.entries() if self.project is not None else None
             extensions = entries.extensions() if entries is not None else frozenset()
-            self._gpu_only_module = imports_cuda_only_library(self.module_body, requires, extensions) or kernel_test(
-                self.summary
+            self._gpu_only_module = (
+                imports_cuda_only_library(self.module_body, requires, extensions)
+                or kernel_test(self.summary)
+                or (entries is not None and entries.package_requires(self.summary.module_id))
             )
         return self._gpu_only_module
 

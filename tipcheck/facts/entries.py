@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Dict, FrozenSet, Mapping, Optional, Set
 
@@ -113,6 +114,23 @@ class EntryReach:
                 continue
             if self._requires(found[0]):
                 return True
+        return False
+
+    def package_requires(self, path: str) -> bool:
+        """Whether a package the module is imported from cannot be imported without CUDA: importing
+        `modules.misc` runs `modules/__init__.py` first, and that one requires a CUDA-only module
+        (`from .bn import InPlaceABN`, compiled from `.cu` sources). A script, run on its own, is
+        no part of a package."""
+        if self.script(path):
+            return False
+        folder = os.path.dirname(path)
+        while folder:
+            init = os.path.join(folder, "__init__.py")
+            if init not in self.linted:
+                return False  # the top of the package (or a namespace package: no code runs)
+            if init != path and self._requires(init):
+                return True
+            folder = os.path.dirname(folder)
         return False
 
     def _requires(self, path: str) -> bool:
