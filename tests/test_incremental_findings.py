@@ -115,3 +115,40 @@ def test_incremental_findings_are_those_of_a_cold_run(tmp_path: Path):
         rest = check_sources(sources, ALL_RULES, memo=memo, report=set(texts) - {path})
         cold = check_sources([SourceFile(p, t) for p, t in texts.items()], ALL_RULES)
         assert _findings(first + rest) == _findings(cold), (step, path)
+
+
+def _lint_through_memo(memo: Memo, texts, path: str):
+    sources = [SourceFile(p, t) for p, t in texts.items()]
+    first = check_sources(sources, ALL_RULES, memo=memo, report={path})
+    return _findings(first + check_sources(sources, ALL_RULES, memo=memo, report=set(texts) - {path}))
+
+
+def test_what_is_kept_of_an_unchanged_file_follows_the_files_it_reads(tmp_path: Path):
+    """dist_utils.py is not edited, but whether its `Meter.sync` runs distributed-only depends on
+    helpers.py's `dist_ready()` answering about the process group (the project's predicates):
+    what was kept of dist_utils.py's statements must follow helpers.py's edits."""
+    case = ROOT / "rules" / "TIP102" / "n102_xmod_dist_ready_helper"
+    utils = (case / "dist_utils.py").read_text()
+    utils = utils.replace(
+        "def dist_ready():\n    return dist.is_available() and dist.is_initialized()\n\n\n", ""
+    ).replace(
+        "import torch.distributed as dist\n", "import torch.distributed as dist\n\nfrom helpers import dist_ready\n"
+    )
+    helper = (
+        "import torch\nimport torch.distributed as dist\n\n\ndef dist_ready():\n    return {answer}\n\n\n"
+        "def pick(rank):\n    torch.cuda.set_device(rank)\n"
+    )
+    paths = {name: str(tmp_path / name) for name in ("train.py", "dist_utils.py", "helpers.py")}
+    texts = {
+        paths["train.py"]: (case / "train.py").read_text(),
+        paths["dist_utils.py"]: utils,
+        paths["helpers.py"]: helper.format(answer="dist.is_available() and dist.is_initialized()"),
+    }
+    memo = Memo()
+    seen = []
+    for answer in ("dist.is_available() and dist.is_initialized()", "True", "dist.is_initialized()", "False"):
+        texts[paths["helpers.py"]] = helper.format(answer=answer)
+        found = _lint_through_memo(memo, texts, paths["helpers.py"])
+        assert found == _findings(check_sources([SourceFile(p, t) for p, t in texts.items()], ALL_RULES)), answer
+        seen.append([d[0] for d in found[paths["dist_utils.py"]]].count("TIP102"))
+    assert seen == [0, 1, 0, 1]

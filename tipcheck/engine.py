@@ -320,6 +320,7 @@ def _project_rules(
             if memo is not None:
                 memo.put_project(read, project)
         project.linted = linted
+        project.kept = memo.kept if memo is not None else None
     except Exception as exc:
         first = sources[0].path
         found[first].errors.append(

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Dict, FrozenSet, Mapping, Optional, Set
 
 import libcst as cst
@@ -67,9 +68,10 @@ class EntryReach:
     of every linted file; ``entry(path)``: whether the file at ``path`` is a GPU-only entry (False
     when the project step did not read it)."""
 
-    def __init__(self, linted: Mapping[str, str], entry) -> None:
+    def __init__(self, linted: Mapping[str, str], entry, kept=None) -> None:
         self.linted = linted
         self.entry = entry
+        self.kept = kept  # tipcheck.facts.kept.Kept: what a module's text decides, from run to run
         self._importers: Optional[Dict[str, Set[str]]] = None
         self._answers: Dict[str, bool] = {}
         self._modules: Optional[TextImports] = None
@@ -108,11 +110,11 @@ class EntryReach:
             if found is None or found[0] == importer or found[0] not in self.linted:
                 continue
             if found[0] not in self._libraries:
-                try:
-                    body = cst.parse_module(self.linted[found[0]]).body
-                except cst.ParserSyntaxError:
-                    body = ()
-                self._libraries[found[0]] = imports_cuda_only_library(body, extensions=self.extensions())
+                text, extensions = self.linted[found[0]], self.extensions()
+                make = partial(_requires_library, text, extensions)
+                self._libraries[found[0]] = (
+                    make() if self.kept is None else self.kept.content(found[0], "requires", (text, extensions), make)
+                )
             if self._libraries[found[0]]:
                 return True
         return False
@@ -146,3 +148,12 @@ class EntryReach:
                 else:
                     frontier.append(importer)
         return entries > 0
+
+
+def _requires_library(text: str, extensions: FrozenSet[str]) -> bool:
+    """A module's text requires a CUDA-only library (tipcheck.facts.gpu_design)."""
+    try:
+        body = cst.parse_module(text).body
+    except cst.ParserSyntaxError:
+        body = ()
+    return imports_cuda_only_library(body, extensions=extensions)

@@ -198,11 +198,12 @@ def whole_body_on_gpus(body: Sequence[cst.CSTNode], blocks: Set[int]) -> bool:
     return not found
 
 
-def cuda_stream_blocks(module: cst.Module) -> List[Sequence[cst.CSTNode]]:
+def cuda_stream_blocks(module: cst.Module, within: Optional[cst.CSTNode] = None) -> List[Sequence[cst.CSTNode]]:
     """The bodies of `with torch.cuda.stream(s):` where ``s`` only ever holds a CUDA stream: every
     assignment of it (of `self.stream` in its class, of a name in its function) is
     `torch.cuda.Stream()`, which needs CUDA; a stream that may be None (`... if cuda else None`),
-    a parameter, or anything else keeps the body as it is."""
+    a parameter, or anything else keeps the body as it is. ``within``: those of one top-level
+    statement of the module only."""
     found: List[Sequence[cst.CSTNode]] = []
     scopes: List[cst.CSTNode] = [module]
 
@@ -232,7 +233,7 @@ def cuda_stream_blocks(module: cst.Module) -> List[Sequence[cst.CSTNode]]:
                 if scope is not None and _only_streams(scope, _code(held)):
                     found.append(getattr(node.body, "body", ()))
 
-    walk(module, Visit())
+    walk(module if within is None else within, Visit())
     return found
 
 
