@@ -152,3 +152,28 @@ def test_what_is_kept_of_an_unchanged_file_follows_the_files_it_reads(tmp_path: 
         assert found == _findings(check_sources([SourceFile(p, t) for p, t in texts.items()], ALL_RULES)), answer
         seen.append([d[0] for d in found[paths["dist_utils.py"]]].count("TIP102"))
     assert seen == [0, 1, 0, 1]
+
+
+def test_values_collected_a_scope_at_a_time_are_those_of_one_walk_of_the_module():
+    """tipcheck.facts.values collects each scope's assignments and parameters when a read first
+    needs them: for every scope of the rules' corpus files, what it collects is what one walk of
+    the whole module gives that scope."""
+    import libcst as cst
+
+    from tipcheck.facts import ModuleFacts
+    from tipcheck.facts.values import Values, _Collector
+    from tipcheck.facts.walk import walk
+
+    files = sorted((ROOT / "rules").rglob("*.py"))[::7]
+    assert len(files) > 50
+    for path in files:
+        module = cst.parse_module(path.read_text())
+        facts = ModuleFacts(module)
+        whole = _Collector(facts.module_scope, facts.scope_of)
+        walk(module, whole)
+        values = Values(module, facts.module_scope, facts.scope_of)
+        for scope in [facts.module_scope, *facts.scope_of.values()]:
+            values._collect(scope)
+        assert values.assigned == whole.assigned, path
+        assert values.params == whole.params, path
+        assert values.classes == whole.classes, path

@@ -46,6 +46,12 @@ class RuleContext:
             self.source.offset(code_range.end.line, code_range.end.column),
         )
 
+    def holder(self, node: cst.CSTNode) -> Optional[int]:
+        """The index of the top-level statement that holds ``node`` in the module's body, None when
+        no statement does (tipcheck.positions)."""
+        self.range(node)  # the positions, made as range makes them
+        return self._positions.holder(node)
+
     def text(self, node: cst.CSTNode) -> str:
         """The node's source text, exactly as written."""
         start, end = self.range(node)

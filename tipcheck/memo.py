@@ -70,7 +70,7 @@ class Memo:
             del self._files[path]
         if self._kept is not None:
             trees = [entry.analysis.tree for entry in self._files.values() if entry.analysis.tree is not None]
-            self._kept.keep_only([tree[0].body for tree in trees], self._files)
+            self._kept.keep_only([tree[0].body for tree in trees], kept)
 
     def clear(self) -> None:
         self._files.clear()
