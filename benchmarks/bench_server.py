@@ -261,6 +261,7 @@ def breakdown(args) -> None:
             source = SourceFile(train, new)
             for rule in wanted:
                 context = RuleContext(source, module, facts, facts_of_project if rule.project else None)
+                context.kept = kept  # as the engine hands it to every rule
                 start = cpu()
                 run_rules(context, [rule], FileAnalysis(train))
                 note(f"  rule {rule.code}", start)

@@ -18,6 +18,9 @@ class RuleContext:
         self.module = module
         self.facts = facts
         self.project = project  # tipcheck.facts.training.ProjectFacts, for project rules
+        # What the facts keep from run to run in a long-lived process (tipcheck.facts.kept: results
+        # kept with the top-level statements an edit did not touch); None on the command line.
+        self.kept = getattr(project, "kept", None)
         self.diagnostics: List[Diagnostic] = []
         self._positions: Optional[Dict[cst.CSTNode, object]] = None
         self._rule = None  # the rule running now (set_rule)
