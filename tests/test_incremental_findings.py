@@ -177,3 +177,19 @@ def test_values_collected_a_scope_at_a_time_are_those_of_one_walk_of_the_module(
         assert values.assigned == whole.assigned, path
         assert values.params == whole.params, path
         assert values.classes == whole.classes, path
+
+
+def test_the_code_of_a_plain_dotted_name_is_libcsts():
+    """tipcheck.facts.devices.code reads a plain dotted name without generating its code: the same
+    text as LibCST's, spaces, brackets and line continuations included."""
+    import libcst as cst
+
+    from tipcheck.facts.devices import _CODE, code
+    from tipcheck.facts.walk import nodes_in
+
+    texts = ["a . b\nx = (a).b\ny = (a.b)\nz = a.\\\n  b\nw = a.b.c\nv = ( a ).b\n"]
+    texts += [path.read_text() for path in sorted((ROOT / "rules" / "TIP102").glob("*.py"))]
+    for text in texts:
+        for node in nodes_in(cst.parse_module(text)):
+            if isinstance(node, (cst.Name, cst.Attribute)):
+                assert code(node) == _CODE.code_for_node(node)
