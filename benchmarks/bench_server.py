@@ -178,7 +178,6 @@ def breakdown(args) -> None:
     from tipcheck.analysis import FileAnalysis, run_rules
     from tipcheck.context import RuleContext
     from tipcheck.facts import ModuleFacts
-    from tipcheck.facts.kept import Kept
     from tipcheck.facts.training import ProjectFacts
     from tipcheck.pool import tune_gc
     from tipcheck.positions import Positions
@@ -188,6 +187,11 @@ def breakdown(args) -> None:
     from tipcheck.server.documents import Project
     from tipcheck.server.incremental import Linter
     from tipcheck.source import SourceFile
+
+    try:
+        from tipcheck.facts.kept import Kept
+    except ImportError:  # a tipcheck from before the kept store (to compare): nothing is kept
+        Kept = None
 
     tune_gc()  # as `tipcheck server` does
     cpu = time.process_time
@@ -209,7 +213,7 @@ def breakdown(args) -> None:
 
         module = cst.parse_module(text)
         positions = Positions(module)
-        kept = Kept()
+        kept = Kept() if Kept is not None else None
         rule_positions = Positions(linter.memo.get_any(train).tree[0])
         previous = text
         for version, new in enumerate(_edits(text, args.edits, args.seed), 2):
@@ -265,7 +269,8 @@ def breakdown(args) -> None:
                 start = cpu()
                 run_rules(context, [rule], FileAnalysis(train))
                 note(f"  rule {rule.code}", start)
-            kept.keep_only([tree[0].body for tree in trees.values()], [source.path for source in sources])
+            if kept is not None:
+                kept.keep_only([tree[0].body for tree in trees.values()], [source.path for source in sources])
     print(f"project: {args.files} files, train.py {len(text.splitlines())} lines; {args.edits} edits; CPU ms per edit:")
     for name, values in times.items():
         print(f"{name:58} median {statistics.median(values):7.1f}  mean {statistics.mean(values):7.1f}")
