@@ -188,6 +188,11 @@ def breakdown(args) -> None:
     from tipcheck.server.incremental import Linter
     from tipcheck.source import SourceFile
 
+    try:
+        from tipcheck.facts.kept import Kept
+    except ImportError:  # a tipcheck from before the kept store (to compare): nothing is kept
+        Kept = None
+
     tune_gc()  # as `tipcheck server` does
     cpu = time.process_time
     with tempfile.TemporaryDirectory() as root:
@@ -208,6 +213,8 @@ def breakdown(args) -> None:
 
         module = cst.parse_module(text)
         positions = Positions(module)
+        kept = Kept() if Kept is not None else None
+        rule_positions = Positions(linter.memo.get_any(train).tree[0])
         previous = text
         for version, new in enumerate(_edits(text, args.edits, args.seed), 2):
             lines = workspace.get_text_document(uri).lines
@@ -233,13 +240,18 @@ def breakdown(args) -> None:
             start = cpu()
             Positions(full).starts()
             note("  positions of the whole module (codegen)", start)
+            # The facts and rules are timed on the tree the run made (the statements an edit did not
+            # touch are those of the tree before: what is kept for them is found again), with facts
+            # made again here; positions and the store of kept results (tipcheck.facts.kept) are
+            # this loop's own, carried from edit to edit as the memo carries its own.
+            module = linter.memo.get_any(train).tree[0]
             start = cpu()
             facts = ModuleFacts(module)
             note("  ModuleFacts (scopes)", start)
             start = cpu()
             facts.flow(train, new)
             note("  flow summary", start)
-            facts.positions = positions
+            facts.positions = rule_positions = Positions(module, rule_positions)
             sources = [d.source for d in documents.values() if d.source is not None]
             wanted = rules_per_file(sources, ALL_RULES)[train]
             trees = {path: analysis.tree for path in project.files if (analysis := linter.memo.get_any(path))}
@@ -247,12 +259,18 @@ def breakdown(args) -> None:
             start = cpu()
             facts_of_project = ProjectFacts([tree[1].flow(path) for path, tree in trees.items()])
             note("  ProjectFacts (combining the summaries)", start)
+            # As the engine hands them on: the linted texts, and what is kept from the edit before.
+            facts_of_project.linted = {source.path: source.text for source in sources}
+            facts_of_project.kept = kept
             source = SourceFile(train, new)
             for rule in wanted:
                 context = RuleContext(source, module, facts, facts_of_project if rule.project else None)
+                context.kept = kept  # as the engine hands it to every rule
                 start = cpu()
                 run_rules(context, [rule], FileAnalysis(train))
                 note(f"  rule {rule.code}", start)
+            if kept is not None:
+                kept.keep_only([tree[0].body for tree in trees.values()], [source.path for source in sources])
     print(f"project: {args.files} files, train.py {len(text.splitlines())} lines; {args.edits} edits; CPU ms per edit:")
     for name, values in times.items():
         print(f"{name:58} median {statistics.median(values):7.1f}  mean {statistics.mean(values):7.1f}")

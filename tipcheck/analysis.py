@@ -34,6 +34,9 @@ class Task:
     # The file's last text and tree in this process (tipcheck.memo), to parse again only what an
     # edit changed (tipcheck.reparse); never sent to a worker.
     previous: Optional[Tuple[str, Any]] = None
+    # What the facts keep from run to run in this process (tipcheck.facts.kept, the memo's); never
+    # sent to a worker.
+    kept: Any = None
 
 
 @dataclass
@@ -86,6 +89,7 @@ def analyse(task: Task) -> FileAnalysis:
     module, facts = parsed
     result.parsed = True
     ctx = RuleContext(source, module, facts)
+    ctx.kept = task.kept
     run_rules(ctx, [rule for rule in rules if not rule.project], result)
     result.diagnostics = ctx.diagnostics
     if any(rule.project for rule in rules):

@@ -18,6 +18,9 @@ class RuleContext:
         self.module = module
         self.facts = facts
         self.project = project  # tipcheck.facts.training.ProjectFacts, for project rules
+        # What the facts keep from run to run in a long-lived process (tipcheck.facts.kept: results
+        # kept with the top-level statements an edit did not touch); None on the command line.
+        self.kept = getattr(project, "kept", None)
         self.diagnostics: List[Diagnostic] = []
         self._positions: Optional[Dict[cst.CSTNode, object]] = None
         self._rule = None  # the rule running now (set_rule)
@@ -45,6 +48,12 @@ class RuleContext:
             self.source.offset(code_range.start.line, code_range.start.column),
             self.source.offset(code_range.end.line, code_range.end.column),
         )
+
+    def holder(self, node: cst.CSTNode) -> Optional[int]:
+        """The index of the top-level statement that holds ``node`` in the module's body, None when
+        no statement does (tipcheck.positions)."""
+        self.range(node)  # the positions, made as range makes them
+        return self._positions.holder(node)
 
     def text(self, node: cst.CSTNode) -> str:
         """The node's source text, exactly as written."""

@@ -121,6 +121,7 @@ def check_sources(
                 wants_tree=wants_tree,
                 encode_tree=wants_tree and cache is not None,
                 previous=memo.previous(source.path) if memo is not None else None,
+                kept=memo.kept if memo is not None else None,
             )
         )
     texts = {task.path: (task.text, task.codes) for task in tasks} if memo is not None else {}
@@ -320,6 +321,7 @@ def _project_rules(
             if memo is not None:
                 memo.put_project(read, project)
         project.linted = linted
+        project.kept = memo.kept if memo is not None else None
     except Exception as exc:
         first = sources[0].path
         found[first].errors.append(

@@ -28,6 +28,7 @@ class Memo:
     def __init__(self) -> None:
         self._files: Dict[str, _Entry] = {}
         self._project: Optional[Tuple[Tuple[FileAnalysis, ...], Any]] = None
+        self._kept: Any = None  # tipcheck.facts.kept.Kept, made on first use (it needs LibCST)
 
     # -- files -------------------------------------------------------------------------------
     def get(self, path: str, text: str, codes: Sequence[str]) -> Optional[FileAnalysis]:
@@ -62,14 +63,19 @@ class Memo:
         self._files.pop(path, None)
 
     def keep_only(self, paths: Iterable[str]) -> None:
-        """Drop what is kept of files that are no longer linted (deleted, excluded)."""
+        """Drop what is kept of files that are no longer linted (deleted, excluded), and what the
+        facts kept of statements no longer in a kept tree."""
         kept = set(paths)
         for path in [p for p in self._files if p not in kept]:
             del self._files[path]
+        if self._kept is not None:
+            trees = [entry.analysis.tree for entry in self._files.values() if entry.analysis.tree is not None]
+            self._kept.keep_only([tree[0].body for tree in trees], kept)
 
     def clear(self) -> None:
         self._files.clear()
         self._project = None
+        self._kept = None
 
     def copy(self) -> "Memo":
         """A memo that starts with this one's entries and keeps its own from then on (a fix loop
@@ -77,7 +83,19 @@ class Memo:
         other = Memo()
         other._files = dict(self._files)
         other._project = self._project
+        other._kept = self._kept  # results of plain functions of their keys: right for either
         return other
+
+    # -- what the facts derive from statements and texts ----------------------------------------
+    @property
+    def kept(self) -> Any:
+        """What the facts keep from one run to the next (tipcheck.facts.kept): results computed
+        from one top-level statement, or from a file's text, found again while those stay."""
+        if self._kept is None:
+            from tipcheck.facts.kept import Kept
+
+            self._kept = Kept()
+        return self._kept
 
     # -- the project facts -------------------------------------------------------------------
     def project(self, analyses: Sequence[FileAnalysis]) -> Any:

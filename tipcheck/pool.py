@@ -101,6 +101,7 @@ def run_tasks(
             while queue and len(running) < 2 * workers:  # one running, one waiting, per worker
                 task = queue.popleft()
                 task.send_tree = True  # the tree crosses the process boundary as bytes
+                task.kept = None  # what this process keeps stays here
                 running[executor.submit(analyse, task)] = task
             if queue:
                 finish(analyse(queue.pop()))

@@ -62,17 +62,24 @@ class Positions:
             self._starts = starts
         return self._starts
 
+    def holder(self, node: cst.CSTNode) -> Optional[int]:
+        """The index of the top-level statement whose code holds ``node`` (None: the module, its
+        header or footer)."""
+        for index, stmt in enumerate(self.module.body):
+            if node in self._table(stmt)[0]:
+                return index
+        return None
+
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
-        starts = self.starts()
-        for stmt, start in zip(self.module.body, starts):
-            found = self._table(stmt)[0].get(node)
-            if found is not None:
-                shift = start - 1
-                return CodeRange(
-                    CodePosition(found.start.line + shift, found.start.column),
-                    CodePosition(found.end.line + shift, found.end.column),
-                )
-        return self._module_positions()[node]  # the module itself, its header or footer
+        index = self.holder(node)
+        if index is None:
+            return self._module_positions()[node]  # the module itself, its header or footer
+        found = self._table(self.module.body[index])[0][node]
+        shift = self.starts()[index] - 1
+        return CodeRange(
+            CodePosition(found.start.line + shift, found.start.column),
+            CodePosition(found.end.line + shift, found.end.column),
+        )
 
     def _module_positions(self) -> Dict[cst.CSTNode, CodeRange]:
         if self._whole is None:

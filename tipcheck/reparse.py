@@ -67,6 +67,10 @@ def _first_block(body: Sequence[cst.CSTNode]) -> int:
     return len(body)
 
 
+def _same_lines(a: Sequence[cst.EmptyLine], b: Sequence[cst.EmptyLine]) -> bool:
+    return len(a) == len(b) and all(x.deep_equals(y) for x, y in zip(a, b))
+
+
 def reparse(
     old_text: str, old_module: cst.Module, positions: Positions, new_text: str
 ) -> Optional[Tuple[cst.Module, Positions]]:
@@ -117,7 +121,13 @@ def reparse(
         lead = parsed.body[0].with_changes(leading_lines=body[first].leading_lines)
         new_body = [*body[:first], lead, *parsed.body[1:]]
         if after < len(body):
-            new_body.append(body[after].with_changes(leading_lines=parsed.footer))
+            following = body[after]
+            # The same blank lines and comments as before (two blank lines between functions): the
+            # statement stays the same object, with what was computed for it (its positions, what
+            # the facts kept of it: tipcheck.facts.kept).
+            if not _same_lines(parsed.footer, following.leading_lines):
+                following = following.with_changes(leading_lines=parsed.footer)
+            new_body.append(following)
             new_body.extend(body[after + 1 :])
             module = old_module.with_changes(body=tuple(new_body))
         else:

@@ -48,6 +48,19 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
+def _named(site: CallSite, suffix: str) -> bool:
+    """Whether the call's name (its callee, or else its code) ends with ``suffix``, without making
+    the code: a function that is no plain or dotted name without brackets ends in a bracket, a
+    quote, a digit or dots."""
+    if site.callee:
+        return site.callee.endswith(suffix)
+    func = site.node.func
+    last = func.attr if isinstance(func, cst.Attribute) else func
+    if not isinstance(last, cst.Name) or func.lpar or func.rpar:
+        return _code(func).endswith(suffix)
+    return last.value.endswith(suffix)
+
+
 def _literal(node: Optional[cst.BaseExpression]) -> Optional[str]:
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
@@ -72,9 +85,10 @@ class Backends:
         for summary in self.summaries.values():
             if _OTHER_BACKEND.search(summary.text):
                 return False
+            if summary.text and "init_process_group" not in summary.text:
+                continue  # no call's name can end so: a callee is read from the module's own text
             for site in summary.calls:
-                name = site.callee or _code(site.node.func)
-                if not name.endswith("init_process_group"):
+                if not _named(site, "init_process_group"):
                     continue
                 groups += 1
                 if not self._nccl_call(site, summary):

@@ -74,6 +74,7 @@ from tipcheck.facts.gpu_design import (
     spawned_over_gpus,
     whole_body_on_gpus,
 )
+from tipcheck.facts.kept import per_statement
 from tipcheck.facts.stateless import Assignments, StatelessModules
 from tipcheck.facts.testcode import is_test_module
 from tipcheck.facts.walk import walk
@@ -108,6 +109,9 @@ class ModuleChecks:
         self._stateless: Optional[StatelessModules] = None  # without project facts: this module's
         self._spawn_sites: Optional[Dict[str, List[CallSite]]] = None
         self._assignments: Dict[int, Assignments] = {}  # by id(function node or module)
+        self._spawn_text = "spawn" in self.summary.text
+        # What the facts keep from run to run (tipcheck.facts.kept), through the project facts.
+        self._kept = getattr(getattr(project, "project", None), "kept", None)
 
     def module_node(self) -> cst.Module:
         """The module's statements as a tree to walk (the same nodes)."""
@@ -128,7 +132,7 @@ class ModuleChecks:
                     block = _governing_block(site.ctx.stmt_path)
                     if block is not None:
                         blocks.add(id(block))
-            for block in [*self._blocks_choosing_gpus(), *cuda_stream_blocks(self.module_node())]:
+            for block in [*self._blocks_choosing_gpus(), *self._stream_blocks()]:
                 blocks.add(id(block))
             if nccl_only:
                 for node in self._distributed_blocks():
@@ -194,7 +198,23 @@ class ModuleChecks:
                 if isinstance(node.orelse, cst.Else):
                     check(getattr(node.orelse.body, "body", ()))
 
-        walk(self.module_node(), Visit())
+        def choosing(stmt: cst.CSTNode) -> List[Sequence[cst.CSTNode]]:
+            found.clear()
+            walk(stmt, Visit())
+            return list(found)
+
+        return per_statement(self._kept, self.module_body, "blocks choosing GPUs", choosing)
+
+    def _stream_blocks(self) -> List[Sequence[cst.CSTNode]]:
+        """tipcheck.facts.gpu_design.cuda_stream_blocks, a top-level statement at a time: a
+        function's or a class's own (the stream is its name or attribute) are kept with it."""
+        module = self.module_node()
+        found: List[Sequence[cst.CSTNode]] = []
+        for stmt in self.module_body:
+            if self._kept is not None and isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                found.extend(self._kept.statement(stmt, "stream blocks", lambda s: cuda_stream_blocks(module, s)))
+            else:  # `with torch.cuda.stream(s):` at the top level reads the whole module's `s`
+                found.extend(cuda_stream_blocks(module, stmt))
         return found
 
     def _distributed_blocks(self) -> List[Sequence[cst.CSTNode]]:
@@ -206,7 +226,18 @@ class ModuleChecks:
         def about_group(test: cst.BaseExpression) -> bool:
             return bool(DISTRIBUTED.search(code(test))) or calls_any(test, predicates)
 
-        branches, self._after_exit = distributed_blocks(self.module_node(), about_group)
+        def blocks(stmt: cst.CSTNode) -> List[tuple]:
+            branches, after = distributed_blocks(stmt, about_group)
+            return [*((branch, None) for branch in branches), *after.items()]
+
+        branches = []
+        self._after_exit = {}
+        # A statement's blocks depend on it and on the project's predicates only.
+        for block, index in per_statement(self._kept, self.module_body, ("distributed", frozenset(predicates)), blocks):
+            if index is None:
+                branches.append(block)
+            else:
+                self._after_exit[block] = index
         return branches
 
     def governed(self, site: CallSite) -> bool:
@@ -300,7 +331,7 @@ class ModuleChecks:
 
     def _spawned(self, site: CallSite) -> Optional[str]:
         """The function `mp.spawn(...)` starts once per GPU at ``site`` (tipcheck.facts.gpu_design)."""
-        return spawned_over_gpus(site, self._assigned) if "spawn" in self.summary.text else None
+        return spawned_over_gpus(site, self._assigned) if self._spawn_text else None
 
     def _spawns(self) -> Dict[str, List[CallSite]]:
         """The module's functions spawned once per GPU ("$.main_worker"), with the spawns."""
@@ -516,7 +547,7 @@ class ProjectChecks:
     def entries(self) -> Optional[EntryReach]:
         """The GPU-only entry scripts and what they reach (tipcheck.facts.entries), with linted texts."""
         if self._entries is None and getattr(self.project, "linted", None):
-            self._entries = EntryReach(self.project.linted, self._gpu_only_entry)
+            self._entries = EntryReach(self.project.linted, self._gpu_only_entry, getattr(self.project, "kept", None))
         return self._entries
 
     def only_from_gpu_entries(self, module_id: str) -> bool:

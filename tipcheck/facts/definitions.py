@@ -20,6 +20,7 @@ means nothing: ``find`` answers None.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Dict, List, Mapping, Optional, Tuple
 
 import libcst as cst
@@ -55,7 +56,14 @@ class Definitions:
         if found is not None or module_id not in self.linted:
             return found
         if module_id not in self._parsed:
-            self._parsed[module_id] = _summarise(module_id, self.linted[module_id])
+            text = self.linted[module_id]
+            # In a long-lived process, made once for each text of the file (tipcheck.facts.kept).
+            kept = getattr(self.project, "kept", None)
+            self._parsed[module_id] = (
+                _summarise(module_id, text)
+                if kept is None
+                else kept.content(module_id, "summary", text, partial(_summarise, module_id, text))
+            )
         return self._parsed[module_id]
 
     def record(self, key: Key):

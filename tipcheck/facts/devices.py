@@ -37,7 +37,28 @@ _CODE = cst.Module([])
 
 
 def code(node: cst.CSTNode) -> str:
-    return _CODE.code_for_node(node)
+    plain = _plain_chain(node)
+    return plain if plain is not None else _CODE.code_for_node(node)
+
+
+def _plain_chain(node: cst.CSTNode) -> Optional[str]:
+    """The code of a name or dotted name written with no brackets and no spaces (`torch.cuda.set_device`),
+    without generating it; None for anything else."""
+    parts: List[str] = []
+    while type(node) is cst.Attribute:
+        dot = node.dot
+        if node.lpar or node.rpar or not (_no_space(dot.whitespace_before) and _no_space(dot.whitespace_after)):
+            return None
+        parts.append(node.attr.value)
+        node = node.value
+    if type(node) is not cst.Name or node.lpar or node.rpar:
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def _no_space(whitespace) -> bool:
+    return type(whitespace) is cst.SimpleWhitespace and not whitespace.value
 
 
 def is_plain_cuda(node: cst.BaseExpression) -> bool:

@@ -21,11 +21,18 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, FrozenSet, Mapping, Optional, Set
+from functools import partial
+from typing import Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.gpu_design import cuda_extension_names, imported_names, imports_cuda_only_library, may_need_cuda
+from tipcheck.facts.gpu_design import (
+    cuda_extension_names,
+    imported_names,
+    imports_cuda_only_library,
+    may_need_cuda,
+    required_imports,
+)
 from tipcheck.facts.modules import TextImports
 
 _MAIN_TEST = re.compile(r"""^__name__\s*==\s*["']__main__["']$|^["']__main__["']\s*==\s*__name__$""")
@@ -68,9 +75,10 @@ class EntryReach:
     of every linted file; ``entry(path)``: whether the file at ``path`` is a GPU-only entry (False
     when the project step did not read it)."""
 
-    def __init__(self, linted: Mapping[str, str], entry) -> None:
+    def __init__(self, linted: Mapping[str, str], entry, kept=None) -> None:
         self.linted = linted
         self.entry = entry
+        self.kept = kept  # tipcheck.facts.kept.Kept: what a module's text decides, from run to run
         self._importers: Optional[Dict[str, Set[str]]] = None
         self._answers: Dict[str, bool] = {}
         self._modules: Optional[TextImports] = None
@@ -106,15 +114,18 @@ class EntryReach:
         library itself, or requires (the same way: at its top level, not optional) a module that
         does, however deep (`from models.generator import Net`, which imports `layers`, which
         imports `op`, which compiles `.cu` sources as it loads)."""
+        return any(self._requires(path) for path in self._targets(imported_names(small), importer))
+
+    def _targets(self, names, importer: str) -> List[str]:
+        """The linted modules that imported names (`(dotted, leading dots)`) of ``importer`` are."""
         index = self.modules().index
-        for dotted, dots in imported_names(small):
+        found_paths = []
+        for dotted, dots in names:
             dotted = index.absolute(dotted, dots, importer) if dots else dotted
             found = index.resolve(dotted, importer) if dotted else None
-            if found is None or found[0] == importer or found[0] not in self.linted:
-                continue
-            if self._requires(found[0]):
-                return True
-        return False
+            if found is not None and found[0] != importer and found[0] in self.linted:
+                found_paths.append(found[0])
+        return found_paths
 
     def package_requires(self, path: str) -> bool:
         """Whether a package the module is imported from cannot be imported without CUDA: importing
@@ -139,13 +150,12 @@ class EntryReach:
                 self._libraries[path] = False  # no import chain leads to a module that could
             else:
                 self._libraries[path] = False  # while it is worked out: an import cycle adds nothing
-                try:
-                    body = cst.parse_module(self.linted[path]).body
-                except cst.ParserSyntaxError:
-                    body = ()
-                self._libraries[path] = imports_cuda_only_library(
-                    body, lambda small: self.requires_cuda_library(small, path), self.extensions()
+                text, extensions = self.linted[path], self.extensions()
+                make = partial(_import_requirements, text, extensions)
+                itself, names = (
+                    make() if self.kept is None else self.kept.content(path, "requires", (text, extensions), make)
                 )
+                self._libraries[path] = itself or any(self._requires(t) for t in self._targets(names, path))
         return self._libraries[path]
 
     def _may_require(self) -> Set[str]:
@@ -191,3 +201,15 @@ class EntryReach:
                 else:
                     frontier.append(importer)
         return entries > 0
+
+
+def _import_requirements(text: str, extensions: FrozenSet[str]) -> Tuple[bool, Tuple[Tuple[str, int], ...]]:
+    """What a module's text decides on its own (kept by text in the server): whether it requires a
+    CUDA-only library itself (tipcheck.facts.gpu_design), and the names its required imports bring
+    in, to follow into the project's modules."""
+    try:
+        body = cst.parse_module(text).body
+    except cst.ParserSyntaxError:
+        return False, ()
+    names = tuple(name for small in required_imports(body) for name in imported_names(small))
+    return imports_cuda_only_library(body, extensions=extensions), names

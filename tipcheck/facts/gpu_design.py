@@ -53,7 +53,7 @@ def imports_cuda_only_library(
     compiled as the module loads; or, given ``project_module(import) -> bool`` (whether an import
     statement brings in a project module that itself requires such a library: `from
     tensorrt_processor import Processor`), of such a module."""
-    for small in _required_imports(module_body):
+    for small in required_imports(module_body):
         if _cuda_only_import(small, extensions) or project_module is not None and project_module(small):
             return True
     return compiles_cuda_extension(module_body) or defines_triton_kernels(module_body)
@@ -81,7 +81,7 @@ def defines_triton_kernels(module_body: Sequence[cst.CSTNode]) -> bool:
     (`torch.empty(..., device="cuda")`) are for those kernels. An optional Triton (`try: import
     triton` that carries on without it) is no such module."""
     if not any(
-        name.split(".")[0] == "triton" for small in _required_imports(module_body) for name, _ in imported_names(small)
+        name.split(".")[0] == "triton" for small in required_imports(module_body) for name, _ in imported_names(small)
     ):
         return False
     return any(
@@ -123,7 +123,7 @@ def _cuda_source(call: cst.Call) -> bool:
     )
 
 
-def _required_imports(module_body: Sequence[cst.CSTNode]):
+def required_imports(module_body: Sequence[cst.CSTNode]):
     """The module-level import statements a module cannot do without (not in a `try` that carries on)."""
     for stmt in module_body:
         if isinstance(stmt, cst.Try) and _reraises_import_error(stmt):
@@ -231,11 +231,12 @@ def whole_body_on_gpus(body: Sequence[cst.CSTNode], blocks: Set[int]) -> bool:
     return not found
 
 
-def cuda_stream_blocks(module: cst.Module) -> List[Sequence[cst.CSTNode]]:
+def cuda_stream_blocks(module: cst.Module, within: Optional[cst.CSTNode] = None) -> List[Sequence[cst.CSTNode]]:
     """The bodies of `with torch.cuda.stream(s):` where ``s`` only ever holds a CUDA stream: every
     assignment of it (of `self.stream` in its class, of a name in its function) is
     `torch.cuda.Stream()`, which needs CUDA; a stream that may be None (`... if cuda else None`),
-    a parameter, or anything else keeps the body as it is."""
+    a parameter, or anything else keeps the body as it is. ``within``: those of one top-level
+    statement of the module only."""
     found: List[Sequence[cst.CSTNode]] = []
     scopes: List[cst.CSTNode] = [module]
 
@@ -265,7 +266,7 @@ def cuda_stream_blocks(module: cst.Module) -> List[Sequence[cst.CSTNode]]:
                 if scope is not None and _only_streams(scope, _code(held)):
                     found.append(getattr(node.body, "body", ()))
 
-    walk(module, Visit())
+    walk(module if within is None else within, Visit())
     return found
 
 

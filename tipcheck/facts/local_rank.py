@@ -29,6 +29,7 @@ import libcst as cst
 
 from tipcheck.facts import ModuleFacts, Scope
 from tipcheck.facts.devices import is_cuda_string, is_plain_cuda
+from tipcheck.facts.kept import per_statement
 from tipcheck.facts.scopes import dotted_name, resolve
 from tipcheck.facts.walk import walk
 
@@ -160,10 +161,11 @@ def _indexed_cuda(node: cst.BaseExpression) -> bool:
 class Placements:
     """The plain CUDA placements of a module and whether it pins a GPU per rank (module doc)."""
 
-    def __init__(self, facts: ModuleFacts, text: str) -> None:
+    def __init__(self, facts: ModuleFacts, text: str, kept=None) -> None:
+        """``kept``: what the facts keep from run to run (tipcheck.facts.kept): the strings of each
+        top-level statement are read once for each statement object."""
         self.plain: List[cst.CSTNode] = []
         self.pinned = "CUDA_VISIBLE_DEVICES" in text
-        parents = _parents(facts.module)
         for call, scope in facts.calls:
             name = resolve(call.func, scope) or ""
             if name in ("torch.cuda.set_device", "torch.cuda.device"):
@@ -185,10 +187,11 @@ class Placements:
                 self.pinned = True  # torch.device("cuda", local_rank)
             if _is_device_call(call) and any(a.keyword is not None and a.keyword.value == "index" for a in call.args):
                 self.pinned = True
-        for node in _strings(facts.module):
-            if _indexed_cuda(node):
+        # A string's parents, up to the call or assignment it is in, are in its own statement.
+        for node, indexed in per_statement(kept, facts.module.body, "cuda strings", _cuda_strings):
+            if indexed:
                 self.pinned = True
-            elif _string(node) == "cuda" and self._device_position(node, parents):
+            else:
                 self.plain.append(node)
 
     @staticmethod
@@ -210,6 +213,19 @@ class Placements:
                 return len(positional) == 1 and positional[0] is parent
             return isinstance(call.func, cst.Attribute) and call.func.attr.value == "to" and positional[0] is parent
         return False
+
+
+def _cuda_strings(stmt: cst.CSTNode) -> List[Tuple[cst.CSTNode, bool]]:
+    """The CUDA strings of one top-level statement that matter here, in order: an indexed CUDA
+    device (True), or a plain "cuda" where a device goes (False)."""
+    found: List[Tuple[cst.CSTNode, bool]] = []
+    parents = _parents(stmt)
+    for node in _strings(stmt):
+        if _indexed_cuda(node):
+            found.append((node, True))
+        elif _string(node) == "cuda" and Placements._device_position(node, parents):
+            found.append((node, False))
+    return found
 
 
 _RANK_WORDS = re.compile(r"(?:^|[._])(?:local_rank|rank|gpu|gpu_id|device_id|local_gpu)$", re.IGNORECASE)

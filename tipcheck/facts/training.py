@@ -37,6 +37,9 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
     """The project's combined facts and the queries of the rules (see the module docstring)."""
 
     linted = None  # the text of every linted file by path, for the rules that ask (Rule.reads_linted)
+    # What the facts keep from one run to the next in a long-lived process (tipcheck.facts.kept: the
+    # editor server's memo); None on the command line, where everything is derived afresh.
+    kept = None
 
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
         super().__init__(summaries)

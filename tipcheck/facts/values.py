@@ -3,12 +3,12 @@
 Rules that follow a value one step back (a dict of builders bound to a name, a flag that a
 function receives with a boolean default) ask here. The answer is only given for a name bound
 exactly once in the scope a read sees (tipcheck.facts.scopes); any other binding means "unknown".
-Built on first use, in one pass over the module.
+Built on first use, a scope at a time: the scopes reads ask about.
 """
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -22,16 +22,51 @@ class Values:
     """Single assignments and parameters of one module, keyed by the scope that binds the name."""
 
     def __init__(self, module: cst.Module, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
-        collector = _Collector(module_scope, scope_of)
-        walk(module, collector)
-        self.assigned: Dict[Key, List[cst.BaseExpression]] = collector.assigned
-        self.params: Dict[Key, cst.Param] = collector.params
-        self.classes: Dict[int, cst.ClassDef] = collector.classes  # class scope uid -> its statement
+        self.module = module
+        self.module_scope = module_scope
+        self.scope_of = scope_of
+        # Each scope's bindings are collected when a read first needs them, from the scope's own
+        # node only (its function, class or the module, without the scopes nested in it): an
+        # edited function costs the walk of the scopes asked about, not of the module.
+        self._owners: Optional[Dict[int, cst.CSTNode]] = None
+        self._collected: Set[int] = set()  # scope uids
+        self.assigned: Dict[Key, List[cst.BaseExpression]] = {}
+        self.params: Dict[Key, cst.Param] = {}
+        self._classes: Optional[Dict[int, cst.ClassDef]] = None
+
+    @property
+    def classes(self) -> Dict[int, cst.ClassDef]:
+        """class scope uid -> its statement."""
+        if self._classes is None:
+            collector = _Collector(self.module_scope, self.scope_of)
+            walk(self.module, collector)
+            self._classes = collector.classes
+        return self._classes
+
+    def _collect(self, scope: Scope) -> None:
+        if scope.uid in self._collected:
+            return
+        self._collected.add(scope.uid)
+        if self._owners is None:
+            self._owners = {id(inner): node for node, inner in self.scope_of.items()}
+        node = self.module if scope is self.module_scope else self._owners.get(id(scope))
+        if node is None:  # a scope of no node here: what a walk of the whole module gives it
+            collector = _Collector(self.module_scope, self.scope_of)
+            walk(self.module, collector)
+            assigned = {key: values for key, values in collector.assigned.items() if key[0] == scope.uid}
+            params = {key: param for key, param in collector.params.items() if key[0] == scope.uid}
+        else:
+            one = _OneScope(scope, self.scope_of)
+            walk(node, one)
+            assigned, params = one.assigned, one.params
+        self.assigned.update(assigned)
+        self.params.update(params)
 
     def _sole(self, name: str, scope: Scope) -> Optional[Scope]:
         where = scope.lookup_scope(name)
         if where is None or len(where.bindings[name]) != 1 or where.bindings[name][0] is not None:
             return None  # unbound here, bound more than once, or by an import
+        self._collect(where)
         return where
 
     def single_value(self, name: str, scope: Scope) -> Optional[cst.BaseExpression]:
@@ -80,3 +115,38 @@ class _Collector(cst.CSTVisitor):
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 self.assigned.setdefault((self.scopes[-1].uid, target.target.value), []).append(node.value)
+
+
+class _OneScope(cst.CSTVisitor):
+    """The assignments and parameters of one scope, as _Collector gives them for it: walked from
+    the scope's node, leaving out the functions, classes and lambdas that have scopes of their own."""
+
+    def __init__(self, scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
+        self.scope = scope
+        self.uid = scope.uid
+        self.scope_of = scope_of
+        self.assigned: Dict[Key, List[cst.BaseExpression]] = {}
+        self.params: Dict[Key, cst.Param] = {}
+
+    def _other(self, node: cst.CSTNode) -> bool:
+        inner = self.scope_of.get(node)
+        return inner is not None and inner is not self.scope
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if self._other(node):
+            return False
+        params = node.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            self.params[(self.uid, param.name.value)] = param
+        return True
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return not self._other(node)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return not self._other(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self.assigned.setdefault((self.uid, target.target.value), []).append(node.value)

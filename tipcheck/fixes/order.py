@@ -27,7 +27,13 @@ _HARMLESS_DECORATORS = {"staticmethod", "classmethod", "property"}
 def top_index(ctx: RuleContext, node: cst.CSTNode) -> Optional[int]:
     """The index, in the module's body, of the top-level statement that holds ``node``."""
     start, end = ctx.range(node)
-    for index, stmt in enumerate(ctx.module.body):
+    body = ctx.module.body
+    holder = ctx.holder(node)  # found without the places of the statements before it
+    if holder is not None:
+        stmt_start, stmt_end = ctx.range(body[holder])
+        if stmt_start <= start and end <= stmt_end:
+            return holder  # the statements do not overlap: no other one holds it
+    for index, stmt in enumerate(body):
         stmt_start, stmt_end = ctx.range(stmt)
         if stmt_start <= start and end <= stmt_end:
             return index

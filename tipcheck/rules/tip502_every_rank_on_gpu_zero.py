@@ -40,7 +40,7 @@ class EveryRankOnGpuZero(Rule):
         if not groups or not ddp_calls(facts):
             return
         text = ctx.source.text
-        placements = Placements(facts, text)
+        placements = Placements(facts, text, ctx.kept)
         if placements.pinned or not placements.plain:
             return
         call, scope = groups[0]

@@ -9,6 +9,7 @@ import libcst as cst
 
 from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Applicability, Edit, Fix
+from tipcheck.facts.kept import per_statement
 from tipcheck.facts.ranks import (
     RankGuards,
     code_of,
@@ -42,7 +43,13 @@ class ProcessGroupNeverDestroyed(ProjectRule):
     reads_linted = True
 
     def check(self, ctx: RuleContext) -> None:
-        destroys = _destroy_references(ctx.module)
+        # A name in the code is in the text; each top-level statement's are kept with it (tipcheck.facts.kept).
+        text = ctx.source.text
+        destroys = (
+            per_statement(ctx.kept, ctx.module.body, "destroys", _destroy_references)
+            if "destroy_process_group" in text
+            else []
+        )
         if destroys and not all(destroys):
             return  # called, or handed to atexit / a cleanup helper, in this module
         linted = getattr(ctx.project, "linted", None) or {}
@@ -102,10 +109,11 @@ class ProcessGroupNeverDestroyed(ProjectRule):
         return Fix((*edits, edit), f"Call `{destroy}` at the end", Applicability.UNSAFE)
 
 
-def _destroy_references(module: cst.Module) -> List[bool]:
+def _destroy_references(module: cst.CSTNode) -> List[bool]:
     """Each place the code (not its strings or comments) names `destroy_process_group`, with
     whether it is in the body of an `if` that picks some ranks (`if args.rank == 0:`): there
-    only those ranks destroy the group."""
+    only those ranks destroy the group. ``module``: a module, or one of its top-level statements
+    (an `if` and its bodies lie within one)."""
     found: List[bool] = []
     bodies: List[cst.CSTNode] = []
 
