@@ -37,11 +37,17 @@ class Wrapper:
 
 def forwarding_wrappers(ctx, table: TorchvisionTable) -> Dict[str, Wrapper]:
     """The module-level functions of the module that only hand their arguments on to a builder."""
+    found: Dict[str, Wrapper] = {}
+    calls = [
+        (call, scope, table.by_path[qualified])
+        for call, scope, qualified in ctx.facts.calls_to("torchvision")
+        if scope.kind == "function" and qualified in table.by_path and any(arg.star == "**" for arg in call.args)
+    ]
+    if not calls:
+        return found
     functions = {scope: node for node, scope in ctx.facts.scope_of.items() if isinstance(node, cst.FunctionDef)}
     module_defs = {stmt.name.value: stmt for stmt in ctx.module.body if isinstance(stmt, cst.FunctionDef)}
-    found: Dict[str, Wrapper] = {}
-    for call, scope, qualified in ctx.facts.calls_to("torchvision"):
-        builder = table.by_path.get(qualified)
+    for call, scope, builder in calls:
         func = functions.get(scope)
         if builder is None or func is None or module_defs.get(func.name.value) is not func:
             continue
