@@ -69,3 +69,30 @@ def test_module_in_an_import_cycle_without_an_entry_is_reported(tmp_path):
         "b.py": "import a\n",
     }
     assert _lint(tmp_path, files) == ["a.py:7"]
+
+
+# A package whose modules import each other in a cycle (a <-> b), with b requiring an op compiled
+# from CUDA sources; c imports a; d and e import each other and nothing that needs CUDA.
+CYCLE = {
+    "pkg/__init__.py": "from .a import A\n",
+    "pkg/a.py": "from .b import B\nA = 1\n",
+    "pkg/b.py": "from .a import A\nfrom .op import fused\nB = 2\n",
+    "pkg/op.py": "from torch.utils.cpp_extension import load\nfused = load(name='fused', sources=['fused.cu'])\n",
+    "pkg/c.py": "from .a import A\n",
+    "pkg/d.py": "from .e import E\nimport torch\n",
+    "pkg/e.py": "from .d import D\n",
+    "pkg/tools.py": "try:\n    from .op import fused\nexcept ImportError:\n    fused = None\n",
+}
+
+
+def test_cuda_requirement_through_import_cycles_does_not_depend_on_the_order_of_questions():
+    from itertools import permutations
+
+    from tipcheck.facts.entries import EntryReach
+
+    expected = {"pkg/a.py": True, "pkg/b.py": True, "pkg/c.py": True, "pkg/d.py": False, "pkg/tools.py": False}
+    for order in permutations(["pkg/a.py", "pkg/b.py", "pkg/c.py", "pkg/d.py", "pkg/tools.py"]):
+        reach = EntryReach(CYCLE, lambda path: False)
+        assert {path: reach._requires(path) for path in order} == expected, order
+    reach = EntryReach(CYCLE, lambda path: False)
+    assert reach.package_requires("pkg/d.py")  # its package's __init__ imports a, which needs b's op

@@ -85,6 +85,9 @@ class EntryReach:
         self._libraries: Dict[str, bool] = {}  # linted modules: whether each requires a CUDA-only library
         self._extensions: Optional[FrozenSet[str]] = None
         self._candidates: Optional[Set[str]] = None
+        self._read: Dict[str, Tuple[bool, Tuple[Tuple[str, int], ...]]] = {}  # what each text decides
+        self._working: Set[str] = set()  # modules being worked out (an import cycle)
+        self._cut = False  # an answer met a module being worked out
 
     def extensions(self) -> FrozenSet[str]:
         """The CUDA extensions the linted setup scripts build (tipcheck.facts.gpu_design)."""
@@ -145,18 +148,36 @@ class EntryReach:
         return False
 
     def _requires(self, path: str) -> bool:
-        if path not in self._libraries:
-            if path not in self._may_require():
-                self._libraries[path] = False  # no import chain leads to a module that could
-            else:
-                self._libraries[path] = False  # while it is worked out: an import cycle adds nothing
-                text, extensions = self.linted[path], self.extensions()
-                make = partial(_import_requirements, text, extensions)
-                itself, names = (
-                    make() if self.kept is None else self.kept.content(path, "requires", (text, extensions), make)
-                )
-                self._libraries[path] = itself or any(self._requires(t) for t in self._targets(names, path))
-        return self._libraries[path]
+        """Whether the linted module at ``path`` cannot be imported without CUDA. Along an import
+        cycle, a module already being worked out counts as no; an answer no reached that way is not
+        kept (asked again later, from the top, it may be yes), so the answers do not depend on the
+        order of the questions."""
+        if path in self._libraries:
+            return self._libraries[path]
+        if path not in self._may_require():
+            self._libraries[path] = False  # no import chain leads to a module that could
+            return False
+        if path in self._working:
+            self._cut = True
+            return False
+        self._working.add(path)
+        cut, self._cut = self._cut, False
+        itself, names = self._requirements(path)
+        found = itself or any(self._requires(target) for target in self._targets(names, path))
+        if found or not self._cut:
+            self._libraries[path] = found
+        self._cut = cut or (self._cut and not found)
+        self._working.discard(path)
+        return found
+
+    def _requirements(self, path: str) -> Tuple[bool, Tuple[Tuple[str, int], ...]]:
+        if path not in self._read:
+            text, extensions = self.linted[path], self.extensions()
+            make = partial(_import_requirements, text, extensions)
+            self._read[path] = (
+                make() if self.kept is None else self.kept.content(path, "requires", (text, extensions), make)
+            )
+        return self._read[path]
 
     def _may_require(self) -> Set[str]:
         """The linted modules whose text may require a CUDA-only library, and those that import
