@@ -47,16 +47,18 @@ def forwarding_wrappers(ctx, table: TorchvisionTable) -> Dict[str, Wrapper]:
         return found
     functions = {scope: node for node, scope in ctx.facts.scope_of.items() if isinstance(node, cst.FunctionDef)}
     module_defs = {stmt.name.value: stmt for stmt in ctx.module.body if isinstance(stmt, cst.FunctionDef)}
+    several = set()
     for call, scope, builder in calls:
         func = functions.get(scope)
-        if builder is None or func is None or module_defs.get(func.name.value) is not func:
+        if func is None or module_defs.get(func.name.value) is not func:
             continue
         positional = _hands_on(func, call)
         if positional is None or _names_weights(ctx, func, builder):
             continue
         name = f"$.{func.name.value}"
-        if name in found:
-            del found[name]  # two builder calls: which one a call reaches is not known
+        if name in found or name in several:
+            found.pop(name, None)  # two builder calls: which one a call reaches is not known
+            several.add(name)
             continue
         head = call.func
         while isinstance(head, cst.Attribute):
