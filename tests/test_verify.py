@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tipcheck.verify.hints import dummy_flags, failure_reason
+from tipcheck.verify.lines import map_line, watch_line
 from tipcheck.verify.promises import BROKEN, KEPT, NOT_SHOWN, Runs, judge
 from tipcheck.verify.scratch import copy_project, local_modules, project_root
 from tipcheck.verify.session import COULD_NOT_RUN, NOT_KEPT, VERIFIED, Options, verify
@@ -119,6 +120,160 @@ MISSING_DATA = """
             nn.functional.mse_loss(model(x), y).backward()
             optimizer.step()
 """
+
+
+NEVER_RUN_TRAINER = """
+    import torch
+
+
+    class Trainer:
+        def __init__(self, model, device=torch.device("cuda")):
+            self.model = model.to(device)
+"""
+NEVER_RUN_SCRIPT = """
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from trainer import Trainer
+
+
+    def evaluate(model, x):
+        return model.cuda()(x.cuda())
+
+
+    model = nn.Linear(4, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    data = DataLoader(TensorDataset(torch.randn(16, 4), torch.randn(16, 1)), batch_size=4, num_workers=2)
+    for epoch in range(2):
+        for x, y in data:
+            optimizer.zero_grad()
+            nn.functional.mse_loss(model(x), y).backward()
+            optimizer.step()
+"""
+
+
+def test_fixed_lines_that_never_ran_are_named(tmp_path):
+    # Trainer is imported (its `def` runs, the default with it) but never built; evaluate is
+    # never called: the promise is not shown, and the report says why instead of blaming the CPU.
+    _single(tmp_path, "trainer.py", NEVER_RUN_TRAINER)
+    script = _single(tmp_path, "train.py", NEVER_RUN_SCRIPT)
+    report = _verify(tmp_path, script, select=["TIP102"])
+    assert report["exit"] == VERIFIED, report
+    [promise] = report["promises"]
+    assert promise["verdict"] == NOT_SHOWN
+    default = "the function with the fixed default was never called: trainer.py:6 (Trainer is never built)"
+    assert default in promise["detail"]
+    assert "the fixed line never ran in this run: train.py:10 (evaluate is never called)" in promise["detail"]
+    assert "on the CPU" not in promise["detail"]
+    found = {(f["file"], f["line"]): f for f in report["findings"] if f["fixed"]}
+    assert found[("trainer.py", 6)]["ran"] is True and found[("trainer.py", 6)]["called"] is False
+    assert found[("train.py", 10)]["ran"] is False
+    assert found[("train.py", 10)]["ran_in"] == {"original": False, "fixed": False}
+
+
+def test_fixed_lines_that_ran_are_shown_as_before(tmp_path):
+    # One fixed line runs in the main process (the original fails there without CUDA: the promise
+    # is kept, as before), one only in the DataLoader's (forked) workers: both ran.
+    text = (
+        NEVER_RUN_SCRIPT.replace("TensorDataset(torch.randn(16, 4), torch.randn(16, 1))", "Points()")
+        .replace(
+            "    from trainer import Trainer\n",
+            """
+    class Points(torch.utils.data.Dataset):
+        def __len__(self):
+            return 16
+
+        def __getitem__(self, index):
+            self.device = torch.device("cuda")
+            return torch.ones(4) * index, torch.ones(1)
+""",
+        )
+        .replace("model = nn.Linear(4, 1)", "model = nn.Linear(4, 1).to(torch.device('cuda'))")
+    )
+    script = _single(tmp_path, "train.py", text)
+    report = _verify(tmp_path, script, select=["TIP102"])
+    assert report["exit"] == VERIFIED, report
+    [promise] = report["promises"]
+    assert promise["verdict"] == KEPT and "the fixed copy runs" in promise["detail"], promise
+    found = {f["line"]: f for f in report["findings"] if f["fixed"]}
+    # In the fixed copy's workers only (the original failed before its loader ran).
+    assert found[12]["ran_in"] == {"original": False, "fixed": True}
+    assert found[20]["ran"] is True and found[17]["ran"] is False  # evaluate is never called
+
+
+def test_watched_lines_of_a_finding():
+    text = textwrap.dedent(NEVER_RUN_TRAINER)
+    watched = watch_line(text, 6)
+    assert watched["lines"] == [6] and watched["within"] is None
+    assert watched["default_of"] == {"first": 6, "name": "__init__", "qualname": "Trainer.__init__", "class": "Trainer"}
+    assert watch_line(text, 7)["within"]["qualname"] == "Trainer.__init__"
+    fixed = text.replace("import torch\n", "import torch\nimport os\n\n")
+    assert map_line(text, fixed, 7) == 9 and map_line(text, text, 7) == 7
+
+
+WATCHED_MODULE = """
+import threading
+
+def used(x):
+    y = x + 1
+    return y
+
+def never(x, d=dict(a=1)):
+    return x
+
+
+class Built:
+    def __init__(self, v=list()):
+        self.v = v
+
+
+class NotBuilt:
+    def __init__(self, v=list()):
+        self.v = v
+
+
+def in_thread():
+    return 3
+"""
+WATCHING = """
+import os, sys, threading
+from tipcheck.verify.lines import seen, settings, watch_line
+from tipcheck.verify.tracer import install
+here = os.path.realpath("mod.py")
+text = open(here).read()
+install(settings([{"file": here, "line": n, **watch_line(text, n)} for n in (4, 7, 12, 17, 22)]), sys.argv[1])
+sys.path.insert(0, os.getcwd())
+import mod
+mod.used(1)
+mod.Built()
+thread = threading.Thread(target=mod.in_thread)
+thread.start()
+thread.join()
+pid = os.fork()
+if pid == 0:
+    mod.never(2)
+    os._exit(0)
+os.waitpid(pid, 0)
+saw = seen(sys.argv[1])
+print(sorted(n for _, n in saw["lines"]), sorted(n for _, n in saw["calls"]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
+def test_tracer_records_lines_and_calls_in_threads_and_forked_children(tmp_path):
+    (tmp_path / "mod.py").write_text(WATCHED_MODULE.lstrip())
+    (tmp_path / "notes").mkdir()
+    out = subprocess.run(
+        [sys.executable, "-c", WATCHING, str(tmp_path / "notes")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    # Lines: used's body, the defs of never and both __init__ (defaults), in_thread's body (a
+    # thread). Calls: used, never (in the forked child), Built.__init__, in_thread; not NotBuilt's.
+    assert out.stdout.split("\n")[0] == "[4, 7, 12, 17, 22] [3, 7, 12, 21]", out.stderr
 
 
 def test_missing_data_file_is_named_with_the_dummy_flag(tmp_path):

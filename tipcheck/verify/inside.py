@@ -20,6 +20,8 @@ settings; `tipcheck.harness.instrument.run` calls `install` after the Recorder's
   DistributedDataParallel leaves out `device_ids` for a module on the CPU (with pretend-CUDA, a
   script written for GPUs runs on CPU processes).
 - `data_stub`: a Python file run (as `runpy.run_path`) before the script.
+- `watch`: the fixed files' lines and functions whose running is recorded (in `lines-ran.txt` of
+  the notes folder, see tipcheck.verify.tracer).
 
 The report's `verify` entry: `batches`, `epochs`, `seed`, `stopped` (None, or `reason` "epochs" /
 "steps", `steps` done by then), `standins` (the torchvision dataset classes stood in for, with
@@ -466,6 +468,13 @@ def install(recorder) -> None:
         from tipcheck.verify.standins import install as install_standins
 
         install_standins(state, limit=int(options.get("standin_size", 1024)))
+    watch = options.get("watch")
+    if watch:  # which fixed lines run (tipcheck.verify.tracer)
+        from tipcheck.verify.tracer import install as watch_lines
+        from tipcheck.verify.tracer import wrap_worker_init
+
+        wrap_worker_init(torch, watch, options.get("notes"))
+        watch_lines(watch, options.get("notes"))
     stub = options.get("data_stub")
     if stub:
         runpy.run_path(stub, run_name="tipcheck_data_stub")

@@ -2,7 +2,10 @@
 
 The JSON report (format `tipcheck-verify/1`) holds: `script`, `args`, `root`, `settings`
 (batches, epochs, nproc, device, seed, timeout, standins), `scratch` (with --keep), `rules`,
-`files` (those fixed), `findings` (file, line, code, name, message, fix, fixed), `fixed_codes`,
+`files` (those fixed), `findings` (file, line, code, name, message, fix, fixed; a fixed one also
+`ran`: its line ran in either copy, None when nothing could watch; `ran_in` per copy; `called`
+for a parameter default: its function was called; `why` when its line never ran or that function
+was never called, see tipcheck.verify.lines), `fixed_codes`,
 `runs` (per copy: seconds, timed_out, exit_codes, steps per rank, stopped, standins, modules),
 `promises` (per fixed rule: code, promise, findings, before, after, verdict, detail),
 `unchanged` (check, before, after, verdict, detail), `verdict` ("verified", "broken",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, TextIO
 
 from tipcheck.harness.processes import run_processes
+from tipcheck.verify import lines
 from tipcheck.verify.hints import dummy_flags, failure_reason, missing_files
 from tipcheck.verify.inside import ENV_VAR
 from tipcheck.verify.promises import BROKEN, CRASH_FIXES, NOT_SHOWN, Runs, judge
@@ -65,8 +66,8 @@ class UsageError(Exception):
     pass
 
 
-def run_env(options: Options, scratch: str, project: str, notes: str) -> Dict[str, str]:
-    """The environment of a run (see the module's doc)."""
+def run_env(options: Options, scratch: str, project: str, notes: str, watch: Optional[dict] = None) -> Dict[str, str]:
+    """The environment of a run (see the module's doc); `watch`: the lines to watch (tipcheck.verify.lines)."""
     env = {k: v for k, v in os.environ.items() if k in KEEP_ENV or k.startswith("LC_")}
     caches = os.path.join(scratch, "cache")
     env.update(
@@ -101,6 +102,7 @@ def run_env(options: Options, scratch: str, project: str, notes: str) -> Dict[st
         "standin_size": options.standin_size,
         "gloo": options.nproc > 1 and options.device != "cuda",
         "data_stub": os.path.abspath(options.data_stub) if options.data_stub else None,
+        "watch": watch or {},
     }
     env[ENV_VAR] = json.dumps(settings)
     return env
@@ -212,13 +214,14 @@ def _session(options, report, script, root, scratch, progress, started) -> dict:
     cwd_user = os.getcwd()
     inside = cwd_user == root or cwd_user.startswith(root + os.sep)
     runs, outcomes = {}, {}
+    watched = lines.watch(copy.original, copy.fixed, fixed)
     for phase, base in (("original", copy.original), ("fixed", copy.fixed)):
         out = os.path.join(scratch, "runs", phase)
         os.makedirs(out, exist_ok=True)
         cwd = (
             os.path.join(base, os.path.relpath(cwd_user, root)) if inside else os.path.join(base, os.path.dirname(rel))
         )
-        env = run_env(options, scratch, base, out)
+        env = run_env(options, scratch, base, out, lines.settings(watched[phase]))
         _say(progress, f"verify: running the {phase} copy ({options.nproc} process(es), {options.device}, "
              f"at most {options.epochs} epochs x {options.batches} batches) ...")  # fmt: skip
         outcome, seconds = _short_run(options, base, os.path.join(base, rel), cwd, out, env)
@@ -240,12 +243,18 @@ def _session(options, report, script, root, scratch, progress, started) -> dict:
         args=tuple(options.args),
     )
     ran = set(runs["original"]["modules"]) | set(runs["fixed"]["modules"]) | {rel}
+    saw = {phase: lines.seen(os.path.join(scratch, "runs", phase)) for phase in runs}
+    for index, finding in enumerate(fixed):
+        finding.update(lines.outcome(finding, {p: watched[p][index] for p in watched}, saw))
     promises = []
     for code in codes:
         where = [f"{f['file']}:{f['line']}" for f in fixed if f["code"] == code]
         row = judge(code, before, after, env)
+        never = lines.not_shown([f for f in fixed if f["code"] == code])
         if not any(f["file"] in ran for f in fixed if f["code"] == code):
             row.update(verdict=NOT_SHOWN, detail="its file(s) did not run: " + ", ".join(where))
+        elif row["verdict"] == NOT_SHOWN and never:
+            row["detail"] = never
         if outcomes["fixed"].timed_out:
             row.update(verdict=BROKEN, detail=f"the fixed copy did not finish in {options.timeout:g} s")
         row["findings"] = where
