@@ -502,3 +502,15 @@ def test_cli_json(tmp_path):
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["args"] == ["--unused"] and out.returncode == report["exit"] == VERIFIED, out.stdout + out.stderr
     assert "TIP402" in out.stdout and "Must not change" in out.stdout
+
+
+def test_warnings_that_differ_only_by_process_id_are_the_same_warning():
+    # Python 3.12 warns "This process (pid=N) is multi-threaded, use of fork() may lead to
+    # deadlocks" when a multi-threaded process forks loader workers: each run has its own pid.
+    from tipcheck.verify.unchanged import normaliser
+
+    normalise = normaliser("/scratch/original")
+    text = "This process (pid={}) is multi-threaded, use of fork() may lead to deadlocks in the child."
+    assert normalise(text.format(646)) == normalise(text.format(664))
+    assert normalise("at 0x7f00aa in /scratch/original/train.py") == "at 0x? in <project>/train.py"
+    assert normalise("batch 646 of 664") == "batch 646 of 664"  # other numbers still count

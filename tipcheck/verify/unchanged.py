@@ -16,6 +16,9 @@ from tipcheck.verify.promises import BROKEN, EXPECTED_CHANGES, KEPT, NOT_SHOWN
 
 #: A warning's message, normalised: hex addresses and the scratch copies' folders do not count.
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+# A process id in a message (Python 3.12's "This process (pid=664) is multi-threaded, use of fork()
+# may lead to deadlocks"): each run has its own; the warning is the same.
+_PROCESS_ID = re.compile(r"\b(pid[=: ]\s*)\d+", re.IGNORECASE)
 
 
 def normaliser(*roots: str) -> Callable[[str], str]:
@@ -23,7 +26,7 @@ def normaliser(*roots: str) -> Callable[[str], str]:
         for root in roots:
             if root:
                 text = text.replace(root, "<project>")
-        return _ADDRESS.sub("0x?", text)
+        return _PROCESS_ID.sub(r"\1?", _ADDRESS.sub("0x?", text))
 
     return normalise
 
