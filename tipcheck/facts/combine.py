@@ -125,6 +125,14 @@ class CombinedProject(ProjectNames):
         self._handed_to_wrappers: List[KeyPath] = []
         self._build()
 
+    def handed_out(self, func: Key) -> bool:
+        """A module's function handed by name to code outside the project (`Engine(step)`,
+        `trainer.add_event_handler(..., log)`): it has calls that the call graph does not know."""
+        if func[0] != "func" or func[2].count(".") != 1 or func[1] not in self.summaries:
+            return False
+        scope = self.summaries[func[1]].module_scope
+        return self.graph.find(("var", func[1], scope.uid, func[2][2:])) in self.escaped
+
     def targets_of(self, site: CallSite) -> List[Key]:
         """Every project function a call may run (several for a method of one of several classes)."""
         target = self.call_targets.get(id(site))
@@ -166,6 +174,7 @@ class CombinedProject(ProjectNames):
         for site, module_id in methods:
             self._link_unknown(site)
         self._close_items()
+        self._link_callbacks()
         self._link_dynamic()
         self._mark_unused_returns()
         self._classify_loops()
@@ -428,6 +437,28 @@ class CombinedProject(ProjectNames):
                     if graph.find(child) != graph.find(fields["[*]"]):
                         graph.union(fields["[*]"], child)
                         changed = True
+
+    def _link_callbacks(self) -> None:
+        """A call of a parameter that holds a project function handed in by name
+        (`make_trainer(model, prepare_batch)`, then `prepare_batch(batch, device=device)` inside):
+        the call runs that function; one that may hold several runs any of them."""
+        graph = self.graph
+        by_root: Dict[Key, List[Key]] = {}
+        for key, func in self.funcs.items():
+            if func.class_key is None and key[2].count(".") == 1:  # a module's own function ("$.name")
+                scope = self.summaries[key[1]].module_scope
+                by_root.setdefault(graph.find(("var", key[1], scope.uid, key[2][2:])), []).append(key)
+        found = []
+        for site in self._dynamic_calls:
+            path = site.func_path
+            node = graph.existing(path) if path is not None and not path[1] else None
+            targets = by_root.get(graph.find(node)) if node is not None else None
+            if targets:
+                found.append((site, sorted(targets)))
+        for site, targets in found:
+            self._dynamic_calls.remove(site)
+            for index, target in enumerate(targets):
+                self._call_function(site, target, skip_self=False, primary=index == 0)
 
     def _link_dynamic(self) -> None:
         """Calls of a class picked at run time (tipcheck.facts.dynamic): one value for each class

@@ -31,8 +31,11 @@ file mentions CUDA somewhere:
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
   CUDA kernels are GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
-  entry scripts call; a call that hands it several GPUs joined from a GPU list is so), through the call graph of the project facts when there are some; a module
-  that only GPU-only entry scripts import, directly or through other modules (tipcheck.facts.entries).
+  entry scripts call; a call that hands it several GPUs joined from a GPU list is so, and so is a
+  launch that Ray gives GPUs: tipcheck.facts.gpu_launchers), through the call graph of the project
+  facts when there are some (a callback a project function is handed and calls is called there); a
+  module that only GPU-only entry scripts import, directly or through other modules
+  (tipcheck.facts.entries).
 
 A `.cuda()` (or `.to("cuda")`) on a module that holds no parameters and no buffers
 (`nn.CrossEntropyLoss().cuda()`, a project loss class that keeps only such modules) is no placement
@@ -43,7 +46,7 @@ those are: tipcheck.facts.stateless).
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -74,6 +77,7 @@ from tipcheck.facts.gpu_design import (
     spawned_over_gpus,
     whole_body_on_gpus,
 )
+from tipcheck.facts.gpu_launchers import gpu_granted, hands_gpu_list, several_gpus
 from tipcheck.facts.kept import per_statement
 from tipcheck.facts.stateless import Assignments, StatelessModules
 from tipcheck.facts.testcode import is_test_module
@@ -110,6 +114,7 @@ class ModuleChecks:
         self._spawn_sites: Optional[Dict[str, List[CallSite]]] = None
         self._assignments: Dict[int, Assignments] = {}  # by id(function node or module)
         self._spawn_text = "spawn" in self.summary.text
+        self._granted_gpus: Optional[Tuple[Set[str], Set[int]]] = None
         # What the facts keep from run to run (tipcheck.facts.kept), through the project facts.
         self._kept = getattr(getattr(project, "project", None), "kept", None)
 
@@ -183,7 +188,7 @@ class ModuleChecks:
                 if isinstance(stmt, cst.SimpleStatementLine) and any(
                     isinstance(small, cst.Assign)
                     and any(_VISIBLE_DEVICES.search(code(t.target)) for t in small.targets)
-                    and _several_gpus(small.value)
+                    and several_gpus(small.value)
                     for small in stmt.body
                 ):
                     found.append(body)
@@ -320,7 +325,8 @@ class ModuleChecks:
             guarded = self._checks_body(body, {func})
             if not guarded:
                 callers = self._callers(func)
-                spawned = self._spawns().get(func[2], ()) if func[1] == self.summary.module_id else ()
+                here = func[1] == self.summary.module_id
+                spawned = here and (bool(self._spawns().get(func[2])) or func[2] in self._granted()[0])
                 guarded = bool(callers or spawned) and all(self._caller_governed(c, seen) for c in callers)
         self._guarded[func] = guarded
         return guarded
@@ -328,6 +334,11 @@ class ModuleChecks:
     def callers(self, func: tuple) -> List[CallSite]:
         """The known calls of a function: in the project when there are project facts, else in the module."""
         return self._callers(func)
+
+    def all_calls_known(self, func: tuple) -> bool:
+        """No call of the function is out of sight: it is not handed to code outside the project
+        (then its parameter defaults may be used, whatever the known calls pass)."""
+        return self.project is None or not self.project.project.handed_out(func)
 
     def _spawned(self, site: CallSite) -> Optional[str]:
         """The function `mp.spawn(...)` starts once per GPU at ``site`` (tipcheck.facts.gpu_design)."""
@@ -342,6 +353,16 @@ class ModuleChecks:
                 if name is not None:
                     self._spawn_sites.setdefault(f"$.{name}", []).append(site)
         return self._spawn_sites
+
+    def _granted(self) -> Tuple[Set[str], Set[int]]:
+        """What Ray runs only on workers with GPUs (tipcheck.facts.gpu_launchers)."""
+        if self._granted_gpus is None:
+            self._granted_gpus = gpu_granted(self.module_node()) if "ray" in self.summary.text else (set(), set())
+        return self._granted_gpus
+
+    def granted_gpus(self, site: CallSite) -> bool:
+        """A call in a lambda that Ray runs only on workers with GPUs."""
+        return id(site.node) in self._granted()[1]
 
     def _assigned(self, site: CallSite, name: str) -> Optional[List[cst.BaseExpression]]:
         """What ``name`` is assigned in the function of ``site`` (its module), None when bound otherwise."""
@@ -359,11 +380,13 @@ class ModuleChecks:
         return [c for c in self.summary.calls if c.callee == func[2]]
 
     def _caller_governed(self, caller: CallSite, seen: set) -> bool:
-        if _hands_gpu_list(caller):
+        if hands_gpu_list(caller):
             return True  # `main_worker(",".join(str(i) for i in cfg.GPUS), ...)`: it runs on those GPUs
         checks = self.project.checks_for(caller) if self.project is not None else self
         if checks is None:
             return False
+        if checks.granted_gpus(caller):
+            return True  # `register_trainable(name, lambda cfg, rpt: evaluate(cfg, rpt))`, trials on GPUs
         return checks.checked_where(caller) or checks.function_governed(caller.ctx.func, seen)
 
     def _checks_body(self, body: Sequence[cst.CSTNode], seen: Set[tuple]) -> bool:
@@ -421,7 +444,9 @@ class ModuleChecks:
         if param is None:
             return False
         record = next((r for r in self.summary.funcs.values() if r.node is site.ctx.stmt), None)
-        return record is not None and default_always_passed(param, record, self._callers(record.key))
+        if record is None or not self.all_calls_known(record.key):
+            return False
+        return default_always_passed(param, record, self._callers(record.key))
 
     # -- modules that hold nothing to move ----------------------------------------------------
     def parameterless(self, site: CallSite) -> bool:
@@ -442,24 +467,6 @@ class ModuleChecks:
         record = self.summary.funcs.get(site.ctx.func) if isinstance(receiver, cst.Name) else None
         where = record.node if record is not None else self.module_node()
         return stateless.holds(receiver, where, self.summary.module_id)
-
-
-def _several_gpus(value: cst.BaseExpression) -> bool:
-    """A value for CUDA_VISIBLE_DEVICES that names several GPUs: `",".join(...)` of a list, or a
-    string with a comma in it."""
-    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
-        return value.func.attr.value == "join"
-    if isinstance(value, cst.SimpleString):
-        text = value.evaluated_value
-        return isinstance(text, str) and "," in text
-    return False
-
-
-def _hands_gpu_list(site: CallSite) -> bool:
-    """A call that gives the function the several GPUs to run on, joined from a GPU list
-    (`main_worker(",".join(str(i) for i in cfg.GPUS), ...)`): as `DataParallel(device_ids=gpus)`, a
-    design for GPUs, not a setting (one id, `cfg.gpu_id`, is a setting)."""
-    return any(_several_gpus(arg.value) and mentions_cuda(arg.value) for arg in site.node.args)
 
 
 def _gpu_only_call(site: CallSite) -> bool:

@@ -1,7 +1,7 @@
 """Modules and classes whose CUDA placements need no check (TIP102), decided from what they are.
 
 - *A module that cannot run without CUDA because of what it imports*: a module-level import of a
-  CUDA-only library (NVIDIA apex, pytorch_quantization, TensorRT, torch2trt, PyCUDA, CuPy) that is not optional
+  CUDA-only library (NVIDIA apex, pytorch_quantization, TensorRT, torch2trt, PyCUDA, CuPy, PPQ) that is not optional
   (not inside a `try` whose `except ImportError` carries on; one that re-raises keeps it required),
   or of a CUDA extension the project builds itself (`CUDAExtension("gnn_propagate", ...)` in its
   setup.py, then `import gnn_propagate`), or a module that compiles CUDA sources as it loads
@@ -34,7 +34,9 @@ import libcst as cst
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.walk import nodes_in, walk
 
-_CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "torch2trt", "pycuda", "cupy"})
+# Libraries that need a CUDA device to do anything; PPQ says so in its installation notes ("at least
+# one CUDA computing device is required": it compiles its CUDA kernels as it runs).
+_CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "torch2trt", "pycuda", "cupy", "ppq"})
 _TRITON_JIT = frozenset({"triton.jit", "triton.jit()"})
 _GRADCHECK = re.compile(r"^torch\.autograd\.(?:gradcheck\.)?(?:gradcheck|gradgradcheck)$")
 _TEST_NAME = re.compile(r"^test[^/]*\.py$")
@@ -60,7 +62,7 @@ def imports_cuda_only_library(
 
 
 _IMPORTS_CUDA_ONLY = re.compile(
-    r"^[ \t]*(?:import|from)[ \t]+(?:apex|pytorch_quantization|tensorrt|torch2trt|pycuda|cupy|triton)\b", re.M
+    r"^[ \t]*(?:import|from)[ \t]+(?:%s)\b" % "|".join(sorted(_CUDA_ONLY_LIBRARIES | {"triton"})), re.M
 )
 _LOADS_CU = re.compile(r"^\S.*\bload\(", re.M)
 

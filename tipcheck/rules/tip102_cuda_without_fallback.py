@@ -163,8 +163,11 @@ def _kept_string_fix(ctx: RuleContext, placement: Placement) -> Optional[Fix]:
 
 
 def _calls_of(checks: ModuleChecks, func: tuple) -> list:
-    """The known calls of a function; for the `__init__` of a class, also where the project builds
-    the class through names the call graph does not follow (a package's re-export)."""
+    """The known calls of a function, none when some are out of sight; for the `__init__` of a
+    class, also where the project builds the class through names the call graph does not follow
+    (a package's re-export)."""
+    if not checks.all_calls_known(func):
+        return []  # handed to code outside the project: its defaults may be used there
     calls = list(checks.callers(func))
     record = checks.summary.funcs.get(func)
     if record is not None and record.class_key is not None and func[2].endswith(".__init__"):
