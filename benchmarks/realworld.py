@@ -195,14 +195,19 @@ def _extract_all(git_dir: str, commit: str, dest: str) -> bool:
     return True
 
 
+# Files other than .py that the linter reads: deployment configurations (tipcheck.facts.deployment).
+_READ_TOO = ("cog.yaml",)
+
+
 def _extract_python(git_dir: str, commit: str, dest: str) -> List[str]:
-    """The .py files of ``commit`` one by one (a mirror missing some objects); the paths it lacks."""
+    """The .py files of ``commit`` one by one (a mirror missing some objects), and the other files
+    the linter reads; the paths it lacks."""
     listing = subprocess.run(
         ["git", "--git-dir", git_dir, "ls-tree", "-r", "--name-only", "-z", commit], capture_output=True, check=True
     )
     lacking = []
     for path in listing.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        if not path.endswith(".py"):
+        if not path.endswith(".py") and path.rsplit("/", 1)[-1] not in _READ_TOO:
             continue
         blob = subprocess.run(
             ["git", "--git-dir", git_dir, "cat-file", "blob", f"{commit}:{path}"], capture_output=True
@@ -219,7 +224,8 @@ def _extract_python(git_dir: str, commit: str, dest: str) -> List[str]:
 
 def get(repos: Sequence[Repo], mirrors: str, src: str = SRC) -> int:
     """Write every missing repository at its commit under ``src``; 1 when some could not be had.
-    A mirror that lacks some objects gives its .py files only (what the labels are about)."""
+    A mirror that lacks some objects gives its .py files only (what the labels are about), and the
+    files other than .py that the linter reads."""
     missing = 0
     for repo in repos:
         dest = os.path.join(src, repo.folder)
@@ -242,7 +248,7 @@ def get(repos: Sequence[Repo], mirrors: str, src: str = SRC) -> int:
                 print(f"{repo.name}: commit {repo.commit} is not in {git_dir}")
                 continue
             note = f"; lacking {len(lacking)}: {', '.join(lacking[:5])}" if lacking else ""
-            print(f"{repo.name}: the mirror lacks some objects: .py files only{note}")
+            print(f"{repo.name}: the mirror lacks some objects: .py files (and {', '.join(_READ_TOO)}) only{note}")
         os.replace(partial, dest)
         print(f"{repo.name}: {dest}")
     return 1 if missing else 0

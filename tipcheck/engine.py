@@ -18,6 +18,7 @@ from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
 from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
 from tipcheck.diagnostics import Diagnostic, InternalError, file_diagnostic, located_diagnostic
+from tipcheck.facts.deployment import deployment_configs, gpu_deployed
 from tipcheck.memo import Memo
 from tipcheck.modulenames import module_name_for
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
@@ -263,6 +264,14 @@ def _linted_texts(sources: Sequence[SourceFile], wanted: Dict[str, List[Rule]]) 
     return {source.path: source.text for source in sources}
 
 
+def _deployment(sources: Sequence[SourceFile], wanted: Dict[str, List[Rule]]) -> Dict[str, str]:
+    """The deployment configurations near the files (tipcheck.facts.deployment), for the project
+    rules that ask (Rule.reads_deployment: TIP102); none when no such rule runs."""
+    if not any(getattr(rule, "reads_deployment", False) for source in sources for rule in wanted[source.path]):
+        return {}
+    return deployment_configs(source.path for source in sources)
+
+
 def _store(cache: Cache, file_key: str, analysis: FileAnalysis) -> None:
     """Store an analysis in the cache: the findings in one entry, the tree (large) in another."""
     data = analysis.encoded_tree
@@ -289,6 +298,7 @@ def _project_rules(
     project rules on each file (of ``report`` only, when given). With a cache, the findings are
     kept for this exact set of files; with a memo, the project facts."""
     project_key = None
+    deployment = _deployment(sources, wanted)
     if cache is not None and report is None:
         # Module names come from the folders' __init__.py files, which are not among these files.
         project_key = cache_key(
@@ -296,6 +306,7 @@ def _project_rules(
             cache.runtime,
             [(file_keys[source.path], module_name_for(source.path)) for source in sources],
             sorted((hashes or {}).items()) if linted is not None else None,
+            sorted(deployment.items()) if deployment else None,
         )
         cached = cachedata.load_project(cache.get("project", project_key), [source.path for source in sources])
         if cached is not None:
@@ -322,6 +333,7 @@ def _project_rules(
                 memo.put_project(read, project)
         project.linted = linted
         project.kept = memo.kept if memo is not None else None
+        project.gpu_deployed = gpu_deployed(deployment)
     except Exception as exc:
         first = sources[0].path
         found[first].errors.append(

@@ -4,7 +4,7 @@ importing them.
 Importing the rules (tipcheck.rules) imports LibCST and every rule module, a good part of a second
 on a slow machine, which a run whose findings all come from the cache does not otherwise need.
 Selection needs each rule's code and preview flag; the cached path needs its code, whether it is
-a project rule, and whether it reads every linted file. Those are read from the rule classes (the
+a project rule, whether it reads every linted file, and whether it reads deployment configurations. Those are read from the rule classes (the
 one place that says them) once per version of tipcheck's modules (tipcheck.cache's code stamp:
 sizes and times), and kept as JSON in the user's tipcheck folder (tipcheck.cache.user_dir, outside
 any checkout, beside the cache's secret). A catalogue that is not exactly what this module writes
@@ -39,6 +39,7 @@ class RuleInfo:
     preview: bool = False
     project: bool = False
     reads_linted: bool = False
+    reads_deployment: bool = False
 
 
 def _info(rule) -> RuleInfo:
@@ -48,6 +49,7 @@ def _info(rule) -> RuleInfo:
         bool(rule.preview),
         bool(rule.project),
         bool(getattr(rule, "reads_linted", False)),
+        bool(getattr(rule, "reads_deployment", False)),
     )
 
 

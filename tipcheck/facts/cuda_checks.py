@@ -27,7 +27,7 @@ file mentions CUDA somewhere:
   `if not is_dist_avail_and_initialized(): return`), the branch of `if args.distributed:`, or a
   function that calls a collective under no `if`;
 - a module that requires a CUDA-only library (apex, TensorRT, ...), or a gradcheck test of a CUDA
-  kernel (tipcheck.facts.gpu_design);
+  kernel (tipcheck.facts.gpu_design), or one its deployment runs on a GPU (tipcheck.facts.deployment);
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
   CUDA kernels are GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
@@ -77,7 +77,7 @@ from tipcheck.facts.gpu_design import (
     spawned_over_gpus,
     whole_body_on_gpus,
 )
-from tipcheck.facts.gpu_launchers import gpu_granted, hands_gpu_list, several_gpus
+from tipcheck.facts.gpu_launchers import gpu_granted, hands_gpu_list, several_gpus, uses_ray
 from tipcheck.facts.kept import per_statement
 from tipcheck.facts.stateless import Assignments, StatelessModules
 from tipcheck.facts.testcode import is_test_module
@@ -357,7 +357,7 @@ class ModuleChecks:
     def _granted(self) -> Tuple[Set[str], Set[int]]:
         """What Ray runs only on workers with GPUs (tipcheck.facts.gpu_launchers)."""
         if self._granted_gpus is None:
-            self._granted_gpus = gpu_granted(self.module_node()) if "ray" in self.summary.text else (set(), set())
+            self._granted_gpus = gpu_granted(self.module_node()) if uses_ray(self.summary.text) else (set(), set())
         return self._granted_gpus
 
     def granted_gpus(self, site: CallSite) -> bool:
@@ -424,9 +424,9 @@ class ModuleChecks:
         return bool(body) and (whole_body_on_gpus(body, self.gpu_blocks()) or self._checks_body(body, {func}))
 
     def gpu_only_module(self) -> bool:
-        """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it
-        requires a CUDA-only library, or the package it is imported from does, or it is a
-        gradcheck test of a CUDA kernel."""
+        """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it requires a
+        CUDA-only library, or its package does, or it is a gradcheck test of a CUDA kernel, or its
+        deployment gives it a GPU (tipcheck.facts.deployment: a Cog predictor)."""
         if self._gpu_only_module is None:
             requires = self.project.requirer(self.summary.module_id) if self.project is not None else None
             entries = self.project.entries() if self.project is not None else None
@@ -435,6 +435,7 @@ class ModuleChecks:
                 imports_cuda_only_library(self.module_body, requires, extensions)
                 or kernel_test(self.summary)
                 or (entries is not None and entries.package_requires(self.summary.module_id))
+                or (self.project is not None and self.project.project.deployed_on_gpu(self.summary.module_id))
             )
         return self._gpu_only_module
 

@@ -72,6 +72,14 @@ def _trial_requests(module: cst.Module) -> List[Optional[cst.BaseExpression]]:
     return found
 
 
+_IMPORTS_RAY = re.compile(r"^[ \t]*(?:import|from)[ \t]+ray\b", re.M)
+
+
+def uses_ray(text: str) -> bool:
+    """A module that imports Ray (only such a module's launches are looked at)."""
+    return "ray" in text and bool(_IMPORTS_RAY.search(text))
+
+
 def gpu_granted(module: cst.Module) -> Tuple[Set[str], Set[int]]:
     """The module's functions ("$.name") that Ray runs only on workers with GPUs, and the ids of
     the calls in the lambdas it runs so."""

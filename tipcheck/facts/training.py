@@ -18,6 +18,7 @@ Rules import what they need of the project facts from here: ``ProjectFacts`` and
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
@@ -40,11 +41,17 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
     # What the facts keep from one run to the next in a long-lived process (tipcheck.facts.kept: the
     # editor server's memo); None on the command line, where everything is derived afresh.
     kept = None
+    # The absolute paths of the modules a deployment configuration runs on a GPU (tipcheck.facts.deployment).
+    gpu_deployed: frozenset = frozenset()
 
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
         super().__init__(summaries)
         self._reach_cache: Dict[Key, Set[Key]] = {}
         self._derived: Dict[str, Any] = {}
+
+    def deployed_on_gpu(self, module_id: str) -> bool:
+        """A module that a deployment configuration runs on a GPU (tipcheck.facts.deployment)."""
+        return bool(self.gpu_deployed) and os.path.abspath(module_id) in self.gpu_deployed
 
     def derived(self, name: str, make: Callable[["ProjectFacts"], Any]) -> Any:
         """What another module derives from these facts (its checks, an index), made once and kept

@@ -42,3 +42,5 @@ class ProjectRule(Rule):
     expands: ClassVar[bool] = True
     # A project rule that needs the texts of every linted file (ProjectFacts.linted), not only those it reads.
     reads_linted: ClassVar[bool] = False
+    # A project rule that needs the deployment configurations near the files (ProjectFacts.gpu_deployed).
+    reads_deployment: ClassVar[bool] = False
