@@ -195,7 +195,7 @@ def _extract_all(git_dir: str, commit: str, dest: str) -> bool:
     return True
 
 
-# Files other than .py that the linter reads: deployment configurations (tipcheck.facts.deployment).
+# Files other than .py that the linter reads: deployment configurations (tipcheck.deployment).
 _READ_TOO = ("cog.yaml",)
 
 

@@ -1,4 +1,4 @@
-"""Modules a deployment configuration runs on a GPU (tipcheck.facts.deployment): a Cog
+"""Modules a deployment configuration runs on a GPU (tipcheck.deployment): a Cog
 `cog.yaml` with `build: gpu: true` names its predictor (and trainer), whose CUDA placements are then
 GPU-only by design (TIP102). The configuration is read from disk, so the project step's cache must
 see an edit of it."""
@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tipcheck.facts.deployment import deployment_configs, gpu_deployed
+from tipcheck.deployment import deployment_configs, gpu_deployed
 
 ROOT = Path(__file__).resolve().parent.parent
 

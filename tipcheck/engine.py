@@ -17,8 +17,8 @@ from tipcheck.analysis import FileAnalysis, Task, run_rules, tree_data
 from tipcheck.cache import Cache, content_hash
 from tipcheck.cache import key as cache_key
 from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
+from tipcheck.deployment import deployment_configs, gpu_deployed
 from tipcheck.diagnostics import Diagnostic, InternalError, file_diagnostic, located_diagnostic
-from tipcheck.facts.deployment import deployment_configs, gpu_deployed
 from tipcheck.memo import Memo
 from tipcheck.modulenames import module_name_for
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
@@ -265,7 +265,7 @@ def _linted_texts(sources: Sequence[SourceFile], wanted: Dict[str, List[Rule]]) 
 
 
 def _deployment(sources: Sequence[SourceFile], wanted: Dict[str, List[Rule]]) -> Dict[str, str]:
-    """The deployment configurations near the files (tipcheck.facts.deployment), for the project
+    """The deployment configurations near the files (tipcheck.deployment), for the project
     rules that ask (Rule.reads_deployment: TIP102); none when no such rule runs."""
     if not any(getattr(rule, "reads_deployment", False) for source in sources for rule in wanted[source.path]):
         return {}

@@ -27,7 +27,7 @@ file mentions CUDA somewhere:
   `if not is_dist_avail_and_initialized(): return`), the branch of `if args.distributed:`, or a
   function that calls a collective under no `if`;
 - a module that requires a CUDA-only library (apex, TensorRT, ...), or a gradcheck test of a CUDA
-  kernel (tipcheck.facts.gpu_design), or one its deployment runs on a GPU (tipcheck.facts.deployment);
+  kernel (tipcheck.facts.gpu_design), or one its deployment runs on a GPU (tipcheck.deployment);
 - a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
   CUDA kernels are GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
@@ -426,7 +426,7 @@ class ModuleChecks:
     def gpu_only_module(self) -> bool:
         """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it requires a
         CUDA-only library, or its package does, or it is a gradcheck test of a CUDA kernel, or its
-        deployment gives it a GPU (tipcheck.facts.deployment: a Cog predictor)."""
+        deployment gives it a GPU (tipcheck.deployment: a Cog predictor)."""
         if self._gpu_only_module is None:
             requires = self.project.requirer(self.summary.module_id) if self.project is not None else None
             entries = self.project.entries() if self.project is not None else None

@@ -41,7 +41,7 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
     # What the facts keep from one run to the next in a long-lived process (tipcheck.facts.kept: the
     # editor server's memo); None on the command line, where everything is derived afresh.
     kept = None
-    # The absolute paths of the modules a deployment configuration runs on a GPU (tipcheck.facts.deployment).
+    # The absolute paths of the modules a deployment configuration runs on a GPU (tipcheck.deployment).
     gpu_deployed: frozenset = frozenset()
 
     def __init__(self, summaries: Sequence[ModuleSummary]) -> None:
@@ -50,7 +50,7 @@ class ProjectFacts(PassQueries, CombinedProject, ClassChoices):
         self._derived: Dict[str, Any] = {}
 
     def deployed_on_gpu(self, module_id: str) -> bool:
-        """A module that a deployment configuration runs on a GPU (tipcheck.facts.deployment)."""
+        """A module that a deployment configuration runs on a GPU (tipcheck.deployment)."""
         return bool(self.gpu_deployed) and os.path.abspath(module_id) in self.gpu_deployed
 
     def derived(self, name: str, make: Callable[["ProjectFacts"], Any]) -> Any:

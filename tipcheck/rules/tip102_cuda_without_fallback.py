@@ -57,7 +57,7 @@ class CudaWithoutFallback(ProjectRule):
     expands = False
     # ... but the files that name a helper class are looked for in every linted text (cuda_importers).
     reads_linted = True
-    reads_deployment = True  # a Cog predictor whose cog.yaml asks for a GPU (tipcheck.facts.deployment)
+    reads_deployment = True  # a Cog predictor whose cog.yaml asks for a GPU (tipcheck.deployment)
     fixable = "sometimes"
     # "cuda", "cuda:1", "cuda:{}".format(...); the GPU-only statements of tipcheck.facts.cuda_checks.
     _PATTERN = re.compile(

@@ -8,7 +8,8 @@ module it does not name, is no such thing.
 
 The configuration files are read from the folders of the linted files and the folders above them
 (``deployment_configs``); their texts go into the project step's cache key, so an edit of one
-is seen.
+is seen. That happens before the cache is asked, so this module stays out of tipcheck.facts (which
+imports LibCST: a run answered by the cache imports neither it nor the rules).
 """
 
 from __future__ import annotations
