@@ -21,6 +21,7 @@ All of it is read from one module:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
@@ -31,7 +32,7 @@ from tipcheck.facts import ModuleFacts, Scope
 from tipcheck.facts.devices import is_cuda_string, is_plain_cuda
 from tipcheck.facts.kept import per_statement
 from tipcheck.facts.scopes import dotted_name, resolve
-from tipcheck.facts.walk import walk
+from tipcheck.facts.walk import nodes_in, walk
 
 INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "torch.distributed.distributed_c10d.init_process_group")
 DDP = ("torch.nn.parallel.DistributedDataParallel", "torch.nn.parallel.distributed.DistributedDataParallel")
@@ -327,3 +328,51 @@ def reassigns_attribute(facts: ModuleFacts, attribute: str) -> bool:
 
     walk(facts.module, Visit())
     return bool(found)
+
+
+# -- a parser built in a helper module -----------------------------------------------------------
+# `args.local_rank = ...`, `args.local_rank, args.rank = get_envs()` as statements of their own
+_REASSIGNED = re.compile(r"^[ \t]*(?:[\w.]+[ \t]*,[ \t]*)*[\w.]+\.local_rank[ \t]*(?:,[ \t]*[\w.]+[ \t]*)*=(?!=)", re.M)
+_INITS_GROUP = re.compile(r"\binit_process_group\s*\(")
+
+
+def option_function(module: cst.Module, call: cst.Call) -> Optional[str]:
+    """The name of the module-level function whose body holds the option (`def get_argparse():
+    parser.add_argument("--local_rank", ...)`), None at the top level or in a class."""
+    for stmt in module.body:
+        if isinstance(stmt, cst.FunctionDef) and any(node is call for node in nodes_in(stmt)):
+            return stmt.name.value
+    return None
+
+
+def scripts_parsing_with(path: str, function: str, linted: Dict[str, str], imports) -> List[str]:
+    """The other linted scripts that import the module at ``path``, call its ``function`` (the
+    parser factory) and start a process group, with their local rank from that parser only: they
+    read no LOCAL_RANK variable, start no ranks of their own (`spawn`) and assign no `.local_rank`
+    after parsing. Read from their text (``imports``: a tipcheck.facts.modules.TextImports of the
+    linted files), as the run_ner scripts of a fine-tuning repository use `get_argparse()` of
+    `tools/finetuning_argparse.py`."""
+    call = re.compile(rf"\b{re.escape(function)}\s*\(")
+    found = []
+    for other, text in linted.items():
+        if other == path or function not in text or "init_process_group" not in text:
+            continue
+        if not call.search(text) or not _INITS_GROUP.search(text):
+            continue
+        if _ENV_READ.search(text) or spawns(text) or _REASSIGNED.search(text):
+            continue
+        if _imports_module(imports, other, text, path):
+            found.append(other)
+    return sorted(found)
+
+
+def _imports_module(imports, importer: str, text: str, path: str) -> bool:
+    """The file at ``importer`` imports the module at ``path``: a name it imports means that file,
+    and only that one or one under the importer's own folder (two experiments' `tools/options.py`
+    are not one module)."""
+    folder = os.path.dirname(importer)
+    for dotted in imports.module_names(importer, text):
+        candidates = imports.index.candidates(dotted)
+        if path in candidates and (len(candidates) == 1 or not folder or path.startswith(folder + os.sep)):
+            return True
+    return False

@@ -270,6 +270,10 @@ class TextImports:
         found.discard(path)
         return found
 
+    def module_names(self, path: str, text: str) -> List[str]:
+        """The dotted names the imports in ``text`` (the file at ``path``) bring in, absolute."""
+        return self._imported(path, text)
+
     def _imported(self, path: str, text: str) -> List[str]:
         names: List[str] = []
         froms = []

@@ -12,17 +12,20 @@ from tipcheck.facts.local_rank import (
     LocalRankOption,
     code,
     local_rank_options,
+    option_function,
     process_group_calls,
     reads_local_rank_env,
     reassigns_attribute,
+    scripts_parsing_with,
     spawns,
 )
+from tipcheck.facts.modules import TextImports
 from tipcheck.fixes.arguments import add_keyword, set_value
 from tipcheck.fixes.imports import reach_module
-from tipcheck.rules.base import Rule
+from tipcheck.rules.base import ProjectRule
 
 
-class LocalRankFromArgvOnly(Rule):
+class LocalRankFromArgvOnly(ProjectRule):
     code = "TIP503"
     name = "local-rank-from-argv-only"
     finds = (
@@ -33,20 +36,44 @@ class LocalRankFromArgvOnly(Rule):
     summary = "`--local_rank` comes from argv only: under torchrun (which sets LOCAL_RANK) every rank gets the default"
     needs_text = ("local_rank", "local-rank")
     fixable = "sometimes"
+    # The option may be in a helper module's parser factory; the scripts that call it are found in
+    # the linted texts (tipcheck.facts.local_rank.scripts_parsing_with), not in the training facts.
+    expands = False
+    reads_linted = True
 
     def check(self, ctx: RuleContext) -> None:
         facts = ctx.facts
-        if not process_group_calls(facts) or reads_local_rank_env(facts) or spawns(ctx.source.text):
-            return  # torchrun does not start these ranks, or LOCAL_RANK is read
+        if reads_local_rank_env(facts) or spawns(ctx.source.text):
+            return  # LOCAL_RANK is read, or this module starts its ranks itself
         if reassigns_attribute(facts, "local_rank"):
             return  # `args.local_rank = ...` after parsing: the value comes from elsewhere
-        for option in local_rank_options(facts):
-            ctx.report(
-                option.call,
-                "`--local_rank` is read from the command line only: torchrun passes no such argument (it sets "
-                "the LOCAL_RANK environment variable), so every rank gets the default and they all pick one GPU",
-                self._fix(ctx, option),
-            )
+        options = local_rank_options(facts)
+        if not options:
+            return
+        if process_group_calls(facts):
+            for option in options:
+                self._report(ctx, option, "")
+            return
+        # A parser built by a function of a helper module: the scripts that call it start the group.
+        linted = getattr(ctx.project, "linted", None) or {}
+        for option in options:
+            function = option_function(ctx.module, option.call)
+            if function is None or not linted:
+                continue
+            users = scripts_parsing_with(ctx.source.path, function, linted, _imports(ctx.project, linted))
+            if users:
+                more = f" (and {len(users) - 1} more)" if len(users) > 1 else ""
+                self._report(
+                    ctx, option, f" `{users[0]}`{more} parses it with `{function}()` and starts a process group;"
+                )
+
+    def _report(self, ctx: RuleContext, option: LocalRankOption, users: str) -> None:
+        ctx.report(
+            option.call,
+            f"`--local_rank` is read from the command line only:{users} torchrun passes no such argument (it "
+            "sets the LOCAL_RANK environment variable), so every rank gets the default and they all pick one GPU",
+            self._fix(ctx, option),
+        )
 
     def _fix(self, ctx: RuleContext, option: LocalRankOption) -> Optional[Fix]:
         """`default=int(os.environ.get("LOCAL_RANK", N))` for an integer default N;
@@ -75,6 +102,11 @@ class LocalRankFromArgvOnly(Rule):
             if edit is None:
                 return None
         return Fix((*edits, edit), "Default to the LOCAL_RANK environment variable torchrun sets", Applicability.SAFE)
+
+
+def _imports(project, linted):
+    """What the linted files import, read from their text (made once per project)."""
+    return project.derived("tip503-imports", lambda _: TextImports(list(linted)))
 
 
 def _integer(node: cst.BaseExpression) -> bool:
