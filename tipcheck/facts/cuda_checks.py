@@ -70,10 +70,10 @@ from tipcheck.facts.gpu_design import (
     comprehension_iterables,
     cuda_stream_blocks,
     default_always_passed,
+    gpu_only_by_name,
     gpu_only_ifs,
     imports_cuda_only_library,
     in_cuda_oom_handler,
-    kernel_test,
     spawned_over_gpus,
     whole_body_on_gpus,
 )
@@ -425,7 +425,7 @@ class ModuleChecks:
 
     def gpu_only_module(self) -> bool:
         """A module that cannot run without CUDA by what it is (tipcheck.facts.gpu_design): it requires a
-        CUDA-only library, or its package does, or it is a gradcheck test of a CUDA kernel, or its
+        CUDA-only library, or its package does, or it is a CUDA kernel test or variant, or its
         deployment gives it a GPU (tipcheck.deployment: a Cog predictor)."""
         if self._gpu_only_module is None:
             requires = self.project.requirer(self.summary.module_id) if self.project is not None else None
@@ -433,7 +433,7 @@ class ModuleChecks:
             extensions = entries.extensions() if entries is not None else frozenset()
             self._gpu_only_module = (
                 imports_cuda_only_library(self.module_body, requires, extensions)
-                or kernel_test(self.summary)
+                or gpu_only_by_name(self.summary, self.project.project.linted if self.project else None)
                 or (entries is not None and entries.package_requires(self.summary.module_id))
                 or (self.project is not None and self.project.project.deployed_on_gpu(self.summary.module_id))
             )

@@ -11,6 +11,8 @@
   that is so (`from tensorrt_processor import Processor`, however deep: tipcheck.facts.entries).
 - *A CUDA kernel test*: a `test*.py` module that checks a compiled op with
   `torch.autograd.gradcheck`/`gradgradcheck`. An evaluation script named `test.py` is no such thing.
+- *The CUDA variant of a script*: `estimate_cuda.py` (or `_gpu.py`) beside `estimate.py`, which
+  the author wrote for the CPU; a `train_gpu.py` with no such sibling is no variant.
 - *An entry that launches one process per GPU*: `mp.spawn(main_worker, nprocs=ngpus_per_node)`
   (the count of processes read from the GPUs: `torch.cuda.device_count()`, a name assigned from it,
   a GPU list) starts no process without a GPU. The spawn is a GPU-only statement, and the function
@@ -178,6 +180,23 @@ def kernel_test(summary: ModuleSummary) -> bool:
     if not _TEST_NAME.match(name) or "gradcheck" not in summary.text:
         return False
     return any(site.callee and _GRADCHECK.match(site.callee) for site in summary.calls)
+
+
+# -- the CUDA variant of a script -------------------------------------------------------------
+_VARIANT = re.compile(r"^(.+)_(?:cuda|gpu)\.py$")
+
+
+def gpu_only_by_name(summary: ModuleSummary, paths) -> bool:
+    """A CUDA kernel test (``kernel_test``), or the CUDA variant of a module beside it:
+    `estimate_cuda.py` (or `_gpu.py`) next to `estimate.py`, one of ``paths`` (the linted files):
+    the author wrote the CPU version apart and this one for the GPU. Alone, the name says nothing."""
+    if kernel_test(summary):
+        return True
+    name = os.path.basename(summary.module_id.replace(os.sep, "/"))
+    variant = _VARIANT.match(name)
+    if variant is None or not paths:
+        return False
+    return os.path.join(os.path.dirname(summary.module_id), variant.group(1) + ".py") in paths
 
 
 # -- launches over the GPUs, and ifs that are GPU-only whichever way they go --------------------
