@@ -2,34 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
+import itertools
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.scopes import Scope, ScopeBuilder, dotted_name, resolve
-from tipcheck.facts.walk import walk
+from tipcheck.facts.scopes import Scope, dotted_name, resolve
 
 
 class ModuleFacts:
     """Names, imports and calls of one module, computed in a single pass over its tree."""
 
-    def __init__(self, module: cst.Module) -> None:
-        builder = ScopeBuilder()
-        walk(module, builder)
+    def __init__(self, module: cst.Module, previous: Optional["ModuleFacts"] = None) -> None:
+        """With ``previous``, the facts of this module's last version (the editor server's memo):
+        what they derived from the top-level statements they share with ``module`` is taken
+        from them, which give it up (tipcheck.facts.parts)."""
+        from tipcheck.facts.parts import merge_scopes, scope_part
+
+        old = previous._give_up_parts() if previous is not None else {}
         self.module = module
-        self.module_scope: Scope = builder.module_scope
-        self.calls: List[Tuple[cst.Call, Scope]] = builder.calls
-        self.scope_of: Dict[cst.CSTNode, Scope] = builder.scope_of
+        # The module scope keeps its id from version to version: the flow keys of its names hold it.
+        self.module_scope: Scope = (
+            Scope("module") if previous is None else Scope("module", uid=previous.module_scope.uid)
+        )
+        parts = []
+        for stmt in module.body:
+            part = old.get(id(stmt))
+            parts.append(part if part is not None and part.stmt is stmt else scope_part(stmt))
+        self._parts: Optional[list] = parts
+        self.scope_of: Dict[cst.CSTNode, Scope]
+        self.calls: List[Tuple[cst.Call, Scope]]
+        self.scope_of, self.calls = merge_scopes(module, parts, self.module_scope)
+        # Numbers the fresh keys of the flow summary, continued by the next version (no key twice).
+        self._numbers = previous._numbers if previous is not None else itertools.count(1)
+        self._flow_key = previous._flow_key if previous is not None else None
         self._flow = None
         self._values = None
         # Where its nodes lie (tipcheck.positions), made when a rule first reports one and shared by
         # every rule that runs on this module; not kept in the cache nor sent between processes.
         self.positions = None
 
+    def _give_up_parts(self) -> dict:
+        parts, self._parts = self._parts, None
+        return {id(part.stmt): part for part in parts} if parts is not None else {}
+
     def __getstate__(self):
         state = dict(self.__dict__)
         state["positions"] = None
+        state["_parts"] = None  # handed on within a process only
+        state["_flow_key"] = None
+        state["_numbers"] = None
         return state
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        self._parts = self._flow_key = None
+        self._numbers = itertools.count(1)
 
     def values(self):
         """Single assignments and parameters (tipcheck.facts.values), built on first use."""
@@ -40,11 +68,22 @@ class ModuleFacts:
         return self._values
 
     def flow(self, module_id: str, text: str = ""):
-        """The module's flow summary (tipcheck.facts.flow), built on first use."""
+        """The module's flow summary (tipcheck.facts.flow), built on first use: a top-level
+        statement at a time, with what the last version built for the statements it shares
+        (tipcheck.facts.parts)."""
         if self._flow is None:
-            from tipcheck.facts.flow import build_summary
+            from tipcheck.facts.parts import bindings_key, build_flow, whole_flow
 
-            self._flow = build_summary(module_id, self.module, self.module_scope, self.scope_of)
+            if self._parts is None:  # facts that came through pickling
+                self._flow = whole_flow(module_id, self.module, self.module_scope, self.scope_of, self._numbers)
+            else:
+                key = bindings_key(module_id, self.module_scope)
+                if key != self._flow_key:
+                    self._flow_key = key
+                key = self._flow_key
+                self._flow = build_flow(
+                    module_id, self.module, self._parts, self.module_scope, self.scope_of, self._numbers, key
+                )
         if text:
             self._flow.text = text
         return self._flow
