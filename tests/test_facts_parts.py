@@ -2,8 +2,9 @@
 ``ModuleFacts(module, previous)``) are those a cold build of the same tree makes: after every random
 edit (re-parsed as the server does, tipcheck.reparse), the scopes of every node, the module scope's
 bindings, imports and calls, and every record of the flow summary (unions, call sites with their
-contexts, loops, functions, classes, returns, ...) in order, with the scope ids and fresh keys of
-either side renamed by what they stand for (a scope by its node, a fresh key by its first use).
+contexts, loops, functions, classes, returns, ...) in order, and what every call calls, with the
+scope ids and fresh keys of either side renamed by what they stand for (a scope by its node, a
+fresh key by its first use).
 
 Edits include the module-level ones (test_incremental_findings._module_edit) a kept statement's summary reads: imports added, removed and
 renamed, names bound at module level (``torch = None``, ``DataLoader = make``), star imports and
@@ -96,6 +97,7 @@ def _facts_form(facts: ModuleFacts, module_id: str):
         sorted(map(id, top.direct_lines)),
     )
     calls = [(id(call), canon.scope(scope)) for call, scope in facts.calls]
+    calls.append([(id(call), canon.scope(scope), name) for call, scope, name in facts.callees()])
     summary = facts.flow(module_id)
     sites = [(canon(site), canon._ctx(site.ctx)) for site in summary.calls]
     return scopes, module, calls, sites, canon(summary)

@@ -35,7 +35,8 @@ class ModuleFacts:
         self.scope_of, self.calls = merge_scopes(module, parts, self.module_scope)
         # Numbers the fresh keys of the flow summary, continued by the next version (no key twice).
         self._numbers = previous._numbers if previous is not None else itertools.count(1)
-        self._flow_key = previous._flow_key if previous is not None else None
+        self._names_key = previous._names_key if previous is not None else None
+        self._callees = None
         self._flow = None
         self._values = None
         # Where its nodes lie (tipcheck.positions), made when a rule first reports one and shared by
@@ -50,13 +51,13 @@ class ModuleFacts:
         state = dict(self.__dict__)
         state["positions"] = None
         state["_parts"] = None  # handed on within a process only
-        state["_flow_key"] = None
+        state["_names_key"] = None
         state["_numbers"] = None
         return state
 
     def __setstate__(self, state) -> None:
         self.__dict__.update(state)
-        self._parts = self._flow_key = None
+        self._parts = self._names_key = None
         self._numbers = itertools.count(1)
 
     def values(self):
@@ -72,15 +73,12 @@ class ModuleFacts:
         statement at a time, with what the last version built for the statements it shares
         (tipcheck.facts.parts)."""
         if self._flow is None:
-            from tipcheck.facts.parts import bindings_key, build_flow, whole_flow
+            from tipcheck.facts.parts import build_flow, whole_flow
 
             if self._parts is None:  # facts that came through pickling
                 self._flow = whole_flow(module_id, self.module, self.module_scope, self.scope_of, self._numbers)
             else:
-                key = bindings_key(module_id, self.module_scope)
-                if key != self._flow_key:
-                    self._flow_key = key
-                key = self._flow_key
+                key = (module_id, self._names())
                 self._flow = build_flow(
                     module_id, self.module, self._parts, self.module_scope, self.scope_of, self._numbers, key
                 )
@@ -88,11 +86,34 @@ class ModuleFacts:
             self._flow.text = text
         return self._flow
 
+    def _names(self) -> tuple:
+        """The module's names (tipcheck.facts.parts.names_key): the last version's object while
+        they are the same, so that the parts built with them are found by identity."""
+        from tipcheck.facts.parts import names_key
+
+        key = names_key(self.module_scope)
+        if key != self._names_key:
+            self._names_key = key
+        return self._names_key
+
+    def callees(self) -> List[Tuple[cst.Call, Scope, Optional[str]]]:
+        """(call, scope, the qualified name its callee resolves to, or None) for every call, in
+        order: ``resolve(call.func, scope)``, made once per module version, and taken from the last
+        version for the statements it shares while the module's names are the same."""
+        if self._callees is None:
+            if self._parts is None:  # facts that came through pickling
+                names = [resolve(call.func, scope) for call, scope in self.calls]
+            else:
+                from tipcheck.facts.parts import callees
+
+                names = callees(self._parts, self.module_scope, self._names())
+            self._callees = [(call, scope, name) for (call, scope), name in zip(self.calls, names)]
+        return self._callees
+
     def calls_to(self, prefix: str):
         """(call, scope, qualified name) for every call whose callee resolves under ``prefix``."""
         dotted_prefix = prefix + "."
-        for call, scope in self.calls:
-            name = resolve(call.func, scope)
+        for call, scope, name in self.callees():
             if name is not None and (name == prefix or name.startswith(dotted_prefix)):
                 yield call, scope, name
 

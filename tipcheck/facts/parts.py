@@ -11,13 +11,14 @@ statements an edit did not touch, so only the touched one is walked again).
   scope; its calls with the scope of each. A function of the statement alone.
 - its flow summary (tipcheck.facts.flow): what FlowBuilder records walking the statement with the
   module scope the parts made. It reads the module's bindings (a name is an import, or a variable
-  of the module scope), so it is reused only while they are the same (``bindings_key``: the module
-  scope's bindings, star imports and globals, with the module id). Its contexts hold the module
+  of the module scope), so it is reused only while they are the same (``names_key``: the module
+  scope's bindings, star imports and globals; with the module id). Its contexts hold the module
   body the statement is in: set to the new body when the part is reused. What FlowBuilder
   resolves after its walk (comprehension elements, in rounds: an element may hold another) is
   kept by round and assembled after the walks of every statement, round by round, so that the
   summary lists its records in the order one walk of the module does: the union-find of the
   project facts sees the same unions in the same order.
+- what each of its calls calls (``callees``), kept while the module's names are the same.
 
 Reuse changes a part (the parents of its outer scopes, its contexts), so parts are handed on, never
 shared: ``ModuleFacts(module, previous)`` takes them from ``previous``, which gives them up. Without
@@ -34,7 +35,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from tipcheck.facts.flow import ANY_ITEM, Context, FlowBuilder, ModuleSummary
-from tipcheck.facts.scopes import Scope, ScopeBuilder
+from tipcheck.facts.scopes import Scope, ScopeBuilder, resolve
 from tipcheck.facts.walk import walk
 
 # The list fields of a ModuleSummary, concatenated part by part.
@@ -55,6 +56,10 @@ class Part:
     late: List[ModuleSummary] = field(default_factory=list)
     contexts: List[Context] = field(default_factory=list)
     body: Any = None
+    # The qualified name each of its calls' callee resolves to (tipcheck.facts.scopes.resolve), for
+    # ``callee_key`` (the module's names they were resolved with).
+    callee_key: Any = None
+    callees: List[Optional[str]] = field(default_factory=list)
 
 
 def scope_part(stmt: cst.CSTNode) -> Part:
@@ -94,10 +99,25 @@ def merge_scopes(module: cst.Module, parts: Sequence[Part], module_scope: Scope)
     return scope_of, calls
 
 
-def bindings_key(module_id: str, scope: Scope) -> tuple:
-    """What a statement's flow summary reads from outside it: the module scope's names."""
+def names_key(scope: Scope) -> tuple:
+    """What a statement's flow summary and callees read from outside it: the module scope's names."""
     names = tuple((name, tuple(bound)) for name, bound in scope.bindings.items())
-    return (module_id, names, tuple(scope.star_imports), tuple(sorted(scope.globals)))
+    return (names, tuple(scope.star_imports), tuple(sorted(scope.globals)))
+
+
+def callees(parts: Sequence[Part], module_scope: Scope, key) -> List[Optional[str]]:
+    """What every call of the module calls (``resolve``), in the order of the module's calls: those
+    of the parts resolved with the same module names (``key``) taken from them."""
+    found: List[Optional[str]] = []
+    for part in parts:
+        if part.callee_key is not key:
+            stand_in = part.stand_in
+            part.callees = [
+                resolve(call.func, module_scope if scope is stand_in else scope) for call, scope in part.calls
+            ]
+            part.callee_key = key
+        found.extend(part.callees)
+    return found
 
 
 class _Builder(FlowBuilder):
@@ -141,7 +161,7 @@ def build_flow(module_id: str, module: cst.Module, parts: Sequence[Part], module
     body = module.body
     fresh: List[Tuple[Part, _Builder]] = []
     for part in parts:
-        if part.walked is not None and part.flow_key is key:
+        if part.walked is not None and part.flow_key == key:  # (module id, names): names compared by identity first
             if part.body is not body:
                 for made in part.contexts:
                     path = made.stmt_path
