@@ -13,6 +13,15 @@ from tipcheck.facts.scopes import Scope, dotted_name, resolve
 class ModuleFacts:
     """Names, imports and calls of one module, computed in a single pass over its tree."""
 
+    # What is handed on from version to version in one process (tipcheck.facts.parts), never
+    # carried by the cache (tipcheck.treedata sets only the fields it carries) nor by pickling:
+    # facts that came that way have none.
+    TRANSIENT = ("_parts", "_names_key", "_numbers", "_callees")
+    _parts: Optional[list] = None
+    _names_key: Optional[tuple] = None
+    _numbers = None
+    _callees = None
+
     def __init__(self, module: cst.Module, previous: Optional["ModuleFacts"] = None) -> None:
         """With ``previous``, the facts of this module's last version (the editor server's memo):
         what they derived from the top-level statements they share with ``module`` is taken
@@ -29,7 +38,7 @@ class ModuleFacts:
         for stmt in module.body:
             part = old.get(id(stmt))
             parts.append(part if part is not None and part.stmt is stmt else scope_part(stmt))
-        self._parts: Optional[list] = parts
+        self._parts = parts
         self.scope_of: Dict[cst.CSTNode, Scope]
         self.calls: List[Tuple[cst.Call, Scope]]
         self.scope_of, self.calls = merge_scopes(module, parts, self.module_scope)
@@ -50,15 +59,9 @@ class ModuleFacts:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["positions"] = None
-        state["_parts"] = None  # handed on within a process only
-        state["_names_key"] = None
-        state["_numbers"] = None
+        for name in self.TRANSIENT:  # handed on within a process only
+            state.pop(name, None)
         return state
-
-    def __setstate__(self, state) -> None:
-        self.__dict__.update(state)
-        self._parts = self._names_key = None
-        self._numbers = itertools.count(1)
 
     def values(self):
         """Single assignments and parameters (tipcheck.facts.values), built on first use."""
@@ -75,7 +78,9 @@ class ModuleFacts:
         if self._flow is None:
             from tipcheck.facts.parts import build_flow, whole_flow
 
-            if self._parts is None:  # facts that came through pickling
+            if self._numbers is None:
+                self._numbers = itertools.count(1)
+            if self._parts is None:  # facts that came from the cache or through pickling
                 self._flow = whole_flow(module_id, self.module, self.module_scope, self.scope_of, self._numbers)
             else:
                 key = (module_id, self._names())
@@ -101,7 +106,7 @@ class ModuleFacts:
         order: ``resolve(call.func, scope)``, made once per module version, and taken from the last
         version for the statements it shares while the module's names are the same."""
         if self._callees is None:
-            if self._parts is None:  # facts that came through pickling
+            if self._parts is None:  # facts that came from the cache or through pickling
                 names = [resolve(call.func, scope) for call, scope in self.calls]
             else:
                 from tipcheck.facts.parts import callees
