@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import keyword
 import os
 import platform
@@ -214,6 +215,10 @@ def breakdown(args) -> None:
         module = cst.parse_module(text)
         positions = Positions(module)
         kept = Kept() if Kept is not None else None
+        # The facts are built from the last version's, as the memo does, where this tipcheck can
+        # (tipcheck.facts.parts); the loop's own chain of versions, from a cold build of the first.
+        hands_on = "previous" in inspect.signature(ModuleFacts).parameters
+        facts = None
         rule_positions = Positions(linter.memo.get_any(train).tree[0])
         previous = text
         for version, new in enumerate(_edits(text, args.edits, args.seed), 2):
@@ -242,11 +247,12 @@ def breakdown(args) -> None:
             note("  positions of the whole module (codegen)", start)
             # The facts and rules are timed on the tree the run made (the statements an edit did not
             # touch are those of the tree before: what is kept for them is found again), with facts
-            # made again here; positions and the store of kept results (tipcheck.facts.kept) are
-            # this loop's own, carried from edit to edit as the memo carries its own.
+            # made again here (from this loop's facts of the last version, as the memo does);
+            # positions and the store of kept results (tipcheck.facts.kept) are this loop's own,
+            # carried from edit to edit as the memo carries its own.
             module = linter.memo.get_any(train).tree[0]
             start = cpu()
-            facts = ModuleFacts(module)
+            facts = ModuleFacts(module, facts) if hands_on and facts is not None else ModuleFacts(module)
             note("  ModuleFacts (scopes)", start)
             start = cpu()
             facts.flow(train, new)

@@ -90,6 +90,43 @@ def _edit(rng: random.Random, text: str) -> str:
     return "".join(lines)
 
 
+MODULE_LEVEL = (
+    "import torch",
+    "torch = None",
+    "from torch.utils.data import DataLoader",
+    "from torch.utils.data import DataLoader as Loader",
+    "DataLoader = make_loader",
+    "from helpers import *",
+    "import torch.distributed as dist",
+    "dist = None",
+    "global model",
+    "model = build()",
+    "loader = DataLoader(dataset, batch_size=4)",
+    "def make_loader(ds): return DataLoader(ds)",
+    "class Dataset: pass",
+    "device = 'cuda'",
+)
+
+
+def _module_edit(rng: random.Random, text: str) -> str:
+    """A module-level line put in, removed or changed (an import renamed)."""
+    lines = text.splitlines(keepends=True)
+    tops = [i for i, line in enumerate(lines) if line.strip() and not line[0].isspace() and not line.startswith(")")]
+    kind = rng.random()
+    if kind < 0.5:  # put before a top-level statement (never inside a bracket)
+        lines.insert(rng.choice(tops), rng.choice(MODULE_LEVEL) + "\n")
+    elif kind < 0.75:
+        imports = [i for i in tops if lines[i].startswith(("import ", "from ")) and "(" not in lines[i]]
+        if imports:
+            del lines[rng.choice(imports)]
+    else:
+        imports = [i for i in tops if lines[i].startswith("import ") and " as " in lines[i]]
+        if imports:
+            index = rng.choice(imports)
+            lines[index] = lines[index].rstrip("\n") + "x\n"
+    return "".join(lines)
+
+
 def _findings(results):
     return {
         result.path: [(d.code, d.start, d.end, d.message, d.fix) for d in result.diagnostics] + result.errors
@@ -193,3 +230,40 @@ def test_the_code_of_a_plain_dotted_name_is_libcsts():
         for node in nodes_in(cst.parse_module(text)):
             if isinstance(node, (cst.Name, cst.Attribute)):
                 assert code(node) == _CODE.code_for_node(node)
+
+
+def test_module_level_edits_that_kept_statements_read(tmp_path: Path):
+    """The flow summary of a statement an edit did not touch reads the module's names (an import,
+    a module-level variable): kept only while they are the same (tipcheck.facts.parts). Imports
+    put in, removed and renamed, module-level names bound, star imports and globals, then the
+    findings through the memo compared with a cold run's."""
+    train = generate(str(tmp_path), files=8, train_lines=200)
+    (tmp_path / "gpu_tools.py").write_text(_gpu_module())
+    texts = {str(path): path.read_text() for path in sorted(tmp_path.rglob("*.py"))}
+    edited = [train, str(tmp_path / "gpu_tools.py")]
+    rng = random.Random(2017)
+    memo = Memo()
+    check_sources([SourceFile(p, t) for p, t in texts.items()], ALL_RULES, memo=memo)
+    for step in range(16):
+        path = rng.choice(edited)
+        texts[path] = _module_edit(rng, texts[path]) if step % 3 else _edit(rng, texts[path])
+        found = _lint_through_memo(memo, texts, path)
+        cold = check_sources([SourceFile(p, t) for p, t in texts.items()], ALL_RULES)
+        assert found == _findings(cold), (step, path)
+
+
+def test_an_import_a_kept_function_reads_changes(tmp_path: Path):
+    """`main` is not edited, but what its calls call comes from the module's names: its kept flow
+    summary must follow them (the TIP501 finding goes when `DistributedSampler` is bound to
+    something else at the end of the module, which only that last statement is parsed again
+    for, and comes back when that goes)."""
+    text = (ROOT / "rules" / "TIP501" / "p501_args_sampler.py").read_text()
+    rebound = text + "\n\nDistributedSampler = make_sampler\n"
+    path = str(tmp_path / "train.py")
+    memo = Memo()
+    seen = []
+    for version in (text, rebound, text, rebound + "x = 1\n", rebound):
+        found = _lint_through_memo(memo, {path: version}, path)
+        assert found == _findings(check_sources([SourceFile(path, version)], ALL_RULES))
+        seen.append([d[0] for d in found[path]].count("TIP501"))
+    assert seen == [1, 0, 1, 0, 0]

@@ -29,6 +29,9 @@ class Memo:
         self._files: Dict[str, _Entry] = {}
         self._project: Optional[Tuple[Tuple[FileAnalysis, ...], Any]] = None
         self._kept: Any = None  # tipcheck.facts.kept.Kept, made on first use (it needs LibCST)
+        # Whether a file's next analysis may take over the parts of its last facts (scopes and flow
+        # summary per statement, tipcheck.facts.parts): not in a copy, whose analyses are not its own.
+        self._hand_on = True
 
     # -- files -------------------------------------------------------------------------------
     def get(self, path: str, text: str, codes: Sequence[str]) -> Optional[FileAnalysis]:
@@ -46,13 +49,14 @@ class Memo:
     def put(self, path: str, text: str, codes: Sequence[str], analysis: FileAnalysis) -> None:
         self._files[path] = _Entry(text, tuple(codes), analysis)
 
-    def previous(self, path: str) -> Optional[Tuple[str, Any]]:
+    def previous(self, path: str) -> Optional[Tuple[str, Any, bool]]:
         """The last text of ``path`` analysed here and its tree (module and facts), when it
-        parsed: what tipcheck.reparse starts from."""
+        parsed: what tipcheck.reparse starts from; and whether the new facts may take over
+        what the old ones derived per statement (tipcheck.parsing.parse_source)."""
         entry = self._files.get(path)
         if entry is None or entry.analysis.tree is None:
             return None
-        return entry.text, entry.analysis.tree
+        return entry.text, entry.analysis.tree, self._hand_on
 
     def reads_project(self, path: str) -> bool:
         """Whether the project rules read ``path`` (its last analysis kept a tree for them)."""
@@ -84,6 +88,9 @@ class Memo:
         other._files = dict(self._files)
         other._project = self._project
         other._kept = self._kept  # results of plain functions of their keys: right for either
+        # Its analyses start as this memo's: their facts' parts stay theirs (taking them over
+        # would change the facts this memo still holds).
+        other._hand_on = False
         return other
 
     # -- what the facts derive from statements and texts ----------------------------------------

@@ -80,7 +80,9 @@ def too_complex_diagnostic(source: SourceFile, problem: Optional[TooComplex] = N
     return located_diagnostic(source, TOO_COMPLEX, f"Cannot analyse: {problem.message}", problem.row, problem.column)
 
 
-def _reparse(source: SourceFile, old_text: str, tree) -> Optional[Tuple[cst.Module, ModuleFacts]]:
+def _reparse(
+    source: SourceFile, old_text: str, tree, hand_on: bool = False
+) -> Optional[Tuple[cst.Module, ModuleFacts]]:
     from tipcheck.positions import Positions
     from tipcheck.reparse import reparse
 
@@ -91,7 +93,9 @@ def _reparse(source: SourceFile, old_text: str, tree) -> Optional[Tuple[cst.Modu
         if done is None:
             return None
         module, positions = done
-        facts = ModuleFacts(module)
+        # The facts of the last version hand on what they derived from the statements kept, when
+        # they are this process's own to give (tipcheck.facts.parts).
+        facts = ModuleFacts(module, old_facts if hand_on else None)
     except RecursionError:
         return None  # the full parse reports it
     facts.positions = positions
@@ -126,7 +130,9 @@ def parse_source(source: SourceFile, result, previous=None) -> Optional[Tuple[cs
     recorded on ``result``. CPython parses the text first (tipcheck.limits): LibCST never sees
     nesting that would crash it or take minutes to parse. With ``previous``, the (text, (module,
     facts)) of the same file before an edit, only what the edit touched is parsed again where
-    that is sure to give the same tree (tipcheck.reparse)."""
+    that is sure to give the same tree (tipcheck.reparse); with a third item, True, the new facts
+    take what the old ones derived from the statements kept (the memo's own chain of versions:
+    tipcheck.memo, tipcheck.facts.parts)."""
     if previous is not None:
         again = _reparse(source, *previous)
         if again is not None:

@@ -35,6 +35,7 @@ class Positions:
         }
         self._starts: Optional[List[int]] = None
         self._whole: Optional[Dict[cst.CSTNode, CodeRange]] = None
+        self._holders: Dict[cst.CSTNode, Optional[int]] = {}  # the answers of ``holder`` so far
 
     def _table(self, stmt: cst.CSTNode) -> _Table:
         known = self._tables.get(id(stmt))
@@ -65,10 +66,17 @@ class Positions:
     def holder(self, node: cst.CSTNode) -> Optional[int]:
         """The index of the top-level statement whose code holds ``node`` (None: the module, its
         header or footer)."""
+        if node in self._holders:
+            return self._holders[node]
+        found = None
+        tables = self._tables
         for index, stmt in enumerate(self.module.body):
-            if node in self._table(stmt)[0]:
-                return index
-        return None
+            known = tables.get(id(stmt))  # self._table(stmt), without a call per statement
+            if node in (known[1][0] if known is not None else self._table(stmt)[0]):
+                found = index
+                break
+        self._holders[node] = found
+        return found
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         index = self.holder(node)

@@ -67,6 +67,8 @@ _FIELDS: Dict[type, Callable[[Any], tuple]] = {}  # class -> the values of its f
 _NAMES: Dict[type, str] = {}
 _SENTINELS: Dict[str, Any] = {}
 _SENTINEL_NAMES: Dict[Any, str] = {}
+# class -> attributes of its instances that are never carried (ModuleFacts.TRANSIENT)
+_TRANSIENT: Dict[type, frozenset] = {}
 
 
 def _tables() -> None:
@@ -105,6 +107,8 @@ def _tables() -> None:
     # The values index (facts/values.py) and the positions (tipcheck.positions) are derived from the
     # tree and rebuilt on demand: kept as None.
     _FIELDS[ModuleFacts] = lambda f: (f.module, f.module_scope, f.calls, f.scope_of, f._flow, None, None)
+    # What the facts hand on from version to version in one process (tipcheck.facts.parts): left out.
+    _TRANSIENT[ModuleFacts] = frozenset(ModuleFacts.TRANSIENT)
     for name, (cls, fields) in classes.items():  # last: a filled table means all is ready
         _CLASSES[name] = (cls, fields, not hasattr(object.__new__(cls), "__dict__"))
 
@@ -122,6 +126,7 @@ def encode(root: Any) -> bytes:
 
 def _encode(root: Any) -> bytes:
     classes, class_names, sentinel_names, field_values = _CLASSES, _NAMES, _SENTINEL_NAMES, _FIELDS
+    transient = _TRANSIENT
     # 1. Find every object of the graph, grouped by class (without recursion: trees can be deep).
     by_class: Dict[type, List[Any]] = {}
     rows: Dict[type, List[tuple]] = {}  # the values of their fields, object by object
@@ -144,7 +149,8 @@ def _encode(root: Any) -> bytes:
                 rows[kind] = []
             group.append(v)
             attributes = getattr(v, "__dict__", None)
-            if attributes is not None and attributes.keys() != set(classes[class_names[kind]][1]):
+            fields = classes[class_names[kind]][1]
+            if attributes is not None and attributes.keys() - transient.get(kind, ()) != set(fields):
                 raise Unencodable(f"a {kind.__name__} with other attributes than its fields")
             row = field_values[kind](v)
             rows[kind].append(row)

@@ -16,6 +16,7 @@ keys are plain tuples, so the summary holds no state but the CST nodes it anchor
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -199,7 +200,7 @@ def _subscript_field(node: cst.Subscript) -> str:
 class FlowBuilder(ItemFlow, cst.CSTVisitor):
     """Builds a ModuleSummary; needs the scopes the ScopeBuilder made for the same tree."""
 
-    def __init__(self, module_id: str, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope]) -> None:
+    def __init__(self, module_id: str, module_scope: Scope, scope_of: Dict[cst.CSTNode, Scope], numbers=None) -> None:
         self.summary = ModuleSummary(module_id, module_scope=module_scope)
         self.module_id = module_id
         self.scope_of = scope_of
@@ -210,6 +211,9 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         self.conditions: List[cst.BaseExpression] = []
         self.def_path: List[str] = []
         self.class_stack: List[Optional[ClassRecord]] = []
+        # Numbers the fresh keys of the module; shared by the builders of its statements
+        # (tipcheck.facts.parts), and by those of its next version: a key is never given twice.
+        self.numbers = numbers if numbers is not None else itertools.count(1)
         self._fresh = 0
         self._blocks: Dict[int, Sequence[cst.CSTNode]] = {}  # id(statement) -> the block it is in
 
@@ -247,7 +251,7 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
             self.stmts.pop()
 
     def fresh(self, node: cst.CSTNode) -> Key:
-        self._fresh += 1
+        self._fresh = next(self.numbers)
         return ("new", self.module_id, self._fresh)
 
     # -- key paths -------------------------------------------------------------------------
@@ -317,7 +321,7 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         if isinstance(expr, cst.Await):
             return self.keypath(expr.expression)
         if isinstance(expr, cst.Lambda):  # a callable of its own: not a class a dict or branch offers
-            self._fresh += 1
+            self._fresh = next(self.numbers)
             return (("lambda", self.module_id, self._fresh), ())
         return None
 
@@ -550,7 +554,7 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         self.scope = self.scope_of.get(node, self.scope)
         body = self.keypath(node.body)
         if body is not None:  # what a lambda returns goes to callers the facts do not see
-            self._fresh += 1
+            self._fresh = next(self.numbers)
             self.summary.returns.append((("lambda", self.module_id, self._fresh), body))
         walk(node.body, self)
         self.scope = saved
@@ -573,17 +577,3 @@ class FlowBuilder(ItemFlow, cst.CSTVisitor):
         return False
 
     visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _visit_comp
-
-
-def build_summary(module_id: str, module: cst.Module, module_scope: Scope, scope_of) -> ModuleSummary:
-    builder = FlowBuilder(module_id, module_scope, scope_of)
-    builder.pending_comp = []
-    builder._calls_seen = {}
-    walk(module, builder)
-    # Comprehension elements are evaluated in their own scope: resolve them there.
-    for key, comprehension, expr in builder.pending_comp:
-        saved = builder.scope
-        builder.scope = builder.scope_of.get(comprehension, saved)
-        builder.union((key, (ANY_ITEM,)), builder.keypath(expr))
-        builder.scope = saved
-    return builder.summary

@@ -31,7 +31,7 @@ import libcst as cst
 from tipcheck.facts import ModuleFacts, Scope
 from tipcheck.facts.devices import is_cuda_string, is_plain_cuda
 from tipcheck.facts.kept import per_statement
-from tipcheck.facts.scopes import dotted_name, resolve
+from tipcheck.facts.scopes import dotted_name
 from tipcheck.facts.walk import nodes_in, walk
 
 INIT_PROCESS_GROUP = ("torch.distributed.init_process_group", "torch.distributed.distributed_c10d.init_process_group")
@@ -86,11 +86,11 @@ def spawns(text: str) -> bool:
 
 
 def process_group_calls(facts: ModuleFacts) -> List[Tuple[cst.Call, Scope]]:
-    return [(call, scope) for call, scope in facts.calls if resolve(call.func, scope) in INIT_PROCESS_GROUP]
+    return [(call, scope) for call, scope, name in facts.callees() if name in INIT_PROCESS_GROUP]
 
 
 def ddp_calls(facts: ModuleFacts) -> List[Tuple[cst.Call, Scope]]:
-    return [(call, scope) for call, scope in facts.calls if resolve(call.func, scope) in DDP]
+    return [(call, scope) for call, scope, name in facts.callees() if name in DDP]
 
 
 @dataclass
@@ -167,8 +167,8 @@ class Placements:
         top-level statement are read once for each statement object."""
         self.plain: List[cst.CSTNode] = []
         self.pinned = "CUDA_VISIBLE_DEVICES" in text
-        for call, scope in facts.calls:
-            name = resolve(call.func, scope) or ""
+        for call, scope, name in facts.callees():
+            name = name or ""
             if name in ("torch.cuda.set_device", "torch.cuda.device"):
                 self.pinned = True
             if any(a.keyword is not None and a.keyword.value == "device_ids" for a in call.args):

@@ -45,7 +45,20 @@ class ProjectNames:
             return split  # `from . import build`: the submodule itself
         return init, [stem]
 
+    _splits: Optional[dict] = None  # (qualified, importer) -> what _split_plain answered
+
     def _split_plain(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
+        """(file, names in it) for a qualified name read in ``importer``: an answer of the module
+        index (``self.modules``, made once for these facts), asked once per name and importer."""
+        splits = self._splits
+        if splits is None:
+            splits = self._splits = {}
+        key = (qualified, importer)
+        if key not in splits:
+            splits[key] = self._split_uncached(qualified, importer)
+        return splits[key]
+
+    def _split_uncached(self, qualified: str, importer: str) -> Optional[Tuple[str, List[str]]]:
         if qualified.startswith("$."):
             return importer, qualified[2:].split(".")
         if qualified.startswith("."):

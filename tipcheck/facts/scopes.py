@@ -106,8 +106,8 @@ def is_none(node: Optional[cst.BaseExpression]) -> bool:
 class ScopeBuilder(cst.CSTVisitor):
     """Builds the scope tree and records, for every call, the scope it is evaluated in."""
 
-    def __init__(self) -> None:
-        self.module_scope = Scope("module")
+    def __init__(self, module_scope: Optional[Scope] = None) -> None:
+        self.module_scope = module_scope if module_scope is not None else Scope("module")
         self.scope = self.module_scope
         self.calls: List[Tuple[cst.Call, Scope]] = []
         self.scope_of: Dict[cst.CSTNode, Scope] = {}  # function/class/lambda node -> its scope

@@ -37,7 +37,7 @@ class CheckpointSavedByEveryRank(Rule):
         text = ctx.source.text
         if _SHARDED.search(text):
             return
-        callees = [(call, scope, resolve(call.func, scope) or "") for call, scope in ctx.facts.calls]
+        callees = [(call, scope, name or "") for call, scope, name in ctx.facts.callees()]
         if not any(name in INITS or name.endswith(".DistributedDataParallel") for _, _, name in callees):
             return  # no process group or DDP model made here (a comment that names DDP is not one)
         saves = [(call, scope) for call, scope, name in callees if name in SAVES]

@@ -19,7 +19,6 @@ from tipcheck.facts.ranks import (
     rank_test,
     stacks_of,
 )
-from tipcheck.facts.scopes import resolve
 from tipcheck.facts.walk import walk
 from tipcheck.fixes.imports import reach
 from tipcheck.fixes.statements import indentation, insert_after, insert_before
@@ -55,7 +54,7 @@ class ProcessGroupNeverDestroyed(ProjectRule):
         linted = getattr(ctx.project, "linted", None) or {}
         if any("destroy_process_group" in text for path, text in linted.items() if path != ctx.source.path):
             return  # another module may destroy it (its cleanup(), atexit): unknown, so silent
-        inits = [(call, scope) for call, scope in ctx.facts.calls if resolve(call.func, scope) in INITS]
+        inits = [(call, scope) for call, scope, name in ctx.facts.callees() if name in INITS]
         if not inits:
             return
         stacks = stacks_of(ctx.module)
