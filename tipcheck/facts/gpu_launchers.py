@@ -1,7 +1,8 @@
 """Functions that only run where GPUs are, because of how they are launched (TIP102).
 
 A call that hands a function several GPUs joined from a GPU list (`main_worker(",".join(str(i)
-for i in cfg.GPUS), ...)`, ``hands_gpu_list``) launches it on those GPUs. And Ray starts a task or a tuning trial only where the GPUs it asks for are free:
+for i in cfg.GPUS), ...)`, ``hands_gpu_list``) launches it on those GPUs. And Ray starts a task or
+a tuning trial only where the GPUs it asks for are free:
 
 - `@ray.remote(num_gpus=1)` on a function, or `ray.remote(num_gpus=1)(train_fn)`;
 - `tune.run(train_fn, resources_per_trial={"gpu": 1})`, `tune.with_resources(train_fn, {"gpu": 1})`;
