@@ -130,8 +130,11 @@ class CombinedProject(ProjectNames):
         `trainer.add_event_handler(..., log)`): it has calls that the call graph does not know."""
         if func[0] != "func" or func[2].count(".") != 1 or func[1] not in self.summaries:
             return False
-        scope = self.summaries[func[1]].module_scope
-        return self.graph.find(("var", func[1], scope.uid, func[2][2:])) in self.escaped
+        return self.graph.find(self._name_of(func)) in self.escaped
+
+    def _name_of(self, func: Key) -> Key:
+        """The module-level name a module's own function ("$.name") is bound to."""
+        return ("var", func[1], self.summaries[func[1]].module_scope.uid, func[2][2:])
 
     def targets_of(self, site: CallSite) -> List[Key]:
         """Every project function a call may run (several for a method of one of several classes)."""
@@ -446,8 +449,7 @@ class CombinedProject(ProjectNames):
         by_root: Dict[Key, List[Key]] = {}
         for key, func in self.funcs.items():
             if func.class_key is None and key[2].count(".") == 1:  # a module's own function ("$.name")
-                scope = self.summaries[key[1]].module_scope
-                by_root.setdefault(graph.find(("var", key[1], scope.uid, key[2][2:])), []).append(key)
+                by_root.setdefault(graph.find(self._name_of(key)), []).append(key)
         found = []
         for site in self._dynamic_calls:
             path = site.func_path

@@ -22,17 +22,13 @@ from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
-from tipcheck.facts.devices import mentions_cuda
+from tipcheck.facts.devices import code, mentions_cuda
 from tipcheck.facts.flow import CallSite
 from tipcheck.facts.walk import nodes_in
 
 _REMOTE = re.compile(r"(?:^|\.)remote$")
 _WITH_RESOURCES = re.compile(r"(?:^|\.)(?:tune\.run|with_resources)$")
 _REGISTER = re.compile(r"(?:^|\.)register_trainable$")
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def _positive(value: cst.BaseExpression) -> bool:
@@ -100,13 +96,13 @@ def gpu_granted(module: cst.Module) -> Tuple[Set[str], Set[int]]:
         if isinstance(node, cst.FunctionDef):
             for decorator in node.decorators:
                 call = decorator.decorator
-                if isinstance(call, cst.Call) and _REMOTE.search(_code(call.func)):
+                if isinstance(call, cst.Call) and _REMOTE.search(code(call.func)):
                     if _positive_keyword(call, "num_gpus"):
                         names.add(f"$.{node.name.value}")
             continue
-        func = _code(node.func)
+        func = code(node.func)
         first = node.args[0].value if node.args and node.args[0].keyword is None else None
-        if isinstance(node.func, cst.Call) and _REMOTE.search(_code(node.func.func)):
+        if isinstance(node.func, cst.Call) and _REMOTE.search(code(node.func.func)):
             if _positive_keyword(node.func, "num_gpus"):
                 grant(first)  # ray.remote(num_gpus=1)(train_fn)
         elif _WITH_RESOURCES.search(func):
