@@ -456,6 +456,92 @@ def test_dummy_flags_and_reasons(tmp_path):
     assert "opens x.csv" in reason and "-- --fake-data" in reason
 
 
+PICKED_BY_NAME_MODULE = """
+    import torch
+    from torch.utils.data import Dataset
+
+
+    class Shards(Dataset):
+        def __init__(self, root):
+            self.items = sorted(open(root + "/index.txt").read().split())
+
+        def __len__(self):
+            return len(self.items)
+
+        def __getitem__(self, i):
+            return torch.load(self.items[i])
+
+
+    class DebugData(Dataset):
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            return torch.randn(3), torch.randn(1)
+"""
+
+PICKED_BY_NAME_SCRIPT = """
+    import argparse
+    import datasets
+
+    cli = argparse.ArgumentParser()
+    cli.add_argument("--dataset", type=str, default="Shards")
+    cli.add_argument("--root", default="shards")
+    opts = cli.parse_args()
+    train_set = vars(datasets)[opts.dataset](opts.root)
+"""
+
+
+def _project(tmp_path, module: str, script: str) -> list:
+    folder = tmp_path / "picked"
+    folder.mkdir(exist_ok=True)
+    (folder / "datasets.py").write_text(textwrap.dedent(module))
+    (folder / "train.py").write_text(textwrap.dedent(script))
+    return [str(folder / "train.py"), str(folder / "datasets.py")]
+
+
+def test_dataset_class_picked_by_name_suggests_its_synthetic_class(tmp_path):
+    paths = _project(tmp_path, PICKED_BY_NAME_MODULE, PICKED_BY_NAME_SCRIPT)
+    assert dummy_flags(paths) == ["--dataset DebugData"]
+    for picks in ("getattr(datasets, opts.dataset)", "datasets.__dict__[opts.dataset]"):
+        paths = _project(
+            tmp_path, PICKED_BY_NAME_MODULE, PICKED_BY_NAME_SCRIPT.replace("vars(datasets)[opts.dataset]", picks)
+        )
+        assert dummy_flags(paths) == ["--dataset DebugData"], picks
+    # A dict of classes, keyed by the names the option takes: the key is what to pass.
+    table = PICKED_BY_NAME_SCRIPT.replace("vars(datasets)[opts.dataset]", "KINDS[opts.dataset]").replace(
+        "opts = cli", 'KINDS = {"shards": datasets.Shards, "noise": datasets.DebugData}\n    opts = cli'
+    )
+    assert dummy_flags(_project(tmp_path, PICKED_BY_NAME_MODULE, table)) == ["--dataset noise"]
+    # Through the exit-2 reason, as verify words it.
+    report = {"exception": {"type": "FileNotFoundError", "message": "x", "traceback": ""}, "exit": 1}
+    missing = [{"file": "shards/index.txt", "where": "Shards.__init__"}]
+    flags = dummy_flags(_project(tmp_path, PICKED_BY_NAME_MODULE, PICKED_BY_NAME_SCRIPT))
+    reason = failure_reason(report, missing, flags, "")
+    assert "opens shards/index.txt (in Shards.__init__)" in reason
+    assert reason.endswith("try its own dummy-data option: `-- --dataset DebugData`"), reason
+
+
+def test_dataset_picked_by_name_without_a_synthetic_class_suggests_nothing(tmp_path):
+    # The same shape, but the module's only other class is a real one ("Debugger" is not "Debug...").
+    real_only = PICKED_BY_NAME_MODULE.replace("class DebugData(Dataset)", "class Debugger(Dataset)")
+    assert dummy_flags(_project(tmp_path, real_only, PICKED_BY_NAME_SCRIPT)) == []
+    # A synthetic class is there, but the option's value is only printed, never used to pick one.
+    printed = PICKED_BY_NAME_SCRIPT.replace("vars(datasets)[opts.dataset](opts.root)", 'print("data:", opts.dataset)')
+    assert dummy_flags(_project(tmp_path, PICKED_BY_NAME_MODULE, printed)) == []
+    # A different option's value picks the class: `--dataset` itself is not suggested.
+    other = PICKED_BY_NAME_SCRIPT.replace("[opts.dataset]", "[opts.root]")
+    assert dummy_flags(_project(tmp_path, PICKED_BY_NAME_MODULE, other)) == ["--root DebugData"]
+    # Two modules could be meant: nothing.
+    both = PICKED_BY_NAME_SCRIPT.replace("import datasets", "import datasets\n    import extra").replace(
+        "train_set = vars(datasets)[opts.dataset](opts.root)",
+        "train_set = vars(datasets)[opts.dataset](opts.root)\n    val_set = vars(extra)[opts.dataset](opts.root)",
+    )
+    paths = _project(tmp_path, PICKED_BY_NAME_MODULE, both)
+    (tmp_path / "picked" / "extra.py").write_text(textwrap.dedent(PICKED_BY_NAME_MODULE))
+    assert dummy_flags(paths + [str(tmp_path / "picked" / "extra.py")]) == []
+
+
 def _report(loss=1.0, steps=3, warnings=(), exception=None, exit=0):
     return {
         "exception": exception,
