@@ -34,6 +34,7 @@ from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.walk import nodes_in, walk
 
 # Libraries that need a CUDA device to do anything; PPQ says so in its installation notes ("at least
@@ -42,10 +43,6 @@ _CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "t
 _TRITON_JIT = frozenset({"triton.jit", "triton.jit()"})
 _GRADCHECK = re.compile(r"^torch\.autograd\.(?:gradcheck\.)?(?:gradcheck|gradgradcheck)$")
 _TEST_NAME = re.compile(r"^test[^/]*\.py$")
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 # -- modules that import a CUDA-only library --------------------------------------------------
@@ -89,7 +86,7 @@ def defines_triton_kernels(module_body: Sequence[cst.CSTNode]) -> bool:
     ):
         return False
     return any(
-        isinstance(stmt, cst.FunctionDef) and any(_code(d.decorator) in _TRITON_JIT for d in stmt.decorators)
+        isinstance(stmt, cst.FunctionDef) and any(code(d.decorator) in _TRITON_JIT for d in stmt.decorators)
         for stmt in module_body
     )
 
@@ -116,7 +113,7 @@ def compiles_cuda_extension(module_body: Sequence[cst.CSTNode]) -> bool:
             continue
         for small in stmt.body:
             value = getattr(small, "value", None)
-            if isinstance(value, cst.Call) and _code(value.func) in _LOADERS and _cuda_source(value):
+            if isinstance(value, cst.Call) and code(value.func) in _LOADERS and _cuda_source(value):
                 return True
     return False
 
@@ -141,19 +138,19 @@ def required_imports(module_body: Sequence[cst.CSTNode]):
 def imported_names(small) -> List[Tuple[str, int]]:
     """The dotted names an import statement brings in, with its leading dots (`from . import x`)."""
     if isinstance(small, cst.Import):
-        return [(_code(alias.name), 0) for alias in small.names]
-    module = _code(small.module) if small.module is not None else ""
+        return [(code(alias.name), 0) for alias in small.names]
+    module = code(small.module) if small.module is not None else ""
     names = small.names if isinstance(small.names, Sequence) else ()
-    found = [(f"{module}.{_code(a.name)}".strip("."), len(small.relative)) for a in names]
+    found = [(f"{module}.{code(a.name)}".strip("."), len(small.relative)) for a in names]
     return found or [(module, len(small.relative))]
 
 
 def _cuda_only_import(small: cst.BaseSmallStatement, extensions: FrozenSet[str] = frozenset()) -> bool:
     if isinstance(small, cst.Import):
-        if any(_code(alias.name).split(".")[0] in _CUDA_ONLY_LIBRARIES for alias in small.names):
+        if any(code(alias.name).split(".")[0] in _CUDA_ONLY_LIBRARIES for alias in small.names):
             return True
     elif isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-        if _code(small.module).split(".")[0] in _CUDA_ONLY_LIBRARIES:
+        if code(small.module).split(".")[0] in _CUDA_ONLY_LIBRARIES:
             return True
     if extensions and not getattr(small, "relative", None):
         return any(name in extensions or name.rpartition(".")[0] in extensions for name, _ in imported_names(small))
@@ -162,7 +159,7 @@ def _cuda_only_import(small: cst.BaseSmallStatement, extensions: FrozenSet[str] 
 
 def _reraises_import_error(stmt: cst.Try) -> bool:
     """Every handler that catches ImportError (or everything) ends by raising: the import is required."""
-    handlers = [h for h in stmt.handlers if h.type is None or "ImportError" in _code(h.type)]
+    handlers = [h for h in stmt.handlers if h.type is None or "ImportError" in code(h.type)]
     if not handlers:
         return False
     for handler in handlers:
@@ -208,8 +205,8 @@ def spawned_over_gpus(site: CallSite, assigned) -> Optional[str]:
     """For `mp.spawn(fn, nprocs=...)` (torch.multiprocessing) whose count of processes is read from
     the GPUs, the name of ``fn`` (a plain name); None for any other call. ``assigned(site, name)``
     gives what a name is assigned in the function of the call (None when bound otherwise)."""
-    name = site.callee or _code(site.node.func)
-    if not _SPAWN.search(name) and not _SPAWN.search(_code(site.node.func)):
+    name = site.callee or code(site.node.func)
+    if not _SPAWN.search(name) and not _SPAWN.search(code(site.node.func)):
         return None
     args = site.node.args
     if any(a.star for a in args):
@@ -224,11 +221,11 @@ def spawned_over_gpus(site: CallSite, assigned) -> Optional[str]:
 
 
 def _counts_gpus(expr: cst.BaseExpression, site: CallSite, assigned, depth: int) -> bool:
-    if _GPU_COUNT.search(_code(expr)):
+    if _GPU_COUNT.search(code(expr)):
         return True
     if depth > 1 or not isinstance(expr, (cst.Name, cst.Attribute)):
         return False
-    values = assigned(site, _code(expr))
+    values = assigned(site, code(expr))
     return bool(values) and all(_counts_gpus(v, site, assigned, depth + 1) for v in values)
 
 
@@ -277,14 +274,14 @@ def cuda_stream_blocks(module: cst.Module, within: Optional[cst.CSTNode] = None)
         def visit_With(self, node: cst.With) -> None:
             for item in node.items:
                 call = item.item
-                if not (isinstance(call, cst.Call) and _code(call.func) == "torch.cuda.stream" and len(call.args) == 1):
+                if not (isinstance(call, cst.Call) and code(call.func) == "torch.cuda.stream" and len(call.args) == 1):
                     continue
                 held = call.args[0].value
                 if isinstance(held, cst.Attribute):
                     scope = next((c for c in reversed(scopes) if isinstance(c, cst.ClassDef)), None)
                 else:
                     scope = scopes[-1] if isinstance(held, cst.Name) else None
-                if scope is not None and _only_streams(scope, _code(held)):
+                if scope is not None and _only_streams(scope, code(held)):
                     found.append(getattr(node.body, "body", ()))
 
     walk(module if within is None else within, Visit())
@@ -298,13 +295,13 @@ def _only_streams(scope: cst.CSTNode, held: str) -> bool:
     class Visit(cst.CSTVisitor):
         def visit_Assign(self, node: cst.Assign) -> None:
             for target in node.targets:
-                if _code(target.target) == held:
+                if code(target.target) == held:
                     values.append(node.value)
-                elif held in _code(target.target):
+                elif held in code(target.target):
                     other.append(node)  # `self.stream, x = ...`: bound some other way
 
         def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            if held in _code(node.target):
+            if held in code(node.target):
                 other.append(node)
 
         def visit_Param(self, node: cst.Param) -> None:
@@ -315,7 +312,7 @@ def _only_streams(scope: cst.CSTNode, held: str) -> bool:
     return (
         bool(values)
         and not other
-        and all(isinstance(v, cst.Call) and _code(v.func) == "torch.cuda.Stream" for v in values)
+        and all(isinstance(v, cst.Call) and code(v.func) == "torch.cuda.Stream" for v in values)
     )
 
 
@@ -359,7 +356,7 @@ def _stops(block: Sequence[cst.CSTNode]) -> bool:
     return (
         isinstance(small, cst.Expr)
         and isinstance(small.value, cst.Call)
-        and (_code(small.value.func) in ("sys.exit", "exit", "quit", "os._exit"))
+        and (code(small.value.func) in ("sys.exit", "exit", "quit", "os._exit"))
     )
 
 
@@ -461,9 +458,9 @@ def in_cuda_oom_handler(stmt_path) -> bool:
         for handler in stmt.handlers:
             if getattr(handler.body, "body", None) is not block or handler.type is None:
                 continue
-            caught = _code(handler.type)
+            caught = code(handler.type)
             if _OOM_TYPE.search(caught):
                 return True
-            if "RuntimeError" in caught and _OOM_HANDLING.search(_code(handler)):
+            if "RuntimeError" in caught and _OOM_HANDLING.search(code(handler)):
                 return True
     return False

@@ -31,6 +31,7 @@ import libcst as cst
 from tipcheck.facts import ModuleFacts, Scope
 from tipcheck.facts.devices import is_cuda_string, is_plain_cuda
 from tipcheck.facts.kept import per_statement
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.scopes import dotted_name
 from tipcheck.facts.walk import nodes_in, walk
 
@@ -45,12 +46,6 @@ _ENV_READ = re.compile(
     r"""|["']LOCAL_RANK["']\s+(?:not\s+)?in\b"""
 )
 _SPAWN = re.compile(r"\bspawn\s*\(|start_processes\s*\(|\bProcess\s*\(\s*target\s*=")
-
-_CODE = cst.Module([])
-
-
-def code(node: cst.CSTNode) -> str:
-    return _CODE.code_for_node(node)
 
 
 def reads_local_rank_env(facts: ModuleFacts) -> bool:

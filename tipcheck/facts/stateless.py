@@ -31,6 +31,7 @@ import libcst as cst
 from tipcheck.facts.catalogue import MODULE_BASES
 from tipcheck.facts.definitions import Definitions, Key
 from tipcheck.facts.flow import CallSite
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.walk import walk
 
 # torch.nn modules that hold no parameters and no buffers, whatever their arguments.
@@ -62,10 +63,6 @@ _STATE_CALLS = re.compile(
     r"|register_buffer|register_parameter|register_module|add_module)$"
 )
 _DEPTH = 4
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def torch_parameterless(callee: Optional[str], node: cst.Call) -> bool:
@@ -131,12 +128,12 @@ class StatelessModules:
         if found is None:
             found = self._assignments[id(where)] = Assignments()
             walk(where, found)
-        text = _code(value)
+        text = code(value)
         values = found.values.get(text)
         if not values or text in found.unknown:
             return False
         moved = (f"{text}.cuda(", f"{text}.to(")
-        fresh = [v for v in values if not _code(v).startswith(moved)]
+        fresh = [v for v in values if not code(v).startswith(moved)]
         return bool(fresh) and all(self.builds_stateless(v, module_id, depth) for v in fresh)
 
     def _factory(self, key: Key, depth: int) -> bool:
@@ -324,7 +321,7 @@ def _bound(value: cst.Call, params: Dict[str, tuple], call: Optional[cst.Call]) 
 def _used_as_object(class_node: cst.ClassDef, attr: str, indexed: bool = False) -> bool:
     """`self.attr(...)`, `self.attr.x`, `self.attr[...]`: used as more than a number or a flag. With
     ``indexed``, an item is a number too (`self.factors[i] * loss`), unless it is called or looked into."""
-    text = _code(class_node)
+    text = code(class_node)
     after = r"(?:\[[^\]\n]*\]\s*)*[(.]" if indexed else r"[(.\[]"
     return bool(re.search(rf"\bself\.{re.escape(attr)}\s*{after}", text))
 
@@ -337,7 +334,7 @@ class _SelfState(cst.CSTVisitor):
         self.stateful = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        func = _code(node.func)
+        func = code(node.func)
         if _STATE_CALLS.search(func):
             self.stateful = True
         elif func in ("setattr", "vars") or func.endswith("__setattr__") or func.startswith("self.__dict__"):
@@ -371,7 +368,7 @@ def _self_attr(node: cst.BaseExpression) -> Optional[str]:
 
 
 def _mentions_self(node: cst.CSTNode) -> bool:
-    return bool(re.search(r"\bself\b", _code(node)))
+    return bool(re.search(r"\bself\b", code(node)))
 
 
 class _Returns(cst.CSTVisitor):
@@ -404,23 +401,23 @@ class Assignments(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             if isinstance(target.target, (cst.Name, cst.Attribute)):
-                self.values.setdefault(_code(target.target), []).append(node.value)
+                self.values.setdefault(code(target.target), []).append(node.value)
             else:
-                self.unknown.update(_code(n) for n in _names(target.target))
+                self.unknown.update(code(n) for n in _names(target.target))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self.values.setdefault(_code(node.target), []).append(node.value)
+            self.values.setdefault(code(node.target), []).append(node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.unknown.add(_code(node.target))
+        self.unknown.add(code(node.target))
 
     def visit_For(self, node: cst.For) -> None:
-        self.unknown.update(_code(n) for n in _names(node.target))
+        self.unknown.update(code(n) for n in _names(node.target))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
-            self.unknown.update(_code(n) for n in _names(node.asname.name))
+            self.unknown.update(code(n) for n in _names(node.asname.name))
 
     def visit_Param(self, node: cst.Param) -> None:
         self.unknown.add(node.name.value)

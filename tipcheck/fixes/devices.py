@@ -10,6 +10,7 @@ from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Edit
 from tipcheck.facts import dotted_name
 from tipcheck.facts.flow import CallSite
+from tipcheck.facts.nodecode import code
 from tipcheck.fixes.order import runs_before
 from tipcheck.fixes.statements import insert_after
 
@@ -33,7 +34,7 @@ def _module_device_variable(ctx: RuleContext) -> Optional[Tuple[str, int]]:
                 and len(small.targets) == 1
                 and isinstance(small.targets[0].target, cst.Name)
             ):
-                text = ctx.module.code_for_node(small.value)
+                text = code(small.value)
                 if ".device(" in text and "is_available" in text:
                     name = small.targets[0].target.value
                     if ctx.facts.module_scope.bindings.get(name, []) == [None]:
