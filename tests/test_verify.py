@@ -343,6 +343,81 @@ def test_steps_without_a_loader_stop_after_epochs_times_batches(tmp_path):
     assert report["exit"] == VERIFIED, report
 
 
+ENDLESS = """
+import torch
+from torch.utils.data import BatchSampler, DataLoader, RandomSampler, Sampler, TensorDataset
+
+
+class Forever(Sampler):  # no __len__: the loader never ends (DomainBed's _InfiniteSampler)
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __iter__(self):
+        while True:
+            yield from self.inner
+
+
+class Stream:
+    def __init__(self, dataset, batch_size):
+        sampler = Forever(BatchSampler(RandomSampler(dataset), batch_size, drop_last=True))
+        self.batches = iter(DataLoader(dataset, batch_sampler=sampler))
+
+    def __iter__(self):
+        while True:
+            yield next(self.batches)
+
+
+torch.manual_seed(0)
+data = TensorDataset(torch.randn(32, 3), torch.randn(32, 1))
+model = torch.nn.Linear(3, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 2)
+stream = iter(Stream(data, 4))
+for epoch in range(5):
+    scheduler.step()
+    for step in range(3):
+        x, y = next(stream)
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+"""
+
+
+def test_endless_loader_taken_with_next_is_stopped_cleanly(tmp_path):
+    # Its batches end where a pass would (3 batches), the next pass begins, and the run stops after
+    # the passes: no StopIteration inside the script's generator ("generator raised StopIteration").
+    script = _single(tmp_path, "endless.py", ENDLESS)
+    report = _verify(tmp_path, script, select=["TIP402"])
+    assert report["exit"] == VERIFIED, report
+    assert report["runs"]["original"]["steps"] == [9]
+    assert report["runs"]["original"]["stopped"]["reason"] == "epochs"
+    # Each cut is a pass for the recording too: the LR judged per pass (StepLR per epoch of 3 steps).
+    [promise] = report["promises"]
+    assert promise["verdict"] == KEPT and "StepLR per epoch: [0.1, 0.1, 0.01]" in promise["detail"], promise
+
+
+def test_data_stub_that_puts_the_project_root_on_the_path(tmp_path):
+    # A script its README runs as `python -m pkg.scripts.train`: a stub puts the root on sys.path,
+    # and the run keeps it (the harness set sys.path[0] to the script's folder after the stub ran).
+    root = tmp_path / "project"
+    (root / "pkg" / "scripts").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "scripts" / "__init__.py").write_text("")
+    (root / "pkg" / "settings.py").write_text("EPOCHS = 5\n")
+    fixture = TIP402.read_text().replace("import torch\n", "import torch\nfrom pkg.settings import EPOCHS\n", 1)
+    script = root / "pkg" / "scripts" / "train.py"
+    script.write_text(fixture.replace("range(5)", "range(EPOCHS)"))
+    stub = tmp_path / "root_on_path.py"
+    # sys.path[0] is the script's folder when the stub runs, as it is for the script: two up is the root
+    stub.write_text("import os, sys\nsys.path.insert(0, os.path.dirname(os.path.dirname(sys.path[0])))\n")
+    options = dict(script=str(script), root=str(root), keep=str(tmp_path / "scratch"), select=["TIP402"])
+    report = verify(Options(data_stub=str(stub), **options), progress=None)
+    assert report["exit"] == VERIFIED, report
+    assert report["promises"][0]["verdict"] == KEPT
+    without = verify(Options(**options), progress=None)
+    assert without["exit"] == COULD_NOT_RUN and "No module named 'pkg'" in without["reason"], without["reason"]
+
+
 def test_torchvision_standins(tmp_path):
     from tipcheck.verify.standins import make_standin
 

@@ -257,7 +257,9 @@ def lr_follows_scheduler(
             )
             continue
         if all(_close(v, expected[0]) for v in expected):
-            problems.append(f"{where}the schedule does not move over these {len(expected)} {per}es: it cannot tell")
+            problems.append(
+                f"{where}the schedule does not move over these {len(expected)} {per + ('es' if per == 'batch' else 's')}: it cannot tell"
+            )
             continue
         mismatch = next((i for i, (a, e) in enumerate(zip(actual, expected)) if not _close(a, e)), None)
         if mismatch is not None:

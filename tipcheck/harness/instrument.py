@@ -501,6 +501,10 @@ def run(script: str, args: List[str], out: str) -> int:
     """Run `script` with `args` under the instrumentation; write the report; return the exit code."""
     global _PRETEND
     recorder = Recorder(os.path.abspath(script), [script, *args])
+    # As `python SCRIPT` sets them, before anything runs: a `--data-stub` that puts the project's root
+    # on sys.path (for a script its README runs with `python -m`) keeps it.
+    sys.argv = [script, *args]
+    sys.path[0] = os.path.dirname(os.path.abspath(script))
     recorder.install()
     if os.environ.get("TIPCHECK_VERIFY"):  # `tipcheck verify`: short runs, stand-in data
         from tipcheck.verify.inside import install as install_verify
@@ -509,8 +513,6 @@ def run(script: str, args: List[str], out: str) -> int:
     if pretend_cuda.enabled(os.environ):
         pretend_cuda.install()
         _PRETEND = True
-    sys.argv = [script, *args]
-    sys.path[0] = os.path.dirname(os.path.abspath(script))
     try:
         namespace = runpy.run_path(script, run_name="__main__")
         recorder.note_globals(namespace)

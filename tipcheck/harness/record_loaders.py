@@ -139,13 +139,25 @@ class LoaderRecording:
             if self.start_method and loader.num_workers > 0 and loader.multiprocessing_context is None:
                 loader.multiprocessing_context = self.start_method
                 record["start_method_forced"] = True
-            record["epochs"].append([])
-            record["complete"].append(False)
-            record["loader_iters"].append(self.loader_iters - 1)
-            record["batches"].append(0)
-            return record, len(record["epochs"]) - 1
+            return self._add_pass(record)
         except Exception:  # the recording never stops the script
             return None
+
+    def _add_pass(self, record: Dict[str, Any]) -> tuple:
+        record["epochs"].append([])
+        record["complete"].append(False)
+        record["loader_iters"].append(self.loader_iters - 1)
+        record["batches"].append(0)
+        return record, len(record["epochs"]) - 1
+
+    def next_pass(self, iterator) -> None:
+        """The batches `iterator` gives from now on are a new pass, counted as a `DataLoader.__iter__`
+        call is: `tipcheck verify` cuts an endless loader (a sampler with no length, taken with
+        `next()`) into passes of its batch limit."""
+        self.loader_iters += 1
+        current = iterator.__dict__.get("_tipcheck_pass")
+        if current is not None:
+            iterator.__dict__["_tipcheck_pass"] = self._add_pass(current[0])
 
     def _install_loader(self, torch) -> None:
         from torch.utils.data import DataLoader

@@ -71,6 +71,22 @@ def _seed(seed: int) -> None:
         pass
 
 
+def _endless(loader) -> bool:
+    """A loader over a map-style dataset whose sampler has no length (`_InfiniteSampler`, detectron2's
+    `TrainingSampler`): scripts take its batches with `next()` for as long as they train, and would
+    take the StopIteration that ends a short pass for an error (`generator raised StopIteration`)."""
+    from torch.utils.data import IterableDataset
+
+    if isinstance(loader.dataset, IterableDataset):
+        return False
+    sampler = loader.batch_sampler if loader.batch_sampler is not None else loader.sampler
+    try:
+        len(sampler)
+    except TypeError:
+        return True
+    return False
+
+
 class ShortRun:
     """The limits: batches per pass, passes of the loaders that feed the optimizer, and steps."""
 
@@ -116,14 +132,21 @@ class ShortRun:
                 run.stop("epochs")
             run.passes[index] += 1
             iterator = original_iter(loader)
-            iterator.__dict__["_tipcheck_verify"] = [index, 0]
+            iterator.__dict__["_tipcheck_verify"] = [index, 0, _endless(loader)]
             return iterator
 
         def __next__(iterator):
             mark = iterator.__dict__.get("_tipcheck_verify")
             if mark is not None:
                 if mark[1] >= run.batches:
-                    raise StopIteration
+                    if not mark[2]:
+                        raise StopIteration
+                    # An endless loader: its batches end where its pass would, and the next pass begins.
+                    if run.loader_steps[mark[0]] and run.passes[mark[0]] >= run.epochs:
+                        run.stop("epochs")
+                    run.passes[mark[0]] += 1
+                    mark[1] = 0
+                    run.recorder.next_pass(iterator)
                 data = original_next(iterator)
                 mark[1] += 1
                 run.last_loader = mark[0]
