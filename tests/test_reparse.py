@@ -103,6 +103,9 @@ def test_a_reparsed_tree_is_the_full_parse(name):
             module, positions = done
             assert module.code == new
             assert module.deep_equals(full)
+            # Where each statement starts, from the lines the re-parse noted and those kept, before
+            # any position is asked: the lines of a full parse.
+            assert positions.starts() == Positions(full).starts()
             expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
             for node in list(nodes_in(module))[::7]:
                 assert positions[node] == expected[node]

@@ -90,6 +90,21 @@ class Positions:
             counted = self._lines_of[id(stmt)] = (stmt, count)
         return counted[1]
 
+    def known_lines(self, stmt: cst.CSTNode) -> Optional[int]:
+        """How many lines a statement takes, when that is known without generating its code."""
+        known = self._tables.get(id(stmt))
+        if known is not None and known[0] is stmt:
+            return known[1][1]
+        counted = self._lines_of.get(id(stmt))
+        return counted[1] if counted is not None and counted[0] is stmt else None
+
+    def note_lines(self, stmt: cst.CSTNode, count: int) -> None:
+        """Take how many lines a statement of the module takes from the text it was parsed from
+        (tipcheck.reparse), so that neither its positions nor its code need be made to say where
+        the statements after it start."""
+        if id(stmt) not in self._tables:
+            self._lines_of[id(stmt)] = (stmt, count)
+
     def holder(self, node: cst.CSTNode) -> Optional[int]:
         """The index of the top-level statement whose code holds ``node`` (None: the module, its
         header or footer). The statements whose positions are known are looked at first: a node is

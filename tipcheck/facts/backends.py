@@ -66,6 +66,25 @@ def _literal(node: Optional[cst.BaseExpression]) -> Optional[str]:
 
 
 # -- the backends of the process groups -------------------------------------------------------
+# What the texts of the last nccl_only said (a process that lints again, the editor server, asks
+# about the same unchanged texts at every run): only those texts are kept.
+_READ: Dict[str, Tuple[bool, int, int]] = {}
+
+
+def _backends_named(text: str, read: Dict[str, Tuple[bool, int, int]]) -> Tuple[bool, int, int]:
+    """Whether a text names a backend other than NCCL; how many process groups it makes, and how
+    many of them name NCCL (counted on the text: a module the project step did not read)."""
+    known = read.get(text) or _READ.get(text)
+    if known is None:
+        other = bool(_OTHER_BACKEND.search(text))
+        if "init_process_group" in text:
+            known = (other, len(_ANY_GROUP.findall(text)), len(NCCL_LITERAL.findall(text)))
+        else:
+            known = (other, 0, 0)
+    read[text] = known
+    return known
+
+
 class Backends:
     """Whether every process group of a project is NCCL. ``summaries``: the parsed modules by id;
     ``linted``: the text of every linted file (None when unknown); ``callers(func)``: the known
@@ -78,28 +97,31 @@ class Backends:
         self._options: Optional[Dict[str, List[Optional[cst.BaseExpression]]]] = None
 
     def nccl_only(self) -> bool:
+        global _READ
         groups = 0
-        for summary in self.summaries.values():
-            if _OTHER_BACKEND.search(summary.text):
-                return False
-            if summary.text and "init_process_group" not in summary.text:
-                continue  # no call's name can end so: a callee is read from the module's own text
-            for site in summary.calls:
-                if not _named(site, "init_process_group"):
-                    continue
-                groups += 1
-                if not self._nccl_call(site, summary):
+        read: Dict[str, Tuple[bool, int, int]] = {}  # what each text says (see _backends_named)
+        try:
+            for summary in self.summaries.values():
+                if _backends_named(summary.text, read)[0]:
                     return False
-        for path, text in self.linted.items():
-            if path in self.summaries or "init_process_group" not in text:
-                continue
-            if _OTHER_BACKEND.search(text):
-                return False
-            found = len(_ANY_GROUP.findall(text))
-            if found != len(NCCL_LITERAL.findall(text)):
-                return False
-            groups += found
-        return groups > 0
+                if summary.text and "init_process_group" not in summary.text:
+                    continue  # no call's name can end so: a callee is read from the module's own text
+                for site in summary.calls:
+                    if not _named(site, "init_process_group"):
+                        continue
+                    groups += 1
+                    if not self._nccl_call(site, summary):
+                        return False
+            for path, text in self.linted.items():
+                if path in self.summaries or "init_process_group" not in text:
+                    continue
+                other, found, nccl = _backends_named(text, read)
+                if other or found != nccl:
+                    return False
+                groups += found
+            return groups > 0
+        finally:
+            _READ = read
 
     def _nccl_call(self, site: CallSite, summary: ModuleSummary) -> bool:
         args = site.node.args

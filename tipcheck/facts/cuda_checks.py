@@ -6,8 +6,7 @@ file mentions CUDA somewhere:
 
 - a condition about CUDA around it: an `if` or conditional expression (`if torch.cuda.is_available():`,
   `x.cuda() if use_gpu else x`; not a flag its function only sets to a constant, `no_cuda = False`),
-  or a loop over the GPUs (`for i in range(torch.cuda.device_count())`,
-  no iteration without CUDA; a comprehension over the GPUs too, for what it builds);
+  or a loop or comprehension over the GPUs (`for i in range(torch.cuda.device_count())`: none without);
 - an up-front check in its function or at the top of its module: `if not torch.cuda.is_available():
   raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`
   (not `if n_gpu > 1: ... else: return`, whose `else` runs with one GPU as well), or a call of a
@@ -28,8 +27,7 @@ file mentions CUDA somewhere:
   function that calls a collective under no `if`;
 - a module that requires a CUDA-only library (apex, TensorRT, ...), or a gradcheck test of a CUDA
   kernel (tipcheck.facts.gpu_design), or one its deployment runs on a GPU (tipcheck.deployment);
-- a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
-  CUDA kernels are GPU-only by design;
+- a test module (`test_*.py` or in `tests/`, with test functions or a TestCase): GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
   entry scripts call; a call that hands it several GPUs joined from a GPU list is so, and so is a
   launch that Ray gives GPUs: tipcheck.facts.gpu_launchers), through the call graph of the project
@@ -212,7 +210,10 @@ class ModuleChecks:
 
     def _stream_blocks(self) -> List[Sequence[cst.CSTNode]]:
         """tipcheck.facts.gpu_design.cuda_stream_blocks, a top-level statement at a time: a
-        function's or a class's own (the stream is its name or attribute) are kept with it."""
+        function's or a class's own (the stream is its name or attribute) are kept with it; none
+        in a text without `torch.cuda.stream`, the only way in that it knows."""
+        if "torch.cuda.stream" not in self.summary.text:
+            return []
         module = self.module_node()
         found: List[Sequence[cst.CSTNode]] = []
         for stmt in self.module_body:

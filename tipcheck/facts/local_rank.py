@@ -144,7 +144,11 @@ def _parents(module: cst.Module) -> Dict[cst.CSTNode, cst.CSTNode]:
 
 
 def _is_device_call(call: cst.Call) -> bool:
-    name = dotted_name(call.func) or ""
+    func = call.func
+    last = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else None
+    if last != "device":
+        return False  # most calls: no dotted name ending in `device`
+    name = dotted_name(func) or ""
     return name == "device" or name.endswith(".device")
 
 
@@ -166,23 +170,27 @@ class Placements:
             name = name or ""
             if name in ("torch.cuda.set_device", "torch.cuda.device"):
                 self.pinned = True
-            if any(a.keyword is not None and a.keyword.value == "device_ids" for a in call.args):
+            args = call.args
+            if args and any(a.keyword is not None and a.keyword.value == "device_ids" for a in args):
                 self.pinned = True
             func = call.func
-            positional = [a for a in call.args if a.keyword is None]
-            if isinstance(func, cst.Attribute) and func.attr.value == "cuda" and not name.startswith("torch.cuda"):
-                if call.args:
+            attribute = func.attr.value if type(func) is cst.Attribute else None
+            if attribute == "cuda" and not name.startswith("torch.cuda"):
+                if args:
                     self.pinned = True  # .cuda(rank), .cuda(device=...)
                 else:
                     self.plain.append(call)
-            elif isinstance(func, cst.Attribute) and func.attr.value == "to" and positional:
-                first = positional[0].value
+            elif attribute == "to" and args:
+                positional = [a for a in args if a.keyword is None]
+                first = positional[0].value if positional else None
                 if isinstance(first, (cst.Name, cst.Attribute)) and _rank_like(code(first)):
                     self.pinned = True  # .to(rank), .to(args.local_rank)
-            if _is_device_call(call) and len(positional) >= 2 and _string(positional[0].value) == "cuda":
-                self.pinned = True  # torch.device("cuda", local_rank)
-            if _is_device_call(call) and any(a.keyword is not None and a.keyword.value == "index" for a in call.args):
-                self.pinned = True
+            if args and _is_device_call(call):
+                positional = [a for a in args if a.keyword is None]
+                if len(positional) >= 2 and _string(positional[0].value) == "cuda":
+                    self.pinned = True  # torch.device("cuda", local_rank)
+                if any(a.keyword is not None and a.keyword.value == "index" for a in args):
+                    self.pinned = True
         # A string's parents, up to the call or assignment it is in, are in its own statement.
         for node, indexed in per_statement(kept, facts.module.body, "cuda strings", _cuda_strings):
             if indexed:

@@ -118,6 +118,24 @@ def _names(paths: Tuple[str, ...]) -> _Names:
     return found
 
 
+# The answers of ``ModuleIndex.resolve``, shared by the indexes of the same files (the same names,
+# see _names) with the same import roots: a long-lived process makes such an index several times a
+# run, and every run. One entry per set of names; the newest few kept.
+_ANSWERS: Dict[Tuple[int, tuple], Tuple[_Names, Dict[Tuple[str, Optional[str]], object]]] = {}
+_UNKNOWN = object()
+_MOST_ANSWERS = 100_000
+
+
+def _answers(names: _Names, signature: tuple) -> Dict[Tuple[str, Optional[str]], object]:
+    key = (id(names), signature)
+    known = _ANSWERS.get(key)
+    if known is None or known[0] is not names:
+        if len(_ANSWERS) >= 8:
+            _ANSWERS.pop(next(iter(_ANSWERS)))
+        known = _ANSWERS[key] = (names, {})
+    return known[1]
+
+
 class ModuleIndex:
     """The dotted names of the project's files, indexed by name and by the ends of names, with the
     longer names folders give them and the roots the modules add to ``sys.path`` (``texts``: the
@@ -126,7 +144,8 @@ class ModuleIndex:
     def __init__(self, paths: Sequence[str], texts: Optional[Mapping[str, str]] = None) -> None:
         # The names of the files (read from the disk: their package folders), shared by the indexes
         # of one set of paths (see _names): never changed once made.
-        self.name_of, self.files, self.by_suffix, self.by_alias, self._by_abs = _names(tuple(paths))
+        names = _names(tuple(paths))
+        self.name_of, self.files, self.by_suffix, self.by_alias, self._by_abs = names
         self.front: List[str] = []  # roots any module puts in front of sys.path
         self.back: List[str] = []  # roots any module appends to it
         self.roots_of: Dict[str, Tuple[List[str], List[str]]] = {}  # a module's own (front, back)
@@ -136,6 +155,12 @@ class ModuleIndex:
             self._add_roots(path, text)
             if "__main__" in text:
                 self._scripts.add(path)
+        self._resolved = _answers(names, self._roots_signature())
+
+    def _roots_signature(self) -> tuple:
+        """All that ``resolve`` reads besides the files' names: the import roots and the scripts."""
+        own = tuple(sorted((path, tuple(front), tuple(back)) for path, (front, back) in self.roots_of.items()))
+        return tuple(self.front), tuple(self.back), own, frozenset(self._scripts)
 
     def _add_roots(self, path: str, text: str) -> None:
         found = syspath.added_roots(path, text)
@@ -218,7 +243,17 @@ class ModuleIndex:
         found under the import roots of ``importer`` (see the module docstring), or its exact name
         (of two files with one name, see below), or the end of one name only, or the longer name
         (through namespace folders) of one file only. Of two files with one name, the one nearest
-        the importer wins (its own copy of the program), or else the last."""
+        the importer wins (its own copy of the program), or else the last. Answered once for the
+        indexes of the same files and roots (see _answers)."""
+        key = (dotted, importer)
+        found = self._resolved.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(self._resolved) >= _MOST_ANSWERS:
+                self._resolved.clear()
+            found = self._resolved[key] = self._resolve(dotted, importer)
+        return found  # type: ignore[return-value]
+
+    def _resolve(self, dotted: str, importer: Optional[str]) -> Optional[Tuple[str, List[str]]]:
         parts = dotted.split(".")
         if parts[0] in _LIBRARIES:
             return None
