@@ -76,7 +76,7 @@ def _backends_named(text: str, read: Dict[str, Tuple[bool, int, int]]) -> Tuple[
     many of them name NCCL (counted on the text: a module the project step did not read)."""
     known = read.get(text) or _READ.get(text)
     if known is None:
-        other = bool(_OTHER_BACKEND.search(text))
+        other = ("gloo" in text or "mpi" in text or "ucc" in text) and bool(_OTHER_BACKEND.search(text))
         if "init_process_group" in text:
             known = (other, len(_ANY_GROUP.findall(text)), len(NCCL_LITERAL.findall(text)))
         else:

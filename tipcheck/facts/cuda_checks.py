@@ -50,7 +50,6 @@ import libcst as cst
 
 from tipcheck.facts.backends import (
     DISTRIBUTED,
-    NCCL_LITERAL,
     Backends,
     after_exit,
     calls_any,
@@ -68,7 +67,9 @@ from tipcheck.facts.gpu_design import (
     comprehension_iterables,
     cuda_stream_blocks,
     default_always_passed,
+    governing_block,
     gpu_only_by_name,
+    gpu_only_call,
     gpu_only_ifs,
     imports_cuda_only_library,
     in_cuda_oom_handler,
@@ -82,9 +83,6 @@ from tipcheck.facts.testcode import is_test_module
 from tipcheck.facts.walk import walk
 
 _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
-_SCATTER = re.compile(
-    r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$"
-)
 # A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
 # A test for more than one GPU: one GPU fails it as no GPU does, so neither branch is a check.
 _SEVERAL_GPUS = re.compile(r">\s*1\b|>=\s*2\b")
@@ -131,8 +129,8 @@ class ModuleChecks:
             nccl_only = self.project is not None and self.project.nccl_only()
             for site in self.summary.calls:
                 nccl_group = nccl_only and (site.callee or "").endswith("init_process_group")
-                if _gpu_only_call(site) or nccl_group or self._spawned(site):
-                    block = _governing_block(site.ctx.stmt_path)
+                if gpu_only_call(site) or nccl_group or self._spawned(site):
+                    block = governing_block(site.ctx.stmt_path)
                     if block is not None:
                         blocks.add(id(block))
             for block in [*self._blocks_choosing_gpus(), *self._stream_blocks()]:
@@ -156,7 +154,7 @@ class ModuleChecks:
         for site in self.summary.calls:
             key = targets.get(id(site))
             record = self.summary.funcs.get(key) if key is not None and key[1] == self.summary.module_id else None
-            block = _governing_block(site.ctx.stmt_path) if record is not None else None
+            block = governing_block(site.ctx.stmt_path) if record is not None else None
             if block is not None and record.node is not site.ctx.stmt:
                 sites.append((site, getattr(record.node.body, "body", ()), block))
         changed = True
@@ -469,45 +467,6 @@ class ModuleChecks:
         record = self.summary.funcs.get(site.ctx.func) if isinstance(receiver, cst.Name) else None
         where = record.node if record is not None else self.module_node()
         return stateless.holds(receiver, where, self.summary.module_id)
-
-
-def _gpu_only_call(site: CallSite) -> bool:
-    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, `current_device()`, a DataParallel or
-    DDP over `device_ids`, a multi-GPU scatter or broadcast, a `with torch.cuda.device(...)` (or `device_of`)."""
-    call = site.node
-    name = site.callee or code(call.func)
-    if name.endswith("init_process_group"):
-        return bool(NCCL_LITERAL.search(code(call)))
-    if site.method == "set_device" or name.endswith(("cuda.set_device", "cuda.current_device")):
-        return True  # current_device() raises without CUDA: the code around it is written for GPUs
-    if _SCATTER.search(name):
-        return True
-    if name.endswith(("cuda.device", "cuda.device_of")) and _with_item(site):
-        return True  # `with torch.cuda.device_of(image):`: the code around it is written for a GPU's tensors
-    if name.endswith("DataParallel"):  # DataParallel, DistributedDataParallel
-        for index, arg in enumerate(call.args):
-            if (arg.keyword is not None and arg.keyword.value == "device_ids") or (arg.keyword is None and index == 1):
-                return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
-    return False
-
-
-def _with_item(site: CallSite) -> bool:
-    """The call is what a `with` statement enters (`with torch.cuda.device(idx):`)."""
-    stmt = site.ctx.stmt
-    return isinstance(stmt, cst.With) and any(item.item is site.node for item in stmt.items)
-
-
-def _governing_block(stmt_path) -> Optional[Sequence[cst.CSTNode]]:
-    """The block a GPU-only statement governs: the innermost `if` branch or function body (or the
-    module body) around it; loops, `with` and `try` blocks run with what encloses them."""
-    for index in range(len(stmt_path) - 1, -1, -1):
-        stmt, block = stmt_path[index]
-        parent = stmt_path[index - 1][0] if index else None
-        if parent is None or isinstance(parent, (cst.FunctionDef, cst.If, cst.Else)):
-            return block
-        if isinstance(parent, cst.ClassDef):
-            return None
-    return None
 
 
 class ProjectChecks:

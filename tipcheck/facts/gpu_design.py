@@ -22,6 +22,10 @@
   raises (`else: raise NotImplementedError("only DDP")`). Whichever way it goes, the code cannot
   run without GPUs: the `if` governs the block it stands in, as a GPU-only statement does.
 
+- *A GPU-only statement* (``gpu_only_call``): an NCCL process group, `set_device(...)`,
+  `current_device()`, DataParallel or DDP over `device_ids`, a multi-GPU scatter, `with
+  torch.cuda.device(i):`; it governs the block it stands in (``governing_block``).
+
 Module classes that hold nothing to move are another fact's (tipcheck.facts.stateless).
 """
 
@@ -33,6 +37,7 @@ from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from tipcheck.facts.backends import NCCL_LITERAL
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.nodecode import code
 from tipcheck.facts.walk import nodes_in, walk
@@ -71,7 +76,8 @@ def may_need_cuda(text: str, extensions: FrozenSet[str] = frozenset()) -> bool:
     without CUDA (``imports_cuda_only_library`` says for sure): an import of a CUDA-only library or
     Triton, a top-level `load(...)` in a text that names `.cu` sources, or an import of one of the
     project's CUDA extensions."""
-    if _IMPORTS_CUDA_ONLY.search(text) or (".cu" in text and _LOADS_CU.search(text)):
+    named = any(name in text for name in _CUDA_ONLY_LIBRARIES) or "triton" in text
+    if (named and _IMPORTS_CUDA_ONLY.search(text)) or (".cu" in text and _LOADS_CU.search(text)):
         return True
     return any(re.search(rf"^[ \t]*(?:import|from)[ \t]+{re.escape(name)}\b", text, re.M) for name in extensions)
 
@@ -464,3 +470,59 @@ def in_cuda_oom_handler(stmt_path) -> bool:
             if "RuntimeError" in caught and _OOM_HANDLING.search(code(handler)):
                 return True
     return False
+
+
+# -- GPU-only statements (tipcheck.facts.cuda_checks) -----------------------------------------
+# The endings of the names below: a call with none of them (nor a scatter's) is no GPU-only statement.
+_GPU_ONLY_ENDINGS = (
+    "init_process_group",
+    "cuda.set_device",
+    "cuda.current_device",
+    "cuda.device",
+    "cuda.device_of",
+    "DataParallel",
+)
+_SCATTER = re.compile(
+    r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$"
+)
+
+
+def gpu_only_call(site: CallSite) -> bool:
+    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, `current_device()`, a DataParallel or
+    DDP over `device_ids`, a multi-GPU scatter or broadcast, a `with torch.cuda.device(...)` (or `device_of`)."""
+    call = site.node
+    name = site.callee or code(call.func)
+    if not name.endswith(_GPU_ONLY_ENDINGS) and site.method != "set_device" and not _SCATTER.search(name):
+        return False  # most calls: none of the names below
+    if name.endswith("init_process_group"):
+        return bool(NCCL_LITERAL.search(code(call)))
+    if site.method == "set_device" or name.endswith(("cuda.set_device", "cuda.current_device")):
+        return True  # current_device() raises without CUDA: the code around it is written for GPUs
+    if _SCATTER.search(name):
+        return True
+    if name.endswith(("cuda.device", "cuda.device_of")) and _with_item(site):
+        return True  # `with torch.cuda.device_of(image):`: the code around it is written for a GPU's tensors
+    if name.endswith("DataParallel"):  # DataParallel, DistributedDataParallel
+        for index, arg in enumerate(call.args):
+            if (arg.keyword is not None and arg.keyword.value == "device_ids") or (arg.keyword is None and index == 1):
+                return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
+    return False
+
+
+def _with_item(site: CallSite) -> bool:
+    """The call is what a `with` statement enters (`with torch.cuda.device(idx):`)."""
+    stmt = site.ctx.stmt
+    return isinstance(stmt, cst.With) and any(item.item is site.node for item in stmt.items)
+
+
+def governing_block(stmt_path) -> Optional[Sequence[cst.CSTNode]]:
+    """The block a GPU-only statement governs: the innermost `if` branch or function body (or the
+    module body) around it; loops, `with` and `try` blocks run with what encloses them."""
+    for index in range(len(stmt_path) - 1, -1, -1):
+        stmt, block = stmt_path[index]
+        parent = stmt_path[index - 1][0] if index else None
+        if parent is None or isinstance(parent, (cst.FunctionDef, cst.If, cst.Else)):
+            return block
+        if isinstance(parent, cst.ClassDef):
+            return None
+    return None

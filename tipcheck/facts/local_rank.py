@@ -77,7 +77,7 @@ def reads_local_rank_env(facts: ModuleFacts) -> bool:
 def spawns(text: str) -> bool:
     """Whether the module starts its ranks itself (`mp.spawn`, `start_processes`,
     `Process(target=...)`): LOCAL_RANK is then not set by a launcher."""
-    return bool(_SPAWN.search(text))
+    return ("spawn" in text or "start_processes" in text or "Process" in text) and bool(_SPAWN.search(text))
 
 
 def process_group_calls(facts: ModuleFacts) -> List[Tuple[cst.Call, Scope]]:
@@ -362,7 +362,9 @@ def scripts_parsing_with(path: str, function: str, linted: Dict[str, str], impor
             continue
         if not call.search(text) or not _INITS_GROUP.search(text):
             continue
-        if _ENV_READ.search(text) or spawns(text) or _REASSIGNED.search(text):
+        if ("LOCAL_RANK" in text and _ENV_READ.search(text)) or spawns(text):
+            continue
+        if ".local_rank" in text and _REASSIGNED.search(text):
             continue
         if _imports_module(imports, other, text, path):
             found.append(other)
