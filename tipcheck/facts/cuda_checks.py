@@ -78,7 +78,7 @@ from tipcheck.facts.gpu_design import (
 )
 from tipcheck.facts.gpu_launchers import gpu_granted, hands_gpu_list, several_gpus, uses_ray
 from tipcheck.facts.kept import per_statement
-from tipcheck.facts.stateless import Assignments, StatelessModules
+from tipcheck.facts.stateless import StatelessModules, assignments
 from tipcheck.facts.testcode import is_test_module
 from tipcheck.facts.walk import walk
 
@@ -108,7 +108,6 @@ class ModuleChecks:
         self._gpu_only_module: Optional[bool] = None
         self._stateless: Optional[StatelessModules] = None  # without project facts: this module's
         self._spawn_sites: Optional[Dict[str, List[CallSite]]] = None
-        self._assignments: Dict[int, Assignments] = {}  # by id(function node or module)
         self._spawn_text = "spawn" in self.summary.text
         self._granted_gpus: Optional[Tuple[Set[str], Set[int]]] = None
         # What the facts keep from run to run (tipcheck.facts.kept), through the project facts.
@@ -367,10 +366,7 @@ class ModuleChecks:
         """What ``name`` is assigned in the function of ``site`` (its module), None when bound otherwise."""
         record = self.summary.funcs.get(site.ctx.func)
         where = record.node if record is not None else self.module_node()
-        found = self._assignments.get(id(where))
-        if found is None:
-            found = self._assignments[id(where)] = Assignments()
-            walk(where, found)
+        found = assignments(where)
         return None if name in found.unknown else found.values.get(name)
 
     def _callers(self, func: tuple) -> List[CallSite]:

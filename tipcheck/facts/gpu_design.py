@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -384,38 +384,61 @@ def gpu_only_ifs(module_body: Sequence[cst.CSTNode], blocks: Set[int]) -> Set[in
     stop (one GPU-only at least), found again until nothing changes: the block it stands in, as for
     a GPU-only statement (tipcheck.facts.cuda_checks)."""
     found = set(blocks)
+    if not found:
+        return set()  # no branch is GPU-only
+    ifs = _ifs(module_body)
     changed = True
     while changed:
         changed = False
-
-        def scan(body: Sequence[cst.CSTNode], governing: Optional[Sequence[cst.CSTNode]]) -> None:
-            nonlocal changed
-            for stmt in body:
-                if isinstance(stmt, cst.If):
-                    parts = _branches(stmt)
-                    if parts and governing is not None and id(governing) not in found:
-                        if any(id(p) in found for p in parts) and all(id(p) in found or _stops(p) for p in parts):
-                            found.add(id(governing))
-                            changed = True
-                    current: object = stmt
-                    while isinstance(current, cst.If):
-                        inner = getattr(current.body, "body", ())
-                        scan(inner, inner)
-                        current = current.orelse
-                    if isinstance(current, cst.Else):
-                        inner = getattr(current.body, "body", ())
-                        scan(inner, inner)
-                elif isinstance(stmt, cst.FunctionDef):
-                    inner = getattr(stmt.body, "body", ())
-                    scan(inner, inner)
-                elif isinstance(stmt, cst.ClassDef):
-                    scan(getattr(stmt.body, "body", ()), None)
-                elif isinstance(stmt, cst.BaseCompoundStatement):
-                    for suite in _suites(stmt):
-                        scan(suite, governing)
-
-        scan(module_body, module_body)
+        for parts, governing in ifs:
+            if id(governing) not in found and any(id(p) in found for p in parts):
+                if all(id(p) in found or _stops(p) for p in parts):
+                    found.add(id(governing))
+                    changed = True
     return found - blocks
+
+
+# The `if`s of the last few module bodies (see _ifs), by the body object, which each entry holds.
+_IFS: Dict[int, Tuple[Sequence[cst.CSTNode], List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]]]] = {}
+
+
+def _ifs(module_body: Sequence[cst.CSTNode]) -> List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]]:
+    """Every `if` with branches (tipcheck.facts.gpu_design._branches) and the block it stands in
+    (a function's body, an `if` branch, the module's body; loops, `with` and `try` run with what
+    encloses them; not in a class body), in the order of the module."""
+    known = _IFS.get(id(module_body))
+    if known is not None and known[0] is module_body:
+        return known[1]
+    found: List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]] = []
+
+    def scan(body: Sequence[cst.CSTNode], governing: Optional[Sequence[cst.CSTNode]]) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.If):
+                parts = _branches(stmt)
+                if parts and governing is not None:
+                    found.append((parts, governing))
+                current: object = stmt
+                while isinstance(current, cst.If):
+                    inner = getattr(current.body, "body", ())
+                    scan(inner, inner)
+                    current = current.orelse
+                if isinstance(current, cst.Else):
+                    inner = getattr(current.body, "body", ())
+                    scan(inner, inner)
+            elif isinstance(stmt, cst.FunctionDef):
+                inner = getattr(stmt.body, "body", ())
+                scan(inner, inner)
+            elif isinstance(stmt, cst.ClassDef):
+                scan(getattr(stmt.body, "body", ()), None)
+            elif isinstance(stmt, cst.BaseCompoundStatement):
+                for suite in _suites(stmt):
+                    scan(suite, governing)
+
+    scan(module_body, module_body)
+    if len(_IFS) >= 4:
+        _IFS.pop(next(iter(_IFS)))
+    _IFS[id(module_body)] = (module_body, found)
+    return found
 
 
 def _suites(stmt: cst.BaseCompoundStatement) -> List[Sequence[cst.CSTNode]]:

@@ -24,7 +24,7 @@ nothing, so it needs no CUDA (TIP102, tipcheck.facts.cuda_checks). The one place
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -87,7 +87,6 @@ class StatelessModules:
         self.definitions = definitions
         self._sites: Dict[str, Dict[int, CallSite]] = {}
         self._module_class: Dict[Key, Optional[bool]] = {}
-        self._assignments: Dict[int, Assignments] = {}  # by id(function node or module)
         self._factories: Dict[Key, bool] = {}
 
     def sites(self, module_id: str) -> Dict[int, CallSite]:
@@ -124,10 +123,7 @@ class StatelessModules:
             return True
         if not isinstance(value, (cst.Name, cst.Attribute)):
             return False
-        found = self._assignments.get(id(where))
-        if found is None:
-            found = self._assignments[id(where)] = Assignments()
-            walk(where, found)
+        found = assignments(where)
         text = code(value)
         values = found.values.get(text)
         if not values or text in found.unknown:
@@ -388,6 +384,25 @@ class _Returns(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
+
+
+# The assignments of the last functions read (see assignments), by the node, which each entry holds.
+_ASSIGNED: Dict[int, Tuple[cst.CSTNode, "Assignments"]] = {}
+
+
+def assignments(where: cst.CSTNode) -> "Assignments":
+    """Every value ``where`` (a function, or a module) assigns to each plain target (Assignments):
+    read once for each node, which never changes; a long-lived process (the editor server) asks
+    again at each run about the functions an edit did not touch. The newest few hundred are kept."""
+    known = _ASSIGNED.get(id(where))
+    if known is not None and known[0] is where:
+        return known[1]
+    found = Assignments()
+    walk(where, found)
+    if len(_ASSIGNED) >= 512:
+        _ASSIGNED.clear()
+    _ASSIGNED[id(where)] = (where, found)
+    return found
 
 
 class Assignments(cst.CSTVisitor):
