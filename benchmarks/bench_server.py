@@ -86,11 +86,33 @@ def _edits(text: str, count: int, seed: int) -> List[str]:
     return texts[:count]
 
 
+def _position(text: str, offset: int) -> lsp.Position:
+    """The LSP position of an offset (the generated project is ASCII: a character is a UTF-16 unit)."""
+    line = text.count("\n", 0, offset)
+    return lsp.Position(line, offset - (text.rfind("\n", 0, offset) + 1))
+
+
+def _change(old: str, new: str) -> lsp.TextDocumentContentChangePartial:
+    """The change an editor sends for an edit: the range of ``old`` it replaces and the new text
+    there (a keystroke's, not the whole document's)."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0  # the common end, not overlapping the common start
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    old_end, new_end = len(old) - end, len(new) - end
+    where = lsp.Range(_position(old, start), _position(old, old_end))
+    return lsp.TextDocumentContentChangePartial(range=where, text=new[start:new_end])
+
+
 class Client:
     def __init__(self) -> None:
         self.client = LanguageClient("bench-server", "1")
         self.published: Dict[Tuple[str, int], float] = {}
         self.first: Dict[str, float] = {}
+
+        self.arrived = asyncio.Event()
 
         @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def published(params: lsp.PublishDiagnosticsParams) -> None:
@@ -98,6 +120,7 @@ class Client:
             self.first.setdefault(params.uri, now)
             if params.version is not None:
                 self.published.setdefault((params.uri, params.version), now)
+            self.arrived.set()
 
         @self.client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
         def register(params) -> None:
@@ -110,9 +133,14 @@ class Client:
     async def wait(self, key, timeout: float = 120.0) -> float:
         deadline = time.perf_counter() + timeout
         while key not in self.published:
-            if time.perf_counter() > deadline:
+            self.arrived.clear()
+            left = deadline - time.perf_counter()
+            if left <= 0:
                 raise TimeoutError(f"no diagnostics for {key}")
-            await asyncio.sleep(0.0005)
+            try:
+                await asyncio.wait_for(self.arrived.wait(), left)
+            except asyncio.TimeoutError:
+                pass
         return self.published[key]
 
 
@@ -146,8 +174,7 @@ async def run(args) -> None:
         previous = text
         for new in _edits(text, args.edits, args.seed):
             version += 1
-            end = lsp.Position(len(previous.splitlines()), 0)
-            change = lsp.TextDocumentContentChangePartial(range=lsp.Range(lsp.Position(0, 0), end), text=new)
+            change = _change(previous, new)
             sent = time.perf_counter()
             client.text_document_did_change(
                 lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), [change])

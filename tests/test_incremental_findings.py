@@ -217,19 +217,26 @@ def test_values_collected_a_scope_at_a_time_are_those_of_one_walk_of_the_module(
 
 
 def test_the_code_of_a_plain_dotted_name_is_libcsts():
-    """tipcheck.facts.devices.code reads a plain dotted name without generating its code: the same
-    text as LibCST's, spaces, brackets and line continuations included."""
+    """tipcheck.facts.nodecode.code reads a plain dotted name without generating its code, and
+    keeps the code it generates with the node: the same text as LibCST's, spaces, brackets and line
+    continuations included, asked once or again, for a node of a tree that was edited since."""
     import libcst as cst
 
-    from tipcheck.facts.devices import _CODE, code
+    from tipcheck.facts.nodecode import code
     from tipcheck.facts.walk import nodes_in
 
-    texts = ["a . b\nx = (a).b\ny = (a.b)\nz = a.\\\n  b\nw = a.b.c\nv = ( a ).b\n"]
+    texts = ["a . b\nx = (a).b\ny = (a.b)\nz = a.\\\n  b\nw = a.b.c\nv = ( a ).b\nf(a, b)[0]\n"]
     texts += [path.read_text() for path in sorted((ROOT / "rules" / "TIP102").glob("*.py"))]
+    libcst = cst.Module([])
     for text in texts:
-        for node in nodes_in(cst.parse_module(text)):
-            if isinstance(node, (cst.Name, cst.Attribute)):
-                assert code(node) == _CODE.code_for_node(node)
+        module = cst.parse_module(text)
+        nodes = [node for node in nodes_in(module) if isinstance(node, cst.BaseExpression)]
+        for node in nodes + nodes:
+            assert code(node) == libcst.code_for_node(node)
+        edited = module.with_changes(body=[*module.body[1:], module.body[0]])
+        for node in nodes_in(edited):
+            if isinstance(node, cst.BaseExpression):
+                assert code(node) == libcst.code_for_node(node)
 
 
 def test_module_level_edits_that_kept_statements_read(tmp_path: Path):

@@ -36,6 +36,30 @@ def test_positions_are_libcsts(name):
         assert positions[node] == expected[node], node
 
 
+@pytest.mark.parametrize("name", sorted(SAMPLES) + ["old mac"])
+def test_statement_starts_counted_without_positions_are_the_positions(name):
+    """Where each statement starts is counted on its code when its positions are not made (the
+    statement an edit touched, with no finding in it): the same lines as its positions say; and
+    with the positions of the other statements known, a node of the last statement has the place
+    LibCST gives it, with no positions made for the statement before it."""
+    text = SAMPLES.get(name) or 'import os\r\rdef f():\r    s = """a\r\rb"""\r    return s\r\ry = 2\r'
+    module = cst.parse_module(text)
+    counted = Positions(module).starts()
+    made = Positions(module)
+    for stmt in module.body:
+        made[stmt]  # every statement's positions made
+    assert counted == made.starts()
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    last, before = module.body[-1], module.body[-2]
+    earlier = Positions(module)
+    for stmt in module.body:
+        if stmt is not before:
+            earlier[stmt]
+    fresh = Positions(module, earlier)
+    assert fresh[last] == expected[last]
+    assert id(before) not in fresh._tables
+
+
 def test_changed_span():
     assert changed_span("abcdef", "abXdef") == (2, 3, 3)
     assert changed_span("abc", "abc") == (3, 3, 3)
@@ -79,6 +103,9 @@ def test_a_reparsed_tree_is_the_full_parse(name):
             module, positions = done
             assert module.code == new
             assert module.deep_equals(full)
+            # Where each statement starts, from the lines the re-parse noted and those kept, before
+            # any position is asked: the lines of a full parse.
+            assert positions.starts() == Positions(full).starts()
             expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
             for node in list(nodes_in(module))[::7]:
                 assert positions[node] == expected[node]

@@ -96,3 +96,32 @@ def test_cuda_requirement_through_import_cycles_does_not_depend_on_the_order_of_
         assert {path: reach._requires(path) for path in order} == expected, order
     reach = EntryReach(CYCLE, lambda path: False)
     assert reach.package_requires("pkg/d.py")  # its package's __init__ imports a, which needs b's op
+
+
+def test_prefilter_reads_the_text_as_the_placement_patterns_do():
+    """TIP102's text prefilter (plain substrings and the quoted "cuda") wants exactly the texts in
+    which one of its placement or GPU-design patterns, written as one regular expression, occurs."""
+    import re
+
+    spec = re.compile(
+        r"""\.cuda\(|["']cuda[:"']|current_accelerator|["']nccl["']|set_device\(|device_ids|CUDA_VISIBLE_DEVICES"""
+    )
+    rule = RULES_BY_CODE["TIP102"]
+    root = Path(__file__).resolve().parent.parent
+    texts = [path.read_text() for path in sorted((root / "rules" / "TIP102").glob("*.py"))]
+    texts += [path.read_text() for path in sorted((root / "fixtures").glob("*.py"))]
+    texts += [
+        "x = 'cuda'",
+        'd = "cuda:1"',
+        "cuda = 1\nt.cuda (x)",
+        "backend='nccl'",
+        'backend="nccl"',
+        "backend=nccl",
+        "torch.cuda.set_device (0)",
+        "use cuda device_ids",
+        "cuda ` cuda' x",
+        "",
+    ]
+    for text in texts:
+        expected = any(word in text for word in rule.needs_text) and bool(spec.search(text))
+        assert rule.wanted(text) == expected, text[:80]

@@ -24,6 +24,7 @@ class RuleContext:
         self.diagnostics: List[Diagnostic] = []
         self._positions: Optional[Dict[cst.CSTNode, object]] = None
         self._rule = None  # the rule running now (set_rule)
+        self._once: Dict[str, object] = {}
 
     # -- the rule running ----------------------------------------------------------------------
     def set_rule(self, rule) -> None:
@@ -35,6 +36,13 @@ class RuleContext:
     def rule(self):
         """The rule running now (None before the first)."""
         return self._rule
+
+    def once(self, name: str, make):
+        """``make(self)``, computed once for this file and run: what a rule or fix derives from the
+        whole module (its device variable) and asks for again at each finding."""
+        if name not in self._once:
+            self._once[name] = make(self)
+        return self._once[name]
 
     # -- positions, computed only when a rule reports something (tipcheck.positions) ---------
     def range(self, node: cst.CSTNode) -> Tuple[int, int]:

@@ -9,6 +9,19 @@ from __future__ import annotations
 
 import os
 
+# Moves when the files on the disk may have changed (the editor server's watched files, a `--watch`
+# rerun): what was read from the disk about packages before (tipcheck.facts.modules) is read again.
+_generation = 0
+
+
+def disk_changed() -> None:
+    global _generation
+    _generation += 1
+
+
+def disk_generation() -> int:
+    return _generation
+
 
 def module_name_for(path: str) -> str:
     """The dotted module name of a file: its package folders (those with __init__.py) and stem."""

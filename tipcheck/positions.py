@@ -18,8 +18,11 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
-from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
+from libcst.metadata.position_provider import NEWLINE_RE, PositionProvider, PositionProvidingCodegenState
+
+from tipcheck.facts.walk import children
 
 # A statement's positions relative to its own first line, and how many lines its code takes.
 _Table = Tuple[Dict[cst.CSTNode, CodeRange], int]
@@ -32,6 +35,11 @@ class Positions:
         # By id of the statement, with the statement itself (the id stays its own while it is kept).
         self._tables: Dict[int, Tuple[cst.CSTNode, _Table]] = {
             id(stmt): kept[id(stmt)] for stmt in module.body if id(stmt) in kept and kept[id(stmt)][0] is stmt
+        }
+        # How many lines a statement's code takes, where its table is not made (see _lines).
+        lines = earlier._lines_of if earlier is not None else {}
+        self._lines_of: Dict[int, Tuple[cst.CSTNode, int]] = {
+            id(stmt): lines[id(stmt)] for stmt in module.body if id(stmt) in lines and lines[id(stmt)][0] is stmt
         }
         self._starts: Optional[List[int]] = None
         self._whole: Optional[Dict[cst.CSTNode, CodeRange]] = None
@@ -58,23 +66,69 @@ class Positions:
             starts = []
             for stmt in self.module.body:
                 starts.append(line)
-                line += self._table(stmt)[1]
+                line += self._lines(stmt)
             starts.append(line)
             self._starts = starts
         return self._starts
 
+    def _lines(self, stmt: cst.CSTNode) -> int:
+        """How many lines the code of a top-level statement takes: from its table when it is made,
+        else counted on its code, generated without recording positions (a third of the cost: the
+        statement an edit touched needs its table only when a finding lies in it). Lines are counted
+        token by token, as the positions' codegen state counts them."""
+        known = self._tables.get(id(stmt))
+        if known is not None:
+            return known[1][1]
+        counted = self._lines_of.get(id(stmt))
+        if counted is None:
+            state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline)
+            stmt._codegen(state)
+            count = 0
+            for token in state.tokens:
+                if "\n" in token or "\r" in token:
+                    count += len(NEWLINE_RE.split(token)) - 1
+            counted = self._lines_of[id(stmt)] = (stmt, count)
+        return counted[1]
+
+    def known_lines(self, stmt: cst.CSTNode) -> Optional[int]:
+        """How many lines a statement takes, when that is known without generating its code."""
+        known = self._tables.get(id(stmt))
+        if known is not None and known[0] is stmt:
+            return known[1][1]
+        counted = self._lines_of.get(id(stmt))
+        return counted[1] if counted is not None and counted[0] is stmt else None
+
+    def note_lines(self, stmt: cst.CSTNode, count: int) -> None:
+        """Take how many lines a statement of the module takes from the text it was parsed from
+        (tipcheck.reparse), so that neither its positions nor its code need be made to say where
+        the statements after it start."""
+        if id(stmt) not in self._tables:
+            self._lines_of[id(stmt)] = (stmt, count)
+
     def holder(self, node: cst.CSTNode) -> Optional[int]:
         """The index of the top-level statement whose code holds ``node`` (None: the module, its
-        header or footer)."""
+        header or footer). The statements whose positions are known are looked at first: a node is
+        in one statement only, and the others' positions are then not computed."""
         if node in self._holders:
             return self._holders[node]
         found = None
         tables = self._tables
-        for index, stmt in enumerate(self.module.body):
-            known = tables.get(id(stmt))  # self._table(stmt), without a call per statement
-            if node in (known[1][0] if known is not None else self._table(stmt)[0]):
+        body = self.module.body
+        for index, stmt in enumerate(body):
+            known = tables.get(id(stmt))
+            if known is not None and known[0] is stmt and node in known[1][0]:
                 found = index
                 break
+        else:  # the other statements are searched, and only the one that holds it gets its positions
+            for index, stmt in enumerate(body):
+                if id(stmt) not in tables and _holds(stmt, node):
+                    found = index
+                    break
+            else:  # whitespace, which that search skips: the positions of each statement, in turn
+                for index, stmt in enumerate(body):
+                    if node in self._table(stmt)[0]:
+                        found = index
+                        break
         self._holders[node] = found
         return found
 
@@ -100,3 +154,15 @@ class Positions:
             self.module._codegen(state)
             self._whole = provider._computed
         return self._whole
+
+
+def _holds(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
+    """Whether ``node`` is ``stmt`` or under it, whitespace left out: a walk of the tree, without
+    generating its code."""
+    stack = [stmt]
+    while stack:
+        current = stack.pop()
+        if current is node:
+            return True
+        stack.extend(children(current))
+    return False

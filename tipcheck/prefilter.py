@@ -9,7 +9,7 @@ import: a training loop in train.py whose sampler comes from data.py, or a main.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Sequence, Set
+from typing import Dict, List, Sequence, Set, Tuple
 
 from tipcheck.facts.modules import ModuleIndex
 from tipcheck.facts.modules import TextImports as _Modules
@@ -112,9 +112,31 @@ def _related_to(texts: Dict[str, str], anchors: Dict[str, str], levels: int = 2)
     return related
 
 
+# The rules each text wants, by the rules asked and the text: a long-lived process (the editor
+# server) plans the same unchanged files again at every edit. Only the texts of the last call are
+# kept, so this holds no more than the project's texts.
+_WANTED: Dict[Tuple[Tuple[str, ...], str], Tuple[bool, ...]] = {}
+
+
+def _wanted_by_text(sources: Sequence[SourceFile], rules: Sequence[Rule]) -> Dict[str, List[Rule]]:
+    codes = tuple(rule.code for rule in rules)
+    found: Dict[Tuple[Tuple[str, ...], str], Tuple[bool, ...]] = {}
+    wanted: Dict[str, List[Rule]] = {}
+    for source in sources:
+        key = (codes, source.text)
+        answers = _WANTED.get(key) or found.get(key)
+        if answers is None:
+            answers = tuple(rule.wanted(source.text) for rule in rules)
+        found[key] = answers
+        wanted[source.path] = [rule for rule, answer in zip(rules, answers) if answer]
+    _WANTED.clear()
+    _WANTED.update(found)
+    return wanted
+
+
 def rules_per_file(sources: Sequence[SourceFile], rules: Sequence[Rule]) -> Dict[str, List[Rule]]:
     """For each source, the rules to run on it (an empty list: not worth parsing)."""
-    wanted = {source.path: [rule for rule in rules if rule.wanted(source.text)] for source in sources}
+    wanted = _wanted_by_text(sources, rules)
     # A project rule that some file wants runs on every file of the project: its finding may be
     # anchored in a file that does not mention what it looks for (a helper call in train.py).
     active = [rule for rule in rules if rule.project and any(rule in chosen for chosen in wanted.values())]

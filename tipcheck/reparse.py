@@ -27,6 +27,7 @@ import re
 from typing import Optional, Sequence, Tuple
 
 import libcst as cst
+from libcst.metadata.position_provider import NEWLINE_RE
 
 from tipcheck.limits import precheck
 from tipcheck.positions import Positions
@@ -120,19 +121,30 @@ def reparse(
             continue
         lead = parsed.body[0].with_changes(leading_lines=body[first].leading_lines)
         new_body = [*body[:first], lead, *parsed.body[1:]]
+        lines = {}  # how many lines a new statement takes, where the region says (see Positions.note_lines)
         if after < len(body):
             following = body[after]
             # The same blank lines and comments as before (two blank lines between functions): the
             # statement stays the same object, with what was computed for it (its positions, what
             # the facts kept of it: tipcheck.facts.kept).
             if not _same_lines(parsed.footer, following.leading_lines):
+                known = positions.known_lines(following)
                 following = following.with_changes(leading_lines=parsed.footer)
+                if known is not None:
+                    lines[following] = known - len(body[after].leading_lines) + len(parsed.footer)
             new_body.append(following)
             new_body.extend(body[after + 1 :])
             module = old_module.with_changes(body=tuple(new_body))
+            if len(parsed.body) == 1:
+                # The region ends where the next statement's code begins: its lines are the one
+                # statement's, and then those of its footer (blank lines and comments, one each).
+                lines[lead] = len(lead.leading_lines) + len(NEWLINE_RE.findall(region)) - len(parsed.footer)
         else:
             module = old_module.with_changes(
                 body=tuple(new_body), footer=parsed.footer, has_trailing_newline=parsed.has_trailing_newline
             )
-        return module, Positions(module, positions)
+        new_positions = Positions(module, positions)
+        for stmt, count in lines.items():
+            new_positions.note_lines(stmt, count)
+        return module, new_positions
     return None

@@ -13,7 +13,7 @@ import re
 import stat
 import tokenize
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from tipcheck.diagnostics import Location
 
@@ -99,7 +99,7 @@ class SourceFile:
     @property
     def line_starts(self) -> List[int]:
         if not self._line_starts:
-            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+            self._line_starts = _starts_of(self.text)
         return self._line_starts
 
     def offset(self, line: int, column: int) -> int:
@@ -190,3 +190,20 @@ def read_bytes(path: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
     if len(data) > limit:
         raise SourceError(f"file too large (over {limit} bytes; the limit is {_size(limit)})")
     return data
+
+
+# The line starts of the last few texts, by the text object: a long-lived process (the editor server)
+# makes a new SourceFile for each version of a buffer, and re-parsing the next version reads the
+# lines of the one before (tipcheck.reparse). The lists are never changed once made.
+_STARTS: Dict[int, Tuple[str, List[int]]] = {}
+
+
+def _starts_of(text: str) -> List[int]:
+    known = _STARTS.get(id(text))
+    if known is not None and known[0] is text:
+        return known[1]
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+    if len(_STARTS) >= 4:
+        _STARTS.pop(next(iter(_STARTS)))
+    _STARTS[id(text)] = (text, starts)
+    return starts

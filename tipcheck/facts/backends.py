@@ -33,6 +33,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tupl
 import libcst as cst
 
 from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.walk import walk
 
 NCCL_LITERAL = re.compile(r"""init_process_group\(\s*(?:backend\s*=\s*)?["']nccl["']\s*[,)]""")
@@ -44,10 +45,6 @@ ONE_PROCESS = re.compile(r"^\s*not\b|==\s*1\b|<\s*2\b|<=\s*1\b")
 _PROCESS_GROUP_CALL = re.compile(r"\b(?:is_initialized|get_world_size)\(")
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def _named(site: CallSite, suffix: str) -> bool:
     """Whether the call's name (its callee, or else its code) ends with ``suffix``, without making
     the code: a function that is no plain or dotted name without brackets ends in a bracket, a
@@ -57,7 +54,7 @@ def _named(site: CallSite, suffix: str) -> bool:
     func = site.node.func
     last = func.attr if isinstance(func, cst.Attribute) else func
     if not isinstance(last, cst.Name) or func.lpar or func.rpar:
-        return _code(func).endswith(suffix)
+        return code(func).endswith(suffix)
     return last.value.endswith(suffix)
 
 
@@ -69,6 +66,25 @@ def _literal(node: Optional[cst.BaseExpression]) -> Optional[str]:
 
 
 # -- the backends of the process groups -------------------------------------------------------
+# What the texts of the last nccl_only said (a process that lints again, the editor server, asks
+# about the same unchanged texts at every run): only those texts are kept.
+_READ: Dict[str, Tuple[bool, int, int]] = {}
+
+
+def _backends_named(text: str, read: Dict[str, Tuple[bool, int, int]]) -> Tuple[bool, int, int]:
+    """Whether a text names a backend other than NCCL; how many process groups it makes, and how
+    many of them name NCCL (counted on the text: a module the project step did not read)."""
+    known = read.get(text) or _READ.get(text)
+    if known is None:
+        other = ("gloo" in text or "mpi" in text or "ucc" in text) and bool(_OTHER_BACKEND.search(text))
+        if "init_process_group" in text:
+            known = (other, len(_ANY_GROUP.findall(text)), len(NCCL_LITERAL.findall(text)))
+        else:
+            known = (other, 0, 0)
+    read[text] = known
+    return known
+
+
 class Backends:
     """Whether every process group of a project is NCCL. ``summaries``: the parsed modules by id;
     ``linted``: the text of every linted file (None when unknown); ``callers(func)``: the known
@@ -81,28 +97,31 @@ class Backends:
         self._options: Optional[Dict[str, List[Optional[cst.BaseExpression]]]] = None
 
     def nccl_only(self) -> bool:
+        global _READ
         groups = 0
-        for summary in self.summaries.values():
-            if _OTHER_BACKEND.search(summary.text):
-                return False
-            if summary.text and "init_process_group" not in summary.text:
-                continue  # no call's name can end so: a callee is read from the module's own text
-            for site in summary.calls:
-                if not _named(site, "init_process_group"):
-                    continue
-                groups += 1
-                if not self._nccl_call(site, summary):
+        read: Dict[str, Tuple[bool, int, int]] = {}  # what each text says (see _backends_named)
+        try:
+            for summary in self.summaries.values():
+                if _backends_named(summary.text, read)[0]:
                     return False
-        for path, text in self.linted.items():
-            if path in self.summaries or "init_process_group" not in text:
-                continue
-            if _OTHER_BACKEND.search(text):
-                return False
-            found = len(_ANY_GROUP.findall(text))
-            if found != len(NCCL_LITERAL.findall(text)):
-                return False
-            groups += found
-        return groups > 0
+                if summary.text and "init_process_group" not in summary.text:
+                    continue  # no call's name can end so: a callee is read from the module's own text
+                for site in summary.calls:
+                    if not _named(site, "init_process_group"):
+                        continue
+                    groups += 1
+                    if not self._nccl_call(site, summary):
+                        return False
+            for path, text in self.linted.items():
+                if path in self.summaries or "init_process_group" not in text:
+                    continue
+                other, found, nccl = _backends_named(text, read)
+                if other or found != nccl:
+                    return False
+                groups += found
+            return groups > 0
+        finally:
+            _READ = read
 
     def _nccl_call(self, site: CallSite, summary: ModuleSummary) -> bool:
         args = site.node.args
@@ -120,7 +139,7 @@ class Backends:
             return literal == "nccl"
         if depth > 2 or not isinstance(value, (cst.Name, cst.Attribute)):
             return False
-        text = _code(value)
+        text = code(value)
         record = summary.funcs.get(site.ctx.func)
         if record is None and not site.ctx.stmt_path:
             return False
@@ -198,17 +217,17 @@ class _Assigned(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            if _code(target.target) == self.target:
+            if code(target.target) == self.target:
                 self.values.append(node.value)
             elif self._within(target.target):
                 self.unknown = True
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None and _code(node.target) == self.target:
+        if node.value is not None and code(node.target) == self.target:
             self.values.append(node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if _code(node.target) == self.target:
+        if code(node.target) == self.target:
             self.unknown = True
 
     def visit_For(self, node: cst.For) -> None:
@@ -223,7 +242,7 @@ class _Assigned(cst.CSTVisitor):
         """A tuple or list target that binds the name."""
         if not isinstance(target, (cst.Tuple, cst.List)):
             return False
-        return any(_code(e.value) == self.target or self._within(e.value) for e in target.elements)
+        return any(code(e.value) == self.target or self._within(e.value) for e in target.elements)
 
 
 # -- code that only runs with several processes -----------------------------------------------
@@ -239,7 +258,7 @@ def distributed_blocks(
         def visit_If(self, node: cst.If) -> None:
             if not process_group_test(node.test):
                 return
-            if ONE_PROCESS.search(_code(node.test)):
+            if ONE_PROCESS.search(code(node.test)):
                 if isinstance(node.orelse, cst.Else):
                     branches.append(node.orelse.body.body)
             else:
@@ -251,7 +270,7 @@ def distributed_blocks(
                 if (
                     isinstance(stmt, cst.If)
                     and process_group_test(stmt.test)
-                    and ONE_PROCESS.search(_code(stmt.test))
+                    and ONE_PROCESS.search(code(stmt.test))
                     and exits(stmt.body)
                 ):
                     after[id(body)] = index
@@ -318,7 +337,7 @@ _ANSWERS: Dict[int, Tuple[cst.FunctionDef, bool]] = {}
 def _answers_process_group(node: cst.FunctionDef) -> bool:
     returns = _Returns()
     walk(node, returns)
-    asks = [r is not None and bool(_PROCESS_GROUP_CALL.search(_code(r))) for r in returns.values]
+    asks = [r is not None and bool(_PROCESS_GROUP_CALL.search(code(r))) for r in returns.values]
     return any(asks) and all(a or (r is not None and _constant(r)) for a, r in zip(asks, returns.values))
 
 
@@ -355,7 +374,7 @@ def exits(block: cst.BaseSuite, exit_calls: frozenset = frozenset({"sys.exit", "
         if isinstance(small, (cst.Raise, cst.Return)):
             return True
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-            return _code(small.value.func) in exit_calls
+            return code(small.value.func) in exit_calls
     return False
 
 
@@ -376,7 +395,7 @@ def collective_inputs(calls: Iterable[CallSite]) -> Dict[tuple, Set[str]]:
             names = found.setdefault(site.ctx.func, set())
             for arg in site.node.args:
                 if isinstance(arg.value, (cst.Name, cst.Attribute)):
-                    names.add(_code(arg.value))
+                    names.add(code(arg.value))
             names.add(f"@{id(site.ctx.stmt)}")  # the collective's own statement
     return found
 
@@ -395,11 +414,11 @@ def feeds_collective(site: CallSite, inputs: Dict[tuple, Set[str]]) -> bool:
     for small in stmt.body:
         if isinstance(small, (cst.Assign, cst.AnnAssign)):
             targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-            if any(_code(t) in names for t in targets):
+            if any(code(t) in names for t in targets):
                 return True
         value = getattr(small, "value", None)
         if isinstance(small, cst.Expr) and isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
-            if value.func.attr.value in ("append", "extend") and _code(value.func.value) in names:
+            if value.func.attr.value in ("append", "extend") and code(value.func.value) in names:
                 return True
     return False
 

@@ -9,6 +9,7 @@ the few families below (schedulers stepped per batch, composite schedulers).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional, Tuple
 
 DATALOADERS = {"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"}
@@ -68,8 +69,10 @@ TORCH_DATASETS = {
 ITERABLE_DATASETS = {"IterableDataset", "ChainDataset"}
 
 
+@lru_cache(maxsize=8192)
 def classify_torch(qualified: str) -> Optional[Tuple[str, str]]:
-    """(kind, class name) for a torch/torchvision/timm callable that creates a tracked value."""
+    """(kind, class name) for a torch/torchvision/timm callable that creates a tracked value (a
+    function of the name alone: answered once per name)."""
     parts = qualified.split(".")
     last = parts[-1]
     if qualified.startswith("torch.optim.lr_scheduler.") and last.lstrip("_")[:1].isupper():

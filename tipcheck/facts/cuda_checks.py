@@ -6,8 +6,7 @@ file mentions CUDA somewhere:
 
 - a condition about CUDA around it: an `if` or conditional expression (`if torch.cuda.is_available():`,
   `x.cuda() if use_gpu else x`; not a flag its function only sets to a constant, `no_cuda = False`),
-  or a loop over the GPUs (`for i in range(torch.cuda.device_count())`,
-  no iteration without CUDA; a comprehension over the GPUs too, for what it builds);
+  or a loop or comprehension over the GPUs (`for i in range(torch.cuda.device_count())`: none without);
 - an up-front check in its function or at the top of its module: `if not torch.cuda.is_available():
   raise ...`, `assert torch.cuda.is_available()`, `if torch.cuda.is_available(): ... else: raise ...`
   (not `if n_gpu > 1: ... else: return`, whose `else` runs with one GPU as well), or a call of a
@@ -28,8 +27,7 @@ file mentions CUDA somewhere:
   function that calls a collective under no `if`;
 - a module that requires a CUDA-only library (apex, TensorRT, ...), or a gradcheck test of a CUDA
   kernel (tipcheck.facts.gpu_design), or one its deployment runs on a GPU (tipcheck.deployment);
-- a test module (`test_*.py` or in a `tests/` folder, with test functions or a TestCase): GPU tests of
-  CUDA kernels are GPU-only by design;
+- a test module (`test_*.py` or in `tests/`, with test functions or a TestCase): GPU-only by design;
 - its callers: a function whose every call in the project is governed (a helper that only GPU-only
   entry scripts call; a call that hands it several GPUs joined from a GPU list is so, and so is a
   launch that Ray gives GPUs: tipcheck.facts.gpu_launchers), through the call graph of the project
@@ -52,7 +50,6 @@ import libcst as cst
 
 from tipcheck.facts.backends import (
     DISTRIBUTED,
-    NCCL_LITERAL,
     Backends,
     after_exit,
     calls_any,
@@ -70,7 +67,9 @@ from tipcheck.facts.gpu_design import (
     comprehension_iterables,
     cuda_stream_blocks,
     default_always_passed,
+    governing_block,
     gpu_only_by_name,
+    gpu_only_call,
     gpu_only_ifs,
     imports_cuda_only_library,
     in_cuda_oom_handler,
@@ -79,14 +78,11 @@ from tipcheck.facts.gpu_design import (
 )
 from tipcheck.facts.gpu_launchers import gpu_granted, hands_gpu_list, several_gpus, uses_ray
 from tipcheck.facts.kept import per_statement
-from tipcheck.facts.stateless import Assignments, StatelessModules
+from tipcheck.facts.stateless import StatelessModules, assignments
 from tipcheck.facts.testcode import is_test_module
 from tipcheck.facts.walk import walk
 
 _LOOP_OVER_GPUS = re.compile(r"device_count|device_ids|gpu|cuda", re.IGNORECASE)
-_SCATTER = re.compile(
-    r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$"
-)
 # A test about CUDA that holds when CUDA may be missing: its `else` is the branch with CUDA.
 # A test for more than one GPU: one GPU fails it as no GPU does, so neither branch is a check.
 _SEVERAL_GPUS = re.compile(r">\s*1\b|>=\s*2\b")
@@ -112,7 +108,6 @@ class ModuleChecks:
         self._gpu_only_module: Optional[bool] = None
         self._stateless: Optional[StatelessModules] = None  # without project facts: this module's
         self._spawn_sites: Optional[Dict[str, List[CallSite]]] = None
-        self._assignments: Dict[int, Assignments] = {}  # by id(function node or module)
         self._spawn_text = "spawn" in self.summary.text
         self._granted_gpus: Optional[Tuple[Set[str], Set[int]]] = None
         # What the facts keep from run to run (tipcheck.facts.kept), through the project facts.
@@ -133,8 +128,8 @@ class ModuleChecks:
             nccl_only = self.project is not None and self.project.nccl_only()
             for site in self.summary.calls:
                 nccl_group = nccl_only and (site.callee or "").endswith("init_process_group")
-                if _gpu_only_call(site) or nccl_group or self._spawned(site):
-                    block = _governing_block(site.ctx.stmt_path)
+                if gpu_only_call(site) or nccl_group or self._spawned(site):
+                    block = governing_block(site.ctx.stmt_path)
                     if block is not None:
                         blocks.add(id(block))
             for block in [*self._blocks_choosing_gpus(), *self._stream_blocks()]:
@@ -158,7 +153,7 @@ class ModuleChecks:
         for site in self.summary.calls:
             key = targets.get(id(site))
             record = self.summary.funcs.get(key) if key is not None and key[1] == self.summary.module_id else None
-            block = _governing_block(site.ctx.stmt_path) if record is not None else None
+            block = governing_block(site.ctx.stmt_path) if record is not None else None
             if block is not None and record.node is not site.ctx.stmt:
                 sites.append((site, getattr(record.node.body, "body", ()), block))
         changed = True
@@ -212,7 +207,10 @@ class ModuleChecks:
 
     def _stream_blocks(self) -> List[Sequence[cst.CSTNode]]:
         """tipcheck.facts.gpu_design.cuda_stream_blocks, a top-level statement at a time: a
-        function's or a class's own (the stream is its name or attribute) are kept with it."""
+        function's or a class's own (the stream is its name or attribute) are kept with it; none
+        in a text without `torch.cuda.stream`, the only way in that it knows."""
+        if "torch.cuda.stream" not in self.summary.text:
+            return []
         module = self.module_node()
         found: List[Sequence[cst.CSTNode]] = []
         for stmt in self.module_body:
@@ -368,10 +366,7 @@ class ModuleChecks:
         """What ``name`` is assigned in the function of ``site`` (its module), None when bound otherwise."""
         record = self.summary.funcs.get(site.ctx.func)
         where = record.node if record is not None else self.module_node()
-        found = self._assignments.get(id(where))
-        if found is None:
-            found = self._assignments[id(where)] = Assignments()
-            walk(where, found)
+        found = assignments(where)
         return None if name in found.unknown else found.values.get(name)
 
     def _callers(self, func: tuple) -> List[CallSite]:
@@ -468,45 +463,6 @@ class ModuleChecks:
         record = self.summary.funcs.get(site.ctx.func) if isinstance(receiver, cst.Name) else None
         where = record.node if record is not None else self.module_node()
         return stateless.holds(receiver, where, self.summary.module_id)
-
-
-def _gpu_only_call(site: CallSite) -> bool:
-    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, `current_device()`, a DataParallel or
-    DDP over `device_ids`, a multi-GPU scatter or broadcast, a `with torch.cuda.device(...)` (or `device_of`)."""
-    call = site.node
-    name = site.callee or code(call.func)
-    if name.endswith("init_process_group"):
-        return bool(NCCL_LITERAL.search(code(call)))
-    if site.method == "set_device" or name.endswith(("cuda.set_device", "cuda.current_device")):
-        return True  # current_device() raises without CUDA: the code around it is written for GPUs
-    if _SCATTER.search(name):
-        return True
-    if name.endswith(("cuda.device", "cuda.device_of")) and _with_item(site):
-        return True  # `with torch.cuda.device_of(image):`: the code around it is written for a GPU's tensors
-    if name.endswith("DataParallel"):  # DataParallel, DistributedDataParallel
-        for index, arg in enumerate(call.args):
-            if (arg.keyword is not None and arg.keyword.value == "device_ids") or (arg.keyword is None and index == 1):
-                return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
-    return False
-
-
-def _with_item(site: CallSite) -> bool:
-    """The call is what a `with` statement enters (`with torch.cuda.device(idx):`)."""
-    stmt = site.ctx.stmt
-    return isinstance(stmt, cst.With) and any(item.item is site.node for item in stmt.items)
-
-
-def _governing_block(stmt_path) -> Optional[Sequence[cst.CSTNode]]:
-    """The block a GPU-only statement governs: the innermost `if` branch or function body (or the
-    module body) around it; loops, `with` and `try` blocks run with what encloses them."""
-    for index in range(len(stmt_path) - 1, -1, -1):
-        stmt, block = stmt_path[index]
-        parent = stmt_path[index - 1][0] if index else None
-        if parent is None or isinstance(parent, (cst.FunctionDef, cst.If, cst.Else)):
-            return block
-        if isinstance(parent, cst.ClassDef):
-            return None
-    return None
 
 
 class ProjectChecks:

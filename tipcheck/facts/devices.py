@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Tuple
 import libcst as cst
 
 from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.walk import names_in, walk
 
 # A leaf test that is true without CUDA (`args.cpu`, `args.no_cuda`, `n_gpu == 0`, `args.gpu is None`);
@@ -32,33 +33,6 @@ _CUDA_WORDS = re.compile(r"cuda|gpu|is_available|device_count|accelerator", re.I
 # value moved to the GPU (`network = Net().cuda()`) is a model or a tensor, no flag.
 _FLAG_VALUE = re.compile(r"cuda|gpu|is_available|accelerator", re.IGNORECASE)
 _MOVED = re.compile(r"\.cuda\([^()]*\)")
-
-_CODE = cst.Module([])
-
-
-def code(node: cst.CSTNode) -> str:
-    plain = _plain_chain(node)
-    return plain if plain is not None else _CODE.code_for_node(node)
-
-
-def _plain_chain(node: cst.CSTNode) -> Optional[str]:
-    """The code of a name or dotted name written with no brackets and no spaces (`torch.cuda.set_device`),
-    without generating it; None for anything else."""
-    parts: List[str] = []
-    while type(node) is cst.Attribute:
-        dot = node.dot
-        if node.lpar or node.rpar or not (_no_space(dot.whitespace_before) and _no_space(dot.whitespace_after)):
-            return None
-        parts.append(node.attr.value)
-        node = node.value
-    if type(node) is not cst.Name or node.lpar or node.rpar:
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
-def _no_space(whitespace) -> bool:
-    return type(whitespace) is cst.SimpleWhitespace and not whitespace.value
 
 
 def is_plain_cuda(node: cst.BaseExpression) -> bool:

@@ -34,6 +34,7 @@ from tipcheck.facts.gpu_design import (
     required_imports,
 )
 from tipcheck.facts.modules import TextImports
+from tipcheck.facts.nodecode import code
 
 _MAIN_TEST = re.compile(r"""^__name__\s*==\s*["']__main__["']$|^["']__main__["']\s*==\s*__name__$""")
 
@@ -41,7 +42,7 @@ _MAIN_TEST = re.compile(r"""^__name__\s*==\s*["']__main__["']$|^["']__main__["']
 def main_block(module_body) -> Optional[cst.If]:
     """The top-level `if __name__ == "__main__":` of a module."""
     for stmt in module_body:
-        if isinstance(stmt, cst.If) and _MAIN_TEST.match(cst.Module(body=[]).code_for_node(stmt.test).strip()):
+        if isinstance(stmt, cst.If) and _MAIN_TEST.match(code(stmt.test).strip()):
             return stmt
     return None
 
@@ -183,7 +184,16 @@ class EntryReach:
         """The linted modules whose text may require a CUDA-only library, and those that import
         them, directly or not: only these are parsed to find out."""
         if self._candidates is None:
-            found = {path for path, text in self.linted.items() if may_need_cuda(text, self.extensions())}
+            extensions = self.extensions()
+
+            def needs(path: str, text: str) -> bool:
+                if self.kept is None:
+                    return may_need_cuda(text, extensions)
+                return self.kept.content(
+                    path, "may need cuda", (text, extensions), partial(may_need_cuda, text, extensions)
+                )
+
+            found = {path for path, text in self.linted.items() if needs(path, text)}
             frontier = list(found)
             while frontier:
                 for importer in self.importers(frontier.pop()):

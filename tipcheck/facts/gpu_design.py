@@ -22,6 +22,10 @@
   raises (`else: raise NotImplementedError("only DDP")`). Whichever way it goes, the code cannot
   run without GPUs: the `if` governs the block it stands in, as a GPU-only statement does.
 
+- *A GPU-only statement* (``gpu_only_call``): an NCCL process group, `set_device(...)`,
+  `current_device()`, DataParallel or DDP over `device_ids`, a multi-GPU scatter, `with
+  torch.cuda.device(i):`; it governs the block it stands in (``governing_block``).
+
 Module classes that hold nothing to move are another fact's (tipcheck.facts.stateless).
 """
 
@@ -29,11 +33,13 @@ from __future__ import annotations
 
 import os
 import re
-from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from tipcheck.facts.backends import NCCL_LITERAL
 from tipcheck.facts.flow import CallSite, ModuleSummary
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.walk import nodes_in, walk
 
 # Libraries that need a CUDA device to do anything; PPQ says so in its installation notes ("at least
@@ -42,10 +48,6 @@ _CUDA_ONLY_LIBRARIES = frozenset({"apex", "pytorch_quantization", "tensorrt", "t
 _TRITON_JIT = frozenset({"triton.jit", "triton.jit()"})
 _GRADCHECK = re.compile(r"^torch\.autograd\.(?:gradcheck\.)?(?:gradcheck|gradgradcheck)$")
 _TEST_NAME = re.compile(r"^test[^/]*\.py$")
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 # -- modules that import a CUDA-only library --------------------------------------------------
@@ -74,7 +76,8 @@ def may_need_cuda(text: str, extensions: FrozenSet[str] = frozenset()) -> bool:
     without CUDA (``imports_cuda_only_library`` says for sure): an import of a CUDA-only library or
     Triton, a top-level `load(...)` in a text that names `.cu` sources, or an import of one of the
     project's CUDA extensions."""
-    if _IMPORTS_CUDA_ONLY.search(text) or (".cu" in text and _LOADS_CU.search(text)):
+    named = any(name in text for name in _CUDA_ONLY_LIBRARIES) or "triton" in text
+    if (named and _IMPORTS_CUDA_ONLY.search(text)) or (".cu" in text and _LOADS_CU.search(text)):
         return True
     return any(re.search(rf"^[ \t]*(?:import|from)[ \t]+{re.escape(name)}\b", text, re.M) for name in extensions)
 
@@ -89,7 +92,7 @@ def defines_triton_kernels(module_body: Sequence[cst.CSTNode]) -> bool:
     ):
         return False
     return any(
-        isinstance(stmt, cst.FunctionDef) and any(_code(d.decorator) in _TRITON_JIT for d in stmt.decorators)
+        isinstance(stmt, cst.FunctionDef) and any(code(d.decorator) in _TRITON_JIT for d in stmt.decorators)
         for stmt in module_body
     )
 
@@ -116,7 +119,7 @@ def compiles_cuda_extension(module_body: Sequence[cst.CSTNode]) -> bool:
             continue
         for small in stmt.body:
             value = getattr(small, "value", None)
-            if isinstance(value, cst.Call) and _code(value.func) in _LOADERS and _cuda_source(value):
+            if isinstance(value, cst.Call) and code(value.func) in _LOADERS and _cuda_source(value):
                 return True
     return False
 
@@ -141,19 +144,19 @@ def required_imports(module_body: Sequence[cst.CSTNode]):
 def imported_names(small) -> List[Tuple[str, int]]:
     """The dotted names an import statement brings in, with its leading dots (`from . import x`)."""
     if isinstance(small, cst.Import):
-        return [(_code(alias.name), 0) for alias in small.names]
-    module = _code(small.module) if small.module is not None else ""
+        return [(code(alias.name), 0) for alias in small.names]
+    module = code(small.module) if small.module is not None else ""
     names = small.names if isinstance(small.names, Sequence) else ()
-    found = [(f"{module}.{_code(a.name)}".strip("."), len(small.relative)) for a in names]
+    found = [(f"{module}.{code(a.name)}".strip("."), len(small.relative)) for a in names]
     return found or [(module, len(small.relative))]
 
 
 def _cuda_only_import(small: cst.BaseSmallStatement, extensions: FrozenSet[str] = frozenset()) -> bool:
     if isinstance(small, cst.Import):
-        if any(_code(alias.name).split(".")[0] in _CUDA_ONLY_LIBRARIES for alias in small.names):
+        if any(code(alias.name).split(".")[0] in _CUDA_ONLY_LIBRARIES for alias in small.names):
             return True
     elif isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-        if _code(small.module).split(".")[0] in _CUDA_ONLY_LIBRARIES:
+        if code(small.module).split(".")[0] in _CUDA_ONLY_LIBRARIES:
             return True
     if extensions and not getattr(small, "relative", None):
         return any(name in extensions or name.rpartition(".")[0] in extensions for name, _ in imported_names(small))
@@ -162,7 +165,7 @@ def _cuda_only_import(small: cst.BaseSmallStatement, extensions: FrozenSet[str] 
 
 def _reraises_import_error(stmt: cst.Try) -> bool:
     """Every handler that catches ImportError (or everything) ends by raising: the import is required."""
-    handlers = [h for h in stmt.handlers if h.type is None or "ImportError" in _code(h.type)]
+    handlers = [h for h in stmt.handlers if h.type is None or "ImportError" in code(h.type)]
     if not handlers:
         return False
     for handler in handlers:
@@ -208,8 +211,8 @@ def spawned_over_gpus(site: CallSite, assigned) -> Optional[str]:
     """For `mp.spawn(fn, nprocs=...)` (torch.multiprocessing) whose count of processes is read from
     the GPUs, the name of ``fn`` (a plain name); None for any other call. ``assigned(site, name)``
     gives what a name is assigned in the function of the call (None when bound otherwise)."""
-    name = site.callee or _code(site.node.func)
-    if not _SPAWN.search(name) and not _SPAWN.search(_code(site.node.func)):
+    name = site.callee or code(site.node.func)
+    if not _SPAWN.search(name) and not _SPAWN.search(code(site.node.func)):
         return None
     args = site.node.args
     if any(a.star for a in args):
@@ -224,11 +227,11 @@ def spawned_over_gpus(site: CallSite, assigned) -> Optional[str]:
 
 
 def _counts_gpus(expr: cst.BaseExpression, site: CallSite, assigned, depth: int) -> bool:
-    if _GPU_COUNT.search(_code(expr)):
+    if _GPU_COUNT.search(code(expr)):
         return True
     if depth > 1 or not isinstance(expr, (cst.Name, cst.Attribute)):
         return False
-    values = assigned(site, _code(expr))
+    values = assigned(site, code(expr))
     return bool(values) and all(_counts_gpus(v, site, assigned, depth + 1) for v in values)
 
 
@@ -277,14 +280,14 @@ def cuda_stream_blocks(module: cst.Module, within: Optional[cst.CSTNode] = None)
         def visit_With(self, node: cst.With) -> None:
             for item in node.items:
                 call = item.item
-                if not (isinstance(call, cst.Call) and _code(call.func) == "torch.cuda.stream" and len(call.args) == 1):
+                if not (isinstance(call, cst.Call) and code(call.func) == "torch.cuda.stream" and len(call.args) == 1):
                     continue
                 held = call.args[0].value
                 if isinstance(held, cst.Attribute):
                     scope = next((c for c in reversed(scopes) if isinstance(c, cst.ClassDef)), None)
                 else:
                     scope = scopes[-1] if isinstance(held, cst.Name) else None
-                if scope is not None and _only_streams(scope, _code(held)):
+                if scope is not None and _only_streams(scope, code(held)):
                     found.append(getattr(node.body, "body", ()))
 
     walk(module if within is None else within, Visit())
@@ -298,13 +301,13 @@ def _only_streams(scope: cst.CSTNode, held: str) -> bool:
     class Visit(cst.CSTVisitor):
         def visit_Assign(self, node: cst.Assign) -> None:
             for target in node.targets:
-                if _code(target.target) == held:
+                if code(target.target) == held:
                     values.append(node.value)
-                elif held in _code(target.target):
+                elif held in code(target.target):
                     other.append(node)  # `self.stream, x = ...`: bound some other way
 
         def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            if held in _code(node.target):
+            if held in code(node.target):
                 other.append(node)
 
         def visit_Param(self, node: cst.Param) -> None:
@@ -315,7 +318,7 @@ def _only_streams(scope: cst.CSTNode, held: str) -> bool:
     return (
         bool(values)
         and not other
-        and all(isinstance(v, cst.Call) and _code(v.func) == "torch.cuda.Stream" for v in values)
+        and all(isinstance(v, cst.Call) and code(v.func) == "torch.cuda.Stream" for v in values)
     )
 
 
@@ -359,7 +362,7 @@ def _stops(block: Sequence[cst.CSTNode]) -> bool:
     return (
         isinstance(small, cst.Expr)
         and isinstance(small.value, cst.Call)
-        and (_code(small.value.func) in ("sys.exit", "exit", "quit", "os._exit"))
+        and (code(small.value.func) in ("sys.exit", "exit", "quit", "os._exit"))
     )
 
 
@@ -381,38 +384,61 @@ def gpu_only_ifs(module_body: Sequence[cst.CSTNode], blocks: Set[int]) -> Set[in
     stop (one GPU-only at least), found again until nothing changes: the block it stands in, as for
     a GPU-only statement (tipcheck.facts.cuda_checks)."""
     found = set(blocks)
+    if not found:
+        return set()  # no branch is GPU-only
+    ifs = _ifs(module_body)
     changed = True
     while changed:
         changed = False
-
-        def scan(body: Sequence[cst.CSTNode], governing: Optional[Sequence[cst.CSTNode]]) -> None:
-            nonlocal changed
-            for stmt in body:
-                if isinstance(stmt, cst.If):
-                    parts = _branches(stmt)
-                    if parts and governing is not None and id(governing) not in found:
-                        if any(id(p) in found for p in parts) and all(id(p) in found or _stops(p) for p in parts):
-                            found.add(id(governing))
-                            changed = True
-                    current: object = stmt
-                    while isinstance(current, cst.If):
-                        inner = getattr(current.body, "body", ())
-                        scan(inner, inner)
-                        current = current.orelse
-                    if isinstance(current, cst.Else):
-                        inner = getattr(current.body, "body", ())
-                        scan(inner, inner)
-                elif isinstance(stmt, cst.FunctionDef):
-                    inner = getattr(stmt.body, "body", ())
-                    scan(inner, inner)
-                elif isinstance(stmt, cst.ClassDef):
-                    scan(getattr(stmt.body, "body", ()), None)
-                elif isinstance(stmt, cst.BaseCompoundStatement):
-                    for suite in _suites(stmt):
-                        scan(suite, governing)
-
-        scan(module_body, module_body)
+        for parts, governing in ifs:
+            if id(governing) not in found and any(id(p) in found for p in parts):
+                if all(id(p) in found or _stops(p) for p in parts):
+                    found.add(id(governing))
+                    changed = True
     return found - blocks
+
+
+# The `if`s of the last few module bodies (see _ifs), by the body object, which each entry holds.
+_IFS: Dict[int, Tuple[Sequence[cst.CSTNode], List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]]]] = {}
+
+
+def _ifs(module_body: Sequence[cst.CSTNode]) -> List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]]:
+    """Every `if` with branches (tipcheck.facts.gpu_design._branches) and the block it stands in
+    (a function's body, an `if` branch, the module's body; loops, `with` and `try` run with what
+    encloses them; not in a class body), in the order of the module."""
+    known = _IFS.get(id(module_body))
+    if known is not None and known[0] is module_body:
+        return known[1]
+    found: List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]] = []
+
+    def scan(body: Sequence[cst.CSTNode], governing: Optional[Sequence[cst.CSTNode]]) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.If):
+                parts = _branches(stmt)
+                if parts and governing is not None:
+                    found.append((parts, governing))
+                current: object = stmt
+                while isinstance(current, cst.If):
+                    inner = getattr(current.body, "body", ())
+                    scan(inner, inner)
+                    current = current.orelse
+                if isinstance(current, cst.Else):
+                    inner = getattr(current.body, "body", ())
+                    scan(inner, inner)
+            elif isinstance(stmt, cst.FunctionDef):
+                inner = getattr(stmt.body, "body", ())
+                scan(inner, inner)
+            elif isinstance(stmt, cst.ClassDef):
+                scan(getattr(stmt.body, "body", ()), None)
+            elif isinstance(stmt, cst.BaseCompoundStatement):
+                for suite in _suites(stmt):
+                    scan(suite, governing)
+
+    scan(module_body, module_body)
+    if len(_IFS) >= 4:
+        _IFS.pop(next(iter(_IFS)))
+    _IFS[id(module_body)] = (module_body, found)
+    return found
 
 
 def _suites(stmt: cst.BaseCompoundStatement) -> List[Sequence[cst.CSTNode]]:
@@ -461,9 +487,65 @@ def in_cuda_oom_handler(stmt_path) -> bool:
         for handler in stmt.handlers:
             if getattr(handler.body, "body", None) is not block or handler.type is None:
                 continue
-            caught = _code(handler.type)
+            caught = code(handler.type)
             if _OOM_TYPE.search(caught):
                 return True
-            if "RuntimeError" in caught and _OOM_HANDLING.search(_code(handler)):
+            if "RuntimeError" in caught and _OOM_HANDLING.search(code(handler)):
                 return True
     return False
+
+
+# -- GPU-only statements (tipcheck.facts.cuda_checks) -----------------------------------------
+# The endings of the names below: a call with none of them (nor a scatter's) is no GPU-only statement.
+_GPU_ONLY_ENDINGS = (
+    "init_process_group",
+    "cuda.set_device",
+    "cuda.current_device",
+    "cuda.device",
+    "cuda.device_of",
+    "DataParallel",
+)
+_SCATTER = re.compile(
+    r"\bcomm\.(?:scatter|broadcast|broadcast_coalesced|reduce_add|gather)$|\bScatter\.apply$|scatter_kwargs$"
+)
+
+
+def gpu_only_call(site: CallSite) -> bool:
+    """A call that only runs with GPUs: an NCCL process group, `set_device(...)`, `current_device()`, a DataParallel or
+    DDP over `device_ids`, a multi-GPU scatter or broadcast, a `with torch.cuda.device(...)` (or `device_of`)."""
+    call = site.node
+    name = site.callee or code(call.func)
+    if not name.endswith(_GPU_ONLY_ENDINGS) and site.method != "set_device" and not _SCATTER.search(name):
+        return False  # most calls: none of the names below
+    if name.endswith("init_process_group"):
+        return bool(NCCL_LITERAL.search(code(call)))
+    if site.method == "set_device" or name.endswith(("cuda.set_device", "cuda.current_device")):
+        return True  # current_device() raises without CUDA: the code around it is written for GPUs
+    if _SCATTER.search(name):
+        return True
+    if name.endswith(("cuda.device", "cuda.device_of")) and _with_item(site):
+        return True  # `with torch.cuda.device_of(image):`: the code around it is written for a GPU's tensors
+    if name.endswith("DataParallel"):  # DataParallel, DistributedDataParallel
+        for index, arg in enumerate(call.args):
+            if (arg.keyword is not None and arg.keyword.value == "device_ids") or (arg.keyword is None and index == 1):
+                return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
+    return False
+
+
+def _with_item(site: CallSite) -> bool:
+    """The call is what a `with` statement enters (`with torch.cuda.device(idx):`)."""
+    stmt = site.ctx.stmt
+    return isinstance(stmt, cst.With) and any(item.item is site.node for item in stmt.items)
+
+
+def governing_block(stmt_path) -> Optional[Sequence[cst.CSTNode]]:
+    """The block a GPU-only statement governs: the innermost `if` branch or function body (or the
+    module body) around it; loops, `with` and `try` blocks run with what encloses them."""
+    for index in range(len(stmt_path) - 1, -1, -1):
+        stmt, block = stmt_path[index]
+        parent = stmt_path[index - 1][0] if index else None
+        if parent is None or isinstance(parent, (cst.FunctionDef, cst.If, cst.Else)):
+            return block
+        if isinstance(parent, cst.ClassDef):
+            return None
+    return None

@@ -30,6 +30,8 @@ class Graph:
 
     def find(self, key: Key) -> Key:
         parent = self.parent
+        if key not in parent:
+            return key  # a root (most keys are)
         root = key
         while root in parent:
             root = parent[root]

@@ -31,6 +31,7 @@ import libcst as cst
 from tipcheck.facts import ModuleFacts, Scope
 from tipcheck.facts.devices import is_cuda_string, is_plain_cuda
 from tipcheck.facts.kept import per_statement
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.scopes import dotted_name
 from tipcheck.facts.walk import nodes_in, walk
 
@@ -45,12 +46,6 @@ _ENV_READ = re.compile(
     r"""|["']LOCAL_RANK["']\s+(?:not\s+)?in\b"""
 )
 _SPAWN = re.compile(r"\bspawn\s*\(|start_processes\s*\(|\bProcess\s*\(\s*target\s*=")
-
-_CODE = cst.Module([])
-
-
-def code(node: cst.CSTNode) -> str:
-    return _CODE.code_for_node(node)
 
 
 def reads_local_rank_env(facts: ModuleFacts) -> bool:
@@ -82,7 +77,7 @@ def reads_local_rank_env(facts: ModuleFacts) -> bool:
 def spawns(text: str) -> bool:
     """Whether the module starts its ranks itself (`mp.spawn`, `start_processes`,
     `Process(target=...)`): LOCAL_RANK is then not set by a launcher."""
-    return bool(_SPAWN.search(text))
+    return ("spawn" in text or "start_processes" in text or "Process" in text) and bool(_SPAWN.search(text))
 
 
 def process_group_calls(facts: ModuleFacts) -> List[Tuple[cst.Call, Scope]]:
@@ -149,7 +144,11 @@ def _parents(module: cst.Module) -> Dict[cst.CSTNode, cst.CSTNode]:
 
 
 def _is_device_call(call: cst.Call) -> bool:
-    name = dotted_name(call.func) or ""
+    func = call.func
+    last = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else None
+    if last != "device":
+        return False  # most calls: no dotted name ending in `device`
+    name = dotted_name(func) or ""
     return name == "device" or name.endswith(".device")
 
 
@@ -171,23 +170,27 @@ class Placements:
             name = name or ""
             if name in ("torch.cuda.set_device", "torch.cuda.device"):
                 self.pinned = True
-            if any(a.keyword is not None and a.keyword.value == "device_ids" for a in call.args):
+            args = call.args
+            if args and any(a.keyword is not None and a.keyword.value == "device_ids" for a in args):
                 self.pinned = True
             func = call.func
-            positional = [a for a in call.args if a.keyword is None]
-            if isinstance(func, cst.Attribute) and func.attr.value == "cuda" and not name.startswith("torch.cuda"):
-                if call.args:
+            attribute = func.attr.value if type(func) is cst.Attribute else None
+            if attribute == "cuda" and not name.startswith("torch.cuda"):
+                if args:
                     self.pinned = True  # .cuda(rank), .cuda(device=...)
                 else:
                     self.plain.append(call)
-            elif isinstance(func, cst.Attribute) and func.attr.value == "to" and positional:
-                first = positional[0].value
+            elif attribute == "to" and args:
+                positional = [a for a in args if a.keyword is None]
+                first = positional[0].value if positional else None
                 if isinstance(first, (cst.Name, cst.Attribute)) and _rank_like(code(first)):
                     self.pinned = True  # .to(rank), .to(args.local_rank)
-            if _is_device_call(call) and len(positional) >= 2 and _string(positional[0].value) == "cuda":
-                self.pinned = True  # torch.device("cuda", local_rank)
-            if _is_device_call(call) and any(a.keyword is not None and a.keyword.value == "index" for a in call.args):
-                self.pinned = True
+            if args and _is_device_call(call):
+                positional = [a for a in args if a.keyword is None]
+                if len(positional) >= 2 and _string(positional[0].value) == "cuda":
+                    self.pinned = True  # torch.device("cuda", local_rank)
+                if any(a.keyword is not None and a.keyword.value == "index" for a in args):
+                    self.pinned = True
         # A string's parents, up to the call or assignment it is in, are in its own statement.
         for node, indexed in per_statement(kept, facts.module.body, "cuda strings", _cuda_strings):
             if indexed:
@@ -359,7 +362,9 @@ def scripts_parsing_with(path: str, function: str, linted: Dict[str, str], impor
             continue
         if not call.search(text) or not _INITS_GROUP.search(text):
             continue
-        if _ENV_READ.search(text) or spawns(text) or _REASSIGNED.search(text):
+        if ("LOCAL_RANK" in text and _ENV_READ.search(text)) or spawns(text):
+            continue
+        if ".local_rank" in text and _REASSIGNED.search(text):
             continue
         if _imports_module(imports, other, text, path):
             found.append(other)

@@ -35,7 +35,7 @@ import re
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from tipcheck.facts import syspath
-from tipcheck.modulenames import module_name_for
+from tipcheck.modulenames import disk_generation, module_name_for
 
 _LIBRARIES = frozenset({"torch", "torchvision"})  # never a project file, whatever the folders say
 _AMBIGUOUS = object()
@@ -80,29 +80,72 @@ def _nearest(files: Sequence[str], importer: Optional[str]) -> str:
     return files[depths.index(best)] if depths.count(best) == 1 else files[-1]
 
 
+_Names = Tuple[Dict[str, str], Dict[str, List[str]], Dict[str, List[str]], Dict[str, List[str]], Dict[str, str]]
+# The names of the last few sets of paths indexed: a long-lived process (the editor server, `--watch`)
+# indexes the same files again and again, several times a run. What they say of the disk (which
+# folders are packages) is read again once the disk may have changed (modulenames.disk_changed).
+_NAMES: Dict[Tuple[int, Tuple[str, ...]], _Names] = {}
+
+
+def _names(paths: Tuple[str, ...]) -> _Names:
+    """For ``paths``: each file's dotted name; the files of each name, in the order given; the
+    names that end with each shorter name ("b.c" and "c" -> the names ending with ".b.c" / ".c": a
+    tree linted from inside a package, so that a name is resolved without a scan of every module);
+    the files of each longer name through namespace folders ("lib.models.net"); each file by its
+    absolute path."""
+    key = (disk_generation(), paths)
+    known = _NAMES.get(key)
+    if known is not None:
+        return known
+    name_of: Dict[str, str] = {path: module_name_for(path) for path in paths}  # reads the disk once
+    files: Dict[str, List[str]] = {}
+    by_suffix: Dict[str, List[str]] = {}
+    by_alias: Dict[str, List[str]] = {}
+    by_abs: Dict[str, str] = {}
+    for path, name in name_of.items():
+        same = files.setdefault(name, [])
+        if not same:
+            parts = name.split(".")
+            for cut in range(1, len(parts)):
+                by_suffix.setdefault(".".join(parts[cut:]), []).append(name)
+        same.append(path)
+        by_abs[os.path.abspath(path)] = path
+        for alias in _folder_aliases(path, name):
+            by_alias.setdefault(alias, []).append(path)
+    if len(_NAMES) >= 8:
+        _NAMES.pop(next(iter(_NAMES)))
+    found = _NAMES[key] = (name_of, files, by_suffix, by_alias, by_abs)
+    return found
+
+
+# The answers of ``ModuleIndex.resolve``, shared by the indexes of the same files (the same names,
+# see _names) with the same import roots: a long-lived process makes such an index several times a
+# run, and every run. One entry per set of names; the newest few kept.
+_ANSWERS: Dict[Tuple[int, tuple], Tuple[_Names, Dict[Tuple[str, Optional[str]], object]]] = {}
+_UNKNOWN = object()
+_MOST_ANSWERS = 100_000
+
+
+def _answers(names: _Names, signature: tuple) -> Dict[Tuple[str, Optional[str]], object]:
+    key = (id(names), signature)
+    known = _ANSWERS.get(key)
+    if known is None or known[0] is not names:
+        if len(_ANSWERS) >= 8:
+            _ANSWERS.pop(next(iter(_ANSWERS)))
+        known = _ANSWERS[key] = (names, {})
+    return known[1]
+
+
 class ModuleIndex:
     """The dotted names of the project's files, indexed by name and by the ends of names, with the
     longer names folders give them and the roots the modules add to ``sys.path`` (``texts``: the
     modules' sources, by path)."""
 
     def __init__(self, paths: Sequence[str], texts: Optional[Mapping[str, str]] = None) -> None:
-        self.name_of: Dict[str, str] = {path: module_name_for(path) for path in paths}  # reads the disk once
-        self.files: Dict[str, List[str]] = {}  # dotted name -> its files, in the order given
-        # "b.c" and "c" -> the dotted names that end with ".b.c" / ".c" (a tree linted from inside
-        # a package), so that a name is resolved without a scan of every module.
-        self.by_suffix: Dict[str, List[str]] = {}
-        self.by_alias: Dict[str, List[str]] = {}  # "lib.models.net" -> the files of that longer name
-        self._by_abs: Dict[str, str] = {}
-        for path, name in self.name_of.items():
-            files = self.files.setdefault(name, [])
-            if not files:
-                parts = name.split(".")
-                for cut in range(1, len(parts)):
-                    self.by_suffix.setdefault(".".join(parts[cut:]), []).append(name)
-            files.append(path)
-            self._by_abs[os.path.abspath(path)] = path
-            for alias in _folder_aliases(path, name):
-                self.by_alias.setdefault(alias, []).append(path)
+        # The names of the files (read from the disk: their package folders), shared by the indexes
+        # of one set of paths (see _names): never changed once made.
+        names = _names(tuple(paths))
+        self.name_of, self.files, self.by_suffix, self.by_alias, self._by_abs = names
         self.front: List[str] = []  # roots any module puts in front of sys.path
         self.back: List[str] = []  # roots any module appends to it
         self.roots_of: Dict[str, Tuple[List[str], List[str]]] = {}  # a module's own (front, back)
@@ -112,6 +155,12 @@ class ModuleIndex:
             self._add_roots(path, text)
             if "__main__" in text:
                 self._scripts.add(path)
+        self._resolved = _answers(names, self._roots_signature())
+
+    def _roots_signature(self) -> tuple:
+        """All that ``resolve`` reads besides the files' names: the import roots and the scripts."""
+        own = tuple(sorted((path, tuple(front), tuple(back)) for path, (front, back) in self.roots_of.items()))
+        return tuple(self.front), tuple(self.back), own, frozenset(self._scripts)
 
     def _add_roots(self, path: str, text: str) -> None:
         found = syspath.added_roots(path, text)
@@ -194,7 +243,17 @@ class ModuleIndex:
         found under the import roots of ``importer`` (see the module docstring), or its exact name
         (of two files with one name, see below), or the end of one name only, or the longer name
         (through namespace folders) of one file only. Of two files with one name, the one nearest
-        the importer wins (its own copy of the program), or else the last."""
+        the importer wins (its own copy of the program), or else the last. Answered once for the
+        indexes of the same files and roots (see _answers)."""
+        key = (dotted, importer)
+        found = self._resolved.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(self._resolved) >= _MOST_ANSWERS:
+                self._resolved.clear()
+            found = self._resolved[key] = self._resolve(dotted, importer)
+        return found  # type: ignore[return-value]
+
+    def _resolve(self, dotted: str, importer: Optional[str]) -> Optional[Tuple[str, List[str]]]:
         parts = dotted.split(".")
         if parts[0] in _LIBRARIES:
             return None

@@ -23,6 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from tipcheck.facts.backends import exits
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.walk import walk
 
 _RANK = re.compile(
@@ -34,7 +35,7 @@ _RANK_DECORATOR = re.compile(r"rank_zero|main_process|master_only|rank0", re.IGN
 
 
 def code_of(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+    return code(node)
 
 
 def rank_test(text: str) -> bool:

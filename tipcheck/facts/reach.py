@@ -17,6 +17,8 @@ from typing import Iterator, List, Optional, Tuple
 
 import libcst as cst
 
+from tipcheck.facts.walk import children
+
 _MISSING = object()
 
 
@@ -24,7 +26,7 @@ def _path_to(node: cst.CSTNode, target: cst.CSTNode) -> Optional[List[Tuple[cst.
     """The (parent, child) pairs from ``node`` down to ``target``, or None when it is not inside."""
     if node is target:
         return []
-    for child in node.children:
+    for child in children(node):  # the syntax: a target is a call or a statement, never whitespace
         found = _path_to(child, target)
         if found is not None:
             return [(node, child)] + found

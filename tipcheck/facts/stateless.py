@@ -24,13 +24,14 @@ nothing, so it needs no CUDA (TIP102, tipcheck.facts.cuda_checks). The one place
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from tipcheck.facts.catalogue import MODULE_BASES
 from tipcheck.facts.definitions import Definitions, Key
 from tipcheck.facts.flow import CallSite
+from tipcheck.facts.nodecode import code
 from tipcheck.facts.walk import walk
 
 # torch.nn modules that hold no parameters and no buffers, whatever their arguments.
@@ -64,10 +65,6 @@ _STATE_CALLS = re.compile(
 _DEPTH = 4
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def torch_parameterless(callee: Optional[str], node: cst.Call) -> bool:
     """Whether ``node``, a call of the torch.nn class ``callee``, builds a module without state."""
     if not callee or not callee.startswith("torch.nn."):
@@ -90,7 +87,6 @@ class StatelessModules:
         self.definitions = definitions
         self._sites: Dict[str, Dict[int, CallSite]] = {}
         self._module_class: Dict[Key, Optional[bool]] = {}
-        self._assignments: Dict[int, Assignments] = {}  # by id(function node or module)
         self._factories: Dict[Key, bool] = {}
 
     def sites(self, module_id: str) -> Dict[int, CallSite]:
@@ -127,16 +123,13 @@ class StatelessModules:
             return True
         if not isinstance(value, (cst.Name, cst.Attribute)):
             return False
-        found = self._assignments.get(id(where))
-        if found is None:
-            found = self._assignments[id(where)] = Assignments()
-            walk(where, found)
-        text = _code(value)
+        found = assignments(where)
+        text = code(value)
         values = found.values.get(text)
         if not values or text in found.unknown:
             return False
         moved = (f"{text}.cuda(", f"{text}.to(")
-        fresh = [v for v in values if not _code(v).startswith(moved)]
+        fresh = [v for v in values if not code(v).startswith(moved)]
         return bool(fresh) and all(self.builds_stateless(v, module_id, depth) for v in fresh)
 
     def _factory(self, key: Key, depth: int) -> bool:
@@ -324,7 +317,7 @@ def _bound(value: cst.Call, params: Dict[str, tuple], call: Optional[cst.Call]) 
 def _used_as_object(class_node: cst.ClassDef, attr: str, indexed: bool = False) -> bool:
     """`self.attr(...)`, `self.attr.x`, `self.attr[...]`: used as more than a number or a flag. With
     ``indexed``, an item is a number too (`self.factors[i] * loss`), unless it is called or looked into."""
-    text = _code(class_node)
+    text = code(class_node)
     after = r"(?:\[[^\]\n]*\]\s*)*[(.]" if indexed else r"[(.\[]"
     return bool(re.search(rf"\bself\.{re.escape(attr)}\s*{after}", text))
 
@@ -337,7 +330,7 @@ class _SelfState(cst.CSTVisitor):
         self.stateful = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        func = _code(node.func)
+        func = code(node.func)
         if _STATE_CALLS.search(func):
             self.stateful = True
         elif func in ("setattr", "vars") or func.endswith("__setattr__") or func.startswith("self.__dict__"):
@@ -371,7 +364,7 @@ def _self_attr(node: cst.BaseExpression) -> Optional[str]:
 
 
 def _mentions_self(node: cst.CSTNode) -> bool:
-    return bool(re.search(r"\bself\b", _code(node)))
+    return bool(re.search(r"\bself\b", code(node)))
 
 
 class _Returns(cst.CSTVisitor):
@@ -393,6 +386,25 @@ class _Returns(cst.CSTVisitor):
         return False
 
 
+# The assignments of the last functions read (see assignments), by the node, which each entry holds.
+_ASSIGNED: Dict[int, Tuple[cst.CSTNode, "Assignments"]] = {}
+
+
+def assignments(where: cst.CSTNode) -> "Assignments":
+    """Every value ``where`` (a function, or a module) assigns to each plain target (Assignments):
+    read once for each node, which never changes; a long-lived process (the editor server) asks
+    again at each run about the functions an edit did not touch. The newest few hundred are kept."""
+    known = _ASSIGNED.get(id(where))
+    if known is not None and known[0] is where:
+        return known[1]
+    found = Assignments()
+    walk(where, found)
+    if len(_ASSIGNED) >= 512:
+        _ASSIGNED.clear()
+    _ASSIGNED[id(where)] = (where, found)
+    return found
+
+
 class Assignments(cst.CSTVisitor):
     """Every value assigned to each plain target (`name = ...`, `self.x = ...`), by its text; targets
     bound any other way (tuples, loops, parameters, `with ... as`) are marked unknown."""
@@ -404,23 +416,23 @@ class Assignments(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             if isinstance(target.target, (cst.Name, cst.Attribute)):
-                self.values.setdefault(_code(target.target), []).append(node.value)
+                self.values.setdefault(code(target.target), []).append(node.value)
             else:
-                self.unknown.update(_code(n) for n in _names(target.target))
+                self.unknown.update(code(n) for n in _names(target.target))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self.values.setdefault(_code(node.target), []).append(node.value)
+            self.values.setdefault(code(node.target), []).append(node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.unknown.add(_code(node.target))
+        self.unknown.add(code(node.target))
 
     def visit_For(self, node: cst.For) -> None:
-        self.unknown.update(_code(n) for n in _names(node.target))
+        self.unknown.update(code(n) for n in _names(node.target))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
-            self.unknown.update(_code(n) for n in _names(node.asname.name))
+            self.unknown.update(code(n) for n in _names(node.asname.name))
 
     def visit_Param(self, node: cst.Param) -> None:
         self.unknown.add(node.name.value)

@@ -104,8 +104,9 @@ def _getter(cls: type) -> Callable[[cst.CSTNode], tuple]:
     return get
 
 
-def _children(node: cst.CSTNode) -> List[cst.CSTNode]:
-    """The children `walk` visits, in LibCST's order."""
+def children(node: cst.CSTNode) -> List[cst.CSTNode]:
+    """The children `walk` visits, in LibCST's order (of LibCST's ``children``, those that are
+    not whitespace)."""
     get = _getters.get(type(node)) or _getter(type(node))
     found = []
     kinds = _kinds
@@ -174,7 +175,7 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
 
 def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     if visitor.on_visit(node):
-        for child in _children(node):
+        for child in children(node):
             _walk(child, visitor)
     visitor.on_leave(node)
 
@@ -183,7 +184,7 @@ def _walk_hooks(node: cst.CSTNode, visitor: cst.CSTVisitor, cls: type) -> None:
     """`_walk` for a visitor with only visit_X and leave_X methods: they are called directly."""
     visit, leave = _hooks_of(cls, type(node))
     if visit is None or visit(visitor, node) is not False:
-        for child in _children(node):
+        for child in children(node):
             _walk_hooks(child, visitor, cls)
     if leave is not None:
         leave(visitor, node)

@@ -10,6 +10,7 @@ from tipcheck.context import RuleContext
 from tipcheck.diagnostics import Edit
 from tipcheck.facts import dotted_name
 from tipcheck.facts.flow import CallSite
+from tipcheck.facts.nodecode import code
 from tipcheck.fixes.order import runs_before
 from tipcheck.fixes.statements import insert_after
 
@@ -33,7 +34,7 @@ def _module_device_variable(ctx: RuleContext) -> Optional[Tuple[str, int]]:
                 and len(small.targets) == 1
                 and isinstance(small.targets[0].target, cst.Name)
             ):
-                text = ctx.module.code_for_node(small.value)
+                text = code(small.value)
                 if ".device(" in text and "is_available" in text:
                     name = small.targets[0].target.value
                     if ctx.facts.module_scope.bindings.get(name, []) == [None]:
@@ -109,7 +110,7 @@ def device_variable(ctx: RuleContext, site: CallSite) -> Optional[Tuple[str, Tup
     summary = ctx.facts.flow(ctx.source.path)
     record = summary.funcs.get(site.ctx.func)
     scope = record.scope if record is not None else module_scope
-    existing = _module_device_variable(ctx)
+    existing = ctx.once("module device variable", _module_device_variable)
     name = existing[0] if existing is not None else "device"
     if scope.lookup_scope(name) not in (None, module_scope):
         return None  # a local `device` would shadow the module's
@@ -118,7 +119,7 @@ def device_variable(ctx: RuleContext, site: CallSite) -> Optional[Tuple[str, Tup
         return (name, ()) if runs_before(ctx, existing[1], site.node, in_function) else None
     if "device" in module_scope.bindings:
         return None
-    torch = _torch_at_module_level(ctx)
+    torch = ctx.once("torch at module level", _torch_at_module_level)
     if torch is None:
         return None
     torch_name, place, add_import = torch

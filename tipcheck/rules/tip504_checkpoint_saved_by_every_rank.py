@@ -22,6 +22,7 @@ _SAVED = re.compile(r"state|model|net|optim|ckpt|checkpoint|module|weight|param|
 # saves hold a shard is not told apart here: the whole script is left alone. (torch.distributed.
 # checkpoint's `dcp.save`, which every rank calls, is not `torch.save`: never reported.)
 _SHARDED = re.compile(r"FullyShardedDataParallel|\bFSDP\b|fully_shard|SHARDED_STATE_DICT|LOCAL_STATE_DICT")
+_SHARDED_WORDS = ("FSDP", "fully_shard", "FullyShardedDataParallel", "SHARDED_STATE_DICT", "LOCAL_STATE_DICT")
 
 
 class CheckpointSavedByEveryRank(Rule):
@@ -35,7 +36,7 @@ class CheckpointSavedByEveryRank(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         text = ctx.source.text
-        if _SHARDED.search(text):
+        if any(word in text for word in _SHARDED_WORDS) and _SHARDED.search(text):
             return
         callees = [(call, scope, name or "") for call, scope, name in ctx.facts.callees()]
         if not any(name in INITS or name.endswith(".DistributedDataParallel") for _, _, name in callees):

@@ -23,6 +23,7 @@ from tipcheck.config import CONFIG_FILES, ConfigError, Resolver, Settings
 from tipcheck.diagnostics import Diagnostic
 from tipcheck.discovery import PYTHON_SUFFIXES, discover
 from tipcheck.engine import Skipped, read
+from tipcheck.modulenames import disk_changed
 from tipcheck.policy import Policy
 from tipcheck.rules import ALL_RULES
 from tipcheck.rules.base import Rule
@@ -99,6 +100,7 @@ class Project:
     # -- configuration and the file set --------------------------------------------------------
     def reload(self) -> List[str]:
         """Read the config files again and find the project's files again; the config errors."""
+        disk_changed()  # files came or went: which folders are packages is read again
         self.resolver = _Resolver(self.root or os.getcwd())
         self.policy = Policy(self.resolver)
         if self.root is None:
