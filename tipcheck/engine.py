@@ -20,7 +20,7 @@ from tipcheck.codes import INVALID_SYNTAX, IO_ERROR
 from tipcheck.deployment import deployment_configs, gpu_deployed
 from tipcheck.diagnostics import Diagnostic, InternalError, file_diagnostic, located_diagnostic
 from tipcheck.memo import Memo
-from tipcheck.modulenames import module_name_for
+from tipcheck.modulenames import disk_changed, module_name_for
 from tipcheck.notebook import Notebook, NotebookError, is_notebook_path
 from tipcheck.policy import Policy
 from tipcheck.ruleinfo import implementations
@@ -76,6 +76,10 @@ def check_sources(
     same in memory, for a process that lints the same files again and again (the editor server).
     With ``report``, only the results of those paths are made and returned; the other sources
     are read for the project facts only."""
+    if memo is None:
+        # A run on its own reads the package folders from the disk afresh (tipcheck.modulenames); a
+        # process that keeps a memo (the editor server) says when files came or went.
+        disk_changed()
     results = {source.path: FileResult(source.path, source=source) for source in sources}
     hashes = {source.path: content_hash(source.text) for source in sources} if cache is not None else {}
     wanted = _plan(sources, rules, cache, hashes)

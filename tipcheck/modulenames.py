@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 
-# Moves when the files on the disk may have changed (the editor server's watched files, a `--watch`
-# rerun): what was read from the disk about packages before (tipcheck.facts.modules) is read again.
+# Moves when the files on the disk may have changed (every engine run without a memo; the editor
+# server, which keeps one, when its watched files come or go): what was read from the disk about
+# packages before (tipcheck.facts.modules) is read again.
 _generation = 0
 
 

@@ -19,7 +19,6 @@ import threading
 import time
 from typing import Callable, Dict, Iterable, Optional, Set, Tuple
 
-from tipcheck.modulenames import disk_changed
 from tipcheck.output.printer import Printer
 
 ENV_INTERVAL = "TIPCHECK_WATCH_INTERVAL"
@@ -82,7 +81,6 @@ def watch(run_once: Callable[[], Iterable[str]], printer: Printer, poll: Optiona
         while snapshot(paths) == before:
             time.sleep(poll)
         header = "File change detected..."
-        disk_changed()  # a package folder may have come or gone (tipcheck.modulenames)
 
 
 def _notify(printer: Printer, message: str) -> None:

@@ -81,8 +81,8 @@ def _nearest(files: Sequence[str], importer: Optional[str]) -> str:
 
 
 _Names = Tuple[Dict[str, str], Dict[str, List[str]], Dict[str, List[str]], Dict[str, List[str]], Dict[str, str]]
-# The names of the last few sets of paths indexed: a long-lived process (the editor server, `--watch`)
-# indexes the same files again and again, several times a run. What they say of the disk (which
+# The names of the last few sets of paths indexed: one run indexes them several times, and a process
+# that keeps a memo (the editor server) at every run. What they say of the disk (which
 # folders are packages) is read again once the disk may have changed (modulenames.disk_changed).
 _NAMES: Dict[Tuple[int, Tuple[str, ...]], _Names] = {}
 
