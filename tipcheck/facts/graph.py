@@ -41,11 +41,14 @@ class Graph:
 
     def field(self, key: Key, name: str) -> Key:
         root = self.find(key)
-        fields = self.fields.setdefault(root, {})
+        fields = self.fields.get(root)
+        if fields is None:
+            fields = self.fields[root] = {}
         child = fields.get(name)
         if child is None:
             self._count += 1
             child = fields[name] = ("field", self._count)
+            return child  # a new key: its own root
         return self.find(child)
 
     def node(self, path: KeyPath) -> Key:
@@ -70,6 +73,9 @@ class Graph:
         return key
 
     def union(self, a: Key, b: Key) -> None:
+        rx, ry = self.find(a), self.find(b)
+        if rx == ry:
+            return  # one class already (most unions of a run)
         work = [(a, b)]
         while work:
             x, y = work.pop()
