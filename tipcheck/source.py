@@ -13,8 +13,9 @@ import re
 import stat
 import tokenize
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
+from tipcheck.byobject import ByObject
 from tipcheck.diagnostics import Location
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -192,18 +193,15 @@ def read_bytes(path: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
     return data
 
 
-# The line starts of the last few texts, by the text object: a long-lived process (the editor server)
-# makes a new SourceFile for each version of a buffer, and re-parsing the next version reads the
-# lines of the one before (tipcheck.reparse). The lists are never changed once made.
-_STARTS: Dict[int, Tuple[str, List[int]]] = {}
+# The line starts of the last few texts, kept with the text object: a long-lived process (the editor
+# server) makes a new SourceFile for each version of a buffer, and re-parsing the next version reads
+# the lines of the one before (tipcheck.reparse). The lists are never changed once made.
+_STARTS: ByObject[str, List[int]] = ByObject(4)
 
 
 def _starts_of(text: str) -> List[int]:
-    known = _STARTS.get(id(text))
-    if known is not None and known[0] is text:
-        return known[1]
-    starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-    if len(_STARTS) >= 4:
-        _STARTS.pop(next(iter(_STARTS)))
-    _STARTS[id(text)] = (text, starts)
-    return starts
+    return _STARTS.get(text, _find_starts)
+
+
+def _find_starts(text: str) -> List[int]:
+    return [0] + [m.end() for m in _NEWLINE.finditer(text)]

@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from tipcheck.byobject import ByObject
 from tipcheck.facts.backends import NCCL_LITERAL
 from tipcheck.facts.flow import CallSite, ModuleSummary
 from tipcheck.facts.nodecode import code
@@ -398,18 +399,20 @@ def gpu_only_ifs(module_body: Sequence[cst.CSTNode], blocks: Set[int]) -> Set[in
     return found - blocks
 
 
-# The `if`s of the last few module bodies (see _ifs), by the body object, which each entry holds.
-_IFS: Dict[int, Tuple[Sequence[cst.CSTNode], List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]]]] = {}
+_Ifs = List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]]
+# The `if`s of the last few module bodies (see _ifs), kept with the body object.
+_IFS: ByObject[Sequence[cst.CSTNode], _Ifs] = ByObject(4)
 
 
-def _ifs(module_body: Sequence[cst.CSTNode]) -> List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]]:
+def _ifs(module_body: Sequence[cst.CSTNode]) -> _Ifs:
     """Every `if` with branches (tipcheck.facts.gpu_design._branches) and the block it stands in
     (a function's body, an `if` branch, the module's body; loops, `with` and `try` run with what
     encloses them; not in a class body), in the order of the module."""
-    known = _IFS.get(id(module_body))
-    if known is not None and known[0] is module_body:
-        return known[1]
-    found: List[Tuple[List[Sequence[cst.CSTNode]], Sequence[cst.CSTNode]]] = []
+    return _IFS.get(module_body, _find_ifs)
+
+
+def _find_ifs(module_body: Sequence[cst.CSTNode]) -> _Ifs:
+    found: _Ifs = []
 
     def scan(body: Sequence[cst.CSTNode], governing: Optional[Sequence[cst.CSTNode]]) -> None:
         for stmt in body:
@@ -435,9 +438,6 @@ def _ifs(module_body: Sequence[cst.CSTNode]) -> List[Tuple[List[Sequence[cst.CST
                     scan(suite, governing)
 
     scan(module_body, module_body)
-    if len(_IFS) >= 4:
-        _IFS.pop(next(iter(_IFS)))
-    _IFS[id(module_body)] = (module_body, found)
     return found
 
 

@@ -5,19 +5,19 @@ A name or dotted name written plainly is read off the node; anything else is gen
 which is slow, and the facts ask for the code of the same nodes again and again (each rule, each
 run of the editor server, where the statements an edit did not touch are the same objects). So the
 code of a generated node is kept with the node: nodes never change, and an entry holds its node,
-so that its id stays its own while it lives. The store is emptied when it grows large, which
-bounds the memory it holds.
+so that its id stays its own while it lives (tipcheck.byobject, bounded).
 """
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional
 
 import libcst as cst
 
+from tipcheck.byobject import ByObject
+
 _MODULE = cst.Module([])
-_KEPT: Dict[int, Tuple[cst.CSTNode, str]] = {}
-_MOST = 50_000
+_KEPT: ByObject[cst.CSTNode, str] = ByObject(50_000)
 
 
 def code(node: cst.CSTNode) -> str:
@@ -25,14 +25,7 @@ def code(node: cst.CSTNode) -> str:
     plain = _plain_chain(node)
     if plain is not None:
         return plain
-    known = _KEPT.get(id(node))
-    if known is not None and known[0] is node:
-        return known[1]
-    text = _MODULE.code_for_node(node)
-    if len(_KEPT) >= _MOST:
-        _KEPT.clear()
-    _KEPT[id(node)] = (node, text)
-    return text
+    return _KEPT.get(node, _MODULE.code_for_node)
 
 
 def _plain_chain(node: cst.CSTNode) -> Optional[str]:

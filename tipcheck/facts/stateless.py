@@ -24,10 +24,11 @@ nothing, so it needs no CUDA (TIP102, tipcheck.facts.cuda_checks). The one place
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set
 
 import libcst as cst
 
+from tipcheck.byobject import ByObject
 from tipcheck.facts.catalogue import MODULE_BASES
 from tipcheck.facts.definitions import Definitions, Key
 from tipcheck.facts.flow import CallSite
@@ -386,22 +387,20 @@ class _Returns(cst.CSTVisitor):
         return False
 
 
-# The assignments of the last functions read (see assignments), by the node, which each entry holds.
-_ASSIGNED: Dict[int, Tuple[cst.CSTNode, "Assignments"]] = {}
+# The assignments of the last functions read (see assignments), kept with the node.
+_ASSIGNED: ByObject[cst.CSTNode, "Assignments"] = ByObject(512)
 
 
 def assignments(where: cst.CSTNode) -> "Assignments":
     """Every value ``where`` (a function, or a module) assigns to each plain target (Assignments):
     read once for each node, which never changes; a long-lived process (the editor server) asks
     again at each run about the functions an edit did not touch. The newest few hundred are kept."""
-    known = _ASSIGNED.get(id(where))
-    if known is not None and known[0] is where:
-        return known[1]
+    return _ASSIGNED.get(where, _read_assignments)
+
+
+def _read_assignments(where: cst.CSTNode) -> "Assignments":
     found = Assignments()
     walk(where, found)
-    if len(_ASSIGNED) >= 512:
-        _ASSIGNED.clear()
-    _ASSIGNED[id(where)] = (where, found)
     return found
 
 
